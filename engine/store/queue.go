@@ -1,0 +1,49 @@
+package store
+
+import (
+	"fmt"
+	"time"
+)
+
+// QueueItem is a unit of background work (a webhook delivery, a timer, an
+// alert check) that processes claim with a lease. Two processes never hold
+// the same item at once; an item whose lease expires can be claimed again.
+type QueueItem struct {
+	// ID is unique within the queue; enqueueing an existing id is ErrDuplicate,
+	// which makes enqueueing idempotent.
+	ID    string
+	Queue string
+	// Key groups items (for example one record); informational for now.
+	Key        string
+	DueAt      time.Time
+	Attempts   int
+	Payload    map[string]any
+	LeaseOwner string
+	LeaseUntil time.Time
+}
+
+// NormalizeQueueItem validates an item for Enqueue and fills its id and due time.
+func NormalizeQueueItem(it QueueItem, now time.Time) (QueueItem, error) {
+	if err := ValidateCollection(it.Queue); err != nil {
+		return it, fmt.Errorf("queue name: %w", err)
+	}
+	if it.ID == "" {
+		it.ID = NewID()
+	}
+	if err := ValidateID(it.ID); err != nil {
+		return it, err
+	}
+	if it.DueAt.IsZero() {
+		it.DueAt = now
+	}
+	it.DueAt = it.DueAt.UTC().Truncate(time.Microsecond)
+	p, err := NormalizeData(it.Payload)
+	if err != nil {
+		return it, err
+	}
+	it.Payload = p
+	it.Attempts = 0
+	it.LeaseOwner = ""
+	it.LeaseUntil = time.Time{}
+	return it, nil
+}
