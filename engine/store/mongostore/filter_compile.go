@@ -1,0 +1,203 @@
+package mongostore
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// compileFilter turns a normalized filter into a MongoDB query document. It
+// builds the query only from the engine's model: field names come from
+// storedPath (validated keys), operators from a fixed switch, and values are
+// scalars or lists of scalars, so no user input can become an operator. A
+// nil filter compiles to an empty document (match everything).
+func compileFilter(f *store.Filter) (bson.D, error) {
+	if f == nil {
+		return bson.D{}, nil
+	}
+	return compileNode(*f, "")
+}
+
+func compileNode(f store.Filter, at string) (bson.D, error) {
+	switch {
+	case f.And != nil:
+		list, err := compileList(f.And, at, "and")
+		if err != nil {
+			return nil, err
+		}
+		return bson.D{{Key: "$and", Value: list}}, nil
+	case f.Or != nil:
+		list, err := compileList(f.Or, at, "or")
+		if err != nil {
+			return nil, err
+		}
+		return bson.D{{Key: "$or", Value: list}}, nil
+	case f.Not != nil:
+		inner, err := compileNode(*f.Not, joinAt(at, "not"))
+		if err != nil {
+			return nil, err
+		}
+		return bson.D{{Key: "$nor", Value: bson.A{inner}}}, nil
+	}
+	return compileCondition(f, at)
+}
+
+func compileList(fs []store.Filter, at, name string) (bson.A, error) {
+	if len(fs) == 0 {
+		return nil, &store.FilterError{Path: at, Reason: name + " needs at least one condition"}
+	}
+	out := make(bson.A, len(fs))
+	for i, c := range fs {
+		n, err := compileNode(c, joinAt(at, name+"["+strconv.Itoa(i)+"]"))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+func compileCondition(f store.Filter, at string) (bson.D, error) {
+	path, err := storedPath(f.Field)
+	if err != nil {
+		return nil, &store.FilterError{Path: at, Reason: err.Error()}
+	}
+	bad := func(reason string) error {
+		return &store.FilterError{Path: at, Reason: fmt.Sprintf("%s %s: %s", f.Field, f.Op, reason)}
+	}
+	field := func(expr any) bson.D { return bson.D{{Key: path, Value: expr}} }
+	op := func(name string, v any) bson.D { return field(bson.D{{Key: name, Value: v}}) }
+	switch f.Op {
+	case store.OpEq, store.OpNe, store.OpGt, store.OpGte, store.OpLt, store.OpLte:
+		if !isScalar(f.Value) {
+			return nil, bad("value must be a scalar")
+		}
+		if f.Value == nil && f.Op != store.OpEq && f.Op != store.OpNe {
+			return nil, bad("value must not be null")
+		}
+		return op("$"+string(f.Op), f.Value), nil
+	case store.OpIn, store.OpNin, store.OpContainsAny, store.OpContainsAll:
+		list, ok := scalarList(f.Value)
+		if !ok {
+			return nil, bad("value must be a list of scalars")
+		}
+		switch f.Op {
+		case store.OpIn, store.OpContainsAny:
+			return op("$in", list), nil
+		case store.OpNin:
+			return op("$nin", list), nil
+		}
+		if len(list) == 0 {
+			return nil, bad("needs at least one value")
+		}
+		return op("$all", list), nil
+	case store.OpExists:
+		b, ok := f.Value.(bool)
+		if !ok {
+			return nil, bad("value must be true or false")
+		}
+		return op("$exists", b), nil
+	case store.OpEmpty:
+		b, ok := f.Value.(bool)
+		if !ok {
+			return nil, bad("value must be true or false")
+		}
+		empty := bson.A{
+			field(bson.D{{Key: "$eq", Value: nil}}), // missing or null
+			field(bson.D{{Key: "$eq", Value: ""}}),
+			field(bson.D{{Key: "$size", Value: 0}}),
+			field(bson.D{{Key: "$eq", Value: bson.D{}}}),
+		}
+		if b {
+			return bson.D{{Key: "$or", Value: empty}}, nil
+		}
+		return bson.D{{Key: "$nor", Value: empty}}, nil
+	case store.OpContains, store.OpStartsWith:
+		s, ok := f.Value.(string)
+		if !ok {
+			return nil, bad("value must be a string")
+		}
+		if f.Op == store.OpContains {
+			return field(bson.Regex{Pattern: regexp.QuoteMeta(s), Options: "i"}), nil
+		}
+		return field(bson.Regex{Pattern: "^" + regexp.QuoteMeta(s)}), nil
+	case store.OpBetween:
+		list, ok := f.Value.([]any)
+		if !ok || len(list) != 2 || !isOrdered(list[0]) || !isOrdered(list[1]) {
+			return nil, bad("value must be [low, high]")
+		}
+		return field(bson.D{{Key: "$gte", Value: list[0]}, {Key: "$lte", Value: list[1]}}), nil
+	}
+	return nil, bad("unknown operator")
+}
+
+// isScalar reports whether v is a value of the normalized scalar model.
+func isScalar(v any) bool {
+	switch v.(type) {
+	case nil, bool, float64, string:
+		return true
+	}
+	return false
+}
+
+func isOrdered(v any) bool {
+	switch v.(type) {
+	case float64, string:
+		return true
+	}
+	return false
+}
+
+func scalarList(v any) (bson.A, bool) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, false
+	}
+	out := make(bson.A, len(list))
+	for i, e := range list {
+		if !isScalar(e) {
+			return nil, false
+		}
+		out[i] = e
+	}
+	return out, true
+}
+
+// deletedClause selects documents by recycle-bin state.
+func deletedClause(d store.Deleted) bson.D {
+	switch d {
+	case store.OnlyDeleted:
+		return bson.D{{Key: keyDeletedAt, Value: bson.D{{Key: "$ne", Value: nil}}}}
+	case store.IncludeDeleted:
+		return nil
+	}
+	return bson.D{{Key: keyDeletedAt, Value: nil}}
+}
+
+// allOf combines query documents with $and, skipping empty ones.
+func allOf(parts ...bson.D) bson.D {
+	var list bson.A
+	for _, p := range parts {
+		if len(p) > 0 {
+			list = append(list, p)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return bson.D{}
+	case 1:
+		return list[0].(bson.D)
+	}
+	return bson.D{{Key: "$and", Value: list}}
+}
+
+func joinAt(at, s string) string {
+	if at == "" {
+		return s
+	}
+	return at + "." + s
+}
