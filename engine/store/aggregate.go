@@ -71,6 +71,9 @@ func NormalizeAggregate(q AggregateQuery) (AggregateQuery, error) {
 		return AggregateQuery{}, err
 	}
 	q.Filter = f
+	if q.Deleted < ExcludeDeleted || q.Deleted > IncludeDeleted {
+		return AggregateQuery{}, filterErr("deleted", "unknown recycle-bin selection")
+	}
 	if len(q.GroupBy) > MaxGroupKeys {
 		return AggregateQuery{}, filterErr("groupBy", "more than %d keys", MaxGroupKeys)
 	}

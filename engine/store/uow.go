@@ -139,6 +139,7 @@ func NormalizeUnit(u UnitOfWork, now time.Time) (UnitOfWork, error) {
 		if e.At.IsZero() {
 			e.At = u.At
 		}
+		e.At = e.At.UTC().Truncate(time.Microsecond)
 		p, err := NormalizeData(e.Payload)
 		if err != nil {
 			return u, fmt.Errorf("event %d: %w", i, err)

@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+func outboxCases() []testCase {
+	return []testCase{
+		{name: "IDsTimesAndSeq", run: testOutboxIDsAndSeq},
+		{name: "ReadEventsPaging", run: testOutboxPaging},
+		{name: "ConcurrentCommits", run: testOutboxConcurrent},
+	}
+}
+
+func testOutboxIDsAndSeq(f *fixture) {
+	own := time.Date(2026, 2, 2, 10, 2, 2, 2345, time.FixedZone("CST", 8*3600))
+	r1 := f.commit(store.UnitOfWork{At: t0, Actor: actor, Events: []store.Event{
+		{Type: "record.created", Workspace: "ws1", Collection: "deals", DocID: "a1", Payload: map[string]any{"amount": 5, "tags": []string{"x"}}},
+	}})
+	r2 := f.commit(store.UnitOfWork{At: t0.Add(time.Minute), Actor: actor, Events: []store.Event{
+		{ID: "evt-fixed", Type: "record.updated", Collection: "deals", DocID: "a1", At: own},
+	}})
+	if len(r1.Events) != 1 || len(r2.Events) != 1 {
+		f.t.Fatalf("CommitResult events = %d, %d, want 1, 1", len(r1.Events), len(r2.Events))
+	}
+	e1, e2 := r1.Events[0], r2.Events[0]
+	if len(e1.ID) != 26 {
+		f.t.Errorf("generated event id %q, want 26 characters", e1.ID)
+	}
+	if e2.ID != "evt-fixed" {
+		f.t.Errorf("event id = %q, want evt-fixed", e2.ID)
+	}
+	if e1.Seq <= 0 || e2.Seq <= e1.Seq {
+		f.t.Errorf("Seq = %d then %d, want positive and increasing in commit order", e1.Seq, e2.Seq)
+	}
+	f.sameTime("event At from the unit", e1.At, t0)
+	got, err := f.s.ReadEvents(f.ctx, 0, 10)
+	f.noErr("ReadEvents", err)
+	if len(got) != 2 {
+		f.t.Fatalf("ReadEvents returned %d events, want 2", len(got))
+	}
+	g1, g2 := got[0], got[1]
+	if g1.ID != e1.ID || g1.Seq != e1.Seq || g1.Type != "record.created" || g1.Workspace != "ws1" || g1.Collection != "deals" || g1.DocID != "a1" {
+		f.t.Errorf("first event read back as %+v, want %+v", g1, e1)
+	}
+	f.sameData("event payload", g1.Payload, map[string]any{"amount": 5, "tags": []string{"x"}})
+	f.sameTime("event At read back", g1.At, t0)
+	if g2.ID != "evt-fixed" || g2.Seq != e2.Seq || g2.Type != "record.updated" {
+		f.t.Errorf("second event read back as %+v, want %+v", g2, e2)
+	}
+	f.sameTime("explicit event At read back", g2.At, own)
+}
+
+func testOutboxPaging(f *fixture) {
+	var seqs []int64
+	for i := range 7 {
+		r := f.commit(store.UnitOfWork{At: t0, Events: []store.Event{{Type: "tick", Payload: map[string]any{"i": i}}}})
+		seqs = append(seqs, r.Events[0].Seq)
+	}
+	var read []int64
+	after := int64(0)
+	for range 10 {
+		page, err := f.s.ReadEvents(f.ctx, after, 3)
+		f.noErr("ReadEvents", err)
+		if len(page) > 3 {
+			f.t.Fatalf("ReadEvents returned %d events with limit 3", len(page))
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			read = append(read, e.Seq)
+		}
+		after = page[len(page)-1].Seq
+	}
+	if fmt.Sprint(read) != fmt.Sprint(seqs) {
+		f.t.Errorf("paged Seqs = %v, want %v", read, seqs)
+	}
+	tail, err := f.s.ReadEvents(f.ctx, seqs[4], 100)
+	f.noErr("ReadEvents after the fifth", err)
+	if len(tail) != 2 || tail[0].Seq != seqs[5] || tail[0].Payload["i"] != 5.0 {
+		f.t.Errorf("events after the fifth = %+v, want the sixth and seventh", tail)
+	}
+	none, err := f.s.ReadEvents(f.ctx, seqs[6], 100)
+	f.noErr("ReadEvents after the last", err)
+	if len(none) != 0 {
+		f.t.Errorf("events after the last = %d, want 0", len(none))
+	}
+}
+
+func testOutboxConcurrent(f *fixture) {
+	const workers, each = 8, 20
+	errs := parallel(workers, func(wk int) error {
+		for i := range each {
+			_, err := f.s.Commit(f.ctx, store.UnitOfWork{Events: []store.Event{{Type: "tick", Payload: map[string]any{"w": wk, "i": i}}}})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, err := range errs {
+		f.t.Errorf("concurrent commit: %v", err)
+	}
+	evs, err := f.s.ReadEvents(f.ctx, 0, 1000)
+	f.noErr("ReadEvents", err)
+	if len(evs) != workers*each {
+		f.t.Fatalf("read %d events, want %d", len(evs), workers*each)
+	}
+	last := map[float64]float64{}
+	for i, e := range evs {
+		if i > 0 && e.Seq <= evs[i-1].Seq {
+			f.t.Fatalf("Seq not increasing: %d after %d", e.Seq, evs[i-1].Seq)
+		}
+		wk, n := e.Payload["w"].(float64), e.Payload["i"].(float64)
+		if prev, ok := last[wk]; ok && n <= prev {
+			f.t.Errorf("worker %v: event %v read after %v, commit order lost", wk, n, prev)
+		}
+		last[wk] = n
+	}
+}
