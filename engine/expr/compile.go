@@ -1,0 +1,189 @@
+package expr
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/types"
+)
+
+// Compile parses src and type-checks it against env. want is the required
+// result type: Any accepts every result, Bool is for conditions, otherwise
+// the result must be assignable to want. A failure is an *Error.
+func Compile(src string, env Env, want Type) (*Program, error) {
+	p, _, diags := compile(src, env, want)
+	if len(diags) > 0 {
+		return nil, &Error{Diagnostics: diags}
+	}
+	return p, nil
+}
+
+// Check is the designer's live check: it compiles src against env and
+// returns the inferred result type and the diagnostics, if any.
+func Check(src string, env Env) (Type, []Diagnostic) {
+	_, t, diags := compile(src, env, Any)
+	return t, diags
+}
+
+// compile runs the pipeline: parse, rewrite spreadsheet logic functions,
+// type-check, validate, insert budgets and run state, optimize, compile.
+func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
+	if len(src) > MaxSourceBytes {
+		return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeTooLong,
+			Message: fmt.Sprintf("expression is %d bytes, the limit is %d", len(src), MaxSourceBytes)}}
+	}
+	if !utf8.ValidString(src) {
+		return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeSyntax, Message: "expression is not valid UTF-8"}}
+	}
+	for key := range env.Fields {
+		if IsReserved(key) || isHidden(key) {
+			return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeReservedName,
+				Message: fmt.Sprintf("field key %q is a reserved name", key)}}
+		}
+	}
+	config := newConfig(env)
+	source := file.NewSource(src)
+
+	tree, err := parser.ParseWithConfig(src, config)
+	if err != nil {
+		code := CodeSyntax
+		if strings.Contains(err.Error(), "maximum allowed nodes") {
+			code = CodeTooComplex
+		}
+		return nil, Any, []Diagnostic{diagnostic(err, code)}
+	}
+
+	pre := newPrepass(env, source)
+	ast.Walk(&tree.Node, pre)
+	if len(pre.diags) > 0 {
+		return nil, Any, pre.diags
+	}
+
+	if _, err := new(checker.Checker).Check(tree, config); err != nil {
+		code := CodeTypeMismatch
+		msg := err.Error()
+		if strings.Contains(msg, "unknown name") || strings.Contains(msg, "unknown func") ||
+			strings.Contains(msg, "has no field") || strings.Contains(msg, "unknown field") || strings.Contains(msg, "not found") {
+			code = CodeUnknownName
+		}
+		return nil, Any, []Diagnostic{diagnostic(err, code)}
+	}
+	got := resultType(tree.Node, env)
+
+	post := newPostcheck(env, source)
+	ast.Walk(&tree.Node, post)
+	if len(post.diags) > 0 {
+		return nil, got, post.diags
+	}
+	if !assignable(want, got) {
+		loc := file.Error{Location: tree.Node.Location(), Message: fmt.Sprintf("expression returns %s, %s is required", got, want)}
+		return nil, got, []Diagnostic{diagnostic(loc.Bind(source), CodeTypeMismatch)}
+	}
+
+	withCtx := post.withCtx
+	if withCtx {
+		ast.Walk(&tree.Node, &fieldRewriter{env: env})
+	}
+	if err := optimizer.Optimize(&tree.Node, config); err != nil {
+		return nil, got, []Diagnostic{diagnostic(err, CodeTypeMismatch)}
+	}
+	prog, err := compiler.Compile(tree, config)
+	if err != nil {
+		return nil, got, []Diagnostic{diagnostic(err, CodeSyntax)}
+	}
+	return newProgram(src, got, prog, withCtx), got, nil
+}
+
+// newConfig builds the expr-lang configuration for env: the typed variables,
+// the library and the allowed builtins. The library table itself is built
+// once at init; this only copies pointers.
+func newConfig(env Env) *conf.Config {
+	c := conf.CreateNew()
+	c.MaxNodes = MaxNodes
+	record := make(types.Map, len(env.Fields))
+	vars := make(types.Map, len(env.Fields)+4)
+	for k, t := range env.Fields {
+		record[k] = t.exprType()
+		vars[k] = record[k]
+	}
+	vars[nameNew] = record
+	vars[nameOld] = record
+	vars[nameUser] = userType.exprType()
+	vars[nameNow] = DateTime.exprType()
+	c.WithEnv(vars)
+	for name := range c.Builtins {
+		if !allowedBuiltins[name] {
+			c.Disabled[name] = true
+			delete(c.Builtins, name)
+		}
+	}
+	for name, fn := range library {
+		c.Functions[name] = fn
+	}
+	return c
+}
+
+// diagnostic converts an expr-lang error into a Diagnostic.
+func diagnostic(err error, code string) Diagnostic {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		line := max(fe.Line, 1)
+		return Diagnostic{Line: line, Column: fe.Column + 1, Message: friendlyTypes(fe.Message), Code: code}
+	}
+	return Diagnostic{Line: 1, Column: 1, Message: err.Error(), Code: code}
+}
+
+// goTypeNames matches the Go type names expr-lang puts in its messages.
+var goTypeNames = regexp.MustCompile(`map\[string\]interface \{\}|\[\]interface \{\}|interface \{\}|\btime\.Time\b|\bfloat64\b|\bint\b|\bstring\b|\bbool\b`)
+
+// friendlyTypes rewrites Go type names into the names the editor shows.
+func friendlyTypes(msg string) string {
+	msg = goTypeNames.ReplaceAllStringFunc(msg, func(m string) string {
+		switch m {
+		case "map[string]interface {}":
+			return "object"
+		case "[]interface {}":
+			return "list"
+		case "interface {}":
+			return "any"
+		case "time.Time":
+			return "date"
+		case "float64", "int":
+			return "number"
+		case "string":
+			return "text"
+		}
+		return "boolean"
+	})
+	return strings.TrimSpace(msg)
+}
+
+// resultType infers the Type of the checked tree, telling dates from
+// datetimes where the checker cannot (both are time.Time).
+func resultType(node ast.Node, env Env) Type {
+	t := typeOfNature(node.Nature())
+	if t.Kind != KindDateTime {
+		return t
+	}
+	switch n := node.(type) {
+	case *ast.IdentifierNode:
+		if f, ok := env.Fields[n.Value]; ok {
+			return f
+		}
+	case *ast.CallNode:
+		if id, ok := n.Callee.(*ast.IdentifierNode); ok && dateFuncs[id.Value] {
+			return Date
+		}
+	}
+	return t
+}
