@@ -1,0 +1,78 @@
+package sqlitestore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// maxCounterName bounds a counter's name.
+const maxCounterName = 200
+
+// ReadEvents returns up to limit events with Seq > afterSeq in Seq order.
+// limit <= 0 means store.DefaultPageSize; at most store.MaxPageSize.
+func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]store.Event, error) {
+	if s.closed.Load() {
+		return nil, store.ErrClosed
+	}
+	if limit <= 0 {
+		limit = store.DefaultPageSize
+	}
+	limit = min(limit, store.MaxPageSize)
+	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, json(payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
+	if err != nil {
+		return nil, s.readErr(ctx, err)
+	}
+	defer release()
+	rows, err := st.QueryContext(ctx, afterSeq, limit)
+	if err != nil {
+		return nil, s.readErr(ctx, err)
+	}
+	defer rows.Close()
+	out := []store.Event{}
+	for rows.Next() {
+		var e store.Event
+		var payload []byte
+		var at string
+		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &payload, &at); err != nil {
+			return nil, s.readErr(ctx, err)
+		}
+		if err := json.Unmarshal(payload, &e.Payload); err != nil {
+			return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
+		}
+		if e.Payload == nil {
+			e.Payload = map[string]any{}
+		}
+		if e.At, err = parseStoredTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.readErr(ctx, err)
+	}
+	return out, nil
+}
+
+// Increment adds delta to the named counter and returns the new value,
+// in one durable statement.
+func (s *Store) Increment(ctx context.Context, name string, delta int64) (int64, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	if name == "" || len(name) > maxCounterName || !utf8.ValidString(name) {
+		return 0, fmt.Errorf("%w: counter name must be 1 to %d bytes of UTF-8", store.ErrInvalidInput, maxCounterName)
+	}
+	if delta < 1 {
+		return 0, fmt.Errorf("%w: counter delta must be at least 1", store.ErrInvalidInput)
+	}
+	var v int64
+	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
+		return tx.queryRow(`INSERT INTO counters (name, value) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET value = value + excluded.value RETURNING value`, []any{name, delta}, &v)
+	}})
+	return v, err
+}

@@ -1,0 +1,313 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Aggregate groups the selected documents and computes metrics. SQL does
+// the grouping; Go merges groups whose keys are equal as JSON values (a
+// missing field and a null both key as nil) and finishes avg, min and max.
+func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQuery) ([]store.Group, error) {
+	if s.closed.Load() {
+		return nil, store.ErrClosed
+	}
+	if err := store.ValidateCollection(coll); err != nil {
+		return nil, err
+	}
+	q, err := store.NormalizeAggregate(q)
+	if err != nil {
+		return nil, err
+	}
+	acc := newAggAcc(q)
+	if s.reg.exists(coll) {
+		err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+			acc.reset()
+			return buildAggregate(c, coll, q)
+		}, func(query string, args []any) error {
+			return s.runAggregate(ctx, query, args, acc)
+		})
+		if err != nil && !errors.Is(err, errNoTable) {
+			return nil, err
+		}
+	}
+	return acc.groups(), nil
+}
+
+// metricSlot is the candidate value of a metric's field.
+func metricSlot(field string) (slot, error) {
+	if col, typ, ok := systemColumn(field); ok {
+		t := "'" + typ + "'"
+		if col == "deleted_at" {
+			t = "iif(deleted_at IS NULL, NULL, 'text')"
+		}
+		return slot{v: col, t: t}, nil
+	}
+	segs, err := store.SplitPath(field)
+	if err != nil {
+		return slot{}, err
+	}
+	lit, err := jsonPathLiteral(segs)
+	if err != nil {
+		return slot{}, err
+	}
+	return slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")"}, nil
+}
+
+func buildAggregate(c *compiler, coll string, q store.AggregateQuery) (string, error) {
+	where, err := c.where(q.Filter)
+	if err != nil {
+		return "", err
+	}
+	var cols []string
+	for _, k := range q.GroupBy {
+		col, typ, sys := systemColumn(k.Field)
+		switch {
+		case k.Bucket != store.BucketNone && sys:
+			cols = append(cols, "fl_bucket("+col+", "+c.bind(string(k.Bucket))+", "+c.bind(k.TimeZone)+")")
+		case k.Bucket != store.BucketNone:
+			sl, err := metricSlot(k.Field)
+			if err != nil {
+				return "", err
+			}
+			cols = append(cols, "fl_bucket("+sl.v+", "+c.bind(string(k.Bucket))+", "+c.bind(k.TimeZone)+")")
+		case sys && typ == "integer":
+			cols = append(cols, col)
+		case sys:
+			cols = append(cols, "json_quote("+col+")")
+		default:
+			segs, _ := store.SplitPath(k.Field)
+			lit, err := jsonPathLiteral(segs)
+			if err != nil {
+				return "", err
+			}
+			cols = append(cols, "data -> "+lit)
+		}
+	}
+	nkeys := len(cols)
+	cols = append(cols, "count(*)")
+	for _, m := range q.Metrics {
+		if m.Op == store.AggCount && m.Field == "" {
+			continue
+		}
+		sl, err := metricSlot(m.Field)
+		if err != nil {
+			return "", err
+		}
+		num := "(" + sl.t + " IS 'integer' OR " + sl.t + " IS 'real')"
+		switch m.Op {
+		case store.AggCount:
+			cols = append(cols, "count(CASE WHEN "+sl.v+" IS NOT NULL THEN 1 END)")
+		case store.AggSum, store.AggAvg:
+			cols = append(cols, "total(CASE WHEN "+num+" THEN "+sl.v+" END)", "count(CASE WHEN "+num+" THEN 1 END)")
+		case store.AggMin, store.AggMax:
+			fn := strings.ToLower(string(m.Op))
+			cols = append(cols, fn+"(CASE WHEN "+num+" THEN "+sl.v+" END)", fn+"(CASE WHEN "+sl.t+" IS 'text' THEN "+sl.v+" END)")
+		}
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + tableName(coll) + " WHERE " + deletedClause(q.Deleted) + " AND " + where
+	if nkeys > 0 {
+		ords := make([]string, nkeys)
+		for i := range ords {
+			ords[i] = strconv.Itoa(i + 1)
+		}
+		query += " GROUP BY " + strings.Join(ords, ", ")
+	}
+	return query, nil
+}
+
+func (s *Store) runAggregate(ctx context.Context, query string, args []any, acc *aggAcc) error {
+	st, release, err := s.readStmt(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer release()
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(n))
+	ptrs := make([]any, len(n))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		if err := acc.add(vals); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// aggAcc merges SQL groups into result groups.
+type aggAcc struct {
+	q      store.AggregateQuery
+	byKey  map[string]*aggGroup
+	totals bool
+}
+
+type aggGroup struct {
+	keys  []any
+	count float64
+	m     []metricAcc
+}
+
+type metricAcc struct {
+	sum            float64
+	n              float64
+	num            sql.NullFloat64
+	str            sql.NullString
+	hasNum, hasStr bool
+}
+
+func newAggAcc(q store.AggregateQuery) *aggAcc {
+	a := &aggAcc{q: q, totals: len(q.GroupBy) == 0}
+	a.reset()
+	return a
+}
+
+func (a *aggAcc) reset() { a.byKey = map[string]*aggGroup{} }
+
+func (a *aggAcc) add(row []any) error {
+	keys := make([]any, len(a.q.GroupBy))
+	for i, k := range a.q.GroupBy {
+		v, err := keyValue(row[i], k)
+		if err != nil {
+			return err
+		}
+		keys[i] = v
+	}
+	id := valueKey(keys)
+	g := a.byKey[id]
+	if g == nil {
+		g = &aggGroup{keys: keys, m: make([]metricAcc, len(a.q.Metrics))}
+		a.byKey[id] = g
+	}
+	col := len(keys)
+	g.count += toFloat(row[col])
+	col++
+	for i, m := range a.q.Metrics {
+		ma := &g.m[i]
+		switch m.Op {
+		case store.AggCount:
+			if m.Field == "" {
+				continue
+			}
+			ma.n += toFloat(row[col])
+			col++
+		case store.AggSum, store.AggAvg:
+			ma.sum += toFloat(row[col])
+			ma.n += toFloat(row[col+1])
+			col += 2
+		case store.AggMin, store.AggMax:
+			less := m.Op == store.AggMin
+			if row[col] != nil {
+				f := toFloat(row[col])
+				if !ma.hasNum || (less && f < ma.num.Float64) || (!less && f > ma.num.Float64) {
+					ma.num, ma.hasNum = sql.NullFloat64{Float64: f, Valid: true}, true
+				}
+			}
+			if row[col+1] != nil {
+				str := toString(row[col+1])
+				if !ma.hasStr || (less && str < ma.str.String) || (!less && str > ma.str.String) {
+					ma.str, ma.hasStr = sql.NullString{String: str, Valid: true}, true
+				}
+			}
+			col += 2
+		}
+	}
+	return nil
+}
+
+// keyValue decodes one group key column.
+func keyValue(v any, k store.GroupKey) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	if k.Bucket != store.BucketNone {
+		return toString(v), nil
+	}
+	switch x := v.(type) {
+	case int64:
+		return float64(x), nil
+	case float64:
+		return x, nil
+	}
+	var out any
+	if err := json.Unmarshal([]byte(toString(v)), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (a *aggAcc) groups() []store.Group {
+	if a.totals && len(a.byKey) == 0 {
+		a.byKey[""] = &aggGroup{keys: []any{}, m: make([]metricAcc, len(a.q.Metrics))}
+	}
+	out := make([]store.Group, 0, len(a.byKey))
+	for _, g := range a.byKey {
+		vals := make([]any, len(a.q.Metrics))
+		for i, m := range a.q.Metrics {
+			ma := g.m[i]
+			switch m.Op {
+			case store.AggCount:
+				if m.Field == "" {
+					vals[i] = g.count
+				} else {
+					vals[i] = ma.n
+				}
+			case store.AggSum:
+				vals[i] = ma.sum
+			case store.AggAvg:
+				if ma.n > 0 {
+					vals[i] = ma.sum / ma.n
+				}
+			case store.AggMin, store.AggMax:
+				switch {
+				case ma.hasNum:
+					vals[i] = ma.num.Float64
+				case ma.hasStr:
+					vals[i] = ma.str.String
+				}
+			}
+		}
+		out = append(out, store.Group{Keys: g.keys, Values: vals})
+	}
+	slices.SortFunc(out, func(x, y store.Group) int { return compareKeys(x.Keys, y.Keys) })
+	return out
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int64:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+func toString(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	}
+	return ""
+}

@@ -1,0 +1,99 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations create the store's own tables. Each entry runs once, in order,
+// inside one transaction with the schema_version bump, so a crash between
+// two migrations leaves a consistent version. Append only; never edit.
+var migrations = []string{
+	// 1: registries, outbox, counters, queue.
+	`CREATE TABLE collections (
+		name TEXT PRIMARY KEY
+	) WITHOUT ROWID;
+	CREATE TABLE declared_indexes (
+		coll TEXT NOT NULL,
+		name TEXT NOT NULL,
+		sql_name TEXT NOT NULL,
+		def TEXT NOT NULL,
+		PRIMARY KEY (coll, name)
+	) WITHOUT ROWID;
+	CREATE TABLE array_paths (
+		coll TEXT NOT NULL,
+		path TEXT NOT NULL,
+		PRIMARY KEY (coll, path)
+	) WITHOUT ROWID;
+	CREATE TABLE outbox (
+		seq INTEGER PRIMARY KEY AUTOINCREMENT,
+		id TEXT NOT NULL UNIQUE,
+		type TEXT NOT NULL,
+		workspace TEXT NOT NULL,
+		collection TEXT NOT NULL,
+		doc_id TEXT NOT NULL,
+		payload BLOB NOT NULL,
+		at TEXT NOT NULL
+	);
+	CREATE TABLE counters (
+		name TEXT PRIMARY KEY,
+		value INTEGER NOT NULL
+	) WITHOUT ROWID;
+	CREATE TABLE queue_items (
+		queue TEXT NOT NULL,
+		id TEXT NOT NULL,
+		key TEXT NOT NULL,
+		due_at TEXT NOT NULL,
+		attempts INTEGER NOT NULL,
+		payload BLOB NOT NULL,
+		lease_owner TEXT NOT NULL,
+		lease_until TEXT NOT NULL,
+		PRIMARY KEY (queue, id)
+	);
+	CREATE INDEX queue_items_due ON queue_items (queue, due_at, id);`,
+}
+
+// migrate brings the schema to the latest version. It is idempotent.
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("sqlitestore: create schema_version: %w", err)
+	}
+	for {
+		var v int
+		err := db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+		if err != nil {
+			return fmt.Errorf("sqlitestore: read schema version: %w", err)
+		}
+		if v > len(migrations) {
+			return fmt.Errorf("sqlitestore: database schema version %d is newer than this program (%d)", v, len(migrations))
+		}
+		if v == len(migrations) {
+			return nil
+		}
+		if err := applyMigration(ctx, db, v+1); err != nil {
+			return err
+		}
+	}
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, version int) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: migration %d: %w", version, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, migrations[version-1]); err != nil {
+		return fmt.Errorf("sqlitestore: migration %d: %w", version, err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM schema_version`); err != nil {
+		return fmt.Errorf("sqlitestore: migration %d: %w", version, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (?)`, version); err != nil {
+		return fmt.Errorf("sqlitestore: migration %d: %w", version, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlitestore: migration %d: %w", version, err)
+	}
+	return nil
+}

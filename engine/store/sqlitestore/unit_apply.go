@@ -1,0 +1,281 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// preparedUnit is a normalized unit with its JSON encoded outside the
+// writer goroutine, so callers do that work in parallel.
+type preparedUnit struct {
+	u        store.UnitOfWork
+	data     [][]byte   // per write, for inserts and updates
+	arrays   [][]string // per write, array paths of the data
+	payloads [][]byte   // per event
+	items    [][]byte   // per queue item
+}
+
+// Commit applies u atomically; it returns once the transaction holding it
+// is durable (see package doc).
+func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitResult, error) {
+	if s.closed.Load() {
+		return store.CommitResult{}, store.ErrClosed
+	}
+	nu, err := store.NormalizeUnit(u, s.now())
+	if err != nil {
+		return store.CommitResult{}, err
+	}
+	p, err := prepareUnit(nu)
+	if err != nil {
+		return store.CommitResult{}, err
+	}
+	var res store.CommitResult
+	err = s.submit(ctx, &job{apply: func(tx *wtx) error {
+		r, err := tx.applyUnit(p)
+		res = r
+		return err
+	}})
+	if err != nil {
+		return store.CommitResult{}, err
+	}
+	return res, nil
+}
+
+func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
+	p := &preparedUnit{
+		u:        u,
+		data:     make([][]byte, len(u.Writes)),
+		arrays:   make([][]string, len(u.Writes)),
+		payloads: make([][]byte, len(u.Events)),
+		items:    make([][]byte, len(u.Enqueue)),
+	}
+	for i, w := range u.Writes {
+		if w.Op != store.OpInsert && w.Op != store.OpUpdate {
+			continue
+		}
+		b, err := json.Marshal(w.Doc.Data)
+		if err != nil {
+			return nil, fmt.Errorf("%w: write %d: %v", store.ErrInvalidInput, i, err)
+		}
+		if len(b) > store.MaxDocumentBytes {
+			return nil, fmt.Errorf("%w: write %d: document is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
+		}
+		p.data[i] = b
+		p.arrays[i] = arrayPathsOf(w.Doc.Data)
+	}
+	for i, e := range u.Events {
+		b, err := json.Marshal(e.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: event %d: %v", store.ErrInvalidInput, i, err)
+		}
+		if len(b) > store.MaxDocumentBytes {
+			return nil, fmt.Errorf("%w: event %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
+		}
+		p.payloads[i] = b
+	}
+	for i, it := range u.Enqueue {
+		b, err := json.Marshal(it.Payload)
+		if err != nil {
+			return nil, fmt.Errorf("%w: queue item %d: %v", store.ErrInvalidInput, i, err)
+		}
+		if len(b) > store.MaxDocumentBytes {
+			return nil, fmt.Errorf("%w: queue item %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
+		}
+		p.items[i] = b
+	}
+	return p, nil
+}
+
+func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
+	u := p.u
+	res := store.CommitResult{Docs: make([]store.Document, len(u.Writes))}
+	at := store.FormatTime(u.At)
+	for i, w := range u.Writes {
+		var d store.Document
+		var err error
+		switch w.Op {
+		case store.OpInsert:
+			d, err = tx.insert(w, p.data[i], p.arrays[i], at)
+		case store.OpUpdate:
+			d, err = tx.update(w, p.data[i], p.arrays[i], at)
+		case store.OpSoftDelete, store.OpRestore:
+			d, err = tx.setDeleted(w, at)
+		case store.OpHardDelete:
+			d, err = tx.hardDelete(w)
+		}
+		if err != nil {
+			return store.CommitResult{}, fmt.Errorf("write %d (%s %s): %w", i, w.Collection, w.Doc.ID, err)
+		}
+		res.Docs[i] = d
+	}
+	if len(u.Events) > 0 {
+		res.Events = make([]store.Event, len(u.Events))
+	}
+	for i, e := range u.Events {
+		err := tx.queryRow(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, at) VALUES (?, ?, ?, ?, ?, jsonb(?), ?) RETURNING seq`,
+			[]any{e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], store.FormatTime(e.At)}, &e.Seq)
+		if err != nil {
+			if isUnique(err) {
+				return store.CommitResult{}, fmt.Errorf("event %d: %w: event id %q exists", i, store.ErrDuplicate, e.ID)
+			}
+			return store.CommitResult{}, fmt.Errorf("event %d: %w", i, err)
+		}
+		e.At = e.At.UTC().Truncate(time.Microsecond)
+		res.Events[i] = e
+	}
+	for i, it := range u.Enqueue {
+		if err := tx.enqueue(it, p.items[i]); err != nil {
+			return store.CommitResult{}, fmt.Errorf("queue item %d: %w", i, err)
+		}
+	}
+	return res, nil
+}
+
+func (tx *wtx) insert(w store.Write, data []byte, arrays []string, at string) (store.Document, error) {
+	if err := tx.ensureCollection(w.Collection); err != nil {
+		return store.Document{}, err
+	}
+	d := w.Doc
+	_, err := tx.exec(`INSERT INTO `+tableName(w.Collection)+` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`,
+		d.ID, at, at, d.CreatedBy, d.UpdatedBy, data)
+	if err != nil {
+		return store.Document{}, tx.writeErr(w.Collection, err)
+	}
+	if err := tx.recordArrays(w.Collection, arrays); err != nil {
+		return store.Document{}, err
+	}
+	ts, _ := store.ParseTime(at)
+	d.Version = 1
+	d.CreatedAt, d.UpdatedAt = ts, ts
+	d.DeletedAt = nil
+	return d, nil
+}
+
+func (tx *wtx) update(w store.Write, data []byte, arrays []string, at string) (store.Document, error) {
+	if !tx.collectionExists(w.Collection) {
+		return store.Document{}, store.ErrNotFound
+	}
+	d := w.Doc
+	var created, createdBy string
+	err := tx.queryRow(`UPDATE `+tableName(w.Collection)+` SET data = jsonb(?), version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING version, created_at, created_by`,
+		[]any{data, at, d.UpdatedBy, d.ID, w.ExpectVersion, w.ExpectVersion}, &d.Version, &created, &createdBy)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Document{}, tx.missErr(w, false)
+	}
+	if err != nil {
+		return store.Document{}, tx.writeErr(w.Collection, err)
+	}
+	if err := tx.recordArrays(w.Collection, arrays); err != nil {
+		return store.Document{}, err
+	}
+	d.CreatedBy = createdBy
+	d.CreatedAt, _ = store.ParseTime(created)
+	d.UpdatedAt, _ = store.ParseTime(at)
+	d.DeletedAt = nil
+	return d, nil
+}
+
+// setDeleted soft-deletes or restores w.Doc.ID.
+func (tx *wtx) setDeleted(w store.Write, at string) (store.Document, error) {
+	if !tx.collectionExists(w.Collection) {
+		return store.Document{}, store.ErrNotFound
+	}
+	q := `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
+	var del any = at
+	restore := w.Op == store.OpRestore
+	if restore {
+		q = `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NOT NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
+		del = nil
+	}
+	st, release, err := tx.stmt(q)
+	if err != nil {
+		return store.Document{}, err
+	}
+	defer release()
+	d, err := scanDoc(st.QueryRowContext(tx.ctx, del, at, w.Doc.UpdatedBy, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.Document{}, tx.missErr(w, restore)
+	}
+	if err != nil {
+		return store.Document{}, tx.writeErr(w.Collection, err)
+	}
+	return d, nil
+}
+
+func (tx *wtx) hardDelete(w store.Write) (store.Document, error) {
+	if !tx.collectionExists(w.Collection) {
+		return store.Document{}, store.ErrNotFound
+	}
+	st, release, err := tx.stmt(`DELETE FROM ` + tableName(w.Collection) + ` WHERE id = ? AND (? = 0 OR version = ?) RETURNING ` + docColumns)
+	if err != nil {
+		return store.Document{}, err
+	}
+	defer release()
+	d, err := scanDoc(st.QueryRowContext(tx.ctx, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
+	if errors.Is(err, sql.ErrNoRows) {
+		var v int64
+		err := tx.queryRow(`SELECT version FROM `+tableName(w.Collection)+` WHERE id = ?`, []any{w.Doc.ID}, &v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return store.Document{}, store.ErrNotFound
+		}
+		if err != nil {
+			return store.Document{}, err
+		}
+		return store.Document{}, fmt.Errorf("%w: stored version is %d, expected %d", store.ErrConflict, v, w.ExpectVersion)
+	}
+	if err != nil {
+		return store.Document{}, err
+	}
+	return d, nil
+}
+
+// missErr explains why a conditional write matched no row: the document is
+// missing or in the wrong recycle-bin state (ErrNotFound), or its version
+// differs (ErrConflict).
+func (tx *wtx) missErr(w store.Write, wantDeleted bool) error {
+	var v int64
+	var deleted bool
+	err := tx.queryRow(`SELECT version, deleted_at IS NOT NULL FROM `+tableName(w.Collection)+` WHERE id = ?`, []any{w.Doc.ID}, &v, &deleted)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if deleted != wantDeleted {
+		if deleted {
+			return fmt.Errorf("%w: document is in the recycle bin", store.ErrNotFound)
+		}
+		return fmt.Errorf("%w: document is not in the recycle bin", store.ErrNotFound)
+	}
+	return fmt.Errorf("%w: stored version is %d, expected %d", store.ErrConflict, v, w.ExpectVersion)
+}
+
+// recordArrays notes new array paths durably and in memory (before commit).
+func (tx *wtx) recordArrays(coll string, paths []string) error {
+	for _, p := range tx.w.s.reg.addArrays(coll, paths) {
+		if _, err := tx.exec(`INSERT OR IGNORE INTO array_paths (coll, path) VALUES (?, ?)`, coll, p); err != nil {
+			return err
+		}
+		tx.unitArrays = append(tx.unitArrays, collPath{coll, p})
+	}
+	return nil
+}
+
+func (tx *wtx) enqueue(it store.QueueItem, payload []byte) error {
+	_, err := tx.exec(`INSERT INTO queue_items (queue, id, key, due_at, attempts, payload, lease_owner, lease_until) VALUES (?, ?, ?, ?, 0, jsonb(?), '', '')`,
+		it.Queue, it.ID, it.Key, store.FormatTime(it.DueAt), payload)
+	if err != nil {
+		if isUnique(err) {
+			return fmt.Errorf("%w: queue %s already holds item %q", store.ErrDuplicate, it.Queue, it.ID)
+		}
+		return err
+	}
+	return nil
+}

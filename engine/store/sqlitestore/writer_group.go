@@ -1,0 +1,255 @@
+package sqlitestore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// job is one write submitted to the writer goroutine. apply runs inside its
+// own SAVEPOINT of a shared transaction; after runs once the transaction has
+// committed durably and before the caller is answered.
+type job struct {
+	ctx   context.Context
+	apply func(tx *wtx) error
+	after func()
+	// exclusive jobs (schema changes) run alone in their own transaction, so
+	// in-memory catalog updates never interleave with other jobs' writes.
+	exclusive bool
+	done      chan error
+}
+
+// writer owns the single write connection. It batches queued jobs into one
+// transaction (group commit): one fsync acknowledges many callers.
+type writer struct {
+	s     *Store
+	conn  *sql.Conn
+	stmts *stmtCache
+	reqs  chan *job
+	// exited is closed when run returns.
+	exited chan struct{}
+	// pending holds an exclusive job taken from reqs while a batch was open.
+	pending *job
+}
+
+func newWriter(s *Store, conn *sql.Conn) *writer {
+	return &writer{
+		s:      s,
+		conn:   conn,
+		stmts:  newStmtCache(conn.PrepareContext),
+		reqs:   make(chan *job, 1024),
+		exited: make(chan struct{}),
+	}
+}
+
+// submit hands j to the writer and waits for its answer.
+func (s *Store) submit(ctx context.Context, j *job) error {
+	j.ctx = ctx
+	j.done = make(chan error, 1)
+	s.mu.RLock()
+	if s.closed.Load() {
+		s.mu.RUnlock()
+		return store.ErrClosed
+	}
+	select {
+	case s.w.reqs <- j:
+	case <-ctx.Done():
+		s.mu.RUnlock()
+		return ctx.Err()
+	}
+	s.mu.RUnlock()
+	select {
+	case err := <-j.done:
+		return err
+	case <-ctx.Done():
+		// The job may still commit; the caller learns only that it gave up.
+		return ctx.Err()
+	}
+}
+
+func (w *writer) run() {
+	defer close(w.exited)
+	for {
+		j := w.pending
+		w.pending = nil
+		if j == nil {
+			var ok bool
+			j, ok = <-w.reqs
+			if !ok {
+				return
+			}
+		}
+		if j.exclusive {
+			w.commitBatch([]*job{j})
+			continue
+		}
+		batch := []*job{j}
+	drain:
+		for len(batch) < w.s.opts.MaxBatch {
+			select {
+			case next, ok := <-w.reqs:
+				if !ok {
+					break drain
+				}
+				if next.exclusive {
+					w.pending = next
+					break drain
+				}
+				batch = append(batch, next)
+			default:
+				break drain
+			}
+		}
+		w.commitBatch(batch)
+	}
+}
+
+// stop lets the writer finish every queued job, then waits for it to exit.
+// The caller has set closed under mu, so no submission is in flight.
+func (w *writer) stop() {
+	close(w.reqs)
+	<-w.exited
+}
+
+func (w *writer) closeConn() error {
+	w.stmts.closeAll()
+	if err := w.conn.Close(); err != nil && !errors.Is(err, sql.ErrConnDone) {
+		return fmt.Errorf("sqlitestore: close writer connection: %w", err)
+	}
+	return nil
+}
+
+// commitBatch applies jobs in one transaction and answers each caller.
+func (w *writer) commitBatch(batch []*job) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	if _, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		w.answerAll(batch, fmt.Errorf("sqlitestore: begin: %w", err))
+		return
+	}
+	tx := &wtx{w: w, ctx: ctx, created: map[string]bool{}}
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := w.conn.ExecContext(ctx, "SAVEPOINT unit"); err != nil {
+			w.abort(batch, fmt.Errorf("sqlitestore: savepoint: %w", err))
+			return
+		}
+		tx.unitCreated = tx.unitCreated[:0]
+		tx.unitArrays = tx.unitArrays[:0]
+		err := j.apply(tx)
+		if err != nil {
+			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK TO unit"); rerr != nil {
+				w.abort(batch, fmt.Errorf("sqlitestore: rollback unit: %w", rerr))
+				return
+			}
+			for _, c := range tx.unitCreated {
+				delete(tx.created, c)
+			}
+		}
+		if err == nil {
+			tx.arrays = append(tx.arrays, tx.unitArrays...)
+		}
+		if _, rerr := w.conn.ExecContext(ctx, "RELEASE unit"); rerr != nil {
+			w.abort(batch, fmt.Errorf("sqlitestore: release unit: %w", rerr))
+			return
+		}
+		errs[i] = err
+	}
+	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		w.abort(batch, fmt.Errorf("sqlitestore: commit: %w", err))
+		return
+	}
+	for c := range tx.created {
+		w.s.reg.markLive(c)
+	}
+	w.s.reg.markDurable(tx.arrays)
+	for i, j := range batch {
+		if errs[i] == nil && j.after != nil {
+			j.after()
+		}
+		j.done <- errs[i]
+	}
+}
+
+// abort rolls the whole batch back and fails every job in it.
+func (w *writer) abort(batch []*job, err error) {
+	if _, rerr := w.conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+		w.s.log.Error("sqlitestore: rollback failed", "err", rerr)
+	}
+	w.s.log.Error("sqlitestore: write batch failed", "jobs", len(batch), "err", err)
+	w.answerAll(batch, err)
+}
+
+func (w *writer) answerAll(batch []*job, err error) {
+	for _, j := range batch {
+		j.done <- err
+	}
+}
+
+// wtx is the writer's view of the open transaction for one job.
+type wtx struct {
+	w   *writer
+	ctx context.Context
+	// created holds collections whose tables this batch created.
+	created map[string]bool
+	// unitCreated holds the ones the current job created (undone on rollback).
+	unitCreated []string
+	// arrays and unitArrays hold array_paths rows written by the batch's
+	// successful jobs and by the current job.
+	arrays, unitArrays []collPath
+}
+
+// stmt returns the writer's cached prepared statement for query.
+func (tx *wtx) stmt(query string) (*sql.Stmt, func(), error) {
+	st, owned, err := tx.w.stmts.get(tx.ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	if owned {
+		return st, func() { st.Close() }, nil
+	}
+	return st, func() {}, nil
+}
+
+func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
+	st, release, err := tx.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return st.ExecContext(tx.ctx, args...)
+}
+
+// queryRow runs a statement expected to return at most one row.
+func (tx *wtx) queryRow(query string, args []any, dest ...any) error {
+	st, release, err := tx.stmt(query)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return st.QueryRowContext(tx.ctx, args...).Scan(dest...)
+}
+
+// collectionExists reports whether coll's table exists inside this transaction.
+func (tx *wtx) collectionExists(coll string) bool {
+	return tx.created[coll] || tx.w.s.reg.exists(coll)
+}
+
+// ensureCollection creates coll's table and system indexes on first use.
+func (tx *wtx) ensureCollection(coll string) error {
+	if tx.collectionExists(coll) {
+		return nil
+	}
+	if _, err := tx.w.conn.ExecContext(tx.ctx, createCollectionSQL(coll)); err != nil {
+		return fmt.Errorf("sqlitestore: create collection %s: %w", coll, err)
+	}
+	tx.created[coll] = true
+	tx.unitCreated = append(tx.unitCreated, coll)
+	return nil
+}
