@@ -1,0 +1,21 @@
+package sqlitestore_test
+
+import (
+	"testing"
+
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
+	"github.com/formloom/formloom/engine/store/storetest"
+)
+
+// TestConformance runs the conformance suite against a fresh data directory per case.
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
+		if err != nil {
+			t.Fatalf("sqlitestore.Open: %v", err)
+		}
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	})
+}
