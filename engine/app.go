@@ -1,0 +1,164 @@
+package engine
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// App (应用) groups forms, and later workflows, automations and dashboards.
+type App struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Icon        string    `json:"icon,omitempty"`
+	Version     int64     `json:"version"`
+	CreatedAt   time.Time `json:"createdAt"`
+	UpdatedAt   time.Time `json:"updatedAt"`
+}
+
+// AppInput creates or changes an app.
+type AppInput struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Icon        string `json:"icon"`
+}
+
+func (in *AppInput) check() error {
+	in.Name = strings.TrimSpace(in.Name)
+	if err := checkName("name", in.Name); err != nil {
+		return err
+	}
+	if utf8.RuneCountInString(in.Description) > 2000 {
+		return invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+	}
+	if len(in.Icon) > 64 {
+		return invalid(fieldErr("icon", "max_length", map[string]any{"max": 64}))
+	}
+	return nil
+}
+
+func (in AppInput) data(ws string) map[string]any {
+	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
+}
+
+// CreateApp adds an app to the actor's workspace (admins only).
+func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, error) {
+	if err := a.requireAdmin(); err != nil {
+		return App{}, err
+	}
+	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	id := store.NewID()
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		Events: []store.Event{{Type: "app.created", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	if err != nil {
+		return App{}, mapStoreErr(err)
+	}
+	return appFrom(res.Docs[0]), nil
+}
+
+// Apps lists the live apps of the actor's workspace by name.
+func (e *Engine) Apps(ctx context.Context, a Actor) ([]App, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	docs, err := e.findAll(ctx, collApps, store.Where("workspace", store.OpEq, a.Workspace), []store.SortKey{{Field: "name"}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]App, len(docs))
+	for i, d := range docs {
+		out[i] = appFrom(d)
+	}
+	return out, nil
+}
+
+// App returns one live app of the actor's workspace.
+func (e *Engine) App(ctx context.Context, a Actor, id string) (App, error) {
+	if err := a.check(); err != nil {
+		return App{}, err
+	}
+	d, err := e.liveScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
+		return App{}, err
+	}
+	return appFrom(d), nil
+}
+
+// UpdateApp changes an app (admins only); version is the one the caller read.
+func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput, version int64) (App, error) {
+	if err := a.requireAdmin(); err != nil {
+		return App{}, err
+	}
+	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+		return App{}, err
+	}
+	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}}})
+	if err != nil {
+		return App{}, mapStoreErr(err)
+	}
+	return appFrom(res.Docs[0]), nil
+}
+
+// DeleteApp moves an app to the recycle bin (admins only). Its forms and
+// records stay stored and come back with RestoreApp.
+func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
+	if err := a.requireAdmin(); err != nil {
+		return err
+	}
+	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+		return err
+	}
+	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
+		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	return mapStoreErr(err)
+}
+
+// RestoreApp takes an app out of the recycle bin (admins only).
+func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error) {
+	if err := a.requireAdmin(); err != nil {
+		return App{}, err
+	}
+	d, err := e.getScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
+		return App{}, err
+	}
+	if d.DeletedAt == nil {
+		return appFrom(d), nil
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
+		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	if err != nil {
+		return App{}, mapStoreErr(err)
+	}
+	return appFrom(res.Docs[0]), nil
+}
+
+// liveScoped is getScoped that treats deleted items as not found.
+func (e *Engine) liveScoped(ctx context.Context, coll, ws, id string) (store.Document, error) {
+	d, err := e.getScoped(ctx, coll, ws, id)
+	if err != nil {
+		return d, err
+	}
+	if d.DeletedAt != nil {
+		return store.Document{}, wrapNotFound(coll, id)
+	}
+	return d, nil
+}
+
+func appFrom(d store.Document) App {
+	return App{ID: d.ID, Name: str(d.Data, "name"), Description: str(d.Data, "description"), Icon: str(d.Data, "icon"),
+		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+}

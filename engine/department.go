@@ -1,0 +1,118 @@
+package engine
+
+import (
+	"context"
+	"strings"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Department is a node of a workspace's organisation tree.
+type Department struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Parent  string `json:"parent,omitempty"`
+	Version int64  `json:"version"`
+}
+
+// CreateDepartment adds a department under parent ("" for the top) (admins only).
+func (e *Engine) CreateDepartment(ctx context.Context, a Actor, name, parent string) (Department, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Department{}, err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkName("name", name); err != nil {
+		return Department{}, err
+	}
+	if parent != "" {
+		if _, err := e.getScoped(ctx, collDepartments, a.Workspace, parent); err != nil {
+			return Department{}, invalid(fieldErr("parent", "not_found", nil))
+		}
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collDepartments,
+		Doc: store.Document{Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}}})
+	if err != nil {
+		return Department{}, mapStoreErr(err)
+	}
+	return departmentFrom(res.Docs[0]), nil
+}
+
+// Departments lists the departments of the actor's workspace, by name.
+func (e *Engine) Departments(ctx context.Context, a Actor) ([]Department, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	docs, err := e.findAll(ctx, collDepartments, store.Where("workspace", store.OpEq, a.Workspace), []store.SortKey{{Field: "name"}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Department, len(docs))
+	for i, d := range docs {
+		out[i] = departmentFrom(d)
+	}
+	return out, nil
+}
+
+// UpdateDepartment renames or moves a department (admins only); a department
+// cannot become its own ancestor.
+func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent string, version int64) (Department, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Department{}, err
+	}
+	if _, err := e.getScoped(ctx, collDepartments, a.Workspace, id); err != nil {
+		return Department{}, err
+	}
+	name = strings.TrimSpace(name)
+	if err := checkName("name", name); err != nil {
+		return Department{}, err
+	}
+	for p := parent; p != ""; {
+		if p == id {
+			return Department{}, invalid(fieldErr("parent", "cycle", nil))
+		}
+		d, err := e.getScoped(ctx, collDepartments, a.Workspace, p)
+		if err != nil {
+			return Department{}, invalid(fieldErr("parent", "not_found", nil))
+		}
+		p = str(d.Data, "parent")
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collDepartments,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}}})
+	if err != nil {
+		return Department{}, mapStoreErr(err)
+	}
+	return departmentFrom(res.Docs[0]), nil
+}
+
+// DeleteDepartment removes a department that has no sub-departments (admins only).
+func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error {
+	if err := a.requireAdmin(); err != nil {
+		return err
+	}
+	if _, err := e.getScoped(ctx, collDepartments, a.Workspace, id); err != nil {
+		return err
+	}
+	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("parent", store.OpEq, id))
+	n, err := e.st.Count(ctx, collDepartments, store.Query{Filter: &f})
+	if err != nil {
+		return mapStoreErr(err)
+	}
+	if n > 0 {
+		return invalid(fieldErr("id", "has_children", nil))
+	}
+	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collDepartments, Doc: store.Document{ID: id}}}})
+	return mapStoreErr(err)
+}
+
+func (e *Engine) checkDepartments(ctx context.Context, ws string, ids []string) error {
+	for _, id := range ids {
+		if _, err := e.getScoped(ctx, collDepartments, ws, id); err != nil {
+			return invalid(fieldErr("departments", "not_found", map[string]any{"value": id}))
+		}
+	}
+	return nil
+}
+
+func departmentFrom(d store.Document) Department {
+	return Department{ID: d.ID, Name: str(d.Data, "name"), Parent: str(d.Data, "parent"), Version: d.Version}
+}

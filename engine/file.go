@@ -1,0 +1,133 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/formloom/formloom/engine/blob"
+	"github.com/formloom/formloom/engine/store"
+)
+
+const collFiles = "files"
+
+// DefaultMaxFileBytes is the upload limit when none is configured.
+const DefaultMaxFileBytes = 20 << 20
+
+// allowedFileTypes are the content types accepted for upload, judged from
+// the bytes (sniffed), never from the name or the client's claim. Types a
+// browser could run as a page (HTML, SVG) are refused.
+var allowedFileTypes = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "image/bmp": true,
+	"application/pdf": true, "text/plain": true, "text/csv": true, "application/json": true,
+	"application/zip": true, "application/x-7z-compressed": true, "application/gzip": true,
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   true,
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         true,
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": true,
+	"application/msword": true, "application/vnd.ms-excel": true, "application/vnd.ms-powerpoint": true,
+	"application/x-ole-storage": true, "audio/mpeg": true, "audio/wav": true, "video/mp4": true, "video/quicktime": true,
+}
+
+// FileInfo describes an uploaded file.
+type FileInfo struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"contentType"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"createdAt"`
+	CreatedBy   string    `json:"createdBy"`
+}
+
+// UploadFile stores a file's content in the blob store and its metadata in
+// the store. The content type is sniffed from the bytes; a type outside the
+// allowed list or content over maxBytes is refused and nothing is kept.
+func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Reader, maxBytes int64) (FileInfo, error) {
+	if err := a.check(); err != nil {
+		return FileInfo{}, err
+	}
+	if e.blobs == nil {
+		return FileInfo{}, fmt.Errorf("%w: no blob store configured", ErrInvalid)
+	}
+	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
+	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 255 {
+		return FileInfo{}, invalid(fieldErr("name", "file_name", nil))
+	}
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxFileBytes
+	}
+	head := make([]byte, 3072)
+	n, err := io.ReadFull(r, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return FileInfo{}, fmt.Errorf("engine: read upload: %w", err)
+	}
+	head = head[:n]
+	if n == 0 {
+		return FileInfo{}, invalid(fieldErr("file", "file_empty", nil))
+	}
+	ct := mimetype.Detect(head)
+	typ := ct.String()
+	if i := strings.IndexByte(typ, ';'); i >= 0 {
+		typ = typ[:i]
+	}
+	if !allowedFileTypes[typ] {
+		return FileInfo{}, invalid(fieldErr("file", "file_type", map[string]any{"type": typ}))
+	}
+	id := store.NewID()
+	h := sha256.New()
+	body := io.TeeReader(io.LimitReader(io.MultiReader(bytes.NewReader(head), r), maxBytes+1), h)
+	size, err := e.blobs.Put(ctx, id, body)
+	if err != nil {
+		return FileInfo{}, fmt.Errorf("engine: store upload: %w", err)
+	}
+	if size > maxBytes {
+		_ = e.blobs.Delete(ctx, id)
+		return FileInfo{}, invalid(fieldErr("file", "file_too_large", map[string]any{"max": maxBytes}))
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collFiles,
+		Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "size": size,
+			"content_type": typ, "sha256": hex.EncodeToString(h.Sum(nil))}}}}})
+	if err != nil {
+		_ = e.blobs.Delete(ctx, id)
+		return FileInfo{}, mapStoreErr(err)
+	}
+	return fileFrom(res.Docs[0]), nil
+}
+
+// File returns a file's metadata and content, if it belongs to the actor's workspace.
+func (e *Engine) File(ctx context.Context, a Actor, id string) (FileInfo, io.ReadCloser, error) {
+	if err := a.check(); err != nil {
+		return FileInfo{}, nil, err
+	}
+	d, err := e.liveScoped(ctx, collFiles, a.Workspace, id)
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	if e.blobs == nil {
+		return FileInfo{}, nil, wrapNotFound("file", id)
+	}
+	rc, err := e.blobs.Open(ctx, id)
+	if errors.Is(err, blob.ErrNotFound) {
+		return FileInfo{}, nil, wrapNotFound("file", id)
+	}
+	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	return fileFrom(d), rc, nil
+}
+
+func fileFrom(d store.Document) FileInfo {
+	size, _ := d.Data["size"].(float64)
+	return FileInfo{ID: d.ID, Name: str(d.Data, "name"), Size: int64(size), ContentType: str(d.Data, "content_type"),
+		SHA256: str(d.Data, "sha256"), CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy}
+}

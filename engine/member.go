@@ -1,0 +1,128 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Member is a user's membership of a workspace.
+type Member struct {
+	ID          string   `json:"id"`
+	Workspace   string   `json:"workspace"`
+	UserID      string   `json:"userId"`
+	Role        Role     `json:"role"`
+	Departments []string `json:"departments"`
+	Version     int64    `json:"version"`
+}
+
+// AddMember makes user a member of the actor's workspace (admins only).
+func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Role, departments []string) (Member, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Member{}, err
+	}
+	if role != RoleAdmin && role != RoleMember {
+		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+	}
+	if _, err := e.User(ctx, userID); err != nil {
+		return Member{}, err
+	}
+	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
+		return Member{}, err
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collMembers,
+		Doc: store.Document{Data: map[string]any{"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(departments)}}}},
+		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: userID}}})
+	if errors.Is(err, store.ErrDuplicate) {
+		return Member{}, invalid(fieldErr("userId", "already_member", nil))
+	}
+	if err != nil {
+		return Member{}, mapStoreErr(err)
+	}
+	return memberFrom(res.Docs[0]), nil
+}
+
+// Membership returns the membership of user in workspace ws (ErrNotFound if none).
+func (e *Engine) Membership(ctx context.Context, ws, userID string) (Member, error) {
+	f := store.And(store.Where("workspace", store.OpEq, ws), store.Where("user", store.OpEq, userID))
+	p, err := e.st.Find(ctx, collMembers, store.Query{Filter: &f, Limit: 1})
+	if err != nil {
+		return Member{}, mapStoreErr(err)
+	}
+	if len(p.Docs) == 0 {
+		return Member{}, fmt.Errorf("%w: membership", ErrNotFound)
+	}
+	return memberFrom(p.Docs[0]), nil
+}
+
+// Memberships lists the workspaces a user belongs to.
+func (e *Engine) Memberships(ctx context.Context, userID string) ([]Member, error) {
+	docs, err := e.findAll(ctx, collMembers, store.Where("user", store.OpEq, userID), nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(docs))
+	for i, d := range docs {
+		out[i] = memberFrom(d)
+	}
+	return out, nil
+}
+
+// Members lists the members of the actor's workspace.
+func (e *Engine) Members(ctx context.Context, a Actor) ([]Member, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	docs, err := e.findAll(ctx, collMembers, store.Where("workspace", store.OpEq, a.Workspace), nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Member, len(docs))
+	for i, d := range docs {
+		out[i] = memberFrom(d)
+	}
+	return out, nil
+}
+
+// UpdateMember changes a member's role and departments (admins only).
+func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, role Role, departments []string, version int64) (Member, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Member{}, err
+	}
+	d, err := e.getScoped(ctx, collMembers, a.Workspace, memberID)
+	if err != nil {
+		return Member{}, err
+	}
+	if role != RoleAdmin && role != RoleMember {
+		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+	}
+	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
+		return Member{}, err
+	}
+	data := map[string]any{"workspace": a.Workspace, "user": str(d.Data, "user"), "role": string(role), "departments": anyList(departments)}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
+		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}}})
+	if err != nil {
+		return Member{}, mapStoreErr(err)
+	}
+	return memberFrom(res.Docs[0]), nil
+}
+
+// RemoveMember ends a membership (admins only).
+func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) error {
+	if err := a.requireAdmin(); err != nil {
+		return err
+	}
+	if _, err := e.getScoped(ctx, collMembers, a.Workspace, memberID); err != nil {
+		return err
+	}
+	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}}})
+	return mapStoreErr(err)
+}
+
+func memberFrom(d store.Document) Member {
+	return Member{ID: d.ID, Workspace: str(d.Data, "workspace"), UserID: str(d.Data, "user"), Role: Role(str(d.Data, "role")),
+		Departments: strList(d.Data, "departments"), Version: d.Version}
+}

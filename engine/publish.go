@@ -1,0 +1,215 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// VersionInfo describes a published version for listings.
+type VersionInfo struct {
+	Number      int             `json:"number"`
+	Definition  form.Definition `json:"definition"`
+	Archived    []form.Field    `json:"archived"`
+	Changes     []Change        `json:"changes"`
+	PublishedBy string          `json:"publishedBy"`
+	PublishedAt string          `json:"publishedAt"`
+}
+
+// Change is one difference between two versions of a form, as the builder
+// computes it.
+type Change struct {
+	Kind  string `json:"kind"` // added, removed, changed, restored
+	Field string `json:"field"`
+	// Props lists the changed properties (for kind "changed").
+	Props []string `json:"props,omitempty"`
+	From  string   `json:"from,omitempty"`
+	To    string   `json:"to,omitempty"`
+}
+
+// PublishVersion stores a checked design as the next published version of a
+// form (admins only). The builder calls it after comparing the design with
+// the previous version; draftVersion is the form version the draft was read
+// at, so a draft changed meanwhile is a conflict. It declares the indexes and
+// unique constraints the version needs before committing.
+func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, draftVersion int64, def form.Definition, archived []form.Field, changes []Change) (*Version, error) {
+	if err := a.requireAdmin(); err != nil {
+		return nil, err
+	}
+	fd, err := e.liveScoped(ctx, collForms, a.Workspace, formID)
+	if err != nil {
+		return nil, err
+	}
+	if fd.Version != draftVersion {
+		return nil, fmt.Errorf("%w: the draft changed since it was read", ErrConflict)
+	}
+	v, err := Compile(def, archived)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.declareIndexes(ctx, formID, v); err != nil {
+		return nil, err
+	}
+	f, err := formFrom(fd)
+	if err != nil {
+		return nil, err
+	}
+	next := f.Published + 1
+	defJSON, _ := json.Marshal(def)
+	archJSON, _ := json.Marshal(archived)
+	chJSON, _ := json.Marshal(changes)
+	formData := map[string]any{}
+	for k, val := range fd.Data {
+		formData[k] = val
+	}
+	formData["published"] = next
+	u := store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{
+			{Op: store.OpInsert, Collection: collFormVersions, Doc: store.Document{ID: formID + "_v" + strconv.Itoa(next), Data: map[string]any{
+				"workspace": a.Workspace, "form": formID, "app": f.App, "version": next,
+				"definition": string(defJSON), "archived": string(archJSON), "changes": string(chJSON)}}},
+			{Op: store.OpUpdate, Collection: collForms, ExpectVersion: draftVersion, Doc: store.Document{ID: formID, Data: formData}},
+		},
+		Events: []store.Event{{Type: "form.published", Workspace: a.Workspace, Collection: collForms, DocID: formID,
+			Payload: map[string]any{"version": next}}},
+	}
+	res, err := e.st.Commit(ctx, u)
+	if err != nil {
+		return nil, mapStoreErr(err)
+	}
+	v.Form, v.Workspace, v.App, v.Number = formID, a.Workspace, f.App, next
+	v.PublishedAt, v.PublishedBy = res.Docs[0].CreatedAt, a.UserID
+	e.versions.Store(versionKey(formID, next), v)
+	return v, nil
+}
+
+// declareIndexes makes the store index what the version asks for: unique and
+// indexed fields, and relation fields (looked up from the other side).
+func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
+	var idx []store.Index
+	for _, f := range v.fields {
+		name := f.def.Key
+		if len(name) > 60 {
+			name = name[:60]
+		}
+		path := dataPath(f)
+		switch {
+		case f.def.Unique:
+			idx = append(idx, store.Index{Name: "u_" + name, Fields: []store.SortKey{{Field: path}}, Unique: true})
+		case f.def.Indexed || f.def.Type == "relation" || f.def.Type == "serial":
+			idx = append(idx, store.Index{Name: "i_" + name, Fields: []store.SortKey{{Field: path}}})
+		}
+	}
+	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
+	var de *store.DuplicateError
+	if errors.As(err, &de) {
+		key := strings.TrimPrefix(strings.Join(de.Fields, ","), recordField+".")
+		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": key}))
+	}
+	if err != nil {
+		return mapStoreErr(err)
+	}
+	return e.st.EnsureIndexes(ctx, historyColl(formID), []store.Index{{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "version"}}}})
+}
+
+// dataPath is the store path of a field's comparable value.
+func dataPath(f *cfield) string {
+	if f.def.Type == "money" {
+		return recordField + "." + f.def.Key + ".amount"
+	}
+	return recordField + "." + f.def.Key
+}
+
+func versionKey(formID string, n int) string { return formID + "#" + strconv.Itoa(n) }
+
+// version returns a compiled published version of a form (cached).
+func (e *Engine) version(ctx context.Context, ws, formID string, n int) (*Version, error) {
+	if v, ok := e.versions.Load(versionKey(formID, n)); ok {
+		vv := v.(*Version)
+		if vv.Workspace != ws {
+			return nil, wrapNotFound("form", formID)
+		}
+		return vv, nil
+	}
+	d, err := e.getScoped(ctx, collFormVersions, ws, formID+"_v"+strconv.Itoa(n))
+	if err != nil {
+		return nil, err
+	}
+	info, err := versionInfoFrom(d)
+	if err != nil {
+		return nil, err
+	}
+	v, err := Compile(info.Definition, info.Archived)
+	if err != nil {
+		return nil, fmt.Errorf("engine: stored version %d of form %s does not compile: %w", n, formID, err)
+	}
+	v.Form, v.Workspace, v.App, v.Number = formID, ws, str(d.Data, "app"), n
+	v.PublishedAt, v.PublishedBy = d.CreatedAt, d.CreatedBy
+	e.versions.Store(versionKey(formID, n), v)
+	return v, nil
+}
+
+// CurrentVersion returns the latest published version of a form.
+func (e *Engine) CurrentVersion(ctx context.Context, a Actor, formID string) (*Version, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	fd, err := e.liveScoped(ctx, collForms, a.Workspace, formID)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := fd.Data["published"].(float64)
+	if n < 1 {
+		return nil, fmt.Errorf("%w: %s", ErrNotPublished, formID)
+	}
+	return e.version(ctx, a.Workspace, formID, int(n))
+}
+
+// Versions lists the published versions of a form, newest first.
+func (e *Engine) Versions(ctx context.Context, a Actor, formID string) ([]VersionInfo, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	if _, err := e.liveScoped(ctx, collForms, a.Workspace, formID); err != nil {
+		return nil, err
+	}
+	docs, err := e.findAll(ctx, collFormVersions, store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("form", store.OpEq, formID)),
+		[]store.SortKey{{Field: "version", Desc: true}})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]VersionInfo, 0, len(docs))
+	for _, d := range docs {
+		info, err := versionInfoFrom(d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+func versionInfoFrom(d store.Document) (VersionInfo, error) {
+	info := VersionInfo{PublishedBy: d.CreatedBy, PublishedAt: store.FormatTime(d.CreatedAt)}
+	if n, ok := d.Data["version"].(float64); ok {
+		info.Number = int(n)
+	}
+	if err := json.Unmarshal([]byte(str(d.Data, "definition")), &info.Definition); err != nil {
+		return info, fmt.Errorf("engine: version %s unreadable: %w", d.ID, err)
+	}
+	if s := str(d.Data, "archived"); s != "" {
+		if err := json.Unmarshal([]byte(s), &info.Archived); err != nil {
+			return info, fmt.Errorf("engine: version %s unreadable: %w", d.ID, err)
+		}
+	}
+	if s := str(d.Data, "changes"); s != "" {
+		_ = json.Unmarshal([]byte(s), &info.Changes)
+	}
+	return info, nil
+}

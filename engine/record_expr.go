@@ -1,0 +1,79 @@
+package engine
+
+import (
+	"math"
+	"time"
+
+	"github.com/formloom/formloom/engine/expr"
+	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// exprInput converts stored values into expression values for the
+// version's expressions: new is data, old the record before this write.
+func (w *write) exprInput(data map[string]any) expr.Input {
+	in := expr.Input{New: w.v.exprValues(w.ctx, data), Now: w.ctx.Now, Location: w.ctx.Location,
+		User: map[string]any{"id": w.a.UserID, "name": w.a.Name, "email": w.a.Email,
+			"departments": anyList(w.a.Departments), "roles": []any{string(w.a.Role)}}}
+	if w.old != nil {
+		in.Old = w.v.exprValues(w.ctx, w.old.Data)
+	} else {
+		in.Old = map[string]any{}
+	}
+	return in
+}
+
+func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]any {
+	out := make(map[string]any, len(v.fields))
+	for _, f := range v.fields {
+		val, ok := data[f.def.Key]
+		if !ok || val == nil {
+			out[f.def.Key] = nil
+			continue
+		}
+		out[f.def.Key] = f.typ.ExprValue(ctx, f.def, val)
+	}
+	return out
+}
+
+// formulaValue turns an expression result into a stored value.
+func formulaValue(v any, ctx field.Context) (any, bool) {
+	switch x := v.(type) {
+	case nil:
+		return nil, true
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, true
+		}
+		return x, true
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case string, bool:
+		return x, true
+	case time.Time:
+		return store.FormatTime(x), true
+	case []any:
+		n, err := store.NormalizeValue(x)
+		return n, err == nil
+	}
+	return nil, false
+}
+
+// exprToInput turns an expression result into input for a field's Normalize.
+func exprToInput(v any, ctx field.Context) any {
+	switch x := v.(type) {
+	case time.Time:
+		return x.In(ctx.Location).Format(time.RFC3339Nano)
+	case int:
+		return float64(x)
+	case int64:
+		return float64(x)
+	}
+	return v
+}
+
+// toSchemaValue returns data as the JSON Schema validator expects it; stored
+// values are already plain JSON values.
+func toSchemaValue(data map[string]any) any { return data }

@@ -1,0 +1,393 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+
+	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// WriteOptions adjust one write.
+type WriteOptions struct {
+	// SkipAutomations asks after-commit consumers not to run automations for
+	// this write; the choice is recorded in history and in the event.
+	SkipAutomations bool
+}
+
+// CreateRecord runs the write pipeline for a new record (see docs/lifecycle.md):
+// normalize → defaults → serials and lookups → formulas → validate (schema,
+// field rules, submit rules) → check permissions and references → commit the
+// record, its history entry and its event in one unit of work.
+func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
+	if err := a.check(); err != nil {
+		return Record{}, err
+	}
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return Record{}, err
+	}
+	w, err := e.newWrite(ctx, a, v, nil)
+	if err != nil {
+		return Record{}, err
+	}
+	data, err := w.run(ctx, input)
+	if err != nil {
+		return Record{}, err
+	}
+	id := store.NewID()
+	changes := diff(nil, data)
+	u := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(data)}},
+		"record.created", id, 1, changes, opts)
+	res, err := e.st.Commit(ctx, u)
+	if err != nil {
+		return Record{}, w.commitErr(err)
+	}
+	return recordFrom(res.Docs[0]), nil
+}
+
+// UpdateRecord changes some fields of a live record. input holds only the
+// fields to change; version is the record version the caller read, and a
+// record changed since is ErrConflict, never overwritten.
+func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, input map[string]any, version int64, opts WriteOptions) (Record, error) {
+	if err := a.check(); err != nil {
+		return Record{}, err
+	}
+	if version < 1 {
+		return Record{}, invalid(fieldErr("version", "required", nil))
+	}
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return Record{}, err
+	}
+	old, err := e.liveRecord(ctx, formID, id)
+	if err != nil {
+		return Record{}, err
+	}
+	if old.Version != version {
+		return Record{}, fmt.Errorf("%w: record %s is at version %d, not %d", ErrConflict, id, old.Version, version)
+	}
+	w, err := e.newWrite(ctx, a, v, &old)
+	if err != nil {
+		return Record{}, err
+	}
+	data, err := w.run(ctx, input)
+	if err != nil {
+		return Record{}, err
+	}
+	changes := diff(old.Data, data)
+	u := w.unit(store.Write{Op: store.OpUpdate, Collection: recordColl(formID), ExpectVersion: version, Doc: store.Document{ID: id, Data: w.doc(data)}},
+		"record.updated", id, version+1, changes, opts)
+	res, err := e.st.Commit(ctx, u)
+	if err != nil {
+		return Record{}, w.commitErr(err)
+	}
+	return recordFrom(res.Docs[0]), nil
+}
+
+// write is the state of one pass through the pipeline.
+type write struct {
+	e   *Engine
+	a   Actor
+	v   *Version
+	old *Record
+	ctx field.Context
+}
+
+func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
+	loc, err := e.Location(ctx, a.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	return &write{e: e, a: a, v: v, old: old, ctx: field.Context{Location: loc, Now: e.now()}}, nil
+}
+
+// run takes input through normalize, defaults, computed values and validation
+// and returns the complete data to store.
+func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, error) {
+	errs := w.checkInputKeys(input)
+	data := map[string]any{}
+	if w.old != nil {
+		for k, val := range w.old.Data {
+			data[k] = val
+		}
+	}
+	for _, f := range w.v.fields {
+		raw, ok := input[f.def.Key]
+		if !ok || !f.typ.Input() {
+			continue
+		}
+		n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, raw)
+		if len(ferrs) > 0 {
+			errs = append(errs, ferrs...)
+			continue
+		}
+		data[f.def.Key] = n
+	}
+	if len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
+	if w.old == nil {
+		if err := w.applyDefaults(ctx, data, input); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.copyLookups(ctx, data); err != nil {
+		return nil, err
+	}
+	if err := w.computeFormulas(data); err != nil {
+		return nil, err
+	}
+	if errs := w.validate(ctx, data); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
+	return data, nil
+}
+
+func (w *write) checkInputKeys(input map[string]any) []field.Error {
+	var errs []field.Error
+	keys := make([]string, 0, len(input))
+	for k := range input {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		f, ok := w.v.byKey[k]
+		switch {
+		case systemInputKeys[k] || strings.HasPrefix(k, "_"):
+			errs = append(errs, fieldErr(k, "system_field", nil))
+		case !ok:
+			errs = append(errs, fieldErr(k, "unknown_field", nil))
+		case !f.typ.Input():
+			errs = append(errs, fieldErr(k, "read_only", nil))
+		}
+	}
+	return errs
+}
+
+// applyDefaults fills fields the input left out with their fixed or computed
+// default, and assigns serial numbers.
+func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) error {
+	var errs []field.Error
+	for _, f := range w.v.fields {
+		if _, given := input[f.def.Key]; given {
+			continue
+		}
+		switch {
+		case f.def.Type == "serial":
+			s, err := w.e.nextSerial(ctx, w.v, f.def, w.ctx)
+			if err != nil {
+				return err
+			}
+			data[f.def.Key] = s
+		case f.dfltExpr != nil:
+			out, err := f.dfltExpr.Run(w.exprInput(data))
+			if err != nil {
+				errs = append(errs, fieldErr(f.def.Key, "default_failed", map[string]any{"reason": err.Error()}))
+				continue
+			}
+			n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, exprToInput(out, w.ctx))
+			if len(ferrs) > 0 {
+				errs = append(errs, ferrs...)
+				continue
+			}
+			data[f.def.Key] = n
+		case f.dflt != nil:
+			data[f.def.Key] = f.dflt
+		}
+	}
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	return nil
+}
+
+// computeFormulas evaluates formula fields in dependency order.
+func (w *write) computeFormulas(data map[string]any) error {
+	var errs []field.Error
+	for _, f := range w.v.formulas {
+		out, err := f.formula.Run(w.exprInput(data))
+		if err != nil {
+			// A formula that cannot be computed (division by zero, empty input)
+			// stores no value rather than blocking the write.
+			w.e.log.Debug("formula failed", "form", w.v.Form, "field", f.def.Key, "err", err)
+			delete(data, f.def.Key)
+			continue
+		}
+		n, ok := formulaValue(out, w.ctx)
+		if !ok {
+			errs = append(errs, fieldErr(f.def.Key, "formula_type", map[string]any{"type": fmt.Sprintf("%T", out)}))
+			continue
+		}
+		if n == nil {
+			delete(data, f.def.Key)
+		} else {
+			data[f.def.Key] = n
+		}
+	}
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	return nil
+}
+
+// validate runs the JSON Schema, then field rules, then submit rules.
+func (w *write) validate(ctx context.Context, data map[string]any) []field.Error {
+	if err := w.v.schema.Validate(toSchemaValue(data)); err != nil {
+		return schemaErrors(err)
+	}
+	in := w.exprInput(data)
+	var errs []field.Error
+	for _, f := range w.v.fields {
+		if f.visible != nil {
+			if ok, _ := f.visible.Bool(in); !ok {
+				continue
+			}
+		}
+		required := f.def.Required
+		if !required && f.required != nil {
+			required, _ = f.required.Bool(in)
+		}
+		val, present := data[f.def.Key]
+		if required && (!present || isEmpty(val)) {
+			errs = append(errs, fieldErr(f.def.Key, "required", nil))
+			continue
+		}
+		if f.def.Type == "subform" && present {
+			errs = append(errs, subformRequired(f, val)...)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	for _, r := range w.v.rules {
+		ok, err := r.prog.Bool(in)
+		if err != nil || !ok {
+			path := r.field
+			errs = append(errs, fieldErr(path, "rule", map[string]any{"message": r.message}))
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return w.checkReferences(ctx, data)
+}
+
+func subformRequired(f *cfield, val any) []field.Error {
+	rows, _ := val.([]any)
+	var errs []field.Error
+	for i, r := range rows {
+		row, _ := r.(map[string]any)
+		for _, sf := range f.sub {
+			if !sf.def.Required {
+				continue
+			}
+			if v, ok := row[sf.def.Key]; !ok || isEmpty(v) {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), "required", nil))
+			}
+		}
+	}
+	return errs
+}
+
+// doc wraps field data into the stored document layout.
+func (w *write) doc(data map[string]any) map[string]any {
+	return map[string]any{recordField: data, "form_version": w.v.Number}
+}
+
+// unit builds the unit of work: the record write, its history entry and its event.
+func (w *write) unit(rec store.Write, event, id string, newVersion int64, changes []map[string]any, opts WriteOptions) store.UnitOfWork {
+	action := strings.TrimPrefix(event, "record.")
+	hist := map[string]any{"record": id, "version": newVersion, "action": action, "actor": w.a.UserID,
+		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number, "changes": anyMaps(changes)}
+	if opts.SkipAutomations {
+		hist["automations_off"] = true
+	}
+	payload := map[string]any{"form": w.v.Form, "app": w.v.App, "record": id, "version": newVersion,
+		"source": string(w.a.Source), "actor": w.a.UserID, "changed": changedKeys(changes)}
+	if opts.SkipAutomations {
+		payload["automations_off"] = true
+	}
+	if rec.Doc.Data != nil {
+		payload["data"] = rec.Doc.Data[recordField]
+	}
+	return store.UnitOfWork{Actor: w.a.UserID, At: w.ctx.Now,
+		Writes: []store.Write{rec, {Op: store.OpInsert, Collection: historyColl(w.v.Form), Doc: store.Document{Data: hist}}},
+		Events: []store.Event{{Type: event, Workspace: w.a.Workspace, Collection: recordColl(w.v.Form), DocID: id, Payload: payload}},
+	}
+}
+
+// commitErr maps store errors of a record write to engine errors, a unique
+// violation to a per-field error.
+func (w *write) commitErr(err error) error {
+	var de *store.DuplicateError
+	if errors.As(err, &de) {
+		var errs []field.Error
+		for _, f := range de.Fields {
+			key := strings.TrimPrefix(f, recordField+".")
+			key = strings.TrimSuffix(key, ".amount")
+			errs = append(errs, fieldErr(key, "unique", nil))
+		}
+		return invalid(errs...)
+	}
+	return mapStoreErr(err)
+}
+
+// diff lists field-level changes from old to new (old nil for a create).
+func diff(old, new map[string]any) []map[string]any {
+	keys := map[string]bool{}
+	for k := range old {
+		keys[k] = true
+	}
+	for k := range new {
+		keys[k] = true
+	}
+	sorted := make([]string, 0, len(keys))
+	for k := range keys {
+		sorted = append(sorted, k)
+	}
+	sort.Strings(sorted)
+	var out []map[string]any
+	for _, k := range sorted {
+		o, n := old[k], new[k]
+		if reflect.DeepEqual(o, n) {
+			continue
+		}
+		out = append(out, map[string]any{"field": k, "old": o, "new": n})
+	}
+	return out
+}
+
+func changedKeys(changes []map[string]any) []any {
+	out := make([]any, len(changes))
+	for i, c := range changes {
+		out[i] = c["field"]
+	}
+	return out
+}
+
+func anyMaps(m []map[string]any) []any {
+	out := make([]any, len(m))
+	for i, v := range m {
+		out[i] = v
+	}
+	return out
+}
+
+func isEmpty(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return strings.TrimSpace(x) == ""
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		return len(x) == 0
+	}
+	return false
+}

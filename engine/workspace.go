@@ -1,0 +1,148 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Workspace (企业/团队) holds members, departments and apps. Its time zone
+// decides TODAY(), date fields and date buckets; its language is the default
+// for messages.
+type Workspace struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	TimeZone  string    `json:"timeZone"`
+	Language  string    `json:"language"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+}
+
+// WorkspaceInput creates or changes a workspace.
+type WorkspaceInput struct {
+	Name     string `json:"name"`
+	TimeZone string `json:"timeZone"`
+	Language string `json:"language"`
+}
+
+// Defaults of a new workspace.
+const (
+	DefaultTimeZone = "Asia/Shanghai"
+	DefaultLanguage = "zh-CN"
+)
+
+func (in *WorkspaceInput) check() error {
+	in.Name = strings.TrimSpace(in.Name)
+	var errs []error
+	if err := checkName("name", in.Name); err != nil {
+		errs = append(errs, err)
+	}
+	if in.TimeZone == "" {
+		in.TimeZone = DefaultTimeZone
+	}
+	if _, err := time.LoadLocation(in.TimeZone); err != nil || len(in.TimeZone) > 64 {
+		return invalid(fieldErr("timeZone", "time_zone", map[string]any{"value": in.TimeZone}))
+	}
+	if in.Language == "" {
+		in.Language = DefaultLanguage
+	}
+	if in.Language != "zh-CN" && in.Language != "en" {
+		return invalid(fieldErr("language", "language", map[string]any{"value": in.Language}))
+	}
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+func checkName(path, s string) error {
+	if s == "" {
+		return invalid(fieldErr(path, "required", nil))
+	}
+	if n := utf8.RuneCountInString(s); n > 100 {
+		return invalid(fieldErr(path, "max_length", map[string]any{"max": 100}))
+	}
+	return nil
+}
+
+// CreateWorkspace creates a workspace with userID as its first admin.
+func (e *Engine) CreateWorkspace(ctx context.Context, userID string, in WorkspaceInput) (Workspace, error) {
+	if err := in.check(); err != nil {
+		return Workspace{}, err
+	}
+	if _, err := e.User(ctx, userID); err != nil {
+		return Workspace{}, err
+	}
+	wsID := store.NewID()
+	u := store.UnitOfWork{
+		Actor: userID,
+		Writes: []store.Write{
+			{Op: store.OpInsert, Collection: collWorkspaces, Doc: store.Document{ID: wsID, Data: map[string]any{
+				"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}},
+			{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{Data: map[string]any{
+				"workspace": wsID, "user": userID, "role": string(RoleAdmin), "departments": []any{}}}},
+		},
+		Events: []store.Event{{Type: "workspace.created", Workspace: wsID, Collection: collWorkspaces, DocID: wsID}},
+	}
+	res, err := e.st.Commit(ctx, u)
+	if err != nil {
+		return Workspace{}, mapStoreErr(err)
+	}
+	return workspaceFrom(res.Docs[0]), nil
+}
+
+// Workspace returns one workspace.
+func (e *Engine) Workspace(ctx context.Context, id string) (Workspace, error) {
+	if store.ValidateID(id) != nil {
+		return Workspace{}, fmt.Errorf("%w: workspace %q", ErrNotFound, id)
+	}
+	d, err := e.st.Get(ctx, collWorkspaces, id)
+	if err != nil {
+		return Workspace{}, mapStoreErr(err)
+	}
+	return workspaceFrom(d), nil
+}
+
+// UpdateWorkspace changes name, time zone or language (admins only).
+func (e *Engine) UpdateWorkspace(ctx context.Context, a Actor, in WorkspaceInput, version int64) (Workspace, error) {
+	if err := a.requireAdmin(); err != nil {
+		return Workspace{}, err
+	}
+	if err := in.check(); err != nil {
+		return Workspace{}, err
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{
+		Op: store.OpUpdate, Collection: collWorkspaces, ExpectVersion: version,
+		Doc: store.Document{ID: a.Workspace, Data: map[string]any{"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}}}})
+	if err != nil {
+		return Workspace{}, mapStoreErr(err)
+	}
+	e.zones.Delete(a.Workspace)
+	return workspaceFrom(res.Docs[0]), nil
+}
+
+// Location returns the time zone of a workspace (cached).
+func (e *Engine) Location(ctx context.Context, ws string) (*time.Location, error) {
+	if l, ok := e.zones.Load(ws); ok {
+		return l.(*time.Location), nil
+	}
+	w, err := e.Workspace(ctx, ws)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := time.LoadLocation(w.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	e.zones.Store(ws, loc)
+	return loc, nil
+}
+
+func workspaceFrom(d store.Document) Workspace {
+	return Workspace{ID: d.ID, Name: str(d.Data, "name"), TimeZone: str(d.Data, "time_zone"),
+		Language: str(d.Data, "language"), Version: d.Version, CreatedAt: d.CreatedAt}
+}
