@@ -42,6 +42,7 @@ type Engine struct {
 	log      *slog.Logger
 	versions sync.Map // versionKey -> *Version
 	zones    sync.Map // workspace id -> *time.Location
+	current  sync.Map // form id -> currentEntry
 	blobs    blob.Store
 }
 

@@ -150,6 +150,7 @@ func (e *Engine) DeleteForm(ctx context.Context, a Actor, id string) error {
 	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collForms, Doc: store.Document{ID: id}}},
 		Events: []store.Event{{Type: "form.deleted", Workspace: a.Workspace, Collection: collForms, DocID: id}}})
+	e.current.Delete(id)
 	return mapStoreErr(err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
@@ -86,6 +87,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	v.Form, v.Workspace, v.App, v.Number = formID, a.Workspace, f.App, next
 	v.PublishedAt, v.PublishedBy = res.Docs[0].CreatedAt, a.UserID
 	e.versions.Store(versionKey(formID, next), v)
+	e.current.Delete(formID)
 	return v, nil
 }
 
@@ -155,10 +157,27 @@ func (e *Engine) version(ctx context.Context, ws, formID string, n int) (*Versio
 	return v, nil
 }
 
+// currentTTL bounds how long a process trusts its cached knowledge of a
+// form's latest version: a publish in this process is seen at once, one in
+// another process sharing the store within this time.
+const currentTTL = 2 * time.Second
+
+type currentEntry struct {
+	ws        string
+	published int
+	expires   time.Time
+}
+
 // CurrentVersion returns the latest published version of a form.
 func (e *Engine) CurrentVersion(ctx context.Context, a Actor, formID string) (*Version, error) {
 	if err := a.check(); err != nil {
 		return nil, err
+	}
+	if c, ok := e.current.Load(formID); ok {
+		ce := c.(currentEntry)
+		if ce.ws == a.Workspace && time.Now().Before(ce.expires) {
+			return e.version(ctx, a.Workspace, formID, ce.published)
+		}
 	}
 	fd, err := e.liveScoped(ctx, collForms, a.Workspace, formID)
 	if err != nil {
@@ -168,6 +187,7 @@ func (e *Engine) CurrentVersion(ctx context.Context, a Actor, formID string) (*V
 	if n < 1 {
 		return nil, fmt.Errorf("%w: %s", ErrNotPublished, formID)
 	}
+	e.current.Store(formID, currentEntry{ws: a.Workspace, published: int(n), expires: time.Now().Add(currentTTL)})
 	return e.version(ctx, a.Workspace, formID, int(n))
 }
 

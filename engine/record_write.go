@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -139,10 +140,11 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 	if err := w.copyLookups(ctx, data); err != nil {
 		return nil, err
 	}
-	if err := w.computeFormulas(data); err != nil {
+	in := w.exprInput(data)
+	if err := w.computeFormulas(data, in); err != nil {
 		return nil, err
 	}
-	if errs := w.validate(ctx, data); len(errs) > 0 {
+	if errs := w.validate(ctx, data, in); len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
 	return data, nil
@@ -206,16 +208,18 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 	return nil
 }
 
-// computeFormulas evaluates formula fields in dependency order.
-func (w *write) computeFormulas(data map[string]any) error {
+// computeFormulas evaluates formula fields in dependency order, keeping the
+// expression input in step with each computed value.
+func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 	var errs []field.Error
 	for _, f := range w.v.formulas {
-		out, err := f.formula.Run(w.exprInput(data))
+		out, err := f.formula.Run(in)
 		if err != nil {
 			// A formula that cannot be computed (division by zero, empty input)
 			// stores no value rather than blocking the write.
 			w.e.log.Debug("formula failed", "form", w.v.Form, "field", f.def.Key, "err", err)
 			delete(data, f.def.Key)
+			in.New[f.def.Key] = nil
 			continue
 		}
 		n, ok := formulaValue(out, w.ctx)
@@ -225,8 +229,10 @@ func (w *write) computeFormulas(data map[string]any) error {
 		}
 		if n == nil {
 			delete(data, f.def.Key)
+			in.New[f.def.Key] = nil
 		} else {
 			data[f.def.Key] = n
+			in.New[f.def.Key] = f.typ.ExprValue(w.ctx, f.def, n)
 		}
 	}
 	if len(errs) > 0 {
@@ -236,11 +242,10 @@ func (w *write) computeFormulas(data map[string]any) error {
 }
 
 // validate runs the JSON Schema, then field rules, then submit rules.
-func (w *write) validate(ctx context.Context, data map[string]any) []field.Error {
+func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input) []field.Error {
 	if err := w.v.schema.Validate(toSchemaValue(data)); err != nil {
 		return schemaErrors(err)
 	}
-	in := w.exprInput(data)
 	var errs []field.Error
 	for _, f := range w.v.fields {
 		if f.visible != nil {

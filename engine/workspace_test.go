@@ -30,21 +30,30 @@ func TestWorkspaceIsolation(t *testing.T) {
 	other, _ := f.newWorkspace(t, "另一家公司")
 	ctx := f.ctx
 	notFound := map[string]func() error{
-		"App":            func() error { _, err := f.e.App(ctx, other, appID); return err },
-		"UpdateApp":      func() error { _, err := f.e.UpdateApp(ctx, other, appID, engine.AppInput{Name: "x"}, 1); return err },
-		"DeleteApp":      func() error { return f.e.DeleteApp(ctx, other, appID) },
-		"RestoreApp":     func() error { _, err := f.e.RestoreApp(ctx, other, appID); return err },
-		"Forms":          func() error { _, err := f.e.Forms(ctx, other, appID); return err },
-		"CreateForm":     func() error { _, err := f.e.CreateForm(ctx, other, appID, engine.FormInput{Name: "x"}); return err },
-		"Form":           func() error { _, err := f.e.Form(ctx, other, formID); return err },
-		"SaveDraft":      func() error { _, err := f.e.SaveDraft(ctx, other, formID, engine.FormInput{Name: "x"}, fm.Version); return err },
-		"DeleteForm":     func() error { return f.e.DeleteForm(ctx, other, formID) },
-		"Publish":        func() error { _, _, err := f.b.Publish(ctx, other, formID, fm.Version); return err },
-		"PublishVersion": func() error { _, err := f.e.PublishVersion(ctx, other, formID, fm.Version, form.Definition{}, nil, nil); return err },
+		"App":        func() error { _, err := f.e.App(ctx, other, appID); return err },
+		"UpdateApp":  func() error { _, err := f.e.UpdateApp(ctx, other, appID, engine.AppInput{Name: "x"}, 1); return err },
+		"DeleteApp":  func() error { return f.e.DeleteApp(ctx, other, appID) },
+		"RestoreApp": func() error { _, err := f.e.RestoreApp(ctx, other, appID); return err },
+		"Forms":      func() error { _, err := f.e.Forms(ctx, other, appID); return err },
+		"CreateForm": func() error { _, err := f.e.CreateForm(ctx, other, appID, engine.FormInput{Name: "x"}); return err },
+		"Form":       func() error { _, err := f.e.Form(ctx, other, formID); return err },
+		"SaveDraft": func() error {
+			_, err := f.e.SaveDraft(ctx, other, formID, engine.FormInput{Name: "x"}, fm.Version)
+			return err
+		},
+		"DeleteForm": func() error { return f.e.DeleteForm(ctx, other, formID) },
+		"Publish":    func() error { _, _, err := f.b.Publish(ctx, other, formID, fm.Version); return err },
+		"PublishVersion": func() error {
+			_, err := f.e.PublishVersion(ctx, other, formID, fm.Version, form.Definition{}, nil, nil)
+			return err
+		},
 		"Versions":       func() error { _, err := f.e.Versions(ctx, other, formID); return err },
 		"CurrentVersion": func() error { _, err := f.e.CurrentVersion(ctx, other, formID); return err },
-		"CreateRecord":   func() error { _, err := f.e.CreateRecord(ctx, other, formID, map[string]any{"company": "x"}, engine.WriteOptions{}); return err },
-		"Record":         func() error { _, err := f.e.Record(ctx, other, formID, rec.ID); return err },
+		"CreateRecord": func() error {
+			_, err := f.e.CreateRecord(ctx, other, formID, map[string]any{"company": "x"}, engine.WriteOptions{})
+			return err
+		},
+		"Record": func() error { _, err := f.e.Record(ctx, other, formID, rec.ID); return err },
 		"UpdateRecord": func() error {
 			_, err := f.e.UpdateRecord(ctx, other, formID, rec.ID, map[string]any{"company": "x"}, rec.Version, engine.WriteOptions{})
 			return err
@@ -55,9 +64,12 @@ func TestWorkspaceIsolation(t *testing.T) {
 		"History":          func() error { _, err := f.e.History(ctx, other, formID, rec.ID); return err },
 		"UpdateDepartment": func() error { _, err := f.e.UpdateDepartment(ctx, other, dept.ID, "x", "", dept.Version); return err },
 		"DeleteDepartment": func() error { return f.e.DeleteDepartment(ctx, other, dept.ID) },
-		"UpdateMember":     func() error { _, err := f.e.UpdateMember(ctx, other, members[0].ID, engine.RoleMember, nil, 1); return err },
-		"RemoveMember":     func() error { return f.e.RemoveMember(ctx, other, members[0].ID) },
-		"File":             func() error { _, _, err := f.e.File(ctx, other, rec.ID); return err },
+		"UpdateMember": func() error {
+			_, err := f.e.UpdateMember(ctx, other, members[0].ID, engine.RoleMember, nil, 1)
+			return err
+		},
+		"RemoveMember": func() error { return f.e.RemoveMember(ctx, other, members[0].ID) },
+		"File":         func() error { _, _, err := f.e.File(ctx, other, rec.ID); return err },
 	}
 	for name, call := range notFound {
 		if err := call(); !errors.Is(err, engine.ErrNotFound) {
