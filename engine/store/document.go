@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unicode/utf8"
 )
 
 // TimeLayout is how times are stored and compared: UTC with fixed-width
@@ -25,8 +26,10 @@ func ParseTime(s string) (time.Time, error) {
 
 // Document is one stored item. Data holds JSON values only: nil, bool,
 // float64, string, []any and map[string]any (numbers always read back as
-// float64; time.Time values are written as TimeLayout strings). Keys of Data
-// must be valid keys at every level.
+// float64; time.Time values are written as TimeLayout strings). Top-level
+// keys of Data are valid keys; nested keys are 1 to 128 characters without
+// '.', NUL or a leading '$' (field paths in filters reach only nested keys
+// that are valid keys).
 type Document struct {
 	ID        string
 	Version   int64
@@ -151,8 +154,11 @@ func normalizeValue(v any, at string, depth int, checkKeys bool) (any, error) {
 			if at != "" {
 				p = at + "." + k
 			}
-			if checkKeys && !ValidKey(k) {
+			if checkKeys && depth == 0 && !ValidKey(k) {
 				return nil, fmt.Errorf("%w: key %q must match ^[a-z][a-z0-9_]{0,62}$", ErrInvalidInput, truncate(p))
+			}
+			if checkKeys && depth > 0 && !validNestedKey(k) {
+				return nil, fmt.Errorf("%w: key %q must be 1 to 128 characters without '.', NUL or a leading '$'", ErrInvalidInput, truncate(p))
 			}
 			n, err := normalizeValue(e, p, depth+1, checkKeys)
 			if err != nil {
@@ -164,4 +170,16 @@ func normalizeValue(v any, at string, depth int, checkKeys bool) (any, error) {
 	default:
 		return nil, fmt.Errorf("%w: value at %q has unsupported type %T", ErrInvalidInput, at, v)
 	}
+}
+
+func validNestedKey(k string) bool {
+	if k == "" || len(k) > 128 || k[0] == '$' || !utf8.ValidString(k) {
+		return false
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] == '.' || k[i] == 0 {
+			return false
+		}
+	}
+	return true
 }

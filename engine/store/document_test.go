@@ -64,7 +64,7 @@ func TestNormalizeDataRefuses(t *testing.T) {
 		{"dollar key", map[string]any{"$set": 1}, "$set"},
 		{"dotted key", map[string]any{"a.b": 1}, "a.b"},
 		{"system key", map[string]any{"_id": "x"}, "_id"},
-		{"nested bad key", map[string]any{"a": map[string]any{"b c": 1}}, "a.b c"},
+		{"nested dotted key", map[string]any{"a": map[string]any{"b.c": 1}}, "a.b.c"},
 		{"bad key in list", map[string]any{"rows": []any{map[string]any{"$x": 1}}}, "$x"},
 		{"NaN", map[string]any{"n": math.NaN()}, "n"},
 		{"infinity", map[string]any{"n": math.Inf(1)}, "n"},
