@@ -107,3 +107,24 @@ func TestMembersCannotDesign(t *testing.T) {
 		t.Fatalf("member created an app: %v", err)
 	}
 }
+
+func TestCheckExpressionForTheEditor(t *testing.T) {
+	f := newFixture(t)
+	app, _ := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "x"})
+	fm, err := f.e.CreateForm(f.ctx, f.admin, app.ID, engine.FormInput{Name: "f", Definition: form.Definition{Fields: []form.Field{
+		{Key: "amount", Type: "number", Label: "金额"}, {Key: "stage", Type: "text", Label: "阶段"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, err := f.b.CheckExpression(f.ctx, f.admin, fm.ID, `IF(stage == "won", amount * 2, 0)`)
+	if err != nil || len(ok.Diagnostics) != 0 || ok.Type != "number" {
+		t.Fatalf("valid expression: %+v %v", ok, err)
+	}
+	bad, err := f.b.CheckExpression(f.ctx, f.admin, fm.ID, "amount +\n  nope")
+	if err != nil || len(bad.Diagnostics) == 0 {
+		t.Fatalf("invalid expression: %+v %v", bad, err)
+	}
+	if d := bad.Diagnostics[0]; d.Line != 2 || d.Column < 1 {
+		t.Fatalf("diagnostic position: %+v", d)
+	}
+}

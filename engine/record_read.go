@@ -17,7 +17,17 @@ func (e *Engine) Record(ctx context.Context, a Actor, formID, id string) (Record
 	if _, err := e.liveScoped(ctx, collForms, a.Workspace, formID); err != nil {
 		return Record{}, err
 	}
-	return e.record(ctx, formID, id)
+	r, err := e.record(ctx, formID, id)
+	if err != nil {
+		return r, err
+	}
+	if v, err := e.CurrentVersion(ctx, a, formID); err == nil && v.hasLiveLookups() {
+		recs := []Record{r}
+		if err := e.fillLiveLookups(ctx, v, recs); err != nil {
+			return Record{}, err
+		}
+	}
+	return r, nil
 }
 
 func (e *Engine) record(ctx context.Context, formID, id string) (Record, error) {
@@ -154,6 +164,11 @@ func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q Rec
 	out := RecordPage{Items: make([]Record, len(page.Docs)), NextCursor: page.NextCursor}
 	for i, d := range page.Docs {
 		out.Items[i] = recordFrom(d)
+	}
+	if v.hasLiveLookups() {
+		if err := e.fillLiveLookups(ctx, v, out.Items); err != nil {
+			return RecordPage{}, err
+		}
 	}
 	if q.Total {
 		n, err := e.st.Count(ctx, recordColl(formID), sq)

@@ -122,6 +122,25 @@ func TestRelationsMustPointToLiveRecords(t *testing.T) {
 	if r.Data["city"] != "深圳" {
 		t.Errorf("lookup copied %v", r.Data["city"])
 	}
+	// A copied lookup keeps the value of the time of the write; a live one
+	// follows the related record.
+	liveForm := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+		{Key: "customer", Type: "relation", Label: "客户", Form: custForm, DisplayField: "name"},
+		{Key: "city", Type: "lookup", Label: "城市", Relation: "customer", LookupField: "city", Live: true},
+	}})
+	lr, err := f.e.CreateRecord(f.ctx, f.member, liveForm, map[string]any{"customer": cust.ID}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if _, err := f.e.UpdateRecord(f.ctx, f.member, custForm, cust.ID, map[string]any{"city": "东莞"}, cust.Version, engine.WriteOptions{}); err != nil {
+		t.Fatal(describe(err))
+	}
+	copied, _ := f.e.Record(f.ctx, f.member, oppForm, r.ID)
+	live, _ := f.e.Record(f.ctx, f.member, liveForm, lr.ID)
+	page, _ := f.e.QueryRecords(f.ctx, f.member, liveForm, engine.RecordQuery{})
+	if copied.Data["city"] != "深圳" || live.Data["city"] != "东莞" || page.Items[0].Data["city"] != "东莞" {
+		t.Errorf("copied %v, live %v, live in a page %v", copied.Data["city"], live.Data["city"], page.Items[0].Data["city"])
+	}
 	_, err = f.e.CreateRecord(f.ctx, f.member, oppForm, map[string]any{"customer": "01jxxxxxxxxxxxxxxxxxxxxxxx"}, engine.WriteOptions{})
 	if got := fieldErrors(t, err); got["customer"] != "not_found" {
 		t.Fatalf("dangling relation: %v", got)
