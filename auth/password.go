@@ -1,0 +1,97 @@
+package auth
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters (OWASP's minimum recommendation: 19 MiB, 2 passes, 1
+// lane). They are written into every hash, so raising them later keeps old
+// hashes verifiable.
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+)
+
+// Password length limits, in characters. The maximum bounds hashing work.
+const (
+	MinPasswordLength = 8
+	MaxPasswordLength = 256
+)
+
+// ErrBadHash means a stored password hash is not a readable argon2id hash.
+var ErrBadHash = errors.New("auth: unreadable password hash")
+
+// CheckPassword reports whether pw is acceptable as a new password.
+func CheckPassword(pw string) error {
+	n := utf8.RuneCountInString(pw)
+	if n < MinPasswordLength {
+		return fmt.Errorf("%w: password shorter than %d characters", ErrWeakPassword, MinPasswordLength)
+	}
+	if n > MaxPasswordLength {
+		return fmt.Errorf("%w: password longer than %d characters", ErrWeakPassword, MaxPasswordLength)
+	}
+	return nil
+}
+
+// HashPassword returns the argon2id hash of pw in the PHC string format
+// ("$argon2id$v=19$m=…,t=…,p=…$salt$key").
+func HashPassword(pw string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("auth: random salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// VerifyPassword reports whether pw matches hash. An unreadable hash is
+// ErrBadHash (and never matches).
+func VerifyPassword(hash, pw string) (bool, error) {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, ErrBadHash
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, ErrBadHash
+	}
+	var mem, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &mem, &t, &p); err != nil || mem == 0 || mem > 1<<21 || t == 0 || t > 16 || p == 0 {
+		return false, ErrBadHash
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, ErrBadHash
+	}
+	key, err := b64.DecodeString(parts[5])
+	if err != nil || len(key) == 0 || len(key) > 128 {
+		return false, ErrBadHash
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, mem, p, uint32(len(key)))
+	return subtle.ConstantTimeCompare(got, key) == 1, nil
+}
+
+// dummyHash is verified against when an account does not exist, so a login
+// for an unknown email costs as much time as one for a known email.
+var dummyHash = func() string {
+	h, err := HashPassword("formloom-timing-equalizer")
+	if err != nil {
+		panic(err)
+	}
+	return h
+}()

@@ -1,0 +1,193 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Kind tells how a principal authenticated.
+type Kind string
+
+// Credential kinds.
+const (
+	KindSession Kind = "session"
+	KindToken   Kind = "token"
+)
+
+// Token scopes: "read" allows safe methods (GET, HEAD), "write" the others.
+const (
+	ScopeRead  = "read"
+	ScopeWrite = "write"
+)
+
+// Principal is an authenticated credential and the actor it stands for. The
+// caller sets Actor.Source from the transport (cookie or header).
+type Principal struct {
+	Kind         Kind
+	CredentialID string
+	Actor        engine.Actor
+	// Scopes of an API token; nil for sessions, which may do everything the role allows.
+	Scopes []string
+	// ExpiresAt is when the credential stops working (zero: never).
+	ExpiresAt time.Time
+
+	csrfHash string
+}
+
+// CheckCSRF reports whether token is the CSRF token of this session.
+func (p Principal) CheckCSRF(token string) bool {
+	return p.Kind == KindSession && token != "" && sameHash(hashSecret(token), p.csrfHash)
+}
+
+// Allows reports whether the credential's scopes allow a request with this
+// HTTP method.
+func (p Principal) Allows(method string) bool {
+	if p.Kind == KindSession {
+		return true
+	}
+	if method == "GET" || method == "HEAD" {
+		return slices.Contains(p.Scopes, ScopeRead) || slices.Contains(p.Scopes, ScopeWrite)
+	}
+	return slices.Contains(p.Scopes, ScopeWrite)
+}
+
+type cached struct {
+	p          Principal
+	secretHash string
+	until      time.Time
+}
+
+// Authenticate resolves a credential (session or API token) to a principal.
+// Unknown, expired and revoked credentials, disabled users and tokens whose
+// user left the workspace are ErrUnauthenticated.
+func (s *Service) Authenticate(ctx context.Context, credential string) (Principal, error) {
+	prefix, id, secret, ok := parseCredential(credential)
+	if !ok {
+		return Principal{}, ErrUnauthenticated
+	}
+	now := s.now()
+	sh := hashSecret(secret)
+	if s.opts.CacheTTL > 0 {
+		s.cacheMu.Lock()
+		c, hit := s.cache[id]
+		s.cacheMu.Unlock()
+		if hit && now.Before(c.until) && sameHash(sh, c.secretHash) && (c.p.ExpiresAt.IsZero() || now.Before(c.p.ExpiresAt)) {
+			return c.p, nil
+		}
+	}
+	coll := collSessions
+	if prefix == prefixToken {
+		coll = collTokens
+	}
+	d, err := s.st.Get(ctx, coll, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return Principal{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("auth: read credential: %w", err)
+	}
+	stored := str(d.Data, "secret_hash")
+	if !sameHash(sh, stored) {
+		return Principal{}, ErrUnauthenticated
+	}
+	p := Principal{CredentialID: id, csrfHash: str(d.Data, "csrf_hash")}
+	if exp := str(d.Data, "expires_at"); exp != "" {
+		t, err := store.ParseTime(exp)
+		if err != nil || !now.Before(t) {
+			return Principal{}, ErrUnauthenticated
+		}
+		p.ExpiresAt = t
+	}
+	if prefix == prefixToken {
+		p.Kind = KindToken
+		for _, sc := range toStrings(d.Data["scopes"]) {
+			p.Scopes = append(p.Scopes, sc)
+		}
+	} else {
+		p.Kind = KindSession
+	}
+	actor, err := s.actor(ctx, str(d.Data, "user"), str(d.Data, "workspace"), p.Kind)
+	if err != nil {
+		return Principal{}, err
+	}
+	p.Actor = actor
+	if s.opts.CacheTTL > 0 {
+		s.cacheMu.Lock()
+		if len(s.cache) > 100000 {
+			clear(s.cache)
+		}
+		s.cache[id] = cached{p: p, secretHash: stored, until: now.Add(s.opts.CacheTTL)}
+		s.cacheMu.Unlock()
+	}
+	return p, nil
+}
+
+// actor builds the engine actor of a user in a workspace. A session whose
+// user left its workspace acts in none; a token bound to it stops working.
+func (s *Service) actor(ctx context.Context, userID, ws string, kind Kind) (engine.Actor, error) {
+	u, err := s.e.User(ctx, userID)
+	if errors.Is(err, engine.ErrNotFound) {
+		return engine.Actor{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return engine.Actor{}, err
+	}
+	if u.Disabled {
+		return engine.Actor{}, ErrUnauthenticated
+	}
+	a := engine.Actor{UserID: u.ID, Name: u.Name, Email: u.Email}
+	if ws == "" {
+		return a, nil
+	}
+	m, err := s.e.Membership(ctx, ws, u.ID)
+	switch {
+	case errors.Is(err, engine.ErrNotFound) && kind == KindToken:
+		return engine.Actor{}, ErrUnauthenticated
+	case errors.Is(err, engine.ErrNotFound):
+		return a, nil
+	case err != nil:
+		return engine.Actor{}, err
+	}
+	a.Workspace, a.Role, a.Departments = ws, m.Role, m.Departments
+	return a, nil
+}
+
+// forget drops one credential from the cache.
+func (s *Service) forget(id string) {
+	s.cacheMu.Lock()
+	delete(s.cache, id)
+	s.cacheMu.Unlock()
+}
+
+// invalidateUser drops every cached credential of a user (after a change of
+// role or membership).
+func (s *Service) invalidateUser(userID string) {
+	s.cacheMu.Lock()
+	for k, c := range s.cache {
+		if c.p.Actor.UserID == userID {
+			delete(s.cache, k)
+		}
+	}
+	s.cacheMu.Unlock()
+}
+
+// InvalidateUser makes the next request of userID read its role and
+// membership again; call it after changing them.
+func (s *Service) InvalidateUser(userID string) { s.invalidateUser(userID) }
+
+func toStrings(v any) []string {
+	l, _ := v.([]any)
+	out := make([]string, 0, len(l))
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}

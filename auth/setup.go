@@ -1,0 +1,96 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/formloom/formloom/engine"
+)
+
+// NeedsSetup reports whether no account exists yet (first run).
+func (s *Service) NeedsSetup(ctx context.Context) (bool, error) {
+	n, err := s.e.CountUsers(ctx)
+	if err != nil {
+		return false, fmt.Errorf("auth: count users: %w", err)
+	}
+	return n == 0, nil
+}
+
+// NewSetupToken makes the one-time token POST /api/v1/setup requires and
+// returns it; only its hash is kept, in memory, so it is valid until this
+// process stops or setup succeeds. Each call replaces the previous token.
+func (s *Service) NewSetupToken() string {
+	t := newSecret()
+	s.setupMu.Lock()
+	s.setupHash = hashSecret(t)
+	s.setupMu.Unlock()
+	return t
+}
+
+// SetupInput is the first-run form: the first admin and the first workspace.
+type SetupInput struct {
+	Token     string                `json:"token"`
+	Email     string                `json:"email"`
+	Name      string                `json:"name"`
+	Password  string                `json:"password"`
+	Workspace engine.WorkspaceInput `json:"workspace"`
+}
+
+// Setup creates the first admin and the first workspace, once, for the
+// holder of the setup token, and opens a session for the admin.
+func (s *Service) Setup(ctx context.Context, in SetupInput, userAgent string) (SessionGrant, engine.Workspace, error) {
+	s.setupMu.Lock()
+	defer s.setupMu.Unlock()
+	if s.setupHash == "" {
+		return SessionGrant{}, engine.Workspace{}, ErrSetupDone
+	}
+	need, err := s.NeedsSetup(ctx)
+	if err != nil {
+		return SessionGrant{}, engine.Workspace{}, err
+	}
+	if !need {
+		s.setupHash = ""
+		return SessionGrant{}, engine.Workspace{}, ErrSetupDone
+	}
+	if in.Token == "" || !sameHash(hashSecret(in.Token), s.setupHash) {
+		return SessionGrant{}, engine.Workspace{}, ErrSetupToken
+	}
+	if err := CheckPassword(in.Password); err != nil {
+		return SessionGrant{}, engine.Workspace{}, err
+	}
+	if err := s.checkWorkspaceInput(ctx, in.Workspace); err != nil {
+		return SessionGrant{}, engine.Workspace{}, err
+	}
+	u, err := s.CreateAccount(ctx, in.Email, in.Name, in.Password)
+	if err != nil {
+		return SessionGrant{}, engine.Workspace{}, err
+	}
+	ws, err := s.e.CreateWorkspace(ctx, u.ID, in.Workspace)
+	if err != nil {
+		return SessionGrant{}, engine.Workspace{}, fmt.Errorf("auth: setup: create workspace: %w", err)
+	}
+	s.setupHash = ""
+	g, err := s.openSession(ctx, u, userAgent)
+	if err != nil {
+		return SessionGrant{}, engine.Workspace{}, err
+	}
+	s.log.Info("first-run setup done", "user", u.ID, "workspace", ws.ID)
+	return g, ws, nil
+}
+
+// checkWorkspaceInput validates a workspace input before the admin account
+// is created, so a bad workspace name cannot leave an account without a
+// workspace. The engine exposes no validate-only call, so this asks
+// CreateWorkspace for a user that cannot exist: it validates its input
+// before it looks the user up, and an input it accepts ends in ErrNotFound.
+func (s *Service) checkWorkspaceInput(ctx context.Context, in engine.WorkspaceInput) error {
+	_, err := s.e.CreateWorkspace(ctx, "~setup-dry-run~", in)
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil
+	}
+	if err == nil {
+		return fmt.Errorf("auth: setup: workspace dry run unexpectedly succeeded")
+	}
+	return err
+}

@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/formloom/formloom/auth"
+	"github.com/formloom/formloom/builder"
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/server"
+)
+
+type serveFlags struct {
+	storeFlags
+	listen          string
+	baseURL         string
+	logFormat       string
+	logLevel        string
+	open            bool
+	bodyLimit       int
+	uploadLimit     int
+	corsOrigins     []string
+	trustedProxies  []string
+	metricsPublic   bool
+	shutdownTimeout time.Duration
+}
+
+func serveCmd() *cobra.Command {
+	var f serveFlags
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the Formloom server",
+		Long: "Run the HTTP server. With no configuration it keeps its data in ./formloom-data (SQLite) and listens on 127.0.0.1:8080.\n" +
+			"Every flag can also be set with an environment variable: --data-dir is FORMLOOM_DATA_DIR, and so on.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := applyEnv(cmd.Flags()); err != nil {
+				return err
+			}
+			return serve(cmd.Context(), f, cmd.OutOrStdout())
+		},
+	}
+	fs := cmd.Flags()
+	f.storeFlags.register(fs)
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&f.baseURL, "base-url", "", "public URL of the server (default http://<listen>); https makes cookies Secure")
+	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.BoolVar(&f.open, "open", true, "open the browser UI when started from a terminal")
+	fs.IntVar(&f.bodyLimit, "body-limit", server.DefaultBodyLimit, "largest API request body in bytes")
+	fs.IntVar(&f.uploadLimit, "upload-limit", engine.DefaultMaxFileBytes, "largest uploaded file in bytes")
+	fs.StringSliceVar(&f.corsOrigins, "cors-origins", nil, "origins allowed to call the API from a browser (CORS is off when empty)")
+	fs.StringSliceVar(&f.trustedProxies, "trusted-proxies", nil, "proxy addresses or CIDRs whose X-Forwarded-For is trusted")
+	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "serve /metrics without authentication")
+	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to wait for in-flight requests on shutdown")
+	return cmd
+}
+
+func newLogger(format, level string, w io.Writer) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: use text or json", format)
+}
+
+func serve(ctx context.Context, f serveFlags, out io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	log, err := newLogger(f.logFormat, f.logLevel, os.Stderr)
+	if err != nil {
+		return err
+	}
+	slog.SetDefault(log)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	raw, blobs, err := f.storeFlags.open(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := raw.Close(); err != nil {
+			log.Error("close store", "err", err)
+		}
+	}()
+	metrics := server.NewMetrics()
+	st := metrics.InstrumentStore(raw)
+	e, err := engine.New(ctx, st, engine.Options{Logger: log, Blobs: blobs})
+	if err != nil {
+		return fmt.Errorf("start engine: %w", err)
+	}
+	accounts, err := auth.New(ctx, e, auth.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (use --listen to pick another address)", f.listen, err)
+	}
+	base := strings.TrimRight(f.baseURL, "/")
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
+		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: version, UI: uiFiles()})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	log.Info("formloom listening", "url", base, "version", version)
+
+	openURL := base + "/"
+	need, err := accounts.NeedsSetup(ctx)
+	if err != nil {
+		log.Warn("could not check for first-run setup", "err", err)
+	}
+	if need {
+		link := base + "/setup?token=" + accounts.NewSetupToken()
+		openURL = link
+		fmt.Fprintf(out, "\nNo account exists yet. Create the first admin and workspace:\n\n"+
+			"  in the browser (one-time link, valid until this process stops):\n    %s\n\n"+
+			"  or stop the server and run:\n    formloom admin create --email you@example.com --name \"Your Name\"\n\n", link)
+	}
+	if f.open && term.IsTerminal(int(os.Stdout.Fd())) {
+		openBrowser(openURL, log)
+	}
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
+		log.Error("serve", "err", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// openBrowser tries xdg-open (or open on macOS); a missing opener is not an error.
+func openBrowser(url string, log *slog.Logger) {
+	for _, name := range []string{"xdg-open", "open"} {
+		if p, err := exec.LookPath(name); err == nil {
+			c := exec.Command(p, url)
+			c.Stdout, c.Stderr = nil, nil
+			if err := c.Start(); err == nil {
+				go func() { _ = c.Wait() }()
+			} else {
+				log.Debug("open browser", "err", err)
+			}
+			return
+		}
+	}
+}

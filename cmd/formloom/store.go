@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/formloom/formloom/engine/blob"
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/mongostore"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
+)
+
+// storeFlags choose and locate the store; serve and admin share them.
+type storeFlags struct {
+	dataDir  string
+	mongoURI string
+	mongoDB  string
+}
+
+func (f *storeFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&f.dataDir, "data-dir", "./formloom-data", "data directory (SQLite database and uploaded files)")
+	fs.StringVar(&f.mongoURI, "mongo-uri", "", "MongoDB replica-set URI; switches the store from SQLite to MongoDB")
+	fs.StringVar(&f.mongoDB, "mongo-db", "", `MongoDB database name (default: the URI's path, else "formloom")`)
+}
+
+// mongoDatabase picks the database: --mongo-db, else the URI path, else "formloom".
+func (f *storeFlags) mongoDatabase() string {
+	if f.mongoDB != "" {
+		return f.mongoDB
+	}
+	if u, err := url.Parse(f.mongoURI); err == nil {
+		if db := strings.Trim(u.Path, "/"); db != "" {
+			return db
+		}
+	}
+	return "formloom"
+}
+
+// open opens the chosen store and the blob store for uploads. Uploaded
+// files stay in <data-dir>/files on MongoDB too, so processes sharing one
+// MongoDB need a shared data directory for files.
+func (f *storeFlags) open(ctx context.Context, log *slog.Logger) (store.Store, blob.Store, error) {
+	blobs, err := blob.NewLocal(filepath.Join(f.dataDir, "files"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open file storage in %s: %w", f.dataDir, err)
+	}
+	if f.mongoURI != "" {
+		db := f.mongoDatabase()
+		st, err := mongostore.Open(ctx, f.mongoURI, db, mongostore.Options{Logger: log})
+		if err != nil {
+			return nil, nil, fmt.Errorf("open MongoDB database %q: %w", db, err)
+		}
+		log.Info("store opened", "backend", "mongodb", "database", db)
+		return st, blobs, nil
+	}
+	st, err := sqlitestore.Open(f.dataDir, sqlitestore.Options{Logger: log})
+	if err != nil {
+		return nil, nil, fmt.Errorf("open data directory %s: %w", f.dataDir, err)
+	}
+	log.Info("store opened", "backend", "sqlite", "dir", f.dataDir)
+	return st, blobs, nil
+}

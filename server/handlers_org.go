@@ -1,0 +1,206 @@
+package server
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/formloom/formloom/auth"
+	"github.com/formloom/formloom/engine"
+)
+
+func (s *Server) listWorkspaces(c *fiber.Ctx) error {
+	list, err := s.workspacesOf(c, actor(c).UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) createWorkspace(c *fiber.Ctx) error {
+	var in engine.WorkspaceInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ws, err := s.e.CreateWorkspace(c.UserContext(), actor(c).UserID, in)
+	if err != nil {
+		return err
+	}
+	return created(c, ws)
+}
+
+// WorkspaceUpdate changes a workspace; Version is the one the caller read.
+type WorkspaceUpdate struct {
+	engine.WorkspaceInput
+	Version int64 `json:"version"`
+}
+
+func (s *Server) updateWorkspace(c *fiber.Ctx) error {
+	a := actor(c)
+	if c.Params("id") != a.Workspace {
+		// Only the current workspace can be changed; switch to it first.
+		return engine.ErrNotFound
+	}
+	var in WorkspaceUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	ws, err := s.e.UpdateWorkspace(c.UserContext(), a, in.WorkspaceInput, in.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ws)
+}
+
+// WorkspaceUser is a member of the workspace with the account's details.
+type WorkspaceUser struct {
+	engine.User
+	MemberID      string      `json:"memberId"`
+	Role          engine.Role `json:"role"`
+	Departments   []string    `json:"departments"`
+	MemberVersion int64       `json:"memberVersion"`
+}
+
+func workspaceUser(u engine.User, m engine.Member) WorkspaceUser {
+	deps := m.Departments
+	if deps == nil {
+		deps = []string{}
+	}
+	return WorkspaceUser{User: u, MemberID: m.ID, Role: m.Role, Departments: deps, MemberVersion: m.Version}
+}
+
+func (s *Server) listUsers(c *fiber.Ctx) error {
+	ms, err := s.e.Members(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	out := make([]WorkspaceUser, 0, len(ms))
+	for _, m := range ms {
+		u, err := s.e.User(c.UserContext(), m.UserID)
+		if err != nil {
+			continue
+		}
+		out = append(out, workspaceUser(u, m))
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (s *Server) addUser(c *fiber.Ctx) error {
+	var in auth.NewUser
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, m, err := s.auth.AddUser(c.UserContext(), actor(c), in)
+	if err != nil {
+		return err
+	}
+	return created(c, workspaceUser(u, m))
+}
+
+// member finds the membership of the user in the path within the actor's workspace.
+func (s *Server) member(c *fiber.Ctx) (engine.User, engine.Member, error) {
+	a := actor(c)
+	if a.Workspace == "" {
+		return engine.User{}, engine.Member{}, engine.ErrForbidden
+	}
+	m, err := s.e.Membership(c.UserContext(), a.Workspace, c.Params("id"))
+	if err != nil {
+		return engine.User{}, engine.Member{}, err
+	}
+	u, err := s.e.User(c.UserContext(), m.UserID)
+	return u, m, err
+}
+
+func (s *Server) getUser(c *fiber.Ctx) error {
+	u, m, err := s.member(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(workspaceUser(u, m))
+}
+
+// MemberUpdate changes a member's role and departments; Version is the
+// membership version the caller read (memberVersion).
+type MemberUpdate struct {
+	Role        engine.Role `json:"role"`
+	Departments []string    `json:"departments"`
+	Version     int64       `json:"version"`
+}
+
+func (s *Server) updateUser(c *fiber.Ctx) error {
+	var in MemberUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, m, err := s.member(c)
+	if err != nil {
+		return err
+	}
+	m, err = s.e.UpdateMember(c.UserContext(), actor(c), m.ID, in.Role, in.Departments, in.Version)
+	if err != nil {
+		return err
+	}
+	s.auth.InvalidateUser(u.ID)
+	return c.JSON(workspaceUser(u, m))
+}
+
+func (s *Server) removeUser(c *fiber.Ctx) error {
+	u, m, err := s.member(c)
+	if err != nil {
+		return err
+	}
+	if err := s.e.RemoveMember(c.UserContext(), actor(c), m.ID); err != nil {
+		return err
+	}
+	s.auth.InvalidateUser(u.ID)
+	return noContent(c)
+}
+
+// DepartmentInput creates a department.
+type DepartmentInput struct {
+	Name   string `json:"name"`
+	Parent string `json:"parent"`
+}
+
+// DepartmentUpdate renames or moves a department.
+type DepartmentUpdate struct {
+	DepartmentInput
+	Version int64 `json:"version"`
+}
+
+func (s *Server) listDepartments(c *fiber.Ctx) error {
+	list, err := s.e.Departments(c.UserContext(), actor(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": list})
+}
+
+func (s *Server) createDepartment(c *fiber.Ctx) error {
+	var in DepartmentInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.e.CreateDepartment(c.UserContext(), actor(c), in.Name, in.Parent)
+	if err != nil {
+		return err
+	}
+	return created(c, d)
+}
+
+func (s *Server) updateDepartment(c *fiber.Ctx) error {
+	var in DepartmentUpdate
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.e.UpdateDepartment(c.UserContext(), actor(c), c.Params("id"), in.Name, in.Parent, in.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (s *Server) deleteDepartment(c *fiber.Ctx) error {
+	if err := s.e.DeleteDepartment(c.UserContext(), actor(c), c.Params("id")); err != nil {
+		return err
+	}
+	return noContent(c)
+}

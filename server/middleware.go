@@ -1,0 +1,139 @@
+package server
+
+import (
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Locals keys.
+const (
+	localLogger    = "formloom.logger"
+	localRequestID = "formloom.requestID"
+	localPrincipal = "formloom.principal"
+)
+
+// headerRequestID carries the request id in both directions.
+const headerRequestID = "X-Request-ID"
+
+func (s *Server) middleware() {
+	s.app.Use(s.observe)
+	s.app.Use(s.secureHeaders)
+	if len(s.cfg.CORSOrigins) > 0 {
+		s.app.Use(cors.New(cors.Config{
+			AllowOrigins:  strings.Join(s.cfg.CORSOrigins, ","),
+			AllowMethods:  "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS",
+			AllowHeaders:  "Authorization,Content-Type,Accept-Language,X-Request-ID,X-CSRF-Token",
+			ExposeHeaders: "X-Request-ID,Retry-After",
+			MaxAge:        600,
+		}))
+	}
+	s.app.Use(s.limitBody)
+}
+
+// observe gives the request an id and a logger, recovers panics, renders
+// errors, logs the request and records its metrics by route template.
+func (s *Server) observe(c *fiber.Ctx) (err error) {
+	start := time.Now()
+	id := c.Get(headerRequestID)
+	if !validRequestID(id) {
+		id = store.NewID()
+	}
+	c.Set(headerRequestID, id)
+	log := s.log.With("request_id", id)
+	c.Locals(localRequestID, id)
+	c.Locals(localLogger, log)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				log.Error("panic", "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+				err = fmt.Errorf("server: panic: %v", r)
+			}
+		}()
+		err = c.Next()
+	}()
+	if err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			log.Error("write error response", "err", herr)
+		}
+	}
+	status := c.Response().StatusCode()
+	tmpl := s.routeTemplate(c, status)
+	elapsed := time.Since(start)
+	s.metrics.observeRequest(c.Method(), tmpl, status, elapsed)
+	attrs := []any{"method", c.Method(), "route", tmpl, "path", c.Path(), "status", status,
+		"duration_ms", float64(elapsed.Microseconds()) / 1000, "ip", c.IP()}
+	if p, ok := principal(c); ok {
+		attrs = append(attrs, "user", p.Actor.UserID)
+	}
+	switch {
+	case status >= 500:
+		log.Error("request", attrs...)
+	case status >= 400:
+		log.Info("request", attrs...)
+	default:
+		log.Debug("request", attrs...)
+	}
+	return nil
+}
+
+// routeTemplate is the matched route's path ("/api/v1/forms/:form"), or
+// "unmatched" for requests no route took, so metrics keep a bounded label set.
+func (s *Server) routeTemplate(c *fiber.Ctx, status int) string {
+	r := c.Route()
+	if r == nil || r.Path == "/" && c.Path() != "/" || status == fiber.StatusNotFound && r.Path == "/" {
+		return "unmatched"
+	}
+	return r.Path
+}
+
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		ch := id[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-' || ch == '_' || ch == '.') {
+			return false
+		}
+	}
+	return true
+}
+
+// secureHeaders sets headers that keep browsers from sniffing, framing or
+// leaking referrers. The API's responses may run no scripts at all.
+func (s *Server) secureHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	c.Set(fiber.HeaderReferrerPolicy, "strict-origin-when-cross-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if strings.HasPrefix(c.Path(), "/api/") {
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; frame-ancestors 'none'")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	} else {
+		c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	}
+	if s.secure {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000; includeSubDomains")
+	}
+	return c.Next()
+}
+
+// limitBody enforces the API body limit; only uploads may be larger (up to
+// the upload limit, which Fiber's own BodyLimit enforces while reading).
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if c.Method() == fiber.MethodPost && c.Path() == "/api/v1/files" {
+		return c.Next()
+	}
+	if len(c.Request().Body()) > s.cfg.BodyLimit {
+		return errBodyTooLarge
+	}
+	return c.Next()
+}

@@ -1,0 +1,207 @@
+package server
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+var fiberParam = regexp.MustCompile(`:([A-Za-z]+)`)
+
+// openapiPath turns a Fiber path into an OpenAPI path template.
+func openapiPath(p string) string {
+	p = fiberParam.ReplaceAllString(p, "{$1}")
+	return strings.Replace(p, "*", "{path}", 1)
+}
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+func arr(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
+
+func list(name string) map[string]any { return obj(map[string]any{"items": arr(ref(name))}, "items") }
+
+var (
+	tStr  = map[string]any{"type": "string"}
+	tInt  = map[string]any{"type": "integer"}
+	tBool = map[string]any{"type": "boolean"}
+	tTime = map[string]any{"type": "string", "format": "date-time"}
+	tAny  = map[string]any{}
+	tObj  = map[string]any{"type": "object"}
+)
+
+// schemas are the components of the document, by name.
+func schemas() map[string]any {
+	ops := make([]any, len(store.Ops))
+	for i, o := range store.Ops {
+		ops[i] = string(o)
+	}
+	return map[string]any{
+		"Error": obj(map[string]any{"error": obj(map[string]any{"code": tStr, "message": tStr,
+			"fields": arr(obj(map[string]any{"path": tStr, "code": tStr, "message": tStr}, "path", "code", "message"))}, "code", "message")}, "error"),
+		"Health":           obj(map[string]any{"status": tStr, "version": tStr, "backend": tStr}, "status"),
+		"SetupStatus":      obj(map[string]any{"needed": tBool}, "needed"),
+		"SetupInput":       obj(map[string]any{"token": tStr, "email": tStr, "name": tStr, "password": tStr, "workspace": ref("WorkspaceInput")}, "token", "email", "name", "password", "workspace"),
+		"LoginInput":       obj(map[string]any{"email": tStr, "password": tStr}, "email", "password"),
+		"LoginResult":      obj(map[string]any{"token": tStr, "csrfToken": tStr, "user": ref("User"), "workspace": tStr}, "token", "user"),
+		"User":             obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "version": tInt, "createdAt": tTime}),
+		"Me":               obj(map[string]any{"user": ref("User"), "workspace": map[string]any{"oneOf": []any{ref("Workspace"), map[string]any{"type": "null"}}}, "role": tStr, "authMethod": tStr, "scopes": arr(tStr), "workspaces": arr(ref("Workspace"))}),
+		"WorkspaceSwitch":  obj(map[string]any{"workspace": tStr}, "workspace"),
+		"TokenInput":       obj(map[string]any{"name": tStr, "scopes": arr(map[string]any{"enum": []any{"read", "write"}}), "expiresAt": tTime}, "name"),
+		"TokenInfo":        obj(map[string]any{"id": tStr, "name": tStr, "workspace": tStr, "scopes": arr(tStr), "createdAt": tTime, "expiresAt": tTime}),
+		"TokenCreated":     obj(map[string]any{"id": tStr, "name": tStr, "workspace": tStr, "scopes": arr(tStr), "createdAt": tTime, "expiresAt": tTime, "token": tStr}, "id", "token"),
+		"TokenList":        list("TokenInfo"),
+		"Workspace":        obj(map[string]any{"id": tStr, "name": tStr, "timeZone": tStr, "language": tStr, "version": tInt, "createdAt": tTime, "role": tStr}),
+		"WorkspaceInput":   obj(map[string]any{"name": tStr, "timeZone": tStr, "language": map[string]any{"enum": []any{"zh-CN", "en"}}}, "name"),
+		"WorkspaceUpdate":  obj(map[string]any{"name": tStr, "timeZone": tStr, "language": tStr, "version": tInt}, "name", "version"),
+		"WorkspaceList":    list("Workspace"),
+		"WorkspaceUser":    obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "memberId": tStr, "role": tStr, "departments": arr(tStr), "memberVersion": tInt}),
+		"UserList":         list("WorkspaceUser"),
+		"NewUser":          obj(map[string]any{"email": tStr, "name": tStr, "password": tStr, "role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr)}, "email"),
+		"MemberUpdate":     obj(map[string]any{"role": tStr, "departments": arr(tStr), "version": tInt}, "role", "version"),
+		"Department":       obj(map[string]any{"id": tStr, "name": tStr, "parent": tStr, "version": tInt}),
+		"DepartmentInput":  obj(map[string]any{"name": tStr, "parent": tStr}, "name"),
+		"DepartmentUpdate": obj(map[string]any{"name": tStr, "parent": tStr, "version": tInt}, "name", "version"),
+		"DepartmentList":   list("Department"),
+		"App":              obj(map[string]any{"id": tStr, "name": tStr, "description": tStr, "icon": tStr, "version": tInt, "createdAt": tTime, "updatedAt": tTime}),
+		"AppInput":         obj(map[string]any{"name": tStr, "description": tStr, "icon": tStr}, "name"),
+		"AppUpdate":        obj(map[string]any{"name": tStr, "description": tStr, "icon": tStr, "version": tInt}, "name", "version"),
+		"AppList":          list("App"),
+		"Definition":       obj(map[string]any{"fields": arr(tObj), "columns": tInt, "submitRules": arr(tObj)}),
+		"Form":             obj(map[string]any{"id": tStr, "app": tStr, "name": tStr, "description": tStr, "draft": ref("Definition"), "published": tInt, "version": tInt, "createdAt": tTime, "updatedAt": tTime}),
+		"FormInput":        obj(map[string]any{"name": tStr, "description": tStr, "definition": ref("Definition")}, "name"),
+		"FormUpdate":       obj(map[string]any{"name": tStr, "description": tStr, "definition": ref("Definition"), "version": tInt}, "name", "version"),
+		"FormList":         list("Form"),
+		"PublishInput":     obj(map[string]any{"version": tInt}, "version"),
+		"Change":           obj(map[string]any{"kind": tStr, "field": tStr, "props": arr(tStr), "from": tStr, "to": tStr}),
+		"Published":        obj(map[string]any{"form": tStr, "number": tInt, "changes": arr(ref("Change")), "publishedAt": tTime, "publishedBy": tStr}),
+		"VersionInfo":      obj(map[string]any{"number": tInt, "definition": ref("Definition"), "archived": arr(tObj), "changes": arr(ref("Change")), "publishedBy": tStr, "publishedAt": tTime}),
+		"VersionList":      list("VersionInfo"),
+		"ExpressionInput":  obj(map[string]any{"expression": tStr}, "expression"),
+		"ExpressionResult": obj(map[string]any{"type": tStr, "diagnostics": arr(obj(map[string]any{"line": tInt, "column": tInt, "message": tStr, "code": tStr}))}),
+		"Record": obj(map[string]any{"id": tStr, "version": tInt, "formVersion": tInt, "data": tObj, "createdAt": tTime, "createdBy": tStr,
+			"updatedAt": tTime, "updatedBy": tStr, "deletedAt": tTime}, "id", "version", "data"),
+		"RecordCreate": obj(map[string]any{"data": tObj}, "data"),
+		"RecordUpdate": obj(map[string]any{"data": tObj, "version": tInt}, "data", "version"),
+		"Filter": map[string]any{"type": "object", "description": "Exactly one of and, or, not, or a condition field/op/value.",
+			"properties": map[string]any{"and": arr(ref("Filter")), "or": arr(ref("Filter")), "not": ref("Filter"),
+				"field": tStr, "op": map[string]any{"enum": ops}, "value": tAny}, "additionalProperties": false},
+		"RecordQuery": obj(map[string]any{"filter": ref("Filter"), "sort": arr(obj(map[string]any{"field": tStr, "desc": tBool}, "field")),
+			"limit": map[string]any{"type": "integer", "minimum": 0, "maximum": store.MaxPageSize}, "offset": tInt, "cursor": tStr, "total": tBool,
+			"deleted": map[string]any{"enum": []any{"exclude", "only", "include"}}}),
+		"RecordPage":   obj(map[string]any{"items": arr(ref("Record")), "nextCursor": tStr, "total": tInt}, "items"),
+		"HistoryEntry": obj(map[string]any{"id": tStr, "record": tStr, "version": tInt, "action": tStr, "actor": tStr, "actorName": tStr, "source": tStr, "formVersion": tInt, "at": tTime, "changes": arr(tObj)}),
+		"HistoryList":  list("HistoryEntry"),
+		"FileInfo":     obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
+	}
+}
+
+// buildOpenAPI describes every route of the table.
+func (s *Server) buildOpenAPI() map[string]any {
+	paths := map[string]any{}
+	errResp := map[string]any{"description": "Error", "content": map[string]any{"application/json": map[string]any{"schema": ref("Error")}}}
+	for _, r := range s.routes {
+		p := openapiPath(r.path)
+		item, _ := paths[p].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[p] = item
+		}
+		op := map[string]any{"operationId": r.op, "summary": r.summary, "tags": []string{r.tag}}
+		var params []any
+		for _, m := range fiberParam.FindAllStringSubmatch(r.path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": tStr})
+		}
+		if strings.Contains(r.path, "*") {
+			params = append(params, map[string]any{"name": "path", "in": "path", "required": true, "schema": tStr})
+		}
+		for _, q := range r.query {
+			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": tStr})
+		}
+		if len(params) > 0 {
+			op["parameters"] = params
+		}
+		switch r.req {
+		case "":
+		case "multipart":
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
+				"schema": obj(map[string]any{"file": map[string]any{"type": "string", "format": "binary"}}, "file")}}}
+		default:
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(r.req)}}}
+		}
+		status := r.status
+		if status == 0 {
+			status = 200
+		}
+		var ok map[string]any
+		switch r.resp {
+		case "":
+			status = 204
+			ok = map[string]any{"description": "Done"}
+		case "text":
+			ok = map[string]any{"description": "OK", "content": map[string]any{"text/plain": map[string]any{"schema": tStr}}}
+		case "html":
+			ok = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": tStr}}}
+		case "binary":
+			ok = map[string]any{"description": "The file", "content": map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+		case "object":
+			ok = map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": tObj}}}
+		default:
+			ok = map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": ref(r.resp)}}}
+		}
+		op["responses"] = map[string]any{itoa(status): ok, "default": errResp}
+		if r.access == public {
+			op["security"] = []any{}
+		}
+		item[strings.ToLower(r.method)] = op
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "Formloom API", "version": s.cfg.Version,
+			"description": "JSON API of Formloom. Errors have one shape (Error) with messages in the Accept-Language (zh-CN or en). " +
+				"Status codes: 400 malformed JSON or parameter, 401 no valid credential, 403 forbidden (role, CSRF, token scope), " +
+				"404 not found, 409 stale version, form not yet published or setup already done, 413 body too large, " +
+				"415 unsupported content type, 422 validation errors with fields, 429 too many login attempts."},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{
+			"schemas": schemas(),
+			"securitySchemes": map[string]any{
+				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (flt_…) or a session token (fls_…)."},
+				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": cookieSession, "description": "Browser session; writes must send X-CSRF-Token."},
+			},
+		},
+		"security": []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+	}
+}
+
+func itoa(n int) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+// openapiJSON renders the document once.
+func (s *Server) openapiJSON() ([]byte, error) {
+	s.openapiOnce.Do(func() { s.openapiDoc, s.openapiErr = json.Marshal(s.buildOpenAPI()) })
+	return s.openapiDoc, s.openapiErr
+}
+
+func (s *Server) openapiHandler(c *fiber.Ctx) error {
+	b, err := s.openapiJSON()
+	if err != nil {
+		return err
+	}
+	c.Type("json")
+	return c.Send(b)
+}

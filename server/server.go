@@ -1,0 +1,153 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/formloom/formloom/auth"
+	"github.com/formloom/formloom/builder"
+	"github.com/formloom/formloom/engine"
+)
+
+// Defaults of Config.
+const (
+	DefaultBodyLimit    = 1 << 20
+	DefaultReadTimeout  = 30 * time.Second
+	DefaultWriteTimeout = 60 * time.Second
+	DefaultIdleTimeout  = 120 * time.Second
+)
+
+// Config assembles a Server. Engine, Builder and Auth are required.
+type Config struct {
+	Engine  *engine.Engine
+	Builder *builder.Service
+	Auth    *auth.Service
+	// Logger receives request logs; nil means slog.Default().
+	Logger *slog.Logger
+	// Metrics collects HTTP and store metrics; nil makes a new registry.
+	Metrics *Metrics
+	// BaseURL is the public URL of the server ("http://127.0.0.1:8080");
+	// an https URL makes cookies Secure and turns HSTS on.
+	BaseURL string
+	// BodyLimit bounds request bodies other than uploads; 0 means 1 MiB.
+	BodyLimit int
+	// UploadLimit bounds one uploaded file; 0 means engine.DefaultMaxFileBytes.
+	UploadLimit int
+	// ReadTimeout, WriteTimeout and IdleTimeout bound connections; 0 means the defaults.
+	ReadTimeout, WriteTimeout, IdleTimeout time.Duration
+	// CORSOrigins lists origins allowed to call the API from a browser; empty turns CORS off.
+	CORSOrigins []string
+	// TrustedProxies lists proxy addresses or CIDRs whose X-Forwarded-For is
+	// believed (for the client IP of rate limits and logs); empty trusts none.
+	TrustedProxies []string
+	// PublicMetrics serves /metrics without authentication (for a scraper on
+	// a private network); by default it needs a credential like the API.
+	PublicMetrics bool
+	// UI is the built browser app (index.html at its root); nil serves a
+	// page saying the UI is not built.
+	UI fs.FS
+	// Version is reported by /healthz and the OpenAPI document.
+	Version string
+}
+
+// Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
+type Server struct {
+	cfg     Config
+	e       *engine.Engine
+	b       *builder.Service
+	auth    *auth.Service
+	log     *slog.Logger
+	metrics *Metrics
+	app     *fiber.App
+	routes  []route
+	secure  bool
+
+	openapiOnce sync.Once
+	openapiDoc  []byte
+	openapiErr  error
+}
+
+// New builds the server and registers every route.
+func New(cfg Config) (*Server, error) {
+	if cfg.Engine == nil || cfg.Builder == nil || cfg.Auth == nil {
+		return nil, fmt.Errorf("server: Engine, Builder and Auth are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics()
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = DefaultBodyLimit
+	}
+	if cfg.UploadLimit <= 0 {
+		cfg.UploadLimit = engine.DefaultMaxFileBytes
+	}
+	if cfg.ReadTimeout <= 0 {
+		cfg.ReadTimeout = DefaultReadTimeout
+	}
+	if cfg.WriteTimeout <= 0 {
+		cfg.WriteTimeout = DefaultWriteTimeout
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if cfg.Version == "" {
+		cfg.Version = "dev"
+	}
+	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
+		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+	fc := fiber.Config{
+		AppName:               "formloom",
+		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10),
+		ReadTimeout:           cfg.ReadTimeout,
+		WriteTimeout:          cfg.WriteTimeout,
+		IdleTimeout:           cfg.IdleTimeout,
+		DisableStartupMessage: true,
+		CaseSensitive:         true,
+		StrictRouting:         false,
+		ErrorHandler:          s.handleError,
+		ReadBufferSize:        16 << 10,
+		// Values from the request outlive handlers (caches, errors): copy them.
+		Immutable: true,
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = cfg.TrustedProxies
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	s.app = fiber.New(fc)
+	s.metrics.watchOutbox(cfg.Engine.Store())
+	s.middleware()
+	s.register()
+	return s, nil
+}
+
+// App returns the Fiber application (tests use App().Test and GetRoutes).
+func (s *Server) App() *fiber.App { return s.app }
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.app.Listener(ln); err != nil {
+		return fmt.Errorf("server: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("server: shutdown: %w", err)
+	}
+	return nil
+}
