@@ -138,7 +138,11 @@ func diagnostic(err error, code string) Diagnostic {
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		line := max(fe.Line, 1)
-		return Diagnostic{Line: line, Column: fe.Column + 1, Message: friendlyTypes(fe.Message), Code: code}
+		msg := fe.Message
+		if code == CodeTypeMismatch {
+			msg = friendlyTypes(msg)
+		}
+		return Diagnostic{Line: line, Column: fe.Column + 1, Message: strings.TrimSpace(msg), Code: code}
 	}
 	return Diagnostic{Line: 1, Column: 1, Message: err.Error(), Code: code}
 }
@@ -165,13 +169,20 @@ func friendlyTypes(msg string) string {
 		}
 		return "boolean"
 	})
-	return strings.TrimSpace(msg)
+	return msg
 }
 
 // resultType infers the Type of the checked tree, telling dates from
 // datetimes where the checker cannot (both are time.Time).
 func resultType(node ast.Node, env Env) Type {
 	t := typeOfNature(node.Nature())
+	if c, ok := node.(*ast.ConditionalNode); ok && t.Kind == KindAny {
+		a, b := resultType(c.Exp1, env), resultType(c.Exp2, env)
+		if _, isNil := c.Exp2.(*ast.NilNode); isNil || a.String() == b.String() {
+			return a
+		}
+		return t
+	}
 	if t.Kind != KindDateTime {
 		return t
 	}

@@ -18,7 +18,7 @@ const (
 	// MaxWork is the work budget of one run: each element a list function
 	// or closure walks costs one, each 16 bytes of text a function reads
 	// cost one, each library call costs one.
-	MaxWork = 20_000
+	MaxWork = 10_000
 	// MaxTextBytes is the longest text an expression may build.
 	MaxTextBytes = 64 << 10
 )

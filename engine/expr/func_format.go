@@ -51,6 +51,9 @@ func formatNumberPattern(f float64, format string) (string, error) {
 	intPat, fracPat, _ := strings.Cut(core, ".")
 	fracPat = strings.ReplaceAll(fracPat, ",", "")
 	maxFrac := len(fracPat)
+	if maxFrac > 20 {
+		return "", errors.New("number format has more than 20 decimals")
+	}
 	minFrac := strings.Count(fracPat, "0")
 	minInt := strings.Count(intPat, "0")
 	grouping := strings.Contains(intPat, ",")
