@@ -22,6 +22,10 @@ const (
 	keyDeletedAt = "_da"
 	keyLive      = "_live"
 	keyData      = "d"
+	// keyInnerArray wraps an array that is an element of another array:
+	// FerretDB refuses nested arrays, so every backend stores them as
+	// {"_a": [...]}. Data keys never start with "_", so it cannot clash.
+	keyInnerArray = "_a"
 )
 
 // encodeDocument renders a normalized document in the stored layout.
@@ -45,7 +49,9 @@ func encodeDocument(d store.Document) bson.D {
 
 // encodeValue turns a canonical JSON value into BSON with object keys in a
 // fixed (sorted) order, so equal objects compare equal on the server.
-func encodeValue(v any) any {
+func encodeValue(v any) any { return encodeIn(v, false) }
+
+func encodeIn(v any, inArray bool) any {
 	switch x := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -55,13 +61,16 @@ func encodeValue(v any) any {
 		sort.Strings(keys)
 		out := make(bson.D, len(keys))
 		for i, k := range keys {
-			out[i] = bson.E{Key: k, Value: encodeValue(x[k])}
+			out[i] = bson.E{Key: k, Value: encodeIn(x[k], false)}
 		}
 		return out
 	case []any:
 		out := make(bson.A, len(x))
 		for i, e := range x {
-			out[i] = encodeValue(e)
+			out[i] = encodeIn(e, true)
+		}
+		if inArray {
+			return bson.D{{Key: keyInnerArray, Value: out}}
 		}
 		return out
 	}
@@ -167,6 +176,9 @@ func decodeValue(v bson.RawValue, depth int) (any, error) {
 				return nil, err
 			}
 			out[e.Key()] = x
+		}
+		if inner, ok := out[keyInnerArray].([]any); ok && len(out) == 1 {
+			return inner, nil
 		}
 		return out, nil
 	case bson.TypeArray:

@@ -79,6 +79,11 @@ func compileCondition(f store.Filter, at string) (bson.D, error) {
 		if f.Value == nil && f.Op != store.OpEq && f.Op != store.OpNe {
 			return nil, bad("value must not be null")
 		}
+		if f.Op == store.OpNe {
+			// $nor of $eq is what MongoDB defines $ne as; FerretDB gets $ne
+			// wrong through arrays of objects ("lines.sku") and $nor right.
+			return nor(op("$eq", f.Value)), nil
+		}
 		return op("$"+string(f.Op), f.Value), nil
 	case store.OpIn, store.OpNin, store.OpContainsAny, store.OpContainsAll:
 		list, ok := scalarList(f.Value)
@@ -89,7 +94,7 @@ func compileCondition(f store.Filter, at string) (bson.D, error) {
 		case store.OpIn, store.OpContainsAny:
 			return op("$in", list), nil
 		case store.OpNin:
-			return op("$nin", list), nil
+			return nor(op("$in", list)), nil
 		}
 		if len(list) == 0 {
 			return nil, bad("needs at least one value")
@@ -134,6 +139,8 @@ func compileCondition(f store.Filter, at string) (bson.D, error) {
 	}
 	return nil, bad("unknown operator")
 }
+
+func nor(d bson.D) bson.D { return bson.D{{Key: "$nor", Value: bson.A{d}}} }
 
 // isScalar reports whether v is a value of the normalized scalar model.
 func isScalar(v any) bool {

@@ -38,9 +38,11 @@ func (s *Store) fail(what string, err error) error {
 	return fmt.Errorf("mongostore: %s: %s", what, err.Error())
 }
 
-// isDuplicate reports whether err is a duplicate-key error (code 11000).
+// isDuplicate reports whether err is a duplicate-key error: code 11000, or
+// FerretDB's SQLite "UNIQUE constraint failed", which it reports as an
+// internal error from findAndModify and createIndexes.
 func isDuplicate(err error) bool {
-	return mongo.IsDuplicateKeyError(err)
+	return mongo.IsDuplicateKeyError(err) || strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
 
 // isUnsupported reports whether the server refused a feature it lacks.
@@ -52,7 +54,9 @@ func isUnsupported(err error) bool {
 	return false
 }
 
-var dupIndexName = regexp.MustCompile(`index: (\S+) dup key`)
+// dupIndexName finds the index in MongoDB's message ("index: NAME dup
+// key") or FerretDB's ("index 'TABLE_NAME'", where NAME has our prefix).
+var dupIndexName = regexp.MustCompile(`index: (\S+) dup key|index '[^']*?_(` + indexPrefix + `[a-z0-9_]+_[0-9a-f]{8})'`)
 
 // duplicate builds the contract's error for a duplicate-key error on coll.
 // MongoDB names the index in its message; FerretDB does not, so then the
@@ -61,6 +65,9 @@ var dupIndexName = regexp.MustCompile(`index: (\S+) dup key`)
 func (s *Store) duplicate(ctx context.Context, coll string, doc *store.Document, insert bool, err error) error {
 	if m := dupIndexName.FindStringSubmatch(err.Error()); m != nil {
 		name := m[1]
+		if name == "" {
+			name = m[2]
+		}
 		if name == "_id_" {
 			return &store.DuplicateError{Collection: coll, Index: store.FieldID, Fields: []string{store.FieldID}}
 		}

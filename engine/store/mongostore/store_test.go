@@ -42,6 +42,7 @@ func TestRoundTripKeepsJSONModel(t *testing.T) {
 		"tags":  []any{"a", 2, false},
 		"addr":  map[string]any{"city": "Paris", "zip": map[string]any{"code": "75001"}},
 		"when":  time.Date(2026, 11, 29, 8, 0, 0, 123456000, time.UTC),
+		"grid":  []any{[]any{1, 2}, []any{}, []any{"a", []any{true}}},
 	}
 	docs := insert(t, s, "people", data)
 	got, err := s.Get(context.Background(), "people", docs[0].ID)
@@ -53,6 +54,7 @@ func TestRoundTripKeepsJSONModel(t *testing.T) {
 		"tags": []any{"a", 2.0, false},
 		"addr": map[string]any{"city": "Paris", "zip": map[string]any{"code": "75001"}},
 		"when": "2026-11-29T08:00:00.123456Z",
+		"grid": []any{[]any{1.0, 2.0}, []any{}, []any{"a", []any{true}}},
 	}
 	if !reflect.DeepEqual(got.Data, want) {
 		t.Fatalf("Data = %#v\nwant %#v", got.Data, want)
