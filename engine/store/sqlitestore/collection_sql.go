@@ -50,7 +50,8 @@ func createCollectionSQL(coll string) string {
 		deleted_at TEXT,
 		data BLOB NOT NULL
 	);
-	CREATE INDEX IF NOT EXISTS "%[2]s__sys_created" ON %[1]s (deleted_at, created_at, id);
+	CREATE INDEX IF NOT EXISTS "%[2]s__sys_created" ON %[1]s (created_at, id) WHERE deleted_at IS NULL;
+	CREATE INDEX IF NOT EXISTS "%[2]s__sys_deleted" ON %[1]s (deleted_at, id) WHERE deleted_at IS NOT NULL;
 	CREATE INDEX IF NOT EXISTS "%[2]s__sys_updated" ON %[1]s (updated_at, id);
 	INSERT OR IGNORE INTO collections (name) VALUES ('%[3]s');`, t, n, coll)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -33,6 +34,8 @@ type writer struct {
 	exited chan struct{}
 	// pending holds an exclusive job taken from reqs while a batch was open.
 	pending *job
+	// batches and jobs count committed transactions and the jobs in them.
+	batches, jobs atomic.Int64
 }
 
 func newWriter(s *Store, conn *sql.Conn) *writer {
@@ -165,6 +168,8 @@ func (w *writer) commitBatch(batch []*job) {
 		w.abort(batch, fmt.Errorf("sqlitestore: commit: %w", err))
 		return
 	}
+	w.batches.Add(1)
+	w.jobs.Add(int64(len(batch)))
 	for c := range tx.created {
 		w.s.reg.markLive(c)
 	}
