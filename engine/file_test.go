@@ -61,42 +61,43 @@ func TestUploadSniffsTypeAndLimitsSize(t *testing.T) {
 }
 
 func TestImageFieldUsesSniffedFacts(t *testing.T) {
-	f := newFixture(t)
-	formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
-		{Key: "photo", Type: "image", Label: "照片"},
-		{Key: "docs", Type: "attachment", Label: "附件"},
-	}})
-	img, err := f.e.UploadFile(f.ctx, f.member, "a.png", bytes.NewReader(pngBytes(t)), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	txt, err := f.e.UploadFile(f.ctx, f.member, "a.txt", strings.NewReader("plain text notes"), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
-		"photo": []any{map[string]any{"id": img.ID, "name": "lie.png", "size": 1, "contentType": "image/png"}},
-		"docs":  []any{map[string]any{"id": txt.ID, "name": "a.txt", "size": 16, "contentType": "text/plain"}},
-	}, engine.WriteOptions{})
-	if err != nil {
-		t.Fatal(describe(err))
-	}
-	photo := r.Data["photo"].([]any)[0].(map[string]any)
-	if photo["name"] != "a.png" || photo["size"] != float64(img.Size) {
-		t.Fatalf("stored file ref not taken from the upload: %v", photo)
-	}
-	_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
-		"photo": []any{map[string]any{"id": txt.ID, "name": "x.png", "size": 16, "contentType": "image/png"}},
-	}, engine.WriteOptions{})
-	if got := fieldErrors(t, err); got["photo[0]"] != "file_type" {
-		t.Fatalf("text file as image: %v", got)
-	}
-	other, _ := f.newWorkspace(t, "别家")
-	foreign, _ := f.e.UploadFile(f.ctx, other, "b.png", bytes.NewReader(pngBytes(t)), 0)
-	_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
-		"photo": []any{map[string]any{"id": foreign.ID, "name": "b.png", "size": 1, "contentType": "image/png"}},
-	}, engine.WriteOptions{})
-	if got := fieldErrors(t, err); got["photo[0]"] != "not_found" {
-		t.Fatalf("file of another workspace: %v", got)
-	}
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+			{Key: "photo", Type: "image", Label: "照片"},
+			{Key: "docs", Type: "attachment", Label: "附件"},
+		}})
+		img, err := f.e.UploadFile(f.ctx, f.member, "a.png", bytes.NewReader(pngBytes(t)), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		txt, err := f.e.UploadFile(f.ctx, f.member, "a.txt", strings.NewReader("plain text notes"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
+			"photo": []any{map[string]any{"id": img.ID, "name": "lie.png", "size": 1, "contentType": "image/png"}},
+			"docs":  []any{map[string]any{"id": txt.ID, "name": "a.txt", "size": 16, "contentType": "text/plain"}},
+		}, engine.WriteOptions{})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		photo := r.Data["photo"].([]any)[0].(map[string]any)
+		if photo["name"] != "a.png" || photo["size"] != float64(img.Size) {
+			t.Fatalf("stored file ref not taken from the upload: %v", photo)
+		}
+		_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
+			"photo": []any{map[string]any{"id": txt.ID, "name": "x.png", "size": 16, "contentType": "image/png"}},
+		}, engine.WriteOptions{})
+		if got := fieldErrors(t, err); got["photo[0]"] != "file_type" {
+			t.Fatalf("text file as image: %v", got)
+		}
+		other, _ := f.newWorkspace(t, "别家")
+		foreign, _ := f.e.UploadFile(f.ctx, other, "b.png", bytes.NewReader(pngBytes(t)), 0)
+		_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
+			"photo": []any{map[string]any{"id": foreign.ID, "name": "b.png", "size": 1, "contentType": "image/png"}},
+		}, engine.WriteOptions{})
+		if got := fieldErrors(t, err); got["photo[0]"] != "not_found" {
+			t.Fatalf("file of another workspace: %v", got)
+		}
+	})
 }

@@ -9,66 +9,67 @@ import (
 )
 
 func TestFormChangesKeepStoredData(t *testing.T) {
-	f := newFixture(t)
-	def := form.Definition{Fields: []form.Field{
-		{Key: "company", Type: "text", Label: "公司"},
-		{Key: "budget", Type: "number", Label: "预算"},
-		{Key: "notes", Type: "text", Label: "备注"},
-	}}
-	formID := f.publish(t, f.admin, def)
-	r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"company": "A", "budget": 10, "notes": "hi"}, engine.WriteOptions{})
-	if err != nil {
-		t.Fatal(describe(err))
-	}
-	// v2: budget removed, notes widened to textarea.
-	v2 := form.Definition{Fields: []form.Field{
-		{Key: "company", Type: "text", Label: "公司"},
-		{Key: "notes", Type: "textarea", Label: "备注"},
-	}}
-	if err := f.republish(t, f.admin, formID, v2); err != nil {
-		t.Fatalf("publish v2: %v", describe(err))
-	}
-	got, err := f.e.Record(f.ctx, f.member, formID, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got.Data["budget"] != 10.0 {
-		t.Fatalf("archived field lost its value: %v", got.Data)
-	}
-	up, err := f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"notes": "line1\nline2"}, got.Version, engine.WriteOptions{})
-	if err != nil {
-		t.Fatal(describe(err))
-	}
-	if up.Data["budget"] != 10.0 || up.FormVersion != 2 {
-		t.Fatalf("update dropped archived data or kept old version: %+v", up)
-	}
-	_, err = f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"budget": 5}, up.Version, engine.WriteOptions{})
-	if got := fieldErrors(t, err); got["budget"] != "unknown_field" {
-		t.Fatalf("writing an archived field: %v", got)
-	}
-	versions, err := f.e.Versions(f.ctx, f.admin, formID)
-	if err != nil || len(versions) != 2 || len(versions[0].Archived) != 1 || versions[0].Archived[0].Key != "budget" {
-		t.Fatalf("versions: %+v %v", versions, err)
-	}
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		def := form.Definition{Fields: []form.Field{
+			{Key: "company", Type: "text", Label: "公司"},
+			{Key: "budget", Type: "number", Label: "预算"},
+			{Key: "notes", Type: "text", Label: "备注"},
+		}}
+		formID := f.publish(t, f.admin, def)
+		r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"company": "A", "budget": 10, "notes": "hi"}, engine.WriteOptions{})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		// v2: budget removed, notes widened to textarea.
+		v2 := form.Definition{Fields: []form.Field{
+			{Key: "company", Type: "text", Label: "公司"},
+			{Key: "notes", Type: "textarea", Label: "备注"},
+		}}
+		if err := f.republish(t, f.admin, formID, v2); err != nil {
+			t.Fatalf("publish v2: %v", describe(err))
+		}
+		got, err := f.e.Record(f.ctx, f.member, formID, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Data["budget"] != 10.0 {
+			t.Fatalf("archived field lost its value: %v", got.Data)
+		}
+		up, err := f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"notes": "line1\nline2"}, got.Version, engine.WriteOptions{})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if up.Data["budget"] != 10.0 || up.FormVersion != 2 {
+			t.Fatalf("update dropped archived data or kept old version: %+v", up)
+		}
+		_, err = f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"budget": 5}, up.Version, engine.WriteOptions{})
+		if got := fieldErrors(t, err); got["budget"] != "unknown_field" {
+			t.Fatalf("writing an archived field: %v", got)
+		}
+		versions, err := f.e.Versions(f.ctx, f.admin, formID)
+		if err != nil || len(versions) != 2 || len(versions[0].Archived) != 1 || versions[0].Archived[0].Key != "budget" {
+			t.Fatalf("versions: %+v %v", versions, err)
+		}
 
-	// v3: an incompatible type change is refused with a clear error.
-	v3 := form.Definition{Fields: []form.Field{
-		{Key: "company", Type: "number", Label: "公司"},
-		{Key: "notes", Type: "textarea", Label: "备注"},
-	}}
-	err = f.republish(t, f.admin, formID, v3)
-	if got := fieldErrors(t, err); got["fields[0].type"] != "type_change" {
-		t.Fatalf("type change: %v", got)
-	}
-	// Bringing an archived field back with another type is refused too.
-	v4 := form.Definition{Fields: []form.Field{
-		{Key: "company", Type: "text", Label: "公司"},
-		{Key: "budget", Type: "date", Label: "预算"},
-	}}
-	err = f.republish(t, f.admin, formID, v4)
-	if got := fieldErrors(t, err); got["fields[1].type"] != "type_change" {
-		t.Fatalf("archived type change: %v", got)
-	}
+		// v3: an incompatible type change is refused with a clear error.
+		v3 := form.Definition{Fields: []form.Field{
+			{Key: "company", Type: "number", Label: "公司"},
+			{Key: "notes", Type: "textarea", Label: "备注"},
+		}}
+		err = f.republish(t, f.admin, formID, v3)
+		if got := fieldErrors(t, err); got["fields[0].type"] != "type_change" {
+			t.Fatalf("type change: %v", got)
+		}
+		// Bringing an archived field back with another type is refused too.
+		v4 := form.Definition{Fields: []form.Field{
+			{Key: "company", Type: "text", Label: "公司"},
+			{Key: "budget", Type: "date", Label: "预算"},
+		}}
+		err = f.republish(t, f.admin, formID, v4)
+		if got := fieldErrors(t, err); got["fields[1].type"] != "type_change" {
+			t.Fatalf("archived type change: %v", got)
+		}
+	})
 }
 
 func TestPublishRefusesBadDesigns(t *testing.T) {

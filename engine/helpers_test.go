@@ -3,6 +3,8 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -11,7 +13,10 @@ import (
 	"github.com/formloom/formloom/engine/blob"
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/mongostore"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
+	"github.com/formloom/formloom/internal/ferrettest"
 )
 
 // fixture is an engine on a fresh SQLite store with one workspace, an admin
@@ -26,7 +31,6 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
 	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -36,6 +40,25 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return fixtureOn(t, st, blobs)
+}
+
+// newMongoFixture is newFixture on the Mongo adapter against the in-process
+// FerretDB, with GridFS for files.
+func newMongoFixture(t testing.TB) *fixture {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := mongostore.Open(context.Background(), ferrettest.URI(t), ferrettest.Database(t), mongostore.Options{AllowNonAtomicUnits: true, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return fixtureOn(t, st, st.Blobs())
+}
+
+func fixtureOn(t testing.TB, st store.Store, blobs blob.Store) *fixture {
+	t.Helper()
+	ctx := context.Background()
 	e, err := engine.New(ctx, st, engine.Options{Blobs: blobs})
 	if err != nil {
 		t.Fatal(err)
@@ -126,3 +149,10 @@ func describe(err error) any {
 func ptr[T any](v T) *T { return &v }
 
 var _ = field.Error{}
+
+// eachBackend runs fn on SQLite and on the Mongo adapter against the
+// in-process FerretDB.
+func eachBackend(t *testing.T, fn func(t *testing.T, f *fixture)) {
+	t.Run("sqlite", func(t *testing.T) { fn(t, newFixture(t)) })
+	t.Run("mongo", func(t *testing.T) { fn(t, newMongoFixture(t)) })
+}
