@@ -1,0 +1,3 @@
+package field
+
+func init() { Register(refType{name: "department"}) }

@@ -1,0 +1,3 @@
+package field
+
+func init() { Register(refListType{name: "departments"}) }

@@ -1,0 +1,61 @@
+package field
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/formloom/formloom/engine/form"
+)
+
+// MaxURLLength bounds URL values.
+const MaxURLLength = 2048
+
+func init() { Register(urlType{}) }
+
+// urlType is an absolute http or https URL with a host and no user
+// credentials; scheme and host are lower-cased.
+type urlType struct{ textLike }
+
+func (urlType) Name() string                    { return "url" }
+func (urlType) CheckDesign(*form.Field) []Error { return nil }
+
+func (urlType) Schema(*form.Field) map[string]any {
+	return nullable("string", map[string]any{"format": "uri", "maxLength": MaxURLLength, "pattern": "^https?://"})
+}
+
+func (urlType) Normalize(_ Context, _ *form.Field, path string, raw any) (any, []Error) {
+	if isEmpty(raw) {
+		return nil, nil
+	}
+	s, ok := raw.(string)
+	if !ok {
+		return nil, typeErr(path, "string")
+	}
+	if s = strings.TrimSpace(s); s == "" {
+		return nil, nil
+	}
+	if len(s) > MaxURLLength {
+		return nil, fail(path, CodeMaxLength, map[string]any{"max": MaxURLLength})
+	}
+	if strings.ContainsAny(s, " \t\n\r") || textProblem(s, false) != "" {
+		return nil, fail(path, CodeURL, nil)
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Opaque != "" || u.User != nil {
+		return nil, fail(path, CodeURL, nil)
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return nil, fail(path, CodeURL, nil)
+	}
+	u.Host = strings.ToLower(u.Host)
+	out := u.String()
+	if len(out) > MaxURLLength {
+		return nil, fail(path, CodeMaxLength, map[string]any{"max": MaxURLLength})
+	}
+	return out, nil
+}
+
+func (t urlType) FromCell(ctx Context, f *form.Field, path, cell string) (any, []Error) {
+	return t.Normalize(ctx, f, path, cell)
+}
