@@ -1,0 +1,168 @@
+import type {
+  App, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
+  HistoryEntry, Me, RecordData, RecordPage, RecordQuery, Role, User, VersionInfo, Workspace,
+} from './types';
+
+/** ApiError carries the server's error shape: code, localized message, per-field problems. */
+export class ApiError extends Error {
+  status: number;
+  code: string;
+  fields: FieldError[];
+  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.fields = fields;
+  }
+  get isConflict(): boolean { return this.status === 409; }
+  get isUnauthorized(): boolean { return this.status === 401; }
+}
+
+const TOKEN_KEY = 'formloom.token';
+
+export function getToken(): string | null {
+  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+export function setToken(t: string | null): void {
+  try {
+    if (t) localStorage.setItem(TOKEN_KEY, t); else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage unavailable */ }
+}
+
+let language = 'zh-CN';
+/** setLanguage sets the Accept-Language the server localizes its messages in. */
+export function setApiLanguage(l: string): void { language = l; }
+
+let onUnauthorized: (() => void) | null = null;
+export function setUnauthorizedHandler(f: (() => void) | null): void { onUnauthorized = f; }
+
+const BASE = '/api/v1';
+
+export interface RequestOptions { signal?: AbortSignal; raw?: boolean }
+
+export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { 'Accept': 'application/json', 'Accept-Language': language };
+  const token = getToken();
+  if (token) headers['Authorization'] = `Bearer ${token}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal,
+      credentials: 'same-origin',
+    });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', (e as Error).message);
+  }
+  return parseResponse<T>(res);
+}
+
+export async function parseResponse<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let json: unknown = undefined;
+  if (text) {
+    try { json = JSON.parse(text); } catch { json = undefined; }
+  }
+  if (!res.ok) {
+    const eb = json as ErrorBody | undefined;
+    const err = eb?.error
+      ? new ApiError(res.status, eb.error.code, eb.error.message, eb.error.fields ?? [])
+      : new ApiError(res.status, 'http_' + res.status, text || res.statusText);
+    if (res.status === 401 && onUnauthorized) onUnauthorized();
+    throw err;
+  }
+  return json as T;
+}
+
+/** list accepts either a bare array or {items:[…]} (both shapes are plausible for list routes). */
+function list<T>(v: unknown): T[] {
+  if (Array.isArray(v)) return v as T[];
+  if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of ['items', 'data', 'apps', 'forms', 'users', 'departments', 'versions', 'history', 'workspaces']) {
+      if (Array.isArray(o[k])) return o[k] as T[];
+    }
+  }
+  return [];
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  // accounts
+  setupStatus: async (): Promise<{ needed: boolean }> => request('GET', '/setup'),
+  setup: (b: { email: string; name: string; password: string; workspace?: string; language?: string }) =>
+    request<{ token?: string; user?: User }>('POST', '/setup', b),
+  login: (b: { email: string; password: string }) => request<{ token: string; user: User }>('POST', '/auth/login', b),
+  logout: () => request<void>('POST', '/auth/logout', {}),
+  me: () => request<Me>('GET', '/me'),
+  workspaces: async () => list<Workspace>(await request('GET', '/workspaces')),
+
+  // apps
+  apps: async () => list<App>(await request('GET', '/apps')),
+  app: (id: string) => request<App>('GET', `/apps/${enc(id)}`),
+  createApp: (b: { name: string; description?: string; icon?: string }) => request<App>('POST', '/apps', b),
+  updateApp: (id: string, b: { name: string; description?: string; icon?: string; version: number }) =>
+    request<App>('PATCH', `/apps/${enc(id)}`, b),
+  deleteApp: (id: string) => request<void>('DELETE', `/apps/${enc(id)}`),
+
+  // forms
+  forms: async (app: string) => list<Form>(await request('GET', `/apps/${enc(app)}/forms`)),
+  createForm: (app: string, b: { name: string; description?: string; definition: Definition }) =>
+    request<Form>('POST', `/apps/${enc(app)}/forms`, b),
+  form: (id: string) => request<Form>('GET', `/forms/${enc(id)}`),
+  saveDraft: (id: string, b: { name: string; description?: string; definition: Definition; version: number }) =>
+    request<Form>('PUT', `/forms/${enc(id)}`, b),
+  publish: (id: string, version: number) => request<VersionInfo>('POST', `/forms/${enc(id)}/publish`, { version }),
+  versions: async (id: string) => list<VersionInfo>(await request('GET', `/forms/${enc(id)}/versions`)),
+  checkExpression: (id: string, expression: string, definition?: Definition, signal?: AbortSignal) =>
+    request<ExpressionResult>('POST', `/forms/${enc(id)}/expressions/check`, { expression, definition }, { signal }),
+
+  // records
+  createRecord: (form: string, data: RecordData) => request<FormRecord>('POST', `/forms/${enc(form)}/records`, { data }),
+  record: (form: string, id: string) => request<FormRecord>('GET', `/forms/${enc(form)}/records/${enc(id)}`),
+  updateRecord: (form: string, id: string, data: RecordData, version: number) =>
+    request<FormRecord>('PATCH', `/forms/${enc(form)}/records/${enc(id)}`, { data, version }),
+  deleteRecord: (form: string, id: string, version?: number) =>
+    request<void>('DELETE', `/forms/${enc(form)}/records/${enc(id)}${version ? `?version=${version}` : ''}`),
+  restoreRecord: (form: string, id: string) => request<FormRecord>('POST', `/forms/${enc(form)}/records/${enc(id)}/restore`, {}),
+  history: async (form: string, id: string) => list<HistoryEntry>(await request('GET', `/forms/${enc(form)}/records/${enc(id)}/history`)),
+  query: async (form: string, q: RecordQuery, signal?: AbortSignal): Promise<RecordPage> => {
+    const p = await request<RecordPage>('POST', `/forms/${enc(form)}/records/query`, q, { signal });
+    return { items: p?.items ?? [], nextCursor: p?.nextCursor || undefined, total: p?.total };
+  },
+
+  // people
+  users: async () => list<User>(await request('GET', '/users')),
+  createUser: (b: { email: string; name: string; password: string; role: Role; departments: string[] }) => request<User>('POST', '/users', b),
+  updateUser: (id: string, b: { name?: string; role?: Role; departments?: string[]; disabled?: boolean; version?: number }) =>
+    request<User>('PATCH', `/users/${enc(id)}`, b),
+  deleteUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),
+  departments: async () => list<Department>(await request('GET', '/departments')),
+  createDepartment: (b: { name: string; parent?: string }) => request<Department>('POST', '/departments', b),
+  updateDepartment: (id: string, b: { name: string; parent?: string; version: number }) => request<Department>('PATCH', `/departments/${enc(id)}`, b),
+  deleteDepartment: (id: string) => request<void>('DELETE', `/departments/${enc(id)}`),
+};
+
+export function fileURL(id: string): string { return `${BASE}/files/${enc(id)}`; }
+
+/** uploadFile posts one file as multipart form data, reporting progress (0..100). */
+export function uploadFile(file: File, onProgress?: (pct: number) => void): Promise<FileInfo> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', BASE + '/files');
+    const token = getToken();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('Accept-Language', language);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100)); };
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
+    xhr.onload = () => {
+      const res = new Response(xhr.responseText, { status: xhr.status });
+      parseResponse<FileInfo>(res).then(resolve, reject);
+    };
+    const fd = new FormData();
+    fd.append('file', file, file.name);
+    xhr.send(fd);
+  });
+}

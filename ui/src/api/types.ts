@@ -1,0 +1,125 @@
+// Types of the HTTP API (/api/v1), mirroring the engine's JSON shapes
+// (engine/app.go, engine/form.go, engine/form/form.go, engine/publish.go,
+// engine/record.go, engine/record_read.go, engine/file.go, engine/member.go,
+// engine/department.go, engine/workspace.go, engine/store/filter.go).
+
+export type FieldType =
+  | 'text' | 'textarea' | 'richtext' | 'number' | 'money' | 'percent' | 'rating'
+  | 'date' | 'datetime' | 'select' | 'multiselect' | 'boolean' | 'email' | 'phone' | 'url'
+  | 'user' | 'users' | 'department' | 'departments' | 'relation' | 'lookup' | 'subform'
+  | 'serial' | 'address' | 'location' | 'attachment' | 'image' | 'signature' | 'formula';
+
+export interface Option { value: string; label: string; color?: string }
+
+export interface Serial { prefix?: string; datePart?: '' | 'YYYY' | 'YYYYMM' | 'YYYYMMDD'; width?: number; reset?: 'never' | 'day' | 'month' | 'year' }
+
+export interface FieldDef {
+  key: string;
+  type: FieldType;
+  label: string;
+  description?: string;
+  required?: boolean;
+  unique?: boolean;
+  indexed?: boolean;
+  default?: unknown;
+  defaultExpression?: string;
+  visibleWhen?: string;
+  requiredWhen?: string;
+  minLength?: number;
+  maxLength?: number;
+  pattern?: string;
+  min?: number;
+  max?: number;
+  precision?: number;
+  options?: Option[];
+  display?: 'radio' | 'checkbox' | 'dropdown' | '';
+  currency?: string;
+  form?: string;
+  displayField?: string;
+  multiple?: boolean;
+  relation?: string;
+  lookupField?: string;
+  live?: boolean;
+  fields?: FieldDef[];
+  serial?: Serial;
+  expression?: string;
+  maxFiles?: number;
+  maxFileBytes?: number;
+  accept?: string[];
+}
+
+export interface SubmitRule { expression: string; message: Record<string, string>; field?: string }
+
+export interface Definition { fields: FieldDef[]; columns?: number; submitRules?: SubmitRule[] }
+
+export interface App {
+  id: string; name: string; description: string; icon?: string; version: number; createdAt: string; updatedAt: string;
+}
+
+export interface Form {
+  id: string; app: string; name: string; description: string; draft: Definition;
+  published: number; version: number; createdAt: string; updatedAt: string;
+}
+
+export interface Change { kind: 'added' | 'removed' | 'changed' | 'restored'; field: string; props?: string[]; from?: string; to?: string }
+
+export interface VersionInfo {
+  number: number; definition: Definition; archived: FieldDef[] | null; changes: Change[] | null;
+  publishedBy: string; publishedAt: string;
+}
+
+export type RecordData = Record<string, unknown>;
+
+export interface FormRecord {
+  id: string; version: number; formVersion: number; data: RecordData;
+  createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deletedAt?: string;
+}
+
+export type Op =
+  | 'eq' | 'ne' | 'gt' | 'gte' | 'lt' | 'lte' | 'in' | 'nin' | 'exists' | 'empty'
+  | 'contains' | 'startsWith' | 'containsAny' | 'containsAll' | 'between';
+
+export interface Filter { and?: Filter[]; or?: Filter[]; not?: Filter; field?: string; op?: Op; value?: unknown }
+
+export interface SortKey { field: string; desc?: boolean }
+
+export interface RecordQuery {
+  filter?: Filter; sort?: SortKey[]; limit?: number; cursor?: string; total?: boolean;
+  /** Recycle bin: "only" lists deleted records (server extension, see docs). */
+  deleted?: 'only' | 'include';
+}
+
+export interface RecordPage { items: FormRecord[]; nextCursor?: string; total?: number }
+
+export interface HistoryChange { field: string; old?: unknown; new?: unknown }
+
+export interface HistoryEntry {
+  id: string; record: string; version: number; action: string; actor: string; actorName: string;
+  source: string; formVersion: number; at: string; changes: HistoryChange[];
+}
+
+export interface FileInfo { id: string; name: string; size: number; contentType: string; sha256?: string; createdAt?: string; createdBy?: string }
+
+export interface StoredFile { id: string; name: string; size: number; contentType: string }
+
+export type Role = 'admin' | 'member';
+
+export interface User { id: string; email: string; name: string; disabled?: boolean; role?: Role; departments?: string[]; version?: number; memberId?: string; memberVersion?: number }
+
+export interface Department { id: string; name: string; parent?: string; version: number }
+
+export interface Workspace { id: string; name: string; timeZone: string; language: string; version: number; createdAt: string }
+
+export interface Me { user: User; workspace?: Workspace; role?: Role }
+
+export interface Diagnostic { line: number; column: number; message: string; code: string }
+
+export interface ExpressionResult { type?: string; diagnostics?: Diagnostic[] }
+
+export interface FieldError { path: string; code: string; message: string }
+
+export interface ErrorBody { error: { code: string; message: string; fields?: FieldError[] } }
+
+export interface Address { province?: string; city?: string; district?: string; detail?: string }
+export interface Location { lat?: number; lng?: number; text?: string }
+export interface Money { amount: number | string | null; currency: string }

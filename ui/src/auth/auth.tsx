@@ -1,0 +1,77 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, getToken, setToken, setUnauthorizedHandler } from '../api/client';
+import type { Me } from '../api/types';
+
+export interface AuthState {
+  me: Me | null;
+  loading: boolean;
+  setupNeeded: boolean;
+  login: (email: string, password: string) => Promise<void>;
+  setup: (b: { email: string; name: string; password: string; workspace: string; language: string }) => Promise<void>;
+  logout: () => Promise<void>;
+  refresh: () => Promise<void>;
+}
+
+const Ctx = createContext<AuthState | null>(null);
+
+export function useAuth(): AuthState {
+  const v = useContext(Ctx);
+  if (!v) throw new Error('useAuth outside AuthProvider');
+  return v;
+}
+
+export function isAdmin(me: Me | null): boolean {
+  return (me?.role ?? me?.user.role) === 'admin';
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [setupNeeded, setSetupNeeded] = useState(false);
+
+  const refresh = useCallback(async () => {
+    try {
+      const m = await api.me();
+      setMe(m && 'user' in m ? m : ({ user: m as unknown as Me['user'] }));
+    } catch {
+      setMe(null);
+      try {
+        const s = await api.setupStatus();
+        setSetupNeeded(!!s?.needed);
+      } catch {
+        setSetupNeeded(false);
+      }
+    }
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => { setToken(null); setMe(null); });
+    void refresh().finally(() => setLoading(false));
+    return () => setUnauthorizedHandler(null);
+  }, [refresh]);
+
+  const login = useCallback(async (email: string, password: string) => {
+    const r = await api.login({ email, password });
+    if (r.token) setToken(r.token);
+    await refresh();
+  }, [refresh]);
+
+  const setup = useCallback(async (b: { email: string; name: string; password: string; workspace: string; language: string }) => {
+    const r = await api.setup(b);
+    if (r?.token) setToken(r.token);
+    else await api.login({ email: b.email, password: b.password }).then((l) => setToken(l.token));
+    setSetupNeeded(false);
+    await refresh();
+  }, [refresh]);
+
+  const logout = useCallback(async () => {
+    try { await api.logout(); } catch { /* the token is dropped anyway */ }
+    setToken(null);
+    setMe(null);
+  }, []);
+
+  const v = useMemo(() => ({ me, loading, setupNeeded, login, setup, logout, refresh }), [me, loading, setupNeeded, login, setup, logout, refresh]);
+  return <Ctx.Provider value={v}>{children}</Ctx.Provider>;
+}
+
+export function hasToken(): boolean { return !!getToken(); }

@@ -1,0 +1,75 @@
+import dayjs from 'dayjs';
+import type { Address, Department, FieldDef, Location, StoredFile, User } from '../api/types';
+
+/** displayText renders any stored value as plain text (used for labels and fallbacks). */
+export function displayText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return v.map(displayText).filter(Boolean).join(', ');
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    if ('amount' in o) return `${o.amount ?? ''} ${o.currency ?? ''}`.trim();
+    if ('name' in o) return String(o.name);
+    if ('province' in o || 'city' in o || 'detail' in o) {
+      const a = o as Address;
+      return [a.province, a.city, a.district, a.detail].filter(Boolean).join(' ');
+    }
+    if ('lat' in o) {
+      const l = o as Location;
+      return l.text || `${l.lat}, ${l.lng}`;
+    }
+    return JSON.stringify(v);
+  }
+  return String(v);
+}
+
+export interface FormatContext { users: User[]; departments: Department[]; t: (k: string, o?: Record<string, unknown>) => string; relationLabels?: Map<string, string> }
+
+function stripHTML(s: string): string {
+  return s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** formatValue renders a stored value of field for tables and the record drawer. */
+export function formatValue(f: FieldDef, v: unknown, ctx: FormatContext): string {
+  if (v === null || v === undefined || v === '') return '';
+  const userName = (id: unknown) => ctx.users.find((u) => u.id === id)?.name ?? String(id);
+  const depName = (id: unknown) => ctx.departments.find((d) => d.id === id)?.name ?? String(id);
+  switch (f.type) {
+    case 'richtext': return stripHTML(String(v));
+    case 'money': {
+      const m = v as { amount: unknown; currency?: string };
+      const n = Number(m.amount);
+      return `${m.currency ?? f.currency ?? 'CNY'} ${Number.isFinite(n) ? n.toLocaleString(undefined, { minimumFractionDigits: f.precision ?? 2, maximumFractionDigits: f.precision ?? 2 }) : String(m.amount)}`;
+    }
+    case 'percent': return `${Math.round(Number(v) * 100 * 10 ** (f.precision ?? 0)) / 10 ** (f.precision ?? 0)}%`;
+    case 'rating': { const n = Number(v); const max = f.max ?? 5; return '★'.repeat(n) + '☆'.repeat(Math.max(0, max - n)); }
+    case 'boolean': return v ? ctx.t('common.yes') : ctx.t('common.no');
+    case 'datetime': return dayjs(String(v)).format('YYYY-MM-DD HH:mm');
+    case 'select': return f.options?.find((o) => o.value === v)?.label ?? String(v);
+    case 'multiselect': return (v as string[]).map((x) => f.options?.find((o) => o.value === x)?.label ?? x).join(', ');
+    case 'user': return userName(v);
+    case 'users': return (v as string[]).map(userName).join(', ');
+    case 'department': return depName(v);
+    case 'departments': return (v as string[]).map(depName).join(', ');
+    case 'relation': {
+      const ids = Array.isArray(v) ? v : [v];
+      return ids.map((id) => ctx.relationLabels?.get(String(id)) ?? String(id)).join(', ');
+    }
+    case 'attachment': case 'image': case 'signature':
+      return (v as StoredFile[]).map((x) => x.name).join(', ');
+    case 'subform': return ctx.t('data.rows', { n: (v as unknown[]).length });
+    default: return displayText(v);
+  }
+}
+
+/** exprValue converts a form value to what expressions see (money is its amount). */
+export function exprVars(fields: FieldDef[], values: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) {
+    const v = values[f.key];
+    if (f.type === 'money') out[f.key] = v && typeof v === 'object' ? (v as { amount: unknown }).amount ?? null : null;
+    else out[f.key] = v === undefined ? null : v;
+  }
+  return out;
+}

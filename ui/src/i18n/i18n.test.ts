@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import en from './en';
+import zhCN from './zh-CN';
+import { detectLanguage } from './index';
+import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
+
+function keys(o: object, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
+}
+function get(o: object, path: string): unknown {
+  return path.split('.').reduce<unknown>((a, k) => (a && typeof a === 'object' ? (a as Record<string, unknown>)[k] : undefined), o);
+}
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => { const p = join(dir, f); return statSync(p).isDirectory() ? files(p) : /\.tsx?$/.test(p) && !p.includes('.test.') ? [p] : []; });
+}
+
+describe('catalogs', () => {
+  it('have the same keys in both languages, none empty', () => {
+    expect(keys(zhCN).sort()).toEqual(keys(en).sort());
+    for (const k of keys(en)) {
+      expect(get(en, k), k).not.toBe('');
+      expect(get(zhCN, k), k).not.toBe('');
+    }
+  });
+  it('name every field type and operator', () => {
+    for (const t of FIELD_TYPES) { expect(get(en, `type.${t}`), t).toBeTruthy(); expect(get(zhCN, `type.${t}`), t).toBeTruthy(); }
+    for (const o of ALL_OPS) { expect(get(en, `op.${o}`), o).toBeTruthy(); expect(get(zhCN, `op.${o}`), o).toBeTruthy(); }
+  });
+  it('hold every literal key the source uses', () => {
+    const src = join(__dirname, '..');
+    const missing: string[] = [];
+    for (const f of files(src)) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/\bt\('([a-zA-Z]+\.[a-zA-Z_.]+)'/g)) {
+        if (get(en, m[1]) === undefined) missing.push(`${f}: ${m[1]}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+  it('translate the user-visible Chinese text', () => {
+    expect(zhCN.auth.login).toBe('登录');
+    expect(en.auth.login).toBe('Sign in');
+  });
+});
+
+describe('detectLanguage', () => {
+  it('prefers the remembered choice, then the browser, then Chinese', () => {
+    expect(detectLanguage('en', ['zh-CN'])).toBe('en');
+    expect(detectLanguage(null, ['en-US', 'zh-CN'])).toBe('en');
+    expect(detectLanguage(null, ['zh-TW'])).toBe('zh-CN');
+    expect(detectLanguage(null, ['fr-FR'])).toBe('zh-CN');
+    expect(detectLanguage('xx', [])).toBe('zh-CN');
+  });
+});

@@ -1,0 +1,67 @@
+import { useCallback, useEffect, useState } from 'react';
+import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, List, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { EditOutlined, FormOutlined, PlusOutlined, TableOutlined } from '@ant-design/icons';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { App, Form as FormT } from '../../api/types';
+import { isAdmin, useAuth } from '../../auth/auth';
+import { errorText } from '../../util/errors';
+
+export function AppPage() {
+  const { appId = '' } = useParams();
+  const { t } = useTranslation();
+  const { me } = useAuth();
+  const admin = isAdmin(me);
+  const { message } = AntApp.useApp();
+  const nav = useNavigate();
+  const [app, setApp] = useState<App | null>(null);
+  const [forms, setForms] = useState<FormT[] | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [form] = Form.useForm<{ name: string }>();
+
+  const load = useCallback(async () => {
+    try {
+      const [a, fs] = await Promise.all([api.app(appId), api.forms(appId)]);
+      setApp(a); setForms(fs);
+    } catch (e) { message.error(errorText(e)); setForms([]); }
+  }, [appId, message]);
+  useEffect(() => { void load(); }, [load]);
+
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      const f = await api.createForm(appId, { name: v.name, definition: { fields: [], columns: 1 } });
+      setCreating(false);
+      nav(`/forms/${f.id}/design`);
+    } catch (e) { message.error(errorText(e)); }
+  };
+
+  return (
+    <div>
+      <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: app?.name ?? '…' }]} />
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>{app?.name}</Typography.Title>
+        {admin && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
+      </Space>
+      {forms === null ? <Spin /> : forms.length === 0 ? <Empty description={t('forms.empty')} /> : (
+        <List bordered style={{ background: '#fff' }} dataSource={forms} renderItem={(f) => (
+          <List.Item data-testid="form-item" actions={[
+            ...(admin ? [<Button key="d" icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>] : []),
+            <Button key="f" icon={<FormOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/fill`)}>{t('forms.fill')}</Button>,
+            <Button key="r" icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>,
+          ]}>
+            <List.Item.Meta title={f.name} description={f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>} />
+          </List.Item>
+        )} />
+      )}
+      <Modal open={creating} title={t('forms.new')} onCancel={() => setCreating(false)} onOk={() => void create()} okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
+        <Form form={form} layout="vertical" onFinish={() => void create()}>
+          <Form.Item name="name" label={t('forms.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
+            <Input autoFocus data-testid="form-name" />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

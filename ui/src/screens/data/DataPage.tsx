@@ -1,0 +1,191 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Popconfirm, Popover, Segmented, Space, Spin, Table, Tooltip, Typography } from 'antd';
+import type { TableProps } from 'antd';
+import { DeleteOutlined, FilterOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SettingOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import type { FieldDef, FormRecord, SortKey } from '../../api/types';
+import { queryPath } from '../../fields/catalog';
+import { DirectoryProvider, useDirectory } from '../../fields/directory';
+import { formatValue } from '../../fields/format';
+import { errorText } from '../../util/errors';
+import { usePublished } from '../fill/usePublished';
+import { FilterBuilder } from './FilterBuilder';
+import { countConditions, emptyGroup, filterFields, toFilter, type Group } from './filterModel';
+import { RecordDrawer } from './RecordDrawer';
+
+const PAGE_SIZES = [20, 50, 100];
+const SORTABLE = new Set(['text', 'email', 'phone', 'url', 'number', 'money', 'percent', 'rating', 'date', 'datetime', 'select', 'boolean', 'serial', 'formula', 'user', 'department']);
+
+export default function DataPage() {
+  const { formId = '' } = useParams();
+  return <DirectoryProvider><Data formId={formId} /></DirectoryProvider>;
+}
+
+function Data({ formId }: { formId: string }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const nav = useNavigate();
+  const dir = useDirectory();
+  const { form: meta, version, error } = usePublished(formId);
+  const def = version?.definition;
+  const [bin, setBin] = useState(false);
+  const [group, setGroup] = useState<Group>(emptyGroup());
+  const [applied, setApplied] = useState<Group>(emptyGroup());
+  const [sort, setSort] = useState<SortKey[]>([]);
+  const [pageSize, setPageSize] = useState(20);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState(0);
+  const [rows, setRows] = useState<FormRecord[]>([]);
+  const [next, setNext] = useState<string | undefined>();
+  const [total, setTotal] = useState<number | undefined>();
+  const [loading, setLoading] = useState(false);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [open, setOpen] = useState<string | null>(null);
+  const [hidden, setHidden] = useState<string[]>(() => {
+    try { return JSON.parse(localStorage.getItem(`formloom.columns.${formId}`) ?? '[]') as string[]; } catch { return []; }
+  });
+  const [filterOpen, setFilterOpen] = useState(false);
+  const [relLabels, setRelLabels] = useState(new Map<string, string>());
+  const abort = useRef<AbortController | null>(null);
+
+  const filter = useMemo(() => toFilter(applied), [applied]);
+
+  const load = useCallback(async (pageIdx: number, cursor: string | undefined, withTotal: boolean) => {
+    abort.current?.abort();
+    const ac = new AbortController(); abort.current = ac;
+    setLoading(true);
+    try {
+      const p = await api.query(formId, { filter, sort: sort.length ? sort : undefined, limit: pageSize, cursor, total: withTotal || undefined, deleted: bin ? 'only' : undefined }, ac.signal);
+      if (ac.signal.aborted) return;
+      setRows(p.items); setNext(p.nextCursor); setPage(pageIdx);
+      if (withTotal) setTotal(p.total);
+      setCursors((c) => { const n = c.slice(0, pageIdx + 1); n[pageIdx] = cursor; return n; });
+    } catch (e) {
+      if ((e as Error).name !== 'AbortError') message.error(errorText(e));
+    } finally { if (abort.current === ac) setLoading(false); }
+  }, [formId, filter, sort, pageSize, bin, message]);
+
+  // A new query (filter, sort, page size, bin) starts again at the first page, and asks for the total once.
+  useEffect(() => { if (def) { setSelected([]); void load(0, undefined, true); } }, [def, load]);
+
+  // Labels of related records shown in the page.
+  useEffect(() => {
+    if (!def) return;
+    for (const f of def.fields.filter((x) => x.type === 'relation' && x.form && x.displayField)) {
+      const ids = [...new Set(rows.flatMap((r) => { const v = r.data[f.key]; return v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]; }))].filter((id) => !relLabels.has(id));
+      if (ids.length === 0) continue;
+      void api.query(f.form!, { filter: { field: 'id', op: 'in', value: ids }, limit: ids.length }).then((p) => {
+        setRelLabels((m) => { const n = new Map(m); for (const r of p.items) n.set(r.id, String(r.data[f.displayField!] ?? r.id)); return n; });
+      }).catch(() => undefined);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [rows, def]);
+
+  if (error) return <Alert type="error" title={error} />;
+  if (!meta || !version || !def) return meta && !version ? <Alert type="info" title={t('fill.notPublished')} /> : <Spin />;
+
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels };
+  const sortOrder = (f: FieldDef): 'ascend' | 'descend' | null => { const s = sort.find((x) => x.field === queryPath(f)); return s ? (s.desc ? 'descend' : 'ascend') : null; };
+  const cols: TableProps<FormRecord>['columns'] = [
+    ...def.fields.filter((f) => !hidden.includes(f.key)).map((f) => ({
+      key: f.key, dataIndex: ['data', f.key], title: f.label, ellipsis: true,
+      sorter: SORTABLE.has(f.type) ? { multiple: 1 } : undefined, sortOrder: sortOrder(f),
+      render: (_: unknown, r: FormRecord) => formatValue(f, r.data[f.key], ctx),
+    })),
+    ...(!hidden.includes('_updatedAt') ? [{
+      key: '_updatedAt', title: t('data.updatedAt'), width: 150, sorter: { multiple: 1 },
+      sortOrder: (sort.find((x) => x.field === 'updatedAt') ? (sort.find((x) => x.field === 'updatedAt')!.desc ? 'descend' : 'ascend') : null) as 'ascend' | 'descend' | null,
+      render: (_: unknown, r: FormRecord) => dayjs(bin && r.deletedAt ? r.deletedAt : r.updatedAt).format('YYYY-MM-DD HH:mm'),
+    }] : []),
+  ];
+
+  const onTableChange: TableProps<FormRecord>['onChange'] = (_p, _f, sorter) => {
+    const list = (Array.isArray(sorter) ? sorter : [sorter]).filter((s) => s.order);
+    setSort(list.map((s) => {
+      const key = String(s.columnKey);
+      const f = def.fields.find((x) => x.key === key);
+      return { field: key === '_updatedAt' ? 'updatedAt' : f ? queryPath(f) : key, desc: s.order === 'descend' };
+    }));
+  };
+
+  const toggleColumn = (key: string, show: boolean) => {
+    const n = show ? hidden.filter((k) => k !== key) : [...hidden, key];
+    setHidden(n);
+    try { localStorage.setItem(`formloom.columns.${formId}`, JSON.stringify(n)); } catch { /* ignore */ }
+  };
+
+  const bulkDelete = async () => {
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    let failed = 0;
+    for (const id of selected) {
+      try { await api.deleteRecord(formId, id, byId.get(id)?.version); } catch { failed++; }
+    }
+    if (failed) message.error(t('data.bulkFailed', { n: failed })); else message.success(t('data.bulkDeleted', { n: selected.length }));
+    setSelected([]);
+    void load(0, undefined, true);
+  };
+  const bulkRestore = async () => {
+    let failed = 0;
+    for (const id of selected) { try { await api.restoreRecord(formId, id); } catch { failed++; } }
+    if (failed) message.error(t('data.bulkFailed', { n: failed })); else message.success(t('data.restored'));
+    setSelected([]);
+    void load(0, undefined, true);
+  };
+
+  const fields = filterFields(def.fields, { createdAt: t('data.createdAt'), updatedAt: t('data.updatedAt'), createdBy: t('data.createdBy'), updatedBy: t('data.updatedBy') });
+  const nConds = countConditions(applied);
+
+  return (
+    <>
+      <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
+      <Card title={<Space><span>{meta.name}</span><Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
+        onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} /></Space>}
+        extra={<Space>
+          <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement="bottomRight" content={
+            <div style={{ maxWidth: 760 }}>
+              <FilterBuilder value={group} onChange={setGroup} fields={fields} />
+              <Space style={{ marginTop: 12 }}>
+                <Button type="primary" size="small" onClick={() => { setApplied(group); setFilterOpen(false); }} data-testid="filter-apply">{t('data.applyFilter')}</Button>
+                <Button size="small" onClick={() => { const g = emptyGroup(); setGroup(g); setApplied(g); }}>{t('data.clearFilter')}</Button>
+              </Space>
+            </div>}>
+            <Badge count={nConds} size="small"><Button icon={<FilterOutlined />} data-testid="filter">{t('data.filter')}</Button></Badge>
+          </Popover>
+          <Popover trigger="click" placement="bottomRight" content={
+            <Space orientation="vertical" data-testid="column-chooser">
+              {def.fields.map((f) => <Checkbox key={f.key} checked={!hidden.includes(f.key)} onChange={(e) => toggleColumn(f.key, e.target.checked)}>{f.label}</Checkbox>)}
+              <Checkbox checked={!hidden.includes('_updatedAt')} onChange={(e) => toggleColumn('_updatedAt', e.target.checked)}>{t('data.updatedAt')}</Checkbox>
+            </Space>}>
+            <Button icon={<SettingOutlined />} data-testid="columns-button">{t('data.columns')}</Button>
+          </Popover>
+          <Tooltip title={t('data.reload')}><Button icon={<ReloadOutlined />} onClick={() => void load(0, undefined, true)} aria-label={t('data.reload')} /></Tooltip>
+          {!bin && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)}>{t('data.add')}</Button>}
+        </Space>}>
+        {selected.length > 0 && (
+          <Space style={{ marginBottom: 12 }}>
+            <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
+            {bin ? <Button icon={<RollbackOutlined />} onClick={() => void bulkRestore()} data-testid="bulk-restore">{t('data.restore')}</Button> : (
+              <Popconfirm title={t('data.bulkDeleteConfirm', { n: selected.length })} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => void bulkDelete()}>
+                <Button danger icon={<DeleteOutlined />} data-testid="bulk-delete">{t('data.deleteSelected')}</Button>
+              </Popconfirm>
+            )}
+          </Space>
+        )}
+        <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
+          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }} onChange={onTableChange} showSorterTooltip={false}
+          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
+        <Space style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
+          {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { n: total })}</Typography.Text>}
+          <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
+          <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
+          <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
+          <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />
+        </Space>
+      </Card>
+      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} onClose={() => setOpen(null)} onChanged={() => void load(page, cursors[page], true)} />
+    </>
+  );
+}

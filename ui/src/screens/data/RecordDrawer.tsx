@@ -1,0 +1,186 @@
+import { useEffect, useState } from 'react';
+import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Form, Image, Popconfirm, Space, Spin, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined, RollbackOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, fileURL } from '../../api/client';
+import type { Definition, FieldDef, FormRecord, HistoryEntry, StoredFile } from '../../api/types';
+import { useDirectory } from '../../fields/directory';
+import { formatValue } from '../../fields/format';
+import { FormRenderer, inputData } from '../../fields/FormRenderer';
+import { applyFieldErrors, errorText } from '../../util/errors';
+import { knownName } from '../fill/FillPage';
+
+export function ValueView({ f, v, relationLabels }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string> }) {
+  const { t } = useTranslation();
+  const dir = useDirectory();
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels };
+  if (v === null || v === undefined || v === '') return <Typography.Text type="secondary">—</Typography.Text>;
+  switch (f.type) {
+    case 'richtext':
+      // The server sanitises rich text on write; render it as HTML.
+      return <div dangerouslySetInnerHTML={{ __html: String(v) }} />;
+    case 'image': case 'signature':
+      return <Image.PreviewGroup>{(v as StoredFile[]).map((x) => <Image key={x.id} src={fileURL(x.id)} alt={x.name} height={64} />)}</Image.PreviewGroup>;
+    case 'attachment':
+      return <Space orientation="vertical">{(v as StoredFile[]).map((x) => <a key={x.id} href={fileURL(x.id)} target="_blank" rel="noreferrer">{x.name}</a>)}</Space>;
+    case 'select': {
+      const o = f.options?.find((x) => x.value === v);
+      return <Tag color={o?.color}>{o?.label ?? String(v)}</Tag>;
+    }
+    case 'multiselect':
+      return <>{(v as string[]).map((x) => { const o = f.options?.find((y) => y.value === x); return <Tag key={x} color={o?.color}>{o?.label ?? x}</Tag>; })}</>;
+    case 'subform': {
+      const cols = f.fields ?? [];
+      return <Table size="small" pagination={false} rowKey={(r: Record<string, unknown>) => String(r.id ?? Math.random())} dataSource={v as Record<string, unknown>[]}
+        columns={cols.map((c) => ({ key: c.key, title: c.label, render: (_: unknown, r: Record<string, unknown>) => formatValue(c, r[c.key], ctx) }))} />;
+    }
+    default:
+      return <span>{formatValue(f, v, ctx)}</span>;
+  }
+}
+
+function RecordView({ def, rec }: { def: Definition; rec: FormRecord }) {
+  const { t } = useTranslation();
+  return (
+    <Descriptions column={1} bordered size="small" data-testid="record-view" items={[
+      ...def.fields.map((f) => ({ key: f.key, label: f.label, children: <ValueView f={f} v={rec.data[f.key]} /> })),
+      { key: '_v', label: t('data.version'), children: rec.version },
+      { key: '_u', label: t('data.updatedAt'), children: dayjs(rec.updatedAt).format('YYYY-MM-DD HH:mm:ss') },
+    ]} />
+  );
+}
+
+function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; def: Definition }) {
+  const { t } = useTranslation();
+  const dir = useDirectory();
+  const [list, setList] = useState<HistoryEntry[] | null>(null);
+  useEffect(() => { void api.history(formId, rec.id).then(setList).catch(() => setList([])); }, [formId, rec.id, rec.version]);
+  if (list === null) return <Spin />;
+  if (list.length === 0) return <Empty />;
+  const ctx = { users: dir.users, departments: dir.departments, t };
+  const label = (k: string) => def.fields.find((f) => f.key === k)?.label ?? k;
+  const fmt = (k: string, v: unknown) => { const f = def.fields.find((x) => x.key === k); return v == null || v === '' ? '∅' : f ? formatValue(f, v, ctx) || '∅' : JSON.stringify(v); };
+  return (
+    <Timeline data-testid="history" items={[...list].reverse().map((h) => ({
+      key: h.id,
+      color: h.action.includes('delete') ? 'red' : h.action.includes('restore') ? 'purple' : h.action.includes('create') ? 'green' : 'blue',
+      content: (
+        <div data-testid="history-entry">
+          <Typography.Text strong>{t(`history.${h.action.replace('record.', '')}`, { defaultValue: h.action })}</Typography.Text>{' '}
+          <Typography.Text type="secondary">{h.actorName || h.actor} · {dayjs(h.at).format('YYYY-MM-DD HH:mm:ss')} · {t('history.via', { source: t(`source.${h.source}`, { defaultValue: h.source }) })} · v{h.version}</Typography.Text>
+          {h.changes.length > 0 && (
+            <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
+              {h.changes.map((c, i) => <li key={i}><b>{label(c.field)}</b>: {fmt(c.field, c.old)} → {fmt(c.field, c.new)}</li>)}
+            </ul>
+          )}
+        </div>
+      ),
+    }))} />
+  );
+}
+
+/**
+ * RecordDrawer shows one record: all fields, edit with conflict handling (a
+ * newer version is shown and never overwritten), history, delete/restore.
+ */
+export function RecordDrawer({ formId, def, recordId, onClose, onChanged, deleted }: {
+  formId: string; def: Definition; recordId: string | null; onClose: () => void; onChanged: () => void; deleted?: boolean;
+}) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [rec, setRec] = useState<FormRecord | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [base, setBase] = useState<FormRecord | null>(null);
+  const [conflict, setConflict] = useState<FormRecord | null>(null);
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [tab, setTab] = useState('fields');
+  const [form] = Form.useForm();
+
+  useEffect(() => {
+    setRec(null); setEditing(false); setConflict(null); setFormErrors([]); setTab('fields');
+    if (!recordId) return;
+    if (deleted) {
+      void api.query(formId, { filter: { field: 'id', op: 'eq', value: recordId }, deleted: 'only', limit: 1 })
+        .then((p) => setRec(p.items[0] ?? null)).catch((e) => message.error(errorText(e)));
+    } else void api.record(formId, recordId).then(setRec).catch((e) => message.error(errorText(e)));
+  }, [formId, recordId, deleted, message]);
+
+  const startEdit = (r: FormRecord) => {
+    setBase(r); setConflict(null); setFormErrors([]);
+    form.resetFields(); form.setFieldsValue(r.data);
+    setEditing(true);
+  };
+
+  const save = async () => {
+    if (!base) return;
+    try { await form.validateFields(); } catch { return; }
+    const data = inputData(def, form.getFieldsValue(true), base.data);
+    if (Object.keys(data).length === 0) { setEditing(false); return; }
+    setBusy(true); setFormErrors([]);
+    try {
+      const r = await api.updateRecord(formId, base.id, data, base.version);
+      setRec(r); setEditing(false); setConflict(null);
+      message.success(t('common.saved'));
+      onChanged();
+    } catch (e) {
+      if (e instanceof ApiError && e.isConflict) {
+        try { setConflict(await api.record(formId, base.id)); } catch (e2) { message.error(errorText(e2)); }
+      } else if (e instanceof ApiError && e.fields.length) {
+        setFormErrors(applyFieldErrors(form, e.fields, knownName(def)).map((x) => x.message));
+      } else message.error(errorText(e));
+    } finally { setBusy(false); }
+  };
+
+  const del = async () => {
+    if (!rec) return;
+    try { await api.deleteRecord(formId, rec.id, rec.version); message.success(t('data.movedToBin')); onChanged(); onClose(); } catch (e) { message.error(errorText(e)); }
+  };
+  const restore = async () => {
+    if (!rec) return;
+    try { await api.restoreRecord(formId, rec.id); message.success(t('data.restored')); onChanged(); onClose(); } catch (e) { message.error(errorText(e)); }
+  };
+
+  return (
+    <Drawer open={!!recordId} onClose={onClose} size={720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
+      extra={rec && !editing && (
+        <Space>
+          {deleted ? <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
+            <Button type="primary" icon={<EditOutlined />} onClick={() => startEdit(rec)} data-testid="edit">{t('common.edit')}</Button>
+            <Popconfirm title={t('data.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void del()}>
+              <Button danger icon={<DeleteOutlined />} data-testid="delete">{t('common.delete')}</Button>
+            </Popconfirm>
+          </>}
+        </Space>
+      )}>
+      {!rec ? <Spin /> : editing ? (
+        <>
+          {conflict && (
+            <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="conflict"
+              title={t('data.conflictTitle', { name: conflict.updatedBy, n: conflict.version })}
+              description={<>
+                <Typography.Paragraph>{t('data.conflictHint')}</Typography.Paragraph>
+                <RecordView def={def} rec={conflict} />
+                <Space style={{ marginTop: 12 }}>
+                  <Button onClick={() => { setRec(conflict); setEditing(false); setConflict(null); onChanged(); }} data-testid="conflict-discard">{t('data.conflictDiscard')}</Button>
+                  <Button type="primary" onClick={() => { setBase(conflict); setRec(conflict); setConflict(null); }} data-testid="conflict-reapply">{t('data.conflictReapply')}</Button>
+                </Space>
+              </>} />
+          )}
+          {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={formErrors.join('；')} />}
+          <FormRenderer def={def} form={form} />
+          <Space>
+            <Button type="primary" loading={busy} disabled={!!conflict} onClick={() => void save()} data-testid="save-record">{t('common.save')}</Button>
+            <Button onClick={() => { setEditing(false); setConflict(null); }}>{t('common.cancel')}</Button>
+          </Space>
+        </>
+      ) : (
+        <Tabs activeKey={tab} onChange={setTab} items={[
+          { key: 'fields', label: t('data.fields'), children: <RecordView def={def} rec={rec} /> },
+          { key: 'history', label: t('data.history'), children: <HistoryView formId={formId} rec={rec} def={def} /> },
+        ]} />
+      )}
+    </Drawer>
+  );
+}

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { Alert, App as AntApp, Breadcrumb, Button, Card, Form, Result, Space, Spin } from 'antd';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api } from '../../api/client';
+import type { Definition, FieldError } from '../../api/types';
+import { DirectoryProvider } from '../../fields/directory';
+import { FormRenderer, inputData } from '../../fields/FormRenderer';
+import { applyFieldErrors, errorText } from '../../util/errors';
+import { usePublished } from './usePublished';
+
+/** knownName tells whether an antd name path addresses a field of def (for placing server errors). */
+export function knownName(def: Definition) {
+  return (n: (string | number)[]): boolean => {
+    const f = def.fields.find((x) => x.key === n[0]);
+    if (!f) return false;
+    if (n.length === 1) return true;
+    return f.type === 'subform' && n.length === 3 && typeof n[1] === 'number' && !!f.fields?.some((c) => c.key === n[2]);
+  };
+}
+
+export default function FillPage() {
+  const { formId = '' } = useParams();
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const nav = useNavigate();
+  const { form: meta, version, error } = usePublished(formId);
+  const [form] = Form.useForm();
+  const [busy, setBusy] = useState(false);
+  const [formErrors, setFormErrors] = useState<FieldError[]>([]);
+  const [done, setDone] = useState<string | null>(null);
+
+  if (error) return <Alert type="error" title={error} />;
+  if (!meta) return <Spin />;
+  if (!version) return <Result status="info" title={t('fill.notPublished')} />;
+  const def = version.definition;
+
+  const submit = async () => {
+    setFormErrors([]);
+    try { await form.validateFields(); } catch { return; }
+    setBusy(true);
+    try {
+      const rec = await api.createRecord(formId, inputData(def, form.getFieldsValue(true)));
+      message.success(t('fill.submitted'));
+      setDone(rec.id);
+    } catch (e) {
+      if (e instanceof ApiError && e.fields.length) {
+        setFormErrors(applyFieldErrors(form, e.fields, knownName(def)));
+        message.error(t('fill.fixErrors'));
+      } else message.error(errorText(e));
+    } finally { setBusy(false); }
+  };
+
+  return (
+    <DirectoryProvider>
+      <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
+      <Card title={meta.name} style={{ maxWidth: 1100, margin: '0 auto' }}
+        extra={<Button onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>}>
+        {done ? (
+          <Result status="success" title={t('fill.submitted')} extra={[
+            <Button key="again" type="primary" onClick={() => { form.resetFields(); setDone(null); }} data-testid="fill-again">{t('fill.again')}</Button>,
+            <Button key="data" onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>,
+          ]} />
+        ) : (
+          <>
+            {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="form-errors"
+              title={formErrors.map((e) => e.message).join('；')} />}
+            <FormRenderer def={def} form={form} />
+            <Space><Button type="primary" loading={busy} onClick={() => void submit()} data-testid="submit">{t('fill.submit')}</Button>
+              <Button onClick={() => { form.resetFields(); setFormErrors([]); }}>{t('fill.reset')}</Button></Space>
+          </>
+        )}
+      </Card>
+    </DirectoryProvider>
+  );
+}
