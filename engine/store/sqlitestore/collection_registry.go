@@ -12,8 +12,8 @@ import (
 )
 
 // registry is the in-memory view of the store's own catalog: which
-// collections exist, which of their field paths ever held an array, and the
-// declared indexes. The database tables collections, array_paths and
+// collections exist, which value kinds (arrays, objects, booleans) their field paths ever held, and the
+// declared indexes. The database tables collections, path_kinds and
 // declared_indexes are the durable copy.
 type registry struct {
 	mu    sync.RWMutex
@@ -28,11 +28,11 @@ type registry struct {
 type collInfo struct {
 	// live is set once the table's creation has committed.
 	live bool
-	// arrays holds dotted paths where some document had an array value
-	// ("tags", "items", "items.tags"), mapped to whether the array_paths
-	// row has committed. It only grows, so a path in it may no longer hold
-	// an array: that costs speed, never correctness.
-	arrays map[string]bool
+	// kinds holds, per dotted path ("tags", "address", "items.tags"), which
+	// value kinds the compiler must care about ever appeared there: arrays,
+	// objects, booleans. It only grows, so a kind may no longer be present:
+	// that costs speed, never correctness.
+	kinds map[string]*pathKinds
 	// indexes maps SQLite index names to their declaration.
 	indexes map[string]store.Index
 }
@@ -52,17 +52,18 @@ func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 		r.info(name).live = true
 	}
 	rows.Close()
-	rows, err = db.QueryContext(ctx, `SELECT coll, path FROM array_paths`)
+	rows, err = db.QueryContext(ctx, `SELECT coll, path, kinds FROM path_kinds`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlitestore: load array paths: %w", err)
+		return nil, fmt.Errorf("sqlitestore: load path kinds: %w", err)
 	}
 	for rows.Next() {
 		var coll, path string
-		if err := rows.Scan(&coll, &path); err != nil {
+		var k uint8
+		if err := rows.Scan(&coll, &path, &k); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("sqlitestore: load array paths: %w", err)
+			return nil, fmt.Errorf("sqlitestore: load path kinds: %w", err)
 		}
-		r.info(coll).arrays[path] = true
+		r.info(coll).kinds[path] = &pathKinds{mem: k, durable: k}
 	}
 	rows.Close()
 	rows, err = db.QueryContext(ctx, `SELECT coll, sql_name, def FROM declared_indexes`)
@@ -88,7 +89,7 @@ func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 func (r *registry) info(coll string) *collInfo {
 	ci := r.colls[coll]
 	if ci == nil {
-		ci = &collInfo{arrays: map[string]bool{}, indexes: map[string]store.Index{}}
+		ci = &collInfo{kinds: map[string]*pathKinds{}, indexes: map[string]store.Index{}}
 		r.colls[coll] = ci
 	}
 	return ci
@@ -114,39 +115,67 @@ func (r *registry) drop(coll string) {
 	r.mu.Unlock()
 }
 
-// arrayTester returns a function telling whether a dotted path of coll may
-// hold an array. With all set, every path may (the conservative fallback).
-func (r *registry) arrayTester(coll string, all bool) func(path string) bool {
+// Value kinds recorded per path.
+const (
+	kindArray uint8 = 1 << iota
+	kindObject
+	kindBool
+)
+
+// pathKinds is what the registry knows of one path: the kinds seen in
+// memory (set before the write commits) and the ones whose path_kinds row
+// has committed.
+type pathKinds struct{ mem, durable uint8 }
+
+// pathKind is one path with the kinds a document holds there.
+type pathKind struct {
+	path  string
+	kinds uint8
+}
+
+// collPathKind names the kinds of one path of one collection.
+type collPathKind struct {
+	coll string
+	pathKind
+}
+
+// kindTester returns a function giving the kinds a dotted path of coll may
+// hold. With all set, every path may hold every kind (the conservative
+// fallback).
+func (r *registry) kindTester(coll string, all bool) func(path string) uint8 {
 	if all {
-		return func(string) bool { return true }
+		return func(string) uint8 { return kindArray | kindObject | kindBool }
 	}
-	return func(path string) bool {
+	return func(path string) uint8 {
 		r.mu.RLock()
 		defer r.mu.RUnlock()
 		ci := r.colls[coll]
 		if ci == nil {
-			return false
+			return 0
 		}
-		_, ok := ci.arrays[path]
-		return ok
+		if k := ci.kinds[path]; k != nil {
+			return k.mem
+		}
+		return 0
 	}
 }
 
-// addArrays records paths of coll in memory and returns the ones whose
-// array_paths row has not committed yet. It bumps gen for new paths before
-// returning, so it must run before the write commits.
-func (r *registry) addArrays(coll string, paths []string) []string {
-	if len(paths) == 0 {
+// addKinds records kinds of coll in memory and returns the ones whose
+// path_kinds row has not committed yet. It bumps gen when memory grew
+// before returning, so it must run before the write commits.
+func (r *registry) addKinds(coll string, kinds []pathKind) []pathKind {
+	if len(kinds) == 0 {
 		return nil
 	}
 	r.mu.RLock()
 	ci := r.colls[coll]
-	missing := false
-	for _, p := range paths {
-		if ci == nil || !ci.arrays[p] {
-			missing = true
+	missing := ci == nil
+	for _, pk := range kinds {
+		if missing {
 			break
 		}
+		k := ci.kinds[pk.path]
+		missing = k == nil || k.durable&pk.kinds != pk.kinds
 	}
 	r.mu.RUnlock()
 	if !missing {
@@ -155,38 +184,39 @@ func (r *registry) addArrays(coll string, paths []string) []string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	ci = r.info(coll)
-	var pending []string
-	added := false
-	for _, p := range paths {
-		durable, ok := ci.arrays[p]
-		if !ok {
-			ci.arrays[p] = false
-			added = true
+	var pending []pathKind
+	grew := false
+	for _, pk := range kinds {
+		k := ci.kinds[pk.path]
+		if k == nil {
+			k = &pathKinds{}
+			ci.kinds[pk.path] = k
 		}
-		if !durable {
-			pending = append(pending, p)
+		if k.mem&pk.kinds != pk.kinds {
+			k.mem |= pk.kinds
+			grew = true
+		}
+		if k.durable&pk.kinds != pk.kinds {
+			pending = append(pending, pk)
 		}
 	}
-	if added {
+	if grew {
 		r.gen.Add(1)
 	}
 	return pending
 }
 
-// collPath names one array path of one collection.
-type collPath struct{ coll, path string }
-
-// markDurable notes that the array_paths rows of paths have committed.
-func (r *registry) markDurable(paths []collPath) {
-	if len(paths) == 0 {
+// markDurable notes that path_kinds rows have committed.
+func (r *registry) markDurable(kinds []collPathKind) {
+	if len(kinds) == 0 {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, p := range paths {
-		if ci := r.colls[p.coll]; ci != nil {
-			if _, ok := ci.arrays[p.path]; ok {
-				ci.arrays[p.path] = true
+	for _, pk := range kinds {
+		if ci := r.colls[pk.coll]; ci != nil {
+			if k := ci.kinds[pk.path]; k != nil {
+				k.durable |= pk.kinds
 			}
 		}
 	}
@@ -223,15 +253,25 @@ func (r *registry) setIndexes(coll string, ix map[string]store.Index) {
 	r.mu.Unlock()
 }
 
-// arrayPathsOf lists the dotted paths of data that hold arrays, descending
-// into objects and into objects inside arrays (as MongoDB path traversal does).
-func arrayPathsOf(data map[string]any) []string {
-	var out []string
-	seen := map[string]bool{}
+// pathKindsOf lists the dotted paths of data holding arrays, objects or
+// booleans, descending into objects and into objects inside arrays (as
+// MongoDB path traversal does).
+func pathKindsOf(data map[string]any) []pathKind {
+	seen := map[string]uint8{}
+	var order []string
+	note := func(path string, k uint8) {
+		if _, ok := seen[path]; !ok {
+			order = append(order, path)
+		}
+		seen[path] |= k
+	}
 	var walk func(v any, path string)
 	walk = func(v any, path string) {
 		switch x := v.(type) {
 		case map[string]any:
+			if path != "" {
+				note(path, kindObject)
+			}
 			for k, e := range x {
 				p := k
 				if path != "" {
@@ -240,17 +280,25 @@ func arrayPathsOf(data map[string]any) []string {
 				walk(e, p)
 			}
 		case []any:
-			if !seen[path] {
-				seen[path] = true
-				out = append(out, path)
-			}
+			note(path, kindArray)
 			for _, e := range x {
-				if m, ok := e.(map[string]any); ok {
-					walk(m, path)
+				switch y := e.(type) {
+				case map[string]any:
+					for k, f := range y {
+						walk(f, path+"."+k)
+					}
+				case bool:
+					note(path, kindBool)
 				}
 			}
+		case bool:
+			note(path, kindBool)
 		}
 	}
 	walk(data, "")
+	out := make([]pathKind, len(order))
+	for i, p := range order {
+		out[i] = pathKind{path: p, kinds: seen[p]}
+	}
 	return out
 }

@@ -32,20 +32,28 @@ const inlineListMax = 64
 //   - ne, nin and negations match missing fields: NOT is written as
 //     NOT coalesce(x, 0), so SQL's NULL never leaks out of a condition.
 type compiler struct {
-	args    []any
-	isArray func(path string) bool
-	alias   int
+	args  []any
+	kinds func(path string) uint8
+	alias int
 }
 
-// slot is one candidate value: its SQL value and its JSON type name.
-type slot struct{ v, t string }
+// slot is one candidate value: its SQL value and its JSON type name. plain
+// says no array, object or boolean was ever stored at its path, so the
+// SQL value alone tells the JSON type and type guards can be left out
+// (which lets SQLite answer from a covering expression index).
+type slot struct {
+	v, t  string
+	plain bool
+}
 
 // pred builds a condition on one candidate value.
 type pred func(s slot) string
 
-func newCompiler(isArray func(string) bool) *compiler {
-	return &compiler{isArray: isArray}
+func newCompiler(kinds func(string) uint8) *compiler {
+	return &compiler{kinds: kinds}
 }
+
+func (c *compiler) isArray(path string) bool { return c.kinds(path)&kindArray != 0 }
 
 // bind adds a parameter and returns its placeholder.
 func (c *compiler) bind(v any) string {
@@ -188,6 +196,10 @@ func (c *compiler) leaf(field string, op store.Op, value any) (string, error) {
 		}
 		ph := c.bind(sub)
 		return c.any(field, func(s slot) string {
+			if s.plain {
+				// fl_icontains is false for numbers; no containers here.
+				return "fl_icontains(" + s.v + ", " + ph + ")"
+			}
 			return "(" + s.t + " IS 'text' AND fl_icontains(" + s.v + ", " + ph + "))"
 		}, true)
 	case store.OpStartsWith:
@@ -199,12 +211,13 @@ func (c *compiler) leaf(field string, op store.Op, value any) (string, error) {
 			return c.any(field, func(s slot) string { return "(" + s.t + " IS 'text')" }, true)
 		}
 		lo, hi := c.bind(pre), c.bind(prefixEnd(pre))
-		guard := ""
-		if pre[0] == '[' || pre[0] == '{' {
-			guard = " AND %[2]s IS 'text'"
-		}
+		container := pre[0] == '[' || pre[0] == '{'
 		return c.any(field, func(s slot) string {
-			return fmt.Sprintf("(%[1]s >= "+lo+" AND %[1]s < "+hi+guard+")", s.v, s.t)
+			guard := ""
+			if container && !s.plain {
+				guard = " AND " + s.t + " IS 'text'"
+			}
+			return "(" + s.v + " >= " + lo + " AND " + s.v + " < " + hi + guard + ")"
 		}, true)
 	}
 	return "", bad(fmt.Sprintf("unknown operator %q", op))
@@ -240,7 +253,7 @@ func (c *compiler) eqPred(v any) pred {
 		ph := c.bind(x)
 		guard := x == 0 || x == 1
 		return func(s slot) string {
-			if guard {
+			if guard && !s.plain {
 				return "(" + s.v + " = " + ph + boolGuard(s.t) + ")"
 			}
 			return "(" + s.v + " = " + ph + ")"
@@ -249,7 +262,7 @@ func (c *compiler) eqPred(v any) pred {
 		ph := c.bind(x)
 		guard := containerLike(x)
 		return func(s slot) string {
-			if guard {
+			if guard && !s.plain {
 				return "(" + s.v + " = " + ph + " AND " + s.t + " IS 'text')"
 			}
 			return "(" + s.v + " = " + ph + ")"
@@ -285,14 +298,14 @@ func (c *compiler) inPred(list []any) pred {
 		var parts []string
 		if strSet != "" {
 			p := s.v + " IN " + strSet
-			if strGuard {
+			if strGuard && !s.plain {
 				p += " AND " + s.t + " IS 'text'"
 			}
 			parts = append(parts, "("+p+")")
 		}
 		if numSet != "" {
 			p := s.v + " IN " + numSet
-			if numGuard {
+			if numGuard && !s.plain {
 				p += boolGuard(s.t)
 			}
 			parts = append(parts, "("+p+")")
@@ -354,7 +367,7 @@ func (c *compiler) rangePred(op store.Op, v any) (pred, error) {
 				// Every number sorts below every text value in SQLite.
 				p += " AND " + s.v + " < ''"
 			}
-			if guard {
+			if guard && !s.plain {
 				p += boolGuard(s.t)
 			}
 			return p + ")"
@@ -366,6 +379,9 @@ func (c *compiler) rangePred(op store.Op, v any) (pred, error) {
 			p := "(" + s.v + " " + sym + " " + ph
 			if lower {
 				p += " AND " + s.v + " >= ''"
+			}
+			if s.plain {
+				return p + ")"
 			}
 			return p + " AND " + s.t + " IS 'text')"
 		}, nil
@@ -402,7 +418,8 @@ func (c *compiler) any(field string, p pred, expand bool) (string, error) {
 	}
 	if !slow {
 		lit, _ := jsonPathLiteral(segs)
-		return p(slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")"}), nil
+		plain := c.kinds(field) == 0
+		return p(slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")", plain: plain}), nil
 	}
 	return c.walk("", "", segs, 0, p, expand), nil
 }

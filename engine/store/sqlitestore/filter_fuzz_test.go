@@ -54,7 +54,7 @@ func FuzzCompileFilter(f *testing.F) {
 		if err != nil {
 			return
 		}
-		c := newCompiler(s.reg.arrayTester("fz", true))
+		c := newCompiler(s.reg.kindTester("fz", true))
 		sql, err := buildFind(c, "fz", nq, nil)
 		if err != nil {
 			if !errors.Is(err, store.ErrInvalidFilter) {

@@ -152,7 +152,7 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 		for _, q := range []string{
 			`DELETE FROM collections WHERE name = ?`,
 			`DELETE FROM declared_indexes WHERE coll = ?`,
-			`DELETE FROM array_paths WHERE coll = ?`,
+			`DELETE FROM path_kinds WHERE coll = ?`,
 		} {
 			if _, err := tx.exec(q, coll); err != nil {
 				return err

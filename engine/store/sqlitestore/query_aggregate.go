@@ -30,7 +30,7 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 	if s.reg.exists(coll) {
 		err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
 			acc.reset()
-			return buildAggregate(c, coll, q)
+			return buildAggregate(c, coll, q, acc)
 		}, func(query string, args []any) error {
 			return s.runAggregate(ctx, query, args, acc)
 		})
@@ -42,7 +42,7 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 }
 
 // metricSlot is the candidate value of a metric's field.
-func metricSlot(field string) (slot, error) {
+func metricSlot(c *compiler, field string) (slot, error) {
 	if col, typ, ok := systemColumn(field); ok {
 		t := "'" + typ + "'"
 		if col == "deleted_at" {
@@ -58,22 +58,22 @@ func metricSlot(field string) (slot, error) {
 	if err != nil {
 		return slot{}, err
 	}
-	return slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")"}, nil
+	return slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")", plain: c.kinds(field) == 0}, nil
 }
 
-func buildAggregate(c *compiler, coll string, q store.AggregateQuery) (string, error) {
+func buildAggregate(c *compiler, coll string, q store.AggregateQuery, acc *aggAcc) (string, error) {
 	where, err := c.where(q.Filter)
 	if err != nil {
 		return "", err
 	}
 	var cols []string
-	for _, k := range q.GroupBy {
+	for i, k := range q.GroupBy {
 		col, typ, sys := systemColumn(k.Field)
 		switch {
 		case k.Bucket != store.BucketNone && sys:
 			cols = append(cols, "fl_bucket("+col+", "+c.bind(string(k.Bucket))+", "+c.bind(k.TimeZone)+")")
 		case k.Bucket != store.BucketNone:
-			sl, err := metricSlot(k.Field)
+			sl, err := metricSlot(c, k.Field)
 			if err != nil {
 				return "", err
 			}
@@ -82,6 +82,15 @@ func buildAggregate(c *compiler, coll string, q store.AggregateQuery) (string, e
 			cols = append(cols, col)
 		case sys:
 			cols = append(cols, "json_quote("+col+")")
+		case c.kinds(k.Field) == 0:
+			// The SQL value tells the JSON type; the expression matches
+			// declared indexes, so SQLite can group from a covering index.
+			sl, err := metricSlot(c, k.Field)
+			if err != nil {
+				return "", err
+			}
+			cols = append(cols, sl.v)
+			acc.plainKey[i] = true
 		default:
 			segs, _ := store.SplitPath(k.Field)
 			lit, err := jsonPathLiteral(segs)
@@ -97,11 +106,16 @@ func buildAggregate(c *compiler, coll string, q store.AggregateQuery) (string, e
 		if m.Op == store.AggCount && m.Field == "" {
 			continue
 		}
-		sl, err := metricSlot(m.Field)
+		sl, err := metricSlot(c, m.Field)
 		if err != nil {
 			return "", err
 		}
 		num := "(" + sl.t + " IS 'integer' OR " + sl.t + " IS 'real')"
+		text := sl.t + " IS 'text'"
+		if sl.plain {
+			num = "typeof(" + sl.v + ") IN ('integer', 'real')"
+			text = "typeof(" + sl.v + ") = 'text'"
+		}
 		switch m.Op {
 		case store.AggCount:
 			cols = append(cols, "count(CASE WHEN "+sl.v+" IS NOT NULL THEN 1 END)")
@@ -109,7 +123,7 @@ func buildAggregate(c *compiler, coll string, q store.AggregateQuery) (string, e
 			cols = append(cols, "total(CASE WHEN "+num+" THEN "+sl.v+" END)", "count(CASE WHEN "+num+" THEN 1 END)")
 		case store.AggMin, store.AggMax:
 			fn := strings.ToLower(string(m.Op))
-			cols = append(cols, fn+"(CASE WHEN "+num+" THEN "+sl.v+" END)", fn+"(CASE WHEN "+sl.t+" IS 'text' THEN "+sl.v+" END)")
+			cols = append(cols, fn+"(CASE WHEN "+num+" THEN "+sl.v+" END)", fn+"(CASE WHEN "+text+" THEN "+sl.v+" END)")
 		}
 	}
 	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + tableName(coll) + " WHERE " + deletedClause(q.Deleted) + " AND " + where
@@ -159,6 +173,8 @@ type aggAcc struct {
 	q      store.AggregateQuery
 	byKey  map[string]*aggGroup
 	totals bool
+	// plainKey marks keys selected as SQL values rather than JSON text.
+	plainKey []bool
 }
 
 type aggGroup struct {
@@ -181,12 +197,15 @@ func newAggAcc(q store.AggregateQuery) *aggAcc {
 	return a
 }
 
-func (a *aggAcc) reset() { a.byKey = map[string]*aggGroup{} }
+func (a *aggAcc) reset() {
+	a.byKey = map[string]*aggGroup{}
+	a.plainKey = make([]bool, len(a.q.GroupBy))
+}
 
 func (a *aggAcc) add(row []any) error {
 	keys := make([]any, len(a.q.GroupBy))
 	for i, k := range a.q.GroupBy {
-		v, err := keyValue(row[i], k)
+		v, err := keyValue(row[i], k, a.plainKey[i])
 		if err != nil {
 			return err
 		}
@@ -235,12 +254,17 @@ func (a *aggAcc) add(row []any) error {
 }
 
 // keyValue decodes one group key column.
-func keyValue(v any, k store.GroupKey) (any, error) {
+func keyValue(v any, k store.GroupKey, plain bool) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
-	if k.Bucket != store.BucketNone {
-		return toString(v), nil
+	if k.Bucket != store.BucketNone || plain {
+		if s, ok := v.(string); ok {
+			return s, nil
+		}
+		if b, ok := v.([]byte); ok {
+			return string(b), nil
+		}
 	}
 	switch x := v.(type) {
 	case int64:

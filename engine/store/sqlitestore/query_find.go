@@ -79,7 +79,7 @@ func deletedClause(d store.Deleted) string {
 func (s *Store) readQuery(ctx context.Context, coll string, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
-		c := newCompiler(s.reg.arrayTester(coll, attempt == maxCompileAttempts))
+		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
 		query, err := build(c)
 		if err != nil {
 			return err

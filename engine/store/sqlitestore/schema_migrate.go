@@ -21,9 +21,10 @@ var migrations = []string{
 		def TEXT NOT NULL,
 		PRIMARY KEY (coll, name)
 	) WITHOUT ROWID;
-	CREATE TABLE array_paths (
+	CREATE TABLE path_kinds (
 		coll TEXT NOT NULL,
 		path TEXT NOT NULL,
+		kinds INTEGER NOT NULL,
 		PRIMARY KEY (coll, path)
 	) WITHOUT ROWID;
 	CREATE TABLE outbox (

@@ -16,7 +16,7 @@ import (
 type preparedUnit struct {
 	u        store.UnitOfWork
 	data     [][]byte   // per write, for inserts and updates
-	arrays   [][]string // per write, array paths of the data
+	kinds    [][]pathKind // per write, value kinds by path
 	payloads [][]byte   // per event
 	items    [][]byte   // per queue item
 }
@@ -51,7 +51,7 @@ func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
 	p := &preparedUnit{
 		u:        u,
 		data:     make([][]byte, len(u.Writes)),
-		arrays:   make([][]string, len(u.Writes)),
+		kinds:    make([][]pathKind, len(u.Writes)),
 		payloads: make([][]byte, len(u.Events)),
 		items:    make([][]byte, len(u.Enqueue)),
 	}
@@ -67,7 +67,7 @@ func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
 			return nil, fmt.Errorf("%w: write %d: document is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
 		}
 		p.data[i] = b
-		p.arrays[i] = arrayPathsOf(w.Doc.Data)
+		p.kinds[i] = pathKindsOf(w.Doc.Data)
 	}
 	for i, e := range u.Events {
 		b, err := json.Marshal(e.Payload)
@@ -101,9 +101,9 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 		var err error
 		switch w.Op {
 		case store.OpInsert:
-			d, err = tx.insert(w, p.data[i], p.arrays[i], at)
+			d, err = tx.insert(w, p.data[i], p.kinds[i], at)
 		case store.OpUpdate:
-			d, err = tx.update(w, p.data[i], p.arrays[i], at)
+			d, err = tx.update(w, p.data[i], p.kinds[i], at)
 		case store.OpSoftDelete, store.OpRestore:
 			d, err = tx.setDeleted(w, at)
 		case store.OpHardDelete:
@@ -137,7 +137,7 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	return res, nil
 }
 
-func (tx *wtx) insert(w store.Write, data []byte, arrays []string, at string) (store.Document, error) {
+func (tx *wtx) insert(w store.Write, data []byte, kinds []pathKind, at string) (store.Document, error) {
 	if err := tx.ensureCollection(w.Collection); err != nil {
 		return store.Document{}, err
 	}
@@ -147,7 +147,7 @@ func (tx *wtx) insert(w store.Write, data []byte, arrays []string, at string) (s
 	if err != nil {
 		return store.Document{}, tx.writeErr(w.Collection, err)
 	}
-	if err := tx.recordArrays(w.Collection, arrays); err != nil {
+	if err := tx.recordKinds(w.Collection, kinds); err != nil {
 		return store.Document{}, err
 	}
 	ts, _ := store.ParseTime(at)
@@ -157,7 +157,7 @@ func (tx *wtx) insert(w store.Write, data []byte, arrays []string, at string) (s
 	return d, nil
 }
 
-func (tx *wtx) update(w store.Write, data []byte, arrays []string, at string) (store.Document, error) {
+func (tx *wtx) update(w store.Write, data []byte, kinds []pathKind, at string) (store.Document, error) {
 	if !tx.collectionExists(w.Collection) {
 		return store.Document{}, store.ErrNotFound
 	}
@@ -171,7 +171,7 @@ func (tx *wtx) update(w store.Write, data []byte, arrays []string, at string) (s
 	if err != nil {
 		return store.Document{}, tx.writeErr(w.Collection, err)
 	}
-	if err := tx.recordArrays(w.Collection, arrays); err != nil {
+	if err := tx.recordKinds(w.Collection, kinds); err != nil {
 		return store.Document{}, err
 	}
 	d.CreatedBy = createdBy
@@ -257,13 +257,14 @@ func (tx *wtx) missErr(w store.Write, wantDeleted bool) error {
 	return fmt.Errorf("%w: stored version is %d, expected %d", store.ErrConflict, v, w.ExpectVersion)
 }
 
-// recordArrays notes new array paths durably and in memory (before commit).
-func (tx *wtx) recordArrays(coll string, paths []string) error {
-	for _, p := range tx.w.s.reg.addArrays(coll, paths) {
-		if _, err := tx.exec(`INSERT OR IGNORE INTO array_paths (coll, path) VALUES (?, ?)`, coll, p); err != nil {
+// recordKinds notes new value kinds durably and in memory (before commit).
+func (tx *wtx) recordKinds(coll string, kinds []pathKind) error {
+	for _, pk := range tx.w.s.reg.addKinds(coll, kinds) {
+		if _, err := tx.exec(`INSERT INTO path_kinds (coll, path, kinds) VALUES (?, ?, ?)
+			ON CONFLICT (coll, path) DO UPDATE SET kinds = kinds | excluded.kinds`, coll, pk.path, pk.kinds); err != nil {
 			return err
 		}
-		tx.unitArrays = append(tx.unitArrays, collPath{coll, p})
+		tx.unitKinds = append(tx.unitKinds, collPathKind{coll, pk})
 	}
 	return nil
 }

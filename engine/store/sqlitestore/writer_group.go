@@ -144,7 +144,7 @@ func (w *writer) commitBatch(batch []*job) {
 			return
 		}
 		tx.unitCreated = tx.unitCreated[:0]
-		tx.unitArrays = tx.unitArrays[:0]
+		tx.unitKinds = tx.unitKinds[:0]
 		err := j.apply(tx)
 		if err != nil {
 			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK TO unit"); rerr != nil {
@@ -156,7 +156,7 @@ func (w *writer) commitBatch(batch []*job) {
 			}
 		}
 		if err == nil {
-			tx.arrays = append(tx.arrays, tx.unitArrays...)
+			tx.kinds = append(tx.kinds, tx.unitKinds...)
 		}
 		if _, rerr := w.conn.ExecContext(ctx, "RELEASE unit"); rerr != nil {
 			w.abort(batch, fmt.Errorf("sqlitestore: release unit: %w", rerr))
@@ -173,7 +173,7 @@ func (w *writer) commitBatch(batch []*job) {
 	for c := range tx.created {
 		w.s.reg.markLive(c)
 	}
-	w.s.reg.markDurable(tx.arrays)
+	w.s.reg.markDurable(tx.kinds)
 	for i, j := range batch {
 		if errs[i] == nil && j.after != nil {
 			j.after()
@@ -205,9 +205,9 @@ type wtx struct {
 	created map[string]bool
 	// unitCreated holds the ones the current job created (undone on rollback).
 	unitCreated []string
-	// arrays and unitArrays hold array_paths rows written by the batch's
+	// kinds and unitKinds hold path_kinds rows written by the batch's
 	// successful jobs and by the current job.
-	arrays, unitArrays []collPath
+	kinds, unitKinds []collPathKind
 }
 
 // stmt returns the writer's cached prepared statement for query.
