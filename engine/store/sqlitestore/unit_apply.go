@@ -15,10 +15,10 @@ import (
 // writer goroutine, so callers do that work in parallel.
 type preparedUnit struct {
 	u        store.UnitOfWork
-	data     [][]byte   // per write, for inserts and updates
+	data     [][]byte     // per write, for inserts and updates
 	kinds    [][]pathKind // per write, value kinds by path
-	payloads [][]byte   // per event
-	items    [][]byte   // per queue item
+	payloads [][]byte     // per event
+	items    [][]byte     // per queue item
 }
 
 // Commit applies u atomically; it returns once the transaction holding it
