@@ -98,3 +98,22 @@ func BenchmarkNormalizeCRMRecord(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkNormalizeByField splits the CRM record figure by field.
+func BenchmarkNormalizeByField(b *testing.B) {
+	in := decodeRecord(b)
+	ctx := testCtx()
+	ctx.Patterns = NewPatternCache()
+	for i := range crmFields {
+		f := &crmFields[i]
+		typ, _ := Get(f.Type)
+		b.Run(f.Key, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, errs := typ.Normalize(ctx, f, f.Key, in[f.Key]); errs != nil {
+					b.Fatal(errs)
+				}
+			}
+		})
+	}
+}

@@ -62,8 +62,9 @@
 //     only (regions up to 64 runes, detail up to 200).
 //   - location: {"lat", "lng", "text"?}: degrees in range, both required.
 //   - attachment, image, signature: a list of {"id", "name", "size",
-//     "content_type"} (input may spell it "contentType"); count up to MaxFiles (default 20, signature exactly
-//     one), each up to MaxFileBytes (default 100 MB, 20 MB for images, 2 MB
+//     "content_type"} (input may spell it "contentType", but stored keys
+//     must be valid data keys); count up to MaxFiles (default 20, signature
+//     exactly one), each up to MaxFileBytes (default 100 MB, 20 MB for images, 2 MB
 //     for signatures), types matching Accept (".pdf", "image/png",
 //     "image/*"); image and signature take image/* only.
 //

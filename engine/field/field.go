@@ -97,7 +97,8 @@ type Type interface {
 	// time.Time in ctx.Location, money to its amount...). Nil stays nil.
 	ExprValue(ctx Context, f *form.Field, stored any) any
 	// Operators lists the filter operators that make sense on the field
-	// (a field, not only a type: a Multiple relation is a list).
+	// (a field, not only a type: a Multiple relation is a list). The slice
+	// is shared: callers must not modify it.
 	Operators(f *form.Field) []store.Op
 	// Format renders a stored value for display in lang ("zh-CN" or "en").
 	Format(ctx Context, f *form.Field, stored any, lang string) string

@@ -2,6 +2,7 @@ package field
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/form"
@@ -62,21 +63,20 @@ func (addressType) Normalize(_ Context, _ *form.Field, path string, raw any) (an
 		if !present || v == nil {
 			continue
 		}
-		at := subPath(path, p.key)
 		s, ok := v.(string)
 		if !ok {
-			errs = append(errs, typeErr(at, "string")...)
+			errs = append(errs, typeErr(subPath(path, p.key), "string")...)
 			continue
 		}
 		if s = strings.TrimSpace(s); s == "" {
 			continue
 		}
 		if code := textProblem(s, false); code != "" {
-			errs = append(errs, fail(at, code, nil)...)
+			errs = append(errs, fail(subPath(path, p.key), code, nil)...)
 			continue
 		}
-		if e := checkLength(at, s, nil, nil, p.max); e != nil {
-			errs = append(errs, e...)
+		if utf8.RuneCountInString(s) > p.max {
+			errs = append(errs, fail(subPath(path, p.key), CodeMaxLength, map[string]any{"max": p.max})...)
 			continue
 		}
 		out[p.key] = s

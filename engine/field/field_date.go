@@ -48,7 +48,10 @@ func (dateType) Normalize(ctx Context, _ *form.Field, path string, raw any) (any
 		}
 		var err error
 		if len(s) == len(DateLayout) {
-			t, err = time.Parse(DateLayout, s)
+			// The layout takes exactly this spelling, so s is canonical.
+			if t, err = time.Parse(DateLayout, s); err == nil && t.Year() >= 1 {
+				return s, nil
+			}
 		} else {
 			t, err = time.Parse(time.RFC3339Nano, s)
 			t = t.In(ctx.loc())

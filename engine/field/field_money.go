@@ -1,6 +1,7 @@
 package field
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -141,7 +142,11 @@ func (moneyType) Normalize(_ Context, f *form.Field, path string, raw any) (any,
 	if !d.Round(int32(places)).Equal(d) {
 		return nil, fail(path, CodeMoneyPrecision, map[string]any{"currency": cur, "precision": places})
 	}
-	v, _ = d.Float64()
+	// text is the plain decimal d came from; ParseFloat rounds it
+	// correctly without d.Float64's big.Rat detour.
+	if v, err = strconv.ParseFloat(text, 64); err != nil {
+		return nil, typeErr(path, "number")
+	}
 	if errs := checkNumber(path, v, text, f.Min, f.Max, nil); errs != nil {
 		return nil, errs
 	}

@@ -46,7 +46,13 @@ func (multiselectType) Normalize(_ Context, f *form.Field, path string, raw any)
 	if len(list) > len(f.Options) {
 		return nil, fail(path, CodeTooMany, map[string]any{"max": len(f.Options)})
 	}
-	chosen := make(map[string]bool, len(list))
+	var chosenBuf [32]bool
+	chosen := chosenBuf[:0]
+	if len(f.Options) > len(chosenBuf) {
+		chosen = make([]bool, len(f.Options))
+	} else {
+		chosen = chosenBuf[:len(f.Options)]
+	}
 	var errs []Error
 	for i, e := range list {
 		p := indexPath(path, i)
@@ -56,20 +62,21 @@ func (multiselectType) Normalize(_ Context, f *form.Field, path string, raw any)
 			continue
 		}
 		s = strings.TrimSpace(s)
-		switch _, known := findOption(f, s); {
-		case !known:
+		switch j := optionIndex(f, s); {
+		case j < 0:
 			errs = append(errs, fail(p, CodeOption, map[string]any{"value": truncate(s)})...)
-		case chosen[s]:
+		case chosen[j]:
 			errs = append(errs, fail(p, CodeDuplicate, map[string]any{"value": s})...)
+		default:
+			chosen[j] = true
 		}
-		chosen[s] = true
 	}
 	if errs != nil {
 		return nil, errs
 	}
 	out := make([]any, 0, len(list))
-	for _, o := range f.Options {
-		if chosen[o.Value] {
+	for j, o := range f.Options {
+		if chosen[j] {
 			out = append(out, o.Value)
 		}
 	}

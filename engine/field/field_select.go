@@ -49,6 +49,16 @@ func findOption(f *form.Field, v string) (form.Option, bool) {
 	return form.Option{}, false
 }
 
+// optionIndex returns the index of the option whose value is v, or -1.
+func optionIndex(f *form.Field, v string) int {
+	for i := range f.Options {
+		if f.Options[i].Value == v {
+			return i
+		}
+	}
+	return -1
+}
+
 // optionFromCell finds an option by value, then by label.
 func optionFromCell(f *form.Field, s string) (string, bool) {
 	if _, ok := findOption(f, s); ok {

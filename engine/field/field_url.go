@@ -44,11 +44,14 @@ func (urlType) Normalize(_ Context, _ *form.Field, path string, raw any) (any, [
 	if err != nil || u.Opaque != "" || u.User != nil {
 		return nil, fail(path, CodeURL, nil)
 	}
-	u.Scheme = strings.ToLower(u.Scheme)
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if (scheme != "http" && scheme != "https") || u.Hostname() == "" {
 		return nil, fail(path, CodeURL, nil)
 	}
-	u.Host = strings.ToLower(u.Host)
+	if scheme == u.Scheme && host == u.Host {
+		return s, nil // already canonical: keep the client's spelling
+	}
+	u.Scheme, u.Host = scheme, host
 	out := u.String()
 	if len(out) > MaxURLLength {
 		return nil, fail(path, CodeMaxLength, map[string]any{"max": MaxURLLength})

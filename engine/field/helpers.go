@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -243,7 +242,7 @@ func textProblem(s string, multiline bool) string {
 		if r == utf8.RuneError && size == 1 {
 			return CodeInvalidText
 		}
-		if unicode.Is(unicode.Cc, r) {
+		if r <= 0x9f { // C1 controls (unicode.Cc beyond ASCII)
 			return CodeInvalidText
 		}
 		if !multiline && (r == '\u2028' || r == '\u2029') {
