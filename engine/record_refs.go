@@ -226,7 +226,7 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, data map[string]any
 		if f.def.MaxFileBytes > 0 && info.Size > f.def.MaxFileBytes {
 			return []field.Error{fieldErr(path, "file_too_large", map[string]any{"max": f.def.MaxFileBytes})}
 		}
-		out = append(out, map[string]any{"id": info.ID, "name": info.Name, "size": float64(info.Size), "contentType": info.ContentType})
+		out = append(out, map[string]any{"id": info.ID, "name": info.Name, "size": float64(info.Size), "content_type": info.ContentType})
 	}
 	data[f.def.Key] = out
 	return nil

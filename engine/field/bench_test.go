@@ -72,7 +72,7 @@ func TestCRMRecord(t *testing.T) {
 		t.Fatalf("errors: %v", errs)
 	}
 	checks := map[string]any{
-		"phone": "13812345678", "email": "Li.Lei@example.com", "probability": 0.6,
+		"phone": "13812345678", "email": "li.lei@example.com", "probability": 0.6,
 		"next_follow_up": "2024-03-08T02:00:00.000000Z", "code": "91330100MA2XXXXX0X",
 	}
 	for k, want := range checks {

@@ -42,7 +42,7 @@
 //   - multiselect: a list of distinct option values, stored in the design's
 //     option order.
 //   - boolean: true or false (JSON booleans only; "false" is refused).
-//   - email: a bare address, domain lower-cased, at most 254 characters.
+//   - email: a bare address, lower-cased, at most 254 characters.
 //   - phone: canonical spelling (see phoneType): mainland mobile as 11
 //     digits ("+86" dropped), landline "0xx-xxxxxxxx", service
 //     "400-xxx-xxxx", other countries E.164 "+4420...".

@@ -13,9 +13,9 @@ const MaxEmailLength = 254
 func init() { Register(emailType{}) }
 
 // emailType is a bare address "name@example.com": no display name, no
-// quoted local part, no IP literal, a domain with a dot; the domain is
-// lower-cased (the local part is kept, servers may treat it as case
-// sensitive).
+// quoted local part, no IP literal, a domain with a dot; stored lower-cased
+// as a whole, so that unique fields and duplicate checks match addresses
+// that differ only in case.
 type emailType struct{ textLike }
 
 func (emailType) Name() string                    { return "email" }
@@ -51,7 +51,9 @@ func (emailType) Normalize(_ Context, _ *form.Field, path string, raw any) (any,
 	if err != nil || addr.Name != "" || addr.Address != s {
 		return nil, fail(path, CodeEmail, nil)
 	}
-	return local + "@" + domain, nil
+	// The whole address is lower-cased: providers treat the local part
+	// case-insensitively, and duplicates (unique fields, lead dedupe) must match.
+	return strings.ToLower(local) + "@" + domain, nil
 }
 
 // validDomain checks dot-separated labels of letters (any script), digits

@@ -10,7 +10,7 @@ import (
 func TestEmailNormalize(t *testing.T) {
 	runNormalize(t, "email", []normCase{
 		{name: "plain", raw: "li.lei@example.com", want: "li.lei@example.com"},
-		{name: "domain lower-cased, local kept", raw: " Li.Lei@Example.COM ", want: "Li.Lei@example.com"},
+		{name: "whole address lower-cased", raw: " Li.Lei@Example.COM ", want: "li.lei@example.com"},
 		{name: "plus tag", raw: "a+crm@example.co.uk", want: "a+crm@example.co.uk"},
 		{name: "unicode domain", raw: "a@例子.中国", want: "a@例子.中国"},
 		{name: "empty", raw: "", want: nil},
