@@ -114,13 +114,17 @@ func TestLoginRateLimit(t *testing.T) {
 // TestFiles uploads and downloads a file, and refuses HTML and oversized files.
 func TestFiles(t *testing.T) {
 	en := newEnv(t)
-	upload := func(name string, content []byte) *response {
+	upload := func(name string, content []byte, headers ...string) *response {
 		var b bytes.Buffer
 		w := multipart.NewWriter(&b)
 		fw, _ := w.CreateFormFile("file", name)
 		fw.Write(content)
 		w.Close()
-		return en.do("POST", "/api/v1/files", en.admin, b.Bytes(), map[string]string{"Content-Type": w.FormDataContentType()})
+		h := map[string]string{"Content-Type": w.FormDataContentType()}
+		for i := 0; i+1 < len(headers); i += 2 {
+			h[headers[i]] = headers[i+1]
+		}
+		return en.do("POST", "/api/v1/files", en.admin, b.Bytes(), h)
 	}
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
 	id := upload("logo.png", png).expect(201).str("id")
@@ -132,7 +136,9 @@ func TestFiles(t *testing.T) {
 	if r := upload("big.txt", bytes.Repeat([]byte("a"), 300<<10)).expect(422); !strings.Contains(string(r.raw), `"code":"file_too_large"`) {
 		t.Fatalf("want file_too_large: %s", r.raw)
 	}
-	upload("huge.txt", bytes.Repeat([]byte("a"), 400<<10)).expect(http.StatusRequestEntityTooLarge)
+	// With Expect: 100-continue the server refuses by Content-Length before
+	// the body is sent (otherwise it may reset the connection mid-upload).
+	upload("huge.txt", bytes.Repeat([]byte("a"), 400<<10), "Expect", "100-continue").expect(http.StatusRequestEntityTooLarge)
 	en.do("POST", "/api/v1/files", en.admin, `{"file":1}`, nil).expect(415)
 	en.do("GET", "/api/v1/files/"+id, "", nil, nil).expect(401)
 }

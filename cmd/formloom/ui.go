@@ -1,9 +1,17 @@
 package main
 
-import "io/fs"
+import (
+	"io/fs"
 
-// uiFiles returns the embedded browser app, or nil while the ui package
-// (github.com/formloom/formloom/ui, built from the UI issue) does not exist;
-// the server then serves a page saying the UI is not built. When ui lands,
-// return its embedded dist folder here.
-func uiFiles() fs.FS { return nil }
+	"github.com/formloom/formloom/ui"
+)
+
+// uiFiles returns the embedded browser app, or nil when the binary was built
+// without it (-tags noui); the server then serves a page saying the UI is
+// not built.
+func uiFiles() fs.FS {
+	if !ui.Built() {
+		return nil
+	}
+	return ui.FS()
+}
