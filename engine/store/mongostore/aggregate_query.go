@@ -29,7 +29,7 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 	if err != nil {
 		return nil, err
 	}
-	filter, err := selection(q.Filter, q.Deleted)
+	filter, err := s.selection(q.Filter, q.Deleted)
 	if err != nil {
 		return nil, err
 	}

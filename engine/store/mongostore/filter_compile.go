@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -16,43 +17,55 @@ import (
 // scalars or lists of scalars, so no user input can become an operator. A
 // nil filter compiles to an empty document (match everything).
 func compileFilter(f *store.Filter) (bson.D, error) {
+	return compiler{rowRanges: true}.filter(f)
+}
+
+// compiler holds what differs between servers. rowRanges makes a between
+// hold for one array element (MongoDB needs $elemMatch for that; FerretDB v1
+// applies a range to each element itself and does not support $elemMatch
+// with paths below the array).
+type compiler struct {
+	rowRanges bool
+}
+
+func (c compiler) filter(f *store.Filter) (bson.D, error) {
 	if f == nil {
 		return bson.D{}, nil
 	}
-	return compileNode(*f, "")
+	return c.compileNode(*f, "")
 }
 
-func compileNode(f store.Filter, at string) (bson.D, error) {
+func (c compiler) compileNode(f store.Filter, at string) (bson.D, error) {
 	switch {
 	case f.And != nil:
-		list, err := compileList(f.And, at, "and")
+		list, err := c.compileList(f.And, at, "and")
 		if err != nil {
 			return nil, err
 		}
 		return bson.D{{Key: "$and", Value: list}}, nil
 	case f.Or != nil:
-		list, err := compileList(f.Or, at, "or")
+		list, err := c.compileList(f.Or, at, "or")
 		if err != nil {
 			return nil, err
 		}
 		return bson.D{{Key: "$or", Value: list}}, nil
 	case f.Not != nil:
-		inner, err := compileNode(*f.Not, joinAt(at, "not"))
+		inner, err := c.compileNode(*f.Not, joinAt(at, "not"))
 		if err != nil {
 			return nil, err
 		}
 		return bson.D{{Key: "$nor", Value: bson.A{inner}}}, nil
 	}
-	return compileCondition(f, at)
+	return c.compileCondition(f, at)
 }
 
-func compileList(fs []store.Filter, at, name string) (bson.A, error) {
+func (c compiler) compileList(fs []store.Filter, at, name string) (bson.A, error) {
 	if len(fs) == 0 {
 		return nil, &store.FilterError{Path: at, Reason: name + " needs at least one condition"}
 	}
 	out := make(bson.A, len(fs))
-	for i, c := range fs {
-		n, err := compileNode(c, joinAt(at, name+"["+strconv.Itoa(i)+"]"))
+	for i, f := range fs {
+		n, err := c.compileNode(f, joinAt(at, name+"["+strconv.Itoa(i)+"]"))
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +74,7 @@ func compileList(fs []store.Filter, at, name string) (bson.A, error) {
 	return out, nil
 }
 
-func compileCondition(f store.Filter, at string) (bson.D, error) {
+func (c compiler) compileCondition(f store.Filter, at string) (bson.D, error) {
 	path, err := storedPath(f.Field)
 	if err != nil {
 		return nil, &store.FilterError{Path: at, Reason: err.Error()}
@@ -135,9 +148,52 @@ func compileCondition(f store.Filter, at string) (bson.D, error) {
 		if !ok || len(list) != 2 || !isOrdered(list[0]) || !isOrdered(list[1]) {
 			return nil, bad("value must be [low, high]")
 		}
-		return field(bson.D{{Key: "$gte", Value: list[0]}, {Key: "$lte", Value: list[1]}}), nil
+		if !c.rowRanges {
+			return field(bson.D{{Key: "$gte", Value: list[0]}, {Key: "$lte", Value: list[1]}}), nil
+		}
+		return betweenFilter(path, list[0], list[1]), nil
 	}
 	return nil, bad("unknown operator")
+}
+
+// betweenFilter matches when one value at path lies in [lo, hi]. MongoDB
+// applies each bound of {$gte, $lte} to any element of an array on its own,
+// so [100, 1] would match [20, 30]; the bounds must hold for the same
+// element. The filter says so for every place the path can cross an array:
+// no array on the path (plain range), or an array at a prefix whose element
+// satisfies the rest of the path ($elemMatch).
+func betweenFilter(path string, lo, hi any) bson.D {
+	rng := bson.D{{Key: "$gte", Value: lo}, {Key: "$lte", Value: hi}}
+	segs := strings.Split(path, ".")
+	// The first segment is the data key wrapper (or a system key); arrays can
+	// only start below it.
+	start := 1
+	if len(segs) == 1 {
+		start = 0
+	}
+	var plain bson.D
+	var branches bson.A
+	for i := start; i < len(segs); i++ {
+		prefix := strings.Join(segs[:i+1], ".")
+		rest := strings.Join(segs[i+1:], ".")
+		plain = append(plain, bson.E{Key: prefix, Value: bson.D{{Key: "$not", Value: bson.D{{Key: "$type", Value: "array"}}}}})
+		if rest == "" {
+			branches = append(branches, bson.D{{Key: prefix, Value: bson.D{{Key: "$elemMatch", Value: rng}}}})
+		} else {
+			branches = append(branches, bson.D{{Key: prefix, Value: bson.D{{Key: "$elemMatch", Value: bson.D{{Key: rest, Value: rng}}}}}})
+		}
+	}
+	plain = append(plain, bson.E{Key: path, Value: rng})
+	return bson.D{{Key: "$or", Value: append(bson.A{mergeAnd(plain)}, branches...)}}
+}
+
+// mergeAnd turns a list of conditions, some on the same key, into an $and.
+func mergeAnd(conds bson.D) bson.D {
+	and := make(bson.A, len(conds))
+	for i, c := range conds {
+		and[i] = bson.D{c}
+	}
+	return bson.D{{Key: "$and", Value: and}}
 }
 
 func nor(d bson.D) bson.D { return bson.D{{Key: "$nor", Value: bson.A{d}}} }

@@ -45,7 +45,9 @@ func TestCompileFilterShapes(t *testing.T) {
 		{"containsAny", store.Where("tags", store.OpContainsAny, []any{"x", 1}), `{"d.tags":{"$in":["x",1.0]}}`},
 		{"containsAll", store.Where("tags", store.OpContainsAll, []any{"x", "y"}), `{"d.tags":{"$all":["x","y"]}}`},
 		{"between", store.Where("closed", store.OpBetween, []any{"2026-01-01", "2026-12-31"}),
-			`{"d.closed":{"$gte":"2026-01-01","$lte":"2026-12-31"}}`},
+			`{"$or":[{"$and":[{"d.closed":{"$not":{"$type":"array"}}},{"d.closed":{"$gte":"2026-01-01","$lte":"2026-12-31"}}]},{"d.closed":{"$elemMatch":{"$gte":"2026-01-01","$lte":"2026-12-31"}}}]}`},
+		{"between through rows holds for one row", store.Where("lines.price", store.OpBetween, []any{20, 30}),
+			`{"$or":[{"$and":[{"d.lines":{"$not":{"$type":"array"}}},{"d.lines.price":{"$not":{"$type":"array"}}},{"d.lines.price":{"$gte":20.0,"$lte":30.0}}]},{"d.lines":{"$elemMatch":{"price":{"$gte":20.0,"$lte":30.0}}}},{"d.lines.price":{"$elemMatch":{"$gte":20.0,"$lte":30.0}}}]}`},
 		{"and or not", store.And(store.Where("a", store.OpEq, 1), store.Or(store.Where("b", store.OpEq, true), store.Not(store.Where("c", store.OpEq, "x")))),
 			`{"$and":[{"d.a":{"$eq":1.0}},{"$or":[{"d.b":{"$eq":true}},{"$nor":[{"d.c":{"$eq":"x"}}]}]}]}`},
 		{"operator-looking value stays a value", store.Where("a", store.OpEq, "$where"), `{"d.a":{"$eq":"$where"}}`},
@@ -101,7 +103,7 @@ func TestDeletedClauseAndNilFilter(t *testing.T) {
 		{store.IncludeDeleted, `{}`},
 	}
 	for _, sc := range scenarios {
-		got, err := selection(nil, sc.deleted)
+		got, err := (&Store{}).selection(nil, sc.deleted)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -13,7 +13,7 @@ import (
 
 // compiledOperators are the only operator keys the compiler may emit.
 var compiledOperators = map[string]bool{
-	"$and": true, "$or": true, "$nor": true, "$eq": true, "$ne": true, "$gt": true, "$gte": true,
+	"$and": true, "$or": true, "$nor": true, "$not": true, "$type": true, "$elemMatch": true, "$eq": true, "$ne": true, "$gt": true, "$gte": true,
 	"$lt": true, "$lte": true, "$in": true, "$nin": true, "$all": true, "$exists": true, "$size": true,
 }
 
@@ -76,6 +76,14 @@ func checkKeys(t *testing.T, v any, operand bool) {
 					}
 					continue
 				}
+				if e.Key == "$not" {
+					checkKeys(t, e.Value, true)
+					continue
+				}
+				if e.Key == "$elemMatch" {
+					checkElemMatch(t, e.Value)
+					continue
+				}
 				if d, ok := e.Value.(bson.D); ok && len(d) > 0 {
 					t.Fatalf("operator %s has a document operand %v", e.Key, d)
 				}
@@ -99,5 +107,24 @@ func checkKeys(t *testing.T, v any, operand bool) {
 				t.Fatalf("document %v inside a value list", d)
 			}
 		}
+	}
+}
+
+// checkElemMatch checks an $elemMatch operand: operators on the element, or
+// paths below the element (valid keys) holding operators.
+func checkElemMatch(t *testing.T, v any) {
+	d, ok := v.(bson.D)
+	if !ok {
+		t.Fatalf("$elemMatch operand %v", v)
+	}
+	for _, e := range d {
+		if strings.HasPrefix(e.Key, "$") {
+			checkKeys(t, bson.D{e}, true)
+			continue
+		}
+		if _, err := store.SplitPath(e.Key); err != nil {
+			t.Fatalf("$elemMatch emitted invalid path %q", e.Key)
+		}
+		checkKeys(t, e.Value, true)
 	}
 }

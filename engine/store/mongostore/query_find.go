@@ -30,8 +30,8 @@ func (s *Store) Get(ctx context.Context, coll, id string) (store.Document, error
 }
 
 // selection compiles the filter and recycle-bin state of a normalized query.
-func selection(f *store.Filter, d store.Deleted) (bson.D, error) {
-	cf, err := compileFilter(f)
+func (s *Store) selection(f *store.Filter, d store.Deleted) (bson.D, error) {
+	cf, err := compiler{rowRanges: s.caps.Backend != "ferretdb"}.filter(f)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	if err != nil {
 		return store.Page{}, err
 	}
-	filter, err := selection(q.Filter, q.Deleted)
+	filter, err := s.selection(q.Filter, q.Deleted)
 	if err != nil {
 		return store.Page{}, err
 	}
@@ -113,7 +113,7 @@ func (s *Store) Count(ctx context.Context, coll string, q store.Query) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	filter, err := selection(q.Filter, q.Deleted)
+	filter, err := s.selection(q.Filter, q.Deleted)
 	if err != nil {
 		return 0, err
 	}
@@ -145,7 +145,7 @@ func (s *Store) Distinct(ctx context.Context, coll, field string, q store.Query,
 	if err != nil {
 		return nil, err
 	}
-	filter, err := selection(q.Filter, q.Deleted)
+	filter, err := s.selection(q.Filter, q.Deleted)
 	if err != nil {
 		return nil, err
 	}
