@@ -81,7 +81,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 		typ = typ[:i]
 	}
 	if !allowedFileTypes[typ] {
-		return FileInfo{}, invalid(fieldErr("file", "file_type", map[string]any{"type": typ}))
+		return FileInfo{}, invalid(fieldErr("file", "file_type", map[string]any{"name": name, "type": typ}))
 	}
 	id := store.NewID()
 	h := sha256.New()
@@ -92,7 +92,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 	}
 	if size > maxBytes {
 		_ = e.blobs.Delete(ctx, id)
-		return FileInfo{}, invalid(fieldErr("file", "file_too_large", map[string]any{"max": maxBytes}))
+		return FileInfo{}, invalid(fieldErr("file", "file_too_large", map[string]any{"name": name, "max": maxBytes, "limit": humanBytes(maxBytes)}))
 	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collFiles,
 		Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "size": size,
@@ -130,4 +130,15 @@ func fileFrom(d store.Document) FileInfo {
 	size, _ := d.Data["size"].(float64)
 	return FileInfo{ID: d.ID, Name: str(d.Data, "name"), Size: int64(size), ContentType: str(d.Data, "content_type"),
 		SHA256: str(d.Data, "sha256"), CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy}
+}
+
+// humanBytes renders a size limit for messages: "20 MB", "512 KB".
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d B", n)
 }

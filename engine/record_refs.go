@@ -218,13 +218,13 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, data map[string]any
 		}
 		info := fileFrom(d)
 		if (f.def.Type == "image" || f.def.Type == "signature") && !strings.HasPrefix(info.ContentType, "image/") {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"type": info.ContentType})}
+			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
 		}
 		if len(f.def.Accept) > 0 && !acceptsType(f.def.Accept, info.ContentType) {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"type": info.ContentType})}
+			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
 		}
 		if f.def.MaxFileBytes > 0 && info.Size > f.def.MaxFileBytes {
-			return []field.Error{fieldErr(path, "file_too_large", map[string]any{"max": f.def.MaxFileBytes})}
+			return []field.Error{fieldErr(path, "file_too_large", map[string]any{"name": info.Name, "max": f.def.MaxFileBytes, "limit": humanBytes(f.def.MaxFileBytes)})}
 		}
 		out = append(out, map[string]any{"id": info.ID, "name": info.Name, "size": float64(info.Size), "content_type": info.ContentType})
 	}

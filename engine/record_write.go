@@ -161,11 +161,11 @@ func (w *write) checkInputKeys(input map[string]any) []field.Error {
 		f, ok := w.v.byKey[k]
 		switch {
 		case systemInputKeys[k] || strings.HasPrefix(k, "_"):
-			errs = append(errs, fieldErr(k, "system_field", nil))
+			errs = append(errs, fieldErr(k, "system_field", map[string]any{"key": k}))
 		case !ok:
-			errs = append(errs, fieldErr(k, "unknown_field", nil))
+			errs = append(errs, fieldErr(k, "unknown_field", map[string]any{"key": k}))
 		case !f.typ.Input():
-			errs = append(errs, fieldErr(k, "read_only", nil))
+			errs = append(errs, fieldErr(k, "read_only", map[string]any{"key": k}))
 		}
 	}
 	return errs

@@ -10,6 +10,7 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/form"
 )
 
@@ -67,7 +68,7 @@ func schemaErrors(err error) []field.Error {
 		if len(e.Causes) == 0 {
 			kw := e.ErrorKind.KeywordPath()
 			code := "schema"
-			if len(kw) > 0 {
+			if len(kw) > 0 && i18n.Has(i18n.En, "schema_"+kw[len(kw)-1]) {
 				code = "schema_" + kw[len(kw)-1]
 			}
 			out = append(out, field.Error{Path: instancePath(e.InstanceLocation), Code: code,

@@ -98,11 +98,21 @@ func T(lang, code string, params map[string]any) string {
 }
 
 // formatParam renders one parameter: integral numbers without a decimal
-// point, lists joined the way lang joins enumerations.
+// point, lists joined the way lang joins enumerations, texts given per
+// language in lang.
 func formatParam(lang string, v any) string {
 	switch x := v.(type) {
 	case string:
 		return x
+	case map[string]string:
+		// A text given per language, such as a submit rule's message.
+		if s := x[lang]; s != "" {
+			return s
+		}
+		if s := x[En]; s != "" {
+			return s
+		}
+		return x[ZhCN]
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case float32:
