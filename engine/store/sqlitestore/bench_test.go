@@ -165,7 +165,7 @@ func BenchmarkRead(b *testing.B) {
 // BenchmarkCommitConcurrent: 50 writers each commit a record, its history
 // entry and an event as one durable unit.
 func BenchmarkCommitConcurrent(b *testing.B) {
-	s, err := Open(b.TempDir(), Options{})
+	s, err := Open(b.TempDir(), Options{SyncNormal: os.Getenv("FORMLOOM_BENCH_SYNC_NORMAL") == "1"})
 	if err != nil {
 		b.Fatal(err)
 	}

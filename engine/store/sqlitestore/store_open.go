@@ -38,6 +38,10 @@ type Options struct {
 	MmapSize int64
 	// MaxBatch bounds how many queued writes one group commit takes; 0 means 512.
 	MaxBatch int
+	// SyncNormal runs the writer with synchronous=NORMAL instead of FULL: a
+	// commit then survives a killed process (the WAL is in the OS page
+	// cache) but not an OS crash or power loss. Off by default.
+	SyncNormal bool
 }
 
 // Store is the SQLite backend of store.Store. It is safe for concurrent use.
@@ -125,7 +129,11 @@ func (s *Store) dsn(writer bool) string {
 	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", s.opts.MmapSize))
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if writer {
-		q.Add("_pragma", "synchronous(FULL)")
+		if s.opts.SyncNormal {
+			q.Add("_pragma", "synchronous(NORMAL)")
+		} else {
+			q.Add("_pragma", "synchronous(FULL)")
+		}
 		// Checkpoints stay automatic; a larger threshold means fewer of them
 		// in the middle of a burst of writes.
 		q.Add("_pragma", "wal_autocheckpoint(4000)")

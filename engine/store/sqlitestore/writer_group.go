@@ -126,12 +126,40 @@ func (w *writer) closeConn() error {
 }
 
 // commitBatch applies jobs in one transaction and answers each caller.
+//
+// It first runs the batch without savepoints: failures are rare, and a
+// SAVEPOINT/RELEASE pair per unit costs as much as a small insert. If a
+// job fails, the transaction is rolled back and the batch re-run with each
+// job in its own savepoint, so only the failing callers get their errors.
+// Jobs are pure functions of their prepared input, so re-running is safe.
 func (w *writer) commitBatch(batch []*job) {
+	errs, ok := w.runBatch(batch, false)
+	if !ok {
+		return
+	}
+	if errs == nil {
+		if errs, ok = w.runBatch(batch, true); !ok {
+			return
+		}
+	}
+	for i, j := range batch {
+		if errs[i] == nil && j.after != nil {
+			j.after()
+		}
+		j.done <- errs[i]
+	}
+}
+
+// runBatch applies batch in one transaction. Without savepoints, a failing
+// job rolls everything back and runBatch returns nil errs (retry with
+// savepoints); a lone job's failure is simply its answer. ok is false when
+// the batch was aborted and every caller already answered.
+func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool) {
 	ctx := context.Background()
-	errs := make([]error, len(batch))
+	errs = make([]error, len(batch))
 	if _, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
 		w.answerAll(batch, fmt.Errorf("sqlitestore: begin: %w", err))
-		return
+		return nil, false
 	}
 	tx := &wtx{w: w, ctx: ctx, created: map[string]bool{}}
 	for i, j := range batch {
@@ -139,34 +167,48 @@ func (w *writer) commitBatch(batch []*job) {
 			errs[i] = err
 			continue
 		}
-		if _, err := w.conn.ExecContext(ctx, "SAVEPOINT unit"); err != nil {
-			w.abort(batch, fmt.Errorf("sqlitestore: savepoint: %w", err))
-			return
+		if savepoints {
+			if _, err := w.conn.ExecContext(ctx, "SAVEPOINT unit"); err != nil {
+				w.abort(batch, fmt.Errorf("sqlitestore: savepoint: %w", err))
+				return nil, false
+			}
 		}
 		tx.unitCreated = tx.unitCreated[:0]
 		tx.unitKinds = tx.unitKinds[:0]
 		err := j.apply(tx)
+		if err != nil && !savepoints {
+			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+				w.abort(batch, fmt.Errorf("sqlitestore: rollback: %w", rerr))
+				return nil, false
+			}
+			if len(batch) == 1 {
+				errs[0] = err
+				return errs, true
+			}
+			return nil, true
+		}
 		if err != nil {
 			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK TO unit"); rerr != nil {
 				w.abort(batch, fmt.Errorf("sqlitestore: rollback unit: %w", rerr))
-				return
+				return nil, false
 			}
 			for _, c := range tx.unitCreated {
 				delete(tx.created, c)
 			}
-		}
-		if err == nil {
+		} else {
 			tx.kinds = append(tx.kinds, tx.unitKinds...)
 		}
-		if _, rerr := w.conn.ExecContext(ctx, "RELEASE unit"); rerr != nil {
-			w.abort(batch, fmt.Errorf("sqlitestore: release unit: %w", rerr))
-			return
+		if savepoints {
+			if _, rerr := w.conn.ExecContext(ctx, "RELEASE unit"); rerr != nil {
+				w.abort(batch, fmt.Errorf("sqlitestore: release unit: %w", rerr))
+				return nil, false
+			}
 		}
 		errs[i] = err
 	}
 	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
 		w.abort(batch, fmt.Errorf("sqlitestore: commit: %w", err))
-		return
+		return nil, false
 	}
 	w.batches.Add(1)
 	w.jobs.Add(int64(len(batch)))
@@ -174,12 +216,7 @@ func (w *writer) commitBatch(batch []*job) {
 		w.s.reg.markLive(c)
 	}
 	w.s.reg.markDurable(tx.kinds)
-	for i, j := range batch {
-		if errs[i] == nil && j.after != nil {
-			j.after()
-		}
-		j.done <- errs[i]
-	}
+	return errs, true
 }
 
 // abort rolls the whole batch back and fails every job in it.
