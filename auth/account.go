@@ -42,8 +42,8 @@ type NewUser struct {
 // Only workspace admins may do this; the role is checked before any account
 // is created, so a member cannot create accounts.
 func (s *Service) AddUser(ctx context.Context, a engine.Actor, in NewUser) (engine.User, engine.Member, error) {
-	if a.Role != engine.RoleAdmin || a.Workspace == "" {
-		return engine.User{}, engine.Member{}, fmt.Errorf("%w: admin role required", engine.ErrForbidden)
+	if err := a.RequireAdmin(); err != nil {
+		return engine.User{}, engine.Member{}, err
 	}
 	if in.Role == "" {
 		in.Role = engine.RoleMember
@@ -51,10 +51,19 @@ func (s *Service) AddUser(ctx context.Context, a engine.Actor, in NewUser) (engi
 	u, err := s.e.UserByEmail(ctx, in.Email)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):
-		u, err = s.CreateAccount(ctx, in.Email, in.Name, in.Password)
+		if err := CheckPassword(in.Password); err != nil {
+			return engine.User{}, engine.Member{}, err
+		}
+		hash, err := HashPassword(in.Password)
 		if err != nil {
 			return engine.User{}, engine.Member{}, err
 		}
+		u, m, err := s.e.CreateMember(ctx, a, engine.UserInput{Email: in.Email, Name: in.Name, PasswordHash: hash}, in.Role, in.Departments)
+		if err != nil {
+			return engine.User{}, engine.Member{}, err
+		}
+		s.log.Info("account created", "user", u.ID)
+		return u, m, nil
 	case err != nil:
 		return engine.User{}, engine.Member{}, err
 	}

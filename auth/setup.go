@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/formloom/formloom/engine"
@@ -59,16 +58,13 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, userAgent string) (S
 	if err := CheckPassword(in.Password); err != nil {
 		return SessionGrant{}, engine.Workspace{}, err
 	}
-	if err := s.checkWorkspaceInput(ctx, in.Workspace); err != nil {
-		return SessionGrant{}, engine.Workspace{}, err
-	}
-	u, err := s.CreateAccount(ctx, in.Email, in.Name, in.Password)
+	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return SessionGrant{}, engine.Workspace{}, err
 	}
-	ws, err := s.e.CreateWorkspace(ctx, u.ID, in.Workspace)
+	u, ws, err := s.e.Setup(ctx, engine.UserInput{Email: in.Email, Name: in.Name, PasswordHash: hash}, in.Workspace)
 	if err != nil {
-		return SessionGrant{}, engine.Workspace{}, fmt.Errorf("auth: setup: create workspace: %w", err)
+		return SessionGrant{}, engine.Workspace{}, fmt.Errorf("auth: setup: %w", err)
 	}
 	s.setupHash = ""
 	g, err := s.openSession(ctx, u, userAgent)
@@ -77,20 +73,4 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, userAgent string) (S
 	}
 	s.log.Info("first-run setup done", "user", u.ID, "workspace", ws.ID)
 	return g, ws, nil
-}
-
-// checkWorkspaceInput validates a workspace input before the admin account
-// is created, so a bad workspace name cannot leave an account without a
-// workspace. The engine exposes no validate-only call, so this asks
-// CreateWorkspace for a user that cannot exist: it validates its input
-// before it looks the user up, and an input it accepts ends in ErrNotFound.
-func (s *Service) checkWorkspaceInput(ctx context.Context, in engine.WorkspaceInput) error {
-	_, err := s.e.CreateWorkspace(ctx, "~setup-dry-run~", in)
-	if errors.Is(err, engine.ErrNotFound) {
-		return nil
-	}
-	if err == nil {
-		return fmt.Errorf("auth: setup: workspace dry run unexpectedly succeeded")
-	}
-	return err
 }

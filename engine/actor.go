@@ -56,7 +56,8 @@ func (a Actor) check() error {
 	return nil
 }
 
-func (a Actor) requireAdmin() error {
+// RequireAdmin is nil for an admin of the actor's workspace and ErrForbidden otherwise.
+func (a Actor) RequireAdmin() error {
 	if err := a.check(); err != nil {
 		return err
 	}

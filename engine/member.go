@@ -20,7 +20,7 @@ type Member struct {
 
 // AddMember makes user a member of the actor's workspace (admins only).
 func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Role, departments []string) (Member, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := a.RequireAdmin(); err != nil {
 		return Member{}, err
 	}
 	if role != RoleAdmin && role != RoleMember {
@@ -88,7 +88,7 @@ func (e *Engine) Members(ctx context.Context, a Actor) ([]Member, error) {
 
 // UpdateMember changes a member's role and departments (admins only).
 func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, role Role, departments []string, version int64) (Member, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := a.RequireAdmin(); err != nil {
 		return Member{}, err
 	}
 	d, err := e.getScoped(ctx, collMembers, a.Workspace, memberID)
@@ -112,7 +112,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 
 // RemoveMember ends a membership (admins only).
 func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) error {
-	if err := a.requireAdmin(); err != nil {
+	if err := a.RequireAdmin(); err != nil {
 		return err
 	}
 	if _, err := e.getScoped(ctx, collMembers, a.Workspace, memberID); err != nil {

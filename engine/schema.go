@@ -10,8 +10,8 @@ import (
 	"golang.org/x/text/message"
 
 	"github.com/formloom/formloom/engine/field"
-	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/i18n"
 )
 
 // refusingLoader refuses every external reference: a form schema is

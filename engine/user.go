@@ -42,16 +42,11 @@ func NormalizeEmail(s string) (string, error) {
 
 // CreateUser adds an account; an email already in use is a validation error.
 func (e *Engine) CreateUser(ctx context.Context, in UserInput) (User, error) {
-	email, err := NormalizeEmail(in.Email)
+	w, err := userWrite(in)
 	if err != nil {
 		return User{}, err
 	}
-	name := strings.TrimSpace(in.Name)
-	if err := checkName("name", name); err != nil {
-		return User{}, err
-	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{{Op: store.OpInsert, Collection: collUsers,
-		Doc: store.Document{Data: map[string]any{"email": email, "name": name, "password_hash": in.PasswordHash, "disabled": false}}}}})
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w}})
 	if errors.Is(err, store.ErrDuplicate) {
 		return User{}, invalid(fieldErr("email", "taken", nil))
 	}

@@ -83,8 +83,7 @@ func (e *Engine) CreateWorkspace(ctx context.Context, userID string, in Workspac
 		Writes: []store.Write{
 			{Op: store.OpInsert, Collection: collWorkspaces, Doc: store.Document{ID: wsID, Data: map[string]any{
 				"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}},
-			{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{Data: map[string]any{
-				"workspace": wsID, "user": userID, "role": string(RoleAdmin), "departments": []any{}}}},
+			memberWrite(wsID, userID, RoleAdmin, nil),
 		},
 		Events: []store.Event{{Type: "workspace.created", Workspace: wsID, Collection: collWorkspaces, DocID: wsID}},
 	}
@@ -109,7 +108,7 @@ func (e *Engine) Workspace(ctx context.Context, id string) (Workspace, error) {
 
 // UpdateWorkspace changes name, time zone or language (admins only).
 func (e *Engine) UpdateWorkspace(ctx context.Context, a Actor, in WorkspaceInput, version int64) (Workspace, error) {
-	if err := a.requireAdmin(); err != nil {
+	if err := a.RequireAdmin(); err != nil {
 		return Workspace{}, err
 	}
 	if err := in.check(); err != nil {

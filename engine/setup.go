@@ -1,0 +1,123 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Setup creates the first account and the first workspace with that account
+// as its admin, in one unit of work: a bad workspace input leaves no account
+// behind. The caller (first-run setup) makes sure it runs only once.
+func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (User, Workspace, error) {
+	if err := ws.check(); err != nil {
+		return User{}, Workspace{}, err
+	}
+	uw, err := userWrite(user)
+	if err != nil {
+		return User{}, Workspace{}, err
+	}
+	wsID := store.NewID()
+	u := store.UnitOfWork{Actor: uw.Doc.ID,
+		Writes: []store.Write{uw,
+			{Op: store.OpInsert, Collection: collWorkspaces, Doc: store.Document{ID: wsID, Data: map[string]any{
+				"name": ws.Name, "time_zone": ws.TimeZone, "language": ws.Language}}},
+			memberWrite(wsID, uw.Doc.ID, RoleAdmin, nil),
+		},
+		Events: []store.Event{{Type: "workspace.created", Workspace: wsID, Collection: collWorkspaces, DocID: wsID}},
+	}
+	res, err := e.st.Commit(ctx, u)
+	if errors.Is(err, store.ErrDuplicate) {
+		return User{}, Workspace{}, invalid(fieldErr("email", "taken", nil))
+	}
+	if err != nil {
+		return User{}, Workspace{}, mapStoreErr(err)
+	}
+	return userFrom(res.Docs[0]), workspaceFrom(res.Docs[1]), nil
+}
+
+// CreateMember creates an account and makes it a member of the actor's
+// workspace in one unit of work (admins only).
+func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role Role, departments []string) (User, Member, error) {
+	if err := a.RequireAdmin(); err != nil {
+		return User{}, Member{}, err
+	}
+	if role != RoleAdmin && role != RoleMember {
+		return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+	}
+	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
+		return User{}, Member{}, err
+	}
+	uw, err := userWrite(user)
+	if err != nil {
+		return User{}, Member{}, err
+	}
+	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{uw, memberWrite(a.Workspace, uw.Doc.ID, role, departments)},
+		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: uw.Doc.ID}}})
+	if errors.Is(err, store.ErrDuplicate) {
+		return User{}, Member{}, invalid(fieldErr("email", "taken", nil))
+	}
+	if err != nil {
+		return User{}, Member{}, mapStoreErr(err)
+	}
+	return userFrom(res.Docs[0]), memberFrom(res.Docs[1]), nil
+}
+
+// userWrite validates an account input and returns its insert.
+func userWrite(in UserInput) (store.Write, error) {
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return store.Write{}, err
+	}
+	name := strings.TrimSpace(in.Name)
+	if err := checkName("name", name); err != nil {
+		return store.Write{}, err
+	}
+	return store.Write{Op: store.OpInsert, Collection: collUsers, Doc: store.Document{ID: store.NewID(),
+		Data: map[string]any{"email": email, "name": name, "password_hash": in.PasswordHash, "disabled": false}}}, nil
+}
+
+func memberWrite(ws, userID string, role Role, departments []string) store.Write {
+	return store.Write{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{Data: map[string]any{
+		"workspace": ws, "user": userID, "role": string(role), "departments": anyList(departments)}}}
+}
+
+// WorkspaceUser is a member of a workspace with the account's public details.
+type WorkspaceUser struct {
+	Member
+	Email string `json:"email"`
+	Name  string `json:"name"`
+}
+
+// WorkspaceUsers lists the members of the actor's workspace with their
+// names and emails, by name.
+func (e *Engine) WorkspaceUsers(ctx context.Context, a Actor) ([]WorkspaceUser, error) {
+	members, err := e.Members(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]any, len(members))
+	for i, m := range members {
+		ids[i] = m.UserID
+	}
+	users := map[string]User{}
+	for start := 0; start < len(ids); start += store.MaxListValues {
+		end := min(start+store.MaxListValues, len(ids))
+		docs, err := e.findAll(ctx, collUsers, store.Where(store.FieldID, store.OpIn, ids[start:end]), nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			users[d.ID] = userFrom(d)
+		}
+	}
+	out := make([]WorkspaceUser, 0, len(members))
+	for _, m := range members {
+		u := users[m.UserID]
+		out = append(out, WorkspaceUser{Member: m, Email: u.Email, Name: u.Name})
+	}
+	return out, nil
+}

@@ -1,0 +1,64 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
+)
+
+func TestSetupIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	e, err := engine.New(ctx, st, engine.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.Setup(ctx, engine.UserInput{Email: "boss@example.com", Name: "老板"}, engine.WorkspaceInput{Name: "x", TimeZone: "Mars/Base"})
+	if got := fieldErrors(t, err); got["timeZone"] != "time_zone" {
+		t.Fatalf("bad time zone: %v", got)
+	}
+	if n, _ := e.CountUsers(ctx); n != 0 {
+		t.Fatalf("a failed setup left %d accounts", n)
+	}
+	u, ws, err := e.Setup(ctx, engine.UserInput{Email: "Boss@Example.com", Name: "老板"}, engine.WorkspaceInput{Name: "示例公司"})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	if u.Email != "boss@example.com" || ws.TimeZone != engine.DefaultTimeZone || ws.Language != "zh-CN" {
+		t.Fatalf("setup: %+v %+v", u, ws)
+	}
+	m, err := e.Membership(ctx, ws.ID, u.ID)
+	if err != nil || m.Role != engine.RoleAdmin {
+		t.Fatalf("first user is not admin: %+v %v", m, err)
+	}
+}
+
+func TestCreateMember(t *testing.T) {
+	f := newFixture(t)
+	if _, _, err := f.e.CreateMember(f.ctx, f.member, engine.UserInput{Email: "x@example.com", Name: "X"}, engine.RoleMember, nil); err == nil {
+		t.Fatal("a member created an account")
+	}
+	u, m, err := f.e.CreateMember(f.ctx, f.admin, engine.UserInput{Email: "li@example.com", Name: "李四"}, engine.RoleMember, nil)
+	if err != nil || m.UserID != u.ID || m.Workspace != f.admin.Workspace {
+		t.Fatalf("create member: %+v %+v %v", u, m, err)
+	}
+	_, _, err = f.e.CreateMember(f.ctx, f.admin, engine.UserInput{Email: "LI@example.com", Name: "李四"}, engine.RoleMember, nil)
+	if got := fieldErrors(t, err); got["email"] != "taken" {
+		t.Fatalf("duplicate email: %v", got)
+	}
+	users, err := f.e.WorkspaceUsers(f.ctx, f.member)
+	if err != nil || len(users) != 3 {
+		t.Fatalf("workspace users: %d %v", len(users), err)
+	}
+	for _, wu := range users {
+		if wu.Email == "" || wu.Name == "" {
+			t.Fatalf("missing account details: %+v", wu)
+		}
+	}
+}
