@@ -46,22 +46,24 @@ func (f *storeFlags) mongoDatabase() string {
 // files stay in <data-dir>/files on MongoDB too, so processes sharing one
 // MongoDB need a shared data directory for files.
 func (f *storeFlags) open(ctx context.Context, log *slog.Logger) (store.Store, blob.Store, error) {
-	blobs, err := blob.NewLocal(filepath.Join(f.dataDir, "files"))
-	if err != nil {
-		return nil, nil, fmt.Errorf("open file storage in %s: %w", f.dataDir, err)
-	}
 	if f.mongoURI != "" {
 		db := f.mongoDatabase()
 		st, err := mongostore.Open(ctx, f.mongoURI, db, mongostore.Options{Logger: log})
 		if err != nil {
 			return nil, nil, fmt.Errorf("open MongoDB database %q: %w", db, err)
 		}
-		log.Info("store opened", "backend", "mongodb", "database", db)
-		return st, blobs, nil
+		log.Info("store opened", "backend", "mongodb", "database", db, "files", "gridfs")
+		// Files go to GridFS so every process sharing the database serves them.
+		return st, st.Blobs(), nil
 	}
 	st, err := sqlitestore.Open(f.dataDir, sqlitestore.Options{Logger: log})
 	if err != nil {
 		return nil, nil, fmt.Errorf("open data directory %s: %w", f.dataDir, err)
+	}
+	blobs, err := blob.NewLocal(filepath.Join(f.dataDir, "files"))
+	if err != nil {
+		st.Close()
+		return nil, nil, fmt.Errorf("open file storage in %s: %w", f.dataDir, err)
 	}
 	log.Info("store opened", "backend", "sqlite", "dir", f.dataDir)
 	return st, blobs, nil
