@@ -14,14 +14,17 @@ func (e *Engine) Record(ctx context.Context, a Actor, formID, id string) (Record
 	if err := a.check(); err != nil {
 		return Record{}, err
 	}
-	if _, err := e.liveScoped(ctx, collForms, a.Workspace, formID); err != nil {
+	// Records exist only for published forms; CurrentVersion checks the form
+	// belongs to the actor's workspace (from a short-lived cache).
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
 		return Record{}, err
 	}
 	r, err := e.record(ctx, formID, id)
 	if err != nil {
 		return r, err
 	}
-	if v, err := e.CurrentVersion(ctx, a, formID); err == nil && v.hasLiveLookups() {
+	if v.hasLiveLookups() {
 		recs := []Record{r}
 		if err := e.fillLiveLookups(ctx, v, recs); err != nil {
 			return Record{}, err
