@@ -62,7 +62,7 @@ export function Root() {
     return () => i18n.off('languageChanged', h);
   }, [i18n]);
   return (
-    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN} button={{ autoInsertSpace: false }} theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6 } }}>
       <AntApp>
         <AuthProvider>
           <RouterProvider router={router} />

@@ -38,6 +38,13 @@ export function setUnauthorizedHandler(f: (() => void) | null): void { onUnautho
 
 const BASE = '/api/v1';
 
+/** csrfToken reads the CSRF cookie the server sets at login; cookie-authenticated writes echo it. */
+export function csrfToken(): string | null {
+  if (typeof document === 'undefined') return null;
+  const m = /(?:^|;\s*)formloom_csrf=([^;]+)/.exec(document.cookie);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+
 export interface RequestOptions { signal?: AbortSignal; raw?: boolean }
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
@@ -45,6 +52,10 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   const token = getToken();
   if (token) headers['Authorization'] = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = csrfToken();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
   let res: Response;
   try {
     res = await fetch(BASE + path, {
@@ -92,10 +103,10 @@ const enc = encodeURIComponent;
 export const api = {
   // accounts
   setupStatus: async (): Promise<{ needed: boolean }> => request('GET', '/setup'),
-  setup: (b: { email: string; name: string; password: string; workspace?: string; language?: string }) =>
+  setup: (b: { token: string; email: string; name: string; password: string; workspace: { name: string; timeZone: string; language: string } }) =>
     request<{ token?: string; user?: User }>('POST', '/setup', b),
   login: (b: { email: string; password: string }) => request<{ token: string; user: User }>('POST', '/auth/login', b),
-  logout: () => request<void>('POST', '/auth/logout', {}),
+  logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Me>('GET', '/me'),
   workspaces: async () => list<Workspace>(await request('GET', '/workspaces')),
 
@@ -116,8 +127,8 @@ export const api = {
     request<Form>('PUT', `/forms/${enc(id)}`, b),
   publish: (id: string, version: number) => request<VersionInfo>('POST', `/forms/${enc(id)}/publish`, { version }),
   versions: async (id: string) => list<VersionInfo>(await request('GET', `/forms/${enc(id)}/versions`)),
-  checkExpression: (id: string, expression: string, definition?: Definition, signal?: AbortSignal) =>
-    request<ExpressionResult>('POST', `/forms/${enc(id)}/expressions/check`, { expression, definition }, { signal }),
+  checkExpression: (id: string, expression: string, signal?: AbortSignal) =>
+    request<ExpressionResult>('POST', `/forms/${enc(id)}/expressions/check`, { expression }, { signal }),
 
   // records
   createRecord: (form: string, data: RecordData) => request<FormRecord>('POST', `/forms/${enc(form)}/records`, { data }),
@@ -126,7 +137,8 @@ export const api = {
     request<FormRecord>('PATCH', `/forms/${enc(form)}/records/${enc(id)}`, { data, version }),
   deleteRecord: (form: string, id: string, version?: number) =>
     request<void>('DELETE', `/forms/${enc(form)}/records/${enc(id)}${version ? `?version=${version}` : ''}`),
-  restoreRecord: (form: string, id: string) => request<FormRecord>('POST', `/forms/${enc(form)}/records/${enc(id)}/restore`, {}),
+  restoreRecord: (form: string, id: string, version?: number) =>
+    request<FormRecord>('POST', `/forms/${enc(form)}/records/${enc(id)}/restore${version ? `?version=${version}` : ''}`),
   history: async (form: string, id: string) => list<HistoryEntry>(await request('GET', `/forms/${enc(form)}/records/${enc(id)}/history`)),
   query: async (form: string, q: RecordQuery, signal?: AbortSignal): Promise<RecordPage> => {
     const p = await request<RecordPage>('POST', `/forms/${enc(form)}/records/query`, q, { signal });
@@ -136,7 +148,7 @@ export const api = {
   // people
   users: async () => list<User>(await request('GET', '/users')),
   createUser: (b: { email: string; name: string; password: string; role: Role; departments: string[] }) => request<User>('POST', '/users', b),
-  updateUser: (id: string, b: { name?: string; role?: Role; departments?: string[]; disabled?: boolean; version?: number }) =>
+  updateUser: (id: string, b: { role: Role; departments: string[]; version: number }) =>
     request<User>('PATCH', `/users/${enc(id)}`, b),
   deleteUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),
   departments: async () => list<Department>(await request('GET', '/departments')),
@@ -155,6 +167,8 @@ export function uploadFile(file: File, onProgress?: (pct: number) => void): Prom
     const token = getToken();
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Accept-Language', language);
+    const csrf = csrfToken();
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(Math.round((e.loaded / e.total) * 100)); };
     xhr.onerror = () => reject(new ApiError(0, 'network', 'network error'));
     xhr.onload = () => {

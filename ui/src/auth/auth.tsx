@@ -7,10 +7,12 @@ export interface AuthState {
   loading: boolean;
   setupNeeded: boolean;
   login: (email: string, password: string) => Promise<void>;
-  setup: (b: { email: string; name: string; password: string; workspace: string; language: string }) => Promise<void>;
+  setup: (b: SetupArgs) => Promise<void>;
   logout: () => Promise<void>;
   refresh: () => Promise<void>;
 }
+
+export interface SetupArgs { token: string; email: string; name: string; password: string; workspace: string; language: string }
 
 const Ctx = createContext<AuthState | null>(null);
 
@@ -56,8 +58,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     await refresh();
   }, [refresh]);
 
-  const setup = useCallback(async (b: { email: string; name: string; password: string; workspace: string; language: string }) => {
-    const r = await api.setup(b);
+  const setup = useCallback(async (b: SetupArgs) => {
+    const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai';
+    const r = await api.setup({ token: b.token, email: b.email, name: b.name, password: b.password, workspace: { name: b.workspace, timeZone, language: b.language } });
     if (r?.token) setToken(r.token);
     else await api.login({ email: b.email, password: b.password }).then((l) => setToken(l.token));
     setSetupNeeded(false);

@@ -6,6 +6,7 @@ const en = {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
     confirmPassword: 'Confirm password', createAdmin: 'Create administrator', defaultWorkspace: 'My team',
     loginHint: 'Forgot your password? Ask your administrator to reset it.',
+    setupToken: 'Setup code', setupTokenHelp: 'Open the setup link that formloom serve printed, or paste its token here.',
     setupFirst: 'No administrator yet: set up Formloom first', setupTitle: 'Set up Formloom',
     setupIntro: 'Create the first administrator account. You can invite your team afterwards.',
   },

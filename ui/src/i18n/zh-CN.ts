@@ -8,6 +8,7 @@ const zhCN: Catalog = {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
     confirmPassword: '确认密码', createAdmin: '创建管理员', defaultWorkspace: '我的团队',
     loginHint: '忘记密码？请联系管理员重置。',
+    setupToken: '初始化口令', setupTokenHelp: '打开 formloom serve 启动时打印的初始化链接，或在此粘贴其中的 token。',
     setupFirst: '尚无管理员：请先完成初始化设置', setupTitle: '初始化 Formloom',
     setupIntro: '创建第一个管理员账号，之后即可邀请团队成员。',
   },

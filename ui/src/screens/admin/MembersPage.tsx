@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Switch, Table, Tag, TreeSelect } from 'antd';
+import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, TreeSelect } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -26,7 +26,7 @@ export default function MembersPage() {
     const v = await form.validateFields();
     try {
       if (editing === 'new') await api.createUser(v);
-      else if (editing) await api.updateUser(editing.id, { name: v.name, role: v.role, departments: v.departments, version: editing.memberVersion ?? editing.version });
+      else if (editing) await api.updateUser(editing.id, { role: v.role, departments: v.departments ?? [], version: editing.memberVersion ?? editing.version ?? 0 });
       message.success(t('common.saved')); setEditing(null); await load();
     } catch (e) { message.error(errorText(e)); }
   };
@@ -40,8 +40,7 @@ export default function MembersPage() {
         { key: 'email', title: t('auth.email'), dataIndex: 'email' },
         { key: 'role', title: t('members.role'), render: (_, u) => <Tag color={u.role === 'admin' ? 'gold' : undefined}>{t(`members.role_${u.role ?? 'member'}`)}</Tag> },
         { key: 'deps', title: t('nav.departments'), render: (_, u) => (u.departments ?? []).map((d) => <Tag key={d}>{depName(d)}</Tag>) },
-        { key: 'status', title: t('members.status'), render: (_, u) => <Switch size="small" checked={!u.disabled} checkedChildren={t('members.active')} unCheckedChildren={t('members.disabled')}
-          onChange={async (on) => { try { await api.updateUser(u.id, { disabled: !on }); await load(); } catch (e) { message.error(errorText(e)); } }} /> },
+        { key: 'status', title: t('members.status'), render: (_, u) => u.disabled ? <Tag>{t('members.disabled')}</Tag> : <Tag color="green">{t('members.active')}</Tag> },
         { key: 'ops', title: '', render: (_, u) => <Space>
           <Button size="small" onClick={() => { form.setFieldsValue({ email: u.email, name: u.name, role: u.role ?? 'member', departments: u.departments ?? [] }); setEditing(u); }}>{t('common.edit')}</Button>
           <Popconfirm title={t('members.removeConfirm', { name: u.name })} okButtonProps={{ danger: true }} okText={t('common.remove')} cancelText={t('common.cancel')}
@@ -53,7 +52,7 @@ export default function MembersPage() {
       <Modal open={editing !== null} title={editing === 'new' ? t('members.add') : t('members.edit')} onCancel={() => setEditing(null)} onOk={() => void save()}
         okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden forceRender>
         <Form form={form} layout="vertical">
-          <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input /></Form.Item>
+          <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input disabled={editing !== 'new'} /></Form.Item>
           <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, type: 'email', message: t('validation.email') }]}><Input disabled={editing !== 'new'} /></Form.Item>
           {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { n: 8 }) }]}><Input.Password autoComplete="new-password" /></Form.Item>}
           <Form.Item name="role" label={t('members.role')}><Select options={[{ value: 'member', label: t('members.role_member') }, { value: 'admin', label: t('members.role_admin') }]} /></Form.Item>

@@ -110,6 +110,13 @@ function Designer({ formId }: { formId: string }) {
   const [previewForm] = Form.useForm();
   const defRef = useRef(def);
   defRef.current = def;
+  const metaRef = useRef(meta);
+  metaRef.current = meta;
+  const nameRef = useRef(name);
+  nameRef.current = name;
+  const dirtyRef = useRef(dirty);
+  dirtyRef.current = dirty;
+  const lock = useRef<Promise<unknown>>(Promise.resolve());
 
   useEffect(() => {
     void (async () => {
@@ -136,7 +143,30 @@ function Designer({ formId }: { formId: string }) {
   }, [dirty]);
 
   const change = useCallback((d: Definition) => { setDef(d); setDirty(true); }, []);
-  const check = useMemo(() => serverCheck(formId, () => defRef.current), [formId]);
+
+  // put saves the current design; calls are serialized so versions stay in order.
+  const put = useCallback((): Promise<FormT | null> => {
+    const run = lock.current.then(async () => {
+      const m = metaRef.current;
+      if (!m) return null;
+      const d = defRef.current;
+      const f = await api.saveDraft(formId, { name: nameRef.current, description: m.description, definition: d, version: m.version });
+      metaRef.current = f;
+      setMeta(f);
+      if (defRef.current === d) setDirty(false);
+      return f;
+    });
+    lock.current = run.catch(() => undefined);
+    return run;
+  }, [formId]);
+
+  // flush quietly saves pending changes before a live expression check.
+  const flush = useCallback(async () => {
+    const d = defRef.current;
+    if (!dirtyRef.current || d.fields.some((f) => keyProblem(f.key, d.fields, f))) return;
+    await put();
+  }, [put]);
+  const check = useMemo(() => serverCheck(formId, flush), [formId, flush]);
 
   const add = (type: FieldType, index?: number) => {
     const r = addField(defRef.current, type, t(`type.${type}`), index);
@@ -175,8 +205,8 @@ function Designer({ formId }: { formId: string }) {
     if (keyErrors.some(Boolean)) { message.error(t('designer.fixKeys')); return null; }
     setBusy('save');
     try {
-      const f = await api.saveDraft(formId, { name, description: meta.description, definition: def, version: meta.version });
-      setMeta(f); setDirty(false); setProblems([]);
+      const f = await put();
+      setProblems([]);
       message.success(t('designer.saved'));
       return f;
     } catch (e) {
@@ -188,8 +218,9 @@ function Designer({ formId }: { formId: string }) {
   };
 
   const publish = async () => {
-    let m = meta;
-    if (dirty || !m) m = await save();
+    await lock.current;
+    let m = metaRef.current;
+    if (dirtyRef.current || !m) m = await save();
     if (!m) return;
     setBusy('publish');
     try {

@@ -2,13 +2,20 @@ import { useEffect, useRef, useState } from 'react';
 import { Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { Definition, Diagnostic } from '../../api/types';
+import type { Diagnostic } from '../../api/types';
 
 export type CheckFn = (src: string, signal: AbortSignal) => Promise<{ type?: string; diagnostics?: Diagnostic[] }>;
 
-/** serverCheck asks the server to type-check an expression against the (unsaved) design. */
-export function serverCheck(formId: string, def: () => Definition): CheckFn {
-  return (src, signal) => api.checkExpression(formId, src, def(), signal);
+/**
+ * serverCheck asks the server to type-check an expression against the form's
+ * draft. The server checks the saved draft, so pending changes are saved
+ * first (quietly): the check then sees fields added a moment ago.
+ */
+export function serverCheck(formId: string, flush: () => Promise<unknown>): CheckFn {
+  return async (src, signal) => {
+    await flush().catch(() => undefined);
+    return api.checkExpression(formId, src, signal);
+  };
 }
 
 /**

@@ -20,7 +20,7 @@ export function SubmitRules({ rules, fields, onChange, check }: { rules: SubmitR
               onChange={(e) => set(i, { message: { ...r.message, 'zh-CN': e.target.value } })} />
             <Input addonBefore="EN" value={r.message?.en} placeholder={t('designer.ruleMessage')} data-testid={`rule-msg-en-${i}`}
               onChange={(e) => set(i, { message: { ...r.message, en: e.target.value } })} />
-            <Select allowClear style={{ width: '100%' }} value={r.field || undefined} placeholder={t('designer.ruleField')}
+            <Select allowClear style={{ width: "100%" }} value={r.field || undefined} placeholder={t("designer.ruleField")} data-testid={`rule-field-${i}`}
               onChange={(field) => set(i, { field: field || undefined })} options={fields.map((f) => ({ value: f.key, label: f.label }))} />
           </Space>
         </Card>

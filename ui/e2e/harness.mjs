@@ -1,0 +1,128 @@
+// Test harness of the end-to-end suite: a real `formloom serve` on a fresh
+// data directory and a free port, Debian's Chromium through playwright-core
+// (never a downloaded browser), and a tiny runner that prints
+// "N passed, N failed".
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { createServer, request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, extname, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const uiDir = join(here, '..');
+export const repoDir = join(uiDir, '..');
+export const outDir = join(here, 'out');
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
+
+/** startServer builds (unless FORMLOOM_BIN is set) and starts formloom serve; resolves with its URL and setup link. */
+export async function startServer() {
+  let bin = process.env.FORMLOOM_BIN;
+  if (!bin) {
+    bin = join(tmpdir(), `formloom-e2e-${process.pid}`);
+    execFileSync('go', ['build', '-o', bin, './cmd/formloom'], { cwd: repoDir, stdio: 'inherit' });
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'formloom-e2e-data-'));
+  const port = await freePort();
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--open=false'], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORMLOOM_LOG_LEVEL: 'warn' },
+  });
+  let out = '';
+  const setupLink = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print a setup link:\n${out}`)), 60_000);
+    const onData = (b) => {
+      out += b.toString();
+      const m = /(http:\/\/\S+\/setup\?token=\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${out}`)); });
+  });
+  const api = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    child.removeAllListeners('exit');
+    child.kill('SIGTERM');
+    await new Promise((r) => { child.once('exit', r); setTimeout(r, 10_000); });
+    rmSync(dataDir, { recursive: true, force: true });
+    if (!process.env.FORMLOOM_BIN) rmSync(bin, { force: true });
+  };
+  return { api, setupLink, stop };
+}
+
+const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/**
+ * frontFor returns the URL the browser should open. When the server serves the
+ * embedded app itself, that is the server; otherwise (a server built before the
+ * UI was wired in) a small proxy serves ui/dist and forwards /api to it.
+ */
+export async function frontFor(api) {
+  const html = await fetch(api + '/').then((r) => r.text()).catch(() => '');
+  if (html.includes('/assets/')) return { url: api, close: async () => undefined };
+  const dist = join(uiDir, 'dist');
+  const port = await freePort();
+  const target = new URL(api);
+  const srv = createServer((req, res) => {
+    if (req.url.startsWith('/api/')) {
+      const p = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers); r.pipe(res);
+      });
+      p.on('error', () => { res.writeHead(502); res.end(); });
+      req.pipe(p);
+      return;
+    }
+    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    let file = join(dist, path);
+    if (!file.startsWith(dist) || !existsSync(file) || path === '/' || !extname(file)) file = join(dist, 'index.html');
+    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((r) => srv.listen(port, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(r)) };
+}
+
+/** launchContext starts Debian's Chromium on a fresh profile directory (playwright passes it as --user-data-dir). */
+export async function launchContext(locale, options = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'formloom-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    headless: true,
+    locale,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--lang=${locale}`],
+    ...options,
+  });
+  const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+/** runSteps runs named steps in order; after the first failure the rest are reported as failed (they depend on it). */
+export async function runSteps(steps, onFail) {
+  let passed = 0; let failed = 0; let broken = null;
+  for (const [name, fn] of steps) {
+    if (broken) { console.log(`✗ ${name} (skipped: depends on "${broken}")`); failed++; continue; }
+    const t0 = Date.now();
+    try {
+      await fn();
+      console.log(`✓ ${name} (${Date.now() - t0} ms)`);
+      passed++;
+    } catch (e) {
+      console.log(`✗ ${name}: ${e?.stack ?? e}`);
+      failed++; broken = name;
+      await onFail?.(name).catch(() => undefined);
+    }
+  }
+  return { passed, failed };
+}
+
+export function ensureOut() { mkdirSync(outDir, { recursive: true }); }

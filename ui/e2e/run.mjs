@@ -1,0 +1,261 @@
+// End-to-end journeys of issue 5, in a real browser against a real server:
+// first-run setup and login, build a form with more than ten field types
+// (subform, relation, formula, a show/hide rule, a submit rule), publish, fill
+// with invalid then valid input, find the record with a filter, edit it, see
+// its history, delete and restore it, switch language. Screenshots of the
+// designer, the fill page and the data view in both languages go to e2e/out/.
+import { join } from 'node:path';
+import { ensureOut, frontFor, launchContext, outDir, runSteps, startServer } from './harness.mjs';
+
+const EMAIL = 'admin@example.com';
+const PASSWORD = 'correct horse battery';
+const T = 15_000;
+
+const server = await startServer();
+let front = { url: '', close: async () => undefined };
+let close = async () => undefined;
+let context;
+try {
+  front = await frontFor(server.api);
+  ({ context, close } = await launchContext('zh-CN', { viewport: { width: 1440, height: 960 } }));
+} catch (e) {
+  await server.stop();
+  throw e;
+}
+ensureOut();
+context.setDefaultTimeout(T);
+const page = context.pages()[0] ?? await context.newPage();
+const consoleErrors = [];
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+// Failed API calls are logged: expected ones (validation, wrong password) help read a failure.
+page.on('response', async (r) => {
+  if (r.status() >= 400 && r.url().includes('/api/')) console.log(`  · ${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()} ${(await r.text().catch(() => '')).slice(0, 300)}`);
+});
+
+const shot = (name) => page.screenshot({ path: join(outDir, `${name}.png`), fullPage: false });
+const byTest = (id) => page.locator(`[data-testid="${id}"]`);
+const expectText = async (text) => { await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible' }); };
+const url = (p) => front.url + p;
+
+async function pickOption(trigger, text) {
+  await trigger.click();
+  const opt = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+  await opt.waitFor({ state: 'visible' });
+  await opt.click();
+}
+
+async function addField(type, label, key) {
+  await byTest(`palette-${type}`).click();
+  const panel = byTest('property-panel');
+  await panel.waitFor();
+  await byTest('prop-label').fill(label);
+  if (key) await byTest('prop-key').fill(key);
+}
+
+let appUrl = '';
+let customersId = '';
+let oppId = '';
+
+const steps = [
+  ['first-run setup creates the admin', async () => {
+    const link = new URL(server.setupLink);
+    await page.goto(url(link.pathname + link.search));
+    await expectText('初始化 Formloom');
+    await page.getByLabel('姓名').fill('王经理');
+    await page.getByLabel('邮箱').fill(EMAIL);
+    await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+    await page.getByLabel('确认密码').fill(PASSWORD);
+    await byTest('setup-submit').click();
+    await expectText('还没有应用');
+  }],
+  ['logout and login', async () => {
+    await byTest('user-menu').hover();
+    await page.getByText('退出登录').click();
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('邮箱').fill(EMAIL);
+    await page.getByLabel('密码').fill('wrong password!!');
+    await page.getByRole('button', { name: '登录' }).click();
+    await byTest('login-error').waitFor();
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expectText('还没有应用');
+  }],
+  ['create, rename an app', async () => {
+    await byTest('new-app').click();
+    await byTest('app-name').fill('销售管理');
+    await page.getByRole('button', { name: '保存' }).click();
+    await page.waitForURL(/\/apps\//);
+    appUrl = new URL(page.url()).pathname;
+    await page.goto(url('/'));
+    await byTest('app-card').first().waitFor();
+    await page.getByLabel('重命名').first().click();
+    await byTest('app-name').fill('商机管理');
+    await page.getByRole('button', { name: '保存' }).click();
+    await expectText('商机管理');
+  }],
+  ['build and publish the customers form', async () => {
+    await page.goto(url(appUrl));
+    await byTest('new-form').click();
+    await byTest('form-name').fill('客户');
+    await page.getByRole('button', { name: '创建' }).click();
+    await page.waitForURL(/\/design$/);
+    customersId = page.url().split('/forms/')[1].split('/')[0];
+    await addField('text', '公司名称', 'company');
+    await byTest('prop-required').check();
+    await addField('phone', '电话', 'phone');
+    await byTest('publish').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '发布' }).click();
+    await expectText('已发布 v1');
+    await page.goto(url(`/forms/${customersId}/fill`));
+    await byTest('field-company').locator('input').fill('杭州云帆科技');
+    await byTest('submit').click();
+    await byTest('fill-again').waitFor();
+  }],
+  ['design the opportunity form: 13 field types, subform, relation, formula, rules', async () => {
+    await page.goto(url(appUrl));
+    await byTest('new-form').click();
+    await byTest('form-name').fill('商机');
+    await page.getByRole('button', { name: '创建' }).click();
+    await page.waitForURL(/\/design$/);
+    oppId = page.url().split('/forms/')[1].split('/')[0];
+    await addField('text', '商机名称', 'title');
+    await byTest('prop-required').check();
+    await addField('relation', '客户', 'customer');
+    await pickOption(byTest('prop-target-form'), '客户');
+    await pickOption(byTest('prop-display-field'), '公司名称');
+    await addField('select', '阶段', 'stage');
+    await byTest('option-label-0').fill('需求确认');
+    await byTest('option-label-1').fill('输单');
+    await addField('textarea', '输单原因', 'lost_reason');
+    await byTest('prop-visible-when').fill('stage == "option_2"');
+    await byTest('prop-visible-when-ok').waitFor();
+    await addField('number', '单价', 'price');
+    await addField('number', '数量', 'qty');
+    await addField('formula', '总价', 'total');
+    await byTest('prop-expression').fill('price * qty +');
+    await byTest('prop-expression-error').first().waitFor();
+    await expectText('第 1 行');
+    await byTest('prop-expression').fill('price * qty');
+    await byTest('prop-expression-ok').waitFor();
+    await addField('money', '预计金额', 'deal_value');
+    await addField('date', '预计成交', 'close_date');
+    await addField('boolean', '重点商机', 'key_deal');
+    await addField('email', '联系邮箱', 'contact_email');
+    await addField('rating', '意向度', 'intent');
+    await addField('subform', '产品明细', 'items');
+    await byTest('subform-add').click();
+    await addField('multiselect', '标签', 'tags');
+    await byTest('columns').getByText('2').click();
+    await page.getByRole('tab', { name: '表单规则' }).click();
+    await byTest('add-rule').click();
+    await byTest('rule-expr-0').fill('price >= 0');
+    await byTest('rule-expr-0-ok').waitFor();
+    await byTest('rule-msg-zh-0').fill('单价不能为负数');
+    await byTest('rule-msg-en-0').fill('The price must not be negative');
+    await pickOption(byTest('rule-field-0'), '单价');
+    await page.getByRole('tab', { name: '字段属性' }).click();
+    await byTest('save-draft').click();
+    await expectText('草稿已保存');
+    await shot('designer-zh');
+    await byTest('publish').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '发布' }).click();
+    await expectText('已发布 v1');
+    await byTest('versions').click();
+    await byTest('version-item').first().waitFor();
+    await page.keyboard.press('Escape');
+  }],
+  ['fill: invalid input shows the server errors on the fields, valid input saves', async () => {
+    await page.goto(url(`/forms/${oppId}/fill`));
+    await byTest('field-title').locator('input').waitFor();
+    await byTest('submit').click();
+    await expectText('必填');
+    await byTest('field-title').locator('input').fill('云帆 CRM 二期');
+    await pickOption(byTest('relation-customer'), '杭州云帆科技');
+    await pickOption(byTest('field-stage').locator('.ant-select'), '输单');
+    await byTest('field-lost_reason').locator('textarea').fill('预算不足');
+    await byTest('field-price').locator('input').fill('-5');
+    await byTest('field-qty').locator('input').fill('3');
+    await byTest('field-contact_email').locator('input').fill('li@example.com');
+    await byTest('add-row-items').click();
+    await byTest('subform-row-items').locator('input').first().fill('标准版');
+    await byTest('submit').click();
+    await byTest('field-price').getByText('单价不能为负数').waitFor();
+    await shot('fill-zh');
+    await pickOption(byTest('field-stage').locator('.ant-select'), '需求确认');
+    await byTest('field-lost_reason').waitFor({ state: 'detached' });
+    await byTest('field-price').locator('input').fill('1200');
+    await byTest('submit').click();
+    await byTest('fill-again').waitFor();
+  }],
+  ['data view: find the record with a filter', async () => {
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+    await byTest('filter').click();
+    await byTest('filter-add').click();
+    await pickOption(byTest('filter-field'), '商机名称');
+    await pickOption(byTest('filter-op'), '包含');
+    await byTest('filter-value').fill('CRM');
+    await byTest('filter-apply').click();
+    await byTest('total').getByText('共 1 条').waitFor();
+    await byTest('record-row').getByText('3600').waitFor();
+    await shot('data-zh');
+  }],
+  ['edit the record and see its history', async () => {
+    await byTest('record-row').first().click();
+    await byTest('edit').click();
+    await byTest('field-qty').locator('input').fill('5');
+    await byTest('save-record').click();
+    await byTest('record-view').getByText('6000').waitFor();
+    await page.getByRole('tab', { name: '修改记录' }).click();
+    await byTest('history-entry').nth(1).waitFor();
+    await expectText('数量');
+  }],
+  ['delete to the recycle bin and restore', async () => {
+    await page.getByRole('tab', { name: '字段' }).click();
+    await byTest('delete').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+    await expectText('已移入回收站');
+    await byTest('bin-toggle').getByText('回收站').click();
+    await byTest('record-row').first().click();
+    await byTest('restore').click();
+    await expectText('已恢复');
+    await byTest('bin-toggle').getByText('数据').click();
+    await byTest('record-row').first().waitFor();
+  }],
+  ['switch language: the whole UI changes and is remembered', async () => {
+    await byTest('lang-switch').getByText('EN').click();
+    await expectText('Recycle bin');
+    await expectText('Updated');
+    await page.reload();
+    await expectText('Recycle bin');
+    await shot('data-en');
+    await page.goto(url(`/forms/${oppId}/fill`));
+    await expectText('Submit');
+    await shot('fill-en');
+    await page.goto(url(`/forms/${oppId}/design`));
+    await expectText('Save draft');
+    await byTest('canvas-total').click();
+    await shot('designer-en');
+    await page.goto(url('/'));
+    await expectText('New app');
+    const body = await page.locator('body').innerText();
+    const han = body.match(/[\u4e00-\u9fff]/g)?.join('') ?? '';
+    // Only user data may stay Chinese.
+    // The language switch names each language in itself (中文), and names are user data.
+    if (han.replace(/商机管理|王经理|中文/g, '').length > 0) throw new Error(`Chinese UI text left in English mode: ${han}`);
+  }],
+  ['no uncaught errors in the page', async () => {
+    if (consoleErrors.length) throw new Error(consoleErrors.join('\n'));
+  }],
+];
+
+let result = { passed: 0, failed: 1 };
+try {
+  result = await runSteps(steps, async (name) => { await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`); });
+} finally {
+  await close();
+  await front.close();
+  await server.stop();
+}
+console.log(`${result.passed} passed, ${result.failed} failed`);
+process.exit(result.failed ? 1 : 0);
