@@ -3,10 +3,9 @@
 // (never a downloaded browser), and a tiny runner that prints
 // "N passed, N failed".
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, readFileSync, mkdirSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, extname, dirname } from 'node:path';
+import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
@@ -59,36 +58,16 @@ export async function startServer() {
   return { api, setupLink, stop };
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 /**
- * frontFor returns the URL the browser should open. When the server serves the
- * embedded app itself, that is the server; otherwise (a server built before the
- * UI was wired in) a small proxy serves ui/dist and forwards /api to it.
+ * frontFor returns the URL the browser should open: the server itself, which
+ * serves the embedded app. A server that does not is a failure, not something
+ * to work around.
  */
 export async function frontFor(api) {
   const html = await fetch(api + '/').then((r) => r.text()).catch(() => '');
-  if (html.includes('/assets/')) return { url: api, close: async () => undefined };
-  const dist = join(uiDir, 'dist');
-  const port = await freePort();
-  const target = new URL(api);
-  const srv = createServer((req, res) => {
-    if (req.url.startsWith('/api/')) {
-      const p = httpRequest({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode, r.headers); r.pipe(res);
-      });
-      p.on('error', () => { res.writeHead(502); res.end(); });
-      req.pipe(p);
-      return;
-    }
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = join(dist, path);
-    if (!file.startsWith(dist) || !existsSync(file) || path === '/' || !extname(file)) file = join(dist, 'index.html');
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((r) => srv.listen(port, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => srv.close(r)) };
+  if (!html.includes('/assets/')) throw new Error(`formloom serve does not serve the embedded UI at ${api}/`);
+  return { url: api, close: async () => undefined };
 }
 
 /** launchContext starts Debian's Chromium on a fresh profile directory (playwright passes it as --user-data-dir). */
