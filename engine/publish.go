@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"strconv"
 	"strings"
 	"time"
@@ -91,21 +92,48 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	return v, nil
 }
 
-// declareIndexes makes the store index what the version asks for: unique and
-// indexed fields, and relation fields (looked up from the other side).
+// sortableTypes are the field types a list is commonly sorted by.
+var sortableTypes = map[string]bool{"number": true, "money": true, "percent": true, "rating": true, "date": true, "datetime": true}
+
+// maxSortIndexes bounds the composite indexes one indexed field gets, so
+// writes stay cheap on wide forms.
+const maxSortIndexes = 6
+
+// declareIndexes makes the store index what the version asks for: unique
+// fields (over live records), indexed, relation and serial fields. A field
+// marked indexed also gets, for the default order (newest first) and for each
+// sortable field (number, money, percent, rating, date, datetime; at most
+// maxSortIndexes), a composite index, so a list filtered on it and sorted by
+// such a column reads one page of index entries instead of sorting every match.
 func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
 	var idx []store.Index
+	var sortable []*cfield
 	for _, f := range v.fields {
-		name := f.def.Key
-		if len(name) > 60 {
-			name = name[:60]
+		if sortableTypes[f.def.Type] {
+			sortable = append(sortable, f)
 		}
+	}
+	for _, f := range v.fields {
+		name := indexName(f.def.Key)
 		path := dataPath(f)
 		switch {
 		case f.def.Unique:
 			idx = append(idx, store.Index{Name: "u_" + name, Fields: []store.SortKey{{Field: path}}, Unique: true})
-		case f.def.Indexed || f.def.Type == "relation" || f.def.Type == "serial":
+		case f.def.Type == "relation" || f.def.Type == "serial":
 			idx = append(idx, store.Index{Name: "i_" + name, Fields: []store.SortKey{{Field: path}}})
+		}
+		if !f.def.Indexed {
+			continue
+		}
+		idx = append(idx, store.Index{Name: "c_" + name, Fields: []store.SortKey{{Field: path}, {Field: store.FieldCreatedAt}}})
+		n := 0
+		for _, s := range sortable {
+			if s == f || n == maxSortIndexes {
+				continue
+			}
+			n++
+			idx = append(idx, store.Index{Name: "s_" + indexName(f.def.Key+"_"+s.def.Key),
+				Fields: []store.SortKey{{Field: path}, {Field: dataPath(s)}}})
 		}
 	}
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
@@ -118,6 +146,17 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 		return mapStoreErr(err)
 	}
 	return e.st.EnsureIndexes(ctx, historyColl(formID), []store.Index{{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "version"}}}})
+}
+
+// indexName derives a valid, bounded index name from field keys; long names
+// are shortened with a hash so that two keys never share a name.
+func indexName(s string) string {
+	if len(s) <= 56 {
+		return s
+	}
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return fmt.Sprintf("%s_%08x", s[:47], h.Sum32())
 }
 
 // dataPath is the store path of a field's comparable value.
