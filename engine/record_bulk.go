@@ -1,0 +1,52 @@
+package engine
+
+import "context"
+
+// MaxBulkRecords bounds the ids of one bulk operation.
+const MaxBulkRecords = 500
+
+// BulkResult is the outcome for one id of a bulk operation: OK, or the
+// error that record met (ErrNotFound, ErrConflict, ErrForbidden, …).
+type BulkResult struct {
+	ID  string
+	Err error
+}
+
+// DeleteRecords moves several records of a form to the recycle bin. Each
+// record goes through the single-record delete path, so each gets its own
+// history entry and its own record.deleted event, and one record's failure
+// (already deleted, not found) does not stop the others. Duplicate ids are
+// deleted once; the answer has one result per distinct id, in request
+// order. More than MaxBulkRecords ids, or none, is a validation error on
+// "ids"; an actor or form problem common to all ids is returned as the
+// error, before anything is deleted.
+func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids []string) ([]BulkResult, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, invalid(fieldErr("ids", "required", nil))
+	}
+	if len(ids) > MaxBulkRecords {
+		return nil, invalid(fieldErr("ids", "max_items", map[string]any{"max": MaxBulkRecords}))
+	}
+	if _, err := e.CurrentVersion(ctx, a, formID); err != nil {
+		return nil, err
+	}
+	seen := make(map[string]bool, len(ids))
+	out := make([]BulkResult, 0, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if err := ctx.Err(); err != nil {
+			out = append(out, BulkResult{ID: id, Err: err})
+			continue
+		}
+		// Each record is its own unit of work: a failure (a store error
+		// included) is reported for its id and the others go on.
+		out = append(out, BulkResult{ID: id, Err: e.DeleteRecord(ctx, a, formID, id, 0)})
+	}
+	return out, nil
+}
