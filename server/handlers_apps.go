@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/form"
 )
 
 // AppUpdate changes an app; Version is the one the caller read.
@@ -156,14 +157,20 @@ func (s *Server) listVersions(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": list})
 }
 
+// ExpressionInput is an expression to check; Definition, when given, is the
+// unsaved design the designer holds, checked against instead of the stored
+// draft (so typing never waits on a save).
+type ExpressionInput struct {
+	Expression string           `json:"expression"`
+	Definition *form.Definition `json:"definition"`
+}
+
 func (s *Server) checkExpression(c *fiber.Ctx) error {
-	var in struct {
-		Expression string `json:"expression"`
-	}
+	var in ExpressionInput
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	res, err := s.b.CheckExpression(c.UserContext(), actor(c), c.Params("form"), in.Expression)
+	res, err := s.b.CheckExpressionIn(c.UserContext(), actor(c), c.Params("form"), in.Expression, in.Definition)
 	if err != nil {
 		return err
 	}

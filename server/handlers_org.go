@@ -5,6 +5,7 @@ import (
 
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/field"
 )
 
 func (s *Server) listWorkspaces(c *fiber.Ctx) error {
@@ -117,12 +118,19 @@ func (s *Server) getUser(c *fiber.Ctx) error {
 	return c.JSON(workspaceUser(u, m))
 }
 
-// MemberUpdate changes a member's role and departments; Version is the
-// membership version the caller read (memberVersion).
+// MemberUpdate changes a member: the membership (role, departments;
+// Version is the membership version the caller read, memberVersion) and
+// the account (name, disabled; UserVersion is the account version read,
+// 0 for unconditional). Omitted properties stay as they are, except that
+// departments are cleared when role is given without them. Disabling is
+// account-wide: see engine.MemberAccountUpdate.
 type MemberUpdate struct {
-	Role        engine.Role `json:"role"`
-	Departments []string    `json:"departments"`
-	Version     int64       `json:"version"`
+	Role        *engine.Role `json:"role"`
+	Departments *[]string    `json:"departments"`
+	Version     int64        `json:"version"`
+	Name        *string      `json:"name"`
+	Disabled    *bool        `json:"disabled"`
+	UserVersion int64        `json:"userVersion"`
 }
 
 func (s *Server) updateUser(c *fiber.Ctx) error {
@@ -130,16 +138,31 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, m, err := s.member(c)
+	u, m, err := s.auth.UpdateMember(c.UserContext(), actor(c), c.Params("id"), engine.MemberAccountUpdate{
+		Role: in.Role, Departments: in.Departments, Version: in.Version, Name: in.Name, Disabled: in.Disabled, UserVersion: in.UserVersion})
 	if err != nil {
 		return err
 	}
-	m, err = s.e.UpdateMember(c.UserContext(), actor(c), m.ID, in.Role, in.Departments, in.Version)
-	if err != nil {
-		return err
-	}
-	s.auth.InvalidateUser(u.ID)
 	return c.JSON(workspaceUser(u, m))
+}
+
+// PasswordReset is a new password an admin sets for a member.
+type PasswordReset struct {
+	Password string `json:"password"`
+}
+
+func (s *Server) resetPassword(c *fiber.Ctx) error {
+	var in PasswordReset
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Password == "" {
+		return &apiError{status: fiber.StatusUnprocessableEntity, code: "invalid", fields: []field.Error{{Path: "password", Code: "required"}}}
+	}
+	if err := s.auth.ResetPassword(c.UserContext(), actor(c), c.Params("id"), in.Password); err != nil {
+		return err
+	}
+	return noContent(c)
 }
 
 func (s *Server) removeUser(c *fiber.Ctx) error {

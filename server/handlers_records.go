@@ -176,3 +176,53 @@ func (s *Server) runQuery(c *fiber.Ctx, in RecordQuery) error {
 	}
 	return c.JSON(page)
 }
+
+// BulkDelete is the body of POST …/records/delete: at most
+// engine.MaxBulkRecords record ids.
+type BulkDelete struct {
+	IDs []string `json:"ids"`
+}
+
+// BulkItem is the outcome for one id: ok, or the error it met in the one
+// error shape (without per-field details).
+type BulkItem struct {
+	ID    string       `json:"id"`
+	OK    bool         `json:"ok"`
+	Error *ErrorDetail `json:"error,omitempty"`
+}
+
+// BulkResult answers a bulk operation: one item per distinct id, in request
+// order, and the counts.
+type BulkResult struct {
+	Items     []BulkItem `json:"items"`
+	Succeeded int        `json:"succeeded"`
+	Failed    int        `json:"failed"`
+}
+
+func (s *Server) deleteRecords(c *fiber.Ctx) error {
+	var in BulkDelete
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	res, err := s.e.DeleteRecords(c.UserContext(), actor(c), c.Params("form"), in.IDs)
+	if err != nil {
+		return err
+	}
+	out := BulkResult{Items: make([]BulkItem, len(res))}
+	l := lang(c)
+	for i, r := range res {
+		out.Items[i] = BulkItem{ID: r.ID, OK: r.Err == nil}
+		if r.Err == nil {
+			out.Succeeded++
+			continue
+		}
+		out.Failed++
+		status, code, params, _ := classify(r.Err)
+		if status >= 500 {
+			s.logger(c).Error("bulk delete: one record failed", "record", r.ID, "err", r.Err)
+		}
+		d := render(l, code, params, nil).Error
+		out.Items[i].Error = &d
+	}
+	return c.JSON(out)
+}
