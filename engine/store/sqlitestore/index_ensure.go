@@ -51,7 +51,7 @@ func (s *Store) EnsureIndexes(ctx context.Context, coll string, indexes []store.
 			if _, keep := next[sqlName]; keep {
 				continue
 			}
-			if _, err := tx.w.conn.ExecContext(tx.ctx, `DROP INDEX IF EXISTS "`+sqlName+`"`); err != nil {
+			if err := tx.execScript(`DROP INDEX IF EXISTS "` + sqlName + `"`); err != nil {
 				return fmt.Errorf("sqlitestore: drop index %s: %w", sqlName, err)
 			}
 			if _, err := tx.exec(`DELETE FROM declared_indexes WHERE coll = ? AND sql_name = ?`, coll, sqlName); err != nil {
@@ -81,11 +81,11 @@ func (tx *wtx) createIndex(coll, sqlName string, ix store.Index) error {
 	if ix.Unique {
 		unique = "UNIQUE "
 	}
-	if _, err := tx.w.conn.ExecContext(tx.ctx, `DROP INDEX IF EXISTS "`+sqlName+`"`); err != nil {
+	if err := tx.execScript(`DROP INDEX IF EXISTS "` + sqlName + `"`); err != nil {
 		return fmt.Errorf("sqlitestore: drop index %s: %w", sqlName, err)
 	}
 	ddl := `CREATE ` + unique + `INDEX "` + sqlName + `" ON ` + tableName(coll) + ` (` + strings.Join(cols, ", ") + `) WHERE deleted_at IS NULL`
-	if _, err := tx.w.conn.ExecContext(tx.ctx, ddl); err != nil {
+	if err := tx.execScript(ddl); err != nil {
 		if isUnique(err) {
 			return &store.DuplicateError{Collection: coll, Index: ix.Name, Fields: indexFieldNames(ix)}
 		}
@@ -146,7 +146,7 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 	}
 	table := tableName(coll)
 	return s.submit(ctx, &job{exclusive: true, apply: func(tx *wtx) error {
-		if _, err := tx.w.conn.ExecContext(tx.ctx, `DROP TABLE IF EXISTS `+table); err != nil {
+		if err := tx.execScript(`DROP TABLE IF EXISTS ` + table); err != nil {
 			return fmt.Errorf("sqlitestore: drop collection %s: %w", coll, err)
 		}
 		for _, q := range []string{
@@ -164,6 +164,6 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 		s.reg.drop(coll)
 		mentions := func(q string) bool { return strings.Contains(q, table) }
 		s.reads.forget(mentions)
-		s.w.stmts.forget(mentions)
+		s.w.conn.forget(mentions)
 	}})
 }

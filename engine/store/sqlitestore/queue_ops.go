@@ -72,17 +72,13 @@ func (s *Store) Claim(ctx context.Context, queue, owner string, lease time.Durat
 	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
 		now := s.now()
 		nowS := store.FormatTime(now)
-		st, release, err := tx.stmt(`UPDATE queue_items SET attempts = attempts + 1, lease_owner = ?1, lease_until = ?2
+		row := tx.row(`UPDATE queue_items SET attempts = attempts + 1, lease_owner = ?1, lease_until = ?2
 			WHERE rowid = (SELECT rowid FROM queue_items WHERE queue = ?3 AND due_at <= ?4 AND lease_until < ?4 ORDER BY due_at, id LIMIT 1)
-			RETURNING id, queue, key, due_at, attempts, json(payload), lease_owner, lease_until`)
-		if err != nil {
-			return err
-		}
-		defer release()
+			RETURNING id, queue, key, due_at, attempts, json(payload), lease_owner, lease_until`,
+			owner, store.FormatTime(now.Add(lease)), queue, nowS)
 		var due, until string
 		var payload []byte
-		err = st.QueryRowContext(tx.ctx, owner, store.FormatTime(now.Add(lease)), queue, nowS).
-			Scan(&it.ID, &it.Queue, &it.Key, &due, &it.Attempts, &payload, &it.LeaseOwner, &until)
+		err := row.Scan(&it.ID, &it.Queue, &it.Key, &due, &it.Attempts, &payload, &it.LeaseOwner, &until)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: nothing due in queue %s", store.ErrNotFound, queue)
 		}

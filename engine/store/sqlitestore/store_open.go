@@ -174,7 +174,13 @@ func (s *Store) open() error {
 		return err
 	}
 	s.reads = newStmtCache(rdb.PrepareContext)
-	conn, err := wdb.Conn(ctx)
+	// The writer uses its own driver connection (see rawConn); the pool
+	// that ran the migrations is closed first, so there is one writer.
+	if err := wdb.Close(); err != nil {
+		return fmt.Errorf("sqlitestore: close migration connection: %w", err)
+	}
+	s.wdb = nil
+	conn, err := openRawConn(s.dsn(true))
 	if err != nil {
 		return fmt.Errorf("sqlitestore: writer connection: %w", err)
 	}

@@ -118,8 +118,12 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 		res.Events = make([]store.Event, len(u.Events))
 	}
 	for i, e := range u.Events {
-		err := tx.queryRow(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, at) VALUES (?, ?, ?, ?, ?, jsonb(?), ?) RETURNING seq`,
-			[]any{e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], store.FormatTime(e.At)}, &e.Seq)
+		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
+		r, err := tx.exec(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, at) VALUES (?, ?, ?, ?, ?, jsonb(?), ?)`,
+			e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], store.FormatTime(e.At))
+		if err == nil {
+			e.Seq, err = r.LastInsertId()
+		}
 		if err != nil {
 			if isUnique(err) {
 				return store.CommitResult{}, fmt.Errorf("event %d: %w: event id %q exists", i, store.ErrDuplicate, e.ID)
@@ -193,12 +197,7 @@ func (tx *wtx) setDeleted(w store.Write, at string) (store.Document, error) {
 		q = `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NOT NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
 		del = nil
 	}
-	st, release, err := tx.stmt(q)
-	if err != nil {
-		return store.Document{}, err
-	}
-	defer release()
-	d, err := scanDoc(st.QueryRowContext(tx.ctx, del, at, w.Doc.UpdatedBy, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
+	d, err := scanDoc(tx.row(q, del, at, w.Doc.UpdatedBy, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Document{}, tx.missErr(w, restore)
 	}
@@ -212,12 +211,7 @@ func (tx *wtx) hardDelete(w store.Write) (store.Document, error) {
 	if !tx.collectionExists(w.Collection) {
 		return store.Document{}, store.ErrNotFound
 	}
-	st, release, err := tx.stmt(`DELETE FROM ` + tableName(w.Collection) + ` WHERE id = ? AND (? = 0 OR version = ?) RETURNING ` + docColumns)
-	if err != nil {
-		return store.Document{}, err
-	}
-	defer release()
-	d, err := scanDoc(st.QueryRowContext(tx.ctx, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
+	d, err := scanDoc(tx.row(`DELETE FROM `+tableName(w.Collection)+` WHERE id = ? AND (? = 0 OR version = ?) RETURNING `+docColumns, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))
 	if errors.Is(err, sql.ErrNoRows) {
 		var v int64
 		err := tx.queryRow(`SELECT version FROM `+tableName(w.Collection)+` WHERE id = ?`, []any{w.Doc.ID}, &v)

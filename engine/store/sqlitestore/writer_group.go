@@ -2,8 +2,7 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
+	"database/sql/driver"
 	"fmt"
 	"sync/atomic"
 
@@ -26,10 +25,9 @@ type job struct {
 // writer owns the single write connection. It batches queued jobs into one
 // transaction (group commit): one fsync acknowledges many callers.
 type writer struct {
-	s     *Store
-	conn  *sql.Conn
-	stmts *stmtCache
-	reqs  chan *job
+	s    *Store
+	conn *rawConn
+	reqs chan *job
 	// exited is closed when run returns.
 	exited chan struct{}
 	// pending holds an exclusive job taken from reqs while a batch was open.
@@ -38,11 +36,10 @@ type writer struct {
 	batches, jobs atomic.Int64
 }
 
-func newWriter(s *Store, conn *sql.Conn) *writer {
+func newWriter(s *Store, conn *rawConn) *writer {
 	return &writer{
 		s:      s,
 		conn:   conn,
-		stmts:  newStmtCache(conn.PrepareContext),
 		reqs:   make(chan *job, 1024),
 		exited: make(chan struct{}),
 	}
@@ -118,8 +115,7 @@ func (w *writer) stop() {
 }
 
 func (w *writer) closeConn() error {
-	w.stmts.closeAll()
-	if err := w.conn.Close(); err != nil && !errors.Is(err, sql.ErrConnDone) {
+	if err := w.conn.close(); err != nil {
 		return fmt.Errorf("sqlitestore: close writer connection: %w", err)
 	}
 	return nil
@@ -155,20 +151,19 @@ func (w *writer) commitBatch(batch []*job) {
 // savepoints); a lone job's failure is simply its answer. ok is false when
 // the batch was aborted and every caller already answered.
 func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool) {
-	ctx := context.Background()
 	errs = make([]error, len(batch))
-	if _, err := w.conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if _, err := w.conn.exec("BEGIN IMMEDIATE"); err != nil {
 		w.answerAll(batch, fmt.Errorf("sqlitestore: begin: %w", err))
 		return nil, false
 	}
-	tx := &wtx{w: w, ctx: ctx, created: map[string]bool{}}
+	tx := &wtx{w: w, created: map[string]bool{}}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
 		}
 		if savepoints {
-			if _, err := w.conn.ExecContext(ctx, "SAVEPOINT unit"); err != nil {
+			if _, err := w.conn.exec("SAVEPOINT unit"); err != nil {
 				w.abort(batch, fmt.Errorf("sqlitestore: savepoint: %w", err))
 				return nil, false
 			}
@@ -177,7 +172,7 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 		tx.unitKinds = tx.unitKinds[:0]
 		err := j.apply(tx)
 		if err != nil && !savepoints {
-			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK"); rerr != nil {
+			if _, rerr := w.conn.exec("ROLLBACK"); rerr != nil {
 				w.abort(batch, fmt.Errorf("sqlitestore: rollback: %w", rerr))
 				return nil, false
 			}
@@ -188,7 +183,7 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 			return nil, true
 		}
 		if err != nil {
-			if _, rerr := w.conn.ExecContext(ctx, "ROLLBACK TO unit"); rerr != nil {
+			if _, rerr := w.conn.exec("ROLLBACK TO unit"); rerr != nil {
 				w.abort(batch, fmt.Errorf("sqlitestore: rollback unit: %w", rerr))
 				return nil, false
 			}
@@ -199,14 +194,14 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 			tx.kinds = append(tx.kinds, tx.unitKinds...)
 		}
 		if savepoints {
-			if _, rerr := w.conn.ExecContext(ctx, "RELEASE unit"); rerr != nil {
+			if _, rerr := w.conn.exec("RELEASE unit"); rerr != nil {
 				w.abort(batch, fmt.Errorf("sqlitestore: release unit: %w", rerr))
 				return nil, false
 			}
 		}
 		errs[i] = err
 	}
-	if _, err := w.conn.ExecContext(ctx, "COMMIT"); err != nil {
+	if _, err := w.conn.exec("COMMIT"); err != nil {
 		w.abort(batch, fmt.Errorf("sqlitestore: commit: %w", err))
 		return nil, false
 	}
@@ -221,7 +216,7 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 
 // abort rolls the whole batch back and fails every job in it.
 func (w *writer) abort(batch []*job, err error) {
-	if _, rerr := w.conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil {
+	if _, rerr := w.conn.exec("ROLLBACK"); rerr != nil {
 		w.s.log.Error("sqlitestore: rollback failed", "err", rerr)
 	}
 	w.s.log.Error("sqlitestore: write batch failed", "jobs", len(batch), "err", err)
@@ -236,8 +231,7 @@ func (w *writer) answerAll(batch []*job, err error) {
 
 // wtx is the writer's view of the open transaction for one job.
 type wtx struct {
-	w   *writer
-	ctx context.Context
+	w *writer
 	// created holds collections whose tables this batch created.
 	created map[string]bool
 	// unitCreated holds the ones the current job created (undone on rollback).
@@ -247,35 +241,23 @@ type wtx struct {
 	kinds, unitKinds []collPathKind
 }
 
-// stmt returns the writer's cached prepared statement for query.
-func (tx *wtx) stmt(query string) (*sql.Stmt, func(), error) {
-	st, owned, err := tx.w.stmts.get(tx.ctx, query)
-	if err != nil {
-		return nil, nil, err
-	}
-	if owned {
-		return st, func() { st.Close() }, nil
-	}
-	return st, func() {}, nil
-}
-
-func (tx *wtx) exec(query string, args ...any) (sql.Result, error) {
-	st, release, err := tx.stmt(query)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	return st.ExecContext(tx.ctx, args...)
+func (tx *wtx) exec(query string, args ...any) (driver.Result, error) {
+	return tx.w.conn.exec(query, args...)
 }
 
 // queryRow runs a statement expected to return at most one row.
 func (tx *wtx) queryRow(query string, args []any, dest ...any) error {
-	st, release, err := tx.stmt(query)
-	if err != nil {
-		return err
-	}
-	defer release()
-	return st.QueryRowContext(tx.ctx, args...).Scan(dest...)
+	return tx.w.conn.row(query, args...).Scan(dest...)
+}
+
+// row runs a statement and returns its first row for scanning.
+func (tx *wtx) row(query string, args ...any) *rawRow {
+	return tx.w.conn.row(query, args...)
+}
+
+// execScript runs schema statements (not cached).
+func (tx *wtx) execScript(query string) error {
+	return tx.w.conn.execScript(query)
 }
 
 // collectionExists reports whether coll's table exists inside this transaction.
@@ -288,7 +270,7 @@ func (tx *wtx) ensureCollection(coll string) error {
 	if tx.collectionExists(coll) {
 		return nil
 	}
-	if _, err := tx.w.conn.ExecContext(tx.ctx, createCollectionSQL(coll)); err != nil {
+	if err := tx.execScript(createCollectionSQL(coll)); err != nil {
 		return fmt.Errorf("sqlitestore: create collection %s: %w", coll, err)
 	}
 	tx.created[coll] = true
