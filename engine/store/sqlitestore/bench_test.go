@@ -142,6 +142,17 @@ func BenchmarkRead(b *testing.B) {
 				}
 			}
 		})
+		// The engine's default record order (newest first) on the same
+		// unindexed filter: read through __sys_created_desc, stops after 21.
+		b.Run(fmt.Sprintf("UnindexedDefaultOrderPage/docs=%d", n), func(b *testing.B) {
+			q := store.Query{Filter: scan.Filter, Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: 20}
+			for b.Loop() {
+				p, err := s.Find(ctx, "deals", q)
+				if err != nil || len(p.Docs) != 20 {
+					b.Fatal(len(p.Docs), err)
+				}
+			}
+		})
 		b.Run(fmt.Sprintf("CountFiltered/docs=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := s.Count(ctx, "deals", store.Query{Filter: ptrF(store.Where("stage", store.OpEq, "won"))}); err != nil {

@@ -35,6 +35,9 @@ type compiler struct {
 	args  []any
 	kinds func(path string) uint8
 	alias int
+	// tableScan makes a page query read the table in rowid order instead
+	// of through an index (see tableScanBetter).
+	tableScan bool
 }
 
 // slot is one candidate value: its SQL value and its JSON type name. plain

@@ -117,6 +117,11 @@ func TestQueriesUseExpressionIndexes(t *testing.T) {
 		{"nested unique", store.Query{Filter: ptrF(store.Where("contact.email", store.OpEq, "a@x"))}, "c_deals__ix_email", false},
 		{"startsWith", store.Query{Filter: ptrF(store.Where("stage", store.OpStartsWith, "wo"))}, "c_deals__ix_stage_amount", false},
 		{"sort by created", store.Query{Sort: []store.SortKey{{Field: store.FieldCreatedAt}}}, "c_deals__sys_created", true},
+		// The engine's default record order: _created_at descending, _id
+		// ascending, with a filter no index serves and a page of 20.
+		{"engine default order", store.Query{Filter: ptrF(store.And(store.Where("region", store.OpEq, "华南"), store.Where("amount", store.OpGt, 50000))),
+			Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: 20}, "USING INDEX c_deals__sys_created_desc", true},
+		{"engine default order, no filter", store.Query{Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: 20}, "USING INDEX c_deals__sys_created_desc", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +130,7 @@ func TestQueriesUseExpressionIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := newCompiler(s.reg.kindTester("deals", false))
+			c.tableScan = tableScanBetter(q, s.reg.declared("deals"))
 			sql, err := buildFind(c, "deals", q, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -135,6 +141,50 @@ func TestQueriesUseExpressionIndexes(t *testing.T) {
 			}
 			if tt.noSorter && strings.Contains(plan, "TEMP B-TREE") {
 				t.Errorf("plan sorts instead of reading the index in order:\n%s", plan)
+			}
+		})
+	}
+}
+
+// TestUnindexedSortScansTable checks that a page no index can find or
+// order reads the table in rowid order, not a partial index plus one row
+// lookup per entry, and that indexed pages keep their index.
+func TestUnindexedSortScansTable(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	if err := s.EnsureIndexes(ctx, "deals", []store.Index{{Name: "stage_amount", Fields: []store.SortKey{{Field: "stage"}, {Field: "amount", Desc: true}}}}); err != nil {
+		t.Fatal(err)
+	}
+	seed(t, s, "deals", map[string]map[string]any{"a": {"stage": "won", "amount": 5, "region": "华南"}})
+	scan := ptrF(store.And(store.Where("region", store.OpEq, "华南"), store.Where("amount", store.OpGt, 50000)))
+	tests := []struct {
+		name string
+		q    store.Query
+		want string
+	}{
+		{"sort on a field no index leads", store.Query{Filter: scan, Sort: []store.SortKey{{Field: "amount", Desc: true}}}, "SCAN c_deals\n"},
+		{"filter on an indexed field", store.Query{Filter: ptrF(store.Where("stage", store.OpEq, "won")), Sort: []store.SortKey{{Field: "amount", Desc: true}}}, "c_deals__ix_stage_amount"},
+		{"no sort keys: id order", store.Query{Filter: scan}, "sqlite_autoindex_c_deals"},
+		{"recycle bin", store.Query{Filter: scan, Sort: []store.SortKey{{Field: "amount"}}, Deleted: store.OnlyDeleted}, "c_deals__sys_deleted"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := store.NormalizeQuery(tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newCompiler(s.reg.kindTester("deals", false))
+			c.tableScan = tableScanBetter(q, s.reg.declared("deals"))
+			sql, err := buildFind(c, "deals", q, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := explain(t, s, sql, c.args)
+			if !strings.Contains(plan+"\n", tt.want) {
+				t.Errorf("plan does not contain %q:\n%s\n%s", tt.want, sql, plan)
+			}
+			if _, err := s.Find(ctx, "deals", tt.q); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}

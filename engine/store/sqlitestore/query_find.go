@@ -123,7 +123,9 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		return store.Page{Docs: []store.Document{}}, nil
 	}
 	var page store.Page
+	scan := tableScanBetter(q, s.reg.declared(coll))
 	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+		c.tableScan = scan
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
 		p, err := s.runFind(ctx, query, args, q)
@@ -154,7 +156,11 @@ func buildFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (stri
 	for _, e := range exprs {
 		b.WriteString(", " + e)
 	}
-	b.WriteString(" FROM " + tableName(coll) + " WHERE " + deletedClause(q.Deleted))
+	b.WriteString(" FROM " + tableName(coll))
+	if c.tableScan {
+		b.WriteString(" NOT INDEXED")
+	}
+	b.WriteString(" WHERE " + deletedClause(q.Deleted))
 	if where != "1" {
 		b.WriteString(" AND " + where)
 	}

@@ -98,3 +98,31 @@ func applyMigration(ctx context.Context, db *sql.DB, version int) error {
 	}
 	return nil
 }
+
+// ensureSystemIndexes creates the system indexes a collection made by an
+// older version lacks (see systemIndexesSQL), in one transaction. On an
+// up-to-date database it only checks the names.
+func ensureSystemIndexes(ctx context.Context, db *sql.DB, r *registry) error {
+	r.mu.RLock()
+	colls := make([]string, 0, len(r.colls))
+	for name, ci := range r.colls {
+		if ci.live {
+			colls = append(colls, name)
+		}
+	}
+	r.mu.RUnlock()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("sqlitestore: system indexes: %w", err)
+	}
+	defer tx.Rollback()
+	for _, coll := range colls {
+		if _, err := tx.ExecContext(ctx, systemIndexesSQL(coll)); err != nil {
+			return fmt.Errorf("sqlitestore: system indexes of %s: %w", coll, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("sqlitestore: system indexes: %w", err)
+	}
+	return nil
+}
