@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -43,7 +42,7 @@ func finishDoc(d store.Document, created, updated string, deleted sql.NullString
 		}
 		d.DeletedAt = &t
 	}
-	if err := json.Unmarshal(raw, &d.Data); err != nil {
+	if d.Data, err = decodeDoc(raw); err != nil {
 		return store.Document{}, fmt.Errorf("sqlitestore: document %s: decode data: %w", d.ID, err)
 	}
 	if d.Data == nil {
