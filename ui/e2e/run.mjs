@@ -52,6 +52,36 @@ async function addField(type, label, key) {
   if (key) await byTest('prop-key').fill(key);
 }
 
+/** loginIn signs in on the login page of p. */
+async function loginIn(p, email, password) {
+  if (!p.url().includes('/login')) await p.goto(url('/login'));
+  await p.getByLabel('邮箱').fill(email);
+  await p.getByLabel('密码').fill(password);
+  await p.getByRole('button', { name: '登录' }).click();
+}
+
+/** secondSession opens another browser (its own profile) signed in as email. */
+async function secondSession(email, password) {
+  const s = await launchContext('zh-CN', { viewport: { width: 1280, height: 900 } });
+  s.context.setDefaultTimeout(T);
+  const p = s.context.pages()[0] ?? await s.context.newPage();
+  p.on('pageerror', (e) => consoleErrors.push(`second session: ${e}`));
+  await loginIn(p, email, password);
+  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+  await p.locator('[data-testid="user-menu"]').waitFor();
+  return { page: p, close: s.close };
+}
+
+/** apiCall calls the API with the first session's token (as the browser does). */
+async function apiCall(method, path, body) {
+  const token = await page.evaluate(() => localStorage.getItem('formloom.token'));
+  const r = await fetch(`${server.api}/api/v1${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
 let appUrl = '';
 let customersId = '';
 let oppId = '';
@@ -222,6 +252,125 @@ const steps = [
     await byTest('bin-toggle').getByText('数据').click();
     await byTest('record-row').first().waitFor();
   }],
+  ['conflict: two sessions edit one record, the second save shows the newer version and overwrites nothing', async () => {
+    const other = await secondSession(EMAIL, PASSWORD);
+    try {
+      for (const p of [page, other.page]) {
+        await p.goto(url(`/forms/${oppId}/data`));
+        await p.locator('[data-testid="record-row"]').first().click();
+        await p.locator('[data-testid="edit"]').click();
+      }
+      await other.page.locator('[data-testid="field-qty"] input').fill('7');
+      await other.page.locator('[data-testid="save-record"]').click();
+      await other.page.locator('[data-testid="record-view"]').getByText('8400').waitFor();
+      await byTest('field-qty').locator('input').fill('9');
+      await byTest('save-record').click();
+      await byTest('conflict').waitFor();
+      await byTest('conflict').getByText('8400').waitFor();
+      await page.waitForTimeout(600); // the notice scrolls into view
+      await shot('conflict-zh');
+      const rec = (await apiCall('POST', `/forms/${oppId}/records/query`, {})).items[0];
+      if (rec.data.qty !== 7) throw new Error(`the stale save overwrote the record: qty=${rec.data.qty}`);
+      await byTest('conflict-discard').click();
+      await byTest('record-view').getByText('8400').waitFor();
+      await page.keyboard.press('Escape');
+    } finally { await other.close(); }
+  }],
+  ['bulk delete: selected records go to the recycle bin, per-record results', async () => {
+    const ids = [];
+    for (const n of [1, 2, 3]) ids.push((await apiCall('POST', `/forms/${oppId}/records`, { data: { title: `批量 ${n}`, price: n, qty: 1 } })).id);
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').filter({ hasText: '批量 3' }).waitFor();
+    for (const n of [1, 2, 3]) await byTest('record-row').filter({ hasText: `批量 ${n}` }).locator('.ant-checkbox-input').check();
+    await expectText('已选 3 条');
+    // Someone else deletes one of them meanwhile: the others still go, and the answer says so.
+    await apiCall('DELETE', `/forms/${oppId}/records/${ids[2]}`);
+    await byTest('bulk-delete').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: '删除' }).click();
+    await expectText('2 条已移入回收站，1 条未成功');
+    await byTest('record-row').filter({ hasText: '批量' }).first().waitFor({ state: 'detached' });
+    const bin = await apiCall('POST', `/forms/${oppId}/records/query`, { deleted: 'only' });
+    if (bin.items.filter((r) => String(r.data.title).startsWith('批量')).length !== 3) throw new Error('records missing from the recycle bin');
+    const hist = await apiCall('GET', `/forms/${oppId}/records/${ids[0]}/history`);
+    if (!hist.items.some((h) => h.action === 'deleted')) throw new Error('no history entry for a bulk-deleted record');
+  }],
+  ['members admin: add a member, disable, enable, reset the password', async () => {
+    await page.goto(url('/admin/members'));
+    await byTest('new-member').click();
+    await byTest('member-name').fill('李四');
+    await byTest('member-email').fill('li@example.com');
+    await byTest('member-password').fill('first password');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await byTest('member-disable-li@example.com').waitFor();
+    const li = await secondSession('li@example.com', 'first password');
+    try {
+      await byTest('member-disable-li@example.com').click();
+      await expectText('停用针对整个账号');
+      await byTest('member-disable-ok').click();
+      await byTest('member-disabled').waitFor();
+      await shot('members-zh');
+      await li.page.reload();
+      await li.page.waitForURL(/\/login/);
+      await loginIn(li.page, 'li@example.com', 'first password');
+      await li.page.locator('[data-testid="login-error"]').waitFor();
+      await byTest('member-enable-li@example.com').click();
+      await byTest('member-disabled').waitFor({ state: 'detached' });
+      await byTest('member-reset-li@example.com').click();
+      await byTest('reset-password').fill('short');
+      await byTest('reset-confirm').fill('short');
+      await byTest('reset-ok').click();
+      await expectText('至少 8 个字符');
+      await byTest('reset-password').fill('second password');
+      await byTest('reset-confirm').fill('second password');
+      await shot('members-reset-zh');
+      await byTest('reset-ok').click();
+      await expectText('密码已修改');
+      await loginIn(li.page, 'li@example.com', 'first password');
+      await li.page.locator('[data-testid="login-error"]').waitFor();
+      await loginIn(li.page, 'li@example.com', 'second password');
+      await li.page.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await li.page.locator('[data-testid="user-menu"]').getByText('李四').waitFor();
+    } finally { await li.close(); }
+  }],
+  ['API tokens: create (shown once), use, revoke', async () => {
+    await byTest('nav-tokens').click();
+    await expectText('还没有 API 令牌');
+    await byTest('new-token').click();
+    await byTest('token-name').fill('ERP 集成');
+    await byTest('token-create-ok').click();
+    await expectText('它只显示这一次');
+    const secret = (await byTest('token-secret').innerText()).trim();
+    if (!secret.startsWith('flt_')) throw new Error(`not a token: ${secret}`);
+    await page.waitForTimeout(400); // let the dialog finish opening
+    await shot('tokens-zh');
+    const ok = await fetch(`${server.api}/api/v1/apps`, { headers: { Authorization: `Bearer ${secret}` } });
+    if (ok.status !== 200) throw new Error(`the new token does not work: ${ok.status}`);
+    await byTest('token-shown-ok').click();
+    await byTest('token-row-ERP 集成').waitFor();
+    await byTest('token-secret').waitFor({ state: 'detached' });
+    if ((await page.locator('body').innerText()).includes(secret)) throw new Error('the secret is shown again');
+    await byTest('token-revoke-ERP 集成').click();
+    await byTest('token-revoke-ok').click();
+    await expectText('令牌已撤销');
+    await byTest('token-row-ERP 集成').waitFor({ state: 'detached' });
+    const gone = await fetch(`${server.api}/api/v1/apps`, { headers: { Authorization: `Bearer ${secret}` } });
+    if (gone.status !== 401) throw new Error(`a revoked token still works: ${gone.status}`);
+  }],
+  ['workspaces: create one, switch to it and back', async () => {
+    await byTest('workspace-switch').click();
+    await byTest('workspace-new').click();
+    await byTest('workspace-name').fill('华东分公司');
+    await byTest('workspace-create-ok').click();
+    await byTest('workspace-switch').getByText('华东分公司').waitFor();
+    await expectText('还没有应用');
+    await byTest('workspace-switch').click();
+    await shot('workspaces-zh');
+    await byTest('workspace-item-我的团队').click();
+    await byTest('workspace-switch').getByText('我的团队').waitFor();
+    await byTest('app-card').first().waitFor();
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+  }],
   ['switch language: the whole UI changes and is remembered', async () => {
     await byTest('lang-switch').getByText('EN').click();
     await expectText('Recycle bin');
@@ -242,7 +391,13 @@ const steps = [
     const han = body.match(/[\u4e00-\u9fff]/g)?.join('') ?? '';
     // Only user data may stay Chinese.
     // The language switch names each language in itself (中文), and names are user data.
-    if (han.replace(/商机管理|王经理|中文/g, '').length > 0) throw new Error(`Chinese UI text left in English mode: ${han}`);
+    if (han.replace(/商机管理|王经理|中文|我的团队/g, '').length > 0) throw new Error(`Chinese UI text left in English mode: ${han}`);
+    await page.goto(url('/admin/members'));
+    await expectText('Reset password');
+    await shot('members-en');
+    await page.goto(url('/settings/tokens'));
+    await expectText('No API tokens yet');
+    await shot('tokens-en');
   }],
   ['no uncaught errors in the page', async () => {
     if (consoleErrors.length) throw new Error(consoleErrors.join('\n'));

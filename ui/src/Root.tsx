@@ -18,6 +18,7 @@ const FillPage = lazy(() => import('./screens/fill/FillPage'));
 const DataPage = lazy(() => import('./screens/data/DataPage'));
 const MembersPage = lazy(() => import('./screens/admin/MembersPage'));
 const DepartmentsPage = lazy(() => import('./screens/admin/DepartmentsPage'));
+const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -48,6 +49,7 @@ const router = createBrowserRouter([
       { path: 'forms/:formId/data', element: S(<DataPage />) },
       { path: 'admin/members', element: S(<MembersPage />) },
       { path: 'admin/departments', element: S(<DepartmentsPage />) },
+      { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

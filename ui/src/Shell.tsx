@@ -1,22 +1,25 @@
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
-import { AppstoreOutlined, ApartmentOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ApartmentOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
 import { LanguageSwitch } from './LanguageSwitch';
+import { WorkspaceSwitcher } from './WorkspaceSwitcher';
 
 export function Shell() {
   const { t } = useTranslation();
   const { me, logout } = useAuth();
   const nav = useNavigate();
   const loc = useLocation();
-  const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments' : 'apps';
+  const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments'
+    : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : 'apps';
   const items = [
     { key: 'apps', icon: <AppstoreOutlined />, label: <Link to="/">{t('nav.apps')}</Link> },
     ...(isAdmin(me) ? [
       { key: 'members', icon: <TeamOutlined />, label: <Link to="/admin/members">{t('nav.members')}</Link> },
       { key: 'departments', icon: <ApartmentOutlined />, label: <Link to="/admin/departments">{t('nav.departments')}</Link> },
     ] : []),
+    { key: 'tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens" data-testid="nav-tokens">{t('nav.tokens')}</Link> },
   ];
   return (
     <Layout style={{ minHeight: '100%' }}>
@@ -24,6 +27,7 @@ export function Shell() {
         <Link to="/" className="fl-logo">Formloom</Link>
         <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, borderBottom: 'none', minWidth: 0 }} />
         <Space>
+          <WorkspaceSwitcher />
           <LanguageSwitch />
           <Dropdown menu={{ items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'),
             onClick: () => { void logout().then(() => nav('/login')); } }] }}>
@@ -31,7 +35,8 @@ export function Shell() {
           </Dropdown>
         </Space>
       </Layout.Header>
-      <Layout.Content className="fl-content">
+      {/* Keyed by workspace: switching remounts the screen, so nothing shows another workspace's data. */}
+      <Layout.Content className="fl-content" key={me?.workspace?.id ?? 'none'}>
         <Outlet />
       </Layout.Content>
     </Layout>

@@ -1,6 +1,6 @@
 import type {
-  App, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, Me, RecordData, RecordPage, RecordQuery, Role, User, VersionInfo, Workspace,
+  App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
+  HistoryEntry, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, VersionInfo, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -109,6 +109,11 @@ export const api = {
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Me>('GET', '/me'),
   workspaces: async () => list<Workspace>(await request('GET', '/workspaces')),
+  createWorkspace: (b: { name: string; language?: string; timeZone?: string }) => request<Workspace>('POST', '/workspaces', b),
+  switchWorkspace: (workspace: string) => request<Me>('POST', '/me/workspace', { workspace }),
+  tokens: async () => list<TokenInfo>(await request('GET', '/tokens')),
+  createToken: (b: { name: string; scopes: Scope[]; expiresAt?: string }) => request<TokenCreated>('POST', '/tokens', b),
+  revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
 
   // apps
   apps: async () => list<App>(await request('GET', '/apps')),
@@ -127,14 +132,17 @@ export const api = {
     request<Form>('PUT', `/forms/${enc(id)}`, b),
   publish: (id: string, version: number) => request<VersionInfo>('POST', `/forms/${enc(id)}/publish`, { version }),
   versions: async (id: string) => list<VersionInfo>(await request('GET', `/forms/${enc(id)}/versions`)),
-  checkExpression: (id: string, expression: string, signal?: AbortSignal) =>
-    request<ExpressionResult>('POST', `/forms/${enc(id)}/expressions/check`, { expression }, { signal }),
+  /** checkExpression type-checks against definition (the unsaved design) when given, else the stored draft. */
+  checkExpression: (id: string, expression: string, definition?: Definition, signal?: AbortSignal) =>
+    request<ExpressionResult>('POST', `/forms/${enc(id)}/expressions/check`, definition ? { expression, definition } : { expression }, { signal }),
 
   // records
   createRecord: (form: string, data: RecordData) => request<FormRecord>('POST', `/forms/${enc(form)}/records`, { data }),
   record: (form: string, id: string) => request<FormRecord>('GET', `/forms/${enc(form)}/records/${enc(id)}`),
   updateRecord: (form: string, id: string, data: RecordData, version: number) =>
     request<FormRecord>('PATCH', `/forms/${enc(form)}/records/${enc(id)}`, { data, version }),
+  /** deleteRecords moves up to 500 records to the recycle bin, answering one result per id. */
+  deleteRecords: (form: string, ids: string[]) => request<BulkResult>('POST', `/forms/${enc(form)}/records/delete`, { ids }),
   deleteRecord: (form: string, id: string, version?: number) =>
     request<void>('DELETE', `/forms/${enc(form)}/records/${enc(id)}${version ? `?version=${version}` : ''}`),
   restoreRecord: (form: string, id: string, version?: number) =>
@@ -148,8 +156,9 @@ export const api = {
   // people
   users: async () => list<User>(await request('GET', '/users')),
   createUser: (b: { email: string; name: string; password: string; role: Role; departments: string[] }) => request<User>('POST', '/users', b),
-  updateUser: (id: string, b: { role: Role; departments: string[]; version: number }) =>
+  updateUser: (id: string, b: { role?: Role; departments?: string[]; version?: number; name?: string; disabled?: boolean }) =>
     request<User>('PATCH', `/users/${enc(id)}`, b),
+  resetPassword: (id: string, password: string) => request<void>('POST', `/users/${enc(id)}/password`, { password }),
   deleteUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),
   departments: async () => list<Department>(await request('GET', '/departments')),
   createDepartment: (b: { name: string; parent?: string }) => request<Department>('POST', '/departments', b),

@@ -108,9 +108,19 @@ export interface User { id: string; email: string; name: string; disabled?: bool
 
 export interface Department { id: string; name: string; parent?: string; version: number }
 
-export interface Workspace { id: string; name: string; timeZone: string; language: string; version: number; createdAt: string }
+export interface Workspace { id: string; name: string; timeZone: string; language: string; version: number; createdAt: string; role?: Role }
 
-export interface Me { user: User; workspace?: Workspace; role?: Role }
+export interface Me { user: User; workspace?: Workspace | null; role?: Role; authMethod?: 'session' | 'token'; workspaces?: Workspace[] }
+
+export type Scope = 'read' | 'write';
+
+export interface TokenInfo { id: string; name: string; workspace: string; scopes: Scope[]; createdAt: string; expiresAt?: string }
+
+export interface TokenCreated extends TokenInfo { token: string }
+
+export interface BulkItem { id: string; ok: boolean; error?: { code: string; message: string } }
+
+export interface BulkResult { items: BulkItem[]; succeeded: number; failed: number }
 
 export interface Diagnostic { line: number; column: number; message: string; code: string }
 

@@ -1,6 +1,6 @@
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments' },
+  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -86,6 +86,7 @@ const en = {
     addCondition: 'Add condition', addGroup: 'Add group', applyFilter: 'Apply', clearFilter: 'Clear', filterField: 'Field',
     matchAll: 'All conditions', matchAny: 'Any condition', selected: '{{n}} selected', deleteSelected: 'Delete selected',
     bulkDeleteConfirm: 'Move {{n}} records to the recycle bin?', bulkDeleted: '{{n}} records moved to the recycle bin', bulkFailed: '{{n}} records could not be changed',
+    bulkPartial: '{{n}} moved to the recycle bin, {{failed}} not: {{reason}}',
     total: '{{n}} records', page: 'Page {{n}}', prev: 'Previous page', next: 'Next page', perPage: '{{n}} / page',
     createdAt: 'Created', createdBy: 'Created by', updatedAt: 'Updated', updatedBy: 'Updated by', version: 'Version', rows: '{{n}} rows',
     record: 'Record', deletedRecord: 'Deleted record', fields: 'Fields', history: 'History', restore: 'Restore', restored: 'Restored',
@@ -99,6 +100,26 @@ const en = {
   members: {
     title: 'Members', add: 'Add member', edit: 'Edit member', role: 'Role', role_admin: 'Administrator', role_member: 'Member',
     status: 'Status', active: 'Active', disabled: 'Disabled', initialPassword: 'Initial password', removeConfirm: 'Remove {{name}} from the workspace?',
+    disable: 'Disable', enable: 'Enable', you: 'You',
+    disableConfirm: 'Disable {{name}}?',
+    disableHint: 'Disabling is account-wide: they can no longer sign in to any workspace, they are signed out now, and their API tokens stop working until you enable them again. To keep them out of this workspace only, remove them instead.',
+    disabledDone: '{{name}} is disabled and signed out', enabledDone: '{{name}} can sign in again',
+    resetPassword: 'Reset password', resetTitle: 'New password for {{name}}', newPassword: 'New password',
+    resetHint: 'Tell them the new password yourself. They are signed out of every browser; their API tokens keep working.',
+    resetDone: 'Password changed; {{name}} was signed out',
+  },
+  workspaces: {
+    switch: 'Switch workspace', current: 'Current workspace', create: 'New workspace', name: 'Workspace name', language: 'Default language',
+    createHint: 'You become its administrator. Members, apps and data are separate for each workspace.',
+    switched: 'Now in {{name}}', created: 'Workspace {{name}} created',
+  },
+  tokens: {
+    title: 'API tokens', intro: 'Tokens let other systems (ERP, chat tools, scripts) call the API as you, in one workspace. Send them as "Authorization: Bearer <token>".',
+    create: 'New token', name: 'Name', scopes: 'Permissions', scope_read: 'Read', scope_write: 'Write', workspace: 'Workspace',
+    created: 'Created', expires: 'Expires', never: 'Never', expiresHelp: 'Leave empty for a token that works until revoked',
+    revoke: 'Revoke', revokeConfirm: 'Revoke the token "{{name}}"? Systems using it stop working at once.', revoked: 'Token revoked',
+    empty: 'No API tokens yet', shownOnce: 'Copy the token now: it is shown only this once.', copied: 'Copied', done: 'I have copied it',
+    newToken: 'Your new token', scopesRequired: 'Choose at least one permission',
   },
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',

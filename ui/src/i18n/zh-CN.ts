@@ -2,7 +2,7 @@ import type { Catalog } from './en';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
-  nav: { apps: '应用', members: '成员', departments: '部门' },
+  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -88,6 +88,7 @@ const zhCN: Catalog = {
     addCondition: '添加条件', addGroup: '添加条件组', applyFilter: '应用', clearFilter: '清空', filterField: '字段',
     matchAll: '满足全部条件', matchAny: '满足任一条件', selected: '已选 {{n}} 条', deleteSelected: '删除所选',
     bulkDeleteConfirm: '将 {{n}} 条记录移入回收站？', bulkDeleted: '{{n}} 条记录已移入回收站', bulkFailed: '{{n}} 条记录操作失败',
+    bulkPartial: '{{n}} 条已移入回收站，{{failed}} 条未成功：{{reason}}',
     total: '共 {{n}} 条', page: '第 {{n}} 页', prev: '上一页', next: '下一页', perPage: '{{n}} 条/页',
     createdAt: '创建时间', createdBy: '创建人', updatedAt: '更新时间', updatedBy: '更新人', version: '版本', rows: '{{n}} 行',
     record: '记录详情', deletedRecord: '已删除的记录', fields: '字段', history: '修改记录', restore: '恢复', restored: '已恢复',
@@ -101,6 +102,26 @@ const zhCN: Catalog = {
   members: {
     title: '成员', add: '添加成员', edit: '编辑成员', role: '角色', role_admin: '管理员', role_member: '成员',
     status: '状态', active: '启用', disabled: '停用', initialPassword: '初始密码', removeConfirm: '将 {{name}} 移出团队？',
+    disable: '停用', enable: '启用', you: '你',
+    disableConfirm: '停用 {{name}}？',
+    disableHint: '停用针对整个账号：对方将无法登录任何团队，当前登录立即失效，其 API 令牌也会停止工作，直到你重新启用。若只想让其离开本团队，请改用“移除”。',
+    disabledDone: '已停用 {{name}} 并使其退出登录', enabledDone: '{{name}} 可以重新登录了',
+    resetPassword: '重置密码', resetTitle: '为 {{name}} 设置新密码', newPassword: '新密码',
+    resetHint: '请自行把新密码告知对方。对方在所有浏览器中都会退出登录；其 API 令牌不受影响。',
+    resetDone: '密码已修改，{{name}} 已退出登录',
+  },
+  workspaces: {
+    switch: '切换团队', current: '当前团队', create: '新建团队', name: '团队名称', language: '默认语言',
+    createHint: '你将成为该团队的管理员。每个团队的成员、应用和数据互相独立。',
+    switched: '已切换到 {{name}}', created: '已创建团队 {{name}}',
+  },
+  tokens: {
+    title: 'API 令牌', intro: '令牌让其他系统（ERP、聊天工具、脚本）以你的身份在一个团队内调用 API。请求时发送 “Authorization: Bearer <令牌>”。',
+    create: '新建令牌', name: '名称', scopes: '权限', scope_read: '读取', scope_write: '写入', workspace: '团队',
+    created: '创建时间', expires: '过期时间', never: '永不过期', expiresHelp: '留空表示在撤销前一直有效',
+    revoke: '撤销', revokeConfirm: '撤销令牌“{{name}}”？使用它的系统将立即无法访问。', revoked: '令牌已撤销',
+    empty: '还没有 API 令牌', shownOnce: '请立即复制令牌：它只显示这一次。', copied: '已复制', done: '我已复制',
+    newToken: '新令牌', scopesRequired: '请至少选择一项权限',
   },
   departments: {
     title: '部门', add: '添加部门', edit: '编辑部门', addChild: '添加子部门', name: '名称', parent: '上级部门',

@@ -117,13 +117,20 @@ function Data({ formId }: { formId: string }) {
     try { localStorage.setItem(`formloom.columns.${formId}`, JSON.stringify(n)); } catch { /* ignore */ }
   };
 
+  // One request per 500 records; the server answers per id, so a record someone
+  // else deleted meanwhile is reported without stopping the others.
   const bulkDelete = async () => {
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    let failed = 0;
-    for (const id of selected) {
-      try { await api.deleteRecord(formId, id, byId.get(id)?.version); } catch { failed++; }
-    }
-    if (failed) message.error(t('data.bulkFailed', { n: failed })); else message.success(t('data.bulkDeleted', { n: selected.length }));
+    let done = 0;
+    const problems: string[] = [];
+    try {
+      for (let i = 0; i < selected.length; i += 500) {
+        const r = await api.deleteRecords(formId, selected.slice(i, i + 500));
+        done += r.succeeded;
+        for (const it of r.items) if (!it.ok && it.error) problems.push(it.error.message);
+      }
+    } catch (e) { problems.push(errorText(e)); }
+    if (problems.length) message.error(t('data.bulkPartial', { n: done, failed: selected.length - done, reason: [...new Set(problems)].join('; ') }));
+    else message.success(t('data.bulkDeleted', { n: done }));
     setSelected([]);
     void load(0, undefined, true);
   };

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Form, Image, Popconfirm, Space, Spin, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, RollbackOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -93,6 +93,9 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   const [editing, setEditing] = useState(false);
   const [base, setBase] = useState<FormRecord | null>(null);
   const [conflict, setConflict] = useState<FormRecord | null>(null);
+  // The save button is at the bottom of a long form: bring the conflict notice into view.
+  const conflictRef = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (conflict) conflictRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' }); }, [conflict]);
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState('fields');
@@ -156,7 +159,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
       )}>
       {!rec ? <Spin /> : editing ? (
         <>
-          {conflict && (
+          {conflict && (<div ref={conflictRef}>
             <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="conflict"
               title={t('data.conflictTitle', { name: conflict.updatedBy, n: conflict.version })}
               description={<>
@@ -167,7 +170,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
                   <Button type="primary" onClick={() => { setBase(conflict); setRec(conflict); setConflict(null); }} data-testid="conflict-reapply">{t('data.conflictReapply')}</Button>
                 </Space>
               </>} />
-          )}
+          </div>)}
           {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={formErrors.join('；')} />}
           <FormRenderer def={def} form={form} />
           <Space>

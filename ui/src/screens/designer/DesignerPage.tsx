@@ -160,13 +160,8 @@ function Designer({ formId }: { formId: string }) {
     return run;
   }, [formId]);
 
-  // flush quietly saves pending changes before a live expression check.
-  const flush = useCallback(async () => {
-    const d = defRef.current;
-    if (!dirtyRef.current || d.fields.some((f) => keyProblem(f.key, d.fields, f))) return;
-    await put();
-  }, [put]);
-  const check = useMemo(() => serverCheck(formId, flush), [formId, flush]);
+  // Live expression checks send the design as it is on screen: nothing is saved, nothing waits.
+  const check = useMemo(() => serverCheck(formId, () => defRef.current), [formId]);
 
   const add = (type: FieldType, index?: number) => {
     const r = addField(defRef.current, type, t(`type.${type}`), index);

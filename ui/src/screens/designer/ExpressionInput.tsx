@@ -2,20 +2,17 @@ import { useEffect, useRef, useState } from 'react';
 import { Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { Diagnostic } from '../../api/types';
+import type { Definition, Diagnostic } from '../../api/types';
 
 export type CheckFn = (src: string, signal: AbortSignal) => Promise<{ type?: string; diagnostics?: Diagnostic[] }>;
 
 /**
- * serverCheck asks the server to type-check an expression against the form's
- * draft. The server checks the saved draft, so pending changes are saved
- * first (quietly): the check then sees fields added a moment ago.
+ * serverCheck asks the server to type-check an expression against the design
+ * the designer holds (unsaved changes included), so a rule may name a field
+ * added a moment ago without saving the draft first.
  */
-export function serverCheck(formId: string, flush: () => Promise<unknown>): CheckFn {
-  return async (src, signal) => {
-    await flush().catch(() => undefined);
-    return api.checkExpression(formId, src, signal);
-  };
+export function serverCheck(formId: string, design: () => Definition): CheckFn {
+  return (src, signal) => api.checkExpression(formId, src, design(), signal);
 }
 
 /**
