@@ -151,6 +151,17 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 }
 
 func (w *write) checkInputKeys(input map[string]any) []field.Error {
+	bad := false
+	for k := range input {
+		if f, ok := w.v.byKey[k]; !ok || !f.typ.Input() || systemInputKeys[k] {
+			bad = true
+			break
+		}
+	}
+	if !bad {
+		return nil
+	}
+	// Report every bad key, in a stable order.
 	var errs []field.Error
 	keys := make([]string, 0, len(input))
 	for k := range input {
