@@ -130,6 +130,15 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 		data[f.def.Key] = n
 	}
 	if len(errs) > 0 {
+		// Report missing required fields in the same answer, so the user
+		// fixes everything at once (only those no rule can hide or fill).
+		for _, f := range w.v.fields {
+			_, given := data[f.def.Key]
+			_, sent := input[f.def.Key]
+			if f.def.Required && !given && !sent && f.visible == nil && f.dflt == nil && f.dfltExpr == nil && f.typ.Input() {
+				errs = append(errs, fieldErr(f.def.Key, "required", nil))
+			}
+		}
 		return nil, invalid(errs...)
 	}
 	if w.old == nil {
