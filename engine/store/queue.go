@@ -47,3 +47,17 @@ func NormalizeQueueItem(it QueueItem, now time.Time) (QueueItem, error) {
 	it.LeaseUntil = time.Time{}
 	return it, nil
 }
+
+// ValidateLease checks the arguments of Claim, Extend, Ack and Retry.
+func ValidateLease(queue, owner string, lease time.Duration) error {
+	if err := ValidateCollection(queue); err != nil {
+		return fmt.Errorf("queue name: %w", err)
+	}
+	if owner == "" || len(owner) > MaxIDLength {
+		return fmt.Errorf("%w: lease owner must be 1 to %d characters", ErrInvalidInput, MaxIDLength)
+	}
+	if lease <= 0 {
+		return fmt.Errorf("%w: lease must be positive", ErrInvalidInput)
+	}
+	return nil
+}

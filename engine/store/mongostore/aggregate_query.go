@@ -65,7 +65,7 @@ func sortGroups(groups []store.Group) {
 	sort.SliceStable(groups, func(i, j int) bool {
 		a, b := groups[i].Keys, groups[j].Keys
 		for k := range a {
-			if c := compareValues(a[k], b[k]); c != 0 {
+			if c := store.CompareValues(a[k], b[k]); c != 0 {
 				return c < 0
 			}
 		}

@@ -1,9 +1,6 @@
 package mongostore
 
 import (
-	"encoding/json"
-	"strings"
-
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/formloom/formloom/engine/store"
@@ -146,58 +143,4 @@ func cursorValue(d store.Document, path string) any {
 		return nil
 	}
 	return v
-}
-
-// typeRank orders values the way MongoDB sorts them.
-func typeRank(v any) int {
-	switch v.(type) {
-	case nil:
-		return 0
-	case float64:
-		return 1
-	case string:
-		return 2
-	case map[string]any:
-		return 3
-	case []any:
-		return 4
-	case bool:
-		return 5
-	}
-	return 6
-}
-
-// compareValues orders two canonical values: by type rank, then by value.
-func compareValues(a, b any) int {
-	ra, rb := typeRank(a), typeRank(b)
-	if ra != rb {
-		return ra - rb
-	}
-	switch x := a.(type) {
-	case float64:
-		y := b.(float64)
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
-	case string:
-		return strings.Compare(x, b.(string))
-	case bool:
-		y := b.(bool)
-		switch {
-		case x == y:
-			return 0
-		case !x:
-			return -1
-		}
-		return 1
-	case nil:
-		return 0
-	}
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return strings.Compare(string(ja), string(jb))
 }

@@ -169,7 +169,7 @@ func (s *Store) Distinct(ctx context.Context, coll, field string, q store.Query,
 		}
 		out = append(out, v)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return compareValues(out[i], out[j]) < 0 })
+	sort.SliceStable(out, func(i, j int) bool { return store.CompareValues(out[i], out[j]) < 0 })
 	out = compactSorted(out)
 	if len(out) > limit {
 		out = out[:limit]
@@ -182,7 +182,7 @@ func (s *Store) Distinct(ctx context.Context, coll, field string, q store.Query,
 func compactSorted(list []any) []any {
 	out := list[:0]
 	for i, v := range list {
-		if i > 0 && compareValues(out[len(out)-1], v) == 0 {
+		if i > 0 && store.CompareValues(out[len(out)-1], v) == 0 {
 			continue
 		}
 		out = append(out, v)

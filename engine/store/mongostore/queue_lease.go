@@ -138,25 +138,12 @@ func (s *Store) inTransaction(ctx context.Context, fn func(context.Context) (any
 	return err
 }
 
-func validateLease(queue, owner string, lease time.Duration) error {
-	if err := store.ValidateCollection(queue); err != nil {
-		return fmt.Errorf("queue name: %w", err)
-	}
-	if owner == "" || len(owner) > store.MaxIDLength {
-		return fmt.Errorf("%w: lease owner must be 1 to %d characters", store.ErrInvalidInput, store.MaxIDLength)
-	}
-	if lease <= 0 {
-		return fmt.Errorf("%w: lease must be positive", store.ErrInvalidInput)
-	}
-	return nil
-}
-
 // Claim leases the next due item of queue, oldest due first.
 func (s *Store) Claim(ctx context.Context, queue, owner string, lease time.Duration) (store.QueueItem, error) {
 	if err := s.check(); err != nil {
 		return store.QueueItem{}, err
 	}
-	if err := validateLease(queue, owner, lease); err != nil {
+	if err := store.ValidateLease(queue, owner, lease); err != nil {
 		return store.QueueItem{}, err
 	}
 	unlock := s.lockSerial()
@@ -198,7 +185,7 @@ func (s *Store) Extend(ctx context.Context, queue, id, owner string, lease time.
 	if err := s.check(); err != nil {
 		return err
 	}
-	if err := validateLease(queue, owner, lease); err != nil {
+	if err := store.ValidateLease(queue, owner, lease); err != nil {
 		return err
 	}
 	unlock := s.lockSerial()
@@ -220,7 +207,7 @@ func (s *Store) Ack(ctx context.Context, queue, id, owner string) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	if err := validateLease(queue, owner, time.Second); err != nil {
+	if err := store.ValidateLease(queue, owner, time.Second); err != nil {
 		return err
 	}
 	unlock := s.lockSerial()
@@ -240,7 +227,7 @@ func (s *Store) Retry(ctx context.Context, queue, id, owner string, due time.Tim
 	if err := s.check(); err != nil {
 		return err
 	}
-	if err := validateLease(queue, owner, time.Second); err != nil {
+	if err := store.ValidateLease(queue, owner, time.Second); err != nil {
 		return err
 	}
 	if due.IsZero() {

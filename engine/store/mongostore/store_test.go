@@ -192,7 +192,7 @@ func TestFindPagesWithCursor(t *testing.T) {
 				t.Fatalf("desc=%v: position %d: paged %s, one page %s", desc, i, paged[i].ID, all.Docs[i].ID)
 			}
 			if i > 0 {
-				c := compareValues(cursorValue(all.Docs[i-1], "v"), cursorValue(all.Docs[i], "v"))
+				c := store.CompareValues(cursorValue(all.Docs[i-1], "v"), cursorValue(all.Docs[i], "v"))
 				if (!desc && c > 0) || (desc && c < 0) {
 					t.Fatalf("desc=%v: position %d out of order", desc, i)
 				}

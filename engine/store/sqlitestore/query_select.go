@@ -104,7 +104,7 @@ func (s *Store) Distinct(ctx context.Context, coll, field string, q store.Query,
 	for _, v := range seen {
 		out = append(out, v)
 	}
-	slices.SortFunc(out, compareValues)
+	slices.SortFunc(out, store.CompareValues)
 	if len(out) > limit {
 		out = out[:limit]
 	}

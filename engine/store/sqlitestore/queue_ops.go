@@ -46,26 +46,13 @@ func (s *Store) Enqueue(ctx context.Context, items ...store.QueueItem) error {
 	}})
 }
 
-func validateLease(queue, owner string, lease time.Duration) error {
-	if err := store.ValidateCollection(queue); err != nil {
-		return fmt.Errorf("queue name: %w", err)
-	}
-	if owner == "" || len(owner) > store.MaxIDLength {
-		return fmt.Errorf("%w: lease owner must be 1 to %d characters", store.ErrInvalidInput, store.MaxIDLength)
-	}
-	if lease <= 0 {
-		return fmt.Errorf("%w: lease must be positive", store.ErrInvalidInput)
-	}
-	return nil
-}
-
 // Claim leases the next due item of queue: one atomic UPDATE picks the
 // oldest due item without a live lease.
 func (s *Store) Claim(ctx context.Context, queue, owner string, lease time.Duration) (store.QueueItem, error) {
 	if s.closed.Load() {
 		return store.QueueItem{}, store.ErrClosed
 	}
-	if err := validateLease(queue, owner, lease); err != nil {
+	if err := store.ValidateLease(queue, owner, lease); err != nil {
 		return store.QueueItem{}, err
 	}
 	var it store.QueueItem
@@ -104,7 +91,7 @@ func (s *Store) leaseWrite(ctx context.Context, queue, id, owner string, query s
 	if s.closed.Load() {
 		return store.ErrClosed
 	}
-	if err := validateLease(queue, owner, time.Second); err != nil {
+	if err := store.ValidateLease(queue, owner, time.Second); err != nil {
 		return err
 	}
 	if err := store.ValidateID(id); err != nil {
