@@ -79,7 +79,7 @@ func (e *Engine) missingRecords(ctx context.Context, ws, formID string, ids []st
 	if err != nil {
 		return nil, err
 	}
-	return subtract(ids, p.Docs), nil
+	return missingOf(ids, docIDs(p.Docs)), nil
 }
 
 func (e *Engine) missingMembers(ctx context.Context, ws string, ids []string) ([]string, error) {
@@ -88,17 +88,11 @@ func (e *Engine) missingMembers(ctx context.Context, ws string, ids []string) ([
 	if err != nil {
 		return nil, err
 	}
-	have := map[string]bool{}
-	for _, d := range p.Docs {
-		have[str(d.Data, "user")] = true
+	present := make([]string, len(p.Docs))
+	for i, d := range p.Docs {
+		present[i] = str(d.Data, "user")
 	}
-	var missing []string
-	for _, id := range ids {
-		if !have[id] {
-			missing = append(missing, id)
-		}
-	}
-	return missing, nil
+	return missingOf(ids, present), nil
 }
 
 func (e *Engine) missingDocs(ctx context.Context, coll, ws string, ids []string) ([]string, error) {
@@ -107,13 +101,23 @@ func (e *Engine) missingDocs(ctx context.Context, coll, ws string, ids []string)
 	if err != nil {
 		return nil, err
 	}
-	return subtract(ids, p.Docs), nil
+	return missingOf(ids, docIDs(p.Docs)), nil
 }
 
-func subtract(ids []string, docs []store.Document) []string {
-	have := map[string]bool{}
-	for _, d := range docs {
-		have[d.ID] = true
+// docIDs lists the ids of docs.
+func docIDs(docs []store.Document) []string {
+	out := make([]string, len(docs))
+	for i, d := range docs {
+		out[i] = d.ID
+	}
+	return out
+}
+
+// missingOf returns the ids not in present, in the order of ids.
+func missingOf(ids, present []string) []string {
+	have := make(map[string]bool, len(present))
+	for _, id := range present {
+		have[id] = true
 	}
 	var missing []string
 	for _, id := range ids {

@@ -81,7 +81,7 @@ func TestCreateRejectsBadInputPerField(t *testing.T) {
 			{"required-if on a visible field", map[string]any{"company": "A", "stage": "lost"}, map[string]string{"lost_reason": "required"}},
 			{"submit rule", map[string]any{"company": "A", "stage": "won", "amount": 0}, map[string]string{"amount": "rule"}},
 			{"required is reported with other errors", map[string]any{"amount": "lots"}, map[string]string{"company": "required", "amount": "type"}},
-		{"subform row field", map[string]any{"company": "A", "items": []any{map[string]any{"price": 1}}}, map[string]string{"items[0].product": "required"}},
+			{"subform row field", map[string]any{"company": "A", "items": []any{map[string]any{"price": 1}}}, map[string]string{"items[0].product": "required"}},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

@@ -278,7 +278,7 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 			required, _ = f.required.Bool(in)
 		}
 		val, present := data[f.def.Key]
-		if required && (!present || isEmpty(val)) {
+		if required && (!present || expr.IsEmpty(val)) {
 			errs = append(errs, fieldErr(f.def.Key, "required", nil))
 			continue
 		}
@@ -311,7 +311,7 @@ func subformRequired(f *cfield, val any) []field.Error {
 			if !sf.def.Required {
 				continue
 			}
-			if v, ok := row[sf.def.Key]; !ok || isEmpty(v) {
+			if v, ok := row[sf.def.Key]; !ok || expr.IsEmpty(v) {
 				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), "required", nil))
 			}
 		}
@@ -401,18 +401,4 @@ func anyMaps(m []map[string]any) []any {
 		out[i] = v
 	}
 	return out
-}
-
-func isEmpty(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return strings.TrimSpace(x) == ""
-	case []any:
-		return len(x) == 0
-	case map[string]any:
-		return len(x) == 0
-	}
-	return false
 }

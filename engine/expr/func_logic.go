@@ -3,7 +3,7 @@ package expr
 import "fmt"
 
 func init() {
-	register("ISEMPTY", func(_ *runState, a []any) (any, error) { return isEmpty(a[0]), nil }, new(func(any) bool))
+	register("ISEMPTY", func(_ *runState, a []any) (any, error) { return IsEmpty(a[0]), nil }, new(func(any) bool))
 	register(nameChanged, fnChanged, new(func(string) bool))
 }
 

@@ -97,7 +97,7 @@ func fnCount(_ *runState, args []any) (any, error) {
 		for _, x := range xs {
 			if l, ok := x.([]any); ok {
 				walk(l)
-			} else if !isEmpty(x) {
+			} else if !IsEmpty(x) {
 				n++
 			}
 		}

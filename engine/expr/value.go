@@ -133,8 +133,9 @@ func display(v any, loc *time.Location) (string, error) {
 	return "", fmt.Errorf("cannot show %s as text", describe(v))
 }
 
-// isEmpty reports Excel-style blankness: nil, "", an empty list or object.
-func isEmpty(v any) bool {
+// IsEmpty reports Excel-style blankness: nil, "" (or only spaces), an empty
+// list or object. ISEMPTY and the engine's required rule both use it.
+func IsEmpty(v any) bool {
 	switch x := v.(type) {
 	case nil:
 		return true
