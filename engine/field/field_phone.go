@@ -31,15 +31,9 @@ func (phoneType) Schema(*form.Field) map[string]any {
 }
 
 func (phoneType) Normalize(_ Context, _ *form.Field, path string, raw any) (any, []Error) {
-	if isEmpty(raw) {
-		return nil, nil
-	}
-	s, ok := raw.(string)
-	if !ok {
-		return nil, typeErr(path, "string")
-	}
-	if s = strings.TrimSpace(s); s == "" {
-		return nil, nil
+	s, errs := trimmedText(path, raw)
+	if s == "" {
+		return nil, errs
 	}
 	if len(s) > maxPhoneInput {
 		return nil, fail(path, CodePhone, nil)

@@ -82,15 +82,9 @@ func labelOf(f *form.Field, v string) string {
 }
 
 func (selectType) Normalize(_ Context, f *form.Field, path string, raw any) (any, []Error) {
-	if isEmpty(raw) {
-		return nil, nil
-	}
-	s, ok := raw.(string)
-	if !ok {
-		return nil, typeErr(path, "string")
-	}
-	if s = strings.TrimSpace(s); s == "" {
-		return nil, nil
+	s, errs := trimmedText(path, raw)
+	if s == "" {
+		return nil, errs
 	}
 	if _, ok := findOption(f, s); !ok {
 		return nil, fail(path, CodeOption, map[string]any{"value": truncate(s)})

@@ -24,15 +24,9 @@ func (urlType) Schema(*form.Field) map[string]any {
 }
 
 func (urlType) Normalize(_ Context, _ *form.Field, path string, raw any) (any, []Error) {
-	if isEmpty(raw) {
-		return nil, nil
-	}
-	s, ok := raw.(string)
-	if !ok {
-		return nil, typeErr(path, "string")
-	}
-	if s = strings.TrimSpace(s); s == "" {
-		return nil, nil
+	s, errs := trimmedText(path, raw)
+	if s == "" {
+		return nil, errs
 	}
 	if len(s) > MaxURLLength {
 		return nil, fail(path, CodeMaxLength, map[string]any{"max": MaxURLLength})

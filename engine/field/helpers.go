@@ -469,3 +469,16 @@ func idsFromCell(cell string) (any, bool) {
 	}
 	return splitCell(s), true
 }
+
+// trimmedText reads a single string input: "" for empty input (nil, "",
+// spaces), otherwise the trimmed string; a non-string is a type error.
+func trimmedText(path string, raw any) (string, []Error) {
+	if isEmpty(raw) {
+		return "", nil
+	}
+	s, ok := raw.(string)
+	if !ok {
+		return "", typeErr(path, "string")
+	}
+	return strings.TrimSpace(s), nil
+}
