@@ -1,0 +1,68 @@
+package i18n
+
+// Record export and import codes (engine/record_export.go and
+// engine/record_import.go), and the column names exports write.
+func init() {
+	Register(ZhCN, map[string]string{
+		"export_format":           "不支持的导出格式“{format}”，请选择 csv 或 xlsx",
+		"export_too_many_rows":    "符合条件的数据有 {rows} 条，单次最多导出 {max} 条，请缩小筛选范围",
+		"export_archived_label":   "{label}（已归档）",
+		"export_column_id":        "数据 ID",
+		"export_column_createdAt": "提交时间",
+		"export_column_createdBy": "提交人",
+		"export_column_updatedAt": "更新时间",
+
+		"import_empty":            "文件是空的",
+		"import_too_large":        "文件超过 {max} MB，请拆分后分批导入",
+		"import_format":           "无法识别的文件，请上传 CSV 或 Excel（.xlsx）文件",
+		"import_xls":              "不支持旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 或 CSV 后再导入",
+		"import_broken":           "Excel 文件已损坏或无法读取：{reason}",
+		"import_encoding":         "无法识别文件编码，请将 CSV 保存为 UTF-8 编码",
+		"import_csv_syntax":       "CSV 格式错误（第 {line} 行）：{reason}",
+		"import_no_sheet":         "Excel 文件中没有工作表",
+		"import_no_header":        "第一行应为表头（字段名称）",
+		"import_no_rows":          "表头下没有数据",
+		"import_too_many_rows":    "单次最多导入 {max} 行数据，请拆分后分批导入",
+		"import_too_many_columns": "最多 {max} 列",
+		"import_no_columns":       "没有一列能对应到表单字段，请检查表头是否为字段名称",
+		"import_duplicate_column": "第 {column} 列与第 {other} 列都对应字段“{field}”",
+		"import_unknown_column":   "表单中没有名为“{header}”的字段，该列不会导入",
+		"import_computed_column":  "“{header}”由系统计算，该列不会导入",
+		"import_system_column":    "“{header}”由系统生成，该列不会导入",
+		"import_archived_column":  "“{header}”是已归档字段，该列不会导入",
+		"import_empty_header":     "该列没有表头，不会导入",
+		"import_duplicate_value":  "与第 {row} 行重复，该字段的值不能重复",
+		"import_unique_exists":    "已有数据使用了这个值，该字段的值不能重复",
+	})
+	Register(En, map[string]string{
+		"export_format":           "Unsupported export format “{format}”; choose csv or xlsx",
+		"export_too_many_rows":    "{rows} records match; an export holds at most {max}. Narrow the filter",
+		"export_archived_label":   "{label} (archived)",
+		"export_column_id":        "Record ID",
+		"export_column_createdAt": "Created at",
+		"export_column_createdBy": "Created by",
+		"export_column_updatedAt": "Updated at",
+
+		"import_empty":            "The file is empty",
+		"import_too_large":        "The file is larger than {max} MB; split it and import the parts",
+		"import_format":           "Unrecognised file; upload a CSV or an Excel (.xlsx) file",
+		"import_xls":              "Old Excel (.xls) files are not supported; save it as .xlsx or CSV in Excel and import that",
+		"import_broken":           "The Excel file is damaged or unreadable: {reason}",
+		"import_encoding":         "Unknown text encoding; save the CSV as UTF-8",
+		"import_csv_syntax":       "CSV syntax error (line {line}): {reason}",
+		"import_no_sheet":         "The Excel file has no sheet",
+		"import_no_header":        "The first row must be a header of field names",
+		"import_no_rows":          "There are no rows under the header",
+		"import_too_many_rows":    "One import holds at most {max} rows; split the file and import the parts",
+		"import_too_many_columns": "At most {max} columns",
+		"import_no_columns":       "No column matches a field of the form; check that the header holds field names",
+		"import_duplicate_column": "Columns {column} and {other} both match the field “{field}”",
+		"import_unknown_column":   "The form has no field “{header}”; this column is not imported",
+		"import_computed_column":  "“{header}” is computed by the system; this column is not imported",
+		"import_system_column":    "“{header}” is set by the system; this column is not imported",
+		"import_archived_column":  "“{header}” is an archived field; this column is not imported",
+		"import_empty_header":     "This column has no header and is not imported",
+		"import_duplicate_value":  "Same value as row {row}; this field's values must be unique",
+		"import_unique_exists":    "Another record already has this value; this field's values must be unique",
+	})
+}

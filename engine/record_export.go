@@ -1,0 +1,351 @@
+package engine
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/i18n"
+)
+
+// ExportFormat is the file format of an export or import.
+type ExportFormat string
+
+// File formats of exports and imports.
+const (
+	FormatCSV  ExportFormat = "csv"
+	FormatXLSX ExportFormat = "xlsx"
+)
+
+// MaxExportRows bounds one export; a query matching more rows is refused
+// before anything is written, so the user narrows the filter instead of
+// receiving a silently cut file.
+const MaxExportRows = 100_000
+
+// exportPageSize is how many records one store read of an export fetches.
+const exportPageSize = 500
+
+// maxExcelCell is the longest text an Excel cell holds.
+const maxExcelCell = 32767
+
+// systemColumns are the record properties an export appends, in order;
+// imports recognise and ignore them by key or by label.
+var systemColumns = []string{"id", "createdAt", "createdBy", "updatedAt"}
+
+// Export is a prepared export: the query is checked and the rows counted,
+// so errors are known before the first byte is written. Write streams it.
+type Export struct {
+	// Rows is how many records the query matched when prepared.
+	Rows int64
+	// Filename is a suggested file name: form name, date and extension.
+	Filename string
+	// ContentType is the MIME type of the file.
+	ContentType string
+
+	e      *Engine
+	a      Actor
+	formID string
+	q      RecordQuery
+	format ExportFormat
+	cols   []exportCol
+	fctx   field.Context
+}
+
+// exportCol is one column: a field (current or archived) or a record property.
+type exportCol struct {
+	label   string
+	def     *form.Field
+	typ     field.Type
+	prop    string
+	numeric bool
+}
+
+// PrepareExport checks an export of the records q selects (its filter,
+// sort and recycle-bin choice; limit, offset and cursor are ignored, the
+// export covers every match) and counts them. More than MaxExportRows
+// matches is a validation error on "filter". lang ("zh-CN" or "en") names
+// the system and archived columns.
+func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q RecordQuery, format ExportFormat, lang string) (*Export, error) {
+	if err := a.check(); err != nil {
+		return nil, err
+	}
+	var ctype, ext string
+	switch format {
+	case FormatCSV:
+		ctype, ext = "text/csv; charset=utf-8", "csv"
+	case FormatXLSX:
+		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
+	default:
+		return nil, invalid(fieldErr("format", "export_format", map[string]any{"format": string(format)}))
+	}
+	q = RecordQuery{Filter: q.Filter, Sort: q.Sort, Deleted: q.Deleted, Limit: 1, Total: true}
+	page, err := e.QueryRecords(ctx, a, formID, q)
+	if err != nil {
+		return nil, err
+	}
+	if *page.Total > MaxExportRows {
+		return nil, invalid(fieldErr("filter", "export_too_many_rows", map[string]any{"max": MaxExportRows, "rows": *page.Total}))
+	}
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
+	fm, err := e.Form(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
+	loc, err := e.Location(ctx, a.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	now := e.now()
+	x := &Export{Rows: *page.Total, ContentType: ctype, e: e, a: a, formID: formID, q: q, format: format,
+		fctx: field.Context{Location: loc, Now: now}, cols: exportColumns(v, lang)}
+	x.Filename = fmt.Sprintf("%s-%s.%s", safeFilename(fm.Name), now.In(loc).Format("20060102-1504"), ext)
+	return x, nil
+}
+
+// exportColumns lists current fields in design order, then archived fields
+// with a suffix, then the record properties.
+func exportColumns(v *Version, lang string) []exportCol {
+	var cols []exportCol
+	for _, f := range v.fields {
+		cols = append(cols, exportCol{label: columnLabel(f.def), def: f.def, typ: f.typ, numeric: numericType(f.def.Type)})
+	}
+	for i := range v.Archived {
+		def := &v.Archived[i]
+		t, ok := field.Get(def.Type)
+		if !ok {
+			continue
+		}
+		cols = append(cols, exportCol{label: archivedLabel(lang, columnLabel(def)), def: def, typ: t, numeric: numericType(def.Type)})
+	}
+	for _, p := range systemColumns {
+		cols = append(cols, exportCol{label: i18n.T(lang, "export_column_"+p, nil), prop: p})
+	}
+	return cols
+}
+
+func columnLabel(f *form.Field) string {
+	if l := strings.TrimSpace(f.Label); l != "" {
+		return l
+	}
+	return f.Key
+}
+
+func archivedLabel(lang, label string) string {
+	return i18n.T(lang, "export_archived_label", map[string]any{"label": label})
+}
+
+func numericType(t string) bool { return t == "number" || t == "money" || t == "rating" }
+
+// Write streams the export to w, reading the records page by page.
+func (x *Export) Write(ctx context.Context, w io.Writer) error {
+	switch x.format {
+	case FormatXLSX:
+		return x.writeXLSX(ctx, w)
+	default:
+		return x.writeCSV(ctx, w)
+	}
+}
+
+// rows calls fn with the cells of every matching record.
+func (x *Export) rows(ctx context.Context, fn func(cells []string, rec Record) error) error {
+	q := x.q
+	q.Total = false
+	q.Limit = exportPageSize
+	n := 0
+	for {
+		page, err := x.e.QueryRecords(ctx, x.a, x.formID, q)
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Items {
+			if n++; n > MaxExportRows {
+				return nil
+			}
+			if err := fn(x.cells(r), r); err != nil {
+				return err
+			}
+		}
+		if page.NextCursor == "" || len(page.Items) == 0 {
+			return nil
+		}
+		q.Cursor = page.NextCursor
+	}
+}
+
+func (x *Export) cells(r Record) []string {
+	out := make([]string, len(x.cols))
+	for i, c := range x.cols {
+		switch c.prop {
+		case "":
+			if v, ok := r.Data[c.def.Key]; ok && v != nil {
+				out[i] = c.typ.ToCell(x.fctx, c.def, v)
+			}
+		case "id":
+			out[i] = r.ID
+		case "createdAt":
+			out[i] = cellTime(r.CreatedAt, x.fctx.Location)
+		case "createdBy":
+			out[i] = r.CreatedBy
+		case "updatedAt":
+			out[i] = cellTime(r.UpdatedAt, x.fctx.Location)
+		}
+	}
+	return out
+}
+
+func cellTime(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05")
+}
+
+func (x *Export) header() []string {
+	h := make([]string, len(x.cols))
+	for i, c := range x.cols {
+		h[i] = c.label
+	}
+	return h
+}
+
+// utf8BOM lets Excel (notably on Chinese Windows) read the CSV as UTF-8.
+const utf8BOM = "\uFEFF"
+
+func (x *Export) writeCSV(ctx context.Context, w io.Writer) error {
+	if _, err := io.WriteString(w, utf8BOM); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(guardRow(x.header())); err != nil {
+		return err
+	}
+	err := x.rows(ctx, func(cells []string, _ Record) error { return cw.Write(guardRow(cells)) })
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// guardRow defuses CSV injection: a spreadsheet would run a cell starting
+// with = + - @ (or a tab or carriage return) as a formula, so such a cell
+// gets a leading single quote, which spreadsheets show as text. Plain
+// numbers ("-12.5") are left alone: they are harmless and stay numbers.
+// Imports remove the quote again (see unguardCell).
+func guardRow(cells []string) []string {
+	for i, c := range cells {
+		cells[i] = guardCell(c)
+	}
+	return cells
+}
+
+func guardCell(c string) string {
+	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+		return c
+	}
+	if _, err := strconv.ParseFloat(c, 64); err == nil {
+		return c
+	}
+	return "'" + c
+}
+
+func (x *Export) writeXLSX(ctx context.Context, w io.Writer) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2F7"}}})
+	if err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	for i, c := range x.cols {
+		width := float64(min(max(utf8.RuneCountInString(c.label)*2+2, 12), 40))
+		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
+			return fmt.Errorf("engine: export: %w", err)
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	head := make([]any, len(x.cols))
+	for i, h := range x.header() {
+		head[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := sw.SetRow("A1", head); err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	row := 1
+	err = x.rows(ctx, func(cells []string, _ Record) error {
+		row++
+		vals := make([]any, len(cells))
+		for i, c := range cells {
+			vals[i] = xlsxValue(x.cols[i], c)
+		}
+		cell, err := excelize.CoordinatesToCellName(1, row)
+		if err != nil {
+			return err
+		}
+		return sw.SetRow(cell, vals)
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	if _, err := f.WriteTo(w); err != nil {
+		return fmt.Errorf("engine: export: %w", err)
+	}
+	return nil
+}
+
+// xlsxValue is a number for numeric fields (so sums work in Excel) and text
+// otherwise. Text cells are never evaluated as formulas, so they need no
+// injection guard; text longer than Excel allows is cut.
+func xlsxValue(c exportCol, s string) any {
+	if s == "" {
+		return nil
+	}
+	if c.numeric {
+		if n, err := strconv.ParseFloat(s, 64); err == nil && len(s) < 16 {
+			return n
+		}
+	}
+	if len(s) > maxExcelCell && utf8.RuneCountInString(s) > maxExcelCell {
+		s = string([]rune(s)[:maxExcelCell])
+	}
+	return s
+}
+
+// safeFilename keeps a form name usable as a file name on every system.
+func safeFilename(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r < 0x20 || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '_'
+		}
+		return r
+	}, strings.TrimSpace(name))
+	if name == "" {
+		return "records"
+	}
+	if utf8.RuneCountInString(name) > 80 {
+		name = string([]rune(name)[:80])
+	}
+	return name
+}

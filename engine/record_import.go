@@ -1,0 +1,405 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/i18n"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// Limits of one import request.
+const (
+	// MaxImportBytes bounds the uploaded file.
+	MaxImportBytes = 10 << 20
+	// MaxImportRows bounds the data rows: all rows are written in one unit
+	// of work, each record taking three of its store.MaxUnitWrites items
+	// (the record, its history entry, its event).
+	MaxImportRows = store.MaxUnitWrites / 3 / 1000 * 1000
+	// MaxImportColumns bounds the columns of the header.
+	MaxImportColumns = 300
+	// maxImportErrors bounds the row errors one report lists.
+	maxImportErrors = 1000
+)
+
+// ImportOptions adjust one import.
+type ImportOptions struct {
+	// DryRun validates every row and writes nothing.
+	DryRun bool
+	// SkipAutomations is passed to every write (see WriteOptions).
+	SkipAutomations bool
+}
+
+// ImportColumn says what became of one column of the file.
+type ImportColumn struct {
+	// Index is the column's position, from 1.
+	Index int `json:"index"`
+	// Header is the column's header as written in the file.
+	Header string `json:"header"`
+	// Field is the key of the field the column fills; empty when ignored.
+	Field string `json:"field,omitempty"`
+	// Ignored is set for a column that is not imported, with Reason, a
+	// message code (import_unknown_column, import_computed_column,
+	// import_system_column, import_archived_column, import_empty_header).
+	Ignored bool   `json:"ignored,omitempty"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// ImportRowError is one problem of one row.
+type ImportRowError struct {
+	// Row is the row number as a spreadsheet shows it (the header is row 1).
+	Row int
+	// Column is the header of the column holding the value, or the field's
+	// label when the file has no column for it; empty for form-level rules.
+	Column string
+	// Error is the problem, its path relative to the record ("items[2].price").
+	Error field.Error
+}
+
+// ImportReport is the outcome of an import. When Errors is not empty
+// nothing was written; Created counts the records written (0 on a dry run).
+type ImportReport struct {
+	Format          ExportFormat
+	Rows            int
+	Created         int
+	DryRun          bool
+	SkipAutomations bool
+	Columns         []ImportColumn
+	Errors          []ImportRowError
+	// ErrorsTruncated is set when more errors were found than listed.
+	ErrorsTruncated bool
+	// IDs are the ids of the created records, in row order.
+	IDs []string
+}
+
+// ImportRecords reads a CSV or XLSX file (the first sheet) whose first row
+// names fields by label or key, and creates one record per row through the
+// write pipeline, with Source "import". It is all or nothing: every row is
+// checked first, and if any fails the report lists each problem by row and
+// column and nothing is written; otherwise all records, their history
+// entries and events are committed in one unit of work. File problems
+// (format, encoding, size, header) are a validation error on "file".
+//
+// Serial numbers are drawn while checking rows, so a dry run or a refused
+// import leaves gaps in them, as any failed write does.
+func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io.Reader, opts ImportOptions) (ImportReport, error) {
+	a.Source = SourceImport
+	if err := a.check(); err != nil {
+		return ImportReport{}, err
+	}
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return ImportReport{}, fmt.Errorf("engine: import: read: %w", err)
+	}
+	if len(b) > MaxImportBytes {
+		return ImportReport{}, fileErr("import_too_large", map[string]any{"max": MaxImportBytes >> 20})
+	}
+	t, err := readTable(b)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	rep := ImportReport{Format: t.format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
+	cols, err := mapColumns(v, t.header)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	rep.Columns = cols
+	w, err := e.newWrite(ctx, a, v, nil)
+	if err != nil {
+		return ImportReport{}, err
+	}
+	w.ctx.Patterns = field.NewPatternCache()
+	rows := make([]importRow, 0, len(t.rows))
+	for i, cells := range t.rows {
+		if err := ctx.Err(); err != nil {
+			return ImportReport{}, err
+		}
+		rowNo := t.rowNumbers[i]
+		data, errs, err := w.importRow(ctx, v, cols, cells, t.format)
+		if err != nil {
+			return ImportReport{}, err
+		}
+		for _, fe := range errs {
+			rep.addError(v, cols, rowNo, fe)
+		}
+		if len(errs) == 0 {
+			rows = append(rows, importRow{n: rowNo, data: data})
+		}
+	}
+	rep.Rows = len(t.rows)
+	if err := e.checkUniqueRows(ctx, v, formID, rows, &rep, cols); err != nil {
+		return ImportReport{}, err
+	}
+	if len(rep.Errors) > 0 || rep.ErrorsTruncated || opts.DryRun {
+		return rep, nil
+	}
+	u := store.UnitOfWork{Actor: a.UserID, At: w.ctx.Now}
+	wo := WriteOptions{SkipAutomations: opts.SkipAutomations}
+	for _, row := range rows {
+		id := store.NewID()
+		one := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(row.data)}},
+			"record.created", id, 1, diff(nil, row.data), wo)
+		u.Writes = append(u.Writes, one.Writes...)
+		u.Events = append(u.Events, one.Events...)
+		rep.IDs = append(rep.IDs, id)
+	}
+	if _, err := e.st.Commit(ctx, u); err != nil {
+		return ImportReport{}, w.commitErr(err)
+	}
+	rep.Created = len(rows)
+	return rep, nil
+}
+
+type importRow struct {
+	n    int
+	data map[string]any
+}
+
+func fileErr(code string, params map[string]any) error {
+	return invalid(fieldErr("file", code, params))
+}
+
+// importRow reads one row's cells through each field's FromCell, then runs
+// the write pipeline up to (not including) the commit.
+func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, cells []string, format ExportFormat) (map[string]any, []field.Error, error) {
+	input := map[string]any{}
+	var errs []field.Error
+	for i, c := range cols {
+		if c.Ignored || i >= len(cells) {
+			continue
+		}
+		f := v.byKey[c.Field]
+		cell := unguardCell(cells[i])
+		if format == FormatXLSX {
+			cell = excelDateCell(f.def.Type, cell, w.ctx)
+		}
+		if strings.TrimSpace(cell) == "" {
+			continue
+		}
+		val, ferrs := f.typ.FromCell(w.ctx, f.def, f.def.Key, cell)
+		if len(ferrs) > 0 {
+			errs = append(errs, ferrs...)
+			continue
+		}
+		if val != nil {
+			input[f.def.Key] = val
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs, nil
+	}
+	data, err := w.run(ctx, input)
+	if err != nil {
+		var ve *ValidationError
+		if errors.As(err, &ve) {
+			return nil, ve.Fields, nil
+		}
+		return nil, nil, err
+	}
+	return data, nil, nil
+}
+
+func (rep *ImportReport) addError(v *Version, cols []ImportColumn, row int, fe field.Error) {
+	if len(rep.Errors) >= maxImportErrors {
+		rep.ErrorsTruncated = true
+		return
+	}
+	key := fe.Path
+	if i := strings.IndexAny(key, ".["); i >= 0 {
+		key = key[:i]
+	}
+	column := ""
+	for _, c := range cols {
+		if !c.Ignored && c.Field == key {
+			column = c.Header
+			break
+		}
+	}
+	if column == "" {
+		if f, ok := v.byKey[key]; ok {
+			column = columnLabel(f.def)
+		}
+	}
+	rep.Errors = append(rep.Errors, ImportRowError{Row: row, Column: column, Error: fe})
+}
+
+// unguardCell removes the quote an export put before a cell that starts
+// like a formula (see guardCell).
+func unguardCell(c string) string {
+	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
+		return c[1:]
+	}
+	return c
+}
+
+// excelDateCell turns the serial number Excel stores for a date typed into
+// a cell into text the date fields read.
+func excelDateCell(typ, cell string, ctx field.Context) string {
+	if typ != "date" && typ != "datetime" {
+		return cell
+	}
+	n, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
+	if err != nil || n <= 0 || n > 2958465 {
+		return cell
+	}
+	t, err := excelTime(n)
+	if err != nil {
+		return cell
+	}
+	if typ == "date" {
+		return t.Format("2006-01-02")
+	}
+	return t.Format("2006-01-02 15:04:05")
+}
+
+// mapColumns matches header cells to fields, by key or label, ignoring case
+// and surrounding spaces.
+func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
+	if len(header) > MaxImportColumns {
+		return nil, fileErr("import_too_many_columns", map[string]any{"max": MaxImportColumns})
+	}
+	byName := map[string]*cfield{}
+	for _, f := range v.fields {
+		if l := norm(f.def.Label); l != "" {
+			if _, taken := byName[l]; !taken {
+				byName[l] = f
+			}
+		}
+	}
+	for _, f := range v.fields {
+		byName[norm(f.def.Key)] = f // a key wins over another field's label
+	}
+	system := map[string]bool{}
+	for _, p := range systemColumns {
+		system[norm(p)] = true
+		for _, lang := range []string{i18n.ZhCN, i18n.En} {
+			system[norm(i18n.T(lang, "export_column_"+p, nil))] = true
+		}
+	}
+	for _, p := range []string{"version", "formVersion", "updatedBy", "deletedAt"} {
+		system[norm(p)] = true
+	}
+	archived := map[string]bool{}
+	for i := range v.Archived {
+		for _, lang := range []string{i18n.ZhCN, i18n.En} {
+			archived[norm(archivedLabel(lang, columnLabel(&v.Archived[i])))] = true
+		}
+		archived[norm(v.Archived[i].Key)] = true
+	}
+	cols := make([]ImportColumn, len(header))
+	seen := map[string]int{}
+	mapped := 0
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, utf8BOM))
+		c := ImportColumn{Index: i + 1, Header: h}
+		n := norm(h)
+		f, ok := byName[n]
+		switch {
+		case n == "":
+			c.Ignored, c.Reason = true, "import_empty_header"
+		case ok && !f.typ.Input():
+			c.Ignored, c.Reason, c.Field = true, "import_computed_column", ""
+		case ok:
+			if j, dup := seen[f.def.Key]; dup {
+				return nil, fileErr("import_duplicate_column", map[string]any{"column": i + 1, "other": j, "field": h})
+			}
+			seen[f.def.Key] = i + 1
+			c.Field = f.def.Key
+			mapped++
+		case system[n]:
+			c.Ignored, c.Reason = true, "import_system_column"
+		case archived[n]:
+			c.Ignored, c.Reason = true, "import_archived_column"
+		default:
+			c.Ignored, c.Reason = true, "import_unknown_column"
+		}
+		cols[i] = c
+	}
+	if mapped == 0 {
+		return nil, fileErr("import_no_columns", nil)
+	}
+	return cols, nil
+}
+
+func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// checkUniqueRows reports values of unique fields repeated within the file
+// or already used by a live record, naming the rows, so the commit does not
+// fail on them without saying where.
+func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string, rows []importRow, rep *ImportReport, cols []ImportColumn) error {
+	for _, f := range v.fields {
+		if !f.def.Unique {
+			continue
+		}
+		first := map[string]int{}
+		byValue := map[string][]int{}
+		var values []any
+		for _, r := range rows {
+			val, ok := uniqueValue(f.def, r.data[f.def.Key])
+			if !ok {
+				continue
+			}
+			k := fmt.Sprintf("%T:%v", val, val)
+			if n, dup := first[k]; dup {
+				rep.addError(v, cols, r.n, fieldErr(f.def.Key, "import_duplicate_value", map[string]any{"row": n}))
+				continue
+			}
+			first[k] = r.n
+			byValue[k] = append(byValue[k], r.n)
+			values = append(values, val)
+		}
+		for start := 0; start < len(values); start += store.MaxListValues {
+			chunk := values[start:min(start+store.MaxListValues, len(values))]
+			docs, err := e.findAll(ctx, recordColl(formID), store.Where(dataPath(f), store.OpIn, chunk), nil)
+			if err != nil {
+				return mapStoreErr(err)
+			}
+			for _, d := range docs {
+				val, ok := uniqueValue(f.def, recordFrom(d).Data[f.def.Key])
+				if !ok {
+					continue
+				}
+				for _, n := range byValue[fmt.Sprintf("%T:%v", val, val)] {
+					rep.addError(v, cols, n, fieldErr(f.def.Key, "import_unique_exists", nil))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// uniqueValue is the scalar a unique index compares (a money field's amount).
+func uniqueValue(def *form.Field, v any) (any, bool) {
+	if m, ok := v.(map[string]any); ok && def.Type == "money" {
+		v = m["amount"]
+	}
+	switch v.(type) {
+	case string, float64, bool:
+		return v, true
+	}
+	return nil, false
+}
+
+// sniffFormat tells an XLSX file (a zip) from text.
+func sniffFormat(b []byte) (ExportFormat, error) {
+	switch {
+	case len(bytes.TrimSpace(b)) == 0:
+		return "", fileErr("import_empty", nil)
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		return FormatXLSX, nil
+	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
+		return "", fileErr("import_xls", nil)
+	}
+	return FormatCSV, nil
+}
