@@ -129,11 +129,22 @@ func (s *Server) secureHeaders(c *fiber.Ctx) error {
 // limitBody enforces the API body limit; only uploads may be larger (up to
 // the upload limit, which Fiber's own BodyLimit enforces while reading).
 func (s *Server) limitBody(c *fiber.Ctx) error {
-	if c.Method() == fiber.MethodPost && c.Path() == "/api/v1/files" {
+	if c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/files" || isImportPath(c.Path())) {
 		return c.Next()
 	}
 	if len(c.Request().Body()) > s.cfg.BodyLimit {
 		return errBodyTooLarge
 	}
 	return c.Next()
+}
+
+// isImportPath matches POST /api/v1/forms/{form}/records/import, whose
+// files may be larger than JSON bodies (up to engine.MaxImportBytes).
+func isImportPath(p string) bool {
+	rest, ok := strings.CutPrefix(p, "/api/v1/forms/")
+	if !ok {
+		return false
+	}
+	form, tail, _ := strings.Cut(rest, "/")
+	return form != "" && tail == "records/import"
 }

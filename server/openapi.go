@@ -106,6 +106,13 @@ func schemas() map[string]any {
 		"BulkDelete": obj(map[string]any{"ids": map[string]any{"type": "array", "items": tStr, "minItems": 1, "maxItems": engine.MaxBulkRecords}}, "ids"),
 		"BulkResult": obj(map[string]any{"items": arr(obj(map[string]any{"id": tStr, "ok": tBool,
 			"error": obj(map[string]any{"code": tStr, "message": tStr}, "code", "message")}, "id", "ok")), "succeeded": tInt, "failed": tInt}, "items", "succeeded", "failed"),
+		"RecordExport": obj(map[string]any{"filter": ref("Filter"), "sort": arr(obj(map[string]any{"field": tStr, "desc": tBool}, "field")),
+			"deleted": map[string]any{"enum": []any{"exclude", "only", "include"}}, "format": map[string]any{"enum": []any{"csv", "xlsx"}},
+			"limit": tInt, "offset": tInt, "cursor": tStr, "total": tBool}),
+		"ImportReport": obj(map[string]any{"format": tStr, "rows": tInt, "created": tInt, "dryRun": tBool, "skipAutomations": tBool, "valid": tBool,
+			"columns":         arr(obj(map[string]any{"index": tInt, "header": tStr, "field": tStr, "ignored": tBool, "reason": tStr, "message": tStr}, "index", "header")),
+			"errors":          arr(obj(map[string]any{"row": tInt, "column": tStr, "path": tStr, "code": tStr, "message": tStr}, "row", "column", "path", "code", "message")),
+			"errorsTruncated": tBool, "ids": arr(tStr)}, "rows", "created", "valid", "columns", "errors"),
 		"RecordPage":   obj(map[string]any{"items": arr(ref("Record")), "nextCursor": tStr, "total": tInt}, "items"),
 		"HistoryEntry": obj(map[string]any{"id": tStr, "record": tStr, "version": tInt, "action": tStr, "actor": tStr, "actorName": tStr, "source": tStr, "formVersion": tInt, "at": tTime, "changes": arr(tObj)}),
 		"HistoryList":  list("HistoryEntry"),
@@ -161,6 +168,10 @@ func (s *Server) buildOpenAPI() map[string]any {
 			ok = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": tStr}}}
 		case "binary":
 			ok = map[string]any{"description": "The file", "content": map[string]any{"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+		case "download":
+			file := map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}
+			ok = map[string]any{"description": "The file, as an attachment", "content": map[string]any{"text/csv": file,
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": file}}
 		case "object":
 			ok = map[string]any{"description": "OK", "content": map[string]any{"application/json": map[string]any{"schema": tObj}}}
 		default:
