@@ -131,11 +131,12 @@ func TestHostileExpressions(t *testing.T) {
 			t.Logf("#%d rejected: %.80v", i, err)
 			continue // rejected at compile time
 		}
-		// The minimum of a few runs keeps a loaded machine from failing
-		// the bound; a run that really loops stays slow every time.
+		// The minimum of several runs keeps a loaded machine (go test runs
+		// packages in parallel on two cores) from failing the bound; a run
+		// that really loops stays slow every time.
 		best := time.Hour
 		var runErr error
-		for range 3 {
+		for range 10 {
 			start := time.Now()
 			_, runErr = p.Run(testInput())
 			best = min(best, time.Since(start))
@@ -144,7 +145,7 @@ func TestHostileExpressions(t *testing.T) {
 			}
 		}
 		t.Logf("#%d ran in %v: %.60v", i, best, runErr)
-		if best > bound {
+		if best > bound && !raceEnabled {
 			t.Errorf("#%d %.60q: run took %v, bound %v", i, src, best, bound)
 		}
 	}
