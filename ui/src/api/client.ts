@@ -1,6 +1,6 @@
 import type {
   App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, VersionInfo, Workspace,
+  HistoryEntry, ImportReport, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, VersionInfo, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -8,11 +8,14 @@ export class ApiError extends Error {
   status: number;
   code: string;
   fields: FieldError[];
-  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+  /** body is the whole decoded answer (an import's 422 carries its report there). */
+  body: unknown;
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], body?: unknown) {
     super(message);
     this.status = status;
     this.code = code;
     this.fields = fields;
+    this.body = body;
   }
   get isConflict(): boolean { return this.status === 409; }
   get isUnauthorized(): boolean { return this.status === 401; }
@@ -51,7 +54,8 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   const headers: Record<string, string> = { 'Accept': 'application/json', 'Accept-Language': language };
   const token = getToken();
   if (token) headers['Authorization'] = `Bearer ${token}`;
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const form = typeof FormData !== 'undefined' && body instanceof FormData;
+  if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = csrfToken();
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -59,14 +63,27 @@ export async function request<T>(method: string, path: string, body?: unknown, o
   let res: Response;
   try {
     res = await fetch(BASE + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: opts.signal,
+      method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), signal: opts.signal,
       credentials: 'same-origin',
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'network', (e as Error).message);
   }
+  if (opts.raw && res.ok) return { blob: await res.blob(), filename: downloadName(res.headers.get('Content-Disposition')) } as T;
   return parseResponse<T>(res);
+}
+
+/** Download is a file the server answered as an attachment. */
+export interface Download { blob: Blob; filename: string }
+
+/** downloadName reads the UTF-8 file name of a Content-Disposition (RFC 5987), else its plain one. */
+export function downloadName(cd: string | null): string {
+  if (!cd) return 'download';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd);
+  if (star) { try { return decodeURIComponent(star[1]); } catch { /* fall through */ } }
+  const plain = /filename="([^"]*)"/i.exec(cd);
+  return plain ? plain[1] : 'download';
 }
 
 export async function parseResponse<T>(res: Response): Promise<T> {
@@ -78,7 +95,7 @@ export async function parseResponse<T>(res: Response): Promise<T> {
   if (!res.ok) {
     const eb = json as ErrorBody | undefined;
     const err = eb?.error
-      ? new ApiError(res.status, eb.error.code, eb.error.message, eb.error.fields ?? [])
+      ? new ApiError(res.status, eb.error.code, eb.error.message, eb.error.fields ?? [], json)
       : new ApiError(res.status, 'http_' + res.status, text || res.statusText);
     if (res.status === 401 && onUnauthorized) onUnauthorized();
     throw err;
@@ -151,6 +168,17 @@ export const api = {
   query: async (form: string, q: RecordQuery, signal?: AbortSignal): Promise<RecordPage> => {
     const p = await request<RecordPage>('POST', `/forms/${enc(form)}/records/query`, q, { signal });
     return { items: p?.items ?? [], nextCursor: p?.nextCursor || undefined, total: p?.total };
+  },
+  /** exportRecords downloads every record matching q (filter, sort, recycle bin) as CSV or Excel. */
+  exportRecords: (form: string, q: RecordQuery & { format: 'csv' | 'xlsx' }) =>
+    request<Download>('POST', `/forms/${enc(form)}/records/export`, q, { raw: true }),
+  /** importRecords uploads a CSV or Excel file; dryRun only checks it. A refused import is an ApiError whose body.report lists the bad rows. */
+  importRecords: (form: string, file: File, opts: { dryRun?: boolean; skipAutomations?: boolean } = {}) => {
+    const fd = new FormData();
+    fd.append('file', file, file.name);
+    if (opts.dryRun) fd.append('dryRun', 'true');
+    if (opts.skipAutomations) fd.append('skipAutomations', 'true');
+    return request<ImportReport>('POST', `/forms/${enc(form)}/records/import`, fd);
   },
 
   // people

@@ -133,3 +133,17 @@ export interface ErrorBody { error: { code: string; message: string; fields?: Fi
 export interface Address { province?: string; city?: string; district?: string; detail?: string }
 export interface Location { lat?: number; lng?: number; text?: string }
 export interface Money { amount: number | string | null; currency: string }
+
+/** ImportReport answers an import or its dry run. */
+export interface ImportReport {
+  format: string;
+  rows: number;
+  created: number;
+  dryRun: boolean;
+  skipAutomations: boolean;
+  valid: boolean;
+  columns: { index: number; header: string; field?: string; ignored?: boolean; reason?: string; message?: string }[];
+  errors: { row: number; column: string; path: string; code: string; message: string }[];
+  errorsTruncated?: boolean;
+  ids?: string[];
+}

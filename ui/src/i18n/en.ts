@@ -81,7 +81,15 @@ const en = {
     tooManyFiles: 'At most {{n}} files', sign: 'Sign', signAgain: 'Sign again', signature: 'Signature', clear: 'Clear', useSignature: 'Use this signature',
     signHint: 'Draw with the mouse or a finger',
   },
+  import: {
+    title: 'Import records', hint: 'Upload a CSV or Excel (.xlsx) file: the first row is a header of field names, then one record per row. At most 3,000 rows and 10 MB. Check first; if any row has a problem nothing is imported.',
+    drop: 'Click or drag a file here', skipAutomations: 'Do not run automations', check: 'Check', run: 'Import',
+    valid: '{{n}} rows checked, ready to import', invalid: '{{n}} problems in {{rows}} rows; fix the file and upload it again',
+    ignoredColumn: 'Not imported: {{header}}', row: 'Row', column: 'Column', problem: 'Problem', truncated: 'Too many problems; only the first are listed',
+    done: '{{n}} records imported',
+  },
   data: {
+    export: 'Export', exportCSV: 'Export CSV', exportExcel: 'Export Excel', import: 'Import',
     records: 'Records', recycleBin: 'Recycle bin', filter: 'Filter', columns: 'Columns', reload: 'Reload', add: 'Add',
     addCondition: 'Add condition', addGroup: 'Add group', applyFilter: 'Apply', clearFilter: 'Clear', filterField: 'Field',
     matchAll: 'All conditions', matchAny: 'Any condition', selected: '{{n}} selected', deleteSelected: 'Delete selected',

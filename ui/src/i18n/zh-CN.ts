@@ -83,7 +83,15 @@ const zhCN: Catalog = {
     tooManyFiles: '最多 {{n}} 个文件', sign: '签名', signAgain: '重新签名', signature: '签名', clear: '清除', useSignature: '使用此签名',
     signHint: '用鼠标或手指书写',
   },
+  import: {
+    title: '导入数据', hint: '上传 CSV 或 Excel（.xlsx）文件：第一行为表头，写字段名称；每行一条数据。最多 3000 行、10 MB。先检查，全部无误后再导入；有任何错误时不会导入任何数据。',
+    drop: '点击或拖拽文件到此处', skipAutomations: '不触发自动化', check: '检查', run: '导入',
+    valid: '{{n}} 行数据检查无误，可以导入', invalid: '{{rows}} 行中发现 {{n}} 处错误，请修改文件后重新上传',
+    ignoredColumn: '未导入：{{header}}', row: '行号', column: '列', problem: '问题', truncated: '错误过多，仅显示前面部分',
+    done: '已导入 {{n}} 条数据',
+  },
   data: {
+    export: '导出', exportCSV: '导出 CSV', exportExcel: '导出 Excel', import: '导入',
     records: '数据', recycleBin: '回收站', filter: '筛选', columns: '显示列', reload: '刷新', add: '添加',
     addCondition: '添加条件', addGroup: '添加条件组', applyFilter: '应用', clearFilter: '清空', filterField: '字段',
     matchAll: '满足全部条件', matchAny: '满足任一条件', selected: '已选 {{n}} 条', deleteSelected: '删除所选',

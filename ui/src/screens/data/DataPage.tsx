@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Popconfirm, Popover, Segmented, Space, Spin, Table, Tooltip, Typography } from 'antd';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Popconfirm, Popover, Segmented, Space, Spin, Table, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { DeleteOutlined, FilterOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SettingOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -17,6 +17,8 @@ import { countConditions, emptyGroup, filterFields, toFilter, type Group } from 
 import { RecordDrawer } from './RecordDrawer';
 
 const PAGE_SIZES = [20, 50, 100];
+// The import dialog (upload, preview table) loads on first use.
+const ImportDialog = lazy(() => import('./ImportDialog'));
 const SORTABLE = new Set(['text', 'email', 'phone', 'url', 'number', 'money', 'percent', 'rating', 'date', 'datetime', 'select', 'boolean', 'serial', 'formula', 'user', 'department']);
 
 export default function DataPage() {
@@ -49,6 +51,8 @@ function Data({ formId }: { formId: string }) {
   });
   const [filterOpen, setFilterOpen] = useState(false);
   const [relLabels, setRelLabels] = useState(new Map<string, string>());
+  const [importOpen, setImportOpen] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const abort = useRef<AbortController | null>(null);
 
   const filter = useMemo(() => toFilter(applied), [applied]);
@@ -142,6 +146,19 @@ function Data({ formId }: { formId: string }) {
     void load(0, undefined, true);
   };
 
+  // Export runs the current filter, sort and recycle-bin choice over every page, on the server.
+  const exportAs = async (format: 'csv' | 'xlsx') => {
+    setExporting(true);
+    try {
+      const d = await api.exportRecords(formId, { filter, sort: sort.length ? sort : undefined, deleted: bin ? 'only' : undefined, format });
+      const href = URL.createObjectURL(d.blob);
+      const a = document.createElement('a');
+      a.href = href; a.download = d.filename;
+      document.body.appendChild(a); a.click(); a.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 10_000);
+    } catch (e) { message.error(errorText(e)); } finally { setExporting(false); }
+  };
+
   const fields = filterFields(def.fields, { createdAt: t('data.createdAt'), updatedAt: t('data.updatedAt'), createdBy: t('data.createdBy'), updatedBy: t('data.updatedBy') });
   const nConds = countConditions(applied);
 
@@ -169,6 +186,11 @@ function Data({ formId }: { formId: string }) {
             <Button icon={<SettingOutlined />} data-testid="columns-button">{t('data.columns')}</Button>
           </Popover>
           <Tooltip title={t('data.reload')}><Button icon={<ReloadOutlined />} onClick={() => void load(0, undefined, true)} aria-label={t('data.reload')} /></Tooltip>
+          <Dropdown trigger={['click']} menu={{ items: [{ key: 'csv', label: t('data.exportCSV') }, { key: 'xlsx', label: t('data.exportExcel') }],
+            onClick: ({ key }) => void exportAs(key as 'csv' | 'xlsx') }}>
+            <Button icon={<DownloadOutlined />} loading={exporting} data-testid="export">{t('data.export')}</Button>
+          </Dropdown>
+          {!bin && <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="import">{t('data.import')}</Button>}
           {!bin && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)}>{t('data.add')}</Button>}
         </Space>}>
         {selected.length > 0 && (
@@ -192,6 +214,7 @@ function Data({ formId }: { formId: string }) {
           <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />
         </Space>
       </Card>
+      {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}
       <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} onClose={() => setOpen(null)} onChanged={() => void load(page, cursors[page], true)} />
     </>
   );

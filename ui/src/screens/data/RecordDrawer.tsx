@@ -11,10 +11,28 @@ import { FormRenderer, inputData } from '../../fields/FormRenderer';
 import { applyFieldErrors, errorText } from '../../util/errors';
 import { knownName } from '../fill/FillPage';
 
+/** useRelationLabels fetches the display labels of the records a relation value names, unless given. */
+function useRelationLabels(f: FieldDef, v: unknown, given?: Map<string, string>): Map<string, string> | undefined {
+  const [labels, setLabels] = useState<Map<string, string> | undefined>(given);
+  const ids = f.type !== 'relation' || v == null ? [] : (Array.isArray(v) ? v : [v]).map(String);
+  const key = ids.join(',');
+  useEffect(() => {
+    if (given || ids.length === 0 || !f.form || !f.displayField) return;
+    let live = true;
+    void api.query(f.form, { filter: { field: 'id', op: 'in', value: ids }, limit: ids.length }).then((p) => {
+      if (live) setLabels(new Map(p.items.map((r) => [r.id, String(r.data[f.displayField!] ?? r.id)])));
+    }).catch(() => undefined);
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [given, key, f.form, f.displayField]);
+  return given ?? labels;
+}
+
 export function ValueView({ f, v, relationLabels }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string> }) {
   const { t } = useTranslation();
   const dir = useDirectory();
-  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels };
+  const labels = useRelationLabels(f, v, relationLabels);
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: labels };
   if (v === null || v === undefined || v === '') return <Typography.Text type="secondary">—</Typography.Text>;
   switch (f.type) {
     case 'richtext':
