@@ -4,6 +4,7 @@
 // with invalid then valid input, find the record with a filter, edit it, see
 // its history, delete and restore it, switch language. Screenshots of the
 // designer, the fill page and the data view in both languages go to e2e/out/.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureOut, frontFor, launchContext, outDir, runSteps, startServer } from './harness.mjs';
 
@@ -293,6 +294,42 @@ const steps = [
     if (bin.items.filter((r) => String(r.data.title).startsWith('批量')).length !== 3) throw new Error('records missing from the recycle bin');
     const hist = await apiCall('GET', `/forms/${oppId}/records/${ids[0]}/history`);
     if (!hist.items.some((h) => h.action === 'deleted')) throw new Error('no history entry for a bulk-deleted record');
+  }],
+  ['export: the CSV download has the header and the record', async () => {
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+    await byTest('export').click();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByText('导出 CSV').click()]);
+    if (!download.suggestedFilename().endsWith('.csv')) throw new Error(`download named ${download.suggestedFilename()}`);
+    const text = readFileSync(await download.path(), 'utf8');
+    if (!text.startsWith('\uFEFF商机名称,')) throw new Error(`CSV header: ${text.slice(0, 80)}`);
+    if (!text.includes('云帆 CRM 二期')) throw new Error('the record is not in the export');
+  }],
+  ['import: a bad row shows its error and writes nothing; the fixed file imports', async () => {
+    const bad = join(outDir, 'import-bad.csv');
+    const good = join(outDir, 'import-good.csv');
+    writeFileSync(bad, '商机名称,单价,数量\n导入商机甲,12,1\n导入商机乙,不是数字,2\n');
+    writeFileSync(good, '商机名称,单价,数量\n导入商机甲,12,1\n导入商机乙,30,2\n');
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('import').click();
+    await page.locator('.ant-modal input[type=file]').setInputFiles(bad);
+    await byTest('import-check').click();
+    await byTest('import-invalid').waitFor();
+    await byTest('import-errors').getByText('单价').waitFor();
+    await byTest('import-errors').getByRole('cell', { name: '3', exact: true }).waitFor();
+    await shot('import-errors-zh');
+    const none = await apiCall('POST', `/forms/${oppId}/records/query`, { filter: { field: 'title', op: 'startsWith', value: '导入商机' } });
+    if (none.items.length !== 0) throw new Error('a refused import wrote records');
+    await page.locator('.ant-modal input[type=file]').setInputFiles(good);
+    await byTest('import-check').click();
+    await byTest('import-valid').waitFor();
+    await byTest('import-run').click();
+    await expectText('已导入 2 条数据');
+    await byTest('record-row').filter({ hasText: '导入商机乙' }).waitFor();
+    const two = await apiCall('POST', `/forms/${oppId}/records/query`, { filter: { field: 'title', op: 'startsWith', value: '导入商机' } });
+    if (two.items.length !== 2) throw new Error(`imported ${two.items.length} records`);
+    const hist = await apiCall('GET', `/forms/${oppId}/records/${two.items[0].id}/history`);
+    if (hist.items[0].source !== 'import') throw new Error(`history source ${hist.items[0].source}`);
   }],
   ['members admin: add a member, disable, enable, reset the password', async () => {
     await page.goto(url('/admin/members'));
