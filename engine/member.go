@@ -101,6 +101,11 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return Member{}, err
 	}
+	if role != RoleAdmin {
+		if err := e.keepAnAdmin(ctx, memberFrom(d)); err != nil {
+			return Member{}, err
+		}
+	}
 	data := map[string]any{"workspace": a.Workspace, "user": str(d.Data, "user"), "role": string(role), "departments": anyList(departments)}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
 		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}}})
@@ -115,11 +120,34 @@ func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) err
 	if err := a.RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := e.getScoped(ctx, collMembers, a.Workspace, memberID); err != nil {
+	d, err := e.getScoped(ctx, collMembers, a.Workspace, memberID)
+	if err != nil {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}}})
+	if err := e.keepAnAdmin(ctx, memberFrom(d)); err != nil {
+		return err
+	}
+	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}}})
 	return mapStoreErr(err)
+}
+
+// keepAnAdmin refuses to take the admin role away from m (demotion or
+// removal) when m is the workspace's last admin: nobody could manage the
+// workspace afterwards. Two concurrent demotions of the last two admins are
+// not caught; an admin can be re-created with `formloom admin create`.
+func (e *Engine) keepAnAdmin(ctx context.Context, m Member) error {
+	if m.Role != RoleAdmin {
+		return nil
+	}
+	f := store.And(store.Where("workspace", store.OpEq, m.Workspace), store.Where("role", store.OpEq, string(RoleAdmin)))
+	n, err := e.st.Count(ctx, collMembers, store.Query{Filter: &f})
+	if err != nil {
+		return mapStoreErr(err)
+	}
+	if n <= 1 {
+		return invalid(fieldErr("role", "last_admin", nil))
+	}
+	return nil
 }
 
 func memberFrom(d store.Document) Member {

@@ -62,3 +62,36 @@ func TestCreateMember(t *testing.T) {
 		}
 	}
 }
+
+func TestLastAdminStays(t *testing.T) {
+	f := newFixture(t)
+	admins := func() []engine.Member {
+		var out []engine.Member
+		ms, _ := f.e.Members(f.ctx, f.admin)
+		for _, m := range ms {
+			if m.Role == engine.RoleAdmin {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	only := admins()[0]
+	_, err := f.e.UpdateMember(f.ctx, f.admin, only.ID, engine.RoleMember, nil, only.Version)
+	if got := fieldErrors(t, err); got["role"] != "last_admin" {
+		t.Fatalf("demoting the last admin: %v", got)
+	}
+	if got := fieldErrors(t, f.e.RemoveMember(f.ctx, f.admin, only.ID)); got["role"] != "last_admin" {
+		t.Fatalf("removing the last admin: %v", got)
+	}
+	// With a second admin, the first may step down.
+	_, m2, err := f.e.CreateMember(f.ctx, f.admin, engine.UserInput{Email: "second@example.com", Name: "二号"}, engine.RoleAdmin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.UpdateMember(f.ctx, f.admin, only.ID, engine.RoleMember, nil, only.Version); err != nil {
+		t.Fatalf("demotion with another admin left: %v", err)
+	}
+	if len(admins()) != 1 || admins()[0].ID != m2.ID {
+		t.Fatalf("admins: %+v", admins())
+	}
+}

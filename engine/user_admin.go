@@ -61,6 +61,11 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if role != RoleAdmin && role != RoleMember {
 			return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 		}
+		if role != RoleAdmin {
+			if err := e.keepAnAdmin(ctx, m); err != nil {
+				return User{}, Member{}, err
+			}
+		}
 		if err := e.checkDepartments(ctx, a.Workspace, deps); err != nil {
 			return User{}, Member{}, err
 		}
