@@ -5,6 +5,7 @@ package i18n
 func init() {
 	Register(ZhCN, map[string]string{
 		"already_member":              "该用户已经是成员",
+		"last_admin":                  "这是工作区唯一的管理员，不能取消其管理员身份或移除，请先指定另一位管理员",
 		"cycle":                       "不能把部门移到它自己的下级",
 		"default_failed":              "默认值公式计算失败：{reason}",
 		"expression":                  "公式第 {line} 行第 {column} 列有误：{reason}",
@@ -35,6 +36,7 @@ func init() {
 	})
 	Register(En, map[string]string{
 		"already_member":              "This user is already a member",
+		"last_admin":                  "This is the workspace’s only admin: appoint another admin before changing or removing this one",
 		"cycle":                       "A department cannot move below itself",
 		"default_failed":              "The default value formula failed: {reason}",
 		"expression":                  "Formula error at line {line}, column {column}: {reason}",
