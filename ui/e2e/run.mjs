@@ -240,6 +240,8 @@ const steps = [
     await page.getByRole('tab', { name: '修改记录' }).click();
     await byTest('history-entry').nth(1).waitFor();
     await expectText('数量');
+    // Related records show by their display field, in the history as in the record view.
+    await byTest('history').getByText(/杭州云帆科技/).first().waitFor();
   }],
   ['delete to the recycle bin and restore', async () => {
     await page.getByRole('tab', { name: '字段' }).click();

@@ -69,14 +69,34 @@ function RecordView({ def, rec }: { def: Definition; rec: FormRecord }) {
   );
 }
 
+/** useHistoryRelationLabels fetches, once per relation field, the display labels of every record the history names. */
+function useHistoryRelationLabels(def: Definition, list: HistoryEntry[] | null): Map<string, string> {
+  const [labels, setLabels] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    if (!list) return;
+    let live = true;
+    for (const f of def.fields.filter((x) => x.type === 'relation' && x.form && x.displayField)) {
+      const ids = [...new Set(list.flatMap((h) => h.changes.filter((c) => c.field === f.key)
+        .flatMap((c) => [c.old, c.new]).flatMap((v) => (v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]))))];
+      if (ids.length === 0) continue;
+      void api.query(f.form!, { filter: { field: 'id', op: 'in', value: ids }, limit: ids.length }).then((p) => {
+        if (live) setLabels((m) => { const n = new Map(m); for (const r of p.items) n.set(r.id, String(r.data[f.displayField!] ?? r.id)); return n; });
+      }).catch(() => undefined);
+    }
+    return () => { live = false; };
+  }, [def, list]);
+  return labels;
+}
+
 function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; def: Definition }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const [list, setList] = useState<HistoryEntry[] | null>(null);
   useEffect(() => { void api.history(formId, rec.id).then(setList).catch(() => setList([])); }, [formId, rec.id, rec.version]);
+  const relationLabels = useHistoryRelationLabels(def, list);
   if (list === null) return <Spin />;
   if (list.length === 0) return <Empty />;
-  const ctx = { users: dir.users, departments: dir.departments, t };
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels };
   const label = (k: string) => def.fields.find((f) => f.key === k)?.label ?? k;
   const fmt = (k: string, v: unknown) => { const f = def.fields.find((x) => x.key === k); return v == null || v === '' ? '∅' : f ? formatValue(f, v, ctx) || '∅' : JSON.stringify(v); };
   return (
