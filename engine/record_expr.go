@@ -73,7 +73,3 @@ func exprToInput(v any, ctx field.Context) any {
 	}
 	return v
 }
-
-// toSchemaValue returns data as the JSON Schema validator expects it; stored
-// values are already plain JSON values.
-func toSchemaValue(data map[string]any) any { return data }

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/formloom/formloom/engine/store"
@@ -311,5 +310,3 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 	}
 	return out, nil
 }
-
-func deepEqualJSON(a, b any) bool { return reflect.DeepEqual(a, b) }

@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/formloom/formloom/engine/field"
@@ -19,7 +20,7 @@ func (w *write) checkReferences(ctx context.Context, data map[string]any) []fiel
 		if !ok || val == nil {
 			continue
 		}
-		if w.old != nil && deepEqualJSON(w.old.Data[f.def.Key], val) {
+		if w.old != nil && reflect.DeepEqual(w.old.Data[f.def.Key], val) {
 			continue
 		}
 		if isFileType(f.def.Type) {
@@ -165,42 +166,15 @@ func (w *write) copyLookups(ctx context.Context, data map[string]any) error {
 	return nil
 }
 
-// nextSerial formats the next serial number of a field: prefix, date part,
-// then a counter padded to width that restarts per the reset rule. The
-// counter lives in the store, so numbers never repeat across processes.
+// nextSerial draws the next serial number of a field from a store counter
+// (per reset period, so numbers never repeat, also across processes) and
+// formats it as the field type does.
 func (e *Engine) nextSerial(ctx context.Context, v *Version, def *form.Field, fc field.Context) (string, error) {
-	s := def.Serial
-	if s == nil {
-		s = &form.Serial{Width: 4}
-	}
-	now := fc.Now.In(fc.Location)
-	period := ""
-	switch s.Reset {
-	case "day":
-		period = now.Format("20060102")
-	case "month":
-		period = now.Format("200601")
-	case "year":
-		period = now.Format("2006")
-	}
-	n, err := e.st.Increment(ctx, "serial:"+v.Form+":"+def.Key+":"+period, 1)
+	n, err := e.st.Increment(ctx, "serial:"+v.Form+":"+def.Key+":"+field.SerialPeriod(fc, def), 1)
 	if err != nil {
 		return "", mapStoreErr(err)
 	}
-	date := ""
-	switch s.DatePart {
-	case "YYYY":
-		date = now.Format("2006")
-	case "YYYYMM":
-		date = now.Format("200601")
-	case "YYYYMMDD":
-		date = now.Format("20060102")
-	}
-	width := s.Width
-	if width < 1 {
-		width = 4
-	}
-	return fmt.Sprintf("%s%s%0*d", s.Prefix, date, width, n), nil
+	return field.SerialValue(fc, def, n), nil
 }
 
 func isFileType(t string) bool { return t == "attachment" || t == "image" || t == "signature" }

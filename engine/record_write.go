@@ -263,7 +263,7 @@ func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 
 // validate runs the JSON Schema, then field rules, then submit rules.
 func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input) []field.Error {
-	if err := w.v.schema.Validate(toSchemaValue(data)); err != nil {
+	if err := w.v.schema.Validate(data); err != nil {
 		return schemaErrors(err)
 	}
 	var errs []field.Error

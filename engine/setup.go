@@ -85,15 +85,14 @@ func memberWrite(ws, userID string, role Role, departments []string) store.Write
 		"workspace": ws, "user": userID, "role": string(role), "departments": anyList(departments)}}}
 }
 
-// WorkspaceUser is a member of a workspace with the account's public details.
+// WorkspaceUser is a member of a workspace with its account.
 type WorkspaceUser struct {
-	Member
-	Email string `json:"email"`
-	Name  string `json:"name"`
+	User   User
+	Member Member
 }
 
 // WorkspaceUsers lists the members of the actor's workspace with their
-// names and emails, by name.
+// accounts, reading the accounts in batches rather than one by one.
 func (e *Engine) WorkspaceUsers(ctx context.Context, a Actor) ([]WorkspaceUser, error) {
 	members, err := e.Members(ctx, a)
 	if err != nil {
@@ -116,8 +115,9 @@ func (e *Engine) WorkspaceUsers(ctx context.Context, a Actor) ([]WorkspaceUser, 
 	}
 	out := make([]WorkspaceUser, 0, len(members))
 	for _, m := range members {
-		u := users[m.UserID]
-		out = append(out, WorkspaceUser{Member: m, Email: u.Email, Name: u.Name})
+		if u, ok := users[m.UserID]; ok {
+			out = append(out, WorkspaceUser{User: u, Member: m})
+		}
 	}
 	return out, nil
 }

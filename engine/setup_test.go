@@ -57,9 +57,13 @@ func TestCreateMember(t *testing.T) {
 		t.Fatalf("workspace users: %d %v", len(users), err)
 	}
 	for _, wu := range users {
-		if wu.Email == "" || wu.Name == "" {
+		if wu.User.Email == "" || wu.User.Name == "" || wu.Member.UserID != wu.User.ID {
 			t.Fatalf("missing account details: %+v", wu)
 		}
+	}
+	// Accounts follow the email field's rule.
+	if _, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "boss@localhost", Name: "X"}); fieldErrors(t, err)["email"] != "email" {
+		t.Fatalf("an address the email field refuses was accepted for an account: %v", err)
 	}
 }
 

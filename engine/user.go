@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/mail"
 	"strings"
 	"time"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -30,14 +30,14 @@ type UserInput struct {
 	PasswordHash string
 }
 
-// NormalizeEmail lower-cases and checks an email address.
+// NormalizeEmail checks an account email with the email field's rule
+// (field.CanonicalEmail) and returns it lower-cased.
 func NormalizeEmail(s string) (string, error) {
-	s = strings.TrimSpace(s)
-	a, err := mail.ParseAddress(s)
-	if err != nil || a.Address != s || len(s) > 254 {
+	addr, ok := field.CanonicalEmail(strings.TrimSpace(s))
+	if !ok {
 		return "", invalid(fieldErr("email", "email", nil))
 	}
-	return strings.ToLower(s), nil
+	return addr, nil
 }
 
 // CreateUser adds an account; an email already in use is a validation error.

@@ -69,17 +69,13 @@ func workspaceUser(u engine.User, m engine.Member) WorkspaceUser {
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
-	ms, err := s.e.Members(c.UserContext(), actor(c))
+	list, err := s.e.WorkspaceUsers(c.UserContext(), actor(c))
 	if err != nil {
 		return err
 	}
-	out := make([]WorkspaceUser, 0, len(ms))
-	for _, m := range ms {
-		u, err := s.e.User(c.UserContext(), m.UserID)
-		if err != nil {
-			continue
-		}
-		out = append(out, workspaceUser(u, m))
+	out := make([]WorkspaceUser, len(list))
+	for i, wu := range list {
+		out[i] = workspaceUser(wu.User, wu.Member)
 	}
 	return c.JSON(fiber.Map{"items": out})
 }

@@ -33,21 +33,34 @@ func (emailType) Normalize(_ Context, _ *form.Field, path string, raw any) (any,
 	if len(s) > MaxEmailLength {
 		return nil, fail(path, CodeMaxLength, map[string]any{"max": MaxEmailLength})
 	}
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || strings.ContainsAny(s, "\"<>()[]\\, ") || textProblem(s, false) != "" {
+	addr, ok := CanonicalEmail(s)
+	if !ok {
 		return nil, fail(path, CodeEmail, nil)
 	}
-	local, domain := s[:at], strings.ToLower(s[at+1:])
-	if !validDomain(domain) {
-		return nil, fail(path, CodeEmail, nil)
+	return addr, nil
+}
+
+// CanonicalEmail checks a bare address (already trimmed, at most
+// MaxEmailLength bytes) and returns it lower-cased as a whole: providers
+// treat the local part case-insensitively, and duplicates (unique fields,
+// lead dedupe, account emails) must match. Email fields and accounts both
+// use it, so the two never disagree on what an email is.
+func CanonicalEmail(s string) (string, bool) {
+	if len(s) > MaxEmailLength {
+		return "", false
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at <= 0 || strings.ContainsAny(s, "\"<>()[]\\, ") || textProblem(s, false) != "" {
+		return "", false
+	}
+	if !validDomain(strings.ToLower(s[at+1:])) {
+		return "", false
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Name != "" || addr.Address != s {
-		return nil, fail(path, CodeEmail, nil)
+		return "", false
 	}
-	// The whole address is lower-cased: providers treat the local part
-	// case-insensitively, and duplicates (unique fields, lead dedupe) must match.
-	return strings.ToLower(local) + "@" + domain, nil
+	return strings.ToLower(s), true
 }
 
 // validDomain checks dot-separated labels of letters (any script), digits
