@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -139,8 +140,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
-		key := strings.TrimPrefix(strings.Join(de.Fields, ","), recordField+".")
-		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": key}))
+		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": fieldKeyOf(de.Fields[0])}))
 	}
 	if err != nil {
 		return mapStoreErr(err)
@@ -161,8 +161,8 @@ func indexName(s string) string {
 
 // dataPath is the store path of a field's comparable value.
 func dataPath(f *cfield) string {
-	if f.def.Type == "money" {
-		return recordField + "." + f.def.Key + ".amount"
+	if vp, ok := f.typ.(field.ValuePather); ok {
+		return recordField + "." + f.def.Key + "." + vp.ValuePath()
 	}
 	return recordField + "." + f.def.Key
 }
@@ -271,4 +271,11 @@ func versionInfoFrom(d store.Document) (VersionInfo, error) {
 		_ = json.Unmarshal([]byte(s), &info.Changes)
 	}
 	return info, nil
+}
+
+// fieldKeyOf returns the field key of a store path of record data
+// ("fields.budget.amount" -> "budget").
+func fieldKeyOf(path string) string {
+	key, _, _ := strings.Cut(strings.TrimPrefix(path, recordField+"."), ".")
+	return key
 }

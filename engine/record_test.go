@@ -240,3 +240,34 @@ func TestQueryFiltersAndRefusesBadFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestMoneyComparesByAmount: a money field is indexed, filtered, sorted and
+// kept unique by its amount, and errors name the field.
+func TestMoneyComparesByAmount(t *testing.T) {
+	f := newFixture(t)
+	formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+		{Key: "deal", Type: "text", Label: "商机", Indexed: true},
+		{Key: "budget", Type: "money", Label: "预算", Unique: true},
+	}})
+	for i, amount := range []string{"300.50", "1200", "80"} {
+		if _, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"deal": "d", "budget": amount}, engine.WriteOptions{}); err != nil {
+			t.Fatalf("record %d: %v", i, describe(err))
+		}
+	}
+	_, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"deal": "d", "budget": "80.00"}, engine.WriteOptions{})
+	if got := fieldErrors(t, err); got["budget"] != "unique" {
+		t.Fatalf("duplicate amount: %v", got)
+	}
+	flt := store.Where("budget", store.OpGt, 100)
+	page, err := f.e.QueryRecords(f.ctx, f.member, formID, engine.RecordQuery{Filter: &flt, Sort: []store.SortKey{{Field: "budget", Desc: true}}})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	var got []float64
+	for _, r := range page.Items {
+		got = append(got, r.Data["budget"].(map[string]any)["amount"].(float64))
+	}
+	if len(got) != 2 || got[0] != 1200 || got[1] != 300.5 {
+		t.Fatalf("budget > 100 sorted desc: %v", got)
+	}
+}

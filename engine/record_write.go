@@ -149,7 +149,10 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 	if err := w.copyLookups(ctx, data); err != nil {
 		return nil, err
 	}
-	in := w.exprInput(data)
+	var in expr.Input
+	if w.v.usesExpr {
+		in = w.exprInput(data)
+	}
 	if err := w.computeFormulas(data, in); err != nil {
 		return nil, err
 	}
@@ -353,9 +356,7 @@ func (w *write) commitErr(err error) error {
 	if errors.As(err, &de) {
 		var errs []field.Error
 		for _, f := range de.Fields {
-			key := strings.TrimPrefix(f, recordField+".")
-			key = strings.TrimSuffix(key, ".amount")
-			errs = append(errs, fieldErr(key, "unique", nil))
+			errs = append(errs, fieldErr(fieldKeyOf(f), "unique", nil))
 		}
 		return invalid(errs...)
 	}

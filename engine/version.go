@@ -35,6 +35,9 @@ type Version struct {
 	rules    []crule
 	schema   *jsonschema.Schema
 	env      expr.Env
+	// usesExpr is false when no default, condition, formula or rule
+	// needs an expression input, so writes skip building one.
+	usesExpr bool
 }
 
 // cfield is a compiled field.
@@ -124,6 +127,12 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 		return nil, invalid(fieldErr("fields", "formula_cycle", map[string]any{"field": cycle}))
 	}
 	v.formulas = order
+	v.usesExpr = len(v.rules) > 0
+	for _, f := range v.fields {
+		if f.visible != nil || f.required != nil || f.formula != nil || f.dfltExpr != nil {
+			v.usesExpr = true
+		}
+	}
 	sch, err := compileSchema("design", v.fields, archived)
 	if err != nil {
 		return nil, err

@@ -185,3 +185,10 @@ func (c Context) pattern(p string) (*regexp.Regexp, error) {
 	pc.mu.Unlock()
 	return re, nil
 }
+
+// ValuePather is implemented by field types whose comparable value sits
+// below the stored value: the store indexes, sorts and filters on that path
+// (money: "amount" of {"amount", "currency"}).
+type ValuePather interface {
+	ValuePath() string
+}

@@ -38,6 +38,9 @@ func (moneyType) ExprType(*form.Field) expr.Type { return expr.Number }
 // Operators apply to the amount: filters address "<key>.amount".
 func (moneyType) Operators(*form.Field) []store.Op { return orderedOps }
 
+// ValuePath implements ValuePather: money is compared by its amount.
+func (moneyType) ValuePath() string { return "amount" }
+
 // currencyOf returns the field's currency.
 func currencyOf(f *form.Field) string {
 	if f.Currency == "" {
