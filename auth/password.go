@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/formloom/formloom/engine/field"
 )
 
 // Argon2id parameters (OWASP's minimum recommendation: 19 MiB, 2 passes, 1
@@ -36,13 +38,26 @@ var ErrBadHash = errors.New("auth: unreadable password hash")
 func CheckPassword(pw string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLength {
-		return fmt.Errorf("%w: password shorter than %d characters", ErrWeakPassword, MinPasswordLength)
+		return &PasswordError{Field: field.Error{Path: "password", Code: field.CodeMinLength, Params: map[string]any{"min": MinPasswordLength}}}
 	}
 	if n > MaxPasswordLength {
-		return fmt.Errorf("%w: password longer than %d characters", ErrWeakPassword, MaxPasswordLength)
+		return &PasswordError{Field: field.Error{Path: "password", Code: field.CodeMaxLength, Params: map[string]any{"max": MaxPasswordLength}}}
 	}
 	return nil
 }
+
+// PasswordError says why a password is refused, as a field error for the
+// API; it matches ErrWeakPassword.
+type PasswordError struct {
+	Field field.Error
+}
+
+func (e *PasswordError) Error() string {
+	return fmt.Sprintf("%v: %s", ErrWeakPassword, e.Field.Code)
+}
+
+// Is makes errors.Is(err, ErrWeakPassword) true.
+func (e *PasswordError) Is(target error) bool { return target == ErrWeakPassword }
 
 // HashPassword returns the argon2id hash of pw in the PHC string format
 // ("$argon2id$v=19$m=…,t=…,p=…$salt$key").

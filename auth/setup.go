@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/formloom/formloom/engine"
@@ -55,8 +56,14 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, userAgent string) (S
 	if in.Token == "" || !sameHash(hashSecret(in.Token), s.setupHash) {
 		return SessionGrant{}, engine.Workspace{}, ErrSetupToken
 	}
-	if err := CheckPassword(in.Password); err != nil {
-		return SessionGrant{}, engine.Workspace{}, err
+	// Every problem at once: the account, the workspace and the password.
+	problems := engine.SetupProblems(&engine.UserInput{Email: in.Email, Name: in.Name}, &in.Workspace)
+	var pe *PasswordError
+	if errors.As(CheckPassword(in.Password), &pe) {
+		problems = append(problems, pe.Field)
+	}
+	if len(problems) > 0 {
+		return SessionGrant{}, engine.Workspace{}, &engine.ValidationError{Fields: problems}
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {

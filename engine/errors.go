@@ -50,3 +50,12 @@ func fieldErr(path, code string, params map[string]any) field.Error {
 func wrapNotFound(kind, id string) error {
 	return fmt.Errorf("%w: %s %q", ErrNotFound, kind, id)
 }
+
+// validationFields returns the field errors of a *ValidationError (nil for others).
+func validationFields(err error) []field.Error {
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return ve.Fields
+	}
+	return nil
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -12,8 +13,8 @@ import (
 // as its admin, in one unit of work: a bad workspace input leaves no account
 // behind. The caller (first-run setup) makes sure it runs only once.
 func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (User, Workspace, error) {
-	if err := ws.check(); err != nil {
-		return User{}, Workspace{}, err
+	if p := SetupProblems(&user, &ws); len(p) > 0 {
+		return User{}, Workspace{}, invalid(p...)
 	}
 	uw, err := userWrite(user)
 	if err != nil {
@@ -66,18 +67,41 @@ func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role
 	return userFrom(res.Docs[0]), memberFrom(res.Docs[1]), nil
 }
 
-// userWrite validates an account input and returns its insert.
-func userWrite(in UserInput) (store.Write, error) {
+// SetupProblems lists every problem of a first-run setup at once: the
+// account's (email, name) and the workspace's (paths under "workspace."),
+// so the person setting up fixes them in one go.
+func SetupProblems(user *UserInput, ws *WorkspaceInput) []field.Error {
+	p := userProblems(user)
+	for _, fe := range ws.problems() {
+		fe.Path = "workspace." + fe.Path
+		p = append(p, fe)
+	}
+	return p
+}
+
+// userProblems normalizes an account input in place and lists its problems.
+func userProblems(in *UserInput) []field.Error {
+	var p []field.Error
 	email, err := NormalizeEmail(in.Email)
 	if err != nil {
-		return store.Write{}, err
+		p = append(p, validationFields(err)...)
+	} else {
+		in.Email = email
 	}
-	name := strings.TrimSpace(in.Name)
-	if err := checkName("name", name); err != nil {
-		return store.Write{}, err
+	in.Name = strings.TrimSpace(in.Name)
+	if err := checkName("name", in.Name); err != nil {
+		p = append(p, validationFields(err)...)
+	}
+	return p
+}
+
+// userWrite validates an account input and returns its insert.
+func userWrite(in UserInput) (store.Write, error) {
+	if p := userProblems(&in); len(p) > 0 {
+		return store.Write{}, invalid(p...)
 	}
 	return store.Write{Op: store.OpInsert, Collection: collUsers, Doc: store.Document{ID: store.NewID(),
-		Data: map[string]any{"email": email, "name": name, "password_hash": in.PasswordHash, "disabled": false}}}, nil
+		Data: map[string]any{"email": in.Email, "name": in.Name, "password_hash": in.PasswordHash, "disabled": false}}}, nil
 }
 
 func memberWrite(ws, userID string, role Role, departments []string) store.Write {

@@ -20,7 +20,7 @@ func TestSetupIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, _, err = e.Setup(ctx, engine.UserInput{Email: "boss@example.com", Name: "老板"}, engine.WorkspaceInput{Name: "x", TimeZone: "Mars/Base"})
-	if got := fieldErrors(t, err); got["timeZone"] != "time_zone" {
+	if got := fieldErrors(t, err); got["workspace.timeZone"] != "time_zone" {
 		t.Fatalf("bad time zone: %v", got)
 	}
 	if n, _ := e.CountUsers(ctx); n != 0 {

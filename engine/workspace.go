@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -36,27 +37,32 @@ const (
 )
 
 func (in *WorkspaceInput) check() error {
+	if p := in.problems(); len(p) > 0 {
+		return invalid(p...)
+	}
+	return nil
+}
+
+// problems fills defaults and lists every problem of the input.
+func (in *WorkspaceInput) problems() []field.Error {
 	in.Name = strings.TrimSpace(in.Name)
-	var errs []error
+	var errs []field.Error
 	if err := checkName("name", in.Name); err != nil {
-		errs = append(errs, err)
+		errs = append(errs, validationFields(err)...)
 	}
 	if in.TimeZone == "" {
 		in.TimeZone = DefaultTimeZone
 	}
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || len(in.TimeZone) > 64 {
-		return invalid(fieldErr("timeZone", "time_zone", map[string]any{"value": in.TimeZone}))
+		errs = append(errs, fieldErr("timeZone", "time_zone", map[string]any{"value": in.TimeZone}))
 	}
 	if in.Language == "" {
 		in.Language = DefaultLanguage
 	}
 	if in.Language != "zh-CN" && in.Language != "en" {
-		return invalid(fieldErr("language", "language", map[string]any{"value": in.Language}))
+		errs = append(errs, fieldErr("language", "language", map[string]any{"value": in.Language}))
 	}
-	if len(errs) > 0 {
-		return errs[0]
-	}
-	return nil
+	return errs
 }
 
 func checkName(path, s string) error {

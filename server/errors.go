@@ -71,6 +71,7 @@ type FieldError struct {
 func classify(err error) (int, string, map[string]any, []field.Error) {
 	var ae *apiError
 	var ve *engine.ValidationError
+	var pe *auth.PasswordError
 	var fe *fiber.Error
 	var rl *auth.RateLimitError
 	switch {
@@ -86,9 +87,8 @@ func classify(err error) (int, string, map[string]any, []field.Error) {
 		return fiber.StatusConflict, "setup_done", nil, nil
 	case errors.Is(err, auth.ErrSetupToken):
 		return fiber.StatusForbidden, "setup_token", nil, nil
-	case errors.Is(err, auth.ErrWeakPassword):
-		return fiber.StatusUnprocessableEntity, "invalid", nil, []field.Error{{Path: "password", Code: "min_length",
-			Params: map[string]any{"min": auth.MinPasswordLength}}}
+	case errors.As(err, &pe):
+		return fiber.StatusUnprocessableEntity, "invalid", nil, []field.Error{pe.Field}
 	case errors.As(err, &ve):
 		return fiber.StatusUnprocessableEntity, "invalid", nil, ve.Fields
 	case errors.Is(err, engine.ErrInvalid):
