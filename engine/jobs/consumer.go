@@ -87,15 +87,23 @@ func (r *Runtime) renew(ctx context.Context, l *lease) error {
 }
 
 // release gives the lease up so another process can take over at once.
+// It retries a conflict: a save whose caller gave up may land just before.
 func (r *Runtime) release(ctx context.Context, name string) {
-	d, err := r.st.Get(ctx, collCheckpoints, name)
-	if err != nil || d.Data["owner"] != r.opts.Owner {
-		return
+	var err error
+	for range 3 {
+		var d store.Document
+		d, err = r.st.Get(ctx, collCheckpoints, name)
+		if err != nil || d.Data["owner"] != r.opts.Owner {
+			break
+		}
+		data := map[string]any{"seq": d.Data["seq"], "owner": "", "until": ""}
+		_, err = r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{{
+			Op: store.OpUpdate, Collection: collCheckpoints, ExpectVersion: d.Version, Doc: store.Document{ID: name, Data: data},
+		}}})
+		if !errors.Is(err, store.ErrConflict) {
+			break
+		}
 	}
-	data := map[string]any{"seq": d.Data["seq"], "owner": "", "until": ""}
-	_, err = r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{{
-		Op: store.OpUpdate, Collection: collCheckpoints, ExpectVersion: d.Version, Doc: store.Document{ID: name, Data: data},
-	}}})
 	if err != nil {
 		r.log.Warn("could not release a consumer; it is taken over when its lease ends", "consumer", name, "error", err)
 	}
@@ -118,7 +126,8 @@ func (r *Runtime) step(ctx context.Context, c *Consumer) (more bool, err error) 
 	if err := r.handleBatch(ctx, c, l, events); err != nil {
 		return false, err
 	}
-	if err := r.save(ctx, l, events[len(events)-1].Seq); err != nil {
+	// The batch is done: record it even if the runtime is stopping.
+	if err := r.save(context.WithoutCancel(ctx), l, events[len(events)-1].Seq); err != nil {
 		return false, err
 	}
 	return len(events) == r.opts.BatchSize, nil

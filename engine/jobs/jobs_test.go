@@ -121,7 +121,12 @@ func TestConsumerOrderPerDocumentAndCheckpoint(t *testing.T) {
 	}
 	start(t, r2)
 	emit(t, s, "record.updated", "d0", each)
-	waitFor(t, "the new event", func() bool { return rec2.count() >= 1 })
+	waitFor(t, "the new event", func() bool {
+		if rec2.count() >= 1 {
+			return true
+		}
+		return false
+	})
 	r2.Kick()
 	waitFor(t, "the position to pass the new event", func() bool {
 		evs, _ := s.ReadEvents(context.Background(), 0, 1000)

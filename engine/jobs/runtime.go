@@ -249,7 +249,11 @@ func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
 	for {
 		for ctx.Err() == nil {
 			more, err := r.step(ctx, c)
-			if err != nil && ctx.Err() == nil && !errors.Is(err, errNotOwner) {
+			switch {
+			case err == nil, ctx.Err() != nil:
+			case errors.Is(err, errNotOwner):
+				r.log.Debug("consumer held by another process", "consumer", c.Name)
+			default:
 				r.log.Warn("consumer step failed", "consumer", c.Name, "error", err)
 			}
 			if !more || err != nil {
