@@ -16,7 +16,7 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func openStore(t *testing.T, clock store.Clock) *sqlitestore.Store {
+func openStore(t testing.TB, clock store.Clock) *sqlitestore.Store {
 	t.Helper()
 	s, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{Clock: clock, Logger: quiet})
 	if err != nil {
