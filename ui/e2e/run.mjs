@@ -468,6 +468,78 @@ const steps = [
     await expectText('No API tokens yet');
     await shot('tokens-en');
   }],
+  ['phone (390×844): drawer navigation, record cards, one-column form, every key control on screen', async () => {
+    const W = 390; const H = 844;
+    const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      s.context.setDefaultTimeout(T);
+      const p = s.context.pages()[0] ?? await s.context.newPage();
+      errs.watch(p, 'phone');
+      const on = (id) => p.locator(`[data-testid="${id}"]`);
+      /** onScreen fails unless the element is wholly inside the viewport (scrolled to first when scroll is true). */
+      const onScreen = async (loc, what, scroll = false) => {
+        await loc.waitFor({ state: 'visible' });
+        if (scroll) await loc.scrollIntoViewIfNeeded();
+        const b = await loc.boundingBox();
+        if (!b || b.x < 0 || b.y < 0 || b.x + b.width > W + 0.5 || b.y + b.height > H + 0.5) throw new Error(`${what} is not inside the ${W}×${H} viewport: ${JSON.stringify(b)}`);
+      };
+      const noSideScroll = async (where) => {
+        const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > W) throw new Error(`${where}: the page is ${sw} px wide, wider than the ${W} px screen`);
+      };
+      await loginIn(p, EMAIL, PASSWORD);
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await onScreen(on('nav-toggle'), 'the navigation button');
+      await noSideScroll('app list');
+      await on('nav-toggle').click();
+      await on('nav-drawer').waitFor();
+      await onScreen(on('nav-drawer').getByText('应用', { exact: true }), 'the apps entry');
+      await onScreen(on('nav-tokens'), 'the API tokens entry');
+      await onScreen(on('logout'), 'logout');
+      await p.waitForTimeout(400); // the drawer finishes sliding in
+      await p.screenshot({ path: join(outDir, 'phone-nav-zh.png') });
+      await on('nav-drawer').getByText('应用', { exact: true }).click();
+      await on('nav-drawer').waitFor({ state: 'hidden' });
+
+      await p.goto(url(`/forms/${oppId}/data`));
+      await on('record-row').first().waitFor();
+      if (await p.locator('.ant-table').count()) throw new Error('the data view shows a table on a phone, not cards');
+      for (const [id, what] of [['add', 'add'], ['import', 'import'], ['export', 'export'], ['filter', 'filter']]) await onScreen(on(id), what);
+      await onScreen(on('record-row').first(), 'the first record card');
+      await onScreen(on('pager'), 'the pager', true);
+      const pager = await on('pager').boundingBox();
+      if (pager.height > 40) throw new Error(`the pager wraps: ${pager.height} px high`);
+      await noSideScroll('data view');
+      await p.screenshot({ path: join(outDir, 'phone-data-zh.png') });
+      await on('export').click();
+      await onScreen(p.getByText('导出 CSV'), 'the export menu');
+      await p.keyboard.press('Escape');
+
+      // Open a record, edit it, and find its save button on screen.
+      await on('record-row').filter({ hasText: '云帆 CRM 二期' }).first().click();
+      await on('edit').click();
+      await on('field-qty').locator('input').fill('4');
+      await onScreen(on('save-record'), 'save', true);
+      await p.screenshot({ path: join(outDir, 'phone-edit-zh.png') });
+      await on('save-record').click();
+      await on('record-view').getByText('4800').waitFor();
+      await p.keyboard.press('Escape');
+
+      // The fill form is one column, its submit button on screen.
+      await p.goto(url(`/forms/${oppId}/fill`));
+      await on('field-title').waitFor();
+      const a = await on('field-title').boundingBox(); const b = await on('field-price').boundingBox();
+      if (Math.abs(a.x - b.x) > 1 || b.y <= a.y) throw new Error(`the fill form is not one column: ${JSON.stringify([a, b])}`);
+      await noSideScroll('fill form');
+      await p.screenshot({ path: join(outDir, 'phone-fill-zh.png') });
+      await onScreen(on('submit'), 'submit', true);
+
+      // Sign out from the drawer.
+      await on('nav-toggle').click();
+      await on('logout').click();
+      await p.waitForURL(/\/login/);
+    } finally { await s.close(); }
+  }],
 ];
 
 let result = { passed: 0, failed: 1 };
