@@ -123,8 +123,11 @@ const steps = [
     await page.getByRole('button', { name: '登录' }).click();
     await expectText('还没有应用');
   }],
-  ['create, rename an app', async () => {
+  ['create, rename an app; an empty or duplicate name is refused on the field', async () => {
     await byTest('new-app').click();
+    // Saved empty: the field says so, and nothing rejects uncaught (the harness fails the step on that).
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('app-name').fill('销售管理');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/apps\//);
@@ -135,10 +138,19 @@ const steps = [
     await byTest('app-name').fill('商机管理');
     await page.getByRole('button', { name: '保存' }).click();
     await expectText('商机管理');
+    await byTest('new-app').click();
+    await byTest('app-name').fill('商机管理');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('已有名为“商机管理”的应用，请换一个名称').waitFor();
+    await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    if ((await byTest('app-card').count()) !== 1) throw new Error('a duplicate app was created');
   }],
   ['build and publish the customers form', async () => {
     await page.goto(url(appUrl));
     await byTest('new-form').click();
+    await page.locator('.ant-modal').getByRole('button', { name: '创建' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('form-name').fill('客户');
     await page.getByRole('button', { name: '创建' }).click();
     await page.waitForURL(/\/design$/);
@@ -476,12 +488,21 @@ const steps = [
       const p = s.context.pages()[0] ?? await s.context.newPage();
       errs.watch(p, 'phone');
       const on = (id) => p.locator(`[data-testid="${id}"]`);
-      /** onScreen fails unless the element is wholly inside the viewport (scrolled to first when scroll is true). */
+      /**
+       * onScreen fails unless the element comes to lie wholly inside the
+       * viewport (scrolled to first when scroll is true) before the deadline:
+       * drawers and menus slide in, so the position is polled, not read once.
+       */
       const onScreen = async (loc, what, scroll = false) => {
         await loc.waitFor({ state: 'visible' });
         if (scroll) await loc.scrollIntoViewIfNeeded();
-        const b = await loc.boundingBox();
-        if (!b || b.x < 0 || b.y < 0 || b.x + b.width > W + 0.5 || b.y + b.height > H + 0.5) throw new Error(`${what} is not inside the ${W}×${H} viewport: ${JSON.stringify(b)}`);
+        const deadline = Date.now() + T;
+        for (;;) {
+          const b = await loc.boundingBox();
+          if (b && b.x >= 0 && b.y >= 0 && b.x + b.width <= W + 0.5 && b.y + b.height <= H + 0.5) return;
+          if (Date.now() > deadline) throw new Error(`${what} is not inside the ${W}×${H} viewport: ${JSON.stringify(b)}`);
+          await p.waitForTimeout(100);
+        }
       };
       const noSideScroll = async (where) => {
         const sw = await p.evaluate(() => document.documentElement.scrollWidth);
@@ -496,7 +517,6 @@ const steps = [
       await onScreen(on('nav-drawer').getByText('应用', { exact: true }), 'the apps entry');
       await onScreen(on('nav-tokens'), 'the API tokens entry');
       await onScreen(on('logout'), 'logout');
-      await p.waitForTimeout(400); // the drawer finishes sliding in
       await p.screenshot({ path: join(outDir, 'phone-nav-zh.png') });
       await on('nav-drawer').getByText('应用', { exact: true }).click();
       await on('nav-drawer').waitFor({ state: 'hidden' });

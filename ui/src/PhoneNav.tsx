@@ -24,7 +24,7 @@ export default function PhoneNav({ items, selected, userName, onLogout }: {
         {/* Any click on an entry navigates; the drawer closes with it. */}
         <Menu mode="inline" selectedKeys={[selected]} items={items} style={{ borderInlineEnd: 'none' }} onClick={() => setOpen(false)} />
         <Divider style={{ margin: '8px 0' }} />
-        <Space orientation="vertical" style={{ padding: '0 16px 16px', width: '100%' }} size={12}>
+        <Space orientation="vertical" style={{ padding: '0 16px 16px', width: '100%', boxSizing: 'border-box' }} size={12}>
           <WorkspaceSwitcher />
           <LanguageSwitch />
           <Typography.Text data-testid="user-menu"><UserOutlined /> {userName}</Typography.Text>
