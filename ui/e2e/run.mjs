@@ -538,6 +538,13 @@ const steps = [
       // Open a record, edit it, and find its save button on screen.
       await on('record-row').filter({ hasText: '云帆 CRM 二期' }).first().click();
       await on('edit').click();
+      // Saving with an error far above the save button scrolls back to it.
+      await on('field-title').locator('input').fill('');
+      await on('save-record').scrollIntoViewIfNeeded();
+      await on('save-record').click();
+      await on('field-title').getByText('必填').waitFor();
+      await onScreen(on('field-title'), 'the first field with an error, scrolled to');
+      await on('field-title').locator('input').fill('云帆 CRM 二期');
       await on('field-qty').locator('input').fill('4');
       await onScreen(on('save-record'), 'save', true);
       await p.screenshot({ path: join(outDir, 'phone-edit-zh.png') });
