@@ -38,9 +38,9 @@ func TestSelectLiteralsMustBeOptionValues(t *testing.T) {
 		{`"bj" in tags`, "", "", 0},
 		{`CONTAINS(tags, "重要客户")`, KeyOptionLabel, `CONTAINS(tags, "vip")`, 16},
 		{`CONTAINS(tags, "vip")`, "", "", 0},
-		{`stage == name`, "", "", 0},     // not a literal: no check
-		{`stage == nil`, "", "", 0},      // empty test stays allowed
-		{`name == "赢单"`, "", "", 0},      // a text field, not a select
+		{`stage == name`, "", "", 0},      // not a literal: no check
+		{`stage == nil`, "", "", 0},       // empty test stays allowed
+		{`name == "赢单"`, "", "", 0},       // a text field, not a select
 		{`stage contains "赢"`, "", "", 0}, // substring search on the value text
 	}
 	for _, tt := range tests {
