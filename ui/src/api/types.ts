@@ -32,7 +32,8 @@ export interface FieldDef {
   max?: number;
   precision?: number;
   options?: Option[];
-  display?: 'radio' | 'checkbox' | 'dropdown' | '';
+  /** radio/checkbox/dropdown for selects; number/money/percent/text: how a formula's result is shown. */
+  display?: 'radio' | 'checkbox' | 'dropdown' | 'number' | 'money' | 'percent' | 'text' | '';
   currency?: string;
   form?: string;
   displayField?: string;
