@@ -67,7 +67,7 @@ export function formatValue(f: FieldDef, v: unknown, ctx: FormatContext): string
 /**
  * formatFormula shows a formula result like its result type: the field's
  * display (money in its currency, percent, number with its precision), a
- * boolean as yes/no; a number without a display gets digit grouping.
+ * boolean as yes/no; without a display a number shows as number fields do.
  */
 export function formatFormula(f: FieldDef, v: unknown, ctx: FormatContext): string {
   if (typeof v === 'boolean') return v ? ctx.t('common.yes') : ctx.t('common.no');
@@ -76,7 +76,8 @@ export function formatFormula(f: FieldDef, v: unknown, ctx: FormatContext): stri
   switch (f.display) {
     case 'money': return `${f.currency || 'CNY'} ${v.toLocaleString(undefined, { minimumFractionDigits: f.precision ?? 2, maximumFractionDigits: f.precision ?? 2 })}`;
     case 'percent': return `${(v * 100).toLocaleString(undefined, { minimumFractionDigits: f.precision ?? 0, maximumFractionDigits: f.precision ?? 2 })}%`;
-    default: return v.toLocaleString(undefined, digits(0));
+    case 'number': return v.toLocaleString(undefined, digits(0));
+    default: return f.precision === undefined ? displayText(v) : v.toLocaleString(undefined, digits(0));
   }
 }
 

@@ -31,7 +31,8 @@ describe('liveFormulas', () => {
     const ctx = { users: [], departments: [], t };
     expect(formatFormula(def.fields[3], 6000, ctx)).toBe('CNY 6,000.00');
     expect(formatFormula(def.fields[4], 0.5, ctx)).toBe('50%');
-    expect(formatFormula({ key: 'x', type: 'formula', label: 'x' }, 1234.5, ctx)).toBe('1,234.5');
+    expect(formatFormula({ key: 'x', type: 'formula', label: 'x' }, 1234.5, ctx)).toBe('1234.5');
+    expect(formatFormula({ key: 'x', type: 'formula', label: 'x', display: 'number' }, 1234.5, ctx)).toBe('1,234.5');
     expect(formatFormula({ key: 'x', type: 'formula', label: 'x' }, true, ctx)).toBe('common.yes');
   });
 });
