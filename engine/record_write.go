@@ -224,7 +224,7 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 		case f.dfltExpr != nil:
 			out, err := f.dfltExpr.Run(w.exprInput(data))
 			if err != nil {
-				errs = append(errs, fieldErr(f.def.Key, "default_failed", map[string]any{"reason": err.Error()}))
+				errs = append(errs, fieldErr(f.def.Key, "default_failed", map[string]any{"reason": runReason(err)}))
 				continue
 			}
 			n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, exprToInput(out, w.ctx))
@@ -259,7 +259,7 @@ func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 		}
 		n, ok := formulaValue(out, w.ctx)
 		if !ok {
-			errs = append(errs, fieldErr(f.def.Key, "formula_type", map[string]any{"type": fmt.Sprintf("%T", out)}))
+			errs = append(errs, fieldErr(f.def.Key, "formula_type", map[string]any{"type": resultKind(out)}))
 			continue
 		}
 		if n == nil {

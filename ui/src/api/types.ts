@@ -123,7 +123,8 @@ export interface BulkItem { id: string; ok: boolean; error?: { code: string; mes
 
 export interface BulkResult { items: BulkItem[]; succeeded: number; failed: number }
 
-export interface Diagnostic { line: number; column: number; message: string; code: string }
+/** Diagnostic is one expression problem: message is in the request's language and starts with the position; key and params are its message code. */
+export interface Diagnostic { line: number; column: number; message: string; code: string; key?: string; params?: Record<string, unknown> }
 
 export interface ExpressionResult { type?: string; diagnostics?: Diagnostic[] }
 
