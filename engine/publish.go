@@ -140,7 +140,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
-		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": fieldKeyOf(de.Fields[0])}))
+		return invalid(fieldErr("fields", CodeUniqueExistingDuplicates, map[string]any{"field": fieldKeyOf(de.Fields[0])}))
 	}
 	if err != nil {
 		return mapStoreErr(err)

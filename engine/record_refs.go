@@ -44,11 +44,11 @@ func (w *write) checkReferences(ctx context.Context, data map[string]any) []fiel
 			continue
 		}
 		if err != nil {
-			errs = append(errs, fieldErr(f.def.Key, "reference_check_failed", map[string]any{"reason": err.Error()}))
+			errs = append(errs, fieldErr(f.def.Key, CodeReferenceCheckFailed, map[string]any{"reason": err.Error()}))
 			continue
 		}
 		if len(missing) > 0 {
-			errs = append(errs, fieldErr(f.def.Key, "not_found", map[string]any{"value": strings.Join(missing, ", ")}))
+			errs = append(errs, fieldErr(f.def.Key, CodeNotFound, map[string]any{"value": strings.Join(missing, ", ")}))
 		}
 	}
 	return errs
@@ -192,17 +192,17 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, data map[string]any
 		path := fmt.Sprintf("%s[%d]", f.def.Key, i)
 		d, err := w.e.liveScoped(ctx, collFiles, w.a.Workspace, id)
 		if err != nil {
-			return []field.Error{fieldErr(path, "not_found", map[string]any{"value": id})}
+			return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": id})}
 		}
 		info := fileFrom(d)
 		if (f.def.Type == "image" || f.def.Type == "signature") && !strings.HasPrefix(info.ContentType, "image/") {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
+			return []field.Error{fieldErr(path, CodeFileType, map[string]any{"name": info.Name, "type": info.ContentType})}
 		}
 		if len(f.def.Accept) > 0 && !acceptsType(f.def.Accept, info.ContentType) {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
+			return []field.Error{fieldErr(path, CodeFileType, map[string]any{"name": info.Name, "type": info.ContentType})}
 		}
 		if f.def.MaxFileBytes > 0 && info.Size > f.def.MaxFileBytes {
-			return []field.Error{fieldErr(path, "file_too_large", map[string]any{"name": info.Name, "max": f.def.MaxFileBytes, "limit": humanBytes(f.def.MaxFileBytes)})}
+			return []field.Error{fieldErr(path, CodeFileTooLarge, map[string]any{"name": info.Name, "max": f.def.MaxFileBytes, "limit": humanBytes(f.def.MaxFileBytes)})}
 		}
 		out = append(out, map[string]any{"id": info.ID, "name": info.Name, "size": float64(info.Size), "content_type": info.ContentType})
 	}
