@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 	"strings"
@@ -217,4 +218,55 @@ func repoint(t *testing.T, f *fixture, formID, recID, id string) {
 		Doc: store.Document{ID: recID, Data: data}}}}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestFileAcceptUsesTheFieldRule is the drift the capabilities removed: the
+// pipeline judged uploads with its own, narrower copy of the Accept rule, so
+// an accept of [".txt"] refused a valid .txt upload. Now the field type
+// judges what the upload recorded, in subform rows too.
+func TestFileAcceptUsesTheFieldRule(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+			{Key: "notes", Type: "attachment", Label: "备注", Accept: []string{".txt"}},
+			{Key: "plain", Type: "attachment", Label: "文本", Accept: []string{"text/plain"}},
+			{Key: "rows", Type: "subform", Label: "明细", Fields: []form.Field{
+				{Key: "doc", Type: "attachment", Label: "文件", Accept: []string{".txt"}},
+				{Key: "owner", Type: "user", Label: "负责人"}}},
+		}})
+		txt, err := f.e.UploadFile(f.ctx, f.member, "会议纪要.txt", strings.NewReader("plain text notes"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		png, err := f.e.UploadFile(f.ctx, f.member, "a.png", bytes.NewReader(pngBytes(t)), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := func(info engine.FileInfo, name, ct string) []any {
+			return []any{map[string]any{"id": info.ID, "name": name, "size": 1, "contentType": ct}}
+		}
+		r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
+			"notes": ref(txt, "会议纪要.txt", "text/plain"), "plain": ref(txt, "会议纪要.txt", "text/plain"),
+			"rows": []any{map[string]any{"doc": ref(txt, "会议纪要.txt", "text/plain"), "owner": f.member.UserID}},
+		}, engine.WriteOptions{})
+		if err != nil {
+			t.Fatalf(".txt upload refused: %v", describe(err))
+		}
+		got := r.Data["notes"].([]any)[0].(map[string]any)
+		if got["size"] != float64(txt.Size) || got["content_type"] != "text/plain" {
+			t.Errorf("stored reference is not the upload's: %v", got)
+		}
+		row := r.Data["rows"].([]any)[0].(map[string]any)
+		if row["doc"].([]any)[0].(map[string]any)["size"] != float64(txt.Size) {
+			t.Errorf("subform file not resolved: %v", row)
+		}
+		// A PNG described as a .txt is judged on what the upload recorded.
+		_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{
+			"notes": ref(png, "lie.txt", "text/plain"),
+			"rows":  []any{map[string]any{"doc": ref(png, "lie.txt", "text/plain")}, map[string]any{"owner": "01jxxxxxxxxxxxxxxxxxxxxxxx"}},
+		}, engine.WriteOptions{})
+		want := map[string]string{"notes[0]": "file_type", "rows[0].doc[0]": "file_type", "rows[1].owner": "not_found"}
+		if got := fieldErrors(t, err); len(got) != len(want) || got["notes[0]"] != want["notes[0]"] || got["rows[0].doc[0]"] != want["rows[0].doc[0]"] || got["rows[1].owner"] != want["rows[1].owner"] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	})
 }

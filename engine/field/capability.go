@@ -86,3 +86,9 @@ type Indexer interface {
 type Container interface {
 	Rows(stored any) []map[string]any
 }
+
+// Composite is implemented by field types whose value is an object with
+// named parts that queries may address ("address.city", "budget.amount").
+type Composite interface {
+	Parts(f *form.Field) []string
+}

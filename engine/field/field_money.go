@@ -33,6 +33,9 @@ type moneyType struct{}
 
 func (moneyType) Name() string { return "money" }
 
+// Parts are the money parts queries may address.
+func (moneyType) Parts(*form.Field) []string { return []string{"amount", "currency"} }
+
 // IndexHint marks the type as a common sort column.
 func (moneyType) IndexHint() IndexHint           { return IndexSort }
 func (moneyType) Input() bool                    { return true }
