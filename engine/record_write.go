@@ -21,8 +21,8 @@ type WriteOptions struct {
 }
 
 // CreateRecord runs the write pipeline for a new record (see docs/lifecycle.md):
-// normalize → defaults → serials and lookups → formulas → validate (schema,
-// field rules, submit rules) → check permissions and references → commit the
+// normalize → defaults and serials → check references → lookups → formulas →
+// validate (schema, field rules, submit rules) → commit the
 // record, its history entry and its event in one unit of work.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
 	if err := a.check(); err != nil {
@@ -146,6 +146,12 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 			return nil, err
 		}
 	}
+	// References are resolved before anything reads through them: a
+	// lookup, formula or rule must never see data of a record the actor
+	// may not name (another workspace's, a deleted one).
+	if errs := w.checkReferences(ctx, data); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	if err := w.copyLookups(ctx, data); err != nil {
 		return nil, err
 	}
@@ -203,8 +209,8 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 			continue
 		}
 		switch {
-		case f.def.Type == "serial":
-			s, err := w.e.nextSerial(ctx, w.v, f.def, w.ctx)
+		case isSequencer(f):
+			s, err := w.e.nextSerial(ctx, w.v, f, f.typ.(field.Sequencer), w.ctx)
 			if err != nil {
 				return err
 			}
@@ -285,7 +291,7 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 			errs = append(errs, fieldErr(f.def.Key, CodeRequired, nil))
 			continue
 		}
-		if f.def.Type == "subform" && present {
+		if _, rows := f.typ.(field.Container); rows && present {
 			errs = append(errs, subformRequired(f, val)...)
 		}
 	}
@@ -299,10 +305,13 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 			errs = append(errs, fieldErr(path, CodeRule, map[string]any{"message": r.message}))
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return w.checkReferences(ctx, data)
+	return errs
+}
+
+// isSequencer reports whether the engine numbers f on creation.
+func isSequencer(f *cfield) bool {
+	_, ok := f.typ.(field.Sequencer)
+	return ok
 }
 
 func subformRequired(f *cfield, val any) []field.Error {

@@ -149,7 +149,7 @@ func compileFieldShell(def *form.Field, at string) (*cfield, []field.Error) {
 	}
 	cf := &cfield{def: def, typ: t}
 	var errs []field.Error
-	if def.Type == "subform" {
+	if _, rows := t.(field.Container); rows {
 		cf.subByKey = map[string]*cfield{}
 		for i := range def.Fields {
 			sf, e := compileFieldShell(&def.Fields[i], fmt.Sprintf("%s.fields[%d]", at, i))

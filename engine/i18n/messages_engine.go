@@ -34,6 +34,7 @@ func init() {
 		"schema_maxLength":            "内容过长",
 		"schema_pattern":              "格式不符合要求",
 		"schema_additionalProperties": "包含未知字段",
+		"relation_foreign_form":       "字段“{field}”关联的表单不在本工作区，只能关联本工作区的表单",
 	})
 	Register(En, map[string]string{
 		"already_member":              "This user is already a member",
@@ -66,5 +67,6 @@ func init() {
 		"schema_maxLength":            "Too long",
 		"schema_pattern":              "Wrong format",
 		"schema_additionalProperties": "Contains unknown fields",
+		"relation_foreign_form":       "The field “{field}” links to a form that is not in this workspace; link only to forms of this workspace",
 	})
 }
