@@ -97,6 +97,8 @@ type write struct {
 	v   *Version
 	old *Record
 	ctx field.Context
+	// budget is shared by every expression run of this write.
+	budget *expr.Budget
 }
 
 func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
@@ -110,6 +112,7 @@ func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record)
 // run takes input through normalize, defaults, computed values and validation
 // and returns the complete data to store.
 func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, error) {
+	w.budget = expr.NewBudget(0) // per record: an import reuses the write for every row
 	errs := w.checkInputKeys(input)
 	data := map[string]any{}
 	if w.old != nil {
@@ -162,8 +165,17 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 	if err := w.computeFormulas(data, in); err != nil {
 		return nil, err
 	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
+	}
 	if errs := w.validate(ctx, data, in); len(errs) > 0 {
+		if err := w.overBudget(); err != nil {
+			return nil, err
+		}
 		return nil, invalid(errs...)
+	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
