@@ -80,7 +80,7 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 		return nil, invalid(errs...)
 	}
 	if def.Columns < 0 || def.Columns > 4 {
-		return nil, invalid(fieldErr("columns", "range", map[string]any{"min": 1, "max": 4}))
+		return nil, invalid(fieldErr("columns", CodeRange, map[string]any{"min": 1, "max": 4}))
 	}
 	v := &Version{Def: def, Archived: archived, byKey: map[string]*cfield{}, archived: map[string]*form.Field{}}
 	for i := range archived {
@@ -114,11 +114,11 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 		}
 		if r.Field != "" {
 			if _, ok := v.byKey[r.Field]; !ok {
-				errs = append(errs, fieldErr(at+".field", "unknown_field", map[string]any{"field": r.Field}))
+				errs = append(errs, fieldErr(at+".field", CodeUnknownField, map[string]any{"field": r.Field}))
 			}
 		}
 		if strings.TrimSpace(r.Message["zh-CN"]) == "" && strings.TrimSpace(r.Message["en"]) == "" {
-			errs = append(errs, fieldErr(at+".message", "required", nil))
+			errs = append(errs, fieldErr(at+".message", CodeRequired, nil))
 		}
 		v.rules = append(v.rules, crule{prog: p, message: r.Message, field: r.Field})
 	}
@@ -127,7 +127,7 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 	}
 	order, cycle := formulaOrder(v.fields)
 	if cycle != "" {
-		return nil, invalid(fieldErr("fields", "formula_cycle", map[string]any{"field": cycle}))
+		return nil, invalid(fieldErr("fields", CodeFormulaCycle, map[string]any{"field": cycle}))
 	}
 	v.formulas = order
 	v.usesExpr = len(v.rules) > 0
@@ -148,11 +148,11 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 func compileFieldShell(def *form.Field, at string) (*cfield, []field.Error) {
 	t, ok := field.Get(def.Type)
 	if !ok {
-		return nil, []field.Error{fieldErr(at+".type", "unknown_type", map[string]any{"type": def.Type})}
+		return nil, []field.Error{fieldErr(at+".type", CodeUnknownType, map[string]any{"type": def.Type})}
 	}
 	cf := &cfield{def: def, typ: t}
 	var errs []field.Error
-	if def.Type == "subform" {
+	if _, rows := t.(field.Container); rows {
 		cf.subByKey = map[string]*cfield{}
 		for i := range def.Fields {
 			sf, e := compileFieldShell(&def.Fields[i], fmt.Sprintf("%s.fields[%d]", at, i))
@@ -186,12 +186,12 @@ func (v *Version) compileExpressions(cf *cfield, at string) []field.Error {
 	if d.Type == "formula" {
 		cf.formula = compile(d.Expression, "expression", expr.Any)
 		if strings.TrimSpace(d.Expression) == "" {
-			errs = append(errs, fieldErr(at+".expression", "required", nil))
+			errs = append(errs, fieldErr(at+".expression", CodeRequired, nil))
 		}
 	}
 	if d.Default != nil {
 		if !cf.typ.Input() {
-			errs = append(errs, fieldErr(at+".default", "read_only", nil))
+			errs = append(errs, fieldErr(at+".default", CodeReadOnly, nil))
 		} else {
 			n, ferrs := cf.typ.Normalize(field.Context{Location: time.UTC, Now: time.Now()}, d, at+".default", d.Default)
 			errs = append(errs, ferrs...)
@@ -218,7 +218,7 @@ func exprErrors(path string, err error) []field.Error {
 		}
 		return out
 	}
-	return []field.Error{fieldErr(path, "expression", map[string]any{"reason": err.Error()})}
+	return []field.Error{fieldErr(path, CodeExpression, map[string]any{"reason": err.Error()})}
 }
 
 // OptionsOf returns the options of the select and multiselect fields of

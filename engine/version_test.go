@@ -15,7 +15,7 @@ import (
 // publishErr creates a form with def and publishes it, returning the error.
 func (f *fixture) publishErr(t *testing.T, def form.Definition) error {
 	t.Helper()
-	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "x"})
+	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: uniqueAppName()})
 	if err != nil {
 		t.Fatal(err)
 	}
