@@ -170,6 +170,9 @@ const steps = [
     await byTest('option-label-0').fill('需求确认');
     await byTest('option-label-1').fill('输单');
     await addField('textarea', '输单原因', 'lost_reason');
+    // A label where the stored value is compared is refused, with the fix.
+    await byTest('prop-visible-when').fill('stage == "输单"');
+    await byTest('prop-visible-when-error').getByText('stage == "option_2"').waitFor();
     await byTest('prop-visible-when').fill('stage == "option_2"');
     await byTest('prop-visible-when-ok').waitFor();
     await addField('number', '单价', 'price');
