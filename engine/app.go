@@ -33,10 +33,10 @@ func (in *AppInput) check() error {
 		return err
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		return invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+		return invalid(fieldErr("description", CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if len(in.Icon) > 64 {
-		return invalid(fieldErr("icon", "max_length", map[string]any{"max": 64}))
+		return invalid(fieldErr("icon", CodeMaxLength, map[string]any{"max": 64}))
 	}
 	return nil
 }

@@ -21,6 +21,7 @@ func init() {
 		"operator":                    "字段“{field}”不支持筛选方式“{op}”",
 		"reference_check_failed":      "无法检查引用：{reason}",
 		"rule":                        "{message}",
+		"hook_veto":                   "{message}",
 		"taken":                       "该邮箱已被使用",
 		"time_zone":                   "未知的时区“{value}”",
 		"unique":                      "该值已存在，不能重复",
@@ -34,6 +35,7 @@ func init() {
 		"schema_maxLength":            "内容过长",
 		"schema_pattern":              "格式不符合要求",
 		"schema_additionalProperties": "包含未知字段",
+		"relation_foreign_form":       "字段“{field}”关联的表单不在本工作区，只能关联本工作区的表单",
 	})
 	Register(En, map[string]string{
 		"already_member":              "This user is already a member",
@@ -53,6 +55,7 @@ func init() {
 		"operator":                    "The field “{field}” cannot be filtered with “{op}”",
 		"reference_check_failed":      "References could not be checked: {reason}",
 		"rule":                        "{message}",
+		"hook_veto":                   "{message}",
 		"taken":                       "This email address is already in use",
 		"time_zone":                   "Unknown time zone “{value}”",
 		"unique":                      "This value already exists and must be unique",
@@ -66,5 +69,6 @@ func init() {
 		"schema_maxLength":            "Too long",
 		"schema_pattern":              "Wrong format",
 		"schema_additionalProperties": "Contains unknown fields",
+		"relation_foreign_form":       "The field “{field}” links to a form that is not in this workspace; link only to forms of this workspace",
 	})
 }
