@@ -117,7 +117,7 @@ func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version
 		for i, f := range fields {
 			path := fmt.Sprintf("%sfields[%d]", at, i)
 			if r, isRef := f.typ.(field.Referencer); isRef && r.RefKind(f.def) == field.RefRecords && !ok(f.def.Form) {
-				errs = append(errs, fieldErr(path+".form", "relation_foreign_form", map[string]any{"field": f.def.Key, "form": f.def.Form}))
+				errs = append(errs, fieldErr(path+".form", CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": f.def.Form}))
 			}
 			walk(f.sub, path+".")
 		}
@@ -130,7 +130,7 @@ func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version
 		}
 		relKey, _ := lk.LookedUp(f.def)
 		if rel, found := v.byKey[relKey]; found && rel.def.Form != "" && !ok(rel.def.Form) {
-			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), "relation_foreign_form", map[string]any{"field": f.def.Key, "form": rel.def.Form}))
+			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": rel.def.Form}))
 		}
 	}
 	return errs
@@ -188,7 +188,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
-		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": fieldKeyOf(de.Fields[0])}))
+		return invalid(fieldErr("fields", CodeUniqueExistingDuplicates, map[string]any{"field": fieldKeyOf(de.Fields[0])}))
 	}
 	if err != nil {
 		return mapStoreErr(err)

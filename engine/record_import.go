@@ -179,11 +179,11 @@ func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read f
 func (t *Table) check() error {
 	switch {
 	case len(t.Header) == 0:
-		return fileErr("import_no_header", nil)
+		return fileErr(CodeImportNoHeader, nil)
 	case len(t.Rows) == 0:
-		return fileErr("import_no_rows", nil)
+		return fileErr(CodeImportNoRows, nil)
 	case len(t.Rows) > MaxImportRows:
-		return fileErr("import_too_many_rows", map[string]any{"max": MaxImportRows})
+		return fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
 	case len(t.RowNumbers) != len(t.Rows):
 		return fmt.Errorf("%w: table has %d rows and %d row numbers", ErrInvalid, len(t.Rows), len(t.RowNumbers))
 	}
@@ -285,7 +285,7 @@ func dateCell(t field.Type, cell string, serialDate func(float64) (time.Time, bo
 // and surrounding spaces.
 func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 	if len(header) > MaxImportColumns {
-		return nil, fileErr("import_too_many_columns", map[string]any{"max": MaxImportColumns})
+		return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 	}
 	byName := map[string]*cfield{}
 	for _, f := range v.fields {
@@ -325,27 +325,27 @@ func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 		f, ok := byName[n]
 		switch {
 		case n == "":
-			c.Ignored, c.Reason = true, "import_empty_header"
+			c.Ignored, c.Reason = true, CodeImportEmptyHeader
 		case ok && !f.typ.Input():
-			c.Ignored, c.Reason, c.Field = true, "import_computed_column", ""
+			c.Ignored, c.Reason, c.Field = true, CodeImportComputedColumn, ""
 		case ok:
 			if j, dup := seen[f.def.Key]; dup {
-				return nil, fileErr("import_duplicate_column", map[string]any{"column": i + 1, "other": j, "field": h})
+				return nil, fileErr(CodeImportDuplicateColumn, map[string]any{"column": i + 1, "other": j, "field": h})
 			}
 			seen[f.def.Key] = i + 1
 			c.Field = f.def.Key
 			mapped++
 		case system[n]:
-			c.Ignored, c.Reason = true, "import_system_column"
+			c.Ignored, c.Reason = true, CodeImportSystemColumn
 		case archived[n]:
-			c.Ignored, c.Reason = true, "import_archived_column"
+			c.Ignored, c.Reason = true, CodeImportArchivedColumn
 		default:
-			c.Ignored, c.Reason = true, "import_unknown_column"
+			c.Ignored, c.Reason = true, CodeImportUnknownColumn
 		}
 		cols[i] = c
 	}
 	if mapped == 0 {
-		return nil, fileErr("import_no_columns", nil)
+		return nil, fileErr(CodeImportNoColumns, nil)
 	}
 	return cols, nil
 }
@@ -373,7 +373,7 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 			}
 			k := fmt.Sprintf("%T:%v", val, val)
 			if n, dup := first[k]; dup {
-				rep.addError(v, cols, r.n, fieldErr(f.def.Key, "import_duplicate_value", map[string]any{"row": n}))
+				rep.addError(v, cols, r.n, fieldErr(f.def.Key, CodeImportDuplicateValue, map[string]any{"row": n}))
 				continue
 			}
 			first[k] = r.n
@@ -392,7 +392,7 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 					continue
 				}
 				for _, n := range byValue[fmt.Sprintf("%T:%v", val, val)] {
-					rep.addError(v, cols, n, fieldErr(f.def.Key, "import_unique_exists", nil))
+					rep.addError(v, cols, n, fieldErr(f.def.Key, CodeImportUniqueExists, nil))
 				}
 			}
 		}

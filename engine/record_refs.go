@@ -42,10 +42,10 @@ func (w *write) checkFieldReferences(ctx context.Context, f *cfield, path string
 	}
 	missing, err := w.missingRefs(ctx, f, idsOf(holder[f.def.Key]))
 	if err != nil {
-		return []field.Error{fieldErr(path, "reference_check_failed", map[string]any{"reason": err.Error()})}
+		return []field.Error{fieldErr(path, CodeReferenceCheckFailed, map[string]any{"reason": err.Error()})}
 	}
 	if len(missing) > 0 {
-		return []field.Error{fieldErr(path, "not_found", map[string]any{"value": strings.Join(missing, ", ")})}
+		return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": strings.Join(missing, ", ")})}
 	}
 	return nil
 }
@@ -78,7 +78,7 @@ func (w *write) checkRowReferences(ctx context.Context, f *cfield, rows []map[st
 		}
 		missing, err := w.missingRefs(ctx, sf, ids)
 		if err != nil {
-			return append(errs, fieldErr(f.def.Key, "reference_check_failed", map[string]any{"reason": err.Error()}))
+			return append(errs, fieldErr(f.def.Key, CodeReferenceCheckFailed, map[string]any{"reason": err.Error()}))
 		}
 		gone := map[string]bool{}
 		for _, id := range missing {
@@ -92,7 +92,7 @@ func (w *write) checkRowReferences(ctx context.Context, f *cfield, rows []map[st
 				}
 			}
 			if len(bad) > 0 {
-				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), "not_found", map[string]any{"value": strings.Join(bad, ", ")}))
+				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), CodeNotFound, map[string]any{"value": strings.Join(bad, ", ")}))
 			}
 		}
 	}
@@ -268,7 +268,7 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, fc field.FileChecke
 		path := fmt.Sprintf("%s[%d]", at, i)
 		d, err := w.e.liveScoped(ctx, collFiles, w.a.Workspace, id)
 		if err != nil {
-			return []field.Error{fieldErr(path, "not_found", map[string]any{"value": id})}
+			return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": id})}
 		}
 		info := fileFrom(d)
 		if errs := fc.CheckFile(f.def, path, field.FileInfo{Name: info.Name, ContentType: info.ContentType, Size: info.Size}); len(errs) > 0 {

@@ -37,9 +37,9 @@ func readCSV(b []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fileErr("import_csv_syntax", map[string]any{"line": pe.StartLine, "reason": pe.Err.Error()})
+				return nil, fileErr(engine.CodeImportCSVSyntax, map[string]any{"line": pe.StartLine, "reason": pe.Err.Error()})
 			}
-			return nil, fileErr("import_format", nil)
+			return nil, fileErr(engine.CodeImportFormat, nil)
 		}
 		// Blank lines before this record become empty rows (a multi-line
 		// cell is still one row).
@@ -51,7 +51,7 @@ func readCSV(b []byte) ([][]string, error) {
 		newlines += strings.Count(text[prevOff:off], "\n")
 		nextLine, prevOff = newlines+1, off
 		if len(out) > engine.MaxImportRows+64 && countNonBlank(out) > engine.MaxImportRows+1 {
-			return nil, fileErr("import_too_many_rows", map[string]any{"max": engine.MaxImportRows})
+			return nil, fileErr(engine.CodeImportTooManyRows, map[string]any{"max": engine.MaxImportRows})
 		}
 		out = append(out, rec)
 	}
@@ -74,19 +74,19 @@ func decodeText(b []byte) (string, error) {
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		out, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(b)
 		if err != nil || !utf8.Valid(out) {
-			return "", fileErr("import_encoding", nil)
+			return "", fileErr(engine.CodeImportEncoding, nil)
 		}
 		return string(out), nil
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
-		return "", fileErr("import_format", nil)
+		return "", fileErr(engine.CodeImportFormat, nil)
 	}
 	if utf8.Valid(b) {
 		return string(b), nil
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
 	if err != nil || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) {
-		return "", fileErr("import_encoding", nil)
+		return "", fileErr(engine.CodeImportEncoding, nil)
 	}
 	return string(out), nil
 }

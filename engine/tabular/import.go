@@ -28,7 +28,7 @@ func Read(r io.Reader) (engine.Table, error) {
 		return engine.Table{}, fmt.Errorf("tabular: read: %w", err)
 	}
 	if len(b) > engine.MaxImportBytes {
-		return engine.Table{}, fileErr("import_too_large", map[string]any{"max": engine.MaxImportBytes >> 20})
+		return engine.Table{}, fileErr(engine.CodeImportTooLarge, map[string]any{"max": engine.MaxImportBytes >> 20})
 	}
 	return readTable(b)
 }
@@ -56,7 +56,7 @@ func readTable(b []byte) (t engine.Table, err error) {
 	}
 	t.Format = format
 	if len(recs) == 0 || blankRow(recs[0]) {
-		return t, fileErr("import_no_header", nil)
+		return t, fileErr(engine.CodeImportNoHeader, nil)
 	}
 	t.Header = recs[0]
 	for i, r := range recs[1:] {
@@ -64,7 +64,7 @@ func readTable(b []byte) (t engine.Table, err error) {
 			continue
 		}
 		if len(t.Rows) == engine.MaxImportRows {
-			return t, fileErr("import_too_many_rows", map[string]any{"max": engine.MaxImportRows})
+			return t, fileErr(engine.CodeImportTooManyRows, map[string]any{"max": engine.MaxImportRows})
 		}
 		for j, c := range r {
 			r[j] = unguardCell(c)
@@ -73,7 +73,7 @@ func readTable(b []byte) (t engine.Table, err error) {
 		t.RowNumbers = append(t.RowNumbers, i+2)
 	}
 	if len(t.Rows) == 0 {
-		return t, fileErr("import_no_rows", nil)
+		return t, fileErr(engine.CodeImportNoRows, nil)
 	}
 	return t, nil
 }
@@ -100,11 +100,11 @@ func unguardCell(c string) string {
 func sniffFormat(b []byte) (engine.ExportFormat, error) {
 	switch {
 	case len(bytes.TrimSpace(b)) == 0:
-		return "", fileErr("import_empty", nil)
+		return "", fileErr(engine.CodeImportEmpty, nil)
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return engine.FormatXLSX, nil
 	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return "", fileErr("import_xls", nil)
+		return "", fileErr(engine.CodeImportXLS, nil)
 	}
 	return engine.FormatCSV, nil
 }

@@ -20,41 +20,41 @@ const (
 func readXLSX(b []byte) (out [][]string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, fileErr("import_broken", map[string]any{"reason": fmt.Sprint(p)})
+			out, err = nil, fileErr(engine.CodeImportBroken, map[string]any{"reason": fmt.Sprint(p)})
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
 	if err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(engine.CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fileErr("import_no_sheet", nil)
+		return nil, fileErr(engine.CodeImportNoSheet, nil)
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(engine.CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	defer rows.Close()
 	nonBlank := 0
 	for rows.Next() {
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+			return nil, fileErr(engine.CodeImportBroken, map[string]any{"reason": shortReason(err)})
 		}
 		if len(cols) > engine.MaxImportColumns {
-			return nil, fileErr("import_too_many_columns", map[string]any{"max": engine.MaxImportColumns})
+			return nil, fileErr(engine.CodeImportTooManyColumns, map[string]any{"max": engine.MaxImportColumns})
 		}
 		if !blankRow(cols) {
 			if nonBlank++; nonBlank > engine.MaxImportRows+1 {
-				return nil, fileErr("import_too_many_rows", map[string]any{"max": engine.MaxImportRows})
+				return nil, fileErr(engine.CodeImportTooManyRows, map[string]any{"max": engine.MaxImportRows})
 			}
 		}
 		out = append(out, cols)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(engine.CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	return out, nil
 }
