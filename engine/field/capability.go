@@ -110,3 +110,16 @@ type NumericCell interface {
 type DateCeller interface {
 	DateCell(t time.Time) string
 }
+
+// Chooser is implemented by field types whose values are chosen from the
+// design's options (select, multiselect): expressions compare them with
+// option values, and the checker knows the options.
+type Chooser interface {
+	Choices(f *form.Field) []form.Option
+}
+
+// Formula is implemented by field types the engine computes from an
+// expression of the design: FormulaSource returns it.
+type Formula interface {
+	FormulaSource(f *form.Field) string
+}
