@@ -1,4 +1,4 @@
-package engine_test
+package tabular_test
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/tabular"
 )
 
 // leadsForm uses every field type an import can fill without other data
@@ -67,7 +68,7 @@ func export(t *testing.T, f *fixture, formID string, q engine.RecordQuery, forma
 		t.Fatalf("prepare export: %v", describe(err))
 	}
 	var buf bytes.Buffer
-	if err := x.Write(f.ctx, &buf); err != nil {
+	if err := tabular.Write(f.ctx, &buf, x); err != nil {
 		t.Fatalf("export: %v", err)
 	}
 	return buf.Bytes()
@@ -154,7 +155,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}
 
 		// Into its own form, the archived column is recognised (and skipped).
-		same, err := f.e.ImportRecords(f.ctx, f.member, src, bytes.NewReader(csvFile), engine.ImportOptions{DryRun: true})
+		same, err := tabular.Import(f.ctx, f.e, f.member, src, bytes.NewReader(csvFile), engine.ImportOptions{DryRun: true})
 		if err != nil {
 			t.Fatal(describe(err))
 		}
@@ -173,7 +174,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		}{{"csv", csvFile}, {"xlsx", xlsxFile}} {
 			t.Run(tc.name, func(t *testing.T) {
 				dst := f.publish(t, f.admin, def)
-				dry, err := f.e.ImportRecords(f.ctx, f.member, dst, bytes.NewReader(tc.file), engine.ImportOptions{DryRun: true})
+				dry, err := tabular.Import(f.ctx, f.e, f.member, dst, bytes.NewReader(tc.file), engine.ImportOptions{DryRun: true})
 				if err != nil || len(dry.Errors) > 0 || dry.Rows != 2 || dry.Created != 0 {
 					t.Fatalf("dry run: %+v %v", dry, describe(err))
 				}
@@ -188,7 +189,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 					reasons["数据 ID"] != "import_system_column" || reasons["公司"] != "" {
 					t.Errorf("column reasons = %v", reasons)
 				}
-				rep, err := f.e.ImportRecords(f.ctx, f.member, dst, bytes.NewReader(tc.file), engine.ImportOptions{SkipAutomations: true})
+				rep, err := tabular.Import(f.ctx, f.e, f.member, dst, bytes.NewReader(tc.file), engine.ImportOptions{SkipAutomations: true})
 				if err != nil || len(rep.Errors) > 0 || rep.Created != 2 {
 					t.Fatalf("import: %+v %v", rep, describe(err))
 				}
@@ -254,7 +255,7 @@ func TestImportAllOrNothing(t *testing.T) {
 			"丁,4,a@example.com,赢单,x\n" +
 			"戊,5,taken@example.com,赢单,x\n" +
 			"己,6,f@example.com,不存在,x\n"
-		rep, err := f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(file), engine.ImportOptions{})
+		rep, err := tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(file), engine.ImportOptions{})
 		if err != nil {
 			t.Fatal(describe(err))
 		}
@@ -282,7 +283,7 @@ func TestImportAllOrNothing(t *testing.T) {
 		}
 
 		fixed := "公司,金额,邮箱\n甲,1,a@example.com\n乙,2,b@example.com\n"
-		rep, err = f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(fixed), engine.ImportOptions{})
+		rep, err = tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(fixed), engine.ImportOptions{})
 		if err != nil || rep.Created != 2 || countRecords(t, f, formID) != 3 {
 			t.Fatalf("fixed file: %+v %v", rep, describe(err))
 		}
@@ -320,18 +321,18 @@ func TestImportFileProblems(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(tc.file), engine.ImportOptions{})
+			_, err := tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(tc.file), engine.ImportOptions{})
 			if got := fieldErrors(t, err); got["file"] != tc.code {
 				t.Errorf("errors = %v, want file: %s", got, tc.code)
 			}
 		})
 	}
-	rep, err := f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(gbk), engine.ImportOptions{})
+	rep, err := tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(gbk), engine.ImportOptions{})
 	if err != nil || rep.Created != 1 {
 		t.Fatalf("GBK CSV: %+v %v", rep, describe(err))
 	}
 	semi := "\uFEFF公司;金额\n\"华;为\";2\n"
-	rep, err = f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(semi), engine.ImportOptions{})
+	rep, err = tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(semi), engine.ImportOptions{})
 	if err != nil || rep.Created != 1 {
 		t.Fatalf("semicolon CSV: %+v %v", rep, describe(err))
 	}
@@ -361,7 +362,7 @@ func TestImportXLSXDates(t *testing.T) {
 	if _, err := x.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := f.e.ImportRecords(f.ctx, f.member, formID, bytes.NewReader(buf.Bytes()), engine.ImportOptions{})
+	rep, err := tabular.Import(f.ctx, f.e, f.member, formID, bytes.NewReader(buf.Bytes()), engine.ImportOptions{})
 	if err != nil || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || rep.Errors[0].Column != "金额" {
 		t.Fatalf("report: %+v %v", rep, describe(err))
 	}
@@ -370,7 +371,7 @@ func TestImportXLSXDates(t *testing.T) {
 	if _, err := x.WriteTo(&buf); err != nil {
 		t.Fatal(err)
 	}
-	rep, err = f.e.ImportRecords(f.ctx, f.member, formID, bytes.NewReader(buf.Bytes()), engine.ImportOptions{})
+	rep, err = tabular.Import(f.ctx, f.e, f.member, formID, bytes.NewReader(buf.Bytes()), engine.ImportOptions{})
 	if err != nil || rep.Created != 2 {
 		t.Fatalf("report: %+v %v", rep, describe(err))
 	}
@@ -403,7 +404,7 @@ func TestExportRowLimitAndRecycleBin(t *testing.T) {
 	for i := range 1200 {
 		fmt.Fprintf(&csvIn, "c%04d\n", i)
 	}
-	if rep, err := f.e.ImportRecords(f.ctx, f.member, formID, strings.NewReader(csvIn.String()), engine.ImportOptions{}); err != nil || rep.Created != 1200 {
+	if rep, err := tabular.Import(f.ctx, f.e, f.member, formID, strings.NewReader(csvIn.String()), engine.ImportOptions{}); err != nil || rep.Created != 1200 {
 		t.Fatalf("import: %v", describe(err))
 	}
 	all := readCSV(t, export(t, f, formID, engine.RecordQuery{Sort: []store.SortKey{{Field: "company"}}}, engine.FormatCSV, "zh-CN"))
