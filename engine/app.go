@@ -54,9 +54,9 @@ func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, erro
 		return App{}, err
 	}
 	id := store.NewID()
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
-		Events: []store.Event{{Type: "app.created", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppCreated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -102,8 +102,9 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := in.check(); err != nil {
 		return App{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		Events: []store.Event{newEvent(EventAppUpdated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -116,12 +117,13 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 	if err := a.RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+	d, err := e.liveScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppDeleted, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
 	return mapStoreErr(err)
 }
 
@@ -137,9 +139,9 @@ func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error
 	if d.DeletedAt == nil {
 		return appFrom(d), nil
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppRestored, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
