@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/hook"
@@ -81,14 +82,20 @@ func (e *Engine) OnRecordWriting() *hook.Hook[*RecordWritingEvent] { return &e.o
 // record as a whole. The caller gets a *ValidationError (ErrInvalid) whose
 // field error has the code CodeHookVeto and the message as "message".
 func Veto(path string, message map[string]string) error {
+	if strings.TrimSpace(message["zh-CN"]) == "" && strings.TrimSpace(message["en"]) == "" {
+		message = vetoMessage
+	}
 	return invalid(fieldErr(path, CodeHookVeto, map[string]any{"message": message}))
 }
+
+// vetoMessage is the message of a veto that gives none.
+var vetoMessage = map[string]string{"zh-CN": "此操作被业务规则拒绝", "en": "A business rule refused this change"}
 
 // VetoFields is the error a RecordWriting handler returns to refuse a write
 // with field errors of its own codes (each with texts in engine/i18n).
 func VetoFields(errs ...field.Error) error {
 	if len(errs) == 0 {
-		errs = []field.Error{fieldErr("", CodeHookVeto, nil)}
+		return Veto("", nil)
 	}
 	return invalid(errs...)
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -141,6 +142,8 @@ func TestRecordWritingHookVeto(t *testing.T) {
 				return engine.Veto("company", msg)
 			case "整条":
 				return engine.Veto("", msg)
+			case "无话":
+				return engine.VetoFields()
 			case "自定义":
 				return engine.VetoFields(field.Error{Path: "amount", Code: engine.CodeRequired})
 			case "禁止":
@@ -162,8 +165,17 @@ func TestRecordWritingHookVeto(t *testing.T) {
 		if m, _ := ve.Fields[0].Params["message"].(map[string]string); m["en"] != "Approve it first" {
 			t.Fatalf("veto message = %v", ve.Fields[0].Params)
 		}
+		for lang, want := range map[string]string{"en": "Approve it first", "zh-CN": "请先完成审批"} {
+			if got := i18n.T(lang, ve.Fields[0].Code, ve.Fields[0].Params); got != want {
+				t.Errorf("veto message in %s = %q, want %q", lang, got, want)
+			}
+		}
 		if got := fieldErrors(t, create("整条")); got[""] != engine.CodeHookVeto {
 			t.Fatalf("record veto: %v", got)
+		}
+		err = create("无话")
+		if !errors.As(err, &ve) || i18n.T("en", ve.Fields[0].Code, ve.Fields[0].Params) != "A business rule refused this change" {
+			t.Fatalf("veto without a message: %v", describe(err))
 		}
 		if got := fieldErrors(t, create("自定义")); got["amount"] != engine.CodeRequired {
 			t.Fatalf("custom veto: %v", got)
