@@ -42,12 +42,19 @@ type RecordPayload struct {
 	// Data holds the record's field values after the change; for
 	// record.deleted and record.restored, the values it has.
 	Data map[string]any `json:"data,omitempty"`
+
+	// changedVals, when set, is Changed as the diff's own values, so the
+	// write path does not box every key again.
+	changedVals []any
 }
 
 func (p RecordPayload) payloadMap() map[string]any {
-	changed := make([]any, len(p.Changed))
-	for i, c := range p.Changed {
-		changed[i] = c
+	changed := p.changedVals
+	if changed == nil {
+		changed = make([]any, len(p.Changed))
+		for i, c := range p.Changed {
+			changed[i] = c
+		}
 	}
 	m := map[string]any{"payload_version": RecordPayloadVersion, "form": p.Form, "app": p.App, "record": p.Record,
 		"version": p.Version, "form_version": p.FormVersion, "source": p.Source, "actor": p.Actor, "changed": changed}

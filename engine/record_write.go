@@ -342,7 +342,7 @@ func (w *write) unit(rec store.Write, event EventType, id string, newVersion int
 		hist["automations_off"] = true
 	}
 	p := RecordPayload{Form: w.v.Form, App: w.v.App, Record: id, Version: newVersion, FormVersion: w.v.Number,
-		Source: string(w.a.Source), Actor: w.a.UserID, Changed: changedKeys(changes), AutomationsOff: opts.SkipAutomations}
+		Source: string(w.a.Source), Actor: w.a.UserID, AutomationsOff: opts.SkipAutomations, changedVals: changedKeys(changes)}
 	if rec.Doc.Data != nil {
 		p.Data, _ = rec.Doc.Data[recordField].(map[string]any)
 	}
@@ -391,10 +391,10 @@ func diff(old, new map[string]any) []map[string]any {
 	return out
 }
 
-func changedKeys(changes []map[string]any) []string {
-	out := make([]string, len(changes))
+func changedKeys(changes []map[string]any) []any {
+	out := make([]any, len(changes))
 	for i, c := range changes {
-		out[i], _ = c["field"].(string)
+		out[i] = c["field"]
 	}
 	return out
 }
