@@ -45,12 +45,30 @@ func (in AppInput) data(ws string) map[string]any {
 	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
 }
 
+// checkAppName refuses a name another live app of the workspace (other than
+// self) already has: two apps of one name cannot be told apart in the UI.
+func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error {
+	docs, err := e.findAll(ctx, collApps, store.And(store.Where("workspace", store.OpEq, ws), store.Where("name", store.OpEq, name)), nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != self {
+			return invalid(fieldErr("name", CodeDuplicateName, map[string]any{"name": name}))
+		}
+	}
+	return nil
+}
+
 // CreateApp adds an app to the actor's workspace (admins only).
 func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, error) {
 	if err := a.RequireAdmin(); err != nil {
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	if err := e.checkAppName(ctx, a.Workspace, "", in.Name); err != nil {
 		return App{}, err
 	}
 	id := store.NewID()
@@ -100,6 +118,9 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
 		return App{}, err
 	}
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine/field"
-	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -362,7 +361,7 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 		byValue := map[string][]int{}
 		var values []any
 		for _, r := range rows {
-			val, ok := uniqueValue(f.def, r.data[f.def.Key])
+			val, ok := uniqueValue(f, r.data[f.def.Key])
 			if !ok {
 				continue
 			}
@@ -382,7 +381,7 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 				return mapStoreErr(err)
 			}
 			for _, d := range docs {
-				val, ok := uniqueValue(f.def, recordFrom(d).Data[f.def.Key])
+				val, ok := uniqueValue(f, recordFrom(d).Data[f.def.Key])
 				if !ok {
 					continue
 				}
@@ -395,10 +394,12 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 	return nil
 }
 
-// uniqueValue is the scalar a unique index compares (a money field's amount).
-func uniqueValue(def *form.Field, v any) (any, bool) {
-	if m, ok := v.(map[string]any); ok && def.Type == "money" {
-		v = m["amount"]
+// uniqueValue is the scalar a unique index compares (the value below the
+// stored one for types with a field.ValuePather: a money field's amount).
+func uniqueValue(f *cfield, v any) (any, bool) {
+	if vp, ok := f.typ.(field.ValuePather); ok {
+		m, _ := v.(map[string]any)
+		v = m[vp.ValuePath()]
 	}
 	switch v.(type) {
 	case string, float64, bool:

@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -200,14 +202,14 @@ func (v *Version) storePath(path, at string) (string, *cfield, error) {
 		return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 	}
 	if rest != "" {
-		if f.def.Type == "subform" {
+		if _, rows := f.typ.(field.Container); rows {
 			sf, ok := f.subByKey[rest]
 			if !ok {
 				return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 			}
 			return recordField + "." + path, sf, nil
 		}
-		if f.def.Type != "address" && f.def.Type != "location" && f.def.Type != "money" {
+		if c, ok := f.typ.(field.Composite); !ok || !slices.Contains(c.Parts(f.def), rest) {
 			return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 		}
 		return recordField + "." + path, nil, nil

@@ -21,8 +21,8 @@ type WriteOptions struct {
 }
 
 // CreateRecord runs the write pipeline for a new record (see docs/lifecycle.md):
-// normalize → defaults → serials and lookups → formulas → validate (schema,
-// field rules, submit rules) → check permissions and references → commit the
+// normalize → defaults and serials → check references → lookups → formulas →
+// validate (schema, field rules, submit rules) → commit the
 // record, its history entry and its event in one unit of work.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
 	if err := a.check(); err != nil {
@@ -103,6 +103,8 @@ type write struct {
 	v   *Version
 	old *Record
 	ctx field.Context
+	// budget is shared by every expression run of this write.
+	budget *expr.Budget
 }
 
 func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
@@ -116,6 +118,7 @@ func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record)
 // run takes input through normalize, defaults, computed values and validation
 // and returns the complete data to store.
 func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, error) {
+	w.budget = expr.NewBudget(0) // per record: an import reuses the write for every row
 	errs := w.checkInputKeys(input)
 	data := map[string]any{}
 	if w.old != nil {
@@ -152,6 +155,12 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 			return nil, err
 		}
 	}
+	// References are resolved before anything reads through them: a
+	// lookup, formula or rule must never see data of a record the actor
+	// may not name (another workspace's, a deleted one).
+	if errs := w.checkReferences(ctx, data); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	if err := w.copyLookups(ctx, data); err != nil {
 		return nil, err
 	}
@@ -162,8 +171,17 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 	if err := w.computeFormulas(data, in); err != nil {
 		return nil, err
 	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
+	}
 	if errs := w.validate(ctx, data, in); len(errs) > 0 {
+		if err := w.overBudget(); err != nil {
+			return nil, err
+		}
 		return nil, invalid(errs...)
+	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
@@ -209,8 +227,8 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 			continue
 		}
 		switch {
-		case f.def.Type == "serial":
-			s, err := w.e.nextSerial(ctx, w.v, f.def, w.ctx)
+		case isSequencer(f):
+			s, err := w.e.nextSerial(ctx, w.v, f, f.typ.(field.Sequencer), w.ctx)
 			if err != nil {
 				return err
 			}
@@ -218,7 +236,7 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 		case f.dfltExpr != nil:
 			out, err := f.dfltExpr.Run(w.exprInput(data))
 			if err != nil {
-				errs = append(errs, fieldErr(f.def.Key, CodeDefaultFailed, map[string]any{"reason": err.Error()}))
+				errs = append(errs, fieldErr(f.def.Key, CodeDefaultFailed, map[string]any{"reason": runReason(err)}))
 				continue
 			}
 			n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, exprToInput(out, w.ctx))
@@ -253,7 +271,7 @@ func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 		}
 		n, ok := formulaValue(out, w.ctx)
 		if !ok {
-			errs = append(errs, fieldErr(f.def.Key, CodeFormulaType, map[string]any{"type": fmt.Sprintf("%T", out)}))
+			errs = append(errs, fieldErr(f.def.Key, CodeFormulaType, map[string]any{"type": resultKind(out)}))
 			continue
 		}
 		if n == nil {
@@ -291,7 +309,7 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 			errs = append(errs, fieldErr(f.def.Key, CodeRequired, nil))
 			continue
 		}
-		if f.def.Type == "subform" && present {
+		if _, rows := f.typ.(field.Container); rows && present {
 			errs = append(errs, subformRequired(f, val)...)
 		}
 	}
@@ -305,10 +323,13 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 			errs = append(errs, fieldErr(path, CodeRule, map[string]any{"message": r.message}))
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return w.checkReferences(ctx, data)
+	return errs
+}
+
+// isSequencer reports whether the engine numbers f on creation.
+func isSequencer(f *cfield) bool {
+	_, ok := f.typ.(field.Sequencer)
+	return ok
 }
 
 func subformRequired(f *cfield, val any) []field.Error {

@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -87,6 +86,9 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 	for i := range archived {
 		v.archived[archived[i].Key] = &archived[i]
 	}
+	if errs := checkFormBudget(def); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	v.env = expr.Env{Fields: map[string]expr.Type{}}
 	var errs []field.Error
 	for i := range def.Fields {
@@ -99,6 +101,7 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 	if len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
+	v.env.Options = OptionsOf(def.Fields)
 	for i, cf := range v.fields {
 		errs = append(errs, v.compileExpressions(cf, fmt.Sprintf("fields[%d]", i))...)
 	}
@@ -149,7 +152,7 @@ func compileFieldShell(def *form.Field, at string) (*cfield, []field.Error) {
 	}
 	cf := &cfield{def: def, typ: t}
 	var errs []field.Error
-	if def.Type == "subform" {
+	if _, rows := t.(field.Container); rows {
 		cf.subByKey = map[string]*cfield{}
 		for i := range def.Fields {
 			sf, e := compileFieldShell(&def.Fields[i], fmt.Sprintf("%s.fields[%d]", at, i))
@@ -198,21 +201,45 @@ func (v *Version) compileExpressions(cf *cfield, at string) []field.Error {
 	return errs
 }
 
-// exprErrors turns a compile error into per-design-path errors with line and column.
+// exprErrors turns a compile error into per-design-path errors: the code
+// is the diagnostic's message key (engine/i18n/messages_expr.go) and the
+// params its parameters with line, column and kind (the category).
 func exprErrors(path string, err error) []field.Error {
 	var ee *expr.Error
 	if errors.As(err, &ee) && len(ee.Diagnostics) > 0 {
 		out := make([]field.Error, len(ee.Diagnostics))
 		for i, d := range ee.Diagnostics {
-			out[i] = fieldErr(path, CodeExpression, map[string]any{"line": d.Line, "column": d.Column, "reason": d.Message, "kind": d.Code})
+			params := make(map[string]any, len(d.Params)+1)
+			for k, v := range d.Params {
+				params[k] = v
+			}
+			params["kind"] = d.Code
+			out[i] = fieldErr(path, d.Key, params)
 		}
 		return out
 	}
 	return []field.Error{fieldErr(path, CodeExpression, map[string]any{"reason": err.Error()})}
 }
 
-var identRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-var stringLitRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
+// OptionsOf returns the options of the select and multiselect fields of
+// fields by key, for the expression environment.
+func OptionsOf(fields []form.Field) map[string][]expr.Option {
+	var out map[string][]expr.Option
+	for _, f := range fields {
+		if (f.Type != "select" && f.Type != "multiselect") || len(f.Options) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]expr.Option{}
+		}
+		opts := make([]expr.Option, len(f.Options))
+		for i, o := range f.Options {
+			opts[i] = expr.Option{Value: o.Value, Label: o.Label}
+		}
+		out[f.Key] = opts
+	}
+	return out
+}
 
 // formulaOrder sorts formula fields so that each comes after the formulas it
 // reads; it returns the key of a field on a cycle if there is one.
@@ -225,13 +252,12 @@ func formulaOrder(fields []*cfield) ([]*cfield, string) {
 			keys = append(keys, f.def.Key)
 		}
 	}
+	// Dependencies are the names each program reads, from its syntax
+	// tree: address.city reads address, not a field named city.
 	deps := map[string][]string{}
 	for _, k := range keys {
-		src := stringLitRe.ReplaceAllString(formulas[k].def.Expression, `""`)
-		seen := map[string]bool{}
-		for _, id := range identRe.FindAllString(src, -1) {
-			if _, ok := formulas[id]; ok && !seen[id] {
-				seen[id] = true
+		for _, id := range formulas[k].formula.Reads() {
+			if _, ok := formulas[id]; ok {
 				deps[k] = append(deps[k], id)
 			}
 		}

@@ -1,0 +1,1 @@
+import{c as e,l as t}from"./typography-DvxvmKdd.js";var n=t,r=e;export{n,r as t};
