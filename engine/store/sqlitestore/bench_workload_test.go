@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 
@@ -105,6 +106,7 @@ func BenchmarkWorkload(b *testing.B) {
 	}
 	for _, p := range pages {
 		b.Run(p.name, func(b *testing.B) {
+			defer reportCPU(b)()
 			for b.Loop() {
 				pg, err := s.Find(ctx, "r_opp", p.q)
 				if err != nil || len(pg.Docs) != 20 {
@@ -114,6 +116,7 @@ func BenchmarkWorkload(b *testing.B) {
 		})
 	}
 	b.Run("CountUnindexed", func(b *testing.B) {
+		defer reportCPU(b)()
 		for b.Loop() {
 			n, err := s.Count(ctx, "r_opp", store.Query{Filter: filter})
 			if err != nil || n == 0 {
@@ -142,4 +145,19 @@ func BenchmarkWorkload(b *testing.B) {
 			i++
 		}
 	})
+}
+
+// reportCPU reports the process CPU time (user and system) per operation:
+// on a machine shared with other work it varies less than wall time.
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -35,21 +35,31 @@ type collInfo struct {
 	kinds map[string]*pathKinds
 	// indexes maps SQLite index names to their declaration.
 	indexes map[string]store.Index
+	// ridOrder says whether rowid order is _created_at order (see
+	// rid_order.go); ridOrdered lets a default-order page scan the table.
+	ridOrder uint8
+	// lastCreated is the writer's highest _created_at of the table while
+	// ridOrder is ridOrdered; lastLoaded says it was read from the table.
+	lastCreated string
+	lastLoaded  bool
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 	r := &registry{colls: map[string]*collInfo{}}
-	rows, err := db.QueryContext(ctx, `SELECT name FROM collections`)
+	rows, err := db.QueryContext(ctx, `SELECT name, rid_order FROM collections`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 	}
 	for rows.Next() {
 		var name string
-		if err := rows.Scan(&name); err != nil {
+		var order uint8
+		if err := rows.Scan(&name, &order); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 		}
-		r.info(name).live = true
+		ci := r.info(name)
+		ci.live = true
+		ci.ridOrder = order
 	}
 	rows.Close()
 	rows, err = db.QueryContext(ctx, `SELECT coll, path, kinds FROM path_kinds`)

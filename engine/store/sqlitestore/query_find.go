@@ -123,15 +123,42 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		return store.Page{Docs: []store.Document{}}, nil
 	}
 	var page store.Page
-	scan := tableScanBetter(q, s.reg.declared(coll))
+	declared := s.reg.declared(coll)
+	scan := tableScanBetter(q, declared)
+	ridFits := ridPlanFits(q, declared)
+	var rid bool
 	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+		// Decided per attempt: a write may have broken the order meanwhile.
+		rid = ridFits && s.reg.ridOrdered(coll)
+		if rid {
+			return buildRidFind(c, coll, q, cur)
+		}
 		c.tableScan = scan
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
-		p, err := s.runFind(ctx, query, args, q)
+		var p store.Page
+		var err error
+		if rid {
+			p, err = s.runRidFind(ctx, query, args, q)
+		} else {
+			p, err = s.runFind(ctx, query, args, q)
+		}
 		page = p
 		return err
 	})
+	if errors.Is(err, errRidTooMany) {
+		// A huge group of equal _created_at: the index plan orders it.
+		ridFits = false
+		err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+			rid = false
+			c.tableScan = scan
+			return buildFind(c, coll, q, cur)
+		}, func(query string, args []any) error {
+			p, err := s.runFind(ctx, query, args, q)
+			page = p
+			return err
+		})
+	}
 	if errors.Is(err, errNoTable) {
 		return store.Page{Docs: []store.Document{}}, nil
 	}

@@ -53,6 +53,9 @@ var migrations = []string{
 		PRIMARY KEY (queue, id)
 	);
 	CREATE INDEX queue_items_due ON queue_items (queue, due_at, id);`,
+	// 2: whether a collection's rowid order is its _created_at order
+	// (rid_order.go); 0 = not checked yet, decided at Open.
+	`ALTER TABLE collections ADD COLUMN rid_order INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.

@@ -145,6 +145,9 @@ func (tx *wtx) insert(w store.Write, data []byte, kinds []pathKind, at string) (
 	if err := tx.ensureCollection(w.Collection); err != nil {
 		return store.Document{}, err
 	}
+	if err := tx.noteCreatedAt(w.Collection, at); err != nil {
+		return store.Document{}, err
+	}
 	d := w.Doc
 	_, err := tx.exec(`INSERT INTO `+tableName(w.Collection)+` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`,
 		d.ID, at, at, d.CreatedBy, d.UpdatedBy, data)

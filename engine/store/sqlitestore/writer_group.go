@@ -275,5 +275,6 @@ func (tx *wtx) ensureCollection(coll string) error {
 	}
 	tx.created[coll] = true
 	tx.unitCreated = append(tx.unitCreated, coll)
+	tx.w.s.reg.newTable(coll)
 	return nil
 }
