@@ -22,6 +22,8 @@ type registry struct {
 	// before and after a query to detect that their compiled SQL may have
 	// missed an array that became visible meanwhile (see query_find.go).
 	gen atomic.Uint64
+	// anyPending says some collection has colPending paths.
+	anyPending bool
 }
 
 // collInfo is what the registry knows of one collection.
@@ -42,6 +44,13 @@ type collInfo struct {
 	// ridOrder is ridOrdered; lastLoaded says it was read from the table.
 	lastCreated string
 	lastLoaded  bool
+	// cols are the active value columns (value_columns.go); colSeen the
+	// paths already considered, colCount the columns made or pending and
+	// colPending the paths waiting for the writer to add their columns.
+	cols       *valueCols
+	colSeen    map[string]bool
+	colCount   int
+	colPending []string
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
@@ -99,7 +108,7 @@ func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 func (r *registry) info(coll string) *collInfo {
 	ci := r.colls[coll]
 	if ci == nil {
-		ci = &collInfo{kinds: map[string]*pathKinds{}, indexes: map[string]store.Index{}}
+		ci = &collInfo{kinds: map[string]*pathKinds{}, indexes: map[string]store.Index{}, colSeen: map[string]bool{}}
 		r.colls[coll] = ci
 	}
 	return ci

@@ -75,11 +75,14 @@ func deletedClause(d store.Deleted) string {
 }
 
 // readQuery compiles a query with build and runs it with run, re-running
-// when an array path appeared while it ran (see registry.gen).
-func (s *Store) readQuery(ctx context.Context, coll string, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
+// when an array path appeared while it ran (see registry.gen). f and sort
+// are the query's filter and order, which decide where value columns
+// replace index expressions (registry.columnTester).
+func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sort []store.SortKey, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
 		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
+		c.column = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
 		query, err := build(c)
 		if err != nil {
 			return err
@@ -127,7 +130,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	scan := tableScanBetter(q, declared)
 	ridFits := ridPlanFits(q, declared)
 	var rid bool
-	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 		// Decided per attempt: a write may have broken the order meanwhile.
 		rid = ridFits && s.reg.ridOrdered(coll)
 		if rid {
@@ -149,7 +152,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	if errors.Is(err, errRidTooMany) {
 		// A huge group of equal _created_at: the index plan orders it.
 		ridFits = false
-		err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+		err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 			rid = false
 			c.tableScan = scan
 			return buildFind(c, coll, q, cur)
@@ -172,7 +175,7 @@ func buildFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (stri
 	}
 	exprs := make([]string, len(q.Sort))
 	for i, k := range q.Sort {
-		e, err := fieldExpr(k.Field)
+		e, err := c.sortExpr(k.Field)
 		if err != nil {
 			return "", &store.FilterError{Path: fmt.Sprintf("sort[%d]", i), Reason: err.Error()}
 		}
@@ -305,7 +308,7 @@ func (s *Store) Count(ctx context.Context, coll string, q store.Query) (int64, e
 	}
 	var n int64
 	scan := countScanBetter(q.Filter, q.Deleted, s.reg.declared(coll))
-	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 		return buildCount(c, coll, q, scan)
 	}, func(query string, args []any) error {
 		st, release, err := s.readStmt(ctx, query)

@@ -56,6 +56,13 @@ var migrations = []string{
 	// 2: whether a collection's rowid order is its _created_at order
 	// (rid_order.go); 0 = not checked yet, decided at Open.
 	`ALTER TABLE collections ADD COLUMN rid_order INTEGER NOT NULL DEFAULT 0;`,
+	// 3: the value columns of each collection (value_columns.go).
+	`CREATE TABLE path_columns (
+		coll TEXT NOT NULL,
+		path TEXT NOT NULL,
+		col TEXT NOT NULL,
+		PRIMARY KEY (coll, path)
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.
