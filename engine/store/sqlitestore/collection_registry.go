@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -40,6 +41,9 @@ type collInfo struct {
 	// ridOrder says whether rowid order is _created_at order (see
 	// rid_order.go); ridOrdered lets a default-order page scan the table.
 	ridOrder uint8
+	// ridSlack bounds how far a document's _created_at lies below that of
+	// any document inserted before it.
+	ridSlack time.Duration
 	// lastCreated is the writer's highest _created_at of the table while
 	// ridOrder is ridOrdered; lastLoaded says it was read from the table.
 	lastCreated string
@@ -55,20 +59,22 @@ type collInfo struct {
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 	r := &registry{colls: map[string]*collInfo{}}
-	rows, err := db.QueryContext(ctx, `SELECT name, rid_order FROM collections`)
+	rows, err := db.QueryContext(ctx, `SELECT name, rid_order, rid_slack FROM collections`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 	}
 	for rows.Next() {
 		var name string
 		var order uint8
-		if err := rows.Scan(&name, &order); err != nil {
+		var slack int64
+		if err := rows.Scan(&name, &order, &slack); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 		}
 		ci := r.info(name)
 		ci.live = true
 		ci.ridOrder = order
+		ci.ridSlack = time.Duration(slack) * time.Microsecond
 	}
 	rows.Close()
 	rows, err = db.QueryContext(ctx, `SELECT coll, path, kinds FROM path_kinds`)

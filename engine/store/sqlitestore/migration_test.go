@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -37,8 +38,12 @@ func TestMigrateRelease(t *testing.T) {
 		if err := s.rdb.QueryRow(`SELECT version FROM schema_version`).Scan(&v); err != nil || v != len(migrations) {
 			t.Fatalf("schema version = %d, %v; want %d", v, err, len(migrations))
 		}
-		if !s.reg.ridOrdered("r_opp") || s.reg.ridOrdered("h_opp") {
-			t.Errorf("row order: r_opp %v (want true), h_opp %v (want false)", s.reg.ridOrdered("r_opp"), s.reg.ridOrdered("h_opp"))
+		// r_opp was written in time order; h_opp's units go back 9 s.
+		if ok, slack := s.reg.ridOrdered("r_opp"); !ok || slack != 0 {
+			t.Errorf("row order of r_opp: %v, slack %v; want true, 0", ok, slack)
+		}
+		if ok, slack := s.reg.ridOrdered("h_opp"); !ok || slack != 9*time.Second {
+			t.Errorf("row order of h_opp: %v, slack %v; want true, 9s", ok, slack)
 		}
 		if got := migrationSnapshot(t, s); !bytes.Equal(got, want) {
 			gl, wl := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -130,9 +131,12 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	scan := tableScanBetter(q, declared)
 	ridFits := ridPlanFits(q, declared)
 	var rid bool
+	var slack time.Duration
 	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
-		// Decided per attempt: a write may have broken the order meanwhile.
-		rid = ridFits && s.reg.ridOrdered(coll)
+		// Decided per attempt: a write may have changed the order meanwhile.
+		var ordered bool
+		ordered, slack = s.reg.ridOrdered(coll)
+		rid = ridFits && ordered
 		if rid {
 			return buildRidFind(c, coll, q, cur)
 		}
@@ -142,7 +146,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		var p store.Page
 		var err error
 		if rid {
-			p, err = s.runRidFind(ctx, query, args, q)
+			p, err = s.runRidFind(ctx, query, args, q, slack)
 		} else {
 			p, err = s.runFind(ctx, query, args, q)
 		}

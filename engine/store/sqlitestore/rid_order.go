@@ -1,39 +1,50 @@
 package sqlitestore
 
 import (
+	"container/heap"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
 
-// Rowid order. Rows get increasing rowids as they are inserted, and
-// documents are inserted with the unit's time as _created_at, so in
-// practice a table's rowid order is its _created_at order. Where that holds
-// (no row has a _created_at below one inserted before it), a page in the
-// engine's default order (_created_at descending, then _id) can scan the
-// table backwards in rowid order and stop after its page, instead of
-// walking __sys_created_desc and fetching every row by rowid, which costs
-// seven times as much per row (docs/performance.md). The collections table
-// keeps the answer per collection in rid_order; the writer clears it,
-// before the row commits, when an insert would break it.
+// Rowid order. Rows get increasing rowids as they are inserted, and a
+// document's _created_at is its unit's time, taken by the engine when the
+// write starts, so a table's rowid order is its _created_at order up to a
+// small slack: concurrent writers reach the single writer a few
+// milliseconds out of order. The store tracks, per collection, the largest
+// lag seen, the slack: no document's _created_at is more than slack below
+// that of any document inserted before it. A page in _created_at order
+// (the engine's default order is newest first) can then scan the table in
+// rowid order and stop once no unread row can enter the page (see
+// runRidFind), instead of walking __sys_created_desc and fetching every
+// row by rowid, which costs several times as much per row
+// (docs/performance.md). The collections table keeps rid_order and
+// rid_slack; the writer raises the slack, or gives the order up when a lag
+// exceeds ridMaxSlack, in memory before the insert commits and in the same
+// transaction.
 const (
 	// ridUnknown: a collection of a database made before rid_order; Open
 	// checks it.
 	ridUnknown uint8 = iota
-	// ridOrdered: rowid order is _created_at order (ties are contiguous).
+	// ridOrdered: rowid order is _created_at order within ridSlack.
 	ridOrdered
-	// ridUnordered: some row breaks it; pages use indexes as before.
+	// ridUnordered: some row lags too far; pages use indexes as before.
 	ridUnordered
 )
 
-// checkRidOrder decides rid_order for every collection that has not been
-// checked yet (databases written before schema version 2): one scan of the
-// table in rowid order per collection, once.
+// ridMaxSlack is the largest slack kept: a page reads the rows of up to
+// that much time beyond its last row.
+const ridMaxSlack = 10 * time.Second
+
+// checkRidOrder decides rid_order and rid_slack for every collection that
+// has not been checked yet (databases written before schema version 2):
+// one read of _created_at in rowid order per collection, once.
 func checkRidOrder(ctx context.Context, db *sql.DB, r *registry) error {
 	r.mu.RLock()
 	var colls []string
@@ -44,24 +55,48 @@ func checkRidOrder(ctx context.Context, db *sql.DB, r *registry) error {
 	}
 	r.mu.RUnlock()
 	for _, coll := range colls {
-		var broken bool
-		err := db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM (SELECT created_at < lag(created_at) OVER (ORDER BY rid) AS bad FROM `+
-			tableName(coll)+`) WHERE bad)`).Scan(&broken)
+		order, slack, err := measureRidOrder(ctx, db, coll)
 		if err != nil {
 			return fmt.Errorf("sqlitestore: check row order of %s: %w", coll, err)
 		}
-		order := ridOrdered
-		if broken {
-			order = ridUnordered
-		}
-		if _, err := db.ExecContext(ctx, `UPDATE collections SET rid_order = ? WHERE name = ?`, order, coll); err != nil {
+		if _, err := db.ExecContext(ctx, `UPDATE collections SET rid_order = ?, rid_slack = ? WHERE name = ?`, order, slack.Microseconds(), coll); err != nil {
 			return fmt.Errorf("sqlitestore: record row order of %s: %w", coll, err)
 		}
 		r.mu.Lock()
-		r.info(coll).ridOrder = order
+		ci := r.info(coll)
+		ci.ridOrder, ci.ridSlack = order, slack
 		r.mu.Unlock()
 	}
 	return nil
+}
+
+func measureRidOrder(ctx context.Context, db *sql.DB, coll string) (uint8, time.Duration, error) {
+	rows, err := db.QueryContext(ctx, `SELECT created_at FROM `+tableName(coll)+` ORDER BY rid`)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer rows.Close()
+	var top time.Time
+	var slack time.Duration
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return 0, 0, err
+		}
+		t, err := parseStoredTime(s)
+		if err != nil {
+			return 0, 0, err
+		}
+		if t.After(top) {
+			top = t
+		} else if lag := top.Sub(t); lag > slack {
+			slack = lag
+			if slack > ridMaxSlack {
+				return ridUnordered, 0, nil
+			}
+		}
+	}
+	return ridOrdered, slack, rows.Err()
 }
 
 // newTable notes that the writer created coll's table (empty, so ordered).
@@ -75,18 +110,23 @@ func (r *registry) newTable(coll string) {
 	ci.lastCreated, ci.lastLoaded = "", true
 }
 
-// ridOrdered reports whether coll's rowid order is its _created_at order.
-func (r *registry) ridOrdered(coll string) bool {
+// ridOrdered reports whether coll's rowid order is its _created_at order,
+// and within which slack.
+func (r *registry) ridOrdered(coll string) (bool, time.Duration) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	ci := r.colls[coll]
-	return ci != nil && ci.ridOrder == ridOrdered
+	if ci == nil || ci.ridOrder != ridOrdered {
+		return false, 0
+	}
+	return true, ci.ridSlack
 }
 
-// noteCreatedAt runs before the insert of a document created at at: when
-// at is below the highest _created_at of the table, the table stops being
-// in rowid order, in memory (bumping gen, so running reads re-plan) and in
-// the same transaction as the insert. On failures it errs towards
+// noteCreatedAt runs before the insert of a document created at at. A
+// document dated below the highest _created_at of the table raises the
+// slack to its lag, or, past ridMaxSlack, ends the rowid order: in memory
+// first (bumping gen, so reads running meanwhile re-plan), then in the
+// transaction of the insert. On failures it errs towards a larger slack,
 // "unordered" or a too high lastCreated, which cost speed, never order.
 func (tx *wtx) noteCreatedAt(coll, at string) error {
 	r := tx.w.s.reg
@@ -95,29 +135,46 @@ func (tx *wtx) noteCreatedAt(coll, at string) error {
 	ordered := ci != nil && ci.ridOrder == ridOrdered
 	var last string
 	var loaded bool
+	var slack time.Duration
 	if ordered {
-		last, loaded = ci.lastCreated, ci.lastLoaded
+		last, loaded, slack = ci.lastCreated, ci.lastLoaded, ci.ridSlack
 	}
 	r.mu.RUnlock()
 	if !ordered {
 		return nil
 	}
 	if !loaded {
-		err := tx.queryRow(`SELECT created_at FROM `+tableName(coll)+` ORDER BY rid DESC LIMIT 1`, nil, &last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		t := tableName(coll)
+		err := tx.queryRow(`SELECT coalesce(max(created_at), '') FROM (SELECT max(created_at) AS created_at FROM `+t+
+			` WHERE deleted_at IS NULL UNION ALL SELECT max(created_at) FROM `+t+` WHERE deleted_at IS NOT NULL)`, nil, &last)
+		if err != nil {
 			return err
 		}
 	}
-	r.mu.Lock()
 	if at >= last {
+		r.mu.Lock()
 		ci.lastCreated, ci.lastLoaded = at, true
 		r.mu.Unlock()
 		return nil
 	}
-	ci.ridOrder = ridUnordered
+	r.mu.Lock()
+	ci.lastCreated, ci.lastLoaded = last, true
+	r.mu.Unlock()
+	lt, err1 := parseStoredTime(last)
+	atT, err2 := parseStoredTime(at)
+	lag := lt.Sub(atT)
+	if lag <= slack {
+		return nil
+	}
+	order := ridOrdered
+	if err1 != nil || err2 != nil || lag > ridMaxSlack {
+		order, lag = ridUnordered, 0
+	}
+	r.mu.Lock()
+	ci.ridOrder, ci.ridSlack = order, lag
 	r.mu.Unlock()
 	r.gen.Add(1)
-	_, err := tx.exec(`UPDATE collections SET rid_order = ? WHERE name = ?`, ridUnordered, coll)
+	_, err := tx.exec(`UPDATE collections SET rid_order = ?, rid_slack = ? WHERE name = ?`, order, lag.Microseconds(), coll)
 	return err
 }
 
@@ -176,11 +233,15 @@ type ridRow struct {
 // errRidTooMany tells Find to fall back to the index plan.
 var errRidTooMany = errors.New("sqlitestore: rowid-order page needs too many rows")
 
-// runRidFind reads rows in rowid order until it holds the page's rows in
-// _created_at order: Offset+Limit+1 rows, then every further row with the
-// same _created_at as the last one (ties are ordered by _id and are
-// contiguous in rowid order). It sorts them, then cuts the page.
-func (s *Store) runRidFind(ctx context.Context, query string, args []any, q store.Query) (store.Page, error) {
+// runRidFind reads rows in rowid order until no unread row can be among
+// the first Offset+Limit+1 in _created_at order, sorts what it read, and
+// cuts the page. Newest first: every unread row has a lower rowid than
+// every row read, so its _created_at is at most slack above the lowest
+// _created_at read; once that bound is below the (Offset+Limit+1)-th
+// highest _created_at read, the page is complete. Oldest first is the
+// mirror image. With no slack this reads the page's rows and the rest of
+// the last one's _created_at group (ties are ordered by _id).
+func (s *Store) runRidFind(ctx context.Context, query string, args []any, q store.Query, slack time.Duration) (store.Page, error) {
 	st, release, err := s.readStmt(ctx, query)
 	if err != nil {
 		return store.Page{}, err
@@ -192,24 +253,40 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 	}
 	defer rows.Close()
 	need := q.Offset + q.Limit + 1
+	desc := q.Sort[0].Desc
+	// best holds the need best _created_at values read, worst first.
+	best := &timeHeap{desc: desc}
 	var got []ridRow
+	var edge time.Time // lowest (newest first) or highest _created_at read
 	for rows.Next() {
 		var r ridRow
 		if err := rows.Scan(&r.d.ID, &r.d.Version, &r.created, &r.updated, &r.d.CreatedBy, &r.d.UpdatedBy, &r.deleted, &r.raw); err != nil {
 			return store.Page{}, err
 		}
-		if len(got) >= need && r.created != got[need-1].created {
+		t, err := parseStoredTime(r.created)
+		if err != nil {
+			return store.Page{}, err
+		}
+		if len(got) == 0 || (desc && t.Before(edge)) || (!desc && t.After(edge)) {
+			edge = t
+		}
+		best.offer(t, need)
+		got = append(got, r)
+		if len(got) < need {
+			continue
+		}
+		// Unread rows lie within slack of edge; none can beat the need-th
+		// best read once edge is farther than slack beyond it.
+		if bound := best.ts[0]; (desc && edge.Add(slack).Before(bound)) || (!desc && edge.Add(-slack).After(bound)) {
 			break
 		}
 		if len(got) >= need+ridMaxExtra {
 			return store.Page{}, errRidTooMany
 		}
-		got = append(got, r)
 	}
 	if err := rows.Err(); err != nil {
 		return store.Page{}, err
 	}
-	desc := q.Sort[0].Desc
 	slices.SortFunc(got, func(a, b ridRow) int {
 		if c := strings.Compare(a.created, b.created); c != 0 {
 			if desc {
@@ -240,4 +317,38 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 		page.NextCursor = store.EncodeCursor(q.Sort, store.Cursor{Values: []any{last.created}, ID: last.d.ID})
 	}
 	return page, nil
+}
+
+// timeHeap keeps the n best times offered: the highest ones when desc,
+// else the lowest, with the worst of them at ts[0].
+type timeHeap struct {
+	ts   []time.Time
+	desc bool
+}
+
+func (h *timeHeap) Len() int { return len(h.ts) }
+func (h *timeHeap) Less(i, j int) bool {
+	if h.desc {
+		return h.ts[i].Before(h.ts[j])
+	}
+	return h.ts[i].After(h.ts[j])
+}
+func (h *timeHeap) Swap(i, j int) { h.ts[i], h.ts[j] = h.ts[j], h.ts[i] }
+func (h *timeHeap) Push(x any)    { h.ts = append(h.ts, x.(time.Time)) }
+func (h *timeHeap) Pop() any {
+	t := h.ts[len(h.ts)-1]
+	h.ts = h.ts[:len(h.ts)-1]
+	return t
+}
+
+// offer adds t, keeping at most n times.
+func (h *timeHeap) offer(t time.Time, n int) {
+	if len(h.ts) < n {
+		heap.Push(h, t)
+		return
+	}
+	if (h.desc && t.After(h.ts[0])) || (!h.desc && t.Before(h.ts[0])) {
+		h.ts[0] = t
+		heap.Fix(h, 0)
+	}
 }

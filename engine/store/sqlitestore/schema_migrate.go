@@ -53,9 +53,11 @@ var migrations = []string{
 		PRIMARY KEY (queue, id)
 	);
 	CREATE INDEX queue_items_due ON queue_items (queue, due_at, id);`,
-	// 2: whether a collection's rowid order is its _created_at order
-	// (rid_order.go); 0 = not checked yet, decided at Open.
-	`ALTER TABLE collections ADD COLUMN rid_order INTEGER NOT NULL DEFAULT 0;`,
+	// 2: whether a collection's rowid order is its _created_at order, and
+	// the slack of that order in microseconds (rid_order.go); rid_order 0
+	// means not checked yet, decided at Open.
+	`ALTER TABLE collections ADD COLUMN rid_order INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE collections ADD COLUMN rid_slack INTEGER NOT NULL DEFAULT 0;`,
 	// 3: the value columns of each collection (value_columns.go).
 	`CREATE TABLE path_columns (
 		coll TEXT NOT NULL,
