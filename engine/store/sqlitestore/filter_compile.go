@@ -449,8 +449,10 @@ func (c *compiler) any(field string, p pred, expand bool) (string, error) {
 		lit, _ := jsonPathLiteral(segs)
 		plain := c.kinds(field) == 0
 		v := "json_extract(data," + lit + ")"
-		if col := c.columnOf(field); plain && col != "" {
-			v = col
+		if plain {
+			if col := c.columnOf(field); col != "" {
+				v = col
+			}
 		}
 		return p(slot{v: v, t: "json_type(data," + lit + ")", plain: plain}), nil
 	}

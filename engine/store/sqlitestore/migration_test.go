@@ -55,11 +55,8 @@ func TestMigrateRelease(t *testing.T) {
 			t.Fatalf("round %d: the upgraded store answers differently from the release (%d lines vs %d)", round, len(gl), len(wl))
 		}
 		if round == 0 {
-			if s.reg.columns("r_opp") != nil {
-				t.Fatal("value columns before any write")
-			}
-			// Give the release's documents their value columns (what the
-			// first write after the upgrade does), then read again.
+			// Give the release's documents value columns (what the first
+			// queries after the upgrade ask for), then read again.
 			for _, coll := range []string{"r_opp", "h_opp"} {
 				s.reg.noteScalars(coll, []string{"fields.region", "fields.amount", "fields.company", "fields.money.amount", "fields.vip", "form_version"})
 			}

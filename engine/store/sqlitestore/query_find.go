@@ -83,11 +83,13 @@ func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sor
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
 		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
-		c.column = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
+		var want *[]string
+		c.column, want = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
 		query, err := build(c)
 		if err != nil {
 			return err
 		}
+		s.wantColumns(coll, *want)
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable

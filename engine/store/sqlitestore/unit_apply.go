@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/formloom/formloom/engine/store"
@@ -18,7 +17,6 @@ type preparedUnit struct {
 	u        store.UnitOfWork
 	data     [][]byte     // per write, for inserts and updates
 	kinds    [][]pathKind // per write, value kinds by path
-	scalars  [][]string   // per write, paths holding strings or numbers
 	payloads [][]byte     // per event
 	items    [][]byte     // per queue item
 }
@@ -54,7 +52,6 @@ func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
 		u:        u,
 		data:     make([][]byte, len(u.Writes)),
 		kinds:    make([][]pathKind, len(u.Writes)),
-		scalars:  make([][]string, len(u.Writes)),
 		payloads: make([][]byte, len(u.Events)),
 		items:    make([][]byte, len(u.Enqueue)),
 	}
@@ -71,7 +68,6 @@ func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
 		}
 		p.data[i] = b
 		p.kinds[i] = pathKindsOf(w.Doc.Data)
-		p.scalars[i] = scalarPathsOf(w.Doc.Data)
 	}
 	for i, e := range u.Events {
 		b, err := json.Marshal(e.Payload)
@@ -112,10 +108,6 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 			d, err = tx.setDeleted(w, at)
 		case store.OpHardDelete:
 			d, err = tx.hardDelete(w)
-		}
-		if err == nil && p.scalars[i] != nil {
-			// Candidates for value columns, added after the batch.
-			tx.w.s.reg.noteScalars(w.Collection, p.scalars[i])
 		}
 		if err != nil {
 			return store.CommitResult{}, fmt.Errorf("write %d (%s %s): %w", i, w.Collection, w.Doc.ID, err)
@@ -160,18 +152,10 @@ func (tx *wtx) insert(w store.Write, data []byte, kinds []pathKind, at string) (
 	q := `INSERT INTO ` + tableName(w.Collection) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`
 	args := []any{d.ID, at, at, d.CreatedBy, d.UpdatedBy, data}
 	if vc := tx.w.s.reg.columns(w.Collection); vc != nil {
-		var b strings.Builder
-		b.WriteString(`INSERT INTO ` + tableName(w.Collection) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data`)
-		for _, n := range vc.names {
-			b.WriteString(", " + n)
-		}
-		b.WriteString(`) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?)`)
+		q = vc.insertSQL
 		for _, p := range vc.paths {
-			b.WriteString(", ?")
 			args = append(args, columnValue(d.Data, p))
 		}
-		b.WriteString(")")
-		q = b.String()
 	}
 	_, err := tx.exec(q, args...)
 	if err != nil {
@@ -196,9 +180,9 @@ func (tx *wtx) update(w store.Write, data []byte, kinds []pathKind, at string) (
 	set := ""
 	args := []any{data}
 	if vc := tx.w.s.reg.columns(w.Collection); vc != nil {
-		for i, n := range vc.names {
-			set += ", " + n + " = ?"
-			args = append(args, columnValue(d.Data, vc.paths[i]))
+		set = vc.updateSet
+		for _, p := range vc.paths {
+			args = append(args, columnValue(d.Data, p))
 		}
 	}
 	args = append(args, at, d.UpdatedBy, d.ID, w.ExpectVersion, w.ExpectVersion)

@@ -11,56 +11,28 @@ import (
 )
 
 // Value columns. Next to the JSONB document, a collection's table has one
-// plain column per scalar field path the store has seen (a string or number
-// reached through objects only, at most maxColumnDepth segments deep, such
-// as fields.region or fields.amount.amount), up to maxValueColumns per
-// collection. A column holds, in every row, the value json_extract would
-// return at its path when that value is a string or a number, and NULL
-// otherwise. The filter compiler reads the column instead of calling
-// json_extract on the JSONB for paths that never held an array, object or
-// boolean (plain paths, see registry) and that no declared index covers
-// (those keep the expression the index is built on): reading a column costs
-// about a third of json_extract per row (docs/performance.md). JSON stays
-// the document; columns are a derived copy, so reads of documents, array
-// and nested paths, aggregates and Distinct are unchanged.
+// plain column per field path that queries filter or sort on without an
+// index (such as fields.region), up to maxValueColumns per collection. A
+// column holds, in every row, the value json_extract would return at its
+// path when that value is a string or a number, and NULL otherwise. The
+// filter compiler reads the column instead of calling json_extract on the
+// JSONB for paths that never held an array, object or boolean (plain
+// paths, see registry) and that no index the query may use covers (those
+// keep the expression the index is built on): reading a column costs about
+// a third of json_extract per row (docs/performance.md). JSON stays the
+// document; columns are a derived copy, so reads of documents, array and
+// nested paths, aggregates and Distinct are unchanged.
 //
-// The writer adds columns in a transaction of their own, between batches:
-// ALTER TABLE ADD COLUMN (no table rewrite) and one UPDATE filling the new
-// columns of the rows that hold a value there. Columns become visible to
-// readers and writers only after that commits, and every later insert and
-// update writes them, so a column never disagrees with its document.
-const (
-	maxValueColumns = 40
-	maxColumnDepth  = 3
-)
-
-// scalarPathsOf lists the paths of data holding a string or a number,
-// reached through objects only, with valid keys, at most maxColumnDepth deep.
-func scalarPathsOf(data map[string]any) []string {
-	var out []string
-	var walk func(m map[string]any, prefix string, depth int)
-	walk = func(m map[string]any, prefix string, depth int) {
-		for k, v := range m {
-			if !store.ValidKey(k) {
-				continue
-			}
-			p := k
-			if prefix != "" {
-				p = prefix + "." + k
-			}
-			switch x := v.(type) {
-			case string, float64:
-				out = append(out, p)
-			case map[string]any:
-				if depth < maxColumnDepth {
-					walk(x, p, depth+1)
-				}
-			}
-		}
-	}
-	walk(data, "", 1)
-	return out
-}
+// A query that reads a plain path through json_extract asks for its column
+// (Store.wantColumns); the writer adds columns in a transaction of their
+// own, between batches: ALTER TABLE ADD COLUMN (no table rewrite) and one
+// UPDATE filling the new columns of the rows that hold a value there. The
+// columns become visible to readers and writers only after that commits,
+// and every later insert and update writes them, so a column never
+// disagrees with its document. Writes pay only for columns that queries
+// use; the first query on a new path runs on JSON and its followers on
+// the column.
+const maxValueColumns = 40
 
 // columnValue is the column value of path in data: the string or number
 // there, or nil.
@@ -86,6 +58,9 @@ type valueCols struct {
 	paths, names []string
 	// byPath maps a path to its column.
 	byPath map[string]string
+	// insertSQL inserts a document with its columns; updateSet is the
+	// ", k1 = ?, ..." part of an update.
+	insertSQL, updateSet string
 }
 
 // columns returns coll's active value columns (nil if none).
@@ -104,7 +79,12 @@ func (r *registry) columns(coll string) *valueCols {
 // use (its first field is filtered on or is the first sort key) keep the
 // index's json_extract expression, so SQLite can still search and order
 // by that index.
-func (r *registry) columnTester(coll string, none bool, f *store.Filter, sort []store.SortKey) func(path string) string {
+//
+// The compiler asks only about plain paths; the ones without a column yet
+// are appended to *want, so the query that needed them asks the writer for
+// their columns (Store.wantColumns).
+func (r *registry) columnTester(coll string, none bool, f *store.Filter, sort []store.SortKey) (test func(path string) string, want *[]string) {
+	want = new([]string)
 	r.mu.RLock()
 	var vc *valueCols
 	var indexes map[string]store.Index
@@ -113,8 +93,8 @@ func (r *registry) columnTester(coll string, none bool, f *store.Filter, sort []
 		vc, indexes = ci.cols, ci.indexes
 	}
 	r.mu.RUnlock()
-	if none || vc == nil {
-		return func(string) string { return "" }
+	if none {
+		return func(string) string { return "" }, want
 	}
 	covered := map[string]bool{}
 	for _, ix := range indexes {
@@ -129,13 +109,34 @@ func (r *registry) columnTester(coll string, none bool, f *store.Filter, sort []
 		if covered[path] {
 			return ""
 		}
-		return vc.byPath[path]
-	}
+		if vc != nil {
+			if col := vc.byPath[path]; col != "" {
+				return col
+			}
+		}
+		*want = append(*want, path)
+		return ""
+	}, want
 }
 
-// noteScalars records paths of coll that may deserve a column; the writer
-// adds them after the batch (addPendingColumns).
-func (r *registry) noteScalars(coll string, paths []string) {
+// wantColumns asks for value columns for paths of coll that a query read
+// with json_extract: noted, and added by the writer after a no-op
+// exclusive job, in the background, so this query does not wait.
+func (s *Store) wantColumns(coll string, paths []string) {
+	if len(paths) == 0 || !s.reg.noteScalars(coll, paths) {
+		return
+	}
+	go func() {
+		// ErrClosed or a cancelled context only means the columns wait
+		// for the next batch or the next Open.
+		_ = s.submit(context.Background(), &job{exclusive: true, apply: func(*wtx) error { return nil }})
+	}()
+}
+
+// noteScalars records paths of coll that deserve a column; the writer adds
+// them after its next transaction (addPendingColumns). It reports whether
+// a path became pending.
+func (r *registry) noteScalars(coll string, paths []string) bool {
 	r.mu.RLock()
 	ci := r.colls[coll]
 	fresh := false
@@ -149,10 +150,11 @@ func (r *registry) noteScalars(coll string, paths []string) {
 	}
 	r.mu.RUnlock()
 	if ci == nil || !fresh {
-		return
+		return false
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	added := false
 	for _, p := range paths {
 		if ci.colSeen[p] {
 			continue
@@ -162,8 +164,10 @@ func (r *registry) noteScalars(coll string, paths []string) {
 			ci.colCount++
 			ci.colPending = append(ci.colPending, p)
 			r.anyPending = true
+			added = true
 		}
 	}
+	return added
 }
 
 // takePending removes and returns the paths waiting for a column, by collection.
@@ -192,7 +196,7 @@ func (r *registry) activate(coll string, paths, names []string) {
 	if ci == nil {
 		return
 	}
-	ci.setCols(append(ci.colPaths(), paths...), append(ci.colNames(), names...))
+	ci.setCols(coll, append(ci.colPaths(), paths...), append(ci.colNames(), names...))
 }
 
 func (ci *collInfo) colPaths() []string {
@@ -210,8 +214,17 @@ func (ci *collInfo) colNames() []string {
 }
 
 // setCols installs the columns; callers hold mu or own the registry.
-func (ci *collInfo) setCols(paths, names []string) {
+func (ci *collInfo) setCols(coll string, paths, names []string) {
 	vc := &valueCols{paths: paths, names: names, byPath: map[string]string{}}
+	var cols, marks, sets strings.Builder
+	for _, n := range names {
+		cols.WriteString(", " + n)
+		marks.WriteString(", ?")
+		sets.WriteString(", " + n + " = ?")
+	}
+	vc.insertSQL = `INSERT INTO ` + tableName(coll) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data` +
+		cols.String() + `) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?)` + marks.String() + `)`
+	vc.updateSet = sets.String()
 	for i, p := range paths {
 		vc.byPath[p] = names[i]
 		ci.colSeen[p] = true
@@ -244,7 +257,7 @@ func loadColumns(ctx context.Context, db *sql.DB, r *registry) error {
 		return fmt.Errorf("sqlitestore: load value columns: %w", err)
 	}
 	for coll, c := range by {
-		r.info(coll).setCols(c.paths, c.names)
+		r.info(coll).setCols(coll, c.paths, c.names)
 	}
 	return nil
 }
