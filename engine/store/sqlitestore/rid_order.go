@@ -178,14 +178,15 @@ func (tx *wtx) noteCreatedAt(coll, at string) error {
 	return err
 }
 
-// Limits of a rowid-order page: it holds Offset+Limit+1 rows plus the rest
-// of the last row's _created_at group in memory, so deep offsets and huge
-// groups of one _created_at (a bulk import in one unit) go back to the
-// index plan.
+// Limits of a rowid-order page: it keeps at most Offset+Limit+1 rows in
+// memory, so deep offsets go back to the index plan, and so does a page
+// that reads ridMaxExtra rows beyond those without completing (a huge
+// group of one _created_at, such as a bulk unit, or a large slack), which
+// the index plan orders without reading them all.
 const ridMaxOffset = 10_000
 
 // ridMaxExtra is a variable so that a test can reach it cheaply.
-var ridMaxExtra = 5_000
+var ridMaxExtra = 20_000
 
 // ridPlanFits reports whether q is a page in _created_at order (either
 // direction, then _id) that no index could serve better: its filter has
@@ -254,10 +255,11 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 	defer rows.Close()
 	need := q.Offset + q.Limit + 1
 	desc := q.Sort[0].Desc
-	// best holds the need best _created_at values read, worst first.
-	best := &timeHeap{desc: desc}
-	var got []ridRow
+	// best holds the need first rows in page order read so far, the last
+	// of them at its top, so memory stays bounded whatever the slack.
+	best := &rowHeap{desc: desc}
 	var edge time.Time // lowest (newest first) or highest _created_at read
+	read := 0
 	for rows.Next() {
 		var r ridRow
 		if err := rows.Scan(&r.d.ID, &r.d.Version, &r.created, &r.updated, &r.d.CreatedBy, &r.d.UpdatedBy, &r.deleted, &r.raw); err != nil {
@@ -267,35 +269,32 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 		if err != nil {
 			return store.Page{}, err
 		}
-		if len(got) == 0 || (desc && t.Before(edge)) || (!desc && t.After(edge)) {
+		if read == 0 || (desc && t.Before(edge)) || (!desc && t.After(edge)) {
 			edge = t
 		}
-		best.offer(t, need)
-		got = append(got, r)
-		if len(got) < need {
+		read++
+		best.offer(r, need)
+		if len(best.rows) < need {
 			continue
 		}
-		// Unread rows lie within slack of edge; none can beat the need-th
-		// best read once edge is farther than slack beyond it.
-		if bound := best.ts[0]; (desc && edge.Add(slack).Before(bound)) || (!desc && edge.Add(-slack).After(bound)) {
+		// Unread rows lie within slack of edge; none can beat the last of
+		// the need best once edge is farther than slack beyond it.
+		bound, err := parseStoredTime(best.rows[0].created)
+		if err != nil {
+			return store.Page{}, err
+		}
+		if (desc && edge.Add(slack).Before(bound)) || (!desc && edge.Add(-slack).After(bound)) {
 			break
 		}
-		if len(got) >= need+ridMaxExtra {
+		if read >= need+ridMaxExtra {
 			return store.Page{}, errRidTooMany
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return store.Page{}, err
 	}
-	slices.SortFunc(got, func(a, b ridRow) int {
-		if c := strings.Compare(a.created, b.created); c != 0 {
-			if desc {
-				return -c
-			}
-			return c
-		}
-		return strings.Compare(a.d.ID, b.d.ID)
-	})
+	got := best.rows
+	slices.SortFunc(got, best.cmp)
 	if q.Offset >= len(got) {
 		return store.Page{Docs: []store.Document{}}, nil
 	}
@@ -319,36 +318,42 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 	return page, nil
 }
 
-// timeHeap keeps the n best times offered: the highest ones when desc,
-// else the lowest, with the worst of them at ts[0].
-type timeHeap struct {
-	ts   []time.Time
+// rowHeap keeps the n first rows offered in page order (_created_at in
+// the page's direction, then _id), the last of them at rows[0].
+type rowHeap struct {
+	rows []ridRow
 	desc bool
 }
 
-func (h *timeHeap) Len() int { return len(h.ts) }
-func (h *timeHeap) Less(i, j int) bool {
-	if h.desc {
-		return h.ts[i].Before(h.ts[j])
+// cmp orders rows as the page does.
+func (h *rowHeap) cmp(a, b ridRow) int {
+	if c := strings.Compare(a.created, b.created); c != 0 {
+		if h.desc {
+			return -c
+		}
+		return c
 	}
-	return h.ts[i].After(h.ts[j])
-}
-func (h *timeHeap) Swap(i, j int) { h.ts[i], h.ts[j] = h.ts[j], h.ts[i] }
-func (h *timeHeap) Push(x any)    { h.ts = append(h.ts, x.(time.Time)) }
-func (h *timeHeap) Pop() any {
-	t := h.ts[len(h.ts)-1]
-	h.ts = h.ts[:len(h.ts)-1]
-	return t
+	return strings.Compare(a.d.ID, b.d.ID)
 }
 
-// offer adds t, keeping at most n times.
-func (h *timeHeap) offer(t time.Time, n int) {
-	if len(h.ts) < n {
-		heap.Push(h, t)
+func (h *rowHeap) Len() int           { return len(h.rows) }
+func (h *rowHeap) Less(i, j int) bool { return h.cmp(h.rows[i], h.rows[j]) > 0 }
+func (h *rowHeap) Swap(i, j int)      { h.rows[i], h.rows[j] = h.rows[j], h.rows[i] }
+func (h *rowHeap) Push(x any)         { h.rows = append(h.rows, x.(ridRow)) }
+func (h *rowHeap) Pop() any {
+	r := h.rows[len(h.rows)-1]
+	h.rows = h.rows[:len(h.rows)-1]
+	return r
+}
+
+// offer adds r, keeping at most n rows.
+func (h *rowHeap) offer(r ridRow, n int) {
+	if len(h.rows) < n {
+		heap.Push(h, r)
 		return
 	}
-	if (h.desc && t.After(h.ts[0])) || (!h.desc && t.Before(h.ts[0])) {
-		h.ts[0] = t
+	if h.cmp(r, h.rows[0]) < 0 {
+		h.rows[0] = r
 		heap.Fix(h, 0)
 	}
 }
