@@ -278,6 +278,12 @@ func (w *writer) addPendingColumns() {
 			w.s.log.Warn("sqlitestore: value columns not added", "collection", coll, "err", err)
 			continue
 		}
+		// The backfill rewrote the rows into the WAL; readers would read
+		// them through their page caches (anonymous memory) until the next
+		// checkpoint, instead of the memory-mapped file. Checkpoint now.
+		if err := w.conn.execScript(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+			w.s.log.Warn("sqlitestore: checkpoint after value columns", "collection", coll, "err", err)
+		}
 		w.s.reg.activate(coll, paths, names)
 	}
 }
