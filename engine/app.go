@@ -33,10 +33,10 @@ func (in *AppInput) check() error {
 		return err
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		return invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+		return invalid(fieldErr("description", CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if len(in.Icon) > 64 {
-		return invalid(fieldErr("icon", "max_length", map[string]any{"max": 64}))
+		return invalid(fieldErr("icon", CodeMaxLength, map[string]any{"max": 64}))
 	}
 	return nil
 }
@@ -45,12 +45,30 @@ func (in AppInput) data(ws string) map[string]any {
 	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
 }
 
+// checkAppName refuses a name another live app of the workspace (other than
+// self) already has: two apps of one name cannot be told apart in the UI.
+func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error {
+	docs, err := e.findAll(ctx, collApps, store.And(store.Where("workspace", store.OpEq, ws), store.Where("name", store.OpEq, name)), nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != self {
+			return invalid(fieldErr("name", "duplicate_name", map[string]any{"name": name}))
+		}
+	}
+	return nil
+}
+
 // CreateApp adds an app to the actor's workspace (admins only).
 func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, error) {
 	if err := a.RequireAdmin(); err != nil {
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	if err := e.checkAppName(ctx, a.Workspace, "", in.Name); err != nil {
 		return App{}, err
 	}
 	id := store.NewID()
@@ -102,6 +120,9 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := in.check(); err != nil {
 		return App{}, err
 	}
+	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
+		return App{}, err
+	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
 		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}}})
 	if err != nil {
@@ -122,6 +143,7 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
 		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	e.forgetApp(id)
 	return mapStoreErr(err)
 }
 
@@ -140,6 +162,7 @@ func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
 		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	e.forgetApp(id)
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}

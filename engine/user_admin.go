@@ -59,7 +59,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			deps = nil
 		}
 		if role != RoleAdmin && role != RoleMember {
-			return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+			return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 		}
 		if role != RoleAdmin {
 			if err := e.keepAnAdmin(ctx, m); err != nil {
@@ -83,7 +83,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if in.Disabled != nil {
 			disabled = *in.Disabled
 			if disabled && userID == a.UserID {
-				return User{}, Member{}, invalid(fieldErr("disabled", "self_disable", nil))
+				return User{}, Member{}, invalid(fieldErr("disabled", CodeSelfDisable, nil))
 			}
 		}
 		path := "name"
@@ -129,7 +129,7 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 		return User{}, err
 	}
 	if hash == "" {
-		return User{}, invalid(fieldErr("password", "required", nil))
+		return User{}, invalid(fieldErr("password", CodeRequired, nil))
 	}
 	_, u, err := e.adminTarget(ctx, a, userID)
 	if err != nil {
@@ -180,7 +180,7 @@ func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, userID, path 
 		}
 		mine, err := e.Membership(ctx, m.Workspace, a.UserID)
 		if errors.Is(err, ErrNotFound) || (err == nil && mine.Role != RoleAdmin) {
-			return invalid(fieldErr(path, "account_shared", nil))
+			return invalid(fieldErr(path, CodeAccountShared, nil))
 		}
 		if err != nil {
 			return err

@@ -43,7 +43,7 @@ const (
 const ridMaxSlack = 10 * time.Second
 
 // checkRidOrder decides rid_order and rid_slack for every collection that
-// has not been checked yet (databases written before schema version 2):
+// has not been checked yet (databases written before schema version 3):
 // one read of _created_at in rowid order per collection, once.
 func checkRidOrder(ctx context.Context, db *sql.DB, r *registry) error {
 	r.mu.RLock()
