@@ -44,6 +44,9 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	if err != nil {
 		return store.CommitResult{}, err
 	}
+	if len(nu.Events) > 0 || len(nu.Enqueue) > 0 {
+		s.commits.Notify()
+	}
 	return res, nil
 }
 
