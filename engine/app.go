@@ -33,16 +33,31 @@ func (in *AppInput) check() error {
 		return err
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		return invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+		return invalid(fieldErr("description", CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if len(in.Icon) > 64 {
-		return invalid(fieldErr("icon", "max_length", map[string]any{"max": 64}))
+		return invalid(fieldErr("icon", CodeMaxLength, map[string]any{"max": 64}))
 	}
 	return nil
 }
 
 func (in AppInput) data(ws string) map[string]any {
 	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
+}
+
+// checkAppName refuses a name another live app of the workspace (other than
+// self) already has: two apps of one name cannot be told apart in the UI.
+func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error {
+	docs, err := e.findAll(ctx, collApps, store.And(store.Where("workspace", store.OpEq, ws), store.Where("name", store.OpEq, name)), nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != self {
+			return invalid(fieldErr("name", CodeDuplicateName, map[string]any{"name": name}))
+		}
+	}
+	return nil
 }
 
 // CreateApp adds an app to the actor's workspace (admins only).
@@ -53,10 +68,13 @@ func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, erro
 	if err := in.check(); err != nil {
 		return App{}, err
 	}
+	if err := e.checkAppName(ctx, a.Workspace, "", in.Name); err != nil {
+		return App{}, err
+	}
 	id := store.NewID()
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
-		Events: []store.Event{{Type: "app.created", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppCreated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -102,8 +120,12 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := in.check(); err != nil {
 		return App{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}}})
+	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
+		return App{}, err
+	}
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		Events: []store.Event{newEvent(EventAppUpdated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -116,12 +138,14 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 	if err := a.RequireAdmin(); err != nil {
 		return err
 	}
-	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+	d, err := e.liveScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppDeleted, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
+	e.forgetApp(id)
 	return mapStoreErr(err)
 }
 
@@ -137,9 +161,10 @@ func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error
 	if d.DeletedAt == nil {
 		return appFrom(d), nil
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppRestored, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
+	e.forgetApp(id)
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}

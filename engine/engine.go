@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/formloom/formloom/engine/blob"
+	"github.com/formloom/formloom/engine/hook"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -32,6 +33,10 @@ type Options struct {
 	Logger *slog.Logger
 	// Blobs keeps uploaded file contents; nil disables uploads.
 	Blobs blob.Store
+	// VersionCacheSize bounds the compiled form versions kept in memory
+	// (least recently used are dropped and recompiled on demand); 0 means
+	// DefaultVersionCacheSize.
+	VersionCacheSize int
 }
 
 // Engine runs apps, forms and records over a store. It is safe for
@@ -40,10 +45,12 @@ type Engine struct {
 	st       store.Store
 	now      func() time.Time
 	log      *slog.Logger
-	versions sync.Map // versionKey -> *Version
-	zones    sync.Map // workspace id -> *time.Location
+	versions *versionCache
+	zones    sync.Map // workspace id -> zoneEntry
 	current  sync.Map // form id -> currentEntry
 	blobs    blob.Store
+
+	onRecordWriting hook.Hook[*RecordWritingEvent]
 }
 
 // New returns an engine over st and declares the indexes of its own collections.
@@ -55,6 +62,7 @@ func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
+	e.versions = newVersionCache(opts.VersionCacheSize)
 	idx := map[string][]store.Index{
 		collUsers:        {{Name: "email", Fields: []store.SortKey{{Field: "email"}}, Unique: true}},
 		collMembers:      {{Name: "ws_user", Fields: []store.SortKey{{Field: "workspace"}, {Field: "user"}}, Unique: true}, {Name: "user", Fields: []store.SortKey{{Field: "user"}}}},
@@ -90,9 +98,9 @@ func mapStoreErr(err error) error {
 	case errors.Is(err, store.ErrInvalidFilter):
 		var fe *store.FilterError
 		if errors.As(err, &fe) {
-			return invalid(fieldErr("filter."+fe.Path, "filter", map[string]any{"reason": fe.Reason}))
+			return invalid(fieldErr("filter."+fe.Path, CodeFilter, map[string]any{"reason": fe.Reason}))
 		}
-		return invalid(fieldErr("filter", "filter", map[string]any{"reason": err.Error()}))
+		return invalid(fieldErr("filter", CodeFilter, map[string]any{"reason": err.Error()}))
 	}
 	return err
 }

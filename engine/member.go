@@ -24,7 +24,7 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 		return Member{}, err
 	}
 	if role != RoleAdmin && role != RoleMember {
-		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if _, err := e.User(ctx, userID); err != nil {
 		return Member{}, err
@@ -32,11 +32,11 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return Member{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collMembers,
-		Doc: store.Document{Data: map[string]any{"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(departments)}}}},
-		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: userID}}})
+	mw := memberWrite(a.Workspace, userID, role, departments)
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{mw},
+		Events: []store.Event{memberAddedEvent(a.Workspace, mw)}})
 	if errors.Is(err, store.ErrDuplicate) {
-		return Member{}, invalid(fieldErr("userId", "already_member", nil))
+		return Member{}, invalid(fieldErr("userId", CodeAlreadyMember, nil))
 	}
 	if err != nil {
 		return Member{}, mapStoreErr(err)
@@ -96,7 +96,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 		return Member{}, err
 	}
 	if role != RoleAdmin && role != RoleMember {
-		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return Member{}, err
@@ -107,8 +107,9 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 		}
 	}
 	data := map[string]any{"workspace": a.Workspace, "user": str(d.Data, "user"), "role": string(role), "departments": anyList(departments)}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
-		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
+		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
+		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})
 	if err != nil {
 		return Member{}, mapStoreErr(err)
 	}
@@ -127,7 +128,8 @@ func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) err
 	if err := e.keepAnAdmin(ctx, memberFrom(d)); err != nil {
 		return err
 	}
-	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}}})
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}},
+		Events: []store.Event{newEvent(EventMemberRemoved, a.Workspace, collMembers, memberID, memberPayload(memberID, d.Data))}})
 	return mapStoreErr(err)
 }
 
@@ -145,7 +147,7 @@ func (e *Engine) keepAnAdmin(ctx context.Context, m Member) error {
 		return mapStoreErr(err)
 	}
 	if n <= 1 {
-		return invalid(fieldErr("role", "last_admin", nil))
+		return invalid(fieldErr("role", CodeLastAdmin, nil))
 	}
 	return nil
 }

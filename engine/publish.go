@@ -56,6 +56,9 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	if err != nil {
 		return nil, err
 	}
+	if errs := e.checkRelationTargets(ctx, a.Workspace, v); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	if err := e.declareIndexes(ctx, formID, v); err != nil {
 		return nil, err
 	}
@@ -79,8 +82,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 				"definition": string(defJSON), "archived": string(archJSON), "changes": string(chJSON)}}},
 			{Op: store.OpUpdate, Collection: collForms, ExpectVersion: draftVersion, Doc: store.Document{ID: formID, Data: formData}},
 		},
-		Events: []store.Event{{Type: "form.published", Workspace: a.Workspace, Collection: collForms, DocID: formID,
-			Payload: map[string]any{"version": next}}},
+		Events: []store.Event{newEvent(EventFormPublished, a.Workspace, collForms, formID, FormPublishedPayload{Form: formID, App: f.App, Version: next})},
 	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
@@ -93,8 +95,53 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	return v, nil
 }
 
-// sortableTypes are the field types a list is commonly sorted by.
-var sortableTypes = map[string]bool{"number": true, "money": true, "percent": true, "rating": true, "date": true, "datetime": true}
+// checkRelationTargets refuses relations (also in subform rows) to forms
+// that are not forms of workspace ws, and lookups through them: a design may
+// only read its own workspace's data. A form of another workspace and a
+// form that does not exist get the same answer, so the answer tells nothing
+// about other workspaces.
+func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version) []field.Error {
+	known := map[string]bool{}
+	ok := func(formID string) bool {
+		in, seen := known[formID]
+		if !seen {
+			in = e.formInWorkspace(ctx, ws, formID)
+			known[formID] = in
+		}
+		return in
+	}
+	var errs []field.Error
+	var walk func(fields []*cfield, at string)
+	walk = func(fields []*cfield, at string) {
+		for i, f := range fields {
+			path := fmt.Sprintf("%sfields[%d]", at, i)
+			if r, isRef := f.typ.(field.Referencer); isRef && r.RefKind(f.def) == field.RefRecords && !ok(f.def.Form) {
+				errs = append(errs, fieldErr(path+".form", CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": f.def.Form}))
+			}
+			walk(f.sub, path+".")
+		}
+	}
+	walk(v.fields, "")
+	for i, f := range v.fields {
+		lk, isLookup := f.typ.(field.Looker)
+		if !isLookup {
+			continue
+		}
+		relKey, _ := lk.LookedUp(f.def)
+		if rel, found := v.byKey[relKey]; found && rel.def.Form != "" && !ok(rel.def.Form) {
+			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": rel.def.Form}))
+		}
+	}
+	return errs
+}
+
+// indexHint is what the type of f asks the store to index.
+func indexHint(f *cfield) field.IndexHint {
+	if ix, ok := f.typ.(field.Indexer); ok {
+		return ix.IndexHint()
+	}
+	return 0
+}
 
 // maxSortIndexes bounds the composite indexes one indexed field gets, so
 // writes stay cheap on wide forms.
@@ -103,14 +150,14 @@ const maxSortIndexes = 6
 // declareIndexes makes the store index what the version asks for: unique
 // fields (over live records), indexed, relation and serial fields. A field
 // marked indexed also gets, for the default order (newest first) and for each
-// sortable field (number, money, percent, rating, date, datetime; at most
-// maxSortIndexes), a composite index, so a list filtered on it and sorted by
+// field whose type is a common sort column (field.IndexSort: number, money,
+// percent, rating, date, datetime; at most maxSortIndexes), a composite index, so a list filtered on it and sorted by
 // such a column reads one page of index entries instead of sorting every match.
 func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
 	var idx []store.Index
 	var sortable []*cfield
 	for _, f := range v.fields {
-		if sortableTypes[f.def.Type] {
+		if indexHint(f) == field.IndexSort {
 			sortable = append(sortable, f)
 		}
 	}
@@ -120,7 +167,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 		switch {
 		case f.def.Unique:
 			idx = append(idx, store.Index{Name: "u_" + name, Fields: []store.SortKey{{Field: path}}, Unique: true})
-		case f.def.Type == "relation" || f.def.Type == "serial":
+		case indexHint(f) == field.IndexAlways:
 			idx = append(idx, store.Index{Name: "i_" + name, Fields: []store.SortKey{{Field: path}}})
 		}
 		if !f.def.Indexed {
@@ -140,7 +187,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
-		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": fieldKeyOf(de.Fields[0])}))
+		return invalid(fieldErr("fields", CodeUniqueExistingDuplicates, map[string]any{"field": fieldKeyOf(de.Fields[0])}))
 	}
 	if err != nil {
 		return mapStoreErr(err)
@@ -171,8 +218,7 @@ func versionKey(formID string, n int) string { return formID + "#" + strconv.Ito
 
 // version returns a compiled published version of a form (cached).
 func (e *Engine) version(ctx context.Context, ws, formID string, n int) (*Version, error) {
-	if v, ok := e.versions.Load(versionKey(formID, n)); ok {
-		vv := v.(*Version)
+	if vv, ok := e.versions.Load(versionKey(formID, n)); ok {
 		if vv.Workspace != ws {
 			return nil, wrapNotFound("form", formID)
 		}
@@ -205,6 +251,10 @@ type currentEntry struct {
 	ws        string
 	published int
 	expires   time.Time
+	// app is the form's app and appLive whether it is out of the recycle
+	// bin: forms of a deleted app refuse writes.
+	app     string
+	appLive bool
 }
 
 // CurrentVersion returns the latest published version of a form.
@@ -226,8 +276,56 @@ func (e *Engine) CurrentVersion(ctx context.Context, a Actor, formID string) (*V
 	if n < 1 {
 		return nil, fmt.Errorf("%w: %s", ErrNotPublished, formID)
 	}
-	e.current.Store(formID, currentEntry{ws: a.Workspace, published: int(n), expires: time.Now().Add(currentTTL)})
+	app := str(fd.Data, "app")
+	live, err := e.appIsLive(ctx, a.Workspace, app)
+	if err != nil {
+		return nil, err
+	}
+	e.current.Store(formID, currentEntry{ws: a.Workspace, published: int(n), expires: time.Now().Add(currentTTL), app: app, appLive: live})
 	return e.version(ctx, a.Workspace, formID, int(n))
+}
+
+// appIsLive reports whether app is an app of ws out of the recycle bin.
+func (e *Engine) appIsLive(ctx context.Context, ws, app string) (bool, error) {
+	d, err := e.getScoped(ctx, collApps, ws, app)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.DeletedAt == nil, nil
+}
+
+// checkWritable refuses writes to forms of an app in the recycle bin, as
+// for a deleted form (not found). It uses what CurrentVersion cached, so a
+// write costs no extra read; another process sees an app move to or from
+// the recycle bin within currentTTL.
+func (e *Engine) checkWritable(ctx context.Context, ws string, v *Version) error {
+	live := false
+	if c, ok := e.current.Load(v.Form); ok && c.(currentEntry).ws == ws && time.Now().Before(c.(currentEntry).expires) {
+		live = c.(currentEntry).appLive
+	} else {
+		var err error
+		if live, err = e.appIsLive(ctx, ws, v.App); err != nil {
+			return err
+		}
+	}
+	if !live {
+		return fmt.Errorf("%w: form %q: its app is in the recycle bin", ErrNotFound, v.Form)
+	}
+	return nil
+}
+
+// forgetApp drops what CurrentVersion cached of the forms of app, so a
+// move of the app to or from the recycle bin is seen at once here.
+func (e *Engine) forgetApp(app string) {
+	e.current.Range(func(k, c any) bool {
+		if c.(currentEntry).app == app {
+			e.current.Delete(k)
+		}
+		return true
+	})
 }
 
 // Versions lists the published versions of a form, newest first.

@@ -1,18 +1,20 @@
 package engine
 
 import (
+	"errors"
 	"math"
 	"time"
 
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
 
 // exprInput converts stored values into expression values for the
 // version's expressions: new is data, old the record before this write.
 func (w *write) exprInput(data map[string]any) expr.Input {
-	in := expr.Input{New: w.v.exprValues(w.ctx, data), Now: w.ctx.Now, Location: w.ctx.Location,
+	in := expr.Input{New: w.v.exprValues(w.ctx, data), Now: w.ctx.Now, Location: w.ctx.Location, Budget: w.budget,
 		User: map[string]any{"id": w.a.UserID, "name": w.a.Name, "email": w.a.Email,
 			"departments": anyList(w.a.Departments), "roles": []any{string(w.a.Role)}}}
 	if w.old != nil {
@@ -21,6 +23,17 @@ func (w *write) exprInput(data map[string]any) expr.Input {
 		in.Old = map[string]any{}
 	}
 	return in
+}
+
+// overBudget refuses the write when its expressions spent the work budget
+// they share (expr.MaxWriteWork): formulas that failed for it would
+// otherwise be stored empty and rules reported as broken.
+func (w *write) overBudget() error {
+	if w.budget == nil || !w.budget.Exceeded() {
+		return nil
+	}
+	w.e.log.Warn("write refused: expression work budget spent", "form", w.v.Form, "used", w.budget.Used(), "max", w.budget.Max())
+	return invalid(fieldErr("", CodeExprWriteBudget, map[string]any{"max": w.budget.Max()}))
 }
 
 func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]any {
@@ -34,6 +47,26 @@ func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]
 		out[f.def.Key] = f.typ.ExprValue(ctx, f.def, val)
 	}
 	return out
+}
+
+// runReason says why an expression run failed, per language, without the
+// run's internals (which name Go types and VM details).
+func runReason(err error) map[string]string {
+	if errors.Is(err, expr.ErrLimit) {
+		return map[string]string{i18n.ZhCN: "计算量超出上限", i18n.En: "it needs more work than allowed"}
+	}
+	return map[string]string{i18n.ZhCN: "无法计算（可能有字段为空或取值不符）", i18n.En: "it cannot be computed (a field may be empty or hold an unexpected value)"}
+}
+
+// resultKind names a formula result that cannot be stored, per language.
+func resultKind(v any) map[string]string {
+	switch v.(type) {
+	case map[string]any:
+		return map[string]string{i18n.ZhCN: "对象", i18n.En: "object"}
+	case []any:
+		return map[string]string{i18n.ZhCN: "列表", i18n.En: "list"}
+	}
+	return map[string]string{i18n.ZhCN: "不支持的值", i18n.En: "unsupported value"}
 }
 
 // formulaValue turns an expression result into a stored value.

@@ -1,16 +1,14 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/field"
-	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -79,17 +77,37 @@ type ImportReport struct {
 	IDs []string
 }
 
-// ImportRecords reads a CSV or XLSX file (the first sheet) whose first row
-// names fields by label or key, and creates one record per row through the
-// write pipeline, with Source "import". It is all or nothing: every row is
-// checked first, and if any fails the report lists each problem by row and
-// column and nothing is written; otherwise all records, their history
-// entries and events are committed in one unit of work. File problems
-// (format, encoding, size, header) are a validation error on "file".
+// Table is a spreadsheet read into text cells; engine/tabular reads CSV
+// and XLSX files into it (the engine core links no file codec).
+type Table struct {
+	// Format is the format of the file read.
+	Format ExportFormat
+	// Header is the first row; it names fields by label or key.
+	Header []string
+	// Rows are the data rows, blank rows left out; cells are as typed
+	// (an export's formula guard already removed).
+	Rows [][]string
+	// RowNumbers[i] is the spreadsheet row number of Rows[i] (the header is
+	// row 1, blank rows count), so errors name the row the user sees.
+	RowNumbers []int
+	// SerialDate, when set, reads a spreadsheet serial date number (XLSX
+	// stores typed dates so) into its wall time; ok is false for a number
+	// that is no date. Date fields then accept such cells.
+	SerialDate func(n float64) (t time.Time, ok bool)
+}
+
+// ImportTable creates one record per row of the table read returns, through
+// the write pipeline, with Source "import". The form is checked before read
+// runs, so a form the actor cannot see is not found whatever the file. It is
+// all or nothing: every row is checked first, and if any fails the report
+// lists each problem by row and column and nothing is written; otherwise all
+// records, their history entries and events are committed in one unit of
+// work. File problems (format, encoding, size, header) are a validation
+// error on "file", from read or from the header's mapping.
 //
 // Serial numbers are drawn while checking rows, so a dry run or a refused
 // import leaves gaps in them, as any failed write does.
-func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io.Reader, opts ImportOptions) (ImportReport, error) {
+func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read func() (Table, error), opts ImportOptions) (ImportReport, error) {
 	a.Source = SourceImport
 	if err := a.check(); err != nil {
 		return ImportReport{}, err
@@ -98,19 +116,15 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 	if err != nil {
 		return ImportReport{}, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("engine: import: read: %w", err)
-	}
-	if len(b) > MaxImportBytes {
-		return ImportReport{}, fileErr("import_too_large", map[string]any{"max": MaxImportBytes >> 20})
-	}
-	t, err := readTable(b)
+	t, err := read()
 	if err != nil {
 		return ImportReport{}, err
 	}
-	rep := ImportReport{Format: t.format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
-	cols, err := mapColumns(v, t.header)
+	if err := t.check(); err != nil {
+		return ImportReport{}, err
+	}
+	rep := ImportReport{Format: t.Format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
+	cols, err := mapColumns(v, t.Header)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -120,13 +134,13 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 		return ImportReport{}, err
 	}
 	w.ctx.Patterns = field.NewPatternCache()
-	rows := make([]importRow, 0, len(t.rows))
-	for i, cells := range t.rows {
+	rows := make([]importRow, 0, len(t.Rows))
+	for i, cells := range t.Rows {
 		if err := ctx.Err(); err != nil {
 			return ImportReport{}, err
 		}
-		rowNo := t.rowNumbers[i]
-		data, errs, err := w.importRow(ctx, v, cols, cells, t.format)
+		rowNo := t.RowNumbers[i]
+		data, errs, err := w.importRow(ctx, v, cols, cells, t.SerialDate)
 		if err != nil {
 			return ImportReport{}, err
 		}
@@ -137,7 +151,7 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 			rows = append(rows, importRow{n: rowNo, data: data})
 		}
 	}
-	rep.Rows = len(t.rows)
+	rep.Rows = len(t.Rows)
 	if err := e.checkUniqueRows(ctx, v, formID, rows, &rep, cols); err != nil {
 		return ImportReport{}, err
 	}
@@ -148,17 +162,48 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 	wo := WriteOptions{SkipAutomations: opts.SkipAutomations}
 	for _, row := range rows {
 		id := store.NewID()
+		changes := diff(nil, row.data)
 		one := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(row.data)}},
-			"record.created", id, 1, diff(nil, row.data), wo)
+			EventRecordCreated, id, 1, changes, wo)
+		if err := w.writing(ctx, &one, RecordCreate, id, row.data, changes, wo, true); err != nil {
+			if errors.Is(err, ErrInvalid) {
+				// A veto of a row is reported with the row, as any problem of it.
+				for _, fe := range validationFields(err) {
+					rep.addError(v, cols, row.n, fe)
+				}
+				continue
+			}
+			return ImportReport{}, err
+		}
 		u.Writes = append(u.Writes, one.Writes...)
 		u.Events = append(u.Events, one.Events...)
+		u.Enqueue = append(u.Enqueue, one.Enqueue...)
 		rep.IDs = append(rep.IDs, id)
+	}
+	if len(rep.Errors) > 0 || rep.ErrorsTruncated {
+		rep.IDs = nil
+		return rep, nil
 	}
 	if _, err := e.st.Commit(ctx, u); err != nil {
 		return ImportReport{}, w.commitErr(err)
 	}
 	rep.Created = len(rows)
 	return rep, nil
+}
+
+// check refuses a table beyond the import limits or without rows.
+func (t *Table) check() error {
+	switch {
+	case len(t.Header) == 0:
+		return fileErr(CodeImportNoHeader, nil)
+	case len(t.Rows) == 0:
+		return fileErr(CodeImportNoRows, nil)
+	case len(t.Rows) > MaxImportRows:
+		return fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
+	case len(t.RowNumbers) != len(t.Rows):
+		return fmt.Errorf("%w: table has %d rows and %d row numbers", ErrInvalid, len(t.Rows), len(t.RowNumbers))
+	}
+	return nil
 }
 
 type importRow struct {
@@ -172,7 +217,7 @@ func fileErr(code string, params map[string]any) error {
 
 // importRow reads one row's cells through each field's FromCell, then runs
 // the write pipeline up to (not including) the commit.
-func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, cells []string, format ExportFormat) (map[string]any, []field.Error, error) {
+func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, cells []string, serialDate func(float64) (time.Time, bool)) (map[string]any, []field.Error, error) {
 	input := map[string]any{}
 	var errs []field.Error
 	for i, c := range cols {
@@ -180,9 +225,9 @@ func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, 
 			continue
 		}
 		f := v.byKey[c.Field]
-		cell := unguardCell(cells[i])
-		if format == FormatXLSX {
-			cell = excelDateCell(f.def.Type, cell, w.ctx)
+		cell := cells[i]
+		if serialDate != nil {
+			cell = dateCell(f.typ, cell, serialDate)
 		}
 		if strings.TrimSpace(cell) == "" {
 			continue
@@ -234,40 +279,29 @@ func (rep *ImportReport) addError(v *Version, cols []ImportColumn, row int, fe f
 	rep.Errors = append(rep.Errors, ImportRowError{Row: row, Column: column, Error: fe})
 }
 
-// unguardCell removes the quote an export put before a cell that starts
-// like a formula (see guardCell).
-func unguardCell(c string) string {
-	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
-		return c[1:]
-	}
-	return c
-}
-
-// excelDateCell turns the serial number Excel stores for a date typed into
-// a cell into text the date fields read.
-func excelDateCell(typ, cell string, ctx field.Context) string {
-	if typ != "date" && typ != "datetime" {
+// dateCell turns the serial number a spreadsheet stores for a date typed
+// into a cell into text the date fields read.
+func dateCell(t field.Type, cell string, serialDate func(float64) (time.Time, bool)) string {
+	dc, ok := t.(field.DateCeller)
+	if !ok {
 		return cell
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
 	if err != nil || n <= 0 || n > 2958465 {
 		return cell
 	}
-	t, err := excelTime(n)
-	if err != nil {
+	tm, ok := serialDate(n)
+	if !ok {
 		return cell
 	}
-	if typ == "date" {
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04:05")
+	return dc.DateCell(tm)
 }
 
 // mapColumns matches header cells to fields, by key or label, ignoring case
 // and surrounding spaces.
 func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 	if len(header) > MaxImportColumns {
-		return nil, fileErr("import_too_many_columns", map[string]any{"max": MaxImportColumns})
+		return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 	}
 	byName := map[string]*cfield{}
 	for _, f := range v.fields {
@@ -307,30 +341,33 @@ func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 		f, ok := byName[n]
 		switch {
 		case n == "":
-			c.Ignored, c.Reason = true, "import_empty_header"
+			c.Ignored, c.Reason = true, CodeImportEmptyHeader
 		case ok && !f.typ.Input():
-			c.Ignored, c.Reason, c.Field = true, "import_computed_column", ""
+			c.Ignored, c.Reason, c.Field = true, CodeImportComputedColumn, ""
 		case ok:
 			if j, dup := seen[f.def.Key]; dup {
-				return nil, fileErr("import_duplicate_column", map[string]any{"column": i + 1, "other": j, "field": h})
+				return nil, fileErr(CodeImportDuplicateColumn, map[string]any{"column": i + 1, "other": j, "field": h})
 			}
 			seen[f.def.Key] = i + 1
 			c.Field = f.def.Key
 			mapped++
 		case system[n]:
-			c.Ignored, c.Reason = true, "import_system_column"
+			c.Ignored, c.Reason = true, CodeImportSystemColumn
 		case archived[n]:
-			c.Ignored, c.Reason = true, "import_archived_column"
+			c.Ignored, c.Reason = true, CodeImportArchivedColumn
 		default:
-			c.Ignored, c.Reason = true, "import_unknown_column"
+			c.Ignored, c.Reason = true, CodeImportUnknownColumn
 		}
 		cols[i] = c
 	}
 	if mapped == 0 {
-		return nil, fileErr("import_no_columns", nil)
+		return nil, fileErr(CodeImportNoColumns, nil)
 	}
 	return cols, nil
 }
+
+// utf8BOM starts UTF-8 files that Excel (notably on Chinese Windows) should read as UTF-8.
+const utf8BOM = "\uFEFF"
 
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
@@ -346,13 +383,13 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 		byValue := map[string][]int{}
 		var values []any
 		for _, r := range rows {
-			val, ok := uniqueValue(f.def, r.data[f.def.Key])
+			val, ok := uniqueValue(f, r.data[f.def.Key])
 			if !ok {
 				continue
 			}
 			k := fmt.Sprintf("%T:%v", val, val)
 			if n, dup := first[k]; dup {
-				rep.addError(v, cols, r.n, fieldErr(f.def.Key, "import_duplicate_value", map[string]any{"row": n}))
+				rep.addError(v, cols, r.n, fieldErr(f.def.Key, CodeImportDuplicateValue, map[string]any{"row": n}))
 				continue
 			}
 			first[k] = r.n
@@ -366,12 +403,12 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 				return mapStoreErr(err)
 			}
 			for _, d := range docs {
-				val, ok := uniqueValue(f.def, recordFrom(d).Data[f.def.Key])
+				val, ok := uniqueValue(f, recordFrom(d).Data[f.def.Key])
 				if !ok {
 					continue
 				}
 				for _, n := range byValue[fmt.Sprintf("%T:%v", val, val)] {
-					rep.addError(v, cols, n, fieldErr(f.def.Key, "import_unique_exists", nil))
+					rep.addError(v, cols, n, fieldErr(f.def.Key, CodeImportUniqueExists, nil))
 				}
 			}
 		}
@@ -379,27 +416,16 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 	return nil
 }
 
-// uniqueValue is the scalar a unique index compares (a money field's amount).
-func uniqueValue(def *form.Field, v any) (any, bool) {
-	if m, ok := v.(map[string]any); ok && def.Type == "money" {
-		v = m["amount"]
+// uniqueValue is the scalar a unique index compares (the value below the
+// stored one for types with a field.ValuePather: a money field's amount).
+func uniqueValue(f *cfield, v any) (any, bool) {
+	if vp, ok := f.typ.(field.ValuePather); ok {
+		m, _ := v.(map[string]any)
+		v = m[vp.ValuePath()]
 	}
 	switch v.(type) {
 	case string, float64, bool:
 		return v, true
 	}
 	return nil, false
-}
-
-// sniffFormat tells an XLSX file (a zip) from text.
-func sniffFormat(b []byte) (ExportFormat, error) {
-	switch {
-	case len(bytes.TrimSpace(b)) == 0:
-		return "", fileErr("import_empty", nil)
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return FormatXLSX, nil
-	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return "", fileErr("import_xls", nil)
-	}
-	return FormatCSV, nil
 }

@@ -35,7 +35,7 @@ type UserInput struct {
 func NormalizeEmail(s string) (string, error) {
 	addr, ok := field.CanonicalEmail(strings.TrimSpace(s))
 	if !ok {
-		return "", invalid(fieldErr("email", "email", nil))
+		return "", invalid(fieldErr("email", CodeEmail, nil))
 	}
 	return addr, nil
 }
@@ -46,9 +46,10 @@ func (e *Engine) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w},
+		Events: []store.Event{userEvent(EventUserCreated, "", w.Doc.ID)}})
 	if errors.Is(err, store.ErrDuplicate) {
-		return User{}, invalid(fieldErr("email", "taken", nil))
+		return User{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
 	if err != nil {
 		return User{}, mapStoreErr(err)
@@ -100,8 +101,9 @@ func (e *Engine) SetPasswordHash(ctx context.Context, id, hash string) error {
 	if err != nil {
 		return err
 	}
-	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: id, Writes: []store.Write{{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: u.Version,
-		Doc: store.Document{ID: id, Data: map[string]any{"email": u.Email, "name": u.Name, "password_hash": hash, "disabled": u.Disabled}}}}})
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: id, Writes: []store.Write{{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: u.Version,
+		Doc: store.Document{ID: id, Data: map[string]any{"email": u.Email, "name": u.Name, "password_hash": hash, "disabled": u.Disabled}}}},
+		Events: []store.Event{userEvent(EventUserPasswordChanged, "", id)}})
 	return mapStoreErr(err)
 }
 

@@ -59,7 +59,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			deps = nil
 		}
 		if role != RoleAdmin && role != RoleMember {
-			return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+			return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 		}
 		if role != RoleAdmin {
 			if err := e.keepAnAdmin(ctx, m); err != nil {
@@ -69,8 +69,10 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if err := e.checkDepartments(ctx, a.Workspace, deps); err != nil {
 			return User{}, Member{}, err
 		}
+		data := map[string]any{"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(deps)}
 		writes = append(writes, store.Write{Op: store.OpUpdate, Collection: collMembers, ExpectVersion: in.Version,
-			Doc: store.Document{ID: m.ID, Data: map[string]any{"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(deps)}}})
+			Doc: store.Document{ID: m.ID, Data: data}})
+		events = append(events, newEvent(EventMemberUpdated, a.Workspace, collMembers, m.ID, memberPayload(m.ID, data)))
 	}
 	if in.Name != nil || in.Disabled != nil {
 		name, disabled := u.Name, u.Disabled
@@ -83,7 +85,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if in.Disabled != nil {
 			disabled = *in.Disabled
 			if disabled && userID == a.UserID {
-				return User{}, Member{}, invalid(fieldErr("disabled", "self_disable", nil))
+				return User{}, Member{}, invalid(fieldErr("disabled", CodeSelfDisable, nil))
 			}
 		}
 		path := "name"
@@ -94,18 +96,21 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			return User{}, Member{}, err
 		}
 		writes = append(writes, userUpdate(u, name, u.PasswordHash, disabled, in.UserVersion))
+		if in.Name != nil || disabled == u.Disabled {
+			events = append(events, userEvent(EventUserUpdated, a.Workspace, userID))
+		}
 		if disabled != u.Disabled {
-			typ := "user.enabled"
+			typ := EventUserEnabled
 			if disabled {
-				typ = "user.disabled"
+				typ = EventUserDisabled
 			}
-			events = append(events, store.Event{Type: typ, Workspace: a.Workspace, Collection: collUsers, DocID: userID})
+			events = append(events, userEvent(typ, a.Workspace, userID))
 		}
 	}
 	if len(writes) == 0 {
 		return u, m, nil
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: writes, Events: events})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: writes, Events: events})
 	if err != nil {
 		return User{}, Member{}, mapStoreErr(err)
 	}
@@ -129,7 +134,7 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 		return User{}, err
 	}
 	if hash == "" {
-		return User{}, invalid(fieldErr("password", "required", nil))
+		return User{}, invalid(fieldErr("password", CodeRequired, nil))
 	}
 	_, u, err := e.adminTarget(ctx, a, userID)
 	if err != nil {
@@ -138,9 +143,9 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 	if err := e.requireAccountAdmin(ctx, a, userID, "password"); err != nil {
 		return User{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{userUpdate(u, u.Name, hash, u.Disabled, 0)},
-		Events: []store.Event{{Type: "user.password_reset", Workspace: a.Workspace, Collection: collUsers, DocID: userID}}})
+		Events: []store.Event{userEvent(EventUserPasswordReset, a.Workspace, userID)}})
 	if err != nil {
 		return User{}, mapStoreErr(err)
 	}
@@ -180,7 +185,7 @@ func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, userID, path 
 		}
 		mine, err := e.Membership(ctx, m.Workspace, a.UserID)
 		if errors.Is(err, ErrNotFound) || (err == nil && mine.Role != RoleAdmin) {
-			return invalid(fieldErr(path, "account_shared", nil))
+			return invalid(fieldErr(path, CodeAccountShared, nil))
 		}
 		if err != nil {
 			return err

@@ -69,6 +69,9 @@ type Server struct {
 	app     *fiber.App
 	routes  []route
 	secure  bool
+	// assets is the browser app, compressed once at start-up; nil when
+	// Config.UI is nil.
+	assets map[string]*uiAsset
 
 	openapiOnce sync.Once
 	openapiDoc  []byte
@@ -106,6 +109,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
 		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+	if cfg.UI != nil {
+		assets, err := loadUI(cfg.UI)
+		if err != nil {
+			return nil, err
+		}
+		s.assets = assets
+	}
 	fc := fiber.Config{
 		AppName:               "formloom",
 		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10),

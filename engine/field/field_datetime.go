@@ -22,7 +22,13 @@ func init() { Register(datetimeType{}) }
 // (microsecond precision).
 type datetimeType struct{}
 
-func (datetimeType) Name() string                     { return "datetime" }
+func (datetimeType) Name() string { return "datetime" }
+
+// DateCell renders a spreadsheet date-time as the local time FromCell reads.
+func (datetimeType) DateCell(t time.Time) string { return t.Format("2006-01-02 15:04:05") }
+
+// IndexHint marks the type as a common sort column.
+func (datetimeType) IndexHint() IndexHint             { return IndexSort }
 func (datetimeType) Input() bool                      { return true }
 func (datetimeType) CheckDesign(*form.Field) []Error  { return nil }
 func (datetimeType) ExprType(*form.Field) expr.Type   { return expr.DateTime }

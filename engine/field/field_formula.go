@@ -18,6 +18,9 @@ type formulaType struct{ untyped }
 
 func (formulaType) Name() string { return "formula" }
 
+// FormulaSource is the field's expression.
+func (formulaType) FormulaSource(f *form.Field) string { return f.Expression }
+
 func (formulaType) CheckDesign(f *form.Field) []Error {
 	switch {
 	case strings.TrimSpace(f.Expression) == "":
@@ -25,5 +28,12 @@ func (formulaType) CheckDesign(f *form.Field) []Error {
 	case len(f.Expression) > MaxExpressionLength:
 		return []Error{designErr("expression", CodeMaxLength, map[string]any{"max": MaxExpressionLength})}
 	}
-	return nil
+	// Display is how forms show the result: as a plain number, money (in
+	// Currency) or a percent, with Precision decimals; it does not change
+	// the stored value.
+	errs := append(checkDisplay(f, "number", "money", "percent", "text"), checkPrecision(f, MaxPrecision)...)
+	if f.Currency != "" && !validCurrency(f.Currency) {
+		errs = append(errs, designErr("currency", CodeCurrencyInvalid, map[string]any{"value": f.Currency}))
+	}
+	return errs
 }

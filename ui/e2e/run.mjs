@@ -6,7 +6,7 @@
 // designer, the fill page and the data view in both languages go to e2e/out/.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureOut, frontFor, launchContext, outDir, runSteps, startServer } from './harness.mjs';
+import { ensureOut, frontFor, launchContext, outDir, pageErrors, runSteps, startServer } from './harness.mjs';
 
 const EMAIL = 'admin@example.com';
 const PASSWORD = 'correct horse battery';
@@ -26,8 +26,9 @@ try {
 ensureOut();
 context.setDefaultTimeout(T);
 const page = context.pages()[0] ?? await context.newPage();
-const consoleErrors = [];
-page.on('pageerror', (e) => consoleErrors.push(String(e)));
+// Every step fails on an uncaught error or a console error in any page it used.
+const errs = pageErrors();
+errs.watch(page);
 // Failed API calls are logged: expected ones (validation, wrong password) help read a failure.
 page.on('response', async (r) => {
   if (r.status() >= 400 && r.url().includes('/api/')) console.log(`  · ${r.request().method()} ${new URL(r.url()).pathname} → ${r.status()} ${(await r.text().catch(() => '')).slice(0, 300)}`);
@@ -66,16 +67,27 @@ async function secondSession(email, password) {
   const s = await launchContext('zh-CN', { viewport: { width: 1280, height: 900 } });
   s.context.setDefaultTimeout(T);
   const p = s.context.pages()[0] ?? await s.context.newPage();
-  p.on('pageerror', (e) => consoleErrors.push(`second session: ${e}`));
+  errs.watch(p, `second session (${email})`);
   await loginIn(p, email, password);
   await p.waitForURL((u) => !u.pathname.startsWith('/login'));
   await p.locator('[data-testid="user-menu"]').waitFor();
   return { page: p, close: s.close };
 }
 
-/** apiCall calls the API with the first session's token (as the browser does). */
+/**
+ * apiCall calls the API as an API client would: with a Bearer token of its
+ * own login (the browser's session lives in an HttpOnly cookie no script can
+ * read). Its writes are recorded with source "api".
+ */
+let apiToken = '';
 async function apiCall(method, path, body) {
-  const token = await page.evaluate(() => localStorage.getItem('formloom.token'));
+  if (!apiToken) {
+    const r = await fetch(`${server.api}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }) });
+    if (!r.ok) throw new Error(`API login: ${r.status} ${await r.text()}`);
+    apiToken = (await r.json()).token;
+  }
+  const token = apiToken;
   const r = await fetch(`${server.api}/api/v1${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body ? { 'Content-Type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined });
   const text = await r.text();
@@ -111,8 +123,11 @@ const steps = [
     await page.getByRole('button', { name: '登录' }).click();
     await expectText('还没有应用');
   }],
-  ['create, rename an app', async () => {
+  ['create, rename an app; an empty or duplicate name is refused on the field', async () => {
     await byTest('new-app').click();
+    // Saved empty: the field says so, and nothing rejects uncaught (the harness fails the step on that).
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('app-name').fill('销售管理');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/apps\//);
@@ -123,10 +138,19 @@ const steps = [
     await byTest('app-name').fill('商机管理');
     await page.getByRole('button', { name: '保存' }).click();
     await expectText('商机管理');
+    await byTest('new-app').click();
+    await byTest('app-name').fill('商机管理');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('已有名为“商机管理”的应用，请换一个名称').waitFor();
+    await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    if ((await byTest('app-card').count()) !== 1) throw new Error('a duplicate app was created');
   }],
   ['build and publish the customers form', async () => {
     await page.goto(url(appUrl));
     await byTest('new-form').click();
+    await page.locator('.ant-modal').getByRole('button', { name: '创建' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('form-name').fill('客户');
     await page.getByRole('button', { name: '创建' }).click();
     await page.waitForURL(/\/design$/);
@@ -158,6 +182,9 @@ const steps = [
     await byTest('option-label-0').fill('需求确认');
     await byTest('option-label-1').fill('输单');
     await addField('textarea', '输单原因', 'lost_reason');
+    // A label where the stored value is compared is refused, with the fix.
+    await byTest('prop-visible-when').fill('stage == "输单"');
+    await byTest('prop-visible-when-error').getByText('stage == "option_2"').waitFor();
     await byTest('prop-visible-when').fill('stage == "option_2"');
     await byTest('prop-visible-when-ok').waitFor();
     await addField('number', '单价', 'price');
@@ -166,8 +193,18 @@ const steps = [
     await byTest('prop-expression').fill('price * qty +');
     await byTest('prop-expression-error').first().waitFor();
     await expectText('第 1 行');
+    // While a check is pending the verdict says so, never the previous result:
+    // the check is held until the verdict has been looked at.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/expressions/check', async (route) => { await held; await route.continue(); });
     await byTest('prop-expression').fill('price * qty');
+    await byTest('prop-expression-checking').waitFor();
+    if (await byTest('prop-expression-error').count() || await byTest('prop-expression-ok').count()) throw new Error('a stale verdict is shown while checking');
+    release();
     await byTest('prop-expression-ok').waitFor();
+    await page.unroute('**/expressions/check');
+    if (await byTest('prop-expression-checking').count()) throw new Error('still checking after the verdict');
     await addField('money', '预计金额', 'deal_value');
     await addField('date', '预计成交', 'close_date');
     await addField('boolean', '重点商机', 'key_deal');
@@ -206,6 +243,8 @@ const steps = [
     await byTest('field-lost_reason').locator('textarea').fill('预算不足');
     await byTest('field-price').locator('input').fill('-5');
     await byTest('field-qty').locator('input').fill('3');
+    // The formula follows the input as the user types, before any save.
+    await byTest('computed-total').getByText('-15').waitFor();
     await byTest('field-contact_email').locator('input').fill('li@example.com');
     await byTest('add-row-items').click();
     await byTest('subform-row-items').locator('input').first().fill('标准版');
@@ -215,6 +254,7 @@ const steps = [
     await pickOption(byTest('field-stage').locator('.ant-select'), '需求确认');
     await byTest('field-lost_reason').waitFor({ state: 'detached' });
     await byTest('field-price').locator('input').fill('1200');
+    await byTest('computed-total').getByText('3600').waitFor();
     await byTest('submit').click();
     await byTest('fill-again').waitFor();
   }],
@@ -242,6 +282,24 @@ const steps = [
     await expectText('数量');
     // Related records show by their display field, in the history as in the record view.
     await byTest('history').getByText(/杭州云帆科技/).first().waitFor();
+    // The browser's edit is recorded as made in the browser.
+    await byTest('history-entry').first().getByText('来源：浏览器').waitFor();
+    const rec = (await apiCall('POST', `/forms/${oppId}/records/query`, {})).items[0];
+    const hist = await apiCall('GET', `/forms/${oppId}/records/${rec.id}/history`);
+    if (!hist.items.length || hist.items.some((h) => h.source !== 'ui')) throw new Error(`history sources: ${hist.items.map((h) => h.source)}`);
+  }],
+  ['the session lives in an HttpOnly cookie: no script can read a token', async () => {
+    const seen = await page.evaluate(() => ({
+      cookie: document.cookie,
+      storage: Object.keys(localStorage).map((k) => `${k}=${localStorage.getItem(k)}`).join('\n'),
+      session: Object.keys(sessionStorage).map((k) => `${k}=${sessionStorage.getItem(k)}`).join('\n'),
+    }));
+    for (const [where, text] of Object.entries(seen)) {
+      if (/fls_|flt_|formloom_session|formloom\.token/.test(text)) throw new Error(`a session token is readable from ${where}: ${text}`);
+    }
+    const cookies = await context.cookies(front.url);
+    const session = cookies.find((c) => c.name === 'formloom_session');
+    if (!session || !session.httpOnly || session.sameSite !== 'Lax') throw new Error(`session cookie: ${JSON.stringify(session)}`);
   }],
   ['delete to the recycle bin and restore', async () => {
     await page.getByRole('tab', { name: '字段' }).click();
@@ -438,14 +496,98 @@ const steps = [
     await expectText('No API tokens yet');
     await shot('tokens-en');
   }],
-  ['no uncaught errors in the page', async () => {
-    if (consoleErrors.length) throw new Error(consoleErrors.join('\n'));
+  ['phone (390×844): drawer navigation, record cards, one-column form, every key control on screen', async () => {
+    const W = 390; const H = 844;
+    const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      s.context.setDefaultTimeout(T);
+      const p = s.context.pages()[0] ?? await s.context.newPage();
+      errs.watch(p, 'phone');
+      const on = (id) => p.locator(`[data-testid="${id}"]`);
+      /**
+       * onScreen fails unless the element comes to lie wholly inside the
+       * viewport (scrolled to first when scroll is true) before the deadline:
+       * drawers and menus slide in, so the position is polled, not read once.
+       */
+      const onScreen = async (loc, what, scroll = false) => {
+        await loc.waitFor({ state: 'visible' });
+        if (scroll) await loc.scrollIntoViewIfNeeded();
+        const deadline = Date.now() + T;
+        for (;;) {
+          const b = await loc.boundingBox();
+          if (b && b.x >= 0 && b.y >= 0 && b.x + b.width <= W + 0.5 && b.y + b.height <= H + 0.5) return;
+          if (Date.now() > deadline) throw new Error(`${what} is not inside the ${W}×${H} viewport: ${JSON.stringify(b)}`);
+          await p.waitForTimeout(100);
+        }
+      };
+      const noSideScroll = async (where) => {
+        const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > W) throw new Error(`${where}: the page is ${sw} px wide, wider than the ${W} px screen`);
+      };
+      await loginIn(p, EMAIL, PASSWORD);
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await onScreen(on('nav-toggle'), 'the navigation button');
+      await noSideScroll('app list');
+      await on('nav-toggle').click();
+      await on('nav-drawer').waitFor();
+      await onScreen(on('nav-drawer').getByText('应用', { exact: true }), 'the apps entry');
+      await onScreen(on('nav-tokens'), 'the API tokens entry');
+      await onScreen(on('logout'), 'logout');
+      await p.screenshot({ path: join(outDir, 'phone-nav-zh.png') });
+      await on('nav-drawer').getByText('应用', { exact: true }).click();
+      await on('nav-drawer').waitFor({ state: 'hidden' });
+
+      await p.goto(url(`/forms/${oppId}/data`));
+      await on('record-row').first().waitFor();
+      if (await p.locator('.ant-table').count()) throw new Error('the data view shows a table on a phone, not cards');
+      for (const [id, what] of [['add', 'add'], ['import', 'import'], ['export', 'export'], ['filter', 'filter']]) await onScreen(on(id), what);
+      await onScreen(on('record-row').first(), 'the first record card');
+      await onScreen(on('pager'), 'the pager', true);
+      const pager = await on('pager').boundingBox();
+      if (pager.height > 40) throw new Error(`the pager wraps: ${pager.height} px high`);
+      await noSideScroll('data view');
+      await p.screenshot({ path: join(outDir, 'phone-data-zh.png') });
+      await on('export').click();
+      await onScreen(p.getByText('导出 CSV'), 'the export menu');
+      await p.keyboard.press('Escape');
+
+      // Open a record, edit it, and find its save button on screen.
+      await on('record-row').filter({ hasText: '云帆 CRM 二期' }).first().click();
+      await on('edit').click();
+      // Saving with an error far above the save button scrolls back to it.
+      await on('field-title').locator('input').fill('');
+      await on('save-record').scrollIntoViewIfNeeded();
+      await on('save-record').click();
+      await on('field-title').getByText('必填').waitFor();
+      await onScreen(on('field-title'), 'the first field with an error, scrolled to');
+      await on('field-title').locator('input').fill('云帆 CRM 二期');
+      await on('field-qty').locator('input').fill('4');
+      await onScreen(on('save-record'), 'save', true);
+      await p.screenshot({ path: join(outDir, 'phone-edit-zh.png') });
+      await on('save-record').click();
+      await on('record-view').getByText('4800').waitFor();
+      await p.keyboard.press('Escape');
+
+      // The fill form is one column, its submit button on screen.
+      await p.goto(url(`/forms/${oppId}/fill`));
+      await on('field-title').waitFor();
+      const a = await on('field-title').boundingBox(); const b = await on('field-price').boundingBox();
+      if (Math.abs(a.x - b.x) > 1 || b.y <= a.y) throw new Error(`the fill form is not one column: ${JSON.stringify([a, b])}`);
+      await noSideScroll('fill form');
+      await p.screenshot({ path: join(outDir, 'phone-fill-zh.png') });
+      await onScreen(on('submit'), 'submit', true);
+
+      // Sign out from the drawer.
+      await on('nav-toggle').click();
+      await on('logout').click();
+      await p.waitForURL(/\/login/);
+    } finally { await s.close(); }
   }],
 ];
 
 let result = { passed: 0, failed: 1 };
 try {
-  result = await runSteps(steps, async (name) => { await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`); });
+  result = await runSteps(steps, async (name) => { await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`); }, errs);
 } finally {
   await close();
   await front.close();

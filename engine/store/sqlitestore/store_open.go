@@ -186,6 +186,12 @@ func (s *Store) open() error {
 	if err := ensureSystemIndexes(ctx, wdb, s.reg); err != nil {
 		return err
 	}
+	if err := checkRidOrder(ctx, wdb, s.reg); err != nil {
+		return err
+	}
+	if err := loadColumns(ctx, wdb, s.reg); err != nil {
+		return err
+	}
 	s.reads = newStmtCache(rdb.PrepareContext)
 	// The writer uses its own driver connection (see rawConn); the pool
 	// that ran the migrations is closed first, so there is one writer.

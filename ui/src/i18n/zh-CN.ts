@@ -2,7 +2,7 @@ import type { Catalog } from './en';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
-  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌' },
+  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', menu: '菜单' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -14,8 +14,8 @@ const zhCN: Catalog = {
   },
   validation: {
     required: '必填', email: '请输入有效的邮箱地址', url: '请输入有效的网址', pattern: '格式不正确',
-    minLength: '至少 {{n}} 个字符', maxLength: '最多 {{n}} 个字符', passwordMin: '至少 {{n}} 个字符',
-    passwordMismatch: '两次输入的密码不一致',
+    minLength_one: '至少 {{count}} 个字符', minLength_other: '至少 {{count}} 个字符', maxLength_one: '最多 {{count}} 个字符', maxLength_other: '最多 {{count}} 个字符', passwordMin_one: '至少 {{count}} 个字符', passwordMin_other: '至少 {{count}} 个字符',
+    passwordMismatch: '两次输入的密码不一致', date: '“{{value}}”不是有效的日期（格式 {{format}}）',
   },
   apps: {
     title: '应用', new: '新建应用', rename: '重命名应用', name: '应用名称', description: '描述', empty: '还没有应用',
@@ -70,6 +70,24 @@ const zhCN: Catalog = {
     submitRulesHelp: '每条规则必须为真，记录才能保存；否则显示对应提示（在所选字段上，或在表单顶部）。',
     ruleN: '规则 {{n}}', ruleMessage: '规则不满足时的提示', ruleField: '提示显示在字段（可选）', addRule: '添加规则',
   },
+  exprEditor: {
+    checking: '校验中…', wantBool: '条件的结果必须是“是/否”，这里是{{type}}',
+    insert: '插入…', insertHelp: '在光标处插入字段、选项值或函数',
+    groupFields: '字段', groupOptions: '选项值', groupFunctions: '函数',
+    valueHint: '公式和 API 比较的是选项值', valuesFromLabels: '由显示名生成选项值', valuesFromLabelsHelp: '把仍叫 option_N 的选项值改为由显示名生成（中文取拼音）。已保存的记录仍是旧值，请在发布前操作。',
+    resultFormat: '结果显示为', format_auto: '自动',
+    format_number: '数字', format_money: '金额', format_percent: '百分比', format_text: '文本',
+    type: { text: '文本', number: '数字', boolean: '是/否', date: '日期', datetime: '日期时间', list: '列表', object: '对象', any: '任意值' },
+    fn: {
+      IF: '按条件取值', AND: '全部为真', OR: '任一为真', NOT: '取反', ISEMPTY: '是否为空',
+      SUM: '求和', AVERAGE: '平均值', MAX: '最大值', MIN: '最小值', COUNT: '非空值个数', ROUND: '四舍五入',
+      ABS: '绝对值', INT: '向下取整', MOD: '求余数', CONCATENATE: '拼接文本', LEN: '字符数',
+      LEFT: '开头几个字符', RIGHT: '末尾几个字符', MID: '从某位置取字符', UPPER: '转大写', LOWER: '转小写',
+      TRIM: '去掉多余空格', CONTAINS: '是否包含', TEXT: '格式化为文本', VALUE: '文本转数字', TODAY: '今天',
+      NOW: '现在', DATE: '构造日期', YEAR: '年', MONTH: '月', DAY: '日', DATEDIF: '两个日期相差',
+      DATEADD: '日期加减', WORKDAY: '若干工作日后',
+    },
+  },
   versions: {
     title: '已发布版本', none: '尚未发布', version: '第 {{n}} 版', first: '首个版本', noChanges: '字段无变化',
     added: '新增“{{name}}”', removed: '删除“{{name}}”（数据保留）', restored: '恢复“{{name}}”', changed: '修改“{{name}}”：{{what}}',
@@ -80,25 +98,25 @@ const zhCN: Catalog = {
     fixErrors: '请修正标红的字段', computed: '保存时自动计算', addRow: '添加一行', removeRow: '删除此行', row: '第 {{n}} 行',
     searchRecord: '搜索记录…', pickMember: '选择成员', pickDepartment: '选择部门', region: '省 / 市 / 区',
     addressDetail: '街道、楼栋、门牌号', placeName: '地点名称', lat: '纬度', lng: '经度', upload: '上传',
-    tooManyFiles: '最多 {{n}} 个文件', sign: '签名', signAgain: '重新签名', signature: '签名', clear: '清除', useSignature: '使用此签名',
+    tooManyFiles_one: '最多 {{count}} 个文件', tooManyFiles_other: '最多 {{count}} 个文件', sign: '签名', signAgain: '重新签名', signature: '签名', clear: '清除', useSignature: '使用此签名',
     signHint: '用鼠标或手指书写',
   },
   import: {
     title: '导入数据', hint: '上传 CSV 或 Excel（.xlsx）文件：第一行为表头，写字段名称；每行一条数据。最多 3000 行、10 MB。先检查，全部无误后再导入；有任何错误时不会导入任何数据。',
     drop: '点击或拖拽文件到此处', skipAutomations: '不触发自动化', check: '检查', run: '导入',
-    valid: '{{n}} 行数据检查无误，可以导入', invalid: '{{rows}} 行中发现 {{n}} 处错误，请修改文件后重新上传',
+    valid_one: '{{count}} 行数据检查无误，可以导入', valid_other: '{{count}} 行数据检查无误，可以导入', invalid_one: '{{rows}} 行中发现 {{count}} 处错误，请修改文件后重新上传', invalid_other: '{{rows}} 行中发现 {{count}} 处错误，请修改文件后重新上传',
     ignoredColumn: '未导入：{{header}}', row: '行号', column: '列', problem: '问题', truncated: '错误过多，仅显示前面部分',
-    done: '已导入 {{n}} 条数据',
+    done_one: '已导入 {{count}} 条数据', done_other: '已导入 {{count}} 条数据',
   },
   data: {
-    export: '导出', exportCSV: '导出 CSV', exportExcel: '导出 Excel', import: '导入',
+    select: '选择', perPageLabel: '每页条数', export: '导出', exportCSV: '导出 CSV', exportExcel: '导出 Excel', import: '导入',
     records: '数据', recycleBin: '回收站', filter: '筛选', columns: '显示列', reload: '刷新', add: '添加',
     addCondition: '添加条件', addGroup: '添加条件组', applyFilter: '应用', clearFilter: '清空', filterField: '字段',
     matchAll: '满足全部条件', matchAny: '满足任一条件', selected: '已选 {{n}} 条', deleteSelected: '删除所选',
-    bulkDeleteConfirm: '将 {{n}} 条记录移入回收站？', bulkDeleted: '{{n}} 条记录已移入回收站', bulkFailed: '{{n}} 条记录操作失败',
+    bulkDeleteConfirm_one: '将 {{count}} 条记录移入回收站？', bulkDeleteConfirm_other: '将 {{count}} 条记录移入回收站？', bulkDeleted_one: '{{count}} 条记录已移入回收站', bulkDeleted_other: '{{count}} 条记录已移入回收站', bulkFailed_one: '{{count}} 条记录操作失败', bulkFailed_other: '{{count}} 条记录操作失败',
     bulkPartial: '{{n}} 条已移入回收站，{{failed}} 条未成功：{{reason}}',
-    total: '共 {{n}} 条', page: '第 {{n}} 页', prev: '上一页', next: '下一页', perPage: '{{n}} 条/页',
-    createdAt: '创建时间', createdBy: '创建人', updatedAt: '更新时间', updatedBy: '更新人', version: '版本', rows: '{{n}} 行',
+    total_one: '共 {{count}} 条', total_other: '共 {{count}} 条', page: '第 {{n}} 页', prev: '上一页', next: '下一页', perPage: '{{n}} 条/页',
+    createdAt: '创建时间', createdBy: '创建人', updatedAt: '更新时间', updatedBy: '更新人', version: '版本', rows_one: '{{count}} 行', rows_other: '{{count}} 行',
     record: '记录详情', deletedRecord: '已删除的记录', fields: '字段', history: '修改记录', restore: '恢复', restored: '已恢复',
     deleteConfirm: '将这条记录移入回收站？', movedToBin: '已移入回收站',
     conflictTitle: '其他人已先保存了这条记录（当前为第 {{n}} 版）',
