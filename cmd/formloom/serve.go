@@ -20,6 +20,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/server"
 )
 
@@ -130,6 +131,14 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	// Background work runs on the store itself (not the instrumented
+	// wrapper), whose commit notifications wake its consumers.
+	work := jobs.New(raw, jobs.Options{Logger: log})
+	metrics.WatchJobs(work, raw)
+	wctx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() { _ = work.Run(wctx); close(workDone) }()
+	defer func() { stopWork(); <-workDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("formloom listening", "url", base, "version", versionString())

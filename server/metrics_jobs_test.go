@@ -1,0 +1,77 @@
+package server
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
+)
+
+func TestJobsMetrics(t *testing.T) {
+	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	for range 3 {
+		if _, err := st.Commit(ctx, store.UnitOfWork{Events: []store.Event{{Type: "record.created", DocID: "a"}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rt := jobs.New(st, jobs.Options{})
+	if err := rt.Register(jobs.Consumer{Name: "audit", Handle: func(context.Context, jobs.Delivery) error { return nil }}); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMetrics()
+	m.WatchJobs(rt, st)
+	// Before it runs: position 0, three events of lag.
+	if v := gathered(t, m, "formloom_jobs_lag_events", "audit"); v != 3 {
+		t.Fatalf("lag before running = %v, want 3", v)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = rt.Run(rctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(30 * time.Second)
+	for rt.Stats()["audit"].Handled < 3 {
+		if time.Now().After(deadline) {
+			t.Fatal("consumer did not catch up")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if v := gathered(t, m, "formloom_jobs_handled_total", "audit"); v != 3 {
+		t.Errorf("handled = %v, want 3", v)
+	}
+	if v := gathered(t, m, "formloom_jobs_running", "audit"); v != 1 {
+		t.Errorf("running = %v, want 1", v)
+	}
+}
+
+// gathered returns the value of metric name for consumer, or -1.
+func gathered(t *testing.T, m *Metrics, name, consumer string) float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if l.GetName() == "consumer" && l.GetValue() == consumer {
+					if mt.GetGauge() != nil {
+						return mt.GetGauge().GetValue()
+					}
+					return mt.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return -1
+}
