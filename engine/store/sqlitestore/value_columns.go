@@ -278,10 +278,12 @@ func (w *writer) addPendingColumns() {
 			w.s.log.Warn("sqlitestore: value columns not added", "collection", coll, "err", err)
 			continue
 		}
-		// The backfill rewrote the rows into the WAL; readers would read
-		// them through their page caches (anonymous memory) until the next
-		// checkpoint, instead of the memory-mapped file. Checkpoint now.
-		if err := w.conn.execScript(`PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		// The backfill rewrote the rows into the WAL: until the WAL is
+		// reset, readers would read them through their page caches
+		// (anonymous memory, 32 MiB each) instead of the memory-mapped
+		// file, and the WAL file would keep their size on disk. Copy them
+		// back and empty the WAL now (it waits for running reads).
+		if err := w.conn.execScript(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			w.s.log.Warn("sqlitestore: checkpoint after value columns", "collection", coll, "err", err)
 		}
 		w.s.reg.activate(coll, paths, names)
