@@ -7,6 +7,7 @@ import (
 
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
@@ -18,7 +19,7 @@ func TestCheckExpressionIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -55,14 +55,3 @@ func (a Actor) check() error {
 	}
 	return nil
 }
-
-// RequireAdmin is nil for an admin of the actor's workspace and ErrForbidden otherwise.
-func (a Actor) RequireAdmin() error {
-	if err := a.check(); err != nil {
-		return err
-	}
-	if a.Role != RoleAdmin {
-		return fmt.Errorf("%w: admin role required", ErrForbidden)
-	}
-	return nil
-}

@@ -32,6 +32,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Blobs keeps uploaded file contents; nil disables uploads.
 	Blobs blob.Store
+	// Authorizer decides who may do what (engine/access.New() is the
+	// product's); nil refuses every action that needs a decision.
+	Authorizer Authorizer
 }
 
 // Engine runs apps, forms and records over a store. It is safe for
@@ -44,11 +47,15 @@ type Engine struct {
 	zones    sync.Map // workspace id -> *time.Location
 	current  sync.Map // form id -> currentEntry
 	blobs    blob.Store
+	authz    Authorizer
 }
 
 // New returns an engine over st and declares the indexes of its own collections.
 func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
-	e := &Engine{st: st, now: opts.Clock, log: opts.Logger, blobs: opts.Blobs}
+	e := &Engine{st: st, now: opts.Clock, log: opts.Logger, blobs: opts.Blobs, authz: opts.Authorizer}
+	if e.authz == nil {
+		e.authz = denyAll{}
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -63,6 +70,7 @@ func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
 		collForms:        {{Name: "ws_app", Fields: []store.SortKey{{Field: "workspace"}, {Field: "app"}}}},
 		collFiles:        {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
 		collFormVersions: {{Name: "form_version", Fields: []store.SortKey{{Field: "form"}, {Field: "version"}}, Unique: true}},
+		collInvitations:  {{Name: "ws_user", Fields: []store.SortKey{{Field: "workspace"}, {Field: "user"}}, Unique: true}, {Name: "user", Fields: []store.SortKey{{Field: "user"}}}},
 	}
 	for coll, list := range idx {
 		if err := st.EnsureIndexes(ctx, coll, list); err != nil {

@@ -91,7 +91,7 @@ type ImportReport struct {
 // import leaves gaps in them, as any failed write does.
 func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io.Reader, opts ImportOptions) (ImportReport, error) {
 	a.Source = SourceImport
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordImport, Resource{Form: formID}); err != nil {
 		return ImportReport{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
