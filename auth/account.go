@@ -68,7 +68,7 @@ func (s *Service) AddUser(ctx context.Context, a engine.Actor, in NewUser) (User
 	if errors.As(CheckPassword(in.Password, acct.Email, acct.Name), &pe) {
 		problems = append(problems, pe.Field)
 	}
-	if in.Role != engine.RoleAdmin && in.Role != engine.RoleMember {
+	if !engine.ValidRole(in.Role) {
 		problems = append(problems, field.Error{Path: "role", Code: "option", Params: map[string]any{"value": string(in.Role)}})
 	}
 	if len(problems) > 0 {

@@ -55,3 +55,7 @@ func (a Actor) check() error {
 	}
 	return nil
 }
+
+// ValidRole reports whether r is a workspace role (input validation only:
+// what a role may do is decided by the Authorizer).
+func ValidRole(r Role) bool { return r == RoleAdmin || r == RoleMember }

@@ -40,7 +40,7 @@ func (e *Engine) Invite(ctx context.Context, a Actor, userID string, role Role, 
 	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {

@@ -25,7 +25,7 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 	}
 	if _, err := e.User(ctx, userID); err != nil {
@@ -97,7 +97,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 	if err != nil {
 		return Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {

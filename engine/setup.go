@@ -46,7 +46,7 @@ func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role
 	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return User{}, Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {

@@ -67,7 +67,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		} else if in.Role != nil {
 			deps = nil
 		}
-		if role != RoleAdmin && role != RoleMember {
+		if !ValidRole(role) {
 			return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
 		}
 		memberOff := m.Disabled
