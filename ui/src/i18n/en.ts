@@ -115,6 +115,17 @@ const en = {
     resetPassword: 'Reset password', resetTitle: 'New password for {{name}}', newPassword: 'New password',
     resetHint: 'Tell them the new password yourself. They are signed out of every browser; their API tokens keep working.',
     resetDone: 'Password changed; {{name}} was signed out',
+    addedOrInvited: 'Done. If {{email}} already had an account, its owner was invited and joins after accepting; otherwise the account was created with this password.',
+    passwordHelp: 'At least 8 characters; not a common password and not containing the email or name. A few unrelated words work well.',
+    memberOff: 'Off in this workspace', memberDisable: 'Turn off here', memberEnable: 'Turn on here',
+    memberDisableConfirm: 'Turn {{name}} off in this workspace?',
+    memberDisableHint: 'They keep their account and their other workspaces, but cannot open this workspace, and their API tokens for it stop working, until you turn them on again. You can always do this, even for an account shared with other workspaces.',
+    memberDisabledDone: '{{name}} is turned off in this workspace', memberEnabledDone: '{{name}} can use this workspace again',
+  },
+  invitations: {
+    title: 'Invitations', menu: 'Invitations', intro: 'Workspaces that invited your account. You join only if you accept; the inviting admins cannot change your name or password.',
+    empty: 'No pending invitations', from: 'Invited by {{name}}', role: 'Role: {{role}}', accept: 'Accept', decline: 'Decline',
+    accepted: 'You joined {{name}}', declined: 'Invitation declined',
   },
   workspaces: {
     switch: 'Switch workspace', current: 'Current workspace', create: 'New workspace', name: 'Workspace name', language: 'Default language',
@@ -123,7 +134,7 @@ const en = {
   },
   tokens: {
     title: 'API tokens', intro: 'Tokens let other systems (ERP, chat tools, scripts) call the API as you, in one workspace. Send them as "Authorization: Bearer <token>".',
-    create: 'New token', name: 'Name', scopes: 'Permissions', scope_read: 'Read', scope_write: 'Write', workspace: 'Workspace',
+    create: 'New token', name: 'Name', scopes: 'Permissions', scope_read: 'Read', scope_write: 'Write', scope_admin: 'Administer', workspace: 'Workspace',
     created: 'Created', expires: 'Expires', never: 'Never', expiresHelp: 'Leave empty for a token that works until revoked',
     revoke: 'Revoke', revokeConfirm: 'Revoke the token "{{name}}"? Systems using it stop working at once.', revoked: 'Token revoked',
     empty: 'No API tokens yet', shownOnce: 'Copy the token now: it is shown only this once.', copied: 'Copied', done: 'I have copied it',

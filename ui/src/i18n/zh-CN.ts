@@ -117,6 +117,17 @@ const zhCN: Catalog = {
     resetPassword: '重置密码', resetTitle: '为 {{name}} 设置新密码', newPassword: '新密码',
     resetHint: '请自行把新密码告知对方。对方在所有浏览器中都会退出登录；其 API 令牌不受影响。',
     resetDone: '密码已修改，{{name}} 已退出登录',
+    addedOrInvited: '已处理。如果 {{email}} 已有账号，系统已向账号本人发出邀请，对方接受后加入；否则已用该密码创建账号。',
+    passwordHelp: '至少 8 个字符；不能是常见密码，也不能包含邮箱或姓名。几个不相关的词组合在一起就很好。',
+    memberOff: '已在本团队停用', memberDisable: '在本团队停用', memberEnable: '在本团队启用',
+    memberDisableConfirm: '在本团队停用 {{name}}？',
+    memberDisableHint: '对方保留自己的账号和其他团队，但无法进入本团队，其在本团队的 API 令牌也停止工作，直到你重新启用。即使该账号还属于其他团队，你也随时可以这样做。',
+    memberDisabledDone: '已在本团队停用 {{name}}', memberEnabledDone: '{{name}} 可以重新使用本团队了',
+  },
+  invitations: {
+    title: '邀请', menu: '团队邀请', intro: '邀请你的账号加入的团队。只有你接受后才会加入；邀请方的管理员不能修改你的姓名或密码。',
+    empty: '没有待处理的邀请', from: '邀请人：{{name}}', role: '角色：{{role}}', accept: '接受', decline: '拒绝',
+    accepted: '你已加入 {{name}}', declined: '已拒绝邀请',
   },
   workspaces: {
     switch: '切换团队', current: '当前团队', create: '新建团队', name: '团队名称', language: '默认语言',
@@ -125,7 +136,7 @@ const zhCN: Catalog = {
   },
   tokens: {
     title: 'API 令牌', intro: '令牌让其他系统（ERP、聊天工具、脚本）以你的身份在一个团队内调用 API。请求时发送 “Authorization: Bearer <令牌>”。',
-    create: '新建令牌', name: '名称', scopes: '权限', scope_read: '读取', scope_write: '写入', workspace: '团队',
+    create: '新建令牌', name: '名称', scopes: '权限', scope_read: '读取', scope_write: '写入', scope_admin: '管理', workspace: '团队',
     created: '创建时间', expires: '过期时间', never: '永不过期', expiresHelp: '留空表示在撤销前一直有效',
     revoke: '撤销', revokeConfirm: '撤销令牌“{{name}}”？使用它的系统将立即无法访问。', revoked: '令牌已撤销',
     empty: '还没有 API 令牌', shownOnce: '请立即复制令牌：它只显示这一次。', copied: '已复制', done: '我已复制',

@@ -1,1 +1,0 @@
-import{c as e,l as t}from"./typography-CIZZxRgE.js";var n=t,r=e;export{n,r as t};
