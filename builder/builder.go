@@ -63,6 +63,7 @@ func EnvOf(def form.Definition) expr.Env {
 			env.Fields[f.Key] = expr.Any
 		}
 	}
+	env.Options = engine.OptionsOf(def.Fields)
 	return env
 }
 

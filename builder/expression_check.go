@@ -28,3 +28,16 @@ func (s *Service) CheckExpressionIn(ctx context.Context, a engine.Actor, formID,
 	}
 	return ExpressionResult{Type: t.String()}, nil
 }
+
+// Localize renders the diagnostics' messages in lang, for the editor.
+func (r ExpressionResult) Localize(lang string) ExpressionResult {
+	if len(r.Diagnostics) == 0 {
+		return r
+	}
+	out := make([]expr.Diagnostic, len(r.Diagnostics))
+	for i, d := range r.Diagnostics {
+		out[i] = d.Localize(lang)
+	}
+	r.Diagnostics = out
+	return r
+}

@@ -33,10 +33,10 @@ func (in *AppInput) check() error {
 		return err
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		return invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+		return invalid(fieldErr("description", CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if len(in.Icon) > 64 {
-		return invalid(fieldErr("icon", "max_length", map[string]any{"max": 64}))
+		return invalid(fieldErr("icon", CodeMaxLength, map[string]any{"max": 64}))
 	}
 	return nil
 }
@@ -45,12 +45,30 @@ func (in AppInput) data(ws string) map[string]any {
 	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
 }
 
+// checkAppName refuses a name another live app of the workspace (other than
+// self) already has: two apps of one name cannot be told apart in the UI.
+func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error {
+	docs, err := e.findAll(ctx, collApps, store.And(store.Where("workspace", store.OpEq, ws), store.Where("name", store.OpEq, name)), nil)
+	if err != nil {
+		return err
+	}
+	for _, d := range docs {
+		if d.ID != self {
+			return invalid(fieldErr("name", "duplicate_name", map[string]any{"name": name}))
+		}
+	}
+	return nil
+}
+
 // CreateApp adds an app to the actor's workspace (admins only).
 func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, error) {
 	if err := e.allow(ctx, a, ActAppManage, Resource{}); err != nil {
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	if err := e.checkAppName(ctx, a.Workspace, "", in.Name); err != nil {
 		return App{}, err
 	}
 	id := store.NewID()
@@ -100,6 +118,9 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
+		return App{}, err
+	}
+	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
 		return App{}, err
 	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,

@@ -26,7 +26,7 @@ func (e *Engine) CreateDepartment(ctx context.Context, a Actor, name, parent str
 	}
 	if parent != "" {
 		if _, err := e.getScoped(ctx, collDepartments, a.Workspace, parent); err != nil {
-			return Department{}, invalid(fieldErr("parent", "not_found", nil))
+			return Department{}, invalid(fieldErr("parent", CodeNotFound, nil))
 		}
 	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collDepartments,
@@ -68,11 +68,11 @@ func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent
 	}
 	for p := parent; p != ""; {
 		if p == id {
-			return Department{}, invalid(fieldErr("parent", "cycle", nil))
+			return Department{}, invalid(fieldErr("parent", CodeCycle, nil))
 		}
 		d, err := e.getScoped(ctx, collDepartments, a.Workspace, p)
 		if err != nil {
-			return Department{}, invalid(fieldErr("parent", "not_found", nil))
+			return Department{}, invalid(fieldErr("parent", CodeNotFound, nil))
 		}
 		p = str(d.Data, "parent")
 	}
@@ -98,7 +98,7 @@ func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error
 		return mapStoreErr(err)
 	}
 	if n > 0 {
-		return invalid(fieldErr("id", "has_children", nil))
+		return invalid(fieldErr("id", CodeHasChildren, nil))
 	}
 	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collDepartments, Doc: store.Document{ID: id}}}})
 	return mapStoreErr(err)
@@ -107,7 +107,7 @@ func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error
 func (e *Engine) checkDepartments(ctx context.Context, ws string, ids []string) error {
 	for _, id := range ids {
 		if _, err := e.getScoped(ctx, collDepartments, ws, id); err != nil {
-			return invalid(fieldErr("departments", "not_found", map[string]any{"value": id}))
+			return invalid(fieldErr("departments", CodeNotFound, map[string]any{"value": id}))
 		}
 	}
 	return nil

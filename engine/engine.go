@@ -98,9 +98,9 @@ func mapStoreErr(err error) error {
 	case errors.Is(err, store.ErrInvalidFilter):
 		var fe *store.FilterError
 		if errors.As(err, &fe) {
-			return invalid(fieldErr("filter."+fe.Path, "filter", map[string]any{"reason": fe.Reason}))
+			return invalid(fieldErr("filter."+fe.Path, CodeFilter, map[string]any{"reason": fe.Reason}))
 		}
-		return invalid(fieldErr("filter", "filter", map[string]any{"reason": err.Error()}))
+		return invalid(fieldErr("filter", CodeFilter, map[string]any{"reason": err.Error()}))
 	}
 	return err
 }

@@ -21,6 +21,112 @@ var (
 	ErrNotPublished = errors.New("form is not published")
 )
 
+// Codes of the problems the engine reports (field.Error.Code). Each has its
+// texts in engine/i18n; callers and tests compare against these constants,
+// never against string literals. Codes shared with the field types are the
+// field package's own constants under the engine's name.
+const (
+	// Codes shared with the field types (engine/field).
+	CodeRequired     = field.CodeRequired
+	CodeMaxLength    = field.CodeMaxLength
+	CodeOption       = field.CodeOption
+	CodeType         = field.CodeType
+	CodeTooLarge     = field.CodeTooLarge
+	CodeRange        = field.CodeRange
+	CodeEmail        = field.CodeEmail
+	CodeUnknownField = field.CodeUnknownField
+	CodeSystemField  = field.CodeSystemField
+	CodeReadOnly     = field.CodeReadOnly
+	CodeFileType     = field.CodeFileType
+	CodeFileTooLarge = field.CodeFileTooLarge
+
+	// CodeNotFound: a referenced item (department, record, file) does not exist.
+	CodeNotFound = "not_found"
+	// CodeCycle: a department would move below itself.
+	CodeCycle = "cycle"
+	// CodeHasChildren: a department with sub-departments cannot be deleted.
+	CodeHasChildren = "has_children"
+	// CodeTimeZone: an unknown IANA time zone.
+	CodeTimeZone = "time_zone"
+	// CodeLanguage: an unsupported language.
+	CodeLanguage = "language"
+	// CodeAlreadyMember: the user already belongs to the workspace.
+	CodeAlreadyMember = "already_member"
+	// CodeLastAdmin: the workspace's only admin cannot be demoted or removed.
+	CodeLastAdmin = "last_admin"
+	// CodeTaken: the email is in use by another account.
+	CodeTaken = "taken"
+	// CodeSelfDisable: an admin cannot disable their own account.
+	CodeSelfDisable = "self_disable"
+	// CodeAccountShared: the account belongs to workspaces the actor does not administer.
+	CodeAccountShared = "account_shared"
+	// CodeAccountNotManaged: another workspace created the account (or it
+	// joined by invitation), so this workspace's admins cannot change it.
+	CodeAccountNotManaged = "account_not_managed"
+	// CodeMaxItems: a list holds more items than allowed.
+	CodeMaxItems = "max_items"
+	// CodeFileName: an uploaded file's name is invalid.
+	CodeFileName = "file_name"
+	// CodeFileEmpty: an uploaded file is empty.
+	CodeFileEmpty = "file_empty"
+	// CodeFilter: a query filter is malformed.
+	CodeFilter = "filter"
+	// CodeOperator: a field does not support a filter operator.
+	CodeOperator = "operator"
+	// CodeExpression: an expression does not compile (params line, column, reason).
+	CodeExpression = "expression"
+	// CodeUnknownType: a field names an unregistered type.
+	CodeUnknownType = "unknown_type"
+	// CodeFormulaCycle: formula fields read each other in a cycle.
+	CodeFormulaCycle = "formula_cycle"
+	// CodeFormulaType: a formula's result cannot be stored as a field value.
+	CodeFormulaType = "formula_type"
+	// CodeDefaultFailed: a default-value expression failed.
+	CodeDefaultFailed = "default_failed"
+	// CodeRule: a submit rule refused the write (param message, per language).
+	CodeRule = "rule"
+	// CodeUnique: a unique field's value is already used by another record.
+	CodeUnique = "unique"
+	// CodeUniqueExistingDuplicates: a field cannot become unique over duplicate data.
+	CodeUniqueExistingDuplicates = "unique_existing_duplicates"
+	// CodeReferenceCheckFailed: references could not be checked.
+	CodeReferenceCheckFailed = "reference_check_failed"
+	// CodeSchema: the data does not fit the form's JSON Schema; a more
+	// specific "schema_<keyword>" code is used when one has a text.
+	CodeSchema = "schema"
+	// CodeNoChanges: a publish without changes to the published version.
+	CodeNoChanges = "no_changes"
+	// CodeTypeChange: a field's type cannot change to the new one.
+	CodeTypeChange = "type_change"
+	// CodeHookVeto: a write-pipeline hook refused the write (param message, per language).
+	CodeHookVeto = "hook_veto"
+
+	// Export and import codes.
+	CodeExportFormat          = "export_format"
+	CodeExportTooManyRows     = "export_too_many_rows"
+	CodeImportEmpty           = "import_empty"
+	CodeImportTooLarge        = "import_too_large"
+	CodeImportFormat          = "import_format"
+	CodeImportXLS             = "import_xls"
+	CodeImportBroken          = "import_broken"
+	CodeImportEncoding        = "import_encoding"
+	CodeImportCSVSyntax       = "import_csv_syntax"
+	CodeImportNoSheet         = "import_no_sheet"
+	CodeImportNoHeader        = "import_no_header"
+	CodeImportNoRows          = "import_no_rows"
+	CodeImportTooManyRows     = "import_too_many_rows"
+	CodeImportTooManyColumns  = "import_too_many_columns"
+	CodeImportNoColumns       = "import_no_columns"
+	CodeImportDuplicateColumn = "import_duplicate_column"
+	CodeImportUnknownColumn   = "import_unknown_column"
+	CodeImportComputedColumn  = "import_computed_column"
+	CodeImportSystemColumn    = "import_system_column"
+	CodeImportArchivedColumn  = "import_archived_column"
+	CodeImportEmptyHeader     = "import_empty_header"
+	CodeImportDuplicateValue  = "import_duplicate_value"
+	CodeImportUniqueExists    = "import_unique_exists"
+)
+
 // ValidationError lists every problem of one write or design, per field.
 // It matches ErrInvalid.
 type ValidationError struct {

@@ -61,7 +61,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 	}
 	name = path.Base(strings.ReplaceAll(strings.TrimSpace(name), `\`, "/"))
 	if name == "" || name == "." || name == "/" || !utf8.ValidString(name) || utf8.RuneCountInString(name) > 255 {
-		return FileInfo{}, invalid(fieldErr("name", "file_name", nil))
+		return FileInfo{}, invalid(fieldErr("name", CodeFileName, nil))
 	}
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxFileBytes
@@ -73,7 +73,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 	}
 	head = head[:n]
 	if n == 0 {
-		return FileInfo{}, invalid(fieldErr("file", "file_empty", nil))
+		return FileInfo{}, invalid(fieldErr("file", CodeFileEmpty, nil))
 	}
 	ct := mimetype.Detect(head)
 	typ := ct.String()
@@ -81,7 +81,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 		typ = typ[:i]
 	}
 	if !allowedFileTypes[typ] {
-		return FileInfo{}, invalid(fieldErr("file", "file_type", map[string]any{"name": name, "type": typ}))
+		return FileInfo{}, invalid(fieldErr("file", CodeFileType, map[string]any{"name": name, "type": typ}))
 	}
 	id := store.NewID()
 	h := sha256.New()
@@ -92,7 +92,7 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 	}
 	if size > maxBytes {
 		_ = e.blobs.Delete(ctx, id)
-		return FileInfo{}, invalid(fieldErr("file", "file_too_large", map[string]any{"name": name, "max": maxBytes, "limit": humanBytes(maxBytes)}))
+		return FileInfo{}, invalid(fieldErr("file", CodeFileTooLarge, map[string]any{"name": name, "max": maxBytes, "limit": humanBytes(maxBytes)}))
 	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collFiles,
 		Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "size": size,

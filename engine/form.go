@@ -43,17 +43,17 @@ func (in *FormInput) data(ws, app string, published int) (map[string]any, error)
 		return nil, err
 	}
 	if utf8.RuneCountInString(in.Description) > 2000 {
-		return nil, invalid(fieldErr("description", "max_length", map[string]any{"max": 2000}))
+		return nil, invalid(fieldErr("description", CodeMaxLength, map[string]any{"max": 2000}))
 	}
 	if in.Definition.Fields == nil {
 		in.Definition.Fields = []form.Field{}
 	}
 	draft, err := json.Marshal(in.Definition)
 	if err != nil {
-		return nil, invalid(fieldErr("definition", "type", nil))
+		return nil, invalid(fieldErr("definition", CodeType, nil))
 	}
 	if len(draft) > MaxDefinitionBytes {
-		return nil, invalid(fieldErr("definition", "too_large", map[string]any{"max": MaxDefinitionBytes}))
+		return nil, invalid(fieldErr("definition", CodeTooLarge, map[string]any{"max": MaxDefinitionBytes}))
 	}
 	return map[string]any{"workspace": ws, "app": app, "name": in.Name, "description": in.Description,
 		"draft": string(draft), "published": published}, nil

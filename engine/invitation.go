@@ -41,7 +41,7 @@ func (e *Engine) Invite(ctx context.Context, a Actor, userID string, role Role, 
 		return err
 	}
 	if !ValidRole(role) {
-		return invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return err

@@ -26,7 +26,7 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 		return Member{}, err
 	}
 	if !ValidRole(role) {
-		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if _, err := e.User(ctx, userID); err != nil {
 		return Member{}, err
@@ -38,7 +38,7 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 		Doc: store.Document{Data: memberData(a.Workspace, userID, role, departments, false)}}},
 		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: userID}}})
 	if errors.Is(err, store.ErrDuplicate) {
-		return Member{}, invalid(fieldErr("userId", "already_member", nil))
+		return Member{}, invalid(fieldErr("userId", CodeAlreadyMember, nil))
 	}
 	if err != nil {
 		return Member{}, mapStoreErr(err)
@@ -98,7 +98,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 		return Member{}, err
 	}
 	if !ValidRole(role) {
-		return Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return Member{}, err
@@ -147,7 +147,7 @@ func (e *Engine) keepAnAdmin(ctx context.Context, m Member) error {
 		return mapStoreErr(err)
 	}
 	if n <= 1 {
-		return invalid(fieldErr("role", "last_admin", nil))
+		return invalid(fieldErr("role", CodeLastAdmin, nil))
 	}
 	return nil
 }

@@ -56,6 +56,9 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	if err != nil {
 		return nil, err
 	}
+	if errs := e.checkRelationTargets(ctx, a.Workspace, v); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	if err := e.declareIndexes(ctx, formID, v); err != nil {
 		return nil, err
 	}
@@ -93,8 +96,53 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	return v, nil
 }
 
-// sortableTypes are the field types a list is commonly sorted by.
-var sortableTypes = map[string]bool{"number": true, "money": true, "percent": true, "rating": true, "date": true, "datetime": true}
+// checkRelationTargets refuses relations (also in subform rows) to forms
+// that are not forms of workspace ws, and lookups through them: a design may
+// only read its own workspace's data. A form of another workspace and a
+// form that does not exist get the same answer, so the answer tells nothing
+// about other workspaces.
+func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version) []field.Error {
+	known := map[string]bool{}
+	ok := func(formID string) bool {
+		in, seen := known[formID]
+		if !seen {
+			in = e.formInWorkspace(ctx, ws, formID)
+			known[formID] = in
+		}
+		return in
+	}
+	var errs []field.Error
+	var walk func(fields []*cfield, at string)
+	walk = func(fields []*cfield, at string) {
+		for i, f := range fields {
+			path := fmt.Sprintf("%sfields[%d]", at, i)
+			if r, isRef := f.typ.(field.Referencer); isRef && r.RefKind(f.def) == field.RefRecords && !ok(f.def.Form) {
+				errs = append(errs, fieldErr(path+".form", "relation_foreign_form", map[string]any{"field": f.def.Key, "form": f.def.Form}))
+			}
+			walk(f.sub, path+".")
+		}
+	}
+	walk(v.fields, "")
+	for i, f := range v.fields {
+		lk, isLookup := f.typ.(field.Looker)
+		if !isLookup {
+			continue
+		}
+		relKey, _ := lk.LookedUp(f.def)
+		if rel, found := v.byKey[relKey]; found && rel.def.Form != "" && !ok(rel.def.Form) {
+			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), "relation_foreign_form", map[string]any{"field": f.def.Key, "form": rel.def.Form}))
+		}
+	}
+	return errs
+}
+
+// indexHint is what the type of f asks the store to index.
+func indexHint(f *cfield) field.IndexHint {
+	if ix, ok := f.typ.(field.Indexer); ok {
+		return ix.IndexHint()
+	}
+	return 0
+}
 
 // maxSortIndexes bounds the composite indexes one indexed field gets, so
 // writes stay cheap on wide forms.
@@ -103,14 +151,14 @@ const maxSortIndexes = 6
 // declareIndexes makes the store index what the version asks for: unique
 // fields (over live records), indexed, relation and serial fields. A field
 // marked indexed also gets, for the default order (newest first) and for each
-// sortable field (number, money, percent, rating, date, datetime; at most
-// maxSortIndexes), a composite index, so a list filtered on it and sorted by
+// field whose type is a common sort column (field.IndexSort: number, money,
+// percent, rating, date, datetime; at most maxSortIndexes), a composite index, so a list filtered on it and sorted by
 // such a column reads one page of index entries instead of sorting every match.
 func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
 	var idx []store.Index
 	var sortable []*cfield
 	for _, f := range v.fields {
-		if sortableTypes[f.def.Type] {
+		if indexHint(f) == field.IndexSort {
 			sortable = append(sortable, f)
 		}
 	}
@@ -120,7 +168,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 		switch {
 		case f.def.Unique:
 			idx = append(idx, store.Index{Name: "u_" + name, Fields: []store.SortKey{{Field: path}}, Unique: true})
-		case f.def.Type == "relation" || f.def.Type == "serial":
+		case indexHint(f) == field.IndexAlways:
 			idx = append(idx, store.Index{Name: "i_" + name, Fields: []store.SortKey{{Field: path}}})
 		}
 		if !f.def.Indexed {
@@ -140,7 +188,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
-		return invalid(fieldErr("fields", "unique_existing_duplicates", map[string]any{"field": fieldKeyOf(de.Fields[0])}))
+		return invalid(fieldErr("fields", CodeUniqueExistingDuplicates, map[string]any{"field": fieldKeyOf(de.Fields[0])}))
 	}
 	if err != nil {
 		return mapStoreErr(err)

@@ -25,10 +25,10 @@ func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids 
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, invalid(fieldErr("ids", "required", nil))
+		return nil, invalid(fieldErr("ids", CodeRequired, nil))
 	}
 	if len(ids) > MaxBulkRecords {
-		return nil, invalid(fieldErr("ids", "max_items", map[string]any{"max": MaxBulkRecords}))
+		return nil, invalid(fieldErr("ids", CodeMaxItems, map[string]any{"max": MaxBulkRecords}))
 	}
 	if _, err := e.CurrentVersion(ctx, a, formID); err != nil {
 		return nil, err

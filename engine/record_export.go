@@ -85,7 +85,7 @@ func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q Re
 	case FormatXLSX:
 		ctype, ext = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"
 	default:
-		return nil, invalid(fieldErr("format", "export_format", map[string]any{"format": string(format)}))
+		return nil, invalid(fieldErr("format", CodeExportFormat, map[string]any{"format": string(format)}))
 	}
 	q = RecordQuery{Filter: q.Filter, Sort: q.Sort, Deleted: q.Deleted, Limit: 1, Total: true}
 	page, err := e.QueryRecords(ctx, a, formID, q)
@@ -93,7 +93,7 @@ func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q Re
 		return nil, err
 	}
 	if *page.Total > MaxExportRows {
-		return nil, invalid(fieldErr("filter", "export_too_many_rows", map[string]any{"max": MaxExportRows, "rows": *page.Total}))
+		return nil, invalid(fieldErr("filter", CodeExportTooManyRows, map[string]any{"max": MaxExportRows, "rows": *page.Total}))
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 // exprInput converts stored values into expression values for the
 // version's expressions: new is data, old the record before this write.
 func (w *write) exprInput(data map[string]any) expr.Input {
-	in := expr.Input{New: w.v.exprValues(w.ctx, data), Now: w.ctx.Now, Location: w.ctx.Location,
+	in := expr.Input{New: w.v.exprValues(w.ctx, data), Now: w.ctx.Now, Location: w.ctx.Location, Budget: w.budget,
 		User: map[string]any{"id": w.a.UserID, "name": w.a.Name, "email": w.a.Email,
 			"departments": anyList(w.a.Departments), "roles": []any{string(w.a.Role)}}}
 	if w.old != nil {
@@ -21,6 +21,17 @@ func (w *write) exprInput(data map[string]any) expr.Input {
 		in.Old = map[string]any{}
 	}
 	return in
+}
+
+// overBudget refuses the write when its expressions spent the work budget
+// they share (expr.MaxWriteWork): formulas that failed for it would
+// otherwise be stored empty and rules reported as broken.
+func (w *write) overBudget() error {
+	if w.budget == nil || !w.budget.Exceeded() {
+		return nil
+	}
+	w.e.log.Warn("write refused: expression work budget spent", "form", w.v.Form, "used", w.budget.Used(), "max", w.budget.Max())
+	return invalid(fieldErr("", "expr_write_budget", map[string]any{"max": w.budget.Max()}))
 }
 
 func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]any {

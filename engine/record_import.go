@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine/field"
-	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -103,7 +102,7 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 		return ImportReport{}, fmt.Errorf("engine: import: read: %w", err)
 	}
 	if len(b) > MaxImportBytes {
-		return ImportReport{}, fileErr("import_too_large", map[string]any{"max": MaxImportBytes >> 20})
+		return ImportReport{}, fileErr(CodeImportTooLarge, map[string]any{"max": MaxImportBytes >> 20})
 	}
 	t, err := readTable(b)
 	if err != nil {
@@ -267,7 +266,7 @@ func excelDateCell(typ, cell string, ctx field.Context) string {
 // and surrounding spaces.
 func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 	if len(header) > MaxImportColumns {
-		return nil, fileErr("import_too_many_columns", map[string]any{"max": MaxImportColumns})
+		return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 	}
 	byName := map[string]*cfield{}
 	for _, f := range v.fields {
@@ -307,27 +306,27 @@ func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 		f, ok := byName[n]
 		switch {
 		case n == "":
-			c.Ignored, c.Reason = true, "import_empty_header"
+			c.Ignored, c.Reason = true, CodeImportEmptyHeader
 		case ok && !f.typ.Input():
-			c.Ignored, c.Reason, c.Field = true, "import_computed_column", ""
+			c.Ignored, c.Reason, c.Field = true, CodeImportComputedColumn, ""
 		case ok:
 			if j, dup := seen[f.def.Key]; dup {
-				return nil, fileErr("import_duplicate_column", map[string]any{"column": i + 1, "other": j, "field": h})
+				return nil, fileErr(CodeImportDuplicateColumn, map[string]any{"column": i + 1, "other": j, "field": h})
 			}
 			seen[f.def.Key] = i + 1
 			c.Field = f.def.Key
 			mapped++
 		case system[n]:
-			c.Ignored, c.Reason = true, "import_system_column"
+			c.Ignored, c.Reason = true, CodeImportSystemColumn
 		case archived[n]:
-			c.Ignored, c.Reason = true, "import_archived_column"
+			c.Ignored, c.Reason = true, CodeImportArchivedColumn
 		default:
-			c.Ignored, c.Reason = true, "import_unknown_column"
+			c.Ignored, c.Reason = true, CodeImportUnknownColumn
 		}
 		cols[i] = c
 	}
 	if mapped == 0 {
-		return nil, fileErr("import_no_columns", nil)
+		return nil, fileErr(CodeImportNoColumns, nil)
 	}
 	return cols, nil
 }
@@ -346,13 +345,13 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 		byValue := map[string][]int{}
 		var values []any
 		for _, r := range rows {
-			val, ok := uniqueValue(f.def, r.data[f.def.Key])
+			val, ok := uniqueValue(f, r.data[f.def.Key])
 			if !ok {
 				continue
 			}
 			k := fmt.Sprintf("%T:%v", val, val)
 			if n, dup := first[k]; dup {
-				rep.addError(v, cols, r.n, fieldErr(f.def.Key, "import_duplicate_value", map[string]any{"row": n}))
+				rep.addError(v, cols, r.n, fieldErr(f.def.Key, CodeImportDuplicateValue, map[string]any{"row": n}))
 				continue
 			}
 			first[k] = r.n
@@ -366,12 +365,12 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 				return mapStoreErr(err)
 			}
 			for _, d := range docs {
-				val, ok := uniqueValue(f.def, recordFrom(d).Data[f.def.Key])
+				val, ok := uniqueValue(f, recordFrom(d).Data[f.def.Key])
 				if !ok {
 					continue
 				}
 				for _, n := range byValue[fmt.Sprintf("%T:%v", val, val)] {
-					rep.addError(v, cols, n, fieldErr(f.def.Key, "import_unique_exists", nil))
+					rep.addError(v, cols, n, fieldErr(f.def.Key, CodeImportUniqueExists, nil))
 				}
 			}
 		}
@@ -379,10 +378,12 @@ func (e *Engine) checkUniqueRows(ctx context.Context, v *Version, formID string,
 	return nil
 }
 
-// uniqueValue is the scalar a unique index compares (a money field's amount).
-func uniqueValue(def *form.Field, v any) (any, bool) {
-	if m, ok := v.(map[string]any); ok && def.Type == "money" {
-		v = m["amount"]
+// uniqueValue is the scalar a unique index compares (the value below the
+// stored one for types with a field.ValuePather: a money field's amount).
+func uniqueValue(f *cfield, v any) (any, bool) {
+	if vp, ok := f.typ.(field.ValuePather); ok {
+		m, _ := v.(map[string]any)
+		v = m[vp.ValuePath()]
 	}
 	switch v.(type) {
 	case string, float64, bool:
@@ -395,11 +396,11 @@ func uniqueValue(def *form.Field, v any) (any, bool) {
 func sniffFormat(b []byte) (ExportFormat, error) {
 	switch {
 	case len(bytes.TrimSpace(b)) == 0:
-		return "", fileErr("import_empty", nil)
+		return "", fileErr(CodeImportEmpty, nil)
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
 		return FormatXLSX, nil
 	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return "", fileErr("import_xls", nil)
+		return "", fileErr(CodeImportXLS, nil)
 	}
 	return FormatCSV, nil
 }

@@ -49,7 +49,7 @@ func readTable(b []byte) (t table, err error) {
 	}
 	t.format = format
 	if len(recs) == 0 || blankRow(recs[0]) {
-		return t, fileErr("import_no_header", nil)
+		return t, fileErr(CodeImportNoHeader, nil)
 	}
 	t.header = recs[0]
 	for i, r := range recs[1:] {
@@ -57,13 +57,13 @@ func readTable(b []byte) (t table, err error) {
 			continue
 		}
 		if len(t.rows) == MaxImportRows {
-			return t, fileErr("import_too_many_rows", map[string]any{"max": MaxImportRows})
+			return t, fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
 		}
 		t.rows = append(t.rows, r)
 		t.rowNumbers = append(t.rowNumbers, i+2)
 	}
 	if len(t.rows) == 0 {
-		return t, fileErr("import_no_rows", nil)
+		return t, fileErr(CodeImportNoRows, nil)
 	}
 	return t, nil
 }
@@ -100,9 +100,9 @@ func readCSV(b []byte) ([][]string, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, fileErr("import_csv_syntax", map[string]any{"line": pe.StartLine, "reason": pe.Err.Error()})
+				return nil, fileErr(CodeImportCSVSyntax, map[string]any{"line": pe.StartLine, "reason": pe.Err.Error()})
 			}
-			return nil, fileErr("import_format", nil)
+			return nil, fileErr(CodeImportFormat, nil)
 		}
 		// Blank lines before this record become empty rows (a multi-line
 		// cell is still one row).
@@ -114,7 +114,7 @@ func readCSV(b []byte) ([][]string, error) {
 		newlines += strings.Count(text[prevOff:off], "\n")
 		nextLine, prevOff = newlines+1, off
 		if len(out) > MaxImportRows+64 && countNonBlank(out) > MaxImportRows+1 {
-			return nil, fileErr("import_too_many_rows", map[string]any{"max": MaxImportRows})
+			return nil, fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
 		}
 		out = append(out, rec)
 	}
@@ -137,19 +137,19 @@ func decodeText(b []byte) (string, error) {
 	case bytes.HasPrefix(b, []byte{0xFF, 0xFE}), bytes.HasPrefix(b, []byte{0xFE, 0xFF}):
 		out, err := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Bytes(b)
 		if err != nil || !utf8.Valid(out) {
-			return "", fileErr("import_encoding", nil)
+			return "", fileErr(CodeImportEncoding, nil)
 		}
 		return string(out), nil
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
-		return "", fileErr("import_format", nil)
+		return "", fileErr(CodeImportFormat, nil)
 	}
 	if utf8.Valid(b) {
 		return string(b), nil
 	}
 	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
 	if err != nil || !utf8.Valid(out) || bytes.ContainsRune(out, utf8.RuneError) {
-		return "", fileErr("import_encoding", nil)
+		return "", fileErr(CodeImportEncoding, nil)
 	}
 	return string(out), nil
 }
@@ -180,41 +180,41 @@ func sniffDelimiter(text string) rune {
 func readXLSX(b []byte) (out [][]string, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, fileErr("import_broken", map[string]any{"reason": fmt.Sprint(p)})
+			out, err = nil, fileErr(CodeImportBroken, map[string]any{"reason": fmt.Sprint(p)})
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: xlsxUnzipLimit, UnzipXMLSizeLimit: xlsxUnzipXMLLimit})
 	if err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, fileErr("import_no_sheet", nil)
+		return nil, fileErr(CodeImportNoSheet, nil)
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	defer rows.Close()
 	nonBlank := 0
 	for rows.Next() {
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+			return nil, fileErr(CodeImportBroken, map[string]any{"reason": shortReason(err)})
 		}
 		if len(cols) > MaxImportColumns {
-			return nil, fileErr("import_too_many_columns", map[string]any{"max": MaxImportColumns})
+			return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 		}
 		if !blankRow(cols) {
 			if nonBlank++; nonBlank > MaxImportRows+1 {
-				return nil, fileErr("import_too_many_rows", map[string]any{"max": MaxImportRows})
+				return nil, fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
 			}
 		}
 		out = append(out, cols)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, fileErr("import_broken", map[string]any{"reason": shortReason(err)})
+		return nil, fileErr(CodeImportBroken, map[string]any{"reason": shortReason(err)})
 	}
 	return out, nil
 }

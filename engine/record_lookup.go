@@ -3,19 +3,29 @@ package engine
 import (
 	"context"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
 // fillLiveLookups sets the value of live lookup fields on records read from
 // the store: the looked-up field of the related record as it is now. Related
-// records are fetched once per relation field for the whole page.
+// records are fetched once per relation field for the whole page, and only
+// from a form of the version's own workspace.
 func (e *Engine) fillLiveLookups(ctx context.Context, v *Version, recs []Record) error {
 	for _, f := range v.fields {
-		if f.def.Type != "lookup" || !f.def.Live {
+		lk, ok := f.typ.(field.Looker)
+		if !ok || !f.def.Live {
 			continue
 		}
-		rel, ok := v.byKey[f.def.Relation]
+		relKey, lookedUp := lk.LookedUp(f.def)
+		rel, ok := v.byKey[relKey]
 		if !ok {
+			continue
+		}
+		if !e.formInWorkspace(ctx, v.Workspace, rel.def.Form) {
+			for _, r := range recs {
+				delete(r.Data, f.def.Key)
+			}
 			continue
 		}
 		seen := map[string]bool{}
@@ -40,7 +50,7 @@ func (e *Engine) fillLiveLookups(ctx context.Context, v *Version, recs []Record)
 				return mapStoreErr(err)
 			}
 			for _, d := range page.Docs {
-				values[d.ID] = recordFrom(d).Data[f.def.LookupField]
+				values[d.ID] = recordFrom(d).Data[lookedUp]
 			}
 		}
 		for _, r := range recs {
@@ -71,7 +81,7 @@ func (e *Engine) fillLiveLookups(ctx context.Context, v *Version, recs []Record)
 // hasLiveLookups reports whether reads of v need fillLiveLookups.
 func (v *Version) hasLiveLookups() bool {
 	for _, f := range v.fields {
-		if f.def.Type == "lookup" && f.def.Live {
+		if _, ok := f.typ.(field.Looker); ok && f.def.Live {
 			return true
 		}
 	}

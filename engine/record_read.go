@@ -3,8 +3,10 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -194,18 +196,18 @@ func (v *Version) storePath(path, at string) (string, *cfield, error) {
 		if _, arch := v.archived[head]; arch {
 			return recordField + "." + path, nil, nil
 		}
-		return "", nil, invalid(fieldErr(at, "unknown_field", map[string]any{"field": path}))
+		return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 	}
 	if rest != "" {
-		if f.def.Type == "subform" {
+		if _, rows := f.typ.(field.Container); rows {
 			sf, ok := f.subByKey[rest]
 			if !ok {
-				return "", nil, invalid(fieldErr(at, "unknown_field", map[string]any{"field": path}))
+				return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 			}
 			return recordField + "." + path, sf, nil
 		}
-		if f.def.Type != "address" && f.def.Type != "location" && f.def.Type != "money" {
-			return "", nil, invalid(fieldErr(at, "unknown_field", map[string]any{"field": path}))
+		if c, ok := f.typ.(field.Composite); !ok || !slices.Contains(c.Parts(f.def), rest) {
+			return "", nil, invalid(fieldErr(at, CodeUnknownField, map[string]any{"field": path}))
 		}
 		return recordField + "." + path, nil, nil
 	}
@@ -216,7 +218,7 @@ func (v *Version) storePath(path, at string) (string, *cfield, error) {
 // operators a field type does not offer and normalizing date values.
 func (v *Version) translateFilter(f store.Filter, at string, depth int) (store.Filter, error) {
 	if depth > store.MaxFilterDepth {
-		return f, invalid(fieldErr(at, "filter", map[string]any{"reason": "nested too deep"}))
+		return f, invalid(fieldErr(at, CodeFilter, map[string]any{"reason": "nested too deep"}))
 	}
 	switch {
 	case f.And != nil || f.Or != nil:
@@ -233,7 +235,7 @@ func (v *Version) translateFilter(f store.Filter, at string, depth int) (store.F
 			out[i] = t
 		}
 		if f.And != nil && f.Or != nil {
-			return f, invalid(fieldErr(at, "filter", map[string]any{"reason": "a node must have exactly one of and, or, not, or field/op/value"}))
+			return f, invalid(fieldErr(at, CodeFilter, map[string]any{"reason": "a node must have exactly one of and, or, not, or field/op/value"}))
 		}
 		if name == "and" {
 			return store.Filter{And: out}, nil
@@ -251,7 +253,7 @@ func (v *Version) translateFilter(f store.Filter, at string, depth int) (store.F
 		return f, err
 	}
 	if cf != nil && !hasOp(cf.typ.Operators(cf.def), f.Op) {
-		return f, invalid(fieldErr(at+".op", "operator", map[string]any{"op": string(f.Op), "field": f.Field}))
+		return f, invalid(fieldErr(at+".op", CodeOperator, map[string]any{"op": string(f.Op), "field": f.Field}))
 	}
 	return store.Filter{Field: p, Op: f.Op, Value: f.Value}, nil
 }

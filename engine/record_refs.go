@@ -7,12 +7,14 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine/field"
-	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
 )
 
-// checkReferences checks that related records, members and departments a
-// write names exist in the actor's workspace.
+// checkReferences checks that the related records, members, departments
+// and files a write names exist in the actor's workspace (files are also
+// judged against the field's limits on what the upload recorded). It runs
+// before lookups, formulas and rules, so none of them ever reads data the
+// actor may not name. Unchanged values of an update are not checked again.
 func (w *write) checkReferences(ctx context.Context, data map[string]any) []field.Error {
 	var errs []field.Error
 	for _, f := range w.v.fields {
@@ -23,35 +25,96 @@ func (w *write) checkReferences(ctx context.Context, data map[string]any) []fiel
 		if w.old != nil && reflect.DeepEqual(w.old.Data[f.def.Key], val) {
 			continue
 		}
-		if isFileType(f.def.Type) {
-			errs = append(errs, w.resolveFiles(ctx, f, data)...)
+		if c, ok := f.typ.(field.Container); ok {
+			errs = append(errs, w.checkRowReferences(ctx, f, c.Rows(val))...)
 			continue
 		}
-		ids := idsOf(val)
-		if len(ids) == 0 {
+		errs = append(errs, w.checkFieldReferences(ctx, f, f.def.Key, data)...)
+	}
+	return errs
+}
+
+// checkFieldReferences checks the value of f held in holder (the record's
+// data or a subform row); path locates it.
+func (w *write) checkFieldReferences(ctx context.Context, f *cfield, path string, holder map[string]any) []field.Error {
+	if fc, ok := f.typ.(field.FileChecker); ok {
+		return w.resolveFiles(ctx, f, fc, path, holder)
+	}
+	missing, err := w.missingRefs(ctx, f, idsOf(holder[f.def.Key]))
+	if err != nil {
+		return []field.Error{fieldErr(path, CodeReferenceCheckFailed, map[string]any{"reason": err.Error()})}
+	}
+	if len(missing) > 0 {
+		return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": strings.Join(missing, ", ")})}
+	}
+	return nil
+}
+
+// checkRowReferences checks the references of every row of a subform, with
+// one store query per row field.
+func (w *write) checkRowReferences(ctx context.Context, f *cfield, rows []map[string]any) []field.Error {
+	var errs []field.Error
+	for _, sf := range f.sub {
+		if _, ok := sf.typ.(field.FileChecker); ok {
+			for i, row := range rows {
+				if row[sf.def.Key] != nil {
+					errs = append(errs, w.checkFieldReferences(ctx, sf, fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), row)...)
+				}
+			}
 			continue
 		}
-		var missing []string
-		var err error
-		switch f.def.Type {
-		case "relation":
-			missing, err = w.e.missingRecords(ctx, w.a.Workspace, f.def.Form, ids)
-		case "user", "users":
-			missing, err = w.e.missingMembers(ctx, w.a.Workspace, ids)
-		case "department", "departments":
-			missing, err = w.e.missingDocs(ctx, collDepartments, w.a.Workspace, ids)
-		default:
+		if _, ok := sf.typ.(field.Referencer); !ok {
 			continue
 		}
+		var ids []string
+		seen := map[string]bool{}
+		for _, row := range rows {
+			for _, id := range idsOf(row[sf.def.Key]) {
+				if !seen[id] {
+					seen[id] = true
+					ids = append(ids, id)
+				}
+			}
+		}
+		missing, err := w.missingRefs(ctx, sf, ids)
 		if err != nil {
-			errs = append(errs, fieldErr(f.def.Key, "reference_check_failed", map[string]any{"reason": err.Error()}))
-			continue
+			return append(errs, fieldErr(f.def.Key, CodeReferenceCheckFailed, map[string]any{"reason": err.Error()}))
 		}
-		if len(missing) > 0 {
-			errs = append(errs, fieldErr(f.def.Key, "not_found", map[string]any{"value": strings.Join(missing, ", ")}))
+		gone := map[string]bool{}
+		for _, id := range missing {
+			gone[id] = true
+		}
+		for i, row := range rows {
+			var bad []string
+			for _, id := range idsOf(row[sf.def.Key]) {
+				if gone[id] {
+					bad = append(bad, id)
+				}
+			}
+			if len(bad) > 0 {
+				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), CodeNotFound, map[string]any{"value": strings.Join(bad, ", ")}))
+			}
 		}
 	}
 	return errs
+}
+
+// missingRefs returns the ids of a reference field that do not exist in the
+// actor's workspace; nil for fields that hold no references.
+func (w *write) missingRefs(ctx context.Context, f *cfield, ids []string) ([]string, error) {
+	r, ok := f.typ.(field.Referencer)
+	if !ok || len(ids) == 0 {
+		return nil, nil
+	}
+	switch r.RefKind(f.def) {
+	case field.RefRecords:
+		return w.e.missingRecords(ctx, w.a.Workspace, f.def.Form, ids)
+	case field.RefMembers:
+		return w.e.missingMembers(ctx, w.a.Workspace, ids)
+	case field.RefDepartments:
+		return w.e.missingDocs(ctx, collDepartments, w.a.Workspace, ids)
+	}
+	return nil, fmt.Errorf("engine: field %s: unknown reference kind", f.def.Key)
 }
 
 func idsOf(v any) []string {
@@ -130,18 +193,26 @@ func missingOf(ids, present []string) []string {
 }
 
 // copyLookups copies, for lookup fields that are not live, the looked-up
-// field of the related record into data.
+// field of the related record into data. The references were checked
+// before; the related form is checked to be of the workspace again, so a
+// design stored before that check existed cannot read across workspaces.
 func (w *write) copyLookups(ctx context.Context, data map[string]any) error {
 	for _, f := range w.v.fields {
-		if f.def.Type != "lookup" || f.def.Live {
+		lk, ok := f.typ.(field.Looker)
+		if !ok || f.def.Live {
 			continue
 		}
-		rel, ok := w.v.byKey[f.def.Relation]
+		relKey, lookedUp := lk.LookedUp(f.def)
+		rel, ok := w.v.byKey[relKey]
 		if !ok {
 			continue
 		}
 		ids := idsOf(data[rel.def.Key])
 		if len(ids) == 0 {
+			delete(data, f.def.Key)
+			continue
+		}
+		if !w.e.formInWorkspace(ctx, w.a.Workspace, rel.def.Form) {
 			delete(data, f.def.Key)
 			continue
 		}
@@ -152,7 +223,7 @@ func (w *write) copyLookups(ctx context.Context, data map[string]any) error {
 				continue
 			}
 			r := recordFrom(d)
-			vals = append(vals, r.Data[f.def.LookupField])
+			vals = append(vals, r.Data[lookedUp])
 		}
 		switch {
 		case len(vals) == 0:
@@ -166,56 +237,45 @@ func (w *write) copyLookups(ctx context.Context, data map[string]any) error {
 	return nil
 }
 
-// nextSerial draws the next serial number of a field from a store counter
+// formInWorkspace reports whether formID is a form of workspace ws (also
+// one in the recycle bin: its records stay readable through relations).
+func (e *Engine) formInWorkspace(ctx context.Context, ws, formID string) bool {
+	_, err := e.getScoped(ctx, collForms, ws, formID)
+	return err == nil
+}
+
+// nextSerial draws the next number of a numbered field from a store counter
 // (per reset period, so numbers never repeat, also across processes) and
-// formats it as the field type does.
-func (e *Engine) nextSerial(ctx context.Context, v *Version, def *form.Field, fc field.Context) (string, error) {
-	n, err := e.st.Increment(ctx, "serial:"+v.Form+":"+def.Key+":"+field.SerialPeriod(fc, def), 1)
+// renders it as the field type does.
+func (e *Engine) nextSerial(ctx context.Context, v *Version, f *cfield, seq field.Sequencer, fc field.Context) (string, error) {
+	n, err := e.st.Increment(ctx, "serial:"+v.Form+":"+f.def.Key+":"+seq.SequencePeriod(fc, f.def), 1)
 	if err != nil {
 		return "", mapStoreErr(err)
 	}
-	return field.SerialValue(fc, def, n), nil
+	return seq.SequenceValue(fc, f.def, n), nil
 }
-
-func isFileType(t string) bool { return t == "attachment" || t == "image" || t == "signature" }
 
 // resolveFiles checks that every file a file field names was uploaded to
 // this workspace, and replaces the client's description of each file (name,
 // size, content type) with what the upload recorded, so the field's type and
-// size limits are judged on sniffed facts.
-func (w *write) resolveFiles(ctx context.Context, f *cfield, data map[string]any) []field.Error {
-	list, _ := data[f.def.Key].([]any)
+// size limits are judged on sniffed facts, by the field type's own rule.
+func (w *write) resolveFiles(ctx context.Context, f *cfield, fc field.FileChecker, at string, holder map[string]any) []field.Error {
+	list, _ := holder[f.def.Key].([]any)
 	out := make([]any, 0, len(list))
 	for i, item := range list {
 		ref, _ := item.(map[string]any)
 		id, _ := ref["id"].(string)
-		path := fmt.Sprintf("%s[%d]", f.def.Key, i)
+		path := fmt.Sprintf("%s[%d]", at, i)
 		d, err := w.e.liveScoped(ctx, collFiles, w.a.Workspace, id)
 		if err != nil {
-			return []field.Error{fieldErr(path, "not_found", map[string]any{"value": id})}
+			return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": id})}
 		}
 		info := fileFrom(d)
-		if (f.def.Type == "image" || f.def.Type == "signature") && !strings.HasPrefix(info.ContentType, "image/") {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
-		}
-		if len(f.def.Accept) > 0 && !acceptsType(f.def.Accept, info.ContentType) {
-			return []field.Error{fieldErr(path, "file_type", map[string]any{"name": info.Name, "type": info.ContentType})}
-		}
-		if f.def.MaxFileBytes > 0 && info.Size > f.def.MaxFileBytes {
-			return []field.Error{fieldErr(path, "file_too_large", map[string]any{"name": info.Name, "max": f.def.MaxFileBytes, "limit": humanBytes(f.def.MaxFileBytes)})}
+		if errs := fc.CheckFile(f.def, path, field.FileInfo{Name: info.Name, ContentType: info.ContentType, Size: info.Size}); len(errs) > 0 {
+			return errs
 		}
 		out = append(out, map[string]any{"id": info.ID, "name": info.Name, "size": float64(info.Size), "content_type": info.ContentType})
 	}
-	data[f.def.Key] = out
+	holder[f.def.Key] = out
 	return nil
-}
-
-// acceptsType matches a content type against patterns like "image/*" or "application/pdf".
-func acceptsType(accept []string, ct string) bool {
-	for _, a := range accept {
-		if a == ct || strings.HasSuffix(a, "/*") && strings.HasPrefix(ct, strings.TrimSuffix(a, "*")) {
-			return true
-		}
-	}
-	return false
 }

@@ -21,8 +21,8 @@ type WriteOptions struct {
 }
 
 // CreateRecord runs the write pipeline for a new record (see docs/lifecycle.md):
-// normalize → defaults → serials and lookups → formulas → validate (schema,
-// field rules, submit rules) → check permissions and references → commit the
+// normalize → defaults and serials → check references → lookups → formulas →
+// validate (schema, field rules, submit rules) → commit the
 // record, its history entry and its event in one unit of work.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
 	if err := e.allow(ctx, a, ActRecordCreate, Resource{Form: formID}); err != nil {
@@ -59,7 +59,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 		return Record{}, err
 	}
 	if version < 1 {
-		return Record{}, invalid(fieldErr("version", "required", nil))
+		return Record{}, invalid(fieldErr("version", CodeRequired, nil))
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
@@ -97,6 +97,8 @@ type write struct {
 	v   *Version
 	old *Record
 	ctx field.Context
+	// budget is shared by every expression run of this write.
+	budget *expr.Budget
 }
 
 func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
@@ -110,6 +112,7 @@ func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record)
 // run takes input through normalize, defaults, computed values and validation
 // and returns the complete data to store.
 func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, error) {
+	w.budget = expr.NewBudget(0) // per record: an import reuses the write for every row
 	errs := w.checkInputKeys(input)
 	data := map[string]any{}
 	if w.old != nil {
@@ -136,7 +139,7 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 			_, given := data[f.def.Key]
 			_, sent := input[f.def.Key]
 			if f.def.Required && !given && !sent && f.visible == nil && f.dflt == nil && f.dfltExpr == nil && f.typ.Input() {
-				errs = append(errs, fieldErr(f.def.Key, "required", nil))
+				errs = append(errs, fieldErr(f.def.Key, CodeRequired, nil))
 			}
 		}
 		return nil, invalid(errs...)
@@ -145,6 +148,12 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 		if err := w.applyDefaults(ctx, data, input); err != nil {
 			return nil, err
 		}
+	}
+	// References are resolved before anything reads through them: a
+	// lookup, formula or rule must never see data of a record the actor
+	// may not name (another workspace's, a deleted one).
+	if errs := w.checkReferences(ctx, data); len(errs) > 0 {
+		return nil, invalid(errs...)
 	}
 	if err := w.copyLookups(ctx, data); err != nil {
 		return nil, err
@@ -156,8 +165,17 @@ func (w *write) run(ctx context.Context, input map[string]any) (map[string]any, 
 	if err := w.computeFormulas(data, in); err != nil {
 		return nil, err
 	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
+	}
 	if errs := w.validate(ctx, data, in); len(errs) > 0 {
+		if err := w.overBudget(); err != nil {
+			return nil, err
+		}
 		return nil, invalid(errs...)
+	}
+	if err := w.overBudget(); err != nil {
+		return nil, err
 	}
 	return data, nil
 }
@@ -184,11 +202,11 @@ func (w *write) checkInputKeys(input map[string]any) []field.Error {
 		f, ok := w.v.byKey[k]
 		switch {
 		case systemInputKeys[k] || strings.HasPrefix(k, "_"):
-			errs = append(errs, fieldErr(k, "system_field", map[string]any{"key": k}))
+			errs = append(errs, fieldErr(k, CodeSystemField, map[string]any{"key": k}))
 		case !ok:
-			errs = append(errs, fieldErr(k, "unknown_field", map[string]any{"key": k}))
+			errs = append(errs, fieldErr(k, CodeUnknownField, map[string]any{"key": k}))
 		case !f.typ.Input():
-			errs = append(errs, fieldErr(k, "read_only", map[string]any{"key": k}))
+			errs = append(errs, fieldErr(k, CodeReadOnly, map[string]any{"key": k}))
 		}
 	}
 	return errs
@@ -203,8 +221,8 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 			continue
 		}
 		switch {
-		case f.def.Type == "serial":
-			s, err := w.e.nextSerial(ctx, w.v, f.def, w.ctx)
+		case isSequencer(f):
+			s, err := w.e.nextSerial(ctx, w.v, f, f.typ.(field.Sequencer), w.ctx)
 			if err != nil {
 				return err
 			}
@@ -212,7 +230,7 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 		case f.dfltExpr != nil:
 			out, err := f.dfltExpr.Run(w.exprInput(data))
 			if err != nil {
-				errs = append(errs, fieldErr(f.def.Key, "default_failed", map[string]any{"reason": err.Error()}))
+				errs = append(errs, fieldErr(f.def.Key, CodeDefaultFailed, map[string]any{"reason": err.Error()}))
 				continue
 			}
 			n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, exprToInput(out, w.ctx))
@@ -247,7 +265,7 @@ func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 		}
 		n, ok := formulaValue(out, w.ctx)
 		if !ok {
-			errs = append(errs, fieldErr(f.def.Key, "formula_type", map[string]any{"type": fmt.Sprintf("%T", out)}))
+			errs = append(errs, fieldErr(f.def.Key, CodeFormulaType, map[string]any{"type": fmt.Sprintf("%T", out)}))
 			continue
 		}
 		if n == nil {
@@ -282,10 +300,10 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 		}
 		val, present := data[f.def.Key]
 		if required && (!present || expr.IsEmpty(val)) {
-			errs = append(errs, fieldErr(f.def.Key, "required", nil))
+			errs = append(errs, fieldErr(f.def.Key, CodeRequired, nil))
 			continue
 		}
-		if f.def.Type == "subform" && present {
+		if _, rows := f.typ.(field.Container); rows && present {
 			errs = append(errs, subformRequired(f, val)...)
 		}
 	}
@@ -296,13 +314,16 @@ func (w *write) validate(ctx context.Context, data map[string]any, in expr.Input
 		ok, err := r.prog.Bool(in)
 		if err != nil || !ok {
 			path := r.field
-			errs = append(errs, fieldErr(path, "rule", map[string]any{"message": r.message}))
+			errs = append(errs, fieldErr(path, CodeRule, map[string]any{"message": r.message}))
 		}
 	}
-	if len(errs) > 0 {
-		return errs
-	}
-	return w.checkReferences(ctx, data)
+	return errs
+}
+
+// isSequencer reports whether the engine numbers f on creation.
+func isSequencer(f *cfield) bool {
+	_, ok := f.typ.(field.Sequencer)
+	return ok
 }
 
 func subformRequired(f *cfield, val any) []field.Error {
@@ -315,7 +336,7 @@ func subformRequired(f *cfield, val any) []field.Error {
 				continue
 			}
 			if v, ok := row[sf.def.Key]; !ok || expr.IsEmpty(v) {
-				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), "required", nil))
+				errs = append(errs, fieldErr(fmt.Sprintf("%s[%d].%s", f.def.Key, i, sf.def.Key), CodeRequired, nil))
 			}
 		}
 	}
@@ -356,7 +377,7 @@ func (w *write) commitErr(err error) error {
 	if errors.As(err, &de) {
 		var errs []field.Error
 		for _, f := range de.Fields {
-			errs = append(errs, fieldErr(fieldKeyOf(f), "unique", nil))
+			errs = append(errs, fieldErr(fieldKeyOf(f), CodeUnique, nil))
 		}
 		return invalid(errs...)
 	}

@@ -60,16 +60,16 @@ var schemaPrinter = message.NewPrinter(language.English)
 func schemaErrors(err error) []field.Error {
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
-		return []field.Error{{Path: "", Code: "schema", Params: map[string]any{"reason": err.Error()}}}
+		return []field.Error{{Path: "", Code: CodeSchema, Params: map[string]any{"reason": err.Error()}}}
 	}
 	var out []field.Error
 	var walk func(e *jsonschema.ValidationError)
 	walk = func(e *jsonschema.ValidationError) {
 		if len(e.Causes) == 0 {
 			kw := e.ErrorKind.KeywordPath()
-			code := "schema"
-			if len(kw) > 0 && i18n.Has(i18n.En, "schema_"+kw[len(kw)-1]) {
-				code = "schema_" + kw[len(kw)-1]
+			code := CodeSchema
+			if len(kw) > 0 && i18n.Has(i18n.En, CodeSchema+"_"+kw[len(kw)-1]) {
+				code = CodeSchema + "_" + kw[len(kw)-1]
 			}
 			out = append(out, field.Error{Path: instancePath(e.InstanceLocation), Code: code,
 				Params: map[string]any{"reason": e.ErrorKind.LocalizedString(schemaPrinter)}})

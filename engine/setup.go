@@ -32,7 +32,7 @@ func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (
 	}
 	res, err := e.st.Commit(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
-		return User{}, Workspace{}, invalid(fieldErr("email", "taken", nil))
+		return User{}, Workspace{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
 	if err != nil {
 		return User{}, Workspace{}, mapStoreErr(err)
@@ -47,7 +47,7 @@ func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role
 		return User{}, Member{}, err
 	}
 	if !ValidRole(role) {
-		return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+		return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return User{}, Member{}, err
@@ -61,7 +61,7 @@ func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role
 		Writes: []store.Write{uw, memberWrite(a.Workspace, uw.Doc.ID, role, departments)},
 		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: uw.Doc.ID}}})
 	if errors.Is(err, store.ErrDuplicate) {
-		return User{}, Member{}, invalid(fieldErr("email", "taken", nil))
+		return User{}, Member{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
 	if err != nil {
 		return User{}, Member{}, mapStoreErr(err)

@@ -40,7 +40,7 @@ type UserInput struct {
 func NormalizeEmail(s string) (string, error) {
 	addr, ok := field.CanonicalEmail(strings.TrimSpace(s))
 	if !ok {
-		return "", invalid(fieldErr("email", "email", nil))
+		return "", invalid(fieldErr("email", CodeEmail, nil))
 	}
 	return addr, nil
 }
@@ -53,7 +53,7 @@ func (e *Engine) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	}
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w}})
 	if errors.Is(err, store.ErrDuplicate) {
-		return User{}, invalid(fieldErr("email", "taken", nil))
+		return User{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
 	if err != nil {
 		return User{}, mapStoreErr(err)

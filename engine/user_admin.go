@@ -68,13 +68,13 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			deps = nil
 		}
 		if !ValidRole(role) {
-			return User{}, Member{}, invalid(fieldErr("role", "option", map[string]any{"value": string(role)}))
+			return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 		}
 		memberOff := m.Disabled
 		if in.MemberDisabled != nil {
 			memberOff = *in.MemberDisabled
 			if memberOff && userID == a.UserID {
-				return User{}, Member{}, invalid(fieldErr("memberDisabled", "self_disable", nil))
+				return User{}, Member{}, invalid(fieldErr("memberDisabled", CodeSelfDisable, nil))
 			}
 		}
 		if role != RoleAdmin || (memberOff && !m.Disabled) {
@@ -106,7 +106,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if in.Disabled != nil {
 			disabled = *in.Disabled
 			if disabled && userID == a.UserID {
-				return User{}, Member{}, invalid(fieldErr("disabled", "self_disable", nil))
+				return User{}, Member{}, invalid(fieldErr("disabled", CodeSelfDisable, nil))
 			}
 		}
 		path := "name"
@@ -152,7 +152,7 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 		return User{}, err
 	}
 	if hash == "" {
-		return User{}, invalid(fieldErr("password", "required", nil))
+		return User{}, invalid(fieldErr("password", CodeRequired, nil))
 	}
 	_, u, err := e.adminTarget(ctx, a, userID)
 	if err != nil {
@@ -198,7 +198,7 @@ func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, u User, path 
 		return nil
 	}
 	if u.Home != "" && u.Home != a.Workspace {
-		return invalid(fieldErr(path, "account_not_managed", nil))
+		return invalid(fieldErr(path, CodeAccountNotManaged, nil))
 	}
 	theirs, err := e.Memberships(ctx, u.ID)
 	if err != nil {
@@ -210,14 +210,14 @@ func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, u User, path 
 		}
 		mine, err := e.Membership(ctx, m.Workspace, a.UserID)
 		if errors.Is(err, ErrNotFound) {
-			return invalid(fieldErr(path, "account_shared", nil))
+			return invalid(fieldErr(path, CodeAccountShared, nil))
 		}
 		if err != nil {
 			return err
 		}
 		there := Actor{UserID: a.UserID, Name: a.Name, Email: a.Email, Workspace: m.Workspace, Role: mine.Role, Departments: mine.Departments, Source: a.Source}
 		if mine.Disabled || e.allow(ctx, there, ActMembersManage, Resource{}) != nil {
-			return invalid(fieldErr(path, "account_shared", nil))
+			return invalid(fieldErr(path, CodeAccountShared, nil))
 		}
 	}
 	return nil

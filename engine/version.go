@@ -3,7 +3,6 @@ package engine
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -81,11 +80,14 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 		return nil, invalid(errs...)
 	}
 	if def.Columns < 0 || def.Columns > 4 {
-		return nil, invalid(fieldErr("columns", "range", map[string]any{"min": 1, "max": 4}))
+		return nil, invalid(fieldErr("columns", CodeRange, map[string]any{"min": 1, "max": 4}))
 	}
 	v := &Version{Def: def, Archived: archived, byKey: map[string]*cfield{}, archived: map[string]*form.Field{}}
 	for i := range archived {
 		v.archived[archived[i].Key] = &archived[i]
+	}
+	if errs := checkFormBudget(def); len(errs) > 0 {
+		return nil, invalid(errs...)
 	}
 	v.env = expr.Env{Fields: map[string]expr.Type{}}
 	var errs []field.Error
@@ -99,6 +101,7 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 	if len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
+	v.env.Options = OptionsOf(def.Fields)
 	for i, cf := range v.fields {
 		errs = append(errs, v.compileExpressions(cf, fmt.Sprintf("fields[%d]", i))...)
 	}
@@ -111,11 +114,11 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 		}
 		if r.Field != "" {
 			if _, ok := v.byKey[r.Field]; !ok {
-				errs = append(errs, fieldErr(at+".field", "unknown_field", map[string]any{"field": r.Field}))
+				errs = append(errs, fieldErr(at+".field", CodeUnknownField, map[string]any{"field": r.Field}))
 			}
 		}
 		if strings.TrimSpace(r.Message["zh-CN"]) == "" && strings.TrimSpace(r.Message["en"]) == "" {
-			errs = append(errs, fieldErr(at+".message", "required", nil))
+			errs = append(errs, fieldErr(at+".message", CodeRequired, nil))
 		}
 		v.rules = append(v.rules, crule{prog: p, message: r.Message, field: r.Field})
 	}
@@ -124,7 +127,7 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 	}
 	order, cycle := formulaOrder(v.fields)
 	if cycle != "" {
-		return nil, invalid(fieldErr("fields", "formula_cycle", map[string]any{"field": cycle}))
+		return nil, invalid(fieldErr("fields", CodeFormulaCycle, map[string]any{"field": cycle}))
 	}
 	v.formulas = order
 	v.usesExpr = len(v.rules) > 0
@@ -145,11 +148,11 @@ func Compile(def form.Definition, archived []form.Field) (*Version, error) {
 func compileFieldShell(def *form.Field, at string) (*cfield, []field.Error) {
 	t, ok := field.Get(def.Type)
 	if !ok {
-		return nil, []field.Error{fieldErr(at+".type", "unknown_type", map[string]any{"type": def.Type})}
+		return nil, []field.Error{fieldErr(at+".type", CodeUnknownType, map[string]any{"type": def.Type})}
 	}
 	cf := &cfield{def: def, typ: t}
 	var errs []field.Error
-	if def.Type == "subform" {
+	if _, rows := t.(field.Container); rows {
 		cf.subByKey = map[string]*cfield{}
 		for i := range def.Fields {
 			sf, e := compileFieldShell(&def.Fields[i], fmt.Sprintf("%s.fields[%d]", at, i))
@@ -183,12 +186,12 @@ func (v *Version) compileExpressions(cf *cfield, at string) []field.Error {
 	if d.Type == "formula" {
 		cf.formula = compile(d.Expression, "expression", expr.Any)
 		if strings.TrimSpace(d.Expression) == "" {
-			errs = append(errs, fieldErr(at+".expression", "required", nil))
+			errs = append(errs, fieldErr(at+".expression", CodeRequired, nil))
 		}
 	}
 	if d.Default != nil {
 		if !cf.typ.Input() {
-			errs = append(errs, fieldErr(at+".default", "read_only", nil))
+			errs = append(errs, fieldErr(at+".default", CodeReadOnly, nil))
 		} else {
 			n, ferrs := cf.typ.Normalize(field.Context{Location: time.UTC, Now: time.Now()}, d, at+".default", d.Default)
 			errs = append(errs, ferrs...)
@@ -198,21 +201,45 @@ func (v *Version) compileExpressions(cf *cfield, at string) []field.Error {
 	return errs
 }
 
-// exprErrors turns a compile error into per-design-path errors with line and column.
+// exprErrors turns a compile error into per-design-path errors: the code
+// is the diagnostic's message key (engine/i18n/messages_expr.go) and the
+// params its parameters with line, column and kind (the category).
 func exprErrors(path string, err error) []field.Error {
 	var ee *expr.Error
 	if errors.As(err, &ee) && len(ee.Diagnostics) > 0 {
 		out := make([]field.Error, len(ee.Diagnostics))
 		for i, d := range ee.Diagnostics {
-			out[i] = fieldErr(path, "expression", map[string]any{"line": d.Line, "column": d.Column, "reason": d.Message, "kind": d.Code})
+			params := make(map[string]any, len(d.Params)+1)
+			for k, v := range d.Params {
+				params[k] = v
+			}
+			params["kind"] = d.Code
+			out[i] = fieldErr(path, d.Key, params)
 		}
 		return out
 	}
-	return []field.Error{fieldErr(path, "expression", map[string]any{"reason": err.Error()})}
+	return []field.Error{fieldErr(path, CodeExpression, map[string]any{"reason": err.Error()})}
 }
 
-var identRe = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
-var stringLitRe = regexp.MustCompile(`"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|` + "`[^`]*`")
+// OptionsOf returns the options of the select and multiselect fields of
+// fields by key, for the expression environment.
+func OptionsOf(fields []form.Field) map[string][]expr.Option {
+	var out map[string][]expr.Option
+	for _, f := range fields {
+		if (f.Type != "select" && f.Type != "multiselect") || len(f.Options) == 0 {
+			continue
+		}
+		if out == nil {
+			out = map[string][]expr.Option{}
+		}
+		opts := make([]expr.Option, len(f.Options))
+		for i, o := range f.Options {
+			opts[i] = expr.Option{Value: o.Value, Label: o.Label}
+		}
+		out[f.Key] = opts
+	}
+	return out
+}
 
 // formulaOrder sorts formula fields so that each comes after the formulas it
 // reads; it returns the key of a field on a cycle if there is one.
@@ -225,13 +252,12 @@ func formulaOrder(fields []*cfield) ([]*cfield, string) {
 			keys = append(keys, f.def.Key)
 		}
 	}
+	// Dependencies are the names each program reads, from its syntax
+	// tree: address.city reads address, not a field named city.
 	deps := map[string][]string{}
 	for _, k := range keys {
-		src := stringLitRe.ReplaceAllString(formulas[k].def.Expression, `""`)
-		seen := map[string]bool{}
-		for _, id := range identRe.FindAllString(src, -1) {
-			if _, ok := formulas[id]; ok && !seen[id] {
-				seen[id] = true
+		for _, id := range formulas[k].formula.Reads() {
+			if _, ok := formulas[id]; ok {
 				deps[k] = append(deps[k], id)
 			}
 		}

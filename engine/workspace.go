@@ -54,23 +54,23 @@ func (in *WorkspaceInput) problems() []field.Error {
 		in.TimeZone = DefaultTimeZone
 	}
 	if _, err := time.LoadLocation(in.TimeZone); err != nil || len(in.TimeZone) > 64 {
-		errs = append(errs, fieldErr("timeZone", "time_zone", map[string]any{"value": in.TimeZone}))
+		errs = append(errs, fieldErr("timeZone", CodeTimeZone, map[string]any{"value": in.TimeZone}))
 	}
 	if in.Language == "" {
 		in.Language = DefaultLanguage
 	}
 	if in.Language != "zh-CN" && in.Language != "en" {
-		errs = append(errs, fieldErr("language", "language", map[string]any{"value": in.Language}))
+		errs = append(errs, fieldErr("language", CodeLanguage, map[string]any{"value": in.Language}))
 	}
 	return errs
 }
 
 func checkName(path, s string) error {
 	if s == "" {
-		return invalid(fieldErr(path, "required", nil))
+		return invalid(fieldErr(path, CodeRequired, nil))
 	}
 	if n := utf8.RuneCountInString(s); n > 100 {
-		return invalid(fieldErr(path, "max_length", map[string]any{"max": 100}))
+		return invalid(fieldErr(path, CodeMaxLength, map[string]any{"max": 100}))
 	}
 	return nil
 }

@@ -174,5 +174,5 @@ func (s *Server) checkExpression(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(res)
+	return c.JSON(res.Localize(lang(c)))
 }

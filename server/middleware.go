@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/valyala/fasthttp"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -35,6 +36,35 @@ func (s *Server) middleware() {
 		}))
 	}
 	s.app.Use(s.limitBody)
+	s.app.Use(compressAPI())
+}
+
+// minCompressAPIBytes is the size from which API answers are compressed:
+// smaller ones (a record, an error) gain too little for the CPU they cost.
+const minCompressAPIBytes = 4 << 10
+
+// compressAPI compresses API answers of at least minCompressAPIBytes with
+// brotli or gzip when the client accepts it (fasthttp's compressor, as
+// Fiber's compress middleware uses). The browser app's files are
+// compressed once at start-up instead (ui.go); event streams never are.
+func compressAPI() fiber.Handler {
+	compressor := fasthttp.CompressHandlerBrotliLevel(func(*fasthttp.RequestCtx) {},
+		fasthttp.CompressBrotliDefaultCompression, fasthttp.CompressDefaultCompression)
+	return func(c *fiber.Ctx) error {
+		if !strings.HasPrefix(c.Path(), "/api/") {
+			return c.Next()
+		}
+		if err := c.Next(); err != nil {
+			return err
+		}
+		res := c.Response()
+		if res.IsBodyStream() || len(res.Body()) < minCompressAPIBytes ||
+			strings.HasPrefix(string(res.Header.ContentType()), "text/event-stream") {
+			return nil
+		}
+		compressor(c.Context())
+		return nil
+	}
 }
 
 // observe gives the request an id and a logger, recovers panics, renders

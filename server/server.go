@@ -70,6 +70,9 @@ type Server struct {
 	routes  []route
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
+	// assets is the browser app, compressed once at start-up; nil when
+	// Config.UI is nil.
+	assets map[string]*uiAsset
 
 	openapiOnce sync.Once
 	openapiDoc  []byte
@@ -107,6 +110,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
 		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+	if cfg.UI != nil {
+		assets, err := loadUI(cfg.UI)
+		if err != nil {
+			return nil, err
+		}
+		s.assets = assets
+	}
 	fc := fiber.Config{
 		AppName:               "formloom",
 		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10),

@@ -23,5 +23,8 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // jsdom renders of antd are slow on a loaded machine; a test that
+    // waits on a condition must not fail for that.
+    testTimeout: 30_000,
   },
 });

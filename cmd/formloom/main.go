@@ -6,18 +6,66 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
+// version may be set at build time with -ldflags "-X main.version=…";
+// otherwise versionString reads the module version and VCS revision that
+// the Go toolchain embeds in the binary.
+var version = ""
+
+// versionString is "v1.2.3", "v1.2.3 (rev abc123def456, modified)" or, for a
+// build without module or VCS information, "dev".
+func versionString() string {
+	info, ok := debug.ReadBuildInfo()
+	v := version
+	if v == "" && ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if !ok {
+		return v
+	}
+	var rev, when string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return v
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	extra := "rev " + rev
+	if when != "" {
+		extra += ", " + when
+	}
+	if modified {
+		extra += ", modified"
+	}
+	return v + " (" + extra + ")"
+}
 
 func main() {
 	if err := rootCmd().Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "formloom:", err)
+		if strings.HasPrefix(err.Error(), "unknown command") {
+			fmt.Fprintln(os.Stderr, "Run 'formloom --help' for usage.")
+		}
 		os.Exit(1)
 	}
 }
@@ -29,6 +77,10 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	// An unknown command or flag names the mistake and where help is.
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())
+	})
 	root.AddCommand(serveCmd(), adminCmd(), versionCmd())
 	return root
 }
@@ -61,7 +113,7 @@ func versionCmd() *cobra.Command {
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "formloom %s\n", version)
+			_, err := fmt.Fprintf(cmd.OutOrStdout(), "formloom %s\n", versionString())
 			return err
 		},
 	}

@@ -126,14 +126,14 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	}
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: version, UI: uiFiles()})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles()})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("formloom listening", "url", base, "version", version)
+	log.Info("formloom listening", "url", base, "version", versionString())
 
 	openURL := base + "/"
 	need, err := accounts.NeedsSetup(ctx)

@@ -2,7 +2,6 @@ package expr
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -39,16 +38,15 @@ func Check(src string, env Env) (Type, []Diagnostic) {
 // type-check, validate, insert budgets and run state, optimize, compile.
 func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
 	if len(src) > MaxSourceBytes {
-		return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeTooLong,
-			Message: fmt.Sprintf("expression is %d bytes, the limit is %d", len(src), MaxSourceBytes)}}
+		return nil, Any, []Diagnostic{newDiagnostic(1, 1, CodeTooLong, KeyTooLong,
+			map[string]any{"size": len(src), "max": MaxSourceBytes})}
 	}
 	if !utf8.ValidString(src) {
-		return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeSyntax, Message: "expression is not valid UTF-8"}}
+		return nil, Any, []Diagnostic{newDiagnostic(1, 1, CodeSyntax, KeyBadUTF8, nil)}
 	}
 	for key := range env.Fields {
 		if IsReserved(key) || isHidden(key) {
-			return nil, Any, []Diagnostic{{Line: 1, Column: 1, Code: CodeReservedName,
-				Message: fmt.Sprintf("field key %q is a reserved name", key)}}
+			return nil, Any, []Diagnostic{newDiagnostic(1, 1, CodeReservedName, KeyReservedField, map[string]any{"name": key})}
 		}
 	}
 	config := newConfig(env)
@@ -79,6 +77,15 @@ func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
 		return nil, Any, []Diagnostic{diagnostic(err, code)}
 	}
 	got := resultType(tree.Node, env)
+	reads, nodes := readNames(tree.Node, env)
+
+	if len(env.Options) > 0 {
+		opts := newOptionCheck(env, source)
+		ast.Walk(&tree.Node, opts)
+		if len(opts.diags) > 0 {
+			return nil, got, opts.diags
+		}
+	}
 
 	post := newPostcheck(env, source)
 	ast.Walk(&tree.Node, post)
@@ -86,8 +93,9 @@ func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
 		return nil, got, post.diags
 	}
 	if !assignable(want, got) {
-		loc := file.Error{Location: tree.Node.Location(), Message: fmt.Sprintf("expression returns %s, %s is required", got, want)}
-		return nil, got, []Diagnostic{diagnostic(loc.Bind(source), CodeTypeMismatch)}
+		d := diagList{source: source}
+		d.fail(tree.Node, CodeTypeMismatch, KeyResultType, map[string]any{"got": typeParam(got), "want": typeParam(want)})
+		return nil, got, d.diags
 	}
 
 	withCtx := post.withCtx
@@ -101,7 +109,7 @@ func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
 	if err != nil {
 		return nil, got, []Diagnostic{diagnostic(err, CodeSyntax)}
 	}
-	return newProgram(src, got, prog, withCtx), got, nil
+	return newProgram(src, got, prog, withCtx, reads, nodes), got, nil
 }
 
 // newConfig builds the expr-lang configuration for env: the typed variables,
@@ -133,18 +141,16 @@ func newConfig(env Env) *conf.Config {
 	return c
 }
 
-// diagnostic converts an expr-lang error into a Diagnostic.
+// diagnostic converts an expr-lang error into a Diagnostic with one of our
+// message keys (translate), keeping its line and column.
 func diagnostic(err error, code string) Diagnostic {
 	var fe *file.Error
 	if errors.As(err, &fe) {
-		line := max(fe.Line, 1)
-		msg := fe.Message
-		if code == CodeTypeMismatch {
-			msg = friendlyTypes(msg)
-		}
-		return Diagnostic{Line: line, Column: fe.Column + 1, Message: strings.TrimSpace(msg), Code: code}
+		key, params := translate(fe.Message, code)
+		return newDiagnostic(max(fe.Line, 1), fe.Column+1, code, key, params)
 	}
-	return Diagnostic{Line: 1, Column: 1, Message: err.Error(), Code: code}
+	key, params := translate(err.Error(), code)
+	return newDiagnostic(1, 1, code, key, params)
 }
 
 // goTypeNames matches the Go type names expr-lang puts in its messages.

@@ -1,7 +1,6 @@
 package expr
 
 import (
-	"fmt"
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
@@ -15,9 +14,11 @@ type diagList struct {
 	diags  []Diagnostic
 }
 
-func (d *diagList) fail(node ast.Node, code, format string, args ...any) {
-	e := &file.Error{Location: node.Location(), Message: fmt.Sprintf(format, args...)}
-	d.diags = append(d.diags, diagnostic(e.Bind(d.source), code))
+// fail records a diagnostic at node with a message key and its parameters.
+func (d *diagList) fail(node ast.Node, code, key string, params map[string]any) {
+	e := &file.Error{Location: node.Location(), Message: key}
+	e.Bind(d.source)
+	d.diags = append(d.diags, newDiagnostic(max(e.Line, 1), e.Column+1, code, key, params))
 }
 
 // prepass runs before type checking. It rewrites the spreadsheet logic
@@ -38,16 +39,16 @@ func (p *prepass) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.IdentifierNode:
 		if n.Value == "$env" {
-			p.fail(n, CodeUnknownName, "unknown name $env")
+			p.fail(n, CodeUnknownName, KeyUnknownName, map[string]any{"name": "$env"})
 		}
 	case *ast.VariableDeclaratorNode:
 		if _, ok := p.env.Fields[n.Name]; ok || IsReserved(n.Name) {
-			p.fail(n, CodeReservedName, "variable %s hides a field or a reserved name", n.Name)
+			p.fail(n, CodeReservedName, KeyHidesName, map[string]any{"name": n.Name})
 		}
 	case *ast.BinaryNode:
 		if n.Operator == "matches" {
 			if _, ok := n.Right.(*ast.StringNode); !ok {
-				p.fail(n.Right, CodeUnsupported, "the pattern of matches must be a text literal")
+				p.fail(n.Right, CodeUnsupported, KeyDynamicPattern, nil)
 			}
 		}
 	case *ast.CallNode:
@@ -59,7 +60,7 @@ func (p *prepass) Visit(node *ast.Node) {
 		switch id.Value {
 		case "IF":
 			if len(args) != 2 && len(args) != 3 {
-				p.fail(n, CodeTypeMismatch, "IF takes 2 or 3 arguments, not %d", len(args))
+				p.fail(n, CodeTypeMismatch, KeyIFArity, map[string]any{"count": len(args)})
 				return
 			}
 			var otherwise ast.Node = &ast.NilNode{}
@@ -69,7 +70,7 @@ func (p *prepass) Visit(node *ast.Node) {
 			ast.Patch(node, &ast.ConditionalNode{Ternary: true, Cond: args[0], Exp1: args[1], Exp2: otherwise})
 		case "AND", "OR":
 			if len(args) == 0 {
-				p.fail(n, CodeTypeMismatch, "%s needs at least one argument", id.Value)
+				p.fail(n, CodeTypeMismatch, KeyNeedsArgs, map[string]any{"name": id.Value})
 				return
 			}
 			op, unit := "&&", true
@@ -91,10 +92,16 @@ func (p *prepass) Visit(node *ast.Node) {
 			ast.Patch(node, acc)
 		case "NOT":
 			if len(args) != 1 {
-				p.fail(n, CodeTypeMismatch, "NOT takes 1 argument, not %d", len(args))
+				p.fail(n, CodeTypeMismatch, KeyNOTArity, map[string]any{"count": len(args)})
 				return
 			}
 			ast.Patch(node, &ast.UnaryNode{Operator: "!", Node: args[0]})
+		default:
+			_, lib := library[id.Value]
+			_, isField := p.env.Fields[id.Value]
+			if !lib && !allowedBuiltins[id.Value] && !isField && !isHidden(id.Value) {
+				p.fail(id, CodeUnknownName, KeyUnknownFunction, map[string]any{"name": id.Value})
+			}
 		}
 	}
 }
@@ -171,11 +178,11 @@ func (p *postcheck) Visit(node *ast.Node) {
 		if id.Value == nameChanged {
 			key, ok := n.Arguments[0].(*ast.StringNode)
 			if !ok {
-				p.fail(n.Arguments[0], CodeTypeMismatch, "changed needs a field key written as text, like changed(\"amount\")")
+				p.fail(n.Arguments[0], CodeTypeMismatch, KeyChangedKey, nil)
 				return
 			}
 			if _, ok := p.env.Fields[key.Value]; !ok {
-				p.fail(key, CodeUnknownName, "unknown field %s", key.Value)
+				p.fail(key, CodeUnknownName, KeyUnknownField, map[string]any{"name": key.Value})
 				return
 			}
 		}

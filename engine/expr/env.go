@@ -21,6 +21,11 @@ const (
 	MaxWork = 10_000
 	// MaxTextBytes is the longest text an expression may build.
 	MaxTextBytes = 64 << 10
+	// MaxWriteWork is the work budget shared by all expression runs of one
+	// record write (see Budget): every run costs the size of its syntax
+	// tree plus the work it does, so a form cannot make one write cost
+	// more than about 25 full-size expressions running at their MaxWork.
+	MaxWriteWork = 250_000
 )
 
 // Env is the typed environment of an expression: the fields of the form by
@@ -28,6 +33,17 @@ const (
 // ListOf(Text), a date Date, a datetime DateTime, money Number.
 type Env struct {
 	Fields map[string]Type
+	// Options holds the choices of select and multiselect fields by key.
+	// Comparing such a field with a text literal that is not one of its
+	// option values is a compile error (see compile_options.go).
+	Options map[string][]Option
+}
+
+// Option is one choice of a select field as expressions see it: the stored
+// Value and the Label users read.
+type Option struct {
+	Value string
+	Label string
 }
 
 // Input is what one run of a program sees. Field values are already
@@ -44,6 +60,9 @@ type Input struct {
 	Now time.Time
 	// Location is the workspace time zone; nil means UTC.
 	Location *time.Location
+	// Budget, when set, is shared by the runs of one write; nil leaves
+	// only the per-run limits.
+	Budget *Budget
 }
 
 // Names the environment adds next to the field keys.

@@ -2,8 +2,9 @@ package expr
 
 import (
 	"errors"
-	"fmt"
 	"strings"
+
+	"github.com/formloom/formloom/engine/i18n"
 )
 
 // Diagnostic codes carried by Diagnostic.Code, stable for the editor.
@@ -22,17 +23,41 @@ const (
 var ErrLimit = errors.New("expression exceeded its run-time budget")
 
 // Diagnostic is one compile problem, positioned for the editor. Line and
-// Column are 1-based and count characters (runes), not bytes.
+// Column are 1-based and count characters (runes), not bytes. Code is the
+// coarse category above; Key is the message code (an i18n code, see
+// error_map.go) and Params its parameters, line and column included, so the
+// message can be rendered in the reader's language. Message is the English
+// rendering; Localize renders another language.
 type Diagnostic struct {
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Message string `json:"message"`
-	Code    string `json:"code"`
+	Line    int            `json:"line"`
+	Column  int            `json:"column"`
+	Message string         `json:"message"`
+	Code    string         `json:"code"`
+	Key     string         `json:"key"`
+	Params  map[string]any `json:"params,omitempty"`
 }
 
-// String formats the diagnostic as "line:column: message".
-func (d Diagnostic) String() string {
-	return fmt.Sprintf("%d:%d: %s", d.Line, d.Column, d.Message)
+// String returns the English message, which starts with the position.
+func (d Diagnostic) String() string { return d.Message }
+
+// Localize returns d with its Message rendered in lang ("zh-CN", "en" or
+// any tag i18n understands).
+func (d Diagnostic) Localize(lang string) Diagnostic {
+	d.Message = i18n.T(lang, d.Key, d.Params)
+	return d
+}
+
+// newDiagnostic builds a diagnostic at line:column with the message key and
+// its parameters; the position joins the parameters.
+func newDiagnostic(line, column int, code, key string, params map[string]any) Diagnostic {
+	p := make(map[string]any, len(params)+2)
+	for k, v := range params {
+		p[k] = v
+	}
+	p["line"], p["column"] = line, column
+	d := Diagnostic{Line: line, Column: column, Code: code, Key: key, Params: p}
+	d.Message = i18n.T(i18n.En, key, p)
+	return d
 }
 
 // Error is the compile error returned by Compile.

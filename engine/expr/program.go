@@ -21,6 +21,10 @@ type Program struct {
 	// fields (old, user, now, library functions, budgeted operations); it
 	// then runs against a small environment map instead of Input.New.
 	withCtx bool
+	// reads are the field keys the program reads (sorted); cost is its
+	// static cost, charged to a shared Budget on every run.
+	reads []string
+	cost  int
 	// states recycles run states (VM stacks and environments) so a run
 	// does not allocate.
 	states *sync.Pool
@@ -33,14 +37,15 @@ type runState struct {
 	now            time.Time
 	loc            *time.Location
 	work           int
+	budget         *Budget
 	vm             vm.VM
 	env            map[string]any
 	empty          map[string]any
 }
 
-func newProgram(src string, typ Type, prog *vm.Program, withCtx bool) *Program {
+func newProgram(src string, typ Type, prog *vm.Program, withCtx bool, reads []string, nodes int) *Program {
 	return &Program{
-		source: src, typ: typ, prog: prog, withCtx: withCtx,
+		source: src, typ: typ, prog: prog, withCtx: withCtx, reads: reads, cost: max(nodes, 1),
 		states: &sync.Pool{New: func() any {
 			return &runState{
 				vm:    vm.VM{MemoryBudget: MaxMemory},
@@ -56,6 +61,16 @@ func (p *Program) Source() string { return p.source }
 
 // Type returns the inferred result type.
 func (p *Program) Type() Type { return p.typ }
+
+// Reads returns the field keys the program reads, from its syntax tree:
+// bare field names, new.key and changed("key"). A member of a field
+// (address.city) counts as reading the field, old.key does not count (it
+// reads the stored record). The slice is shared; do not modify it.
+func (p *Program) Reads() []string { return p.reads }
+
+// Cost returns the static cost a run charges to a shared Budget: the size of
+// its syntax tree. Work done walking lists and text is charged on top.
+func (p *Program) Cost() int { return p.cost }
 
 // Run evaluates the program. Integer results are returned as float64 so
 // every number is a float64 like field values are.
@@ -85,6 +100,11 @@ func (p *Program) Bool(in Input) (bool, error) {
 }
 
 func (p *Program) run(in *Input) (any, error) {
+	if in.Budget != nil {
+		if err := in.Budget.charge(p.cost); err != nil {
+			return nil, err
+		}
+	}
 	st := p.states.Get().(*runState)
 	defer p.states.Put(st)
 	var env map[string]any
@@ -114,7 +134,7 @@ func (st *runState) start(in *Input) {
 	if st.user == nil {
 		st.user = st.empty
 	}
-	st.now, st.loc = in.Now, in.Location
+	st.now, st.loc, st.budget = in.Now, in.Location, in.Budget
 	if st.loc == nil {
 		st.loc = time.UTC
 	}
@@ -131,7 +151,7 @@ func (st *runState) start(in *Input) {
 
 // finish drops references to the caller's data before the state is reused.
 func (st *runState) finish() {
-	st.new, st.old, st.user = nil, nil, nil
+	st.new, st.old, st.user, st.budget = nil, nil, nil, nil
 	clear(st.env)
 }
 
@@ -140,6 +160,47 @@ func (st *runState) charge(n int) error {
 	st.work += n
 	if st.work > MaxWork {
 		return fmt.Errorf("%w: more than %d steps of work", ErrLimit, MaxWork)
+	}
+	if st.budget != nil {
+		return st.budget.charge(n)
+	}
+	return nil
+}
+
+// Budget is the work budget shared by every expression run of one record
+// write: each run charges its static Cost, and the work its list walks,
+// text reads and library calls do. Once spent, every further run fails
+// with ErrWriteBudget (which wraps ErrLimit). A Budget is not safe for
+// concurrent use; a write runs its expressions one after another.
+type Budget struct {
+	max, used int
+}
+
+// NewBudget returns a budget of max units; max <= 0 means MaxWriteWork.
+func NewBudget(max int) *Budget {
+	if max <= 0 {
+		max = MaxWriteWork
+	}
+	return &Budget{max: max}
+}
+
+// ErrWriteBudget reports that the runs of one write spent their shared
+// Budget. It wraps ErrLimit.
+var ErrWriteBudget = fmt.Errorf("%w: the write's expressions spent their shared work budget", ErrLimit)
+
+// Used returns the units charged so far.
+func (b *Budget) Used() int { return b.used }
+
+// Max returns the size of the budget.
+func (b *Budget) Max() int { return b.max }
+
+// Exceeded reports whether a run was refused because the budget was spent.
+func (b *Budget) Exceeded() bool { return b.used > b.max }
+
+func (b *Budget) charge(n int) error {
+	b.used += n
+	if b.used > b.max {
+		return ErrWriteBudget
 	}
 	return nil
 }

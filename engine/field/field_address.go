@@ -43,6 +43,15 @@ func (addressType) ExprType(*form.Field) expr.Type {
 	return expr.ObjectOf(map[string]expr.Type{"province": expr.Text, "city": expr.Text, "district": expr.Text, "detail": expr.Text})
 }
 
+// Parts are the address parts queries may address.
+func (addressType) Parts(*form.Field) []string {
+	out := make([]string, len(addressParts))
+	for i, p := range addressParts {
+		out[i] = p.key
+	}
+	return out
+}
+
 func (addressType) Normalize(_ Context, _ *form.Field, path string, raw any) (any, []Error) {
 	if isEmpty(raw) {
 		return nil, nil

@@ -21,7 +21,10 @@ func init() { Register(dateType{}) }
 // dateType is a calendar day.
 type dateType struct{}
 
-func (dateType) Name() string                     { return "date" }
+func (dateType) Name() string { return "date" }
+
+// IndexHint marks the type as a common sort column.
+func (dateType) IndexHint() IndexHint             { return IndexSort }
 func (dateType) Input() bool                      { return true }
 func (dateType) CheckDesign(*form.Field) []Error  { return nil }
 func (dateType) ExprType(*form.Field) expr.Type   { return expr.Date }

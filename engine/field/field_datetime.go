@@ -22,7 +22,10 @@ func init() { Register(datetimeType{}) }
 // (microsecond precision).
 type datetimeType struct{}
 
-func (datetimeType) Name() string                     { return "datetime" }
+func (datetimeType) Name() string { return "datetime" }
+
+// IndexHint marks the type as a common sort column.
+func (datetimeType) IndexHint() IndexHint             { return IndexSort }
 func (datetimeType) Input() bool                      { return true }
 func (datetimeType) CheckDesign(*form.Field) []Error  { return nil }
 func (datetimeType) ExprType(*form.Field) expr.Type   { return expr.DateTime }

@@ -1,3 +1,3 @@
 package field
 
-func init() { Register(refType{name: "department"}) }
+func init() { Register(refType{name: "department", kind: RefDepartments}) }

@@ -1,3 +1,3 @@
 package field
 
-func init() { Register(refListType{name: "departments"}) }
+func init() { Register(refListType{name: "departments", kind: RefDepartments}) }

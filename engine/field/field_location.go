@@ -18,7 +18,10 @@ func init() { Register(locationType{}) }
 // coordinates are required once anything is given.
 type locationType struct{}
 
-func (locationType) Name() string                     { return "location" }
+func (locationType) Name() string { return "location" }
+
+// Parts are the location parts queries may address.
+func (locationType) Parts(*form.Field) []string       { return []string{"lat", "lng", "text"} }
 func (locationType) Input() bool                      { return true }
 func (locationType) CheckDesign(*form.Field) []Error  { return nil }
 func (locationType) Operators(*form.Field) []store.Op { return objectOps }

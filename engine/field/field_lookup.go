@@ -15,6 +15,9 @@ type lookupType struct{ untyped }
 
 func (lookupType) Name() string { return "lookup" }
 
+// LookedUp names the relation field and the field read through it.
+func (lookupType) LookedUp(f *form.Field) (relation, field string) { return f.Relation, f.LookupField }
+
 func (lookupType) CheckDesign(f *form.Field) []Error {
 	var errs []Error
 	if !ValidKey(f.Relation) {

@@ -31,7 +31,13 @@ func init() { Register(moneyType{}) }
 // {"amount": number, "currency": "CNY"}.
 type moneyType struct{}
 
-func (moneyType) Name() string                   { return "money" }
+func (moneyType) Name() string { return "money" }
+
+// Parts are the money parts queries may address.
+func (moneyType) Parts(*form.Field) []string { return []string{"amount", "currency"} }
+
+// IndexHint marks the type as a common sort column.
+func (moneyType) IndexHint() IndexHint           { return IndexSort }
 func (moneyType) Input() bool                    { return true }
 func (moneyType) ExprType(*form.Field) expr.Type { return expr.Number }
 

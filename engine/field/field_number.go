@@ -19,7 +19,10 @@ func init() { Register(numberType{}) }
 // numberType is a float64 with optional Min, Max and Precision.
 type numberType struct{}
 
-func (numberType) Name() string                     { return "number" }
+func (numberType) Name() string { return "number" }
+
+// IndexHint marks the type as a common sort column.
+func (numberType) IndexHint() IndexHint             { return IndexSort }
 func (numberType) Input() bool                      { return true }
 func (numberType) ExprType(*form.Field) expr.Type   { return expr.Number }
 func (numberType) Operators(*form.Field) []store.Op { return orderedOps }

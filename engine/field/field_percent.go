@@ -22,7 +22,10 @@ func init() { Register(percentType{}) }
 // ("0.15") or a percentage with a percent sign ("15%").
 type percentType struct{}
 
-func (percentType) Name() string                     { return "percent" }
+func (percentType) Name() string { return "percent" }
+
+// IndexHint marks the type as a common sort column.
+func (percentType) IndexHint() IndexHint             { return IndexSort }
 func (percentType) Input() bool                      { return true }
 func (percentType) ExprType(*form.Field) expr.Type   { return expr.Number }
 func (percentType) Operators(*form.Field) []store.Op { return orderedOps }

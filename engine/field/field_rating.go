@@ -21,6 +21,9 @@ type ratingType struct{ numberType }
 
 func (ratingType) Name() string { return "rating" }
 
+// IndexHint marks the type as a common sort column.
+func (ratingType) IndexHint() IndexHint { return IndexSort }
+
 // ratingMax returns the top of the scale.
 func ratingMax(f *form.Field) int {
 	if f.Max != nil && *f.Max >= 1 && *f.Max <= MaxRatingMax && *f.Max == math.Trunc(*f.Max) {

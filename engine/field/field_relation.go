@@ -18,6 +18,13 @@ type relationType struct{}
 func (relationType) Name() string { return "relation" }
 func (relationType) Input() bool  { return true }
 
+// RefKind makes the pipeline check the linked records exist in f.Form, a
+// form of the workspace.
+func (relationType) RefKind(*form.Field) RefKind { return RefRecords }
+
+// IndexHint asks for an index: records are found by the records they link to.
+func (relationType) IndexHint() IndexHint { return IndexAlways }
+
 func (relationType) CheckDesign(f *form.Field) []Error {
 	var errs []Error
 	if f.Form == "" || !validID(f.Form) {

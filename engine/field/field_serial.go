@@ -43,6 +43,17 @@ type serialType struct {
 func (serialType) Name() string { return "serial" }
 func (serialType) Input() bool  { return false }
 
+// IndexHint asks for an index: records are looked up by their number.
+func (serialType) IndexHint() IndexHint { return IndexAlways }
+
+// SequencePeriod is SerialPeriod.
+func (serialType) SequencePeriod(ctx Context, f *form.Field) string { return SerialPeriod(ctx, f) }
+
+// SequenceValue is SerialValue.
+func (serialType) SequenceValue(ctx Context, f *form.Field, n int64) string {
+	return SerialValue(ctx, f, n)
+}
+
 func (serialType) CheckDesign(f *form.Field) []Error {
 	s := f.Serial
 	if s == nil {

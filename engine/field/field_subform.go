@@ -26,6 +26,18 @@ func (subformType) Name() string                     { return "subform" }
 func (subformType) Input() bool                      { return true }
 func (subformType) Operators(*form.Field) []store.Op { return objectOps }
 
+// Rows returns the rows of a stored subform value.
+func (subformType) Rows(stored any) []map[string]any {
+	list, _ := stored.([]any)
+	out := make([]map[string]any, 0, len(list))
+	for _, r := range list {
+		if row, ok := r.(map[string]any); ok {
+			out = append(out, row)
+		}
+	}
+	return out
+}
+
 func (subformType) CheckDesign(f *form.Field) []Error {
 	if len(f.Fields) == 0 {
 		return []Error{designErr("fields", CodeSubformFields, nil)}

@@ -8,15 +8,22 @@ import (
 	"github.com/formloom/formloom/engine/store"
 )
 
-func init() { Register(refType{name: "user"}) }
+func init() { Register(refType{name: "user", kind: RefMembers}) }
 
 // refType is one reference by id (user, department): the id's shape is
 // checked here, its existence by the pipeline. Format and cells show the
 // id; the server swaps in names, which this package does not know.
-type refType struct{ name string }
+type refType struct {
+	name string
+	kind RefKind
+}
 
-func (t refType) Name() string                    { return t.name }
-func (refType) Input() bool                       { return true }
+func (t refType) Name() string { return t.name }
+func (refType) Input() bool    { return true }
+
+// RefKind makes the pipeline check the id exists in the workspace.
+func (t refType) RefKind(*form.Field) RefKind { return t.kind }
+
 func (refType) CheckDesign(*form.Field) []Error   { return nil }
 func (refType) ExprType(*form.Field) expr.Type    { return expr.Text }
 func (refType) Operators(*form.Field) []store.Op  { return choiceOps }

@@ -6,14 +6,21 @@ import (
 	"github.com/formloom/formloom/engine/store"
 )
 
-func init() { Register(refListType{name: "users"}) }
+func init() { Register(refListType{name: "users", kind: RefMembers}) }
 
 // refListType is a list of unique ids (users, departments), at most 500,
 // kept in the order given.
-type refListType struct{ name string }
+type refListType struct {
+	name string
+	kind RefKind
+}
 
-func (t refListType) Name() string                   { return t.name }
-func (refListType) Input() bool                      { return true }
+func (t refListType) Name() string { return t.name }
+func (refListType) Input() bool    { return true }
+
+// RefKind makes the pipeline check every id exists in the workspace.
+func (t refListType) RefKind(*form.Field) RefKind { return t.kind }
+
 func (refListType) CheckDesign(*form.Field) []Error  { return nil }
 func (refListType) ExprType(*form.Field) expr.Type   { return expr.ListOf(expr.Text) }
 func (refListType) Operators(*form.Field) []store.Op { return listOps }

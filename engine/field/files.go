@@ -188,13 +188,32 @@ func (t filesType) fileRef(f *form.Field, p string, e any, maxBytes int64) (map[
 	if ct = contentType(ct); !ok || ct == "" {
 		return nil, fail(subPath(p, ctKey), CodeFile, nil)
 	}
-	if size > float64(maxBytes) {
-		return nil, fail(p, CodeFileTooLarge, map[string]any{"name": truncate(name), "max": maxBytes, "limit": humanBytes(maxBytes)})
-	}
-	if (t.imagesOnly && !strings.HasPrefix(ct, "image/")) || !accepted(f.Accept, name, ct) {
-		return nil, fail(p, CodeFileType, map[string]any{"name": truncate(name)})
+	if errs := t.checkFile(f, p, name, ct, size, maxBytes); errs != nil {
+		return nil, errs
 	}
 	return map[string]any{"id": id, "name": name, "size": size + 0, "content_type": ct}, nil
+}
+
+// checkFile applies the size and type limits of f to one file.
+func (t filesType) checkFile(f *form.Field, p, name, ct string, size float64, maxBytes int64) []Error {
+	if size > float64(maxBytes) {
+		return fail(p, CodeFileTooLarge, map[string]any{"name": truncate(name), "max": maxBytes, "limit": humanBytes(maxBytes)})
+	}
+	if (t.imagesOnly && !strings.HasPrefix(ct, "image/")) || !accepted(f.Accept, name, ct) {
+		return fail(p, CodeFileType, map[string]any{"name": truncate(name)})
+	}
+	return nil
+}
+
+// CheckFile judges an upload, as the file store recorded it, with the
+// limits Normalize applies to a client's description of it.
+func (t filesType) CheckFile(f *form.Field, p string, info FileInfo) []Error {
+	_, maxBytes := t.limits(f)
+	ct := contentType(info.ContentType)
+	if ct == "" {
+		return fail(p, CodeFileType, map[string]any{"name": truncate(info.Name)})
+	}
+	return t.checkFile(f, p, info.Name, ct, float64(info.Size), maxBytes)
 }
 
 // contentType returns the lower-cased media type without parameters, or ""

@@ -2,9 +2,12 @@
 // the engine produces is a code plus parameters, rendered here in Simplified
 // Chinese ("zh-CN") or English ("en").
 //
-// Each package owns its codes and registers them from its own file of this
-// package (messages_field.go holds the field validation codes), so adding a
-// feature never edits another team's table. Register panics on a duplicate
+// Each engine package owns its codes and registers them from its own file of
+// this package (messages_field.go holds the field validation codes), so
+// adding a feature never edits another team's table. Layers above the engine
+// keep their catalogues in their own package and call Register from an init
+// function there (the server's HTTP messages are in server/messages.go), so
+// the engine holds no text of a layer it must not know. Register panics on a duplicate
 // code, which makes a collision fail at start-up instead of silently
 // replacing a message.
 //

@@ -144,3 +144,15 @@ func TestRegisterPanics(t *testing.T) {
 		})
 	}
 }
+
+// TestNoServerMessagesInEngine guards the layering: the HTTP server's
+// messages are registered by the server package, not by the engine's catalogue.
+func TestNoServerMessagesInEngine(t *testing.T) {
+	for _, lang := range []string{ZhCN, En} {
+		for _, c := range Codes(lang) {
+			if strings.HasPrefix(c, "server_") {
+				t.Errorf("engine/i18n registers the server's code %q (%s); it belongs in server/messages.go", c, lang)
+			}
+		}
+	}
+}

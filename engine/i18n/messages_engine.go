@@ -8,6 +8,7 @@ func init() {
 		"last_admin":                  "这是工作区唯一的管理员，不能取消其管理员身份或移除，请先指定另一位管理员",
 		"cycle":                       "不能把部门移到它自己的下级",
 		"default_failed":              "默认值公式计算失败：{reason}",
+		"duplicate_name":              "已有名为“{name}”的应用，请换一个名称",
 		"expression":                  "公式第 {line} 行第 {column} 列有误：{reason}",
 		"file_empty":                  "文件是空的",
 		"file_name":                   "文件名无效",
@@ -20,6 +21,7 @@ func init() {
 		"operator":                    "字段“{field}”不支持筛选方式“{op}”",
 		"reference_check_failed":      "无法检查引用：{reason}",
 		"rule":                        "{message}",
+		"hook_veto":                   "{message}",
 		"taken":                       "该邮箱已被使用",
 		"time_zone":                   "未知的时区“{value}”",
 		"unique":                      "该值已存在，不能重复",
@@ -33,12 +35,14 @@ func init() {
 		"schema_maxLength":            "内容过长",
 		"schema_pattern":              "格式不符合要求",
 		"schema_additionalProperties": "包含未知字段",
+		"relation_foreign_form":       "字段“{field}”关联的表单不在本工作区，只能关联本工作区的表单",
 	})
 	Register(En, map[string]string{
 		"already_member":              "This user is already a member",
 		"last_admin":                  "This is the workspace’s only admin: appoint another admin before changing or removing this one",
 		"cycle":                       "A department cannot move below itself",
 		"default_failed":              "The default value formula failed: {reason}",
+		"duplicate_name":              "An app named “{name}” already exists; choose another name",
 		"expression":                  "Formula error at line {line}, column {column}: {reason}",
 		"file_empty":                  "The file is empty",
 		"file_name":                   "The file name is not valid",
@@ -51,6 +55,7 @@ func init() {
 		"operator":                    "The field “{field}” cannot be filtered with “{op}”",
 		"reference_check_failed":      "References could not be checked: {reason}",
 		"rule":                        "{message}",
+		"hook_veto":                   "{message}",
 		"taken":                       "This email address is already in use",
 		"time_zone":                   "Unknown time zone “{value}”",
 		"unique":                      "This value already exists and must be unique",
@@ -64,5 +69,6 @@ func init() {
 		"schema_maxLength":            "Too long",
 		"schema_pattern":              "Wrong format",
 		"schema_additionalProperties": "Contains unknown fields",
+		"relation_foreign_form":       "The field “{field}” links to a form that is not in this workspace; link only to forms of this workspace",
 	})
 }

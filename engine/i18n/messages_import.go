@@ -33,7 +33,6 @@ func init() {
 		"import_empty_header":     "该列没有表头，不会导入",
 		"import_duplicate_value":  "与第 {row} 行重复，该字段的值不能重复",
 		"import_unique_exists":    "已有数据使用了这个值，该字段的值不能重复",
-		"server_import_rejected":  "有 {count} 处错误，未导入任何数据，请修改后重新上传",
 	})
 	Register(En, map[string]string{
 		"export_format":           "Unsupported export format “{format}”; choose csv or xlsx",
@@ -65,6 +64,5 @@ func init() {
 		"import_empty_header":     "This column has no header and is not imported",
 		"import_duplicate_value":  "Same value as row {row}; this field's values must be unique",
 		"import_unique_exists":    "Another record already has this value; this field's values must be unique",
-		"server_import_rejected":  "{count} problems found; nothing was imported. Fix them and upload the file again",
 	})
 }

@@ -13,7 +13,10 @@ type QueueItem struct {
 	// which makes enqueueing idempotent.
 	ID    string
 	Queue string
-	// Key groups items (for example one record); informational for now.
+	// Key orders work per record: while one item of a key is leased no
+	// other item of that key is handed out, and the items of one key are
+	// handed out in the order of the due time they were enqueued with, then
+	// of enqueueing (a Retry keeps an item's place). Empty means no order.
 	Key        string
 	DueAt      time.Time
 	Attempts   int
@@ -58,6 +61,21 @@ func ValidateLease(queue, owner string, lease time.Duration) error {
 	}
 	if lease <= 0 {
 		return fmt.Errorf("%w: lease must be positive", ErrInvalidInput)
+	}
+	return nil
+}
+
+// MaxReadEvents bounds the limit of one ReadEvents call.
+const MaxReadEvents = 1000
+
+// ValidateReadEvents checks the arguments of ReadEvents, so that both
+// backends mean the same: afterSeq >= 0 and 1 <= limit <= MaxReadEvents.
+func ValidateReadEvents(afterSeq int64, limit int) error {
+	if afterSeq < 0 {
+		return fmt.Errorf("%w: negative sequence number", ErrInvalidInput)
+	}
+	if limit < 1 || limit > MaxReadEvents {
+		return fmt.Errorf("%w: limit must be between 1 and %d", ErrInvalidInput, MaxReadEvents)
 	}
 	return nil
 }

@@ -58,7 +58,10 @@ type Documents interface {
 
 // Outbox reads the events units of work wrote.
 type Outbox interface {
-	// ReadEvents returns up to limit events with Seq > afterSeq, in Seq order.
+	// ReadEvents returns up to limit events with Seq > afterSeq, in Seq
+	// order. afterSeq must be >= 0 and limit between 1 and MaxReadEvents,
+	// else ErrInvalidInput. A reader that saw Seq n never later sees an
+	// event with a smaller Seq appear: sequence numbers become visible in order.
 	ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]Event, error)
 }
 
@@ -73,9 +76,11 @@ type Counters interface {
 type Queues interface {
 	// Enqueue adds items; an existing id is ErrDuplicate and adds nothing.
 	Enqueue(ctx context.Context, items ...QueueItem) error
-	// Claim leases the next due item of queue (DueAt <= now, no live lease),
-	// oldest due first, increments its Attempts and returns it. ErrNotFound
-	// when nothing is due.
+	// Claim leases the next due item of queue (DueAt <= now, no live lease,
+	// and, for an item with a Key, no other item of that key leased or ahead
+	// of it), oldest due first, increments its Attempts and returns it.
+	// ErrNotFound when nothing is due. "Now" is the store's clock; on MongoDB
+	// it is the server's time, so processes with skewed clocks agree.
 	Claim(ctx context.Context, queue, owner string, lease time.Duration) (QueueItem, error)
 	// Extend prolongs a lease the owner still holds; ErrConflict otherwise.
 	Extend(ctx context.Context, queue, id, owner string, lease time.Duration) error

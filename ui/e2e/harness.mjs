@@ -85,14 +85,46 @@ export async function launchContext(locale, options = {}) {
   return { context, close };
 }
 
-/** runSteps runs named steps in order; after the first failure the rest are reported as failed (they depend on it). */
-export async function runSteps(steps, onFail) {
+/**
+ * pageErrors collects, for every page it watches, uncaught exceptions and
+ * unhandled promise rejections (pageerror) and console errors. The only
+ * console errors it lets pass are Chromium's own "Failed to load resource"
+ * lines for API answers of 4xx: journeys provoke those on purpose (a
+ * validation error, a wrong password) and the app shows them to the user.
+ */
+export function pageErrors() {
+  const errors = [];
+  const expectedHTTP = /^Failed to load resource: the server responded with a status of 4\d\d/;
+  return {
+    errors,
+    watch(page, label = 'page') {
+      page.on('pageerror', (e) => errors.push(`${label}: uncaught: ${e?.stack ?? e}`));
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        const text = m.text();
+        if (expectedHTTP.test(text) && /\/api\//.test(m.location()?.url ?? '')) return;
+        errors.push(`${label}: console.error: ${text}${m.location()?.url ? ` (${m.location().url}:${m.location().lineNumber})` : ''}`);
+      });
+    },
+    /** take returns the errors so far and forgets them. */
+    take() { return errors.splice(0, errors.length); },
+  };
+}
+
+/**
+ * runSteps runs named steps in order; after the first failure the rest are
+ * reported as failed (they depend on it). With errs (a pageErrors()), a step
+ * during which a watched page threw or logged an error fails too.
+ */
+export async function runSteps(steps, onFail, errs) {
   let passed = 0; let failed = 0; let broken = null;
   for (const [name, fn] of steps) {
     if (broken) { console.log(`✗ ${name} (skipped: depends on "${broken}")`); failed++; continue; }
     const t0 = Date.now();
     try {
       await fn();
+      const seen = errs?.take() ?? [];
+      if (seen.length) throw new Error(`errors in the page:\n${seen.join('\n')}`);
       console.log(`✓ ${name} (${Date.now() - t0} ms)`);
       passed++;
     } catch (e) {

@@ -16,8 +16,8 @@ import (
 // test-only opt-in) and the cases that need atomic units or atomic CAS skip.
 func TestConformanceFerretDB(t *testing.T) {
 	uri := ferrettest.URI(t)
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return openConformance(t, uri, ferrettest.Database(t), mongostore.Options{AllowNonAtomicUnits: true})
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		return openConformance(t, uri, ferrettest.Database(t), mongostore.Options{AllowNonAtomicUnits: true, Clock: clock})
 	})
 }
 
@@ -29,8 +29,8 @@ func TestConformanceMongoDB(t *testing.T) {
 		t.Skip("set " + ferrettest.RealMongoEnv + " to a MongoDB 6+ replica set URI to run this, " +
 			"for example mongodb://127.0.0.1:27017/?replicaSet=rs0")
 	}
-	storetest.Run(t, func(t *testing.T) store.Store {
-		return openConformance(t, uri, ferrettest.Database(t), mongostore.Options{})
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		return openConformance(t, uri, ferrettest.Database(t), mongostore.Options{Clock: clock})
 	})
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // MaxReadEvents bounds one ReadEvents call.
-const MaxReadEvents = 1000
+const MaxReadEvents = store.MaxReadEvents
 
 type eventRecord struct {
 	Seq        int64    `bson:"_id"`
@@ -75,11 +75,8 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 	if err := s.check(); err != nil {
 		return nil, err
 	}
-	if limit <= 0 || limit > MaxReadEvents {
-		return nil, fmt.Errorf("%w: limit must be between 1 and %d", store.ErrInvalidInput, MaxReadEvents)
-	}
-	if afterSeq < 0 {
-		return nil, fmt.Errorf("%w: negative sequence number", store.ErrInvalidInput)
+	if err := store.ValidateReadEvents(afterSeq, limit); err != nil {
+		return nil, err
 	}
 	cur, err := s.db.Collection(collOutbox).Find(ctx,
 		bson.D{{Key: keyID, Value: bson.D{{Key: "$gt", Value: afterSeq}}}},

@@ -17,6 +17,8 @@ const (
 	collOutbox   = "_outbox"
 	collCounters = "_counters"
 	collQueue    = "_queue"
+	// collQueueKeys holds one lock per queue key while an item of it is leased.
+	collQueueKeys = "_queue_keys"
 )
 
 // fail wraps a driver error for callers: the message is kept, the driver

@@ -30,6 +30,10 @@ type Options struct {
 	Logger *slog.Logger
 	// ConnectTimeout bounds connecting and detecting the server; 0 means 10 s.
 	ConnectTimeout time.Duration
+	// Clock tells the time for stamps, due times and leases. nil (the
+	// production setting) means the server's time, so that processes whose
+	// clocks disagree still agree on leases; tests inject a store.ManualClock.
+	Clock store.Clock
 }
 
 // Store is the MongoDB implementation of store.Store. It is safe for
@@ -49,6 +53,12 @@ type Store struct {
 	// used to name the index of a duplicate-key error.
 	indexMu   sync.Mutex
 	uniqueIdx map[string][]store.Index
+	// clock is Options.Clock or srvClock; done stops the clock's refresh.
+	clock    store.Clock
+	srvClock *serverClock
+	done     chan struct{}
+	// enqSeq orders the items this process enqueues (see nextEnqueueOrder).
+	enqSeq atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -82,6 +92,8 @@ func Open(ctx context.Context, uri, database string, opts Options) (*Store, erro
 		opts:      opts,
 		log:       logger.With("backend", "mongostore", "database", database),
 		uniqueIdx: map[string][]store.Index{},
+		clock:     opts.Clock,
+		done:      make(chan struct{}),
 	}
 	s.db = client.Database(database,
 		options.Database().
@@ -96,6 +108,15 @@ func Open(ctx context.Context, uri, database string, opts Options) (*Store, erro
 	if err := s.prepare(octx); err != nil {
 		_ = client.Disconnect(context.Background())
 		return nil, err
+	}
+	if s.clock == nil {
+		s.srvClock = &serverClock{}
+		if err := s.sampleServerClock(octx); err != nil {
+			_ = client.Disconnect(context.Background())
+			return nil, err
+		}
+		s.clock = s.srvClock
+		go s.refreshServerClock()
 	}
 	return s, nil
 }
@@ -152,10 +173,13 @@ func (s *Store) prepare(ctx context.Context) error {
 	if err != nil {
 		return s.fail("prepare outbox", err)
 	}
-	_, err = s.db.Collection(collQueue).Indexes().CreateOne(ctx, mongo.IndexModel{
+	_, err = s.db.Collection(collQueue).Indexes().CreateMany(ctx, []mongo.IndexModel{{
 		Keys:    bson.D{{Key: "q", Value: 1}, {Key: "due", Value: 1}, {Key: keyID, Value: 1}},
 		Options: options.Index().SetName("q_due"),
-	})
+	}, {
+		Keys:    bson.D{{Key: "q", Value: 1}, {Key: "key", Value: 1}, {Key: "fd", Value: 1}, {Key: "en", Value: 1}},
+		Options: options.Index().SetName("q_key"),
+	}})
 	if err != nil {
 		return s.fail("prepare queue", err)
 	}
@@ -181,6 +205,7 @@ func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return store.ErrClosed
 	}
+	close(s.done)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := s.client.Disconnect(ctx); err != nil && !errors.Is(err, mongo.ErrClientDisconnected) {

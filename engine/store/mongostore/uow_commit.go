@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -38,7 +37,7 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	if err := s.check(); err != nil {
 		return store.CommitResult{}, err
 	}
-	u, err := store.NormalizeUnit(u, time.Now())
+	u, err := store.NormalizeUnit(u, s.now())
 	if err != nil {
 		return store.CommitResult{}, err
 	}
@@ -130,7 +129,7 @@ func (s *Store) apply(ctx context.Context, u store.UnitOfWork) (store.CommitResu
 	if len(u.Enqueue) > 0 {
 		docs := make([]any, len(u.Enqueue))
 		for i, it := range u.Enqueue {
-			docs[i] = encodeQueueItem(it)
+			docs[i] = s.encodeQueueItem(it)
 		}
 		if _, err := s.db.Collection(collQueue).InsertMany(ctx, docs); err != nil {
 			if isDuplicate(err) {

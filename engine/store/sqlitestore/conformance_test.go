@@ -10,8 +10,8 @@ import (
 
 // TestConformance runs the conformance suite against a fresh data directory per case.
 func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store {
-		s, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		s, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{Clock: clock})
 		if err != nil {
 			t.Fatalf("sqlitestore.Open: %v", err)
 		}

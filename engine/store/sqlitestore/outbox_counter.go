@@ -13,15 +13,15 @@ import (
 const maxCounterName = 200
 
 // ReadEvents returns up to limit events with Seq > afterSeq in Seq order.
-// limit <= 0 means store.DefaultPageSize; at most store.MaxPageSize.
+// The single writer assigns seq in commit order, so sequence numbers
+// become visible in order.
 func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]store.Event, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
-	if limit <= 0 {
-		limit = store.DefaultPageSize
+	if err := store.ValidateReadEvents(afterSeq, limit); err != nil {
+		return nil, err
 	}
-	limit = min(limit, store.MaxPageSize)
 	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, json(payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
 	if err != nil {
 		return nil, s.readErr(ctx, err)

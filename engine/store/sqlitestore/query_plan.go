@@ -18,7 +18,31 @@ func tableScanBetter(q store.Query, declared map[string]store.Index) bool {
 	if len(q.Sort) == 0 || q.Deleted == store.OnlyDeleted {
 		return false
 	}
-	leads := func(field string) bool {
+	leads := indexLeads(declared)
+	if leads(q.Sort[0].Field) {
+		return false
+	}
+	return !filterTouches(q.Filter, leads)
+}
+
+// countScanBetter reports whether a count (or another query that reads
+// every match in no particular order) should scan the table in rowid order:
+// it has a filter and no condition of it is on a field some index leads
+// with. Without a filter, or with one an index can serve, SQLite counts
+// from an index without touching rows; otherwise it would walk a partial
+// index and fetch every row by rowid, about 0.9 µs a row against 0.13 µs
+// for the scan (docs/performance.md).
+func countScanBetter(f *store.Filter, d store.Deleted, declared map[string]store.Index) bool {
+	if f == nil || d == store.OnlyDeleted {
+		return false
+	}
+	return !filterTouches(f, indexLeads(declared))
+}
+
+// indexLeads returns a test of whether some index (a system one or a
+// declared one) has field as its first column.
+func indexLeads(declared map[string]store.Index) func(field string) bool {
+	return func(field string) bool {
 		switch field {
 		case store.FieldID, store.FieldCreatedAt, store.FieldUpdatedAt, store.FieldDeletedAt:
 			return true
@@ -30,10 +54,6 @@ func tableScanBetter(q store.Query, declared map[string]store.Index) bool {
 		}
 		return false
 	}
-	if leads(q.Sort[0].Field) {
-		return false
-	}
-	return !filterTouches(q.Filter, leads)
 }
 
 // filterTouches reports whether any condition of f is on a field for which

@@ -46,8 +46,19 @@ func (s *Store) Enqueue(ctx context.Context, items ...store.QueueItem) error {
 	}})
 }
 
-// Claim leases the next due item of queue: one atomic UPDATE picks the
-// oldest due item without a live lease.
+// claimSQL picks the oldest due item without a live lease whose key (if
+// any) has no other item leased or ahead of it (by first due time, then by
+// enqueue order, which rowid follows), and leases it, in one statement.
+const claimSQL = `UPDATE queue_items SET attempts = attempts + 1, lease_owner = ?1, lease_until = ?2
+	WHERE rowid = (SELECT q.rowid FROM queue_items q
+		WHERE q.queue = ?3 AND q.due_at <= ?4 AND q.lease_until < ?4
+		AND (q.key = '' OR NOT EXISTS (SELECT 1 FROM queue_items o
+			WHERE o.queue = q.queue AND o.key = q.key AND o.rowid <> q.rowid
+			AND (o.lease_until >= ?4 OR o.first_due < q.first_due OR (o.first_due = q.first_due AND o.rowid < q.rowid))))
+		ORDER BY q.due_at, q.id LIMIT 1)
+	RETURNING id, queue, key, due_at, attempts, json(payload), lease_owner, lease_until`
+
+// Claim leases the next due item of queue with one atomic UPDATE (see claimSQL).
 func (s *Store) Claim(ctx context.Context, queue, owner string, lease time.Duration) (store.QueueItem, error) {
 	if s.closed.Load() {
 		return store.QueueItem{}, store.ErrClosed
@@ -59,10 +70,7 @@ func (s *Store) Claim(ctx context.Context, queue, owner string, lease time.Durat
 	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
 		now := s.now()
 		nowS := store.FormatTime(now)
-		row := tx.row(`UPDATE queue_items SET attempts = attempts + 1, lease_owner = ?1, lease_until = ?2
-			WHERE rowid = (SELECT rowid FROM queue_items WHERE queue = ?3 AND due_at <= ?4 AND lease_until < ?4 ORDER BY due_at, id LIMIT 1)
-			RETURNING id, queue, key, due_at, attempts, json(payload), lease_owner, lease_until`,
-			owner, store.FormatTime(now.Add(lease)), queue, nowS)
+		row := tx.row(claimSQL, owner, store.FormatTime(now.Add(lease)), queue, nowS)
 		var due, until string
 		var payload []byte
 		err := row.Scan(&it.ID, &it.Queue, &it.Key, &due, &it.Attempts, &payload, &it.LeaseOwner, &until)

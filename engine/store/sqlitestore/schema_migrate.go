@@ -53,6 +53,11 @@ var migrations = []string{
 		PRIMARY KEY (queue, id)
 	);
 	CREATE INDEX queue_items_due ON queue_items (queue, due_at, id);`,
+	// 2: queue items keep the due time they were enqueued with, which orders
+	// the items of one key (see store.QueueItem.Key).
+	`ALTER TABLE queue_items ADD COLUMN first_due TEXT NOT NULL DEFAULT '';
+	UPDATE queue_items SET first_due = due_at;
+	CREATE INDEX queue_items_key ON queue_items (queue, key, first_due) WHERE key <> '';`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.

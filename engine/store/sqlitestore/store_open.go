@@ -27,8 +27,9 @@ type Options struct {
 	ReadConns int
 	// Logger receives warnings and diagnostics; nil means slog.Default().
 	Logger *slog.Logger
-	// Clock returns the current time; nil means time.Now. Tests inject one.
-	Clock func() time.Time
+	// Clock tells the time for stamps, due times and leases; nil means the
+	// system clock. Tests inject a store.ManualClock.
+	Clock store.Clock
 	// BusyTimeout bounds how long a connection waits for a lock; 0 means 5s.
 	BusyTimeout time.Duration
 	// CacheSizeKiB is SQLite's page cache per connection; 0 means 32 MiB.
@@ -52,7 +53,7 @@ type Options struct {
 type Store struct {
 	dir   string
 	log   *slog.Logger
-	clock func() time.Time
+	clock store.Clock
 	opts  Options
 
 	lock *dirLock
@@ -103,7 +104,7 @@ func withDefaults(o Options) Options {
 		o.Logger = slog.Default()
 	}
 	if o.Clock == nil {
-		o.Clock = time.Now
+		o.Clock = store.SystemClock{}
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = 5 * time.Second
@@ -264,4 +265,4 @@ func (s *Store) closeHandles() error {
 }
 
 // now returns the clock's time in the stored precision.
-func (s *Store) now() time.Time { return s.clock().UTC().Truncate(time.Microsecond) }
+func (s *Store) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }

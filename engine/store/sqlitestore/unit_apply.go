@@ -264,7 +264,7 @@ func (tx *wtx) recordKinds(coll string, kinds []pathKind) error {
 }
 
 func (tx *wtx) enqueue(it store.QueueItem, payload []byte) error {
-	_, err := tx.exec(`INSERT INTO queue_items (queue, id, key, due_at, attempts, payload, lease_owner, lease_until) VALUES (?, ?, ?, ?, 0, jsonb(?), '', '')`,
+	_, err := tx.exec(`INSERT INTO queue_items (queue, id, key, due_at, first_due, attempts, payload, lease_owner, lease_until) VALUES (?1, ?2, ?3, ?4, ?4, 0, jsonb(?5), '', '')`,
 		it.Queue, it.ID, it.Key, store.FormatTime(it.DueAt), payload)
 	if err != nil {
 		if isUnique(err) {

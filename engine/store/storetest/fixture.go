@@ -34,15 +34,18 @@ type fixture struct {
 	s    store.Store
 	ctx  context.Context
 	caps store.Capabilities
+	// clock is the store's clock; cases move it instead of sleeping.
+	clock *store.ManualClock
 }
 
-func newFixture(t *testing.T, newStore func(t *testing.T) store.Store) *fixture {
+func newFixture(t *testing.T, newStore NewStore) *fixture {
 	t.Helper()
-	s := newStore(t)
+	clock := store.NewManualClock(time.Now().UTC().Truncate(time.Millisecond))
+	s := newStore(t, clock)
 	if s == nil {
 		t.Fatal("newStore returned nil")
 	}
-	return &fixture{t: t, s: s, ctx: t.Context(), caps: s.Capabilities()}
+	return &fixture{t: t, s: s, ctx: t.Context(), caps: s.Capabilities(), clock: clock}
 }
 
 // doc is a document to seed: an id and its data.

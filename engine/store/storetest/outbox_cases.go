@@ -12,6 +12,7 @@ func outboxCases() []testCase {
 		{name: "IDsTimesAndSeq", run: testOutboxIDsAndSeq},
 		{name: "ReadEventsPaging", run: testOutboxPaging},
 		{name: "ConcurrentCommits", run: testOutboxConcurrent},
+		{name: "ReadEventsArguments", run: testOutboxArguments},
 	}
 }
 
@@ -120,5 +121,34 @@ func testOutboxConcurrent(f *fixture) {
 			f.t.Errorf("worker %v: event %v read after %v, commit order lost", wk, n, prev)
 		}
 		last[wk] = n
+	}
+}
+
+// testOutboxArguments pins what afterSeq and limit mean, the same on every backend.
+func testOutboxArguments(f *fixture) {
+	for i := range 3 {
+		f.commit(store.UnitOfWork{At: t0, Events: []store.Event{{Type: "tick", Payload: map[string]any{"i": i}}}})
+	}
+	for _, bad := range []struct {
+		after int64
+		limit int
+	}{{0, 0}, {0, -1}, {0, store.MaxReadEvents + 1}, {-1, 10}} {
+		_, err := f.s.ReadEvents(f.ctx, bad.after, bad.limit)
+		f.wantErr(fmt.Sprintf("ReadEvents(%d, %d)", bad.after, bad.limit), err, store.ErrInvalidInput)
+	}
+	all, err := f.s.ReadEvents(f.ctx, 0, store.MaxReadEvents)
+	f.noErr("ReadEvents with the largest limit", err)
+	if len(all) != 3 {
+		f.t.Fatalf("ReadEvents(0, max) = %d events, want 3", len(all))
+	}
+	one, err := f.s.ReadEvents(f.ctx, all[0].Seq, 1)
+	f.noErr("ReadEvents(first, 1)", err)
+	if len(one) != 1 || one[0].Seq != all[1].Seq {
+		f.t.Errorf("ReadEvents(first, 1) = %+v, want exactly the second event", one)
+	}
+	beyond, err := f.s.ReadEvents(f.ctx, all[2].Seq+1000, 10)
+	f.noErr("ReadEvents beyond the head", err)
+	if len(beyond) != 0 {
+		f.t.Errorf("ReadEvents beyond the head = %d events, want 0", len(beyond))
 	}
 }

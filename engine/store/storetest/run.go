@@ -20,9 +20,13 @@ type group struct {
 	cases []testCase
 }
 
+// NewStore opens a fresh, empty store whose clock (stamps, due times,
+// leases) is clock, and registers its cleanup with t.Cleanup.
+type NewStore func(t *testing.T, clock store.Clock) store.Store
+
 // Run runs the conformance suite. newStore must return a fresh, empty store
 // on every call and register its own cleanup with t.Cleanup.
-func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
+func Run(t *testing.T, newStore NewStore) {
 	groups := []group{
 		{"Commit", commitCases()},
 		{"Unit", unitCases()},

@@ -21,16 +21,10 @@ export class ApiError extends Error {
   get isUnauthorized(): boolean { return this.status === 401; }
 }
 
-const TOKEN_KEY = 'formloom.token';
-
-export function getToken(): string | null {
-  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
-}
-export function setToken(t: string | null): void {
-  try {
-    if (t) localStorage.setItem(TOKEN_KEY, t); else localStorage.removeItem(TOKEN_KEY);
-  } catch { /* storage unavailable */ }
-}
+// The browser signs in with the server's HttpOnly session cookie only: no
+// token is ever kept where page scripts could read it (localStorage, a
+// readable cookie). Writes echo the CSRF cookie in X-CSRF-Token. The login
+// answer still carries a token for API clients; the app ignores it.
 
 let language = 'zh-CN';
 /** setLanguage sets the Accept-Language the server localizes its messages in. */
@@ -52,8 +46,6 @@ export interface RequestOptions { signal?: AbortSignal; raw?: boolean }
 
 export async function request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { 'Accept': 'application/json', 'Accept-Language': language };
-  const token = getToken();
-  if (token) headers['Authorization'] = `Bearer ${token}`;
   const form = typeof FormData !== 'undefined' && body instanceof FormData;
   if (body !== undefined && !form) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
@@ -121,8 +113,8 @@ export const api = {
   // accounts
   setupStatus: async (): Promise<{ needed: boolean }> => request('GET', '/setup'),
   setup: (b: { token: string; email: string; name: string; password: string; workspace: { name: string; timeZone: string; language: string } }) =>
-    request<{ token?: string; user?: User }>('POST', '/setup', b),
-  login: (b: { email: string; password: string }) => request<{ token: string; user: User }>('POST', '/auth/login', b),
+    request<{ user?: User }>('POST', '/setup', b),
+  login: (b: { email: string; password: string }) => request<{ user: User }>('POST', '/auth/login', b),
   logout: () => request<void>('POST', '/auth/logout'),
   me: () => request<Me>('GET', '/me'),
   workspaces: async () => list<Workspace>(await request('GET', '/workspaces')),
@@ -204,8 +196,6 @@ export function uploadFile(file: File, onProgress?: (pct: number) => void): Prom
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', BASE + '/files');
-    const token = getToken();
-    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
     xhr.setRequestHeader('Accept-Language', language);
     const csrf = csrfToken();
     if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, getToken, setToken, setUnauthorizedHandler } from '../api/client';
+import { api, setUnauthorizedHandler } from '../api/client';
 import type { Me } from '../api/types';
 
 export interface AuthState {
@@ -47,34 +47,30 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    setUnauthorizedHandler(() => { setToken(null); setMe(null); });
+    setUnauthorizedHandler(() => { setMe(null); });
     void refresh().finally(() => setLoading(false));
     return () => setUnauthorizedHandler(null);
   }, [refresh]);
 
   const login = useCallback(async (email: string, password: string) => {
-    const r = await api.login({ email, password });
-    if (r.token) setToken(r.token);
+    // The server sets the session cookie; the token in the answer is for API clients.
+    await api.login({ email, password });
     await refresh();
   }, [refresh]);
 
   const setup = useCallback(async (b: SetupArgs) => {
     const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Asia/Shanghai';
-    const r = await api.setup({ token: b.token, email: b.email, name: b.name, password: b.password, workspace: { name: b.workspace, timeZone, language: b.language } });
-    if (r?.token) setToken(r.token);
-    else await api.login({ email: b.email, password: b.password }).then((l) => setToken(l.token));
+    // Setup signs the new admin in with the session cookie, like a login.
+    await api.setup({ token: b.token, email: b.email, name: b.name, password: b.password, workspace: { name: b.workspace, timeZone, language: b.language } });
     setSetupNeeded(false);
     await refresh();
   }, [refresh]);
 
   const logout = useCallback(async () => {
-    try { await api.logout(); } catch { /* the token is dropped anyway */ }
-    setToken(null);
+    try { await api.logout(); } catch { /* the server clears the cookies; a failed call still leaves the page signed out */ }
     setMe(null);
   }, []);
 
   const v = useMemo(() => ({ me, loading, setupNeeded, login, setup, logout, refresh }), [me, loading, setupNeeded, login, setup, logout, refresh]);
   return <Ctx.Provider value={v}>{children}</Ctx.Provider>;
 }
-
-export function hasToken(): boolean { return !!getToken(); }

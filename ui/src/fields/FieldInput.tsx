@@ -1,14 +1,17 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { Checkbox, DatePicker, Input, InputNumber, Radio, Rate, Select, Space, Switch, Tag, TreeSelect, Typography } from 'antd';
-import dayjs from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
 import { useTranslation } from 'react-i18next';
 import type { FieldDef, Location, Money } from '../api/types';
-import { CURRENCIES } from './catalog';
+import { CURRENCIES, TEXTAREA_MAX_LENGTH, TEXT_MAX_LENGTH } from './catalog';
 import { departmentTree, useDirectory } from './directory';
 import { AddressInput } from './controls/AddressInput';
 import { RelationPicker } from './controls/RelationPicker';
 import { FileInput } from './controls/FileInput';
 import { formatValue } from './format';
+
+dayjs.extend(customParseFormat);
 
 const RichText = lazy(() => import('./controls/RichText'));
 
@@ -43,6 +46,43 @@ function LocationInput({ value, onChange, disabled }: InputProps<Location>) {
   );
 }
 
+/**
+ * charCount shows "12 / 200" under a text box and stops typing at max. It
+ * counts code points, as the server does (an emoji is one character, not two).
+ */
+function charCount(max: number) {
+  return {
+    show: true, max,
+    strategy: (txt: string) => [...txt].length,
+    exceedFormatter: (txt: string, { max: m }: { max: number }) => [...txt].slice(0, m).join(''),
+  };
+}
+
+/**
+ * DateInput is a date picker that says so when the typed text is no date
+ * ("2026-02-30"): the picker alone would drop it without a word.
+ */
+function DateInput({ id, format, showTime, value, disabled, onChange }: {
+  id?: string; format: string; showTime?: boolean; value: Dayjs | null; disabled?: boolean; onChange: (d: Dayjs | null) => void;
+}) {
+  const { t } = useTranslation();
+  const [bad, setBad] = useState<string | null>(null);
+  const check = (text: string) => {
+    const s = text.trim();
+    setBad(s !== '' && !dayjs(s, format, true).isValid() ? s : null);
+  };
+  return (
+    <>
+      <DatePicker id={id} style={{ width: '100%' }} format={format} showTime={showTime ? { format: 'HH:mm' } : undefined} value={value} disabled={disabled}
+        status={bad ? 'error' : undefined}
+        onBlur={(e) => check((e.target as HTMLInputElement).value)}
+        onKeyDown={(e) => { if (e.key === 'Enter') check((e.target as HTMLInputElement).value); }}
+        onChange={(d) => { setBad(null); onChange(d); }} />
+      {bad !== null && <Typography.Text type="danger" role="alert" data-testid="date-invalid">{t('validation.date', { value: bad, format })}</Typography.Text>}
+    </>
+  );
+}
+
 /** FieldInput is the control of one field type, used inside an antd Form.Item. */
 export function FieldInput(props: InputProps) {
   const { field: f, value, onChange, disabled, id } = props;
@@ -51,7 +91,7 @@ export function FieldInput(props: InputProps) {
   const set = (v: unknown) => onChange?.(v === '' || v === undefined ? null : v);
   switch (f.type) {
     case 'text':
-      return <Input id={id} value={(value as string) ?? ''} maxLength={f.maxLength} disabled={disabled} onChange={(e) => set(e.target.value)} />;
+      return <Input id={id} value={(value as string) ?? ''} count={charCount(f.maxLength ?? TEXT_MAX_LENGTH)} disabled={disabled} onChange={(e) => set(e.target.value)} />;
     case 'email':
       return <Input id={id} type="email" value={(value as string) ?? ''} disabled={disabled} onChange={(e) => set(e.target.value)} />;
     case 'phone':
@@ -59,7 +99,7 @@ export function FieldInput(props: InputProps) {
     case 'url':
       return <Input id={id} type="url" placeholder="https://" value={(value as string) ?? ''} disabled={disabled} onChange={(e) => set(e.target.value)} />;
     case 'textarea':
-      return <Input.TextArea id={id} rows={3} value={(value as string) ?? ''} maxLength={f.maxLength} disabled={disabled} onChange={(e) => set(e.target.value)} />;
+      return <Input.TextArea id={id} rows={3} value={(value as string) ?? ''} count={charCount(f.maxLength ?? TEXTAREA_MAX_LENGTH)} disabled={disabled} onChange={(e) => set(e.target.value)} />;
     case 'richtext':
       return <Suspense fallback={<Input.TextArea rows={4} disabled />}><RichText value={value as string} onChange={set} readOnly={disabled} /></Suspense>;
     case 'number':
@@ -74,10 +114,10 @@ export function FieldInput(props: InputProps) {
     case 'rating':
       return <Rate count={f.max ?? 5} value={(value as number) ?? 0} disabled={disabled} onChange={(n) => set(n || null)} />;
     case 'date':
-      return <DatePicker id={id} style={{ width: '100%' }} value={value ? dayjs(String(value)) : null} disabled={disabled}
+      return <DateInput id={id} format="YYYY-MM-DD" value={value ? dayjs(String(value)) : null} disabled={disabled}
         onChange={(d) => set(d ? d.format('YYYY-MM-DD') : null)} />;
     case 'datetime':
-      return <DatePicker id={id} showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} value={value ? dayjs(String(value)) : null} disabled={disabled}
+      return <DateInput id={id} showTime format="YYYY-MM-DD HH:mm" value={value ? dayjs(String(value)) : null} disabled={disabled}
         onChange={(d) => set(d ? d.toISOString() : null)} />;
     case 'select': {
       const opts = (f.options ?? []).map((o) => ({ value: o.value, label: o.color ? <Tag color={o.color}>{o.label}</Tag> : o.label, plain: o.label }));

@@ -20,8 +20,8 @@ export function clientRules(f: FieldDef, required: boolean, t: (k: string, o?: R
   const rules: Rule[] = [];
   if (required) rules.push({ validator: (_, v) => (isBlank(v) ? Promise.reject(new Error(t('validation.required'))) : Promise.resolve()) });
   if (['text', 'textarea'].includes(f.type)) {
-    if (f.minLength) rules.push({ min: f.minLength, message: t('validation.minLength', { n: f.minLength }) });
-    if (f.maxLength) rules.push({ max: f.maxLength, message: t('validation.maxLength', { n: f.maxLength }) });
+    if (f.minLength) rules.push({ min: f.minLength, message: t('validation.minLength', { count: f.minLength }) });
+    if (f.maxLength) rules.push({ max: f.maxLength, message: t('validation.maxLength', { count: f.maxLength }) });
     if (f.pattern) {
       try { rules.push({ pattern: new RegExp(f.pattern), message: t('validation.pattern') }); } catch { /* the server checks RE2 syntax */ }
     }

@@ -110,3 +110,11 @@ export function newField(type: FieldType, label: string, taken: Iterable<string>
 }
 
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'JPY', 'HKD', 'GBP'];
+
+/**
+ * TEXT_MAX_LENGTH and TEXTAREA_MAX_LENGTH are the server's limits of text
+ * fields without a maxLength (engine/field: DefaultTextMaxLength,
+ * DefaultTextareaMaxLength); the fill form shows them with a counter.
+ */
+export const TEXT_MAX_LENGTH = 200;
+export const TEXTAREA_MAX_LENGTH = 10000;

@@ -58,7 +58,7 @@ export function formatValue(f: FieldDef, v: unknown, ctx: FormatContext): string
     }
     case 'attachment': case 'image': case 'signature':
       return (v as StoredFile[]).map((x) => x.name).join(', ');
-    case 'subform': return ctx.t('data.rows', { n: (v as unknown[]).length });
+    case 'subform': return ctx.t('data.rows', { count: (v as unknown[]).length });
     default: return displayText(v);
   }
 }

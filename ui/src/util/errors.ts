@@ -45,3 +45,29 @@ export function applyFieldErrors(form: FormInstance, fields: FieldError[], known
   form.setFields([...byName.values()].map((v) => ({ name: v.name, errors: v.errors })));
   return rest;
 }
+
+/**
+ * showFormError shows a failed save of a small dialog form: the server's
+ * per-field errors on the named fields (a duplicate app name under the name
+ * box), anything else through notify.
+ */
+export function showFormError(form: FormInstance, names: string[], e: unknown, notify: (text: string) => void): void {
+  if (e instanceof ApiError && e.fields.length > 0) {
+    const rest = applyFieldErrors(form, e.fields, (n) => n.length === 1 && names.includes(String(n[0])));
+    if (rest.length > 0) notify(rest.map((f) => f.message || f.code).join('; '));
+    return;
+  }
+  notify(errorText(e));
+}
+
+/**
+ * scrollToFirstError brings the first field showing an error into view and
+ * focuses it (in a drawer too: the scroll follows the nearest scrolling
+ * container). It reports whether there was one.
+ */
+export function scrollToFirstError(form: FormInstance): boolean {
+  const first = form.getFieldsError().find((f) => f.errors.length > 0);
+  if (!first) return false;
+  form.scrollToField(first.name, { block: 'center', behavior: 'smooth', focus: true });
+  return true;
+}

@@ -54,7 +54,7 @@ export function FileInput({ field, value, onChange, disabled }: { field: FieldDe
     <Upload
       fileList={list} multiple={max > 1} accept={accept} disabled={disabled}
       listType={field.type === 'image' ? 'picture-card' : 'text'}
-      beforeUpload={(f) => { if (files.length + pending.length >= max) { message.warning(t('fill.tooManyFiles', { n: max })); return Upload.LIST_IGNORE; } void upload(f); return false; }}
+      beforeUpload={(f) => { if (files.length + pending.length >= max) { message.warning(t('fill.tooManyFiles', { count: max })); return Upload.LIST_IGNORE; } void upload(f); return false; }}
       onRemove={(f) => { const next = files.filter((x) => x.id !== f.uid); onChange?.(next.length ? next : null); return true; }}
     >
       {files.length + pending.length < max && (field.type === 'image'

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { Department } from '../../api/types';
 import { departmentTree, type TreeNode } from '../../fields/directory';
-import { errorText } from '../../util/errors';
+import { errorText, showFormError } from '../../util/errors';
 
 export default function DepartmentsPage() {
   const { t } = useTranslation();
@@ -20,12 +20,13 @@ export default function DepartmentsPage() {
   useEffect(() => { void load(); }, [load]);
 
   const save = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     try {
       if (editing === 'new') await api.createDepartment({ name: v.name, parent: v.parent || undefined });
       else if (editing) await api.updateDepartment(editing.id, { name: v.name, parent: v.parent || '', version: editing.version });
       message.success(t('common.saved')); setEditing(null); await load();
-    } catch (e) { message.error(errorText(e)); }
+    } catch (e) { showFormError(form, ['name', 'parent'], e, (m) => message.error(m)); }
   };
 
   interface Node { key: string; title: React.ReactNode; children: Node[] }

@@ -114,7 +114,7 @@ export default function MembersPage() {
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input data-testid="member-name" /></Form.Item>
           <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, type: 'email', message: t('validation.email') }]}><Input disabled={editing !== 'new'} data-testid="member-email" /></Form.Item>
-          {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { n: 8 }) }]}><Input.Password autoComplete="new-password" data-testid="member-password" /></Form.Item>}
+          {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}><Input.Password autoComplete="new-password" data-testid="member-password" /></Form.Item>}
           <Form.Item name="role" label={t('members.role')}><Select options={[{ value: 'member', label: t('members.role_member') }, { value: 'admin', label: t('members.role_admin') }]} /></Form.Item>
           <Form.Item name="departments" label={t('nav.departments')}><TreeSelect multiple treeData={departmentTree(deps)} treeDefaultExpandAll allowClear /></Form.Item>
         </Form>
@@ -123,7 +123,7 @@ export default function MembersPage() {
         okText={t('members.resetPassword')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'reset-ok' }}>
         <Typography.Paragraph type="secondary">{t('members.resetHint')}</Typography.Paragraph>
         <Form form={pwForm} layout="vertical">
-          <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { n: 8 }) }]}>
+          <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}>
             <Input.Password autoComplete="new-password" data-testid="reset-password" />
           </Form.Item>
           <Form.Item name="confirm" label={t('auth.confirmPassword')} dependencies={['password']} rules={[{ required: true, message: t('validation.required') },

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { App } from '../../api/types';
 import { isAdmin, useAuth } from '../../auth/auth';
-import { errorText } from '../../util/errors';
+import { errorText, showFormError } from '../../util/errors';
 
 interface AppValues { name: string; description?: string }
 
@@ -31,7 +31,9 @@ export function AppListPage() {
     form.setFieldsValue(a === 'new' ? { name: '', description: '' } : { name: a.name, description: a.description });
   };
   const save = async () => {
-    const v = await form.validateFields();
+    // An empty name is shown on the field by the form itself.
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     setBusy(true);
     try {
       if (editing === 'new') {
@@ -44,7 +46,7 @@ export function AppListPage() {
       }
       setEditing(null);
       await load();
-    } catch (e) { message.error(errorText(e)); } finally { setBusy(false); }
+    } catch (e) { showFormError(form, ['name', 'description'], e, (m) => message.error(m)); } finally { setBusy(false); }
   };
 
   return (

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { App, Form as FormT } from '../../api/types';
 import { isAdmin, useAuth } from '../../auth/auth';
-import { errorText } from '../../util/errors';
+import { errorText, showFormError } from '../../util/errors';
 
 export function AppPage() {
   const { appId = '' } = useParams();
@@ -29,12 +29,13 @@ export function AppPage() {
   useEffect(() => { void load(); }, [load]);
 
   const create = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     try {
       const f = await api.createForm(appId, { name: v.name, definition: { fields: [], columns: 1 } });
       setCreating(false);
       nav(`/forms/${f.id}/design`);
-    } catch (e) { message.error(errorText(e)); }
+    } catch (e) { showFormError(form, ['name'], e, (m) => message.error(m)); }
   };
 
   return (

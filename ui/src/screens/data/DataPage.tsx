@@ -134,14 +134,14 @@ function Data({ formId }: { formId: string }) {
       }
     } catch (e) { problems.push(errorText(e)); }
     if (problems.length) message.error(t('data.bulkPartial', { n: done, failed: selected.length - done, reason: [...new Set(problems)].join('; ') }));
-    else message.success(t('data.bulkDeleted', { n: done }));
+    else message.success(t('data.bulkDeleted', { count: done }));
     setSelected([]);
     void load(0, undefined, true);
   };
   const bulkRestore = async () => {
     let failed = 0;
     for (const id of selected) { try { await api.restoreRecord(formId, id); } catch { failed++; } }
-    if (failed) message.error(t('data.bulkFailed', { n: failed })); else message.success(t('data.restored'));
+    if (failed) message.error(t('data.bulkFailed', { count: failed })); else message.success(t('data.restored'));
     setSelected([]);
     void load(0, undefined, true);
   };
@@ -197,7 +197,7 @@ function Data({ formId }: { formId: string }) {
           <Space style={{ marginBottom: 12 }}>
             <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
             {bin ? <Button icon={<RollbackOutlined />} onClick={() => void bulkRestore()} data-testid="bulk-restore">{t('data.restore')}</Button> : (
-              <Popconfirm title={t('data.bulkDeleteConfirm', { n: selected.length })} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => void bulkDelete()}>
+              <Popconfirm title={t('data.bulkDeleteConfirm', { count: selected.length })} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => void bulkDelete()}>
                 <Button danger icon={<DeleteOutlined />} data-testid="bulk-delete">{t('data.deleteSelected')}</Button>
               </Popconfirm>
             )}
@@ -207,7 +207,7 @@ function Data({ formId }: { formId: string }) {
           rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }} onChange={onTableChange} showSorterTooltip={false}
           onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
         <Space style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
-          {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { n: total })}</Typography.Text>}
+          {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { count: total })}</Typography.Text>}
           <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
           <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
           <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />

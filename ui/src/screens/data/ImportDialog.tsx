@@ -24,7 +24,7 @@ export default function ImportDialog({ formId, open, onClose, onImported }: { fo
       const r = await api.importRecords(formId, file, { dryRun, skipAutomations: skip });
       setReport(r);
       if (!dryRun) {
-        message.success(t('import.done', { n: r.created }));
+        message.success(t('import.done', { count: r.created }));
         onImported();
         reset(null);
         onClose();
@@ -54,8 +54,8 @@ export default function ImportDialog({ formId, open, onClose, onImported }: { fo
         <Checkbox checked={skip} onChange={(e) => setSkip(e.target.checked)}>{t('import.skipAutomations')}</Checkbox>
         {problem && <Alert type="error" title={problem} data-testid="import-problem" />}
         {report && (report.valid
-          ? <Alert type="success" data-testid="import-valid" title={t('import.valid', { n: report.rows })} />
-          : <Alert type="error" data-testid="import-invalid" title={t('import.invalid', { n: report.errors.length, rows: report.rows })} />)}
+          ? <Alert type="success" data-testid="import-valid" title={t('import.valid', { count: report.rows })} />
+          : <Alert type="error" data-testid="import-invalid" title={t('import.invalid', { count: report.errors.length, rows: report.rows })} />)}
         {ignored.length > 0 && <Space wrap>{ignored.map((c) => <Tag key={c.index} title={c.message}>{t('import.ignoredColumn', { header: c.header || `#${c.index}` })}</Tag>)}</Space>}
         {report && report.errors.length > 0 && (
           <Table size="small" rowKey={(r) => `${r.row}-${r.path}-${r.code}`} dataSource={report.errors} pagination={{ pageSize: 10, hideOnSinglePage: true }} data-testid="import-errors"

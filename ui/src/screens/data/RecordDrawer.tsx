@@ -8,7 +8,7 @@ import type { Definition, FieldDef, FormRecord, HistoryEntry, StoredFile } from 
 import { useDirectory } from '../../fields/directory';
 import { formatValue } from '../../fields/format';
 import { FormRenderer, inputData } from '../../fields/FormRenderer';
-import { applyFieldErrors, errorText } from '../../util/errors';
+import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { knownName } from '../fill/FillPage';
 
 /** useRelationLabels fetches the display labels of the records a relation value names, unless given. */
@@ -156,7 +156,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
 
   const save = async () => {
     if (!base) return;
-    try { await form.validateFields(); } catch { return; }
+    try { await form.validateFields(); } catch { scrollToFirstError(form); return; }
     const data = inputData(def, form.getFieldsValue(true), base.data);
     if (Object.keys(data).length === 0) { setEditing(false); return; }
     setBusy(true); setFormErrors([]);
@@ -170,6 +170,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
         try { setConflict(await api.record(formId, base.id)); } catch (e2) { message.error(errorText(e2)); }
       } else if (e instanceof ApiError && e.fields.length) {
         setFormErrors(applyFieldErrors(form, e.fields, knownName(def)).map((x) => x.message));
+        scrollToFirstError(form);
       } else message.error(errorText(e));
     } finally { setBusy(false); }
   };

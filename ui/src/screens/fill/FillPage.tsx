@@ -6,7 +6,7 @@ import { ApiError, api } from '../../api/client';
 import type { Definition, FieldError } from '../../api/types';
 import { DirectoryProvider } from '../../fields/directory';
 import { FormRenderer, inputData } from '../../fields/FormRenderer';
-import { applyFieldErrors, errorText } from '../../util/errors';
+import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { usePublished } from './usePublished';
 
 /** knownName tells whether an antd name path addresses a field of def (for placing server errors). */
@@ -37,7 +37,7 @@ export default function FillPage() {
 
   const submit = async () => {
     setFormErrors([]);
-    try { await form.validateFields(); } catch { return; }
+    try { await form.validateFields(); } catch { scrollToFirstError(form); return; }
     setBusy(true);
     try {
       const rec = await api.createRecord(formId, inputData(def, form.getFieldsValue(true)));
@@ -46,6 +46,7 @@ export default function FillPage() {
     } catch (e) {
       if (e instanceof ApiError && e.fields.length) {
         setFormErrors(applyFieldErrors(form, e.fields, knownName(def)));
+        scrollToFirstError(form);
         message.error(t('fill.fixErrors'));
       } else message.error(errorText(e));
     } finally { setBusy(false); }

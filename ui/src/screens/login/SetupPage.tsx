@@ -42,7 +42,7 @@ export function SetupPage() {
           <Form.Item name="workspace" label={t('auth.workspace')} rules={[{ required: true, message: t('validation.required') }]}><Input /></Form.Item>
           <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, message: t('validation.required') }]}><Input autoComplete="name" /></Form.Item>
           <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, type: 'email', message: t('validation.email') }]}><Input autoComplete="username" /></Form.Item>
-          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { n: 8 }) }]}><Input.Password autoComplete="new-password" /></Form.Item>
+          <Form.Item name="password" label={t('auth.password')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}><Input.Password autoComplete="new-password" /></Form.Item>
           <Form.Item name="confirm" label={t('auth.confirmPassword')} dependencies={['password']} rules={[{ required: true, message: t('validation.required') },
             ({ getFieldValue }) => ({ validator: (_, v) => (v === getFieldValue('password') ? Promise.resolve() : Promise.reject(new Error(t('validation.passwordMismatch')))) })]}>
             <Input.Password autoComplete="new-password" />

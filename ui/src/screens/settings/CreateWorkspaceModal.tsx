@@ -28,7 +28,7 @@ export default function CreateWorkspaceModal({ onClose, onCreated }: { onClose: 
       okText={t('common.create')} cancelText={t('common.cancel')} okButtonProps={{ 'data-testid': 'workspace-create-ok' }}>
       <Typography.Paragraph type="secondary">{t('workspaces.createHint')}</Typography.Paragraph>
       <Form form={form} layout="vertical" initialValues={{ language: i18n.language === 'en' ? 'en' : 'zh-CN' }}>
-        <Form.Item name="name" label={t('workspaces.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100, message: t('validation.maxLength', { n: 100 }) }]}>
+        <Form.Item name="name" label={t('workspaces.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100, message: t('validation.maxLength', { count: 100 }) }]}>
           <Input data-testid="workspace-name" autoFocus />
         </Form.Item>
         <Form.Item name="language" label={t('workspaces.language')}>

@@ -66,7 +66,7 @@ export default function TokensPage() {
       <Modal open={creating} title={t('tokens.create')} onCancel={() => setCreating(false)} onOk={() => void create()} confirmLoading={busy}
         okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'token-create-ok' }}>
         <Form form={form} layout="vertical" initialValues={{ scopes: ['read', 'write'] }}>
-          <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100, message: t('validation.maxLength', { n: 100 }) }]}>
+          <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100, message: t('validation.maxLength', { count: 100 }) }]}>
             <Input data-testid="token-name" placeholder="ERP" />
           </Form.Item>
           <Form.Item name="scopes" label={t('tokens.scopes')} rules={[{ required: true, type: 'array', min: 1, message: t('tokens.scopesRequired') }]}>

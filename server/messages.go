@@ -1,10 +1,15 @@
-package i18n
+package server
 
-// HTTP API error codes (package server). The server answers with the bare
-// code ("not_found") and renders the message from "server_" + code, so these
-// never collide with field and design codes.
+import "github.com/formloom/formloom/engine/i18n"
+
+// The server's own messages: HTTP API error codes and import answers. The
+// server answers with the bare code ("not_found") and renders the message
+// from "server_" + code, so these never collide with the engine's field and
+// design codes. They live here, not in engine/i18n, because the engine
+// knows nothing of HTTP; engine/i18n only holds the lookup and each layer
+// registers its own catalogue with i18n.Register.
 func init() {
-	Register(ZhCN, map[string]string{
+	i18n.Register(i18n.ZhCN, map[string]string{
 		"server_unauthenticated":        "请先登录，或提供有效的访问令牌",
 		"server_login_failed":           "邮箱或密码不正确",
 		"server_rate_limited":           "尝试次数过多，请 {seconds} 秒后再试",
@@ -28,8 +33,9 @@ func init() {
 		"server_timeout":                "请求超时",
 		"server_unavailable":            "服务暂时不可用，请稍后再试",
 		"server_internal":               "服务器内部错误，请稍后再试",
+		"server_import_rejected":        "有 {count} 处错误，未导入任何数据，请修改后重新上传",
 	})
-	Register(En, map[string]string{
+	i18n.Register(i18n.En, map[string]string{
 		"server_unauthenticated":        "Sign in, or send a valid API token",
 		"server_login_failed":           "Wrong email or password",
 		"server_rate_limited":           "Too many attempts; try again in {seconds} seconds",
@@ -53,5 +59,6 @@ func init() {
 		"server_timeout":                "The request timed out",
 		"server_unavailable":            "The service is unavailable; try again later",
 		"server_internal":               "Internal server error; try again later",
+		"server_import_rejected":        "{count} problems found; nothing was imported. Fix them and upload the file again",
 	})
 }
