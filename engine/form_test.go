@@ -88,7 +88,7 @@ func TestPublishRefusesBadDesigns(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			app, _ := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "x"})
+			app, _ := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: uniqueAppName()})
 			fm, err := f.e.CreateForm(f.ctx, f.admin, app.ID, engine.FormInput{Name: "f", Definition: tt.def})
 			if err != nil {
 				t.Fatal(err)

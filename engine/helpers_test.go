@@ -3,8 +3,10 @@ package engine_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -96,7 +98,7 @@ func (f *fixture) newWorkspace(t testing.TB, name string) (admin, member engine.
 // publish creates an app and a form with def and publishes it.
 func (f *fixture) publish(t testing.TB, a engine.Actor, def form.Definition) string {
 	t.Helper()
-	app, err := f.e.CreateApp(f.ctx, a, engine.AppInput{Name: "CRM"})
+	app, err := f.e.CreateApp(f.ctx, a, engine.AppInput{Name: uniqueAppName()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,6 +111,12 @@ func (f *fixture) publish(t testing.TB, a engine.Actor, def form.Definition) str
 	}
 	return fm.ID
 }
+
+// appCount numbers the apps tests create: app names are unique per workspace.
+var appCount atomic.Int64
+
+// uniqueAppName returns a fresh app name.
+func uniqueAppName() string { return fmt.Sprintf("CRM %d", appCount.Add(1)) }
 
 // republish saves def as the draft of formID and publishes it.
 func (f *fixture) republish(t testing.TB, a engine.Actor, formID string, def form.Definition) error {

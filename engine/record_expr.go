@@ -1,11 +1,13 @@
 package engine
 
 import (
+	"errors"
 	"math"
 	"time"
 
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/i18n"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -45,6 +47,26 @@ func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]
 		out[f.def.Key] = f.typ.ExprValue(ctx, f.def, val)
 	}
 	return out
+}
+
+// runReason says why an expression run failed, per language, without the
+// run's internals (which name Go types and VM details).
+func runReason(err error) map[string]string {
+	if errors.Is(err, expr.ErrLimit) {
+		return map[string]string{i18n.ZhCN: "计算量超出上限", i18n.En: "it needs more work than allowed"}
+	}
+	return map[string]string{i18n.ZhCN: "无法计算（可能有字段为空或取值不符）", i18n.En: "it cannot be computed (a field may be empty or hold an unexpected value)"}
+}
+
+// resultKind names a formula result that cannot be stored, per language.
+func resultKind(v any) map[string]string {
+	switch v.(type) {
+	case map[string]any:
+		return map[string]string{i18n.ZhCN: "对象", i18n.En: "object"}
+	case []any:
+		return map[string]string{i18n.ZhCN: "列表", i18n.En: "list"}
+	}
+	return map[string]string{i18n.ZhCN: "不支持的值", i18n.En: "unsupported value"}
 }
 
 // formulaValue turns an expression result into a stored value.

@@ -230,7 +230,7 @@ func (w *write) applyDefaults(ctx context.Context, data, input map[string]any) e
 		case f.dfltExpr != nil:
 			out, err := f.dfltExpr.Run(w.exprInput(data))
 			if err != nil {
-				errs = append(errs, fieldErr(f.def.Key, CodeDefaultFailed, map[string]any{"reason": err.Error()}))
+				errs = append(errs, fieldErr(f.def.Key, CodeDefaultFailed, map[string]any{"reason": runReason(err)}))
 				continue
 			}
 			n, ferrs := f.typ.Normalize(w.ctx, f.def, f.def.Key, exprToInput(out, w.ctx))
@@ -265,7 +265,7 @@ func (w *write) computeFormulas(data map[string]any, in expr.Input) error {
 		}
 		n, ok := formulaValue(out, w.ctx)
 		if !ok {
-			errs = append(errs, fieldErr(f.def.Key, CodeFormulaType, map[string]any{"type": fmt.Sprintf("%T", out)}))
+			errs = append(errs, fieldErr(f.def.Key, CodeFormulaType, map[string]any{"type": resultKind(out)}))
 			continue
 		}
 		if n == nil {

@@ -15,7 +15,7 @@ import (
 // publishErr creates a form with def and publishes it, returning the error.
 func (f *fixture) publishErr(t *testing.T, def form.Definition) error {
 	t.Helper()
-	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "x"})
+	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: uniqueAppName()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,5 +178,28 @@ func TestWriteWorkBudget(t *testing.T) {
 	r, err := f.e.CreateRecord(f.ctx, f.admin, under, map[string]any{"n": 1}, engine.WriteOptions{})
 	if err != nil || r.Data["f0"] != 2001000.0 {
 		t.Fatalf("under the budget: %v %v", r.Data["f0"], describe(err))
+	}
+}
+
+// TestRunErrorsShowNoInternals: a failing default formula is reported in
+// the user's language, without the run's Go or VM wording.
+func TestRunErrorsShowNoInternals(t *testing.T) {
+	f := newFixture(t)
+	id := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+		{Key: "n", Type: "number", Label: "n", DefaultExpression: "MOD(1, 0)"},
+	}})
+	_, err := f.e.CreateRecord(f.ctx, f.admin, id, map[string]any{}, engine.WriteOptions{})
+	fe := validation(t, err).Fields[0]
+	if fe.Code != "default_failed" {
+		t.Fatalf("got %s", fe.Code)
+	}
+	zh, en := fe.Message(i18n.ZhCN), fe.Message(i18n.En)
+	if !strings.Contains(zh, "无法计算") || !strings.Contains(en, "cannot be computed") {
+		t.Fatalf("messages %q / %q", zh, en)
+	}
+	for _, msg := range []string{zh, en} {
+		if strings.Contains(msg, "MOD:") || strings.Contains(msg, "expr:") || strings.Contains(msg, "division") {
+			t.Errorf("internals in %q", msg)
+		}
 	}
 }

@@ -95,7 +95,7 @@ func schemas() map[string]any {
 		"VersionInfo":      obj(map[string]any{"number": tInt, "definition": ref("Definition"), "archived": arr(tObj), "changes": arr(ref("Change")), "publishedBy": tStr, "publishedAt": tTime}),
 		"VersionList":      list("VersionInfo"),
 		"ExpressionInput":  obj(map[string]any{"expression": tStr, "definition": ref("Definition")}, "expression"),
-		"ExpressionResult": obj(map[string]any{"type": tStr, "diagnostics": arr(obj(map[string]any{"line": tInt, "column": tInt, "message": tStr, "code": tStr}))}),
+		"ExpressionResult": obj(map[string]any{"type": tStr, "diagnostics": arr(obj(map[string]any{"line": tInt, "column": tInt, "message": tStr, "code": tStr, "key": tStr, "params": tObj}))}),
 		"Record": obj(map[string]any{"id": tStr, "version": tInt, "formVersion": tInt, "data": tObj, "createdAt": tTime, "createdBy": tStr,
 			"updatedAt": tTime, "updatedBy": tStr, "deletedAt": tTime}, "id", "version", "data"),
 		"RecordCreate": obj(map[string]any{"data": tObj}, "data"),

@@ -213,6 +213,12 @@ func (p *postcheck) Visit(node *ast.Node) {
 				p.withCtx = true
 			}
 		case "==", "!=":
+			if kindOf(n.Left) == reflect.String && kindOf(n.Right) == reflect.String {
+				// A text field may be empty (nil); the string-only opcode
+				// would fail on it, so compare generically: stage != "won"
+				// is true for an empty stage.
+				n.Left.SetNature(nature.Nature{})
+			}
 			if isAggregate(n.Left) || isAggregate(n.Right) {
 				n.Left, n.Right = costNode(n.Left), costNode(n.Right)
 				p.withCtx = true

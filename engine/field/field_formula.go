@@ -25,5 +25,12 @@ func (formulaType) CheckDesign(f *form.Field) []Error {
 	case len(f.Expression) > MaxExpressionLength:
 		return []Error{designErr("expression", CodeMaxLength, map[string]any{"max": MaxExpressionLength})}
 	}
-	return nil
+	// Display is how forms show the result: as a plain number, money (in
+	// Currency) or a percent, with Precision decimals; it does not change
+	// the stored value.
+	errs := append(checkDisplay(f, "number", "money", "percent", "text"), checkPrecision(f, MaxPrecision)...)
+	if f.Currency != "" && !validCurrency(f.Currency) {
+		errs = append(errs, designErr("currency", CodeCurrencyInvalid, map[string]any{"value": f.Currency}))
+	}
+	return errs
 }

@@ -170,6 +170,9 @@ const steps = [
     await byTest('option-label-0').fill('需求确认');
     await byTest('option-label-1').fill('输单');
     await addField('textarea', '输单原因', 'lost_reason');
+    // A label where the stored value is compared is refused, with the fix.
+    await byTest('prop-visible-when').fill('stage == "输单"');
+    await byTest('prop-visible-when-error').getByText('stage == "option_2"').waitFor();
     await byTest('prop-visible-when').fill('stage == "option_2"');
     await byTest('prop-visible-when-ok').waitFor();
     await addField('number', '单价', 'price');
@@ -178,8 +181,18 @@ const steps = [
     await byTest('prop-expression').fill('price * qty +');
     await byTest('prop-expression-error').first().waitFor();
     await expectText('第 1 行');
+    // While a check is pending the verdict says so, never the previous result:
+    // the check is held until the verdict has been looked at.
+    let release;
+    const held = new Promise((r) => { release = r; });
+    await page.route('**/expressions/check', async (route) => { await held; await route.continue(); });
     await byTest('prop-expression').fill('price * qty');
+    await byTest('prop-expression-checking').waitFor();
+    if (await byTest('prop-expression-error').count() || await byTest('prop-expression-ok').count()) throw new Error('a stale verdict is shown while checking');
+    release();
     await byTest('prop-expression-ok').waitFor();
+    await page.unroute('**/expressions/check');
+    if (await byTest('prop-expression-checking').count()) throw new Error('still checking after the verdict');
     await addField('money', '预计金额', 'deal_value');
     await addField('date', '预计成交', 'close_date');
     await addField('boolean', '重点商机', 'key_deal');
@@ -218,6 +231,8 @@ const steps = [
     await byTest('field-lost_reason').locator('textarea').fill('预算不足');
     await byTest('field-price').locator('input').fill('-5');
     await byTest('field-qty').locator('input').fill('3');
+    // The formula follows the input as the user types, before any save.
+    await byTest('computed-total').getByText('-15').waitFor();
     await byTest('field-contact_email').locator('input').fill('li@example.com');
     await byTest('add-row-items').click();
     await byTest('subform-row-items').locator('input').first().fill('标准版');
@@ -227,6 +242,7 @@ const steps = [
     await pickOption(byTest('field-stage').locator('.ant-select'), '需求确认');
     await byTest('field-lost_reason').waitFor({ state: 'detached' });
     await byTest('field-price').locator('input').fill('1200');
+    await byTest('computed-total').getByText('3600').waitFor();
     await byTest('submit').click();
     await byTest('fill-again').waitFor();
   }],

@@ -1,5 +1,5 @@
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
-import { AppstoreOutlined, ApartmentOutlined, KeyOutlined, LogoutOutlined, MailOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ApartmentOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
@@ -29,7 +29,7 @@ export function Shell() {
         <Space>
           <WorkspaceSwitcher />
           <LanguageSwitch />
-          <Dropdown menu={{ items: [{ key: 'invitations', icon: <MailOutlined />, label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> }, { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'),
+          <Dropdown menu={{ items: [{ key: 'invitations', label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> }, { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'),
             onClick: () => { void logout().then(() => nav('/login')); } }] }}>
             <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{me?.user.name}</Button>
           </Dropdown>

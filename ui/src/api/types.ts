@@ -32,7 +32,8 @@ export interface FieldDef {
   max?: number;
   precision?: number;
   options?: Option[];
-  display?: 'radio' | 'checkbox' | 'dropdown' | '';
+  /** radio/checkbox/dropdown for selects; number/money/percent/text: how a formula's result is shown. */
+  display?: 'radio' | 'checkbox' | 'dropdown' | 'number' | 'money' | 'percent' | 'text' | '';
   currency?: string;
   form?: string;
   displayField?: string;
@@ -128,7 +129,8 @@ export interface BulkItem { id: string; ok: boolean; error?: { code: string; mes
 
 export interface BulkResult { items: BulkItem[]; succeeded: number; failed: number }
 
-export interface Diagnostic { line: number; column: number; message: string; code: string }
+/** Diagnostic is one expression problem: message is in the request's language and starts with the position; key and params are its message code. */
+export interface Diagnostic { line: number; column: number; message: string; code: string; key?: string; params?: Record<string, unknown> }
 
 export interface ExpressionResult { type?: string; diagnostics?: Diagnostic[] }
 

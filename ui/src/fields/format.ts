@@ -59,7 +59,25 @@ export function formatValue(f: FieldDef, v: unknown, ctx: FormatContext): string
     case 'attachment': case 'image': case 'signature':
       return (v as StoredFile[]).map((x) => x.name).join(', ');
     case 'subform': return ctx.t('data.rows', { count: (v as unknown[]).length });
+    case 'formula': return formatFormula(f, v, ctx);
     default: return displayText(v);
+  }
+}
+
+/**
+ * formatFormula shows a formula result like its result type: the field's
+ * display (money in its currency, percent, number with its precision), a
+ * boolean as yes/no; without a display a number shows as number fields do.
+ */
+export function formatFormula(f: FieldDef, v: unknown, ctx: FormatContext): string {
+  if (typeof v === 'boolean') return v ? ctx.t('common.yes') : ctx.t('common.no');
+  if (typeof v !== 'number' || !Number.isFinite(v) || f.display === 'text') return displayText(v);
+  const digits = (d: number) => ({ minimumFractionDigits: f.precision ?? d, maximumFractionDigits: f.precision ?? Math.max(d, 10) });
+  switch (f.display) {
+    case 'money': return `${f.currency || 'CNY'} ${v.toLocaleString(undefined, { minimumFractionDigits: f.precision ?? 2, maximumFractionDigits: f.precision ?? 2 })}`;
+    case 'percent': return `${(v * 100).toLocaleString(undefined, { minimumFractionDigits: f.precision ?? 0, maximumFractionDigits: f.precision ?? 2 })}%`;
+    case 'number': return v.toLocaleString(undefined, digits(0));
+    default: return f.precision === undefined ? displayText(v) : v.toLocaleString(undefined, digits(0));
   }
 }
 

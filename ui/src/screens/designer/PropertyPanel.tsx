@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Button, Checkbox, Collapse, ColorPicker, Divider, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
+import { Button, Checkbox, Collapse, ColorPicker, Divider, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -8,6 +8,7 @@ import { COMPUTED, CURRENCIES, SUBFORM_TYPES, newField, allKeys } from '../../fi
 import { FieldInput } from '../../fields/FieldInput';
 import { ExpressionInput, type CheckFn } from './ExpressionInput';
 import { clean, keyProblem } from './model';
+import { AUTO_VALUE, loadPinyin, nextColor, optionValue, type PinyinFn } from './optionValue';
 
 const LIMITS_TEXT: FieldType[] = ['text', 'textarea'];
 const LIMITS_NUM: FieldType[] = ['number', 'money', 'percent'];
@@ -42,22 +43,48 @@ export function useTargetFields(formId: string | undefined): FieldDef[] {
 
 function OptionsEditor({ value, onChange }: { value: Option[]; onChange: (o: Option[]) => void }) {
   const { t } = useTranslation();
+  const [py, setPy] = useState<PinyinFn | undefined>();
+  useEffect(() => { let live = true; void loadPinyin().then((f) => { if (live) setPy(() => f); }).catch(() => undefined); return () => { live = false; }; }, []);
+  // Options added here follow their label until their value is edited by hand;
+  // values of options that may already be stored are never changed silently.
+  const [fresh, setFresh] = useState<Set<number>>(new Set());
+  const taken = (i: number) => value.filter((_, j) => j !== i).map((o) => o.value);
+  const setLabel = (i: number, label: string) => onChange(value.map((x, j) => (j === i
+    ? { ...x, label, value: fresh.has(i) ? optionValue(label, taken(i), py) : x.value } : x)));
+  const fromLabels = () => onChange(value.map((x, i) => (AUTO_VALUE.test(x.value)
+    ? { ...x, value: optionValue(x.label, value.filter((_, j) => j !== i).map((o) => o.value), py) } : x)));
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('exprEditor.valueHint')}</Typography.Text>
       {value.map((o, i) => (
         <Space.Compact key={i} style={{ width: '100%' }}>
-          <ColorPicker size="small" value={o.color || '#1677ff'} onChange={(c) => onChange(value.map((x, j) => (j === i ? { ...x, color: c.toHexString() } : x)))} />
+          <ColorPicker size="small" allowClear value={o.color ?? null} data-testid={`option-color-${i}`}
+            onClear={() => onChange(value.map((x, j) => (j === i ? { ...x, color: undefined } : x)))}
+            onChange={(c) => onChange(value.map((x, j) => (j === i ? { ...x, color: c.toHexString() } : x)))} />
           <Input size="small" value={o.label} placeholder={t('designer.optionLabel')} data-testid={`option-label-${i}`}
-            onChange={(e) => onChange(value.map((x, j) => (j === i ? { ...x, label: e.target.value } : x)))} />
-          <Input size="small" value={o.value} placeholder={t('designer.optionValue')} style={{ width: '40%' }}
-            onChange={(e) => onChange(value.map((x, j) => (j === i ? { ...x, value: e.target.value } : x)))} />
-          <Button size="small" icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => onChange(value.filter((_, j) => j !== i))} />
+            onChange={(e) => setLabel(i, e.target.value)} />
+          <Input size="small" value={o.value} placeholder={t('designer.optionValue')} style={{ width: '40%', fontFamily: 'ui-monospace, SFMono-Regular, Menlo, monospace' }}
+            data-testid={`option-value-${i}`} aria-label={t('designer.optionValue')}
+            onChange={(e) => { setFresh((f) => { const n = new Set(f); n.delete(i); return n; }); onChange(value.map((x, j) => (j === i ? { ...x, value: e.target.value } : x))); }} />
+          <Button size="small" icon={<DeleteOutlined />} aria-label={t('common.remove')}
+            onClick={() => { setFresh((f) => new Set([...f].filter((j) => j !== i).map((j) => (j > i ? j - 1 : j)))); onChange(value.filter((_, j) => j !== i)); }} />
         </Space.Compact>
       ))}
-      <Button size="small" type="dashed" icon={<PlusOutlined />} data-testid="add-option"
-        onClick={() => { let n = value.length + 1; while (value.some((o) => o.value === `option_${n}`)) n++; onChange([...value, { value: `option_${n}`, label: `${t('designer.option')} ${n}` }]); }}>
-        {t('designer.addOption')}
-      </Button>
+      <Space wrap>
+        <Button size="small" type="dashed" icon={<PlusOutlined />} data-testid="add-option"
+          onClick={() => {
+            const label = `${t('designer.option')} ${value.length + 1}`;
+            setFresh((f) => new Set(f).add(value.length));
+            onChange([...value, { value: optionValue(label, value.map((o) => o.value), py), label, color: nextColor(value.map((o) => o.color)) }]);
+          }}>
+          {t('designer.addOption')}
+        </Button>
+        {value.some((o) => AUTO_VALUE.test(o.value)) && (
+          <Popconfirm title={t('exprEditor.valuesFromLabels')} description={<div style={{ maxWidth: 280 }}>{t('exprEditor.valuesFromLabelsHelp')}</div>} onConfirm={fromLabels}>
+            <Button size="small" data-testid="values-from-labels">{t('exprEditor.valuesFromLabels')}</Button>
+          </Popconfirm>
+        )}
+      </Space>
     </Space>
   );
 }
@@ -209,7 +236,22 @@ export function PropertyPanel({ field: f, onChange, ctx }: { field: FieldDef; on
         <>
           <Divider titlePlacement="start" plain>{t('designer.formula')}</Divider>
           <ExpressionInput value={f.expression} onChange={(expression) => onChange({ expression })} check={ctx.check} rows={3}
-            placeholder="price * quantity" testId="prop-expression" />
+            placeholder="price * quantity" testId="prop-expression" fields={ctx.siblings} />
+          <Space wrap style={{ marginTop: 8 }}>
+            <Form.Item label={t('exprEditor.resultFormat')}>
+              <Select style={{ width: 130 }} value={f.display || ''} data-testid="prop-result-format"
+                onChange={(display: FieldDef['display']) => onChange({ display: display || undefined, currency: display === 'money' ? f.currency : undefined })}
+                options={(['', 'number', 'money', 'percent', 'text'] as const).map((d) => ({ value: d, label: t(`exprEditor.format_${d || 'auto'}`) }))} />
+            </Form.Item>
+            {(f.display === 'number' || f.display === 'money' || f.display === 'percent') && (
+              <Form.Item label={t('designer.precision')}><InputNumber min={0} max={10} value={f.precision} onChange={num('precision')} /></Form.Item>
+            )}
+            {f.display === 'money' && (
+              <Form.Item label={t('designer.currency')}>
+                <Select style={{ width: 110 }} value={f.currency ?? 'CNY'} onChange={(currency) => onChange({ currency })} options={CURRENCIES.map((c) => ({ value: c, label: c }))} />
+              </Form.Item>
+            )}
+          </Space>
         </>
       )}
       {(f.type === 'attachment' || f.type === 'image') && (
@@ -234,7 +276,7 @@ export function PropertyPanel({ field: f, onChange, ctx }: { field: FieldDef; on
             onChange={(e) => { setDefaultMode(e.target.value); onChange(e.target.value === 'fixed' ? { defaultExpression: undefined } : { default: undefined }); }} />
           {defaultMode === 'fixed'
             ? <FieldInput field={{ ...f, required: false }} value={f.default} onChange={(v) => onChange({ default: v ?? undefined })} />
-            : <ExpressionInput value={f.defaultExpression} onChange={(defaultExpression) => onChange({ defaultExpression })} check={ctx.check} placeholder="TODAY()" testId="prop-default-expr" />}
+            : <ExpressionInput value={f.defaultExpression} onChange={(defaultExpression) => onChange({ defaultExpression })} check={ctx.check} placeholder="TODAY()" testId="prop-default-expr" fields={ctx.siblings} />}
         </>
       )}
 
@@ -242,11 +284,11 @@ export function PropertyPanel({ field: f, onChange, ctx }: { field: FieldDef; on
         <>
           <Divider titlePlacement="start" plain>{t('designer.rules')}</Divider>
           <Form.Item label={t('designer.visibleWhen')} help={t('designer.visibleWhenHelp')}>
-            <ExpressionInput value={f.visibleWhen} onChange={(visibleWhen) => onChange({ visibleWhen })} check={ctx.check} placeholder={'stage == "won"'} testId="prop-visible-when" />
+            <ExpressionInput value={f.visibleWhen} onChange={(visibleWhen) => onChange({ visibleWhen })} check={ctx.check} placeholder={'stage == "won"'} testId="prop-visible-when" fields={ctx.siblings} want="boolean" />
           </Form.Item>
           {!COMPUTED.has(f.type) && (
             <Form.Item label={t('designer.requiredWhen')}>
-              <ExpressionInput value={f.requiredWhen} onChange={(requiredWhen) => onChange({ requiredWhen })} check={ctx.check} placeholder="amount > 10000" testId="prop-required-when" />
+              <ExpressionInput value={f.requiredWhen} onChange={(requiredWhen) => onChange({ requiredWhen })} check={ctx.check} placeholder="amount > 10000" testId="prop-required-when" fields={ctx.siblings} want="boolean" />
             </Form.Item>
           )}
         </>

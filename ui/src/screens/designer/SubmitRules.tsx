@@ -15,7 +15,7 @@ export function SubmitRules({ rules, fields, onChange, check }: { rules: SubmitR
         <Card key={i} size="small" title={t('designer.ruleN', { n: i + 1 })} data-testid="submit-rule"
           extra={<Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => onChange(rules.filter((_, j) => j !== i))} />}>
           <Space orientation="vertical" style={{ width: '100%' }}>
-            <ExpressionInput value={r.expression} onChange={(expression) => set(i, { expression })} check={check} placeholder="end_date >= start_date" testId={`rule-expr-${i}`} />
+            <ExpressionInput value={r.expression} onChange={(expression) => set(i, { expression })} check={check} placeholder="end_date >= start_date" testId={`rule-expr-${i}`} fields={fields} want="boolean" />
             <Input addonBefore="中文" value={r.message?.['zh-CN']} placeholder={t('designer.ruleMessage')} data-testid={`rule-msg-zh-${i}`}
               onChange={(e) => set(i, { message: { ...r.message, 'zh-CN': e.target.value } })} />
             <Input addonBefore="EN" value={r.message?.en} placeholder={t('designer.ruleMessage')} data-testid={`rule-msg-en-${i}`}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App as AntApp, Breadcrumb, Button, Card, Form, Result, Space, Spin } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +7,7 @@ import type { Definition, FieldError } from '../../api/types';
 import { DirectoryProvider } from '../../fields/directory';
 import { FormRenderer, inputData } from '../../fields/FormRenderer';
 import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
+import { liveFormulas } from './liveFormulas';
 import { usePublished } from './usePublished';
 
 /** knownName tells whether an antd name path addresses a field of def (for placing server errors). */
@@ -29,6 +30,10 @@ export default function FillPage() {
   const [busy, setBusy] = useState(false);
   const [formErrors, setFormErrors] = useState<FieldError[]>([]);
   const [done, setDone] = useState<string | null>(null);
+  const liveDef = version?.definition;
+  // Formula fields follow the values as the user types (server semantics).
+  const recompute = (all: Record<string, unknown>) => { if (liveDef) form.setFieldsValue(liveFormulas(liveDef, all)); };
+  useEffect(() => { if (liveDef && !done) form.setFieldsValue(liveFormulas(liveDef, form.getFieldsValue(true))); }, [liveDef, done, form]);
 
   if (error) return <Alert type="error" title={error} />;
   if (!meta) return <Spin />;
@@ -66,9 +71,9 @@ export default function FillPage() {
           <>
             {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="form-errors"
               title={formErrors.map((e) => e.message).join('；')} />}
-            <FormRenderer def={def} form={form} />
+            <FormRenderer def={def} form={form} onValuesChange={recompute} />
             <Space><Button type="primary" loading={busy} onClick={() => void submit()} data-testid="submit">{t('fill.submit')}</Button>
-              <Button onClick={() => { form.resetFields(); setFormErrors([]); }}>{t('fill.reset')}</Button></Space>
+              <Button onClick={() => { form.resetFields(); setFormErrors([]); recompute(form.getFieldsValue(true)); }}>{t('fill.reset')}</Button></Space>
           </>
         )}
       </Card>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { App as AntApp, Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -40,18 +40,21 @@ export default function InvitationsPage() {
   return (
     <Card title={t('invitations.title')}>
       <Typography.Paragraph type="secondary">{t('invitations.intro')}</Typography.Paragraph>
-      <List<Invitation> loading={items === null} dataSource={items ?? []} locale={{ emptyText: <Empty description={t('invitations.empty')} /> }}
-        renderItem={(inv) => (
-          <List.Item data-testid={`invitation-${inv.workspaceName}`} actions={[
-            <Button key="accept" type="primary" loading={busy === inv.id} data-testid="invitation-accept" onClick={() => void respond(inv, true)}>{t('invitations.accept')}</Button>,
-            <Button key="decline" disabled={busy === inv.id} data-testid="invitation-decline" onClick={() => void respond(inv, false)}>{t('invitations.decline')}</Button>,
-          ]}>
-            <List.Item.Meta title={inv.workspaceName} description={<Space wrap>
+      {items === null && <Spin />}
+      {items?.length === 0 && <Typography.Text type="secondary">{t('invitations.empty')}</Typography.Text>}
+      <Space direction="vertical" style={{ width: '100%' }}>
+        {(items ?? []).map((inv) => (
+          <Card key={inv.id} size="small" data-testid={`invitation-${inv.workspaceName}`} title={inv.workspaceName} extra={<Space>
+            <Button type="primary" loading={busy === inv.id} data-testid="invitation-accept" onClick={() => void respond(inv, true)}>{t('invitations.accept')}</Button>
+            <Button disabled={busy === inv.id} data-testid="invitation-decline" onClick={() => void respond(inv, false)}>{t('invitations.decline')}</Button>
+          </Space>}>
+            <Space wrap>
               {inv.inviterName && <span>{t('invitations.from', { name: inv.inviterName })}</span>}
               <Tag>{t('invitations.role', { role: t(`members.role_${inv.role}`) })}</Tag>
-            </Space>} />
-          </List.Item>
-        )} />
+            </Space>
+          </Card>
+        ))}
+      </Space>
     </Card>
   );
 }

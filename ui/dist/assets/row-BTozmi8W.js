@@ -1,1 +1,0 @@
-import{o as e,s as t}from"./typography-C5FHrm76.js";var n=t,r=e;export{n,r as t};
