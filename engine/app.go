@@ -143,6 +143,7 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
 		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	e.forgetApp(id)
 	return mapStoreErr(err)
 }
 
@@ -161,6 +162,7 @@ func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error
 	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
 		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+	e.forgetApp(id)
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}

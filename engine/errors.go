@@ -91,6 +91,9 @@ const (
 	CodeUniqueExistingDuplicates = "unique_existing_duplicates"
 	// CodeReferenceCheckFailed: references could not be checked.
 	CodeReferenceCheckFailed = "reference_check_failed"
+	// CodeRelationForeignForm: a relation (or a lookup through it) names a
+	// form that is not a form of the workspace (params field, form).
+	CodeRelationForeignForm = "relation_foreign_form"
 	// CodeSchema: the data does not fit the form's JSON Schema; a more
 	// specific "schema_<keyword>" code is used when one has a text.
 	CodeSchema = "schema"

@@ -37,3 +37,57 @@ func TestStoreContractIsStdlibOnly(t *testing.T) {
 		}
 	}
 }
+
+// capabilities are the engine's capability packages (ARCHITECTURE.md):
+// they import the core, never the other way round, and not each other. A
+// new capability package is added here; any other package under engine/
+// except the store adapters counts as core.
+var capabilities = map[string]bool{
+	"tabular": true, "access": true, "jobs": true, "workflow": true, "automation": true,
+	"notify": true, "webhook": true, "report": true,
+}
+
+// storeAdapters implement the store contract with a driver; only cmd and
+// tests pick one.
+var storeAdapters = map[string]bool{"store/sqlitestore": true, "store/mongostore": true, "store/storetest": true}
+
+// TestCoreLinksNoNetHTTP: the engine core (package engine and every
+// subpackage that is neither a capability nor a store adapter) links no
+// net/http, so serving HTTP stays the server's business; capabilities
+// import no other capability.
+func TestCoreLinksNoNetHTTP(t *testing.T) {
+	const root = "github.com/formloom/formloom/engine"
+	out, err := exec.Command("go", "list", "-deps", "-f", `{{.ImportPath}}{{range .Deps}} {{.}}{{end}}`, "./...").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list: %v\n%s", err, out)
+	}
+	checked := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, deps := fields[0], fields[1:]
+		rel, ok := strings.CutPrefix(pkg, root+"/")
+		switch {
+		case pkg == root:
+			rel = ""
+		case !ok:
+			continue // a dependency, listed by -deps
+		case storeAdapters[rel]:
+			continue
+		}
+		top, _, _ := strings.Cut(rel, "/")
+		checked++
+		for _, dep := range deps {
+			if dep == "net/http" && !capabilities[top] {
+				t.Errorf("core package %s links net/http", pkg)
+			}
+			if other, isEngine := strings.CutPrefix(dep, root+"/"); isEngine && capabilities[top] {
+				if otherTop, _, _ := strings.Cut(other, "/"); capabilities[otherTop] && otherTop != top {
+					t.Errorf("capability %s imports capability %s", pkg, dep)
+				}
+			}
+		}
+	}
+	if checked < 7 {
+		t.Fatalf("checked only %d engine packages", checked)
+	}
+}

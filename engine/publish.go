@@ -117,7 +117,7 @@ func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version
 		for i, f := range fields {
 			path := fmt.Sprintf("%sfields[%d]", at, i)
 			if r, isRef := f.typ.(field.Referencer); isRef && r.RefKind(f.def) == field.RefRecords && !ok(f.def.Form) {
-				errs = append(errs, fieldErr(path+".form", "relation_foreign_form", map[string]any{"field": f.def.Key, "form": f.def.Form}))
+				errs = append(errs, fieldErr(path+".form", CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": f.def.Form}))
 			}
 			walk(f.sub, path+".")
 		}
@@ -130,7 +130,7 @@ func (e *Engine) checkRelationTargets(ctx context.Context, ws string, v *Version
 		}
 		relKey, _ := lk.LookedUp(f.def)
 		if rel, found := v.byKey[relKey]; found && rel.def.Form != "" && !ok(rel.def.Form) {
-			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), "relation_foreign_form", map[string]any{"field": f.def.Key, "form": rel.def.Form}))
+			errs = append(errs, fieldErr(fmt.Sprintf("fields[%d].relation", i), CodeRelationForeignForm, map[string]any{"field": f.def.Key, "form": rel.def.Form}))
 		}
 	}
 	return errs
@@ -253,6 +253,10 @@ type currentEntry struct {
 	ws        string
 	published int
 	expires   time.Time
+	// app is the form's app and appLive whether it is out of the recycle
+	// bin: forms of a deleted app refuse writes.
+	app     string
+	appLive bool
 }
 
 // CurrentVersion returns the latest published version of a form.
@@ -274,8 +278,56 @@ func (e *Engine) CurrentVersion(ctx context.Context, a Actor, formID string) (*V
 	if n < 1 {
 		return nil, fmt.Errorf("%w: %s", ErrNotPublished, formID)
 	}
-	e.current.Store(formID, currentEntry{ws: a.Workspace, published: int(n), expires: time.Now().Add(currentTTL)})
+	app := str(fd.Data, "app")
+	live, err := e.appIsLive(ctx, a.Workspace, app)
+	if err != nil {
+		return nil, err
+	}
+	e.current.Store(formID, currentEntry{ws: a.Workspace, published: int(n), expires: time.Now().Add(currentTTL), app: app, appLive: live})
 	return e.version(ctx, a.Workspace, formID, int(n))
+}
+
+// appIsLive reports whether app is an app of ws out of the recycle bin.
+func (e *Engine) appIsLive(ctx context.Context, ws, app string) (bool, error) {
+	d, err := e.getScoped(ctx, collApps, ws, app)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return d.DeletedAt == nil, nil
+}
+
+// checkWritable refuses writes to forms of an app in the recycle bin, as
+// for a deleted form (not found). It uses what CurrentVersion cached, so a
+// write costs no extra read; another process sees an app move to or from
+// the recycle bin within currentTTL.
+func (e *Engine) checkWritable(ctx context.Context, ws string, v *Version) error {
+	live := false
+	if c, ok := e.current.Load(v.Form); ok && c.(currentEntry).ws == ws && time.Now().Before(c.(currentEntry).expires) {
+		live = c.(currentEntry).appLive
+	} else {
+		var err error
+		if live, err = e.appIsLive(ctx, ws, v.App); err != nil {
+			return err
+		}
+	}
+	if !live {
+		return fmt.Errorf("%w: form %q: its app is in the recycle bin", ErrNotFound, v.Form)
+	}
+	return nil
+}
+
+// forgetApp drops what CurrentVersion cached of the forms of app, so a
+// move of the app to or from the recycle bin is seen at once here.
+func (e *Engine) forgetApp(app string) {
+	e.current.Range(func(k, c any) bool {
+		if c.(currentEntry).app == app {
+			e.current.Delete(k)
+		}
+		return true
+	})
 }
 
 // Versions lists the published versions of a form, newest first.

@@ -2,15 +2,10 @@ package engine
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
-	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/form"
@@ -34,15 +29,14 @@ const MaxExportRows = 100_000
 // exportPageSize is how many records one store read of an export fetches.
 const exportPageSize = 500
 
-// maxExcelCell is the longest text an Excel cell holds.
-const maxExcelCell = 32767
-
 // systemColumns are the record properties an export appends, in order;
 // imports recognise and ignore them by key or by label.
 var systemColumns = []string{"id", "createdAt", "createdBy", "updatedAt"}
 
 // Export is a prepared export: the query is checked and the rows counted,
-// so errors are known before the first byte is written. Write streams it.
+// so errors are known before the first byte is written. It hands out the
+// header and the cells of every row; engine/tabular writes them as CSV or
+// XLSX (the engine core links no file codec).
 type Export struct {
 	// Rows is how many records the query matched when prepared.
 	Rows int64
@@ -119,7 +113,7 @@ func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q Re
 func exportColumns(v *Version, lang string) []exportCol {
 	var cols []exportCol
 	for _, f := range v.fields {
-		cols = append(cols, exportCol{label: columnLabel(f.def), def: f.def, typ: f.typ, numeric: numericType(f.def.Type)})
+		cols = append(cols, exportCol{label: columnLabel(f.def), def: f.def, typ: f.typ, numeric: numericCell(f.typ)})
 	}
 	for i := range v.Archived {
 		def := &v.Archived[i]
@@ -127,7 +121,7 @@ func exportColumns(v *Version, lang string) []exportCol {
 		if !ok {
 			continue
 		}
-		cols = append(cols, exportCol{label: archivedLabel(lang, columnLabel(def)), def: def, typ: t, numeric: numericType(def.Type)})
+		cols = append(cols, exportCol{label: archivedLabel(lang, columnLabel(def)), def: def, typ: t, numeric: numericCell(t)})
 	}
 	for _, p := range systemColumns {
 		cols = append(cols, exportCol{label: i18n.T(lang, "export_column_"+p, nil), prop: p})
@@ -146,16 +140,23 @@ func archivedLabel(lang, label string) string {
 	return i18n.T(lang, "export_archived_label", map[string]any{"label": label})
 }
 
-func numericType(t string) bool { return t == "number" || t == "money" || t == "rating" }
+// numericCell reports whether cells of type t are plain numbers.
+func numericCell(t field.Type) bool {
+	_, ok := t.(field.NumericCell)
+	return ok
+}
 
-// Write streams the export to w, reading the records page by page.
-func (x *Export) Write(ctx context.Context, w io.Writer) error {
-	switch x.format {
-	case FormatXLSX:
-		return x.writeXLSX(ctx, w)
-	default:
-		return x.writeCSV(ctx, w)
-	}
+// Format is the file format asked for.
+func (x *Export) Format() ExportFormat { return x.format }
+
+// NumericColumn reports whether the cells of column i are plain numbers
+// (number, money and rating fields), which a spreadsheet keeps as numbers.
+func (x *Export) NumericColumn(i int) bool { return i >= 0 && i < len(x.cols) && x.cols[i].numeric }
+
+// EachRow calls fn with the cells of every matching record, reading the
+// records page by page; fn may keep the slice.
+func (x *Export) EachRow(ctx context.Context, fn func(cells []string) error) error {
+	return x.rows(ctx, func(cells []string, _ Record) error { return fn(cells) })
 }
 
 // rows calls fn with the cells of every matching record.
@@ -212,125 +213,13 @@ func cellTime(t time.Time, loc *time.Location) string {
 	return t.In(loc).Format("2006-01-02 15:04:05")
 }
 
-func (x *Export) header() []string {
+// Header returns the column labels.
+func (x *Export) Header() []string {
 	h := make([]string, len(x.cols))
 	for i, c := range x.cols {
 		h[i] = c.label
 	}
 	return h
-}
-
-// utf8BOM lets Excel (notably on Chinese Windows) read the CSV as UTF-8.
-const utf8BOM = "\uFEFF"
-
-func (x *Export) writeCSV(ctx context.Context, w io.Writer) error {
-	if _, err := io.WriteString(w, utf8BOM); err != nil {
-		return err
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true
-	if err := cw.Write(guardRow(x.header())); err != nil {
-		return err
-	}
-	err := x.rows(ctx, func(cells []string, _ Record) error { return cw.Write(guardRow(cells)) })
-	if err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// guardRow defuses CSV injection: a spreadsheet would run a cell starting
-// with = + - @ (or a tab or carriage return) as a formula, so such a cell
-// gets a leading single quote, which spreadsheets show as text. Plain
-// numbers ("-12.5") are left alone: they are harmless and stay numbers.
-// Imports remove the quote again (see unguardCell).
-func guardRow(cells []string) []string {
-	for i, c := range cells {
-		cells[i] = guardCell(c)
-	}
-	return cells
-}
-
-func guardCell(c string) string {
-	if c == "" || !strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-		return c
-	}
-	if _, err := strconv.ParseFloat(c, 64); err == nil {
-		return c
-	}
-	return "'" + c
-}
-
-func (x *Export) writeXLSX(ctx context.Context, w io.Writer) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2F7"}}})
-	if err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	for i, c := range x.cols {
-		width := float64(min(max(utf8.RuneCountInString(c.label)*2+2, 12), 40))
-		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return fmt.Errorf("engine: export: %w", err)
-		}
-	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	head := make([]any, len(x.cols))
-	for i, h := range x.header() {
-		head[i] = excelize.Cell{StyleID: bold, Value: h}
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	row := 1
-	err = x.rows(ctx, func(cells []string, _ Record) error {
-		row++
-		vals := make([]any, len(cells))
-		for i, c := range cells {
-			vals[i] = xlsxValue(x.cols[i], c)
-		}
-		cell, err := excelize.CoordinatesToCellName(1, row)
-		if err != nil {
-			return err
-		}
-		return sw.SetRow(cell, vals)
-	})
-	if err != nil {
-		return err
-	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	if _, err := f.WriteTo(w); err != nil {
-		return fmt.Errorf("engine: export: %w", err)
-	}
-	return nil
-}
-
-// xlsxValue is a number for numeric fields (so sums work in Excel) and text
-// otherwise. Text cells are never evaluated as formulas, so they need no
-// injection guard; text longer than Excel allows is cut.
-func xlsxValue(c exportCol, s string) any {
-	if s == "" {
-		return nil
-	}
-	if c.numeric {
-		if n, err := strconv.ParseFloat(s, 64); err == nil && len(s) < 16 {
-			return n
-		}
-	}
-	if len(s) > maxExcelCell && utf8.RuneCountInString(s) > maxExcelCell {
-		s = string([]rune(s)[:maxExcelCell])
-	}
-	return s
 }
 
 // safeFilename keeps a form name usable as a file name on every system.

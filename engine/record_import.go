@@ -1,13 +1,12 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/i18n"
@@ -78,17 +77,37 @@ type ImportReport struct {
 	IDs []string
 }
 
-// ImportRecords reads a CSV or XLSX file (the first sheet) whose first row
-// names fields by label or key, and creates one record per row through the
-// write pipeline, with Source "import". It is all or nothing: every row is
-// checked first, and if any fails the report lists each problem by row and
-// column and nothing is written; otherwise all records, their history
-// entries and events are committed in one unit of work. File problems
-// (format, encoding, size, header) are a validation error on "file".
+// Table is a spreadsheet read into text cells; engine/tabular reads CSV
+// and XLSX files into it (the engine core links no file codec).
+type Table struct {
+	// Format is the format of the file read.
+	Format ExportFormat
+	// Header is the first row; it names fields by label or key.
+	Header []string
+	// Rows are the data rows, blank rows left out; cells are as typed
+	// (an export's formula guard already removed).
+	Rows [][]string
+	// RowNumbers[i] is the spreadsheet row number of Rows[i] (the header is
+	// row 1, blank rows count), so errors name the row the user sees.
+	RowNumbers []int
+	// SerialDate, when set, reads a spreadsheet serial date number (XLSX
+	// stores typed dates so) into its wall time; ok is false for a number
+	// that is no date. Date fields then accept such cells.
+	SerialDate func(n float64) (t time.Time, ok bool)
+}
+
+// ImportTable creates one record per row of the table read returns, through
+// the write pipeline, with Source "import". The form is checked before read
+// runs, so a form the actor cannot see is not found whatever the file. It is
+// all or nothing: every row is checked first, and if any fails the report
+// lists each problem by row and column and nothing is written; otherwise all
+// records, their history entries and events are committed in one unit of
+// work. File problems (format, encoding, size, header) are a validation
+// error on "file", from read or from the header's mapping.
 //
 // Serial numbers are drawn while checking rows, so a dry run or a refused
 // import leaves gaps in them, as any failed write does.
-func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io.Reader, opts ImportOptions) (ImportReport, error) {
+func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read func() (Table, error), opts ImportOptions) (ImportReport, error) {
 	a.Source = SourceImport
 	if err := e.allow(ctx, a, ActRecordImport, Resource{Form: formID}); err != nil {
 		return ImportReport{}, err
@@ -97,19 +116,15 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 	if err != nil {
 		return ImportReport{}, err
 	}
-	b, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
-	if err != nil {
-		return ImportReport{}, fmt.Errorf("engine: import: read: %w", err)
-	}
-	if len(b) > MaxImportBytes {
-		return ImportReport{}, fileErr(CodeImportTooLarge, map[string]any{"max": MaxImportBytes >> 20})
-	}
-	t, err := readTable(b)
+	t, err := read()
 	if err != nil {
 		return ImportReport{}, err
 	}
-	rep := ImportReport{Format: t.format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
-	cols, err := mapColumns(v, t.header)
+	if err := t.check(); err != nil {
+		return ImportReport{}, err
+	}
+	rep := ImportReport{Format: t.Format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
+	cols, err := mapColumns(v, t.Header)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -119,13 +134,13 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 		return ImportReport{}, err
 	}
 	w.ctx.Patterns = field.NewPatternCache()
-	rows := make([]importRow, 0, len(t.rows))
-	for i, cells := range t.rows {
+	rows := make([]importRow, 0, len(t.Rows))
+	for i, cells := range t.Rows {
 		if err := ctx.Err(); err != nil {
 			return ImportReport{}, err
 		}
-		rowNo := t.rowNumbers[i]
-		data, errs, err := w.importRow(ctx, v, cols, cells, t.format)
+		rowNo := t.RowNumbers[i]
+		data, errs, err := w.importRow(ctx, v, cols, cells, t.SerialDate)
 		if err != nil {
 			return ImportReport{}, err
 		}
@@ -136,7 +151,7 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 			rows = append(rows, importRow{n: rowNo, data: data})
 		}
 	}
-	rep.Rows = len(t.rows)
+	rep.Rows = len(t.Rows)
 	if err := e.checkUniqueRows(ctx, v, formID, rows, &rep, cols); err != nil {
 		return ImportReport{}, err
 	}
@@ -160,6 +175,21 @@ func (e *Engine) ImportRecords(ctx context.Context, a Actor, formID string, r io
 	return rep, nil
 }
 
+// check refuses a table beyond the import limits or without rows.
+func (t *Table) check() error {
+	switch {
+	case len(t.Header) == 0:
+		return fileErr(CodeImportNoHeader, nil)
+	case len(t.Rows) == 0:
+		return fileErr(CodeImportNoRows, nil)
+	case len(t.Rows) > MaxImportRows:
+		return fileErr(CodeImportTooManyRows, map[string]any{"max": MaxImportRows})
+	case len(t.RowNumbers) != len(t.Rows):
+		return fmt.Errorf("%w: table has %d rows and %d row numbers", ErrInvalid, len(t.Rows), len(t.RowNumbers))
+	}
+	return nil
+}
+
 type importRow struct {
 	n    int
 	data map[string]any
@@ -171,7 +201,7 @@ func fileErr(code string, params map[string]any) error {
 
 // importRow reads one row's cells through each field's FromCell, then runs
 // the write pipeline up to (not including) the commit.
-func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, cells []string, format ExportFormat) (map[string]any, []field.Error, error) {
+func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, cells []string, serialDate func(float64) (time.Time, bool)) (map[string]any, []field.Error, error) {
 	input := map[string]any{}
 	var errs []field.Error
 	for i, c := range cols {
@@ -179,9 +209,9 @@ func (w *write) importRow(ctx context.Context, v *Version, cols []ImportColumn, 
 			continue
 		}
 		f := v.byKey[c.Field]
-		cell := unguardCell(cells[i])
-		if format == FormatXLSX {
-			cell = excelDateCell(f.def.Type, cell, w.ctx)
+		cell := cells[i]
+		if serialDate != nil {
+			cell = dateCell(f.typ, cell, serialDate)
 		}
 		if strings.TrimSpace(cell) == "" {
 			continue
@@ -233,33 +263,22 @@ func (rep *ImportReport) addError(v *Version, cols []ImportColumn, row int, fe f
 	rep.Errors = append(rep.Errors, ImportRowError{Row: row, Column: column, Error: fe})
 }
 
-// unguardCell removes the quote an export put before a cell that starts
-// like a formula (see guardCell).
-func unguardCell(c string) string {
-	if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
-		return c[1:]
-	}
-	return c
-}
-
-// excelDateCell turns the serial number Excel stores for a date typed into
-// a cell into text the date fields read.
-func excelDateCell(typ, cell string, ctx field.Context) string {
-	if typ != "date" && typ != "datetime" {
+// dateCell turns the serial number a spreadsheet stores for a date typed
+// into a cell into text the date fields read.
+func dateCell(t field.Type, cell string, serialDate func(float64) (time.Time, bool)) string {
+	dc, ok := t.(field.DateCeller)
+	if !ok {
 		return cell
 	}
 	n, err := strconv.ParseFloat(strings.TrimSpace(cell), 64)
 	if err != nil || n <= 0 || n > 2958465 {
 		return cell
 	}
-	t, err := excelTime(n)
-	if err != nil {
+	tm, ok := serialDate(n)
+	if !ok {
 		return cell
 	}
-	if typ == "date" {
-		return t.Format("2006-01-02")
-	}
-	return t.Format("2006-01-02 15:04:05")
+	return dc.DateCell(tm)
 }
 
 // mapColumns matches header cells to fields, by key or label, ignoring case
@@ -331,6 +350,9 @@ func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 	return cols, nil
 }
 
+// utf8BOM starts UTF-8 files that Excel (notably on Chinese Windows) should read as UTF-8.
+const utf8BOM = "\uFEFF"
+
 func norm(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
 
 // checkUniqueRows reports values of unique fields repeated within the file
@@ -390,17 +412,4 @@ func uniqueValue(f *cfield, v any) (any, bool) {
 		return v, true
 	}
 	return nil, false
-}
-
-// sniffFormat tells an XLSX file (a zip) from text.
-func sniffFormat(b []byte) (ExportFormat, error) {
-	switch {
-	case len(bytes.TrimSpace(b)) == 0:
-		return "", fileErr(CodeImportEmpty, nil)
-	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		return FormatXLSX, nil
-	case bytes.HasPrefix(b, []byte{0xD0, 0xCF, 0x11, 0xE0}):
-		return "", fileErr(CodeImportXLS, nil)
-	}
-	return FormatCSV, nil
 }

@@ -102,6 +102,9 @@ type write struct {
 }
 
 func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
+	if err := e.checkWritable(ctx, a.Workspace, v); err != nil {
+		return nil, err
+	}
 	loc, err := e.Location(ctx, a.Workspace)
 	if err != nil {
 		return nil, err

@@ -183,9 +183,10 @@ func (v *Version) compileExpressions(cf *cfield, at string) []field.Error {
 	cf.visible = compile(d.VisibleWhen, "visibleWhen", expr.Bool)
 	cf.required = compile(d.RequiredWhen, "requiredWhen", expr.Bool)
 	cf.dfltExpr = compile(d.DefaultExpression, "defaultExpression", expr.Any)
-	if d.Type == "formula" {
-		cf.formula = compile(d.Expression, "expression", expr.Any)
-		if strings.TrimSpace(d.Expression) == "" {
+	if fo, ok := cf.typ.(field.Formula); ok {
+		src := fo.FormulaSource(d)
+		cf.formula = compile(src, "expression", expr.Any)
+		if strings.TrimSpace(src) == "" {
 			errs = append(errs, fieldErr(at+".expression", CodeRequired, nil))
 		}
 	}
@@ -226,14 +227,20 @@ func exprErrors(path string, err error) []field.Error {
 func OptionsOf(fields []form.Field) map[string][]expr.Option {
 	var out map[string][]expr.Option
 	for _, f := range fields {
-		if (f.Type != "select" && f.Type != "multiselect") || len(f.Options) == 0 {
+		t, _ := field.Get(f.Type)
+		ch, ok := t.(field.Chooser)
+		if !ok {
+			continue
+		}
+		choices := ch.Choices(&f)
+		if len(choices) == 0 {
 			continue
 		}
 		if out == nil {
 			out = map[string][]expr.Option{}
 		}
-		opts := make([]expr.Option, len(f.Options))
-		for i, o := range f.Options {
+		opts := make([]expr.Option, len(choices))
+		for i, o := range choices {
 			opts[i] = expr.Option{Value: o.Value, Label: o.Label}
 		}
 		out[f.Key] = opts

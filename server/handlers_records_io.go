@@ -12,6 +12,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/i18n"
+	"github.com/formloom/formloom/engine/tabular"
 )
 
 // RecordExport is the body of POST …/records/export: the query of
@@ -49,7 +50,7 @@ func (s *Server) exportRecords(c *fiber.Ctx) error {
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), timeout)
 		defer cancel()
-		if err := x.Write(ctx, w); err != nil {
+		if err := tabular.Write(ctx, w, x); err != nil {
 			// Headers are sent: the client sees a cut file, the log says why.
 			log.Error("export failed while streaming", "err", err)
 		}
@@ -145,7 +146,7 @@ func (s *Server) importRecords(c *fiber.Ctx) error {
 		return fmt.Errorf("server: open upload: %w", err)
 	}
 	defer f.Close()
-	rep, err := s.e.ImportRecords(c.UserContext(), actor(c), c.Params("form"), f, opts)
+	rep, err := tabular.Import(c.UserContext(), s.e, actor(c), c.Params("form"), f, opts)
 	if err != nil {
 		return err
 	}

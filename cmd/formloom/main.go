@@ -5,6 +5,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -61,13 +62,24 @@ func versionString() string {
 }
 
 func main() {
-	if err := rootCmd().Execute(); err != nil {
-		fmt.Fprintln(os.Stderr, "formloom:", err)
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the command line args and returns the exit code. An unknown
+// command or flag is named, with where to find the usage.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := rootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	if err := root.Execute(); err != nil {
+		fmt.Fprintln(stderr, "formloom:", err)
 		if strings.HasPrefix(err.Error(), "unknown command") {
-			fmt.Fprintln(os.Stderr, "Run 'formloom --help' for usage.")
+			fmt.Fprintln(stderr, "Run 'formloom --help' for usage.")
 		}
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func rootCmd() *cobra.Command {

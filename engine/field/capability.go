@@ -1,6 +1,10 @@
 package field
 
-import "github.com/formloom/formloom/engine/form"
+import (
+	"time"
+
+	"github.com/formloom/formloom/engine/form"
+)
 
 // Capabilities are optional interfaces a field Type implements when its
 // values need more from the engine than normalizing and rendering: the
@@ -91,4 +95,31 @@ type Container interface {
 // named parts that queries may address ("address.city", "budget.amount").
 type Composite interface {
 	Parts(f *form.Field) []string
+}
+
+// NumericCell is implemented by field types whose ToCell text is a plain
+// decimal number, which spreadsheet exports keep as a number so that sums
+// work.
+type NumericCell interface {
+	NumericCell()
+}
+
+// DateCeller is implemented by field types that read the serial date
+// numbers spreadsheets store for typed dates: DateCell renders the wall
+// time t as the cell text FromCell reads.
+type DateCeller interface {
+	DateCell(t time.Time) string
+}
+
+// Chooser is implemented by field types whose values are chosen from the
+// design's options (select, multiselect): expressions compare them with
+// option values, and the checker knows the options.
+type Chooser interface {
+	Choices(f *form.Field) []form.Option
+}
+
+// Formula is implemented by field types the engine computes from an
+// expression of the design: FormulaSource returns it.
+type Formula interface {
+	FormulaSource(f *form.Field) string
 }

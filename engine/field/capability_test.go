@@ -24,14 +24,20 @@ func TestCapabilities(t *testing.T) {
 		_, idx := typ.(Indexer)
 		_, rows := typ.(Container)
 		_, parts := typ.(Composite)
-		return map[string]bool{"ref": ref, "file": file, "look": look, "seq": seq, "idx": idx, "rows": rows, "parts": parts}
+		_, num := typ.(NumericCell)
+		_, dates := typ.(DateCeller)
+		_, choose := typ.(Chooser)
+		_, formula := typ.(Formula)
+		return map[string]bool{"ref": ref, "file": file, "look": look, "seq": seq, "idx": idx, "rows": rows, "parts": parts,
+			"num": num, "dates": dates, "choose": choose, "formula": formula}
 	}
 	want := map[string][]string{
 		"relation": {"ref", "idx"}, "user": {"ref"}, "users": {"ref"}, "department": {"ref"}, "departments": {"ref"},
 		"attachment": {"file"}, "image": {"file"}, "signature": {"file"},
 		"lookup": {"look"}, "serial": {"seq", "idx"}, "subform": {"rows"},
-		"number": {"idx"}, "money": {"idx", "parts"}, "percent": {"idx"}, "rating": {"idx"}, "date": {"idx"}, "datetime": {"idx"},
-		"address": {"parts"}, "location": {"parts"},
+		"number": {"idx", "num"}, "money": {"idx", "parts", "num"}, "percent": {"idx"}, "rating": {"idx", "num"},
+		"date": {"idx", "dates"}, "datetime": {"idx", "dates"},
+		"address": {"parts"}, "location": {"parts"}, "select": {"choose"}, "multiselect": {"choose"}, "formula": {"formula"},
 	}
 	for _, name := range Names() {
 		got := has(name)

@@ -23,6 +23,9 @@ type dateType struct{}
 
 func (dateType) Name() string { return "date" }
 
+// DateCell renders a spreadsheet date as the day FromCell reads.
+func (dateType) DateCell(t time.Time) string { return t.Format("2006-01-02") }
+
 // IndexHint marks the type as a common sort column.
 func (dateType) IndexHint() IndexHint             { return IndexSort }
 func (dateType) Input() bool                      { return true }

@@ -24,6 +24,9 @@ type datetimeType struct{}
 
 func (datetimeType) Name() string { return "datetime" }
 
+// DateCell renders a spreadsheet date-time as the local time FromCell reads.
+func (datetimeType) DateCell(t time.Time) string { return t.Format("2006-01-02 15:04:05") }
+
 // IndexHint marks the type as a common sort column.
 func (datetimeType) IndexHint() IndexHint             { return IndexSort }
 func (datetimeType) Input() bool                      { return true }

@@ -18,6 +18,9 @@ type formulaType struct{ untyped }
 
 func (formulaType) Name() string { return "formula" }
 
+// FormulaSource is the field's expression.
+func (formulaType) FormulaSource(f *form.Field) string { return f.Expression }
+
 func (formulaType) CheckDesign(f *form.Field) []Error {
 	switch {
 	case strings.TrimSpace(f.Expression) == "":

@@ -33,6 +33,9 @@ type moneyType struct{}
 
 func (moneyType) Name() string { return "money" }
 
+// NumericCell: the cell is a plain number.
+func (moneyType) NumericCell() {}
+
 // Parts are the money parts queries may address.
 func (moneyType) Parts(*form.Field) []string { return []string{"amount", "currency"} }
 

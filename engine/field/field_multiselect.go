@@ -17,10 +17,13 @@ func init() { Register(multiselectType{}) }
 // the order of the design's options (so equal sets are equal values).
 type multiselectType struct{}
 
-func (multiselectType) Name() string                     { return "multiselect" }
-func (multiselectType) Input() bool                      { return true }
-func (multiselectType) ExprType(*form.Field) expr.Type   { return expr.ListOf(expr.Text) }
-func (multiselectType) Operators(*form.Field) []store.Op { return listOps }
+func (multiselectType) Name() string { return "multiselect" }
+
+// Choices are the design's options.
+func (multiselectType) Choices(f *form.Field) []form.Option { return f.Options }
+func (multiselectType) Input() bool                         { return true }
+func (multiselectType) ExprType(*form.Field) expr.Type      { return expr.ListOf(expr.Text) }
+func (multiselectType) Operators(*form.Field) []store.Op    { return listOps }
 
 func (multiselectType) CheckDesign(f *form.Field) []Error {
 	return append(checkOptions(f), checkDisplay(f, "checkbox", "dropdown")...)

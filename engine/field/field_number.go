@@ -21,6 +21,9 @@ type numberType struct{}
 
 func (numberType) Name() string { return "number" }
 
+// NumericCell: the cell is a plain number.
+func (numberType) NumericCell() {}
+
 // IndexHint marks the type as a common sort column.
 func (numberType) IndexHint() IndexHint             { return IndexSort }
 func (numberType) Input() bool                      { return true }

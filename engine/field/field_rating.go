@@ -21,6 +21,9 @@ type ratingType struct{ numberType }
 
 func (ratingType) Name() string { return "rating" }
 
+// NumericCell: the cell is a plain number.
+func (ratingType) NumericCell() {}
+
 // IndexHint marks the type as a common sort column.
 func (ratingType) IndexHint() IndexHint { return IndexSort }
 

@@ -3,6 +3,7 @@ package field
 import (
 	"html"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
 
@@ -48,6 +49,9 @@ func (t richtextType) Normalize(_ Context, _ *form.Field, path string, raw any) 
 	}
 	if len(s) > MaxRichtextBytes {
 		return nil, fail(path, CodeTooLarge, map[string]any{"limit": "100 KB"})
+	}
+	if !utf8.ValidString(s) || strings.ContainsRune(s, utf8.RuneError) {
+		return nil, fail(path, CodeInvalidEncoding, nil)
 	}
 	clean := strings.TrimSpace(t.ugc.Sanitize(s))
 	if clean == "" || (t.plain(clean) == "" && !strings.Contains(clean, "<img")) {

@@ -17,10 +17,13 @@ func init() { Register(selectType{}) }
 // selectType is one option, stored as its value.
 type selectType struct{}
 
-func (selectType) Name() string                     { return "select" }
-func (selectType) Input() bool                      { return true }
-func (selectType) ExprType(*form.Field) expr.Type   { return expr.Text }
-func (selectType) Operators(*form.Field) []store.Op { return choiceOps }
+func (selectType) Name() string { return "select" }
+
+// Choices are the design's options.
+func (selectType) Choices(f *form.Field) []form.Option { return f.Options }
+func (selectType) Input() bool                         { return true }
+func (selectType) ExprType(*form.Field) expr.Type      { return expr.Text }
+func (selectType) Operators(*form.Field) []store.Op    { return choiceOps }
 
 func (selectType) CheckDesign(f *form.Field) []Error {
 	return append(checkOptions(f), checkDisplay(f, "radio", "dropdown")...)

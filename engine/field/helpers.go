@@ -14,42 +14,46 @@ import (
 
 // Codes of value problems (see engine/i18n/messages_field.go for the texts).
 const (
-	CodeRequired       = "required"
-	CodeType           = "type"
-	CodeMin            = "min"
-	CodeMax            = "max"
-	CodeNumberRange    = "number_range"
-	CodeInteger        = "integer"
-	CodePrecision      = "precision"
-	CodeMinLength      = "min_length"
-	CodeMaxLength      = "max_length"
-	CodeTooLarge       = "too_large"
-	CodePattern        = "pattern"
-	CodeSingleLine     = "single_line"
-	CodeInvalidText    = "invalid_text"
-	CodeOption         = "option"
-	CodeDuplicate      = "duplicate"
-	CodeTooMany        = "too_many"
-	CodeEmail          = "email"
-	CodePhone          = "phone"
-	CodeURL            = "url"
-	CodeDate           = "date"
-	CodeDateTime       = "datetime"
-	CodeMoneyPrecision = "money_precision"
-	CodeCurrency       = "currency"
-	CodeID             = "id"
-	CodeUnknownField   = "unknown_field"
-	CodeSystemField    = "system_field"
-	CodeReadOnly       = "read_only"
-	CodeTooManyRows    = "too_many_rows"
-	CodeTooManyFiles   = "too_many_files"
-	CodeFileTooLarge   = "file_too_large"
-	CodeFileType       = "file_type"
-	CodeFile           = "file"
-	CodeRating         = "rating"
-	CodeLatitude       = "latitude"
-	CodeLongitude      = "longitude"
-	CodeLocation       = "location"
+	CodeRequired    = "required"
+	CodeType        = "type"
+	CodeMin         = "min"
+	CodeMax         = "max"
+	CodeNumberRange = "number_range"
+	CodeInteger     = "integer"
+	CodePrecision   = "precision"
+	CodeMinLength   = "min_length"
+	CodeMaxLength   = "max_length"
+	CodeTooLarge    = "too_large"
+	CodePattern     = "pattern"
+	CodeSingleLine  = "single_line"
+	CodeInvalidText = "invalid_text"
+	// CodeInvalidEncoding: invalid UTF-8 or U+FFFD, the mark a broken
+	// encoding leaves (JSON decoding turns invalid bytes and lone
+	// surrogates such as "\ud800" into it).
+	CodeInvalidEncoding = "invalid_encoding"
+	CodeOption          = "option"
+	CodeDuplicate       = "duplicate"
+	CodeTooMany         = "too_many"
+	CodeEmail           = "email"
+	CodePhone           = "phone"
+	CodeURL             = "url"
+	CodeDate            = "date"
+	CodeDateTime        = "datetime"
+	CodeMoneyPrecision  = "money_precision"
+	CodeCurrency        = "currency"
+	CodeID              = "id"
+	CodeUnknownField    = "unknown_field"
+	CodeSystemField     = "system_field"
+	CodeReadOnly        = "read_only"
+	CodeTooManyRows     = "too_many_rows"
+	CodeTooManyFiles    = "too_many_files"
+	CodeFileTooLarge    = "file_too_large"
+	CodeFileType        = "file_type"
+	CodeFile            = "file"
+	CodeRating          = "rating"
+	CodeLatitude        = "latitude"
+	CodeLongitude       = "longitude"
+	CodeLocation        = "location"
 )
 
 // MaxNumber bounds the absolute value of stored numbers: beyond it float64
@@ -219,9 +223,9 @@ func checkNumber(path string, f float64, text string, min, max *float64, precisi
 	return nil
 }
 
-// textProblem checks that s is valid UTF-8 without NUL or other control
-// characters (tab always allowed, newline only when multiline). It returns
-// the problem code or "".
+// textProblem checks that s is valid UTF-8 without U+FFFD (both
+// CodeInvalidEncoding), NUL or other control characters (tab always
+// allowed, newline only when multiline). It returns the problem code or "".
 func textProblem(s string, multiline bool) string {
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -239,8 +243,8 @@ func textProblem(s string, multiline bool) string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			return CodeInvalidText
+		if r == utf8.RuneError {
+			return CodeInvalidEncoding
 		}
 		if r <= 0x9f { // C1 controls (unicode.Cc beyond ASCII)
 			return CodeInvalidText

@@ -123,8 +123,11 @@ const steps = [
     await page.getByRole('button', { name: '登录' }).click();
     await expectText('还没有应用');
   }],
-  ['create, rename an app', async () => {
+  ['create, rename an app; an empty or duplicate name is refused on the field', async () => {
     await byTest('new-app').click();
+    // Saved empty: the field says so, and nothing rejects uncaught (the harness fails the step on that).
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('app-name').fill('销售管理');
     await page.getByRole('button', { name: '保存' }).click();
     await page.waitForURL(/\/apps\//);
@@ -135,10 +138,19 @@ const steps = [
     await byTest('app-name').fill('商机管理');
     await page.getByRole('button', { name: '保存' }).click();
     await expectText('商机管理');
+    await byTest('new-app').click();
+    await byTest('app-name').fill('商机管理');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await page.locator('.ant-modal').getByText('已有名为“商机管理”的应用，请换一个名称').waitFor();
+    await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    await page.locator('.ant-modal').waitFor({ state: 'hidden' });
+    if ((await byTest('app-card').count()) !== 1) throw new Error('a duplicate app was created');
   }],
   ['build and publish the customers form', async () => {
     await page.goto(url(appUrl));
     await byTest('new-form').click();
+    await page.locator('.ant-modal').getByRole('button', { name: '创建' }).click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
     await byTest('form-name').fill('客户');
     await page.getByRole('button', { name: '创建' }).click();
     await page.waitForURL(/\/design$/);
@@ -519,6 +531,93 @@ const steps = [
     await page.goto(url('/settings/tokens'));
     await expectText('No API tokens yet');
     await shot('tokens-en');
+  }],
+  ['phone (390×844): drawer navigation, record cards, one-column form, every key control on screen', async () => {
+    const W = 390; const H = 844;
+    const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      s.context.setDefaultTimeout(T);
+      const p = s.context.pages()[0] ?? await s.context.newPage();
+      errs.watch(p, 'phone');
+      const on = (id) => p.locator(`[data-testid="${id}"]`);
+      /**
+       * onScreen fails unless the element comes to lie wholly inside the
+       * viewport (scrolled to first when scroll is true) before the deadline:
+       * drawers and menus slide in, so the position is polled, not read once.
+       */
+      const onScreen = async (loc, what, scroll = false) => {
+        await loc.waitFor({ state: 'visible' });
+        if (scroll) await loc.scrollIntoViewIfNeeded();
+        const deadline = Date.now() + T;
+        for (;;) {
+          const b = await loc.boundingBox();
+          if (b && b.x >= 0 && b.y >= 0 && b.x + b.width <= W + 0.5 && b.y + b.height <= H + 0.5) return;
+          if (Date.now() > deadline) throw new Error(`${what} is not inside the ${W}×${H} viewport: ${JSON.stringify(b)}`);
+          await p.waitForTimeout(100);
+        }
+      };
+      const noSideScroll = async (where) => {
+        const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > W) throw new Error(`${where}: the page is ${sw} px wide, wider than the ${W} px screen`);
+      };
+      await loginIn(p, EMAIL, PASSWORD);
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await onScreen(on('nav-toggle'), 'the navigation button');
+      await noSideScroll('app list');
+      await on('nav-toggle').click();
+      await on('nav-drawer').waitFor();
+      await onScreen(on('nav-drawer').getByText('应用', { exact: true }), 'the apps entry');
+      await onScreen(on('nav-tokens'), 'the API tokens entry');
+      await onScreen(on('logout'), 'logout');
+      await p.screenshot({ path: join(outDir, 'phone-nav-zh.png') });
+      await on('nav-drawer').getByText('应用', { exact: true }).click();
+      await on('nav-drawer').waitFor({ state: 'hidden' });
+
+      await p.goto(url(`/forms/${oppId}/data`));
+      await on('record-row').first().waitFor();
+      if (await p.locator('.ant-table').count()) throw new Error('the data view shows a table on a phone, not cards');
+      for (const [id, what] of [['add', 'add'], ['import', 'import'], ['export', 'export'], ['filter', 'filter']]) await onScreen(on(id), what);
+      await onScreen(on('record-row').first(), 'the first record card');
+      await onScreen(on('pager'), 'the pager', true);
+      const pager = await on('pager').boundingBox();
+      if (pager.height > 40) throw new Error(`the pager wraps: ${pager.height} px high`);
+      await noSideScroll('data view');
+      await p.screenshot({ path: join(outDir, 'phone-data-zh.png') });
+      await on('export').click();
+      await onScreen(p.getByText('导出 CSV'), 'the export menu');
+      await p.keyboard.press('Escape');
+
+      // Open a record, edit it, and find its save button on screen.
+      await on('record-row').filter({ hasText: '云帆 CRM 二期' }).first().click();
+      await on('edit').click();
+      // Saving with an error far above the save button scrolls back to it.
+      await on('field-title').locator('input').fill('');
+      await on('save-record').scrollIntoViewIfNeeded();
+      await on('save-record').click();
+      await on('field-title').getByText('必填').waitFor();
+      await onScreen(on('field-title'), 'the first field with an error, scrolled to');
+      await on('field-title').locator('input').fill('云帆 CRM 二期');
+      await on('field-qty').locator('input').fill('4');
+      await onScreen(on('save-record'), 'save', true);
+      await p.screenshot({ path: join(outDir, 'phone-edit-zh.png') });
+      await on('save-record').click();
+      await on('record-view').getByText('4800').waitFor();
+      await p.keyboard.press('Escape');
+
+      // The fill form is one column, its submit button on screen.
+      await p.goto(url(`/forms/${oppId}/fill`));
+      await on('field-title').waitFor();
+      const a = await on('field-title').boundingBox(); const b = await on('field-price').boundingBox();
+      if (Math.abs(a.x - b.x) > 1 || b.y <= a.y) throw new Error(`the fill form is not one column: ${JSON.stringify([a, b])}`);
+      await noSideScroll('fill form');
+      await p.screenshot({ path: join(outDir, 'phone-fill-zh.png') });
+      await onScreen(on('submit'), 'submit', true);
+
+      // Sign out from the drawer.
+      await on('nav-toggle').click();
+      await on('logout').click();
+      await p.waitForURL(/\/login/);
+    } finally { await s.close(); }
   }],
 ];
 

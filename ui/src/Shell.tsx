@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
 import { AppstoreOutlined, ApartmentOutlined, KeyOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
@@ -5,12 +6,18 @@ import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
 import { LanguageSwitch } from './LanguageSwitch';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import { usePhone } from './util/usePhone';
+
+// The phone's drawer navigation loads only on narrow screens.
+const PhoneNav = lazy(() => import('./PhoneNav'));
 
 export function Shell() {
   const { t } = useTranslation();
   const { me, logout } = useAuth();
   const nav = useNavigate();
   const loc = useLocation();
+  const phone = usePhone();
+  const signOut = () => { void logout().then(() => nav('/login')); };
   const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments'
     : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : 'apps';
   const items = [
@@ -25,15 +32,24 @@ export function Shell() {
     <Layout style={{ minHeight: '100%' }}>
       <Layout.Header className="fl-header">
         <Link to="/" className="fl-logo">Formloom</Link>
-        <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, borderBottom: 'none', minWidth: 0 }} />
-        <Space>
-          <WorkspaceSwitcher />
-          <LanguageSwitch />
-          <Dropdown menu={{ items: [{ key: 'invitations', label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> }, { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'),
-            onClick: () => { void logout().then(() => nav('/login')); } }] }}>
-            <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{me?.user.name}</Button>
-          </Dropdown>
-        </Space>
+        {phone ? (
+          <>
+            <span style={{ flex: 1 }} />
+            <Suspense fallback={null}><PhoneNav items={items} selected={selected} userName={me?.user.name} onLogout={signOut} /></Suspense>
+          </>
+        ) : (
+          <>
+            <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, borderBottom: 'none', minWidth: 0 }} />
+            <Space>
+              <WorkspaceSwitcher />
+              <LanguageSwitch />
+              <Dropdown menu={{ items: [{ key: 'invitations', label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> },
+                { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: signOut }] }}>
+                <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{me?.user.name}</Button>
+              </Dropdown>
+            </Space>
+          </>
+        )}
       </Layout.Header>
       {/* Keyed by workspace: switching remounts the screen, so nothing shows another workspace's data. */}
       <Layout.Content className="fl-content" key={me?.workspace?.id ?? 'none'}>

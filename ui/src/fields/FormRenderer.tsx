@@ -8,6 +8,7 @@ import { evalCondition } from '../expr/evaluate';
 import { COMPUTED } from './catalog';
 import { FieldInput } from './FieldInput';
 import { exprVars } from './format';
+import { usePhone } from '../util/usePhone';
 
 const WIDE = new Set(['textarea', 'richtext', 'subform', 'attachment', 'image', 'address', 'location']);
 
@@ -45,6 +46,7 @@ function FieldItem({ f, name, values, t, width }: { f: FieldDef; name: (string |
 
 function SubformItem({ f, name, t }: { f: FieldDef; name: (string | number)[]; t: (k: string, o?: Record<string, unknown>) => string }) {
   const cols = f.fields ?? [];
+  const phone = usePhone();
   return (
     <Form.Item label={f.label} required={f.required} className="full" tooltip={f.description || undefined} data-testid={`field-${f.key}`}>
       <Form.List name={name} rules={f.required ? [{ validator: async (_, rows) => { if (!rows || rows.length === 0) throw new Error(t('validation.required')); } }] : []}>
@@ -54,7 +56,7 @@ function SubformItem({ f, name, t }: { f: FieldDef; name: (string | number)[]; t
               <Card key={row.key} size="small" data-testid={`subform-row-${f.key}`}
                 title={<Typography.Text type="secondary">{t('fill.row', { n: i + 1 })}</Typography.Text>}
                 extra={<Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fill.removeRow')} onClick={() => remove(row.name)} />}>
-                <div className="fl-form-grid" style={{ gridTemplateColumns: `repeat(${Math.min(cols.length || 1, 3)}, minmax(0, 1fr))` }}>
+                <div className="fl-form-grid" style={{ gridTemplateColumns: `repeat(${phone ? 1 : Math.min(cols.length || 1, 3)}, minmax(0, 1fr))` }}>
                   {cols.map((c) => (
                     <Form.Item key={c.key} name={[row.name, c.key]} label={c.label} required={!!c.required} rules={COMPUTED.has(c.type) ? [] : clientRules(c, !!c.required, t)}>
                       <FieldInput field={c} />
@@ -87,7 +89,9 @@ export function FormRenderer({ def, form, disabled, onValuesChange, initialValue
   onValuesChange?: (all: Record<string, unknown>) => void;
 }) {
   const { t } = useTranslation();
-  const cols = Math.min(Math.max(def.columns ?? 1, 1), 4);
+  // A phone gets one column whatever the design says.
+  const phone = usePhone();
+  const cols = phone ? 1 : Math.min(Math.max(def.columns ?? 1, 1), 4);
   return (
     <Form form={form} layout="vertical" disabled={disabled} initialValues={initialValues}
       onValuesChange={(_, all) => onValuesChange?.(all as Record<string, unknown>)}>

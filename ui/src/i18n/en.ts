@@ -1,6 +1,6 @@
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens' },
+  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', menu: 'Menu' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -107,7 +107,7 @@ const en = {
     done_one: '{{count}} record imported', done_other: '{{count}} records imported',
   },
   data: {
-    export: 'Export', exportCSV: 'Export CSV', exportExcel: 'Export Excel', import: 'Import',
+    select: 'Select', perPageLabel: 'Records per page', export: 'Export', exportCSV: 'Export CSV', exportExcel: 'Export Excel', import: 'Import',
     records: 'Records', recycleBin: 'Recycle bin', filter: 'Filter', columns: 'Columns', reload: 'Reload', add: 'Add',
     addCondition: 'Add condition', addGroup: 'Add group', applyFilter: 'Apply', clearFilter: 'Clear', filterField: 'Field',
     matchAll: 'All conditions', matchAny: 'Any condition', selected: '{{n}} selected', deleteSelected: 'Delete selected',

@@ -2,7 +2,7 @@ import type { Catalog } from './en';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
-  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌' },
+  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', menu: '菜单' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -109,7 +109,7 @@ const zhCN: Catalog = {
     done_one: '已导入 {{count}} 条数据', done_other: '已导入 {{count}} 条数据',
   },
   data: {
-    export: '导出', exportCSV: '导出 CSV', exportExcel: '导出 Excel', import: '导入',
+    select: '选择', perPageLabel: '每页条数', export: '导出', exportCSV: '导出 CSV', exportExcel: '导出 Excel', import: '导入',
     records: '数据', recycleBin: '回收站', filter: '筛选', columns: '显示列', reload: '刷新', add: '添加',
     addCondition: '添加条件', addGroup: '添加条件组', applyFilter: '应用', clearFilter: '清空', filterField: '字段',
     matchAll: '满足全部条件', matchAny: '满足任一条件', selected: '已选 {{n}} 条', deleteSelected: '删除所选',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, List, Modal, Space, Spin, Tag, Typography } from 'antd';
+import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
 import { EditOutlined, FormOutlined, PlusOutlined, TableOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -46,15 +46,23 @@ export function AppPage() {
         {admin && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
       </Space>
       {forms === null ? <Spin /> : forms.length === 0 ? <Empty description={t('forms.empty')} /> : (
-        <List bordered style={{ background: '#fff' }} dataSource={forms} renderItem={(f) => (
-          <List.Item data-testid="form-item" actions={[
-            ...(admin ? [<Button key="d" icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>] : []),
-            <Button key="f" icon={<FormOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/fill`)}>{t('forms.fill')}</Button>,
-            <Button key="r" icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>,
-          ]}>
-            <List.Item.Meta title={f.name} description={f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>} />
-          </List.Item>
-        )} />
+        // A plain list, not antd's List: that one brings its pager (and a
+        // select) into this screen's first load.
+        <ul className="fl-list">
+          {forms.map((f) => (
+            <li key={f.id} data-testid="form-item">
+              <div className="fl-list-main">
+                <Typography.Text strong>{f.name}</Typography.Text>
+                <div>{f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>}</div>
+              </div>
+              <Space wrap>
+                {admin && <Button icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>}
+                <Button icon={<FormOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/fill`)}>{t('forms.fill')}</Button>
+                <Button icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>
+              </Space>
+            </li>
+          ))}
+        </ul>
       )}
       <Modal open={creating} title={t('forms.new')} onCancel={() => setCreating(false)} onOk={() => void create()} okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={() => void create()}>

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Popconfirm, Popover, Segmented, Space, Spin, Table, Tooltip, Typography } from 'antd';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -15,6 +15,8 @@ import { usePublished } from '../fill/usePublished';
 import { FilterBuilder } from './FilterBuilder';
 import { countConditions, emptyGroup, filterFields, toFilter, type Group } from './filterModel';
 import { RecordDrawer } from './RecordDrawer';
+import { RecordCards } from './RecordCards';
+import { usePhone } from '../../util/usePhone';
 
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
@@ -31,6 +33,7 @@ function Data({ formId }: { formId: string }) {
   const { message } = AntApp.useApp();
   const nav = useNavigate();
   const dir = useDirectory();
+  const phone = usePhone();
   const { form: meta, version, error } = usePublished(formId);
   const def = version?.definition;
   const [bin, setBin] = useState(false);
@@ -162,14 +165,11 @@ function Data({ formId }: { formId: string }) {
   const fields = filterFields(def.fields, { createdAt: t('data.createdAt'), updatedAt: t('data.updatedAt'), createdBy: t('data.createdBy'), updatedBy: t('data.updatedBy') });
   const nConds = countConditions(applied);
 
-  return (
-    <>
-      <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
-      <Card title={<Space><span>{meta.name}</span><Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
-        onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} /></Space>}
-        extra={<Space>
-          <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement="bottomRight" content={
-            <div style={{ maxWidth: 760 }}>
+  const binToggle = <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
+        onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
+  const toolbar = (<Space wrap={phone} className="fl-toolbar">
+          <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
+            <div style={{ maxWidth: phone ? 'calc(100vw - 32px)' : 760 }}>
               <FilterBuilder value={group} onChange={setGroup} fields={fields} />
               <Space style={{ marginTop: 12 }}>
                 <Button type="primary" size="small" onClick={() => { setApplied(group); setFilterOpen(false); }} data-testid="filter-apply">{t('data.applyFilter')}</Button>
@@ -191,8 +191,15 @@ function Data({ formId }: { formId: string }) {
             <Button icon={<DownloadOutlined />} loading={exporting} data-testid="export">{t('data.export')}</Button>
           </Dropdown>
           {!bin && <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="import">{t('data.import')}</Button>}
-          {!bin && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)}>{t('data.add')}</Button>}
-        </Space>}>
+          {!bin && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)} data-testid="add">{t('data.add')}</Button>}
+        </Space>);
+
+  return (
+    <>
+      <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
+      <Card title={phone ? meta.name : <Space><span>{meta.name}</span>{binToggle}</Space>}
+        extra={phone ? undefined : toolbar}>
+        {phone && <div className="fl-phone-tools">{binToggle}{toolbar}</div>}
         {selected.length > 0 && (
           <Space style={{ marginBottom: 12 }}>
             <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
@@ -203,15 +210,23 @@ function Data({ formId }: { formId: string }) {
             )}
           </Space>
         )}
-        <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
-          rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }} onChange={onTableChange} showSorterTooltip={false}
-          onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
-        <Space style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
+        {phone ? (
+          <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
+            selected={selected} onSelect={setSelected} onOpen={setOpen} />
+        ) : (
+          <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
+            rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }} onChange={onTableChange} showSorterTooltip={false}
+            onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
+        )}
+        {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
+        <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
           {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { count: total })}</Typography.Text>}
           <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
           <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
           <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
-          <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />
+          {phone
+            ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
+            : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
         </Space>
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}

@@ -8,6 +8,7 @@ import type { Definition, FieldDef, FormRecord, HistoryEntry, StoredFile } from 
 import { useDirectory } from '../../fields/directory';
 import { formatValue } from '../../fields/format';
 import { FormRenderer, inputData } from '../../fields/FormRenderer';
+import { usePhone } from '../../util/usePhone';
 import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { knownName } from '../fill/FillPage';
 
@@ -137,6 +138,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [tab, setTab] = useState('fields');
+  const phone = usePhone();
   const [form] = Form.useForm();
 
   useEffect(() => {
@@ -185,7 +187,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   };
 
   return (
-    <Drawer open={!!recordId} onClose={onClose} size={720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
+    <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
       extra={rec && !editing && (
         <Space>
           {deleted ? <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
