@@ -54,7 +54,7 @@ func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error 
 	}
 	for _, d := range docs {
 		if d.ID != self {
-			return invalid(fieldErr("name", "duplicate_name", map[string]any{"name": name}))
+			return invalid(fieldErr("name", CodeDuplicateName, map[string]any{"name": name}))
 		}
 	}
 	return nil
@@ -72,9 +72,9 @@ func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, erro
 		return App{}, err
 	}
 	id := store.NewID()
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
-		Events: []store.Event{{Type: "app.created", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppCreated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -123,8 +123,9 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
 		return App{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		Events: []store.Event{newEvent(EventAppUpdated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
 	}
@@ -137,12 +138,13 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 	if err := e.allow(ctx, a, ActAppManage, Resource{App: id}); err != nil {
 		return err
 	}
-	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+	d, err := e.liveScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.deleted", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppDeleted, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
 	e.forgetApp(id)
 	return mapStoreErr(err)
 }
@@ -159,9 +161,9 @@ func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error
 	if d.DeletedAt == nil {
 		return appFrom(d), nil
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpRestore, Collection: collApps, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "app.restored", Workspace: a.Workspace, Collection: collApps, DocID: id}}})
+		Events: []store.Event{newEvent(EventAppRestored, a.Workspace, collApps, id, AppPayload{App: id, Name: str(d.Data, "name")})}})
 	e.forgetApp(id)
 	if err != nil {
 		return App{}, mapStoreErr(err)

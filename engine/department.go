@@ -29,8 +29,10 @@ func (e *Engine) CreateDepartment(ctx context.Context, a Actor, name, parent str
 			return Department{}, invalid(fieldErr("parent", CodeNotFound, nil))
 		}
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collDepartments,
-		Doc: store.Document{Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}}})
+	id := store.NewID()
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collDepartments,
+		Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}},
+		Events: []store.Event{newEvent(EventDepartmentCreated, a.Workspace, collDepartments, id, DepartmentPayload{Department: id, Name: name, Parent: parent})}})
 	if err != nil {
 		return Department{}, mapStoreErr(err)
 	}
@@ -76,8 +78,9 @@ func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent
 		}
 		p = str(d.Data, "parent")
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collDepartments,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collDepartments,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}},
+		Events: []store.Event{newEvent(EventDepartmentUpdated, a.Workspace, collDepartments, id, DepartmentPayload{Department: id, Name: name, Parent: parent})}})
 	if err != nil {
 		return Department{}, mapStoreErr(err)
 	}
@@ -89,7 +92,8 @@ func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error
 	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
 		return err
 	}
-	if _, err := e.getScoped(ctx, collDepartments, a.Workspace, id); err != nil {
+	d, err := e.getScoped(ctx, collDepartments, a.Workspace, id)
+	if err != nil {
 		return err
 	}
 	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("parent", store.OpEq, id))
@@ -100,7 +104,9 @@ func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error
 	if n > 0 {
 		return invalid(fieldErr("id", CodeHasChildren, nil))
 	}
-	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collDepartments, Doc: store.Document{ID: id}}}})
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collDepartments, Doc: store.Document{ID: id}}},
+		Events: []store.Event{newEvent(EventDepartmentDeleted, a.Workspace, collDepartments, id,
+			DepartmentPayload{Department: id, Name: str(d.Data, "name"), Parent: str(d.Data, "parent")})}})
 	return mapStoreErr(err)
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/formloom/formloom/engine/blob"
+	"github.com/formloom/formloom/engine/hook"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -35,6 +36,10 @@ type Options struct {
 	// Authorizer decides who may do what (engine/access.New() is the
 	// product's); nil refuses every action that needs a decision.
 	Authorizer Authorizer
+	// VersionCacheSize bounds the compiled form versions kept in memory
+	// (least recently used are dropped and recompiled on demand); 0 means
+	// DefaultVersionCacheSize.
+	VersionCacheSize int
 }
 
 // Engine runs apps, forms and records over a store. It is safe for
@@ -43,11 +48,13 @@ type Engine struct {
 	st       store.Store
 	now      func() time.Time
 	log      *slog.Logger
-	versions sync.Map // versionKey -> *Version
-	zones    sync.Map // workspace id -> *time.Location
+	versions *versionCache
+	zones    sync.Map // workspace id -> zoneEntry
 	current  sync.Map // form id -> currentEntry
 	blobs    blob.Store
 	authz    Authorizer
+
+	onRecordWriting hook.Hook[*RecordWritingEvent]
 }
 
 // New returns an engine over st and declares the indexes of its own collections.
@@ -62,6 +69,7 @@ func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
 	if e.log == nil {
 		e.log = slog.Default()
 	}
+	e.versions = newVersionCache(opts.VersionCacheSize)
 	idx := map[string][]store.Index{
 		collUsers:        {{Name: "email", Fields: []store.SortKey{{Field: "email"}}, Unique: true}},
 		collMembers:      {{Name: "ws_user", Fields: []store.SortKey{{Field: "workspace"}, {Field: "user"}}, Unique: true}, {Name: "user", Fields: []store.SortKey{{Field: "user"}}}},

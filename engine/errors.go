@@ -103,6 +103,14 @@ const (
 	CodeTypeChange = "type_change"
 	// CodeHookVeto: a write-pipeline hook refused the write (param message, per language).
 	CodeHookVeto = "hook_veto"
+	// CodeDuplicateName: another app of the workspace has this name.
+	CodeDuplicateName = "duplicate_name"
+	// CodeExprWriteBudget: one write's expressions used up their work budget.
+	CodeExprWriteBudget = "expr_write_budget"
+	// CodeExprFormFields: a form has more fields than allowed.
+	CodeExprFormFields = "expr_form_fields"
+	// CodeExprFormExpressions: a form has more expressions than allowed.
+	CodeExprFormExpressions = "expr_form_expressions"
 
 	// Export and import codes.
 	CodeExportFormat          = "export_format"

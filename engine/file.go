@@ -94,9 +94,10 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 		_ = e.blobs.Delete(ctx, id)
 		return FileInfo{}, invalid(fieldErr("file", CodeFileTooLarge, map[string]any{"name": name, "max": maxBytes, "limit": humanBytes(maxBytes)}))
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collFiles,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collFiles,
 		Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "size": size,
-			"content_type": typ, "sha256": hex.EncodeToString(h.Sum(nil))}}}}})
+			"content_type": typ, "sha256": hex.EncodeToString(h.Sum(nil))}}}},
+		Events: []store.Event{newEvent(EventFileUploaded, a.Workspace, collFiles, id, FilePayload{File: id, Name: name, Size: size, ContentType: typ})}})
 	if err != nil {
 		_ = e.blobs.Delete(ctx, id)
 		return FileInfo{}, mapStoreErr(err)

@@ -72,9 +72,9 @@ func (e *Engine) CreateForm(ctx context.Context, a Actor, appID string, in FormI
 		return Form{}, err
 	}
 	id := store.NewID()
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpInsert, Collection: collForms, Doc: store.Document{ID: id, Data: data}}},
-		Events: []store.Event{{Type: "form.created", Workspace: a.Workspace, Collection: collForms, DocID: id}}})
+		Events: []store.Event{newEvent(EventFormCreated, a.Workspace, collForms, id, FormPayload{Form: id, App: appID, Name: in.Name})}})
 	if err != nil {
 		return Form{}, mapStoreErr(err)
 	}
@@ -131,8 +131,9 @@ func (e *Engine) SaveDraft(ctx context.Context, a Actor, id string, in FormInput
 	if err != nil {
 		return Form{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collForms,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: data}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collForms,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: data}}},
+		Events: []store.Event{newEvent(EventFormDraftSaved, a.Workspace, collForms, id, FormPayload{Form: id, App: str(d.Data, "app"), Name: in.Name})}})
 	if err != nil {
 		return Form{}, mapStoreErr(err)
 	}
@@ -144,12 +145,13 @@ func (e *Engine) DeleteForm(ctx context.Context, a Actor, id string) error {
 	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: id}); err != nil {
 		return err
 	}
-	if _, err := e.liveScoped(ctx, collForms, a.Workspace, id); err != nil {
+	d, err := e.liveScoped(ctx, collForms, a.Workspace, id)
+	if err != nil {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{{Op: store.OpSoftDelete, Collection: collForms, Doc: store.Document{ID: id}}},
-		Events: []store.Event{{Type: "form.deleted", Workspace: a.Workspace, Collection: collForms, DocID: id}}})
+		Events: []store.Event{newEvent(EventFormDeleted, a.Workspace, collForms, id, FormPayload{Form: id, App: str(d.Data, "app"), Name: str(d.Data, "name")})}})
 	e.current.Delete(id)
 	return mapStoreErr(err)
 }

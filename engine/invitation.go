@@ -51,10 +51,11 @@ func (e *Engine) Invite(ctx context.Context, a Actor, userID string, role Role, 
 	} else if !errors.Is(err, ErrNotFound) {
 		return err
 	}
-	_, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
-		Writes: []store.Write{{Op: store.OpInsert, Collection: collInvitations, Doc: store.Document{Data: map[string]any{
+	id := store.NewID()
+	_, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpInsert, Collection: collInvitations, Doc: store.Document{ID: id, Data: map[string]any{
 			"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(departments), "invited_by": a.UserID}}}},
-		Events: []store.Event{{Type: "member.invited", Workspace: a.Workspace, Collection: collInvitations, DocID: userID}}})
+		Events: []store.Event{newEvent(EventMemberInvited, a.Workspace, collInvitations, id, InvitationPayload{Invitation: id, User: userID, Role: string(role)})}})
 	if errors.Is(err, store.ErrDuplicate) {
 		return nil
 	}
@@ -103,18 +104,19 @@ func (e *Engine) RespondInvitation(ctx context.Context, userID, id string, accep
 		return nil, wrapNotFound("invitation", id)
 	}
 	writes := []store.Write{{Op: store.OpHardDelete, Collection: collInvitations, Doc: store.Document{ID: id}}}
-	ev := store.Event{Type: "member.invitation_declined", Workspace: inv.Workspace, Collection: collInvitations, DocID: userID}
+	ev := newEvent(EventMemberInvitationDeclined, inv.Workspace, collInvitations, id, InvitationPayload{Invitation: id, User: userID, Role: string(inv.Role)})
 	if accept {
 		if _, err := e.Membership(ctx, inv.Workspace, userID); err == nil {
 			accept = false // already a member: only the invitation goes
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, err
 		} else {
-			writes = append(writes, memberWrite(inv.Workspace, userID, inv.Role, e.liveDepartments(ctx, inv.Workspace, inv.Departments)))
-			ev = store.Event{Type: "member.added", Workspace: inv.Workspace, Collection: collMembers, DocID: userID}
+			mw := memberWrite(inv.Workspace, userID, inv.Role, e.liveDepartments(ctx, inv.Workspace, inv.Departments))
+			writes = append(writes, mw)
+			ev = memberAddedEvent(inv.Workspace, mw)
 		}
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: userID, Writes: writes, Events: []store.Event{ev}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: userID, Writes: writes, Events: []store.Event{ev}})
 	if err != nil {
 		return nil, mapStoreErr(err)
 	}

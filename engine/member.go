@@ -34,9 +34,9 @@ func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Rol
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return Member{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpInsert, Collection: collMembers,
-		Doc: store.Document{Data: memberData(a.Workspace, userID, role, departments, false)}}},
-		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: userID}}})
+	mw := memberWrite(a.Workspace, userID, role, departments)
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{mw},
+		Events: []store.Event{memberAddedEvent(a.Workspace, mw)}})
 	if errors.Is(err, store.ErrDuplicate) {
 		return Member{}, invalid(fieldErr("userId", CodeAlreadyMember, nil))
 	}
@@ -109,8 +109,9 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 		}
 	}
 	data := memberData(a.Workspace, str(d.Data, "user"), role, departments, memberFrom(d).Disabled)
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
-		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
+		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
+		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})
 	if err != nil {
 		return Member{}, mapStoreErr(err)
 	}
@@ -129,7 +130,8 @@ func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) err
 	if err := e.keepAnAdmin(ctx, memberFrom(d)); err != nil {
 		return err
 	}
-	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}}})
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collMembers, Doc: store.Document{ID: memberID}}},
+		Events: []store.Event{newEvent(EventMemberRemoved, a.Workspace, collMembers, memberID, memberPayload(memberID, d.Data))}})
 	return mapStoreErr(err)
 }
 

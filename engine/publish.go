@@ -82,8 +82,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 				"definition": string(defJSON), "archived": string(archJSON), "changes": string(chJSON)}}},
 			{Op: store.OpUpdate, Collection: collForms, ExpectVersion: draftVersion, Doc: store.Document{ID: formID, Data: formData}},
 		},
-		Events: []store.Event{{Type: "form.published", Workspace: a.Workspace, Collection: collForms, DocID: formID,
-			Payload: map[string]any{"version": next}}},
+		Events: []store.Event{newEvent(EventFormPublished, a.Workspace, collForms, formID, FormPublishedPayload{Form: formID, App: f.App, Version: next})},
 	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
@@ -219,8 +218,7 @@ func versionKey(formID string, n int) string { return formID + "#" + strconv.Ito
 
 // version returns a compiled published version of a form (cached).
 func (e *Engine) version(ctx context.Context, ws, formID string, n int) (*Version, error) {
-	if v, ok := e.versions.Load(versionKey(formID, n)); ok {
-		vv := v.(*Version)
+	if vv, ok := e.versions.Load(versionKey(formID, n)); ok {
 		if vv.Workspace != ws {
 			return nil, wrapNotFound("form", formID)
 		}

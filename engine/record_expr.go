@@ -33,7 +33,7 @@ func (w *write) overBudget() error {
 		return nil
 	}
 	w.e.log.Warn("write refused: expression work budget spent", "form", w.v.Form, "used", w.budget.Used(), "max", w.budget.Max())
-	return invalid(fieldErr("", "expr_write_budget", map[string]any{"max": w.budget.Max()}))
+	return invalid(fieldErr("", CodeExprWriteBudget, map[string]any{"max": w.budget.Max()}))
 }
 
 func (v *Version) exprValues(ctx field.Context, data map[string]any) map[string]any {

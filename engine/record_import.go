@@ -162,11 +162,27 @@ func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read f
 	wo := WriteOptions{SkipAutomations: opts.SkipAutomations}
 	for _, row := range rows {
 		id := store.NewID()
+		changes := diff(nil, row.data)
 		one := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(row.data)}},
-			"record.created", id, 1, diff(nil, row.data), wo)
+			EventRecordCreated, id, 1, changes, wo)
+		if err := w.writing(ctx, &one, RecordCreate, id, row.data, changes, wo, true); err != nil {
+			if errors.Is(err, ErrInvalid) {
+				// A veto of a row is reported with the row, as any problem of it.
+				for _, fe := range validationFields(err) {
+					rep.addError(v, cols, row.n, fe)
+				}
+				continue
+			}
+			return ImportReport{}, err
+		}
 		u.Writes = append(u.Writes, one.Writes...)
 		u.Events = append(u.Events, one.Events...)
+		u.Enqueue = append(u.Enqueue, one.Enqueue...)
 		rep.IDs = append(rep.IDs, id)
+	}
+	if len(rep.Errors) > 0 || rep.ErrorsTruncated {
+		rep.IDs = nil
+		return rep, nil
 	}
 	if _, err := e.st.Commit(ctx, u); err != nil {
 		return ImportReport{}, w.commitErr(err)

@@ -93,13 +93,16 @@ func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, versio
 	if err != nil {
 		return err
 	}
-	event := "record.deleted"
+	event, action := EventRecordDeleted, RecordDelete
 	if op == store.OpRestore {
-		event = "record.restored"
+		event, action = EventRecordRestored, RecordRestore
 	}
 	u := w.unit(store.Write{Op: op, Collection: recordColl(formID), ExpectVersion: r.Version, Doc: store.Document{ID: id}},
 		event, id, r.Version+1, nil, WriteOptions{})
 	u.Events[0].Payload["data"] = r.Data
+	if err := w.writing(ctx, &u, action, id, r.Data, nil, WriteOptions{}, false); err != nil {
+		return err
+	}
 	_, err = e.st.Commit(ctx, u)
 	if err != nil {
 		return w.commitErr(err)

@@ -43,7 +43,10 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 	id := store.NewID()
 	changes := diff(nil, data)
 	u := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(data)}},
-		"record.created", id, 1, changes, opts)
+		EventRecordCreated, id, 1, changes, opts)
+	if err := w.writing(ctx, &u, RecordCreate, id, data, changes, opts, false); err != nil {
+		return Record{}, err
+	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
 		return Record{}, w.commitErr(err)
@@ -82,7 +85,10 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	}
 	changes := diff(old.Data, data)
 	u := w.unit(store.Write{Op: store.OpUpdate, Collection: recordColl(formID), ExpectVersion: version, Doc: store.Document{ID: id, Data: w.doc(data)}},
-		"record.updated", id, version+1, changes, opts)
+		EventRecordUpdated, id, version+1, changes, opts)
+	if err := w.writing(ctx, &u, RecordUpdate, id, data, changes, opts, false); err != nil {
+		return Record{}, err
+	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
 		return Record{}, w.commitErr(err)
@@ -352,24 +358,21 @@ func (w *write) doc(data map[string]any) map[string]any {
 }
 
 // unit builds the unit of work: the record write, its history entry and its event.
-func (w *write) unit(rec store.Write, event, id string, newVersion int64, changes []map[string]any, opts WriteOptions) store.UnitOfWork {
-	action := strings.TrimPrefix(event, "record.")
+func (w *write) unit(rec store.Write, event EventType, id string, newVersion int64, changes []map[string]any, opts WriteOptions) store.UnitOfWork {
+	action := strings.TrimPrefix(string(event), "record.")
 	hist := map[string]any{"record": id, "version": newVersion, "action": action, "actor": w.a.UserID,
 		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number, "changes": anyMaps(changes)}
 	if opts.SkipAutomations {
 		hist["automations_off"] = true
 	}
-	payload := map[string]any{"form": w.v.Form, "app": w.v.App, "record": id, "version": newVersion,
-		"source": string(w.a.Source), "actor": w.a.UserID, "changed": changedKeys(changes)}
-	if opts.SkipAutomations {
-		payload["automations_off"] = true
-	}
+	p := RecordPayload{Form: w.v.Form, App: w.v.App, Record: id, Version: newVersion, FormVersion: w.v.Number,
+		Source: string(w.a.Source), Actor: w.a.UserID, AutomationsOff: opts.SkipAutomations, changedVals: changedKeys(changes)}
 	if rec.Doc.Data != nil {
-		payload["data"] = rec.Doc.Data[recordField]
+		p.Data, _ = rec.Doc.Data[recordField].(map[string]any)
 	}
 	return store.UnitOfWork{Actor: w.a.UserID, At: w.ctx.Now,
 		Writes: []store.Write{rec, {Op: store.OpInsert, Collection: historyColl(w.v.Form), Doc: store.Document{Data: hist}}},
-		Events: []store.Event{{Type: event, Workspace: w.a.Workspace, Collection: recordColl(w.v.Form), DocID: id, Payload: payload}},
+		Events: []store.Event{newEvent(event, w.a.Workspace, recordColl(w.v.Form), id, p)},
 	}
 }
 

@@ -28,9 +28,13 @@ func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (
 				"name": ws.Name, "time_zone": ws.TimeZone, "language": ws.Language}}},
 			memberWrite(wsID, uw.Doc.ID, RoleAdmin, nil),
 		},
-		Events: []store.Event{{Type: "workspace.created", Workspace: wsID, Collection: collWorkspaces, DocID: wsID}},
 	}
-	res, err := e.st.Commit(ctx, u)
+	u.Events = []store.Event{
+		userEvent(EventUserCreated, wsID, uw.Doc.ID),
+		newEvent(EventWorkspaceCreated, wsID, collWorkspaces, wsID, WorkspacePayload{Workspace: wsID, Name: ws.Name, TimeZone: ws.TimeZone, Language: ws.Language}),
+		memberAddedEvent(wsID, u.Writes[2]),
+	}
+	res, err := e.commit(ctx, u)
 	if errors.Is(err, store.ErrDuplicate) {
 		return User{}, Workspace{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
@@ -57,9 +61,10 @@ func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role
 	if err != nil {
 		return User{}, Member{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
-		Writes: []store.Write{uw, memberWrite(a.Workspace, uw.Doc.ID, role, departments)},
-		Events: []store.Event{{Type: "member.added", Workspace: a.Workspace, Collection: collMembers, DocID: uw.Doc.ID}}})
+	mw := memberWrite(a.Workspace, uw.Doc.ID, role, departments)
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{uw, mw},
+		Events: []store.Event{userEvent(EventUserCreated, a.Workspace, uw.Doc.ID), memberAddedEvent(a.Workspace, mw)}})
 	if errors.Is(err, store.ErrDuplicate) {
 		return User{}, Member{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
@@ -107,7 +112,7 @@ func userWrite(in UserInput) (store.Write, error) {
 }
 
 func memberWrite(ws, userID string, role Role, departments []string) store.Write {
-	return store.Write{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{Data: memberData(ws, userID, role, departments, false)}}
+	return store.Write{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{ID: store.NewID(), Data: memberData(ws, userID, role, departments, false)}}
 }
 
 // WorkspaceUser is a member of a workspace with its account.

@@ -51,7 +51,8 @@ func (e *Engine) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w}})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: "system", Writes: []store.Write{w},
+		Events: []store.Event{userEvent(EventUserCreated, "", w.Doc.ID)}})
 	if errors.Is(err, store.ErrDuplicate) {
 		return User{}, invalid(fieldErr("email", CodeTaken, nil))
 	}
@@ -105,8 +106,9 @@ func (e *Engine) SetPasswordHash(ctx context.Context, id, hash string) error {
 	if err != nil {
 		return err
 	}
-	_, err = e.st.Commit(ctx, store.UnitOfWork{Actor: id, Writes: []store.Write{{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: u.Version,
-		Doc: store.Document{ID: id, Data: userData(u.Email, u.Name, hash, u.Disabled, u.Home)}}}})
+	_, err = e.commit(ctx, store.UnitOfWork{Actor: id, Writes: []store.Write{{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: u.Version,
+		Doc: store.Document{ID: id, Data: userData(u.Email, u.Name, hash, u.Disabled, u.Home)}}},
+		Events: []store.Event{userEvent(EventUserPasswordChanged, "", id)}})
 	return mapStoreErr(err)
 }
 

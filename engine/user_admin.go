@@ -85,15 +85,10 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if err := e.checkDepartments(ctx, a.Workspace, deps); err != nil {
 			return User{}, Member{}, err
 		}
+		data := memberData(a.Workspace, userID, role, deps, memberOff)
 		writes = append(writes, store.Write{Op: store.OpUpdate, Collection: collMembers, ExpectVersion: in.Version,
-			Doc: store.Document{ID: m.ID, Data: memberData(a.Workspace, userID, role, deps, memberOff)}})
-		if memberOff != m.Disabled {
-			typ := "member.enabled"
-			if memberOff {
-				typ = "member.disabled"
-			}
-			events = append(events, store.Event{Type: typ, Workspace: a.Workspace, Collection: collMembers, DocID: userID})
-		}
+			Doc: store.Document{ID: m.ID, Data: data}})
+		events = append(events, newEvent(EventMemberUpdated, a.Workspace, collMembers, m.ID, memberPayload(m.ID, data)))
 	}
 	if in.Name != nil || in.Disabled != nil {
 		name, disabled := u.Name, u.Disabled
@@ -117,18 +112,21 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			return User{}, Member{}, err
 		}
 		writes = append(writes, userUpdate(u, name, u.PasswordHash, disabled, in.UserVersion))
+		if in.Name != nil || disabled == u.Disabled {
+			events = append(events, userEvent(EventUserUpdated, a.Workspace, userID))
+		}
 		if disabled != u.Disabled {
-			typ := "user.enabled"
+			typ := EventUserEnabled
 			if disabled {
-				typ = "user.disabled"
+				typ = EventUserDisabled
 			}
-			events = append(events, store.Event{Type: typ, Workspace: a.Workspace, Collection: collUsers, DocID: userID})
+			events = append(events, userEvent(typ, a.Workspace, userID))
 		}
 	}
 	if len(writes) == 0 {
 		return u, m, nil
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: writes, Events: events})
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: writes, Events: events})
 	if err != nil {
 		return User{}, Member{}, mapStoreErr(err)
 	}
@@ -161,9 +159,9 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 	if err := e.requireAccountAdmin(ctx, a, u, "password"); err != nil {
 		return User{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID,
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
 		Writes: []store.Write{userUpdate(u, u.Name, hash, u.Disabled, 0)},
-		Events: []store.Event{{Type: "user.password_reset", Workspace: a.Workspace, Collection: collUsers, DocID: userID}}})
+		Events: []store.Event{userEvent(EventUserPasswordReset, a.Workspace, userID)}})
 	if err != nil {
 		return User{}, mapStoreErr(err)
 	}

@@ -34,10 +34,10 @@ func checkFormBudget(def form.Definition) []field.Error {
 	}
 	var errs []field.Error
 	if fields > MaxFormFields {
-		errs = append(errs, fieldErr("fields", "expr_form_fields", map[string]any{"max": MaxFormFields, "count": fields}))
+		errs = append(errs, fieldErr("fields", CodeExprFormFields, map[string]any{"max": MaxFormFields, "count": fields}))
 	}
 	if exprs > MaxFormExpressions {
-		errs = append(errs, fieldErr("fields", "expr_form_expressions", map[string]any{"max": MaxFormExpressions, "count": exprs}))
+		errs = append(errs, fieldErr("fields", CodeExprFormExpressions, map[string]any{"max": MaxFormExpressions, "count": exprs}))
 	}
 	return errs
 }

@@ -91,9 +91,12 @@ func (e *Engine) CreateWorkspace(ctx context.Context, userID string, in Workspac
 				"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}},
 			memberWrite(wsID, userID, RoleAdmin, nil),
 		},
-		Events: []store.Event{{Type: "workspace.created", Workspace: wsID, Collection: collWorkspaces, DocID: wsID}},
 	}
-	res, err := e.st.Commit(ctx, u)
+	u.Events = []store.Event{
+		newEvent(EventWorkspaceCreated, wsID, collWorkspaces, wsID, WorkspacePayload{Workspace: wsID, Name: in.Name, TimeZone: in.TimeZone, Language: in.Language}),
+		memberAddedEvent(wsID, u.Writes[1]),
+	}
+	res, err := e.commit(ctx, u)
 	if err != nil {
 		return Workspace{}, mapStoreErr(err)
 	}
@@ -120,20 +123,36 @@ func (e *Engine) UpdateWorkspace(ctx context.Context, a Actor, in WorkspaceInput
 	if err := in.check(); err != nil {
 		return Workspace{}, err
 	}
-	res, err := e.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{
 		Op: store.OpUpdate, Collection: collWorkspaces, ExpectVersion: version,
-		Doc: store.Document{ID: a.Workspace, Data: map[string]any{"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}}}})
+		Doc: store.Document{ID: a.Workspace, Data: map[string]any{"name": in.Name, "time_zone": in.TimeZone, "language": in.Language}}}},
+		Events: []store.Event{newEvent(EventWorkspaceUpdated, a.Workspace, collWorkspaces, a.Workspace,
+			WorkspacePayload{Workspace: a.Workspace, Name: in.Name, TimeZone: in.TimeZone, Language: in.Language})}})
+	e.zones.Delete(a.Workspace)
 	if err != nil {
 		return Workspace{}, mapStoreErr(err)
 	}
-	e.zones.Delete(a.Workspace)
 	return workspaceFrom(res.Docs[0]), nil
 }
 
-// Location returns the time zone of a workspace (cached).
+// ZoneTTL bounds how long a process trusts its cached time zone of a
+// workspace. A change made through this engine is seen at once (the entry
+// is dropped on the write); one made by another process sharing the store
+// is seen by this one within ZoneTTL, by the engine's clock.
+const ZoneTTL = 5 * time.Second
+
+type zoneEntry struct {
+	loc     *time.Location
+	expires time.Time
+}
+
+// Location returns the time zone of a workspace, cached for at most ZoneTTL.
 func (e *Engine) Location(ctx context.Context, ws string) (*time.Location, error) {
-	if l, ok := e.zones.Load(ws); ok {
-		return l.(*time.Location), nil
+	now := e.now()
+	if z, ok := e.zones.Load(ws); ok {
+		if ze := z.(zoneEntry); now.Before(ze.expires) {
+			return ze.loc, nil
+		}
 	}
 	w, err := e.Workspace(ctx, ws)
 	if err != nil {
@@ -143,7 +162,7 @@ func (e *Engine) Location(ctx context.Context, ws string) (*time.Location, error
 	if err != nil {
 		loc = time.UTC
 	}
-	e.zones.Store(ws, loc)
+	e.zones.Store(ws, zoneEntry{loc: loc, expires: now.Add(ZoneTTL)})
 	return loc, nil
 }
 

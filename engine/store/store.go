@@ -63,6 +63,19 @@ type Outbox interface {
 	// else ErrInvalidInput. A reader that saw Seq n never later sees an
 	// event with a smaller Seq appear: sequence numbers become visible in order.
 	ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]Event, error)
+	// TrimEvents deletes the events with Seq <= throughSeq whose At is
+	// before before, and returns how many it deleted. Consumers' retention
+	// calls it with the lowest position every consumer has passed.
+	TrimEvents(ctx context.Context, throughSeq int64, before time.Time) (int64, error)
+}
+
+// CommitNotifier is implemented by stores that can tell this process's
+// consumers that a unit of work with events committed, so they need not poll.
+type CommitNotifier interface {
+	// NotifyCommits returns a channel that receives (without blocking the
+	// writer; signals coalesce) after each commit that wrote events, and a
+	// function that stops the notifications.
+	NotifyCommits() (<-chan struct{}, func())
 }
 
 // Counters hands out numbers that never repeat, across processes too.

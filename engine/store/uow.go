@@ -42,7 +42,10 @@ type Write struct {
 type Event struct {
 	// ID is unique and is the consumers' idempotency key; empty gets NewID().
 	ID string
-	// Seq is assigned at commit: increasing in commit order.
+	// Seq numbers the outbox in commit order, and in order per document.
+	// It is what ReadEvents returns. SQLite assigns it at commit, so the
+	// CommitResult carries it; MongoDB numbers events after commit, so its
+	// CommitResult holds 0 (see docs/architecture.md).
 	Seq        int64
 	Type       string
 	Workspace  string

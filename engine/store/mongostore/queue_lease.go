@@ -30,9 +30,10 @@ type queueRecord struct {
 
 func queueKey(queue, id string) string { return queue + ":" + id }
 
-// nextEnqueueOrder returns a number that grows with every item this
-// process enqueues and roughly follows time across processes.
-func (s *Store) nextEnqueueOrder() int64 {
+// nextOrder returns a number that grows with every call in this process
+// and follows the store's (the server's) time across processes; it orders
+// enqueued items and pending outbox events.
+func (s *Store) nextOrder() int64 {
 	n := s.now().UnixNano()
 	for {
 		last := s.enqSeq.Load()
@@ -54,7 +55,7 @@ func (s *Store) encodeQueueItem(it store.QueueItem) bson.D {
 		{Key: "key", Value: it.Key},
 		{Key: "due", Value: due},
 		{Key: "fd", Value: due},
-		{Key: "en", Value: s.nextEnqueueOrder()},
+		{Key: "en", Value: s.nextOrder()},
 		{Key: "att", Value: it.Attempts},
 		{Key: "p", Value: encodeValue(it.Payload)},
 		{Key: "lo", Value: ""},
@@ -117,6 +118,7 @@ func (s *Store) Enqueue(ctx context.Context, items ...store.QueueItem) error {
 		err = s.inTransaction(ctx, insert)
 	}
 	if err == nil {
+		s.commits.Notify()
 		return nil
 	}
 	if isDuplicate(err) {

@@ -57,11 +57,22 @@ type Store struct {
 	clock    store.Clock
 	srvClock *serverClock
 	done     chan struct{}
-	// enqSeq orders the items this process enqueues (see nextEnqueueOrder).
+	// commits tells this process's consumers of its commits.
+	commits store.Notifier
+	// seqMu lets one goroutine of this process number outbox events at a time.
+	seqMu sync.Mutex
+	// enqSeq orders queue items and pending events (see nextOrder).
 	enqSeq atomic.Int64
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.CommitNotifier = (*Store)(nil)
+)
+
+// NotifyCommits signals after each commit of this process that wrote
+// events or queue items; commits of other processes are found by polling.
+func (s *Store) NotifyCommits() (<-chan struct{}, func()) { return s.commits.Subscribe() }
 
 // Open connects to the MongoDB at uri, uses database, detects what the server
 // can do and prepares the internal collections.
@@ -166,11 +177,17 @@ func (s *Store) detect(ctx context.Context) error {
 
 // prepare creates the indexes of the internal collections.
 func (s *Store) prepare(ctx context.Context) error {
-	_, err := s.db.Collection(collOutbox).Indexes().CreateOne(ctx, mongo.IndexModel{
+	_, err := s.db.Collection(collOutbox).Indexes().CreateMany(ctx, []mongo.IndexModel{{
 		Keys:    bson.D{{Key: "eid", Value: 1}},
 		Options: options.Index().SetName("eid").SetUnique(true),
-	})
+	}, {
+		Keys:    bson.D{{Key: "seq", Value: 1}},
+		Options: options.Index().SetName("seq"),
+	}})
 	if err != nil {
+		return s.fail("prepare outbox", err)
+	}
+	if err := s.migrateOutbox(ctx); err != nil {
 		return s.fail("prepare outbox", err)
 	}
 	_, err = s.db.Collection(collQueue).Indexes().CreateMany(ctx, []mongo.IndexModel{{

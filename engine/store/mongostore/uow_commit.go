@@ -57,6 +57,9 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	if err != nil {
 		return store.CommitResult{}, s.commitError(ctx, err)
 	}
+	if len(u.Events) > 0 || len(u.Enqueue) > 0 {
+		s.commits.Notify()
+	}
 	return res, nil
 }
 
@@ -121,7 +124,7 @@ func (s *Store) apply(ctx context.Context, u store.UnitOfWork) (store.CommitResu
 		res.Docs[i] = d
 		i++
 	}
-	events, err := s.writeEvents(ctx, u.Events)
+	events, err := s.writeEvents(ctx, u.Events, u.Writes, res.Docs)
 	if err != nil {
 		return store.CommitResult{}, err
 	}

@@ -190,6 +190,7 @@ func BenchmarkCommitConcurrent(b *testing.B) {
 	b.SetParallelism(max(1, 50/runtime.GOMAXPROCS(0)))
 	start := time.Now()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := int(seq.Add(1))
@@ -229,6 +230,7 @@ func BenchmarkBulkInsert(b *testing.B) {
 	n := 0
 	start := time.Now()
 	b.ResetTimer()
+	defer reportCPU(b)()
 	for b.Loop() {
 		u := store.UnitOfWork{Actor: "bench", Writes: make([]store.Write, len(docs))}
 		for i, d := range docs {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -22,6 +23,8 @@ type registry struct {
 	// before and after a query to detect that their compiled SQL may have
 	// missed an array that became visible meanwhile (see query_find.go).
 	gen atomic.Uint64
+	// anyPending says some collection has colPending paths.
+	anyPending bool
 }
 
 // collInfo is what the registry knows of one collection.
@@ -35,21 +38,43 @@ type collInfo struct {
 	kinds map[string]*pathKinds
 	// indexes maps SQLite index names to their declaration.
 	indexes map[string]store.Index
+	// ridOrder says whether rowid order is _created_at order (see
+	// rid_order.go); ridOrdered lets a default-order page scan the table.
+	ridOrder uint8
+	// ridSlack bounds how far a document's _created_at lies below that of
+	// any document inserted before it.
+	ridSlack time.Duration
+	// lastCreated is the writer's highest _created_at of the table while
+	// ridOrder is ridOrdered; lastLoaded says it was read from the table.
+	lastCreated string
+	lastLoaded  bool
+	// cols are the active value columns (value_columns.go); colSeen the
+	// paths already considered, colCount the columns made or pending and
+	// colPending the paths waiting for the writer to add their columns.
+	cols       *valueCols
+	colSeen    map[string]bool
+	colCount   int
+	colPending []string
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 	r := &registry{colls: map[string]*collInfo{}}
-	rows, err := db.QueryContext(ctx, `SELECT name FROM collections`)
+	rows, err := db.QueryContext(ctx, `SELECT name, rid_order, rid_slack FROM collections`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 	}
 	for rows.Next() {
 		var name string
-		if err := rows.Scan(&name); err != nil {
+		var order uint8
+		var slack int64
+		if err := rows.Scan(&name, &order, &slack); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 		}
-		r.info(name).live = true
+		ci := r.info(name)
+		ci.live = true
+		ci.ridOrder = order
+		ci.ridSlack = time.Duration(slack) * time.Microsecond
 	}
 	rows.Close()
 	rows, err = db.QueryContext(ctx, `SELECT coll, path, kinds FROM path_kinds`)
@@ -89,7 +114,7 @@ func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 func (r *registry) info(coll string) *collInfo {
 	ci := r.colls[coll]
 	if ci == nil {
-		ci = &collInfo{kinds: map[string]*pathKinds{}, indexes: map[string]store.Index{}}
+		ci = &collInfo{kinds: map[string]*pathKinds{}, indexes: map[string]store.Index{}, colSeen: map[string]bool{}}
 		r.colls[coll] = ci
 	}
 	return ci

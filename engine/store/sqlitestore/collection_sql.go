@@ -51,7 +51,7 @@ func createCollectionSQL(coll string) string {
 		data BLOB NOT NULL
 	);
 	%[4]s
-	INSERT OR IGNORE INTO collections (name) VALUES ('%[3]s');`, t, n, coll, systemIndexesSQL(coll))
+	INSERT OR IGNORE INTO collections (name, rid_order) VALUES ('%[3]s', 1);`, t, n, coll, systemIndexesSQL(coll))
 }
 
 // systemIndexesSQL creates coll's system indexes where missing; Open runs

@@ -34,7 +34,10 @@ const inlineListMax = 64
 type compiler struct {
 	args  []any
 	kinds func(path string) uint8
-	alias int
+	// column returns the value column to read for a plain path, or ""
+	// (value_columns.go); nil means none.
+	column func(path string) string
+	alias  int
 	// tableScan makes a page query read the table in rowid order instead
 	// of through an index (see tableScanBetter).
 	tableScan bool
@@ -57,6 +60,29 @@ func newCompiler(kinds func(string) uint8) *compiler {
 }
 
 func (c *compiler) isArray(path string) bool { return c.kinds(path)&kindArray != 0 }
+
+// columnOf returns the value column of path, or "".
+func (c *compiler) columnOf(path string) string {
+	if c.column == nil {
+		return ""
+	}
+	return c.column(path)
+}
+
+// sortExpr is the SQL value a page sorts field by: fieldExpr, or the value
+// column of a plain path, which holds the same values.
+func (c *compiler) sortExpr(field string) (string, error) {
+	e, err := fieldExpr(field)
+	if err != nil {
+		return "", err
+	}
+	if _, _, sys := systemColumn(field); !sys && c.kinds(field) == 0 {
+		if col := c.columnOf(field); col != "" {
+			return col, nil
+		}
+	}
+	return e, nil
+}
 
 // bind adds a parameter and returns its placeholder.
 func (c *compiler) bind(v any) string {
@@ -422,7 +448,13 @@ func (c *compiler) any(field string, p pred, expand bool) (string, error) {
 	if !slow {
 		lit, _ := jsonPathLiteral(segs)
 		plain := c.kinds(field) == 0
-		return p(slot{v: "json_extract(data," + lit + ")", t: "json_type(data," + lit + ")", plain: plain}), nil
+		v := "json_extract(data," + lit + ")"
+		if plain {
+			if col := c.columnOf(field); col != "" {
+				v = col
+			}
+		}
+		return p(slot{v: v, t: "json_type(data," + lit + ")", plain: plain}), nil
 	}
 	return c.walk("", "", segs, 0, p, expand), nil
 }

@@ -153,6 +153,7 @@ func (s *Store) DropCollection(ctx context.Context, coll string) error {
 			`DELETE FROM collections WHERE name = ?`,
 			`DELETE FROM declared_indexes WHERE coll = ?`,
 			`DELETE FROM path_kinds WHERE coll = ?`,
+			`DELETE FROM path_columns WHERE coll = ?`,
 		} {
 			if _, err := tx.exec(q, coll); err != nil {
 				return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 	"unicode/utf8"
 
 	"github.com/formloom/formloom/engine/store"
@@ -55,6 +56,26 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 		return nil, s.readErr(ctx, err)
 	}
 	return out, nil
+}
+
+// TrimEvents deletes the events with Seq <= throughSeq stamped before before.
+func (s *Store) TrimEvents(ctx context.Context, throughSeq int64, before time.Time) (int64, error) {
+	if s.closed.Load() {
+		return 0, store.ErrClosed
+	}
+	if throughSeq < 0 {
+		return 0, fmt.Errorf("%w: negative sequence number", store.ErrInvalidInput)
+	}
+	var n int64
+	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
+		res, err := tx.exec(`DELETE FROM outbox WHERE seq <= ? AND at < ?`, throughSeq, store.FormatTime(before.UTC()))
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	}})
+	return n, err
 }
 
 // Increment adds delta to the named counter and returns the new value,

@@ -28,7 +28,7 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 	}
 	acc := newAggAcc(q)
 	if s.reg.exists(coll) {
-		err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+		err = s.readQuery(ctx, coll, q.Filter, nil, func(c *compiler) (string, error) {
 			acc.reset()
 			return buildAggregate(c, coll, q, acc)
 		}, func(query string, args []any) error {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -75,15 +76,20 @@ func deletedClause(d store.Deleted) string {
 }
 
 // readQuery compiles a query with build and runs it with run, re-running
-// when an array path appeared while it ran (see registry.gen).
-func (s *Store) readQuery(ctx context.Context, coll string, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
+// when an array path appeared while it ran (see registry.gen). f and sort
+// are the query's filter and order, which decide where value columns
+// replace index expressions (registry.columnTester).
+func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sort []store.SortKey, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
 		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
+		var want *[]string
+		c.column, want = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
 		query, err := build(c)
 		if err != nil {
 			return err
 		}
+		s.wantColumns(coll, *want)
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable
@@ -123,15 +129,45 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		return store.Page{Docs: []store.Document{}}, nil
 	}
 	var page store.Page
-	scan := tableScanBetter(q, s.reg.declared(coll))
-	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+	declared := s.reg.declared(coll)
+	scan := tableScanBetter(q, declared)
+	ridFits := ridPlanFits(q, declared)
+	var rid bool
+	var slack time.Duration
+	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
+		// Decided per attempt: a write may have changed the order meanwhile.
+		var ordered bool
+		ordered, slack = s.reg.ridOrdered(coll)
+		rid = ridFits && ordered
+		if rid {
+			return buildRidFind(c, coll, q, cur)
+		}
 		c.tableScan = scan
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
-		p, err := s.runFind(ctx, query, args, q)
+		var p store.Page
+		var err error
+		if rid {
+			p, err = s.runRidFind(ctx, query, args, q, slack)
+		} else {
+			p, err = s.runFind(ctx, query, args, q)
+		}
 		page = p
 		return err
 	})
+	if errors.Is(err, errRidTooMany) {
+		// A huge group of equal _created_at: the index plan orders it.
+		ridFits = false
+		err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
+			rid = false
+			c.tableScan = scan
+			return buildFind(c, coll, q, cur)
+		}, func(query string, args []any) error {
+			p, err := s.runFind(ctx, query, args, q)
+			page = p
+			return err
+		})
+	}
 	if errors.Is(err, errNoTable) {
 		return store.Page{Docs: []store.Document{}}, nil
 	}
@@ -145,7 +181,7 @@ func buildFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (stri
 	}
 	exprs := make([]string, len(q.Sort))
 	for i, k := range q.Sort {
-		e, err := fieldExpr(k.Field)
+		e, err := c.sortExpr(k.Field)
 		if err != nil {
 			return "", &store.FilterError{Path: fmt.Sprintf("sort[%d]", i), Reason: err.Error()}
 		}
@@ -278,7 +314,7 @@ func (s *Store) Count(ctx context.Context, coll string, q store.Query) (int64, e
 	}
 	var n int64
 	scan := countScanBetter(q.Filter, q.Deleted, s.reg.declared(coll))
-	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 		return buildCount(c, coll, q, scan)
 	}, func(query string, args []any) error {
 		st, release, err := s.readStmt(ctx, query)

@@ -45,7 +45,7 @@ func (s *Store) Distinct(ctx context.Context, coll, field string, q store.Query,
 	// rest is the part of the path walked in Go after the SQL read the value
 	// at the first segment; nil when SQL reads the value at the full path.
 	var rest []string
-	err = s.readQuery(ctx, coll, func(c *compiler) (string, error) {
+	err = s.readQuery(ctx, coll, q.Filter, nil, func(c *compiler) (string, error) {
 		clear(seen)
 		rest = nil
 		where, err := c.where(q.Filter)

@@ -36,7 +36,7 @@ func (s *Store) Enqueue(ctx context.Context, items ...store.QueueItem) error {
 		}
 		norm[i], payloads[i] = n, b
 	}
-	return s.submit(ctx, &job{apply: func(tx *wtx) error {
+	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
 		for i, it := range norm {
 			if err := tx.enqueue(it, payloads[i]); err != nil {
 				return fmt.Errorf("queue item %d: %w", i, err)
@@ -44,6 +44,10 @@ func (s *Store) Enqueue(ctx context.Context, items ...store.QueueItem) error {
 		}
 		return nil
 	}})
+	if err == nil {
+		s.commits.Notify()
+	}
+	return err
 }
 
 // claimSQL picks the oldest due item without a live lease whose key (if

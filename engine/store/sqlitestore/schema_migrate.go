@@ -58,6 +58,18 @@ var migrations = []string{
 	`ALTER TABLE queue_items ADD COLUMN first_due TEXT NOT NULL DEFAULT '';
 	UPDATE queue_items SET first_due = due_at;
 	CREATE INDEX queue_items_key ON queue_items (queue, key, first_due) WHERE key <> '';`,
+	// 3: whether a collection's rowid order is its _created_at order, and
+	// the slack of that order in microseconds (rid_order.go); rid_order 0
+	// means not checked yet, decided at Open.
+	`ALTER TABLE collections ADD COLUMN rid_order INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE collections ADD COLUMN rid_slack INTEGER NOT NULL DEFAULT 0;`,
+	// 4: the value columns of each collection (value_columns.go).
+	`CREATE TABLE path_columns (
+		coll TEXT NOT NULL,
+		path TEXT NOT NULL,
+		col TEXT NOT NULL,
+		PRIMARY KEY (coll, path)
+	) WITHOUT ROWID;`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.

@@ -67,9 +67,18 @@ type Store struct {
 
 	reg   *registry
 	reads *stmtCache
+
+	// commits tells this process's consumers of commits with events or queue items.
+	commits store.Notifier
 }
 
-var _ store.Store = (*Store)(nil)
+var (
+	_ store.Store          = (*Store)(nil)
+	_ store.CommitNotifier = (*Store)(nil)
+)
+
+// NotifyCommits signals after each commit that wrote events or queue items.
+func (s *Store) NotifyCommits() (<-chan struct{}, func()) { return s.commits.Subscribe() }
 
 // Open opens (creating if needed) the data directory dir and returns a
 // ready store. A directory another process (or another Store) holds open is
@@ -182,6 +191,12 @@ func (s *Store) open() error {
 		return err
 	}
 	if err := ensureSystemIndexes(ctx, wdb, s.reg); err != nil {
+		return err
+	}
+	if err := checkRidOrder(ctx, wdb, s.reg); err != nil {
+		return err
+	}
+	if err := loadColumns(ctx, wdb, s.reg); err != nil {
 		return err
 	}
 	s.reads = newStmtCache(rdb.PrepareContext)

@@ -44,6 +44,9 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	if err != nil {
 		return store.CommitResult{}, err
 	}
+	if len(nu.Events) > 0 || len(nu.Enqueue) > 0 {
+		s.commits.Notify()
+	}
 	return res, nil
 }
 
@@ -145,9 +148,19 @@ func (tx *wtx) insert(w store.Write, data []byte, kinds []pathKind, at string) (
 	if err := tx.ensureCollection(w.Collection); err != nil {
 		return store.Document{}, err
 	}
+	if err := tx.noteCreatedAt(w.Collection, at); err != nil {
+		return store.Document{}, err
+	}
 	d := w.Doc
-	_, err := tx.exec(`INSERT INTO `+tableName(w.Collection)+` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`,
-		d.ID, at, at, d.CreatedBy, d.UpdatedBy, data)
+	q := `INSERT INTO ` + tableName(w.Collection) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`
+	args := []any{d.ID, at, at, d.CreatedBy, d.UpdatedBy, data}
+	if vc := tx.w.s.reg.columns(w.Collection); vc != nil {
+		q = vc.insertSQL
+		for _, p := range vc.paths {
+			args = append(args, columnValue(d.Data, p))
+		}
+	}
+	_, err := tx.exec(q, args...)
 	if err != nil {
 		return store.Document{}, tx.writeErr(w.Collection, err)
 	}
@@ -167,8 +180,17 @@ func (tx *wtx) update(w store.Write, data []byte, kinds []pathKind, at string) (
 	}
 	d := w.Doc
 	var created, createdBy string
-	err := tx.queryRow(`UPDATE `+tableName(w.Collection)+` SET data = jsonb(?), version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING version, created_at, created_by`,
-		[]any{data, at, d.UpdatedBy, d.ID, w.ExpectVersion, w.ExpectVersion}, &d.Version, &created, &createdBy)
+	set := ""
+	args := []any{data}
+	if vc := tx.w.s.reg.columns(w.Collection); vc != nil {
+		set = vc.updateSet
+		for _, p := range vc.paths {
+			args = append(args, columnValue(d.Data, p))
+		}
+	}
+	args = append(args, at, d.UpdatedBy, d.ID, w.ExpectVersion, w.ExpectVersion)
+	err := tx.queryRow(`UPDATE `+tableName(w.Collection)+` SET data = jsonb(?)`+set+`, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING version, created_at, created_by`,
+		args, &d.Version, &created, &createdBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Document{}, tx.missErr(w, false)
 	}

@@ -84,6 +84,7 @@ func (w *writer) run() {
 		}
 		if j.exclusive {
 			w.commitBatch([]*job{j})
+			w.addPendingColumns()
 			continue
 		}
 		batch := []*job{j}
@@ -104,6 +105,7 @@ func (w *writer) run() {
 			}
 		}
 		w.commitBatch(batch)
+		w.addPendingColumns()
 	}
 }
 
@@ -277,5 +279,6 @@ func (tx *wtx) ensureCollection(coll string) error {
 	}
 	tx.created[coll] = true
 	tx.unitCreated = append(tx.unitCreated, coll)
+	tx.w.s.reg.newTable(coll)
 	return nil
 }
