@@ -19,6 +19,9 @@ func (s *Service) UpdateMember(ctx context.Context, a engine.Actor, userID strin
 		return engine.User{}, engine.Member{}, err
 	}
 	s.invalidateUser(userID)
+	if in.MemberDisabled != nil && *in.MemberDisabled {
+		s.log.Info("member disabled in workspace", "user", userID, "by", a.UserID, "workspace", a.Workspace)
+	}
 	if in.Disabled != nil && *in.Disabled {
 		if err := s.EndSessions(ctx, a.UserID, userID); err != nil {
 			return engine.User{}, engine.Member{}, err
@@ -32,10 +35,18 @@ func (s *Service) UpdateMember(ctx context.Context, a engine.Actor, userID strin
 // (hashed with argon2id) and ends the member's sessions, so whoever held the
 // old password is signed out everywhere. API tokens stay valid.
 func (s *Service) ResetPassword(ctx context.Context, a engine.Actor, userID, password string) error {
-	if err := a.RequireAdmin(); err != nil {
+	if _, err := s.e.Authorize(ctx, a, engine.ActMembersManage, engine.Resource{}); err != nil {
 		return err
 	}
-	if err := CheckPassword(password); err != nil {
+	m, err := s.e.Membership(ctx, a.Workspace, userID)
+	if err != nil {
+		return err
+	}
+	target, err := s.e.User(ctx, m.UserID)
+	if err != nil {
+		return err
+	}
+	if err := CheckPassword(password, target.Email, target.Name); err != nil {
 		return err
 	}
 	hash, err := HashPassword(password)
@@ -50,7 +61,7 @@ func (s *Service) ResetPassword(ctx context.Context, a engine.Actor, userID, pas
 	if err := s.EndSessions(ctx, a.UserID, userID); err != nil {
 		return err
 	}
-	s.accountLimit.reset(u.Email) // the member may sign in with the new password at once
+	s.throttle.forgetAccount(u.Email) // the member may sign in with the new password at once
 	s.log.Info("password reset by an admin", "user", userID, "by", a.UserID, "workspace", a.Workspace)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
@@ -18,11 +19,11 @@ func TestMemberAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(ctx, e, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(ctx, e, st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,10 @@ func TestMemberAdmin(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := engine.Actor{UserID: au.ID, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
-	mu, _, err := s.AddUser(ctx, admin, NewUser{Email: "li@example.com", Name: "李四", Password: "first-password"})
+	if _, err := s.AddUser(ctx, admin, NewUser{Email: "li@example.com", Name: "李四", Password: "first-password"}); err != nil {
+		t.Fatal(err)
+	}
+	mu, err := e.UserByEmail(ctx, "li@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}

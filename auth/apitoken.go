@@ -27,7 +27,8 @@ type TokenInfo struct {
 // TokenInput creates an API token.
 type TokenInput struct {
 	Name string `json:"name"`
-	// Scopes: "read", "write"; empty means both.
+	// Scopes: "read", "write", "admin" (see ScopeRead); empty means read
+	// and write.
 	Scopes []string `json:"scopes"`
 	// ExpiresAt is optional; a token without one works until revoked.
 	ExpiresAt *time.Time `json:"expiresAt"`
@@ -55,7 +56,7 @@ func (s *Service) CreateToken(ctx context.Context, a engine.Actor, in TokenInput
 		in.Scopes = []string{ScopeRead, ScopeWrite}
 	}
 	for i, sc := range in.Scopes {
-		if sc != ScopeRead && sc != ScopeWrite {
+		if sc != ScopeRead && sc != ScopeWrite && sc != ScopeAdmin {
 			return TokenInfo{}, "", invalid(fmt.Sprintf("scopes[%d]", i), "option", map[string]any{"value": sc})
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 
 	"github.com/formloom/formloom/engine/field"
@@ -34,8 +35,27 @@ const (
 // ErrBadHash means a stored password hash is not a readable argon2id hash.
 var ErrBadHash = errors.New("auth: unreadable password hash")
 
-// CheckPassword reports whether pw is acceptable as a new password.
-func CheckPassword(pw string) error {
+// MinPasswordScore is the lowest zxcvbn score (0–4) a new password may
+// have: 2 means about a million guesses or more, which together with the
+// login throttle keeps online guessing out of reach.
+const MinPasswordScore = 2
+
+// Codes of refused passwords (messages in zh-CN and en).
+const (
+	// CodePasswordCommon: the password is, or is built from, a well-known password.
+	CodePasswordCommon = "password_common"
+	// CodePasswordPersonal: the password contains the account's email or name.
+	CodePasswordPersonal = "password_personal"
+	// CodePasswordWeak: the password is too easy to guess for another reason.
+	CodePasswordWeak = "password_weak"
+)
+
+// CheckPassword reports whether pw is acceptable as a new password for the
+// account described by personal (its email and name): long enough, not too
+// long, not containing the email or the name, and estimated hard enough to
+// guess by zxcvbn (github.com/trustelem/zxcvbn), which knows common
+// passwords, words, names, keyboard patterns, dates and sequences.
+func CheckPassword(pw string, personal ...string) error {
 	n := utf8.RuneCountInString(pw)
 	if n < MinPasswordLength {
 		return &PasswordError{Field: field.Error{Path: "password", Code: field.CodeMinLength, Params: map[string]any{"min": MinPasswordLength}}}
@@ -43,7 +63,39 @@ func CheckPassword(pw string) error {
 	if n > MaxPasswordLength {
 		return &PasswordError{Field: field.Error{Path: "password", Code: field.CodeMaxLength, Params: map[string]any{"max": MaxPasswordLength}}}
 	}
-	return nil
+	lower := strings.ToLower(pw)
+	var inputs []string
+	for _, p := range personal {
+		p = strings.ToLower(strings.TrimSpace(p))
+		if p == "" {
+			continue
+		}
+		inputs = append(inputs, p)
+		parts := []string{p}
+		if local, _, ok := strings.Cut(p, "@"); ok {
+			parts = append(parts, local)
+			inputs = append(inputs, local)
+		}
+		for _, part := range parts {
+			if utf8.RuneCountInString(part) >= 3 && strings.Contains(lower, part) {
+				return &PasswordError{Field: field.Error{Path: "password", Code: CodePasswordPersonal}}
+			}
+		}
+	}
+	r := zxcvbn.PasswordStrength(pw, inputs)
+	if r.Score >= MinPasswordScore {
+		return nil
+	}
+	code := CodePasswordWeak
+	for _, m := range r.Sequence {
+		switch {
+		case m.DictionaryName == "user_inputs":
+			return &PasswordError{Field: field.Error{Path: "password", Code: CodePasswordPersonal}}
+		case m.DictionaryName == "passwords":
+			code = CodePasswordCommon
+		}
+	}
+	return &PasswordError{Field: field.Error{Path: "password", Code: code}}
 }
 
 // PasswordError says why a password is refused, as a field error for the

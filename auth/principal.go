@@ -20,10 +20,22 @@ const (
 	KindToken   Kind = "token"
 )
 
-// Token scopes: "read" allows safe methods (GET, HEAD), "write" the others.
+// Token scopes, matched against the action of the route (server's route
+// table), never the HTTP method: "read" allows read actions (including
+// POST …/records/query and export), "write" read and write actions, and
+// "admin" every action, including design and workspace administration.
+// The role of the token's user still decides on top of the scope.
 const (
 	ScopeRead  = "read"
 	ScopeWrite = "write"
+	ScopeAdmin = "admin"
+)
+
+// Route actions a scope is checked against.
+const (
+	ActionRead  = "read"
+	ActionWrite = "write"
+	ActionAdmin = "admin"
 )
 
 // Principal is an authenticated credential and the actor it stands for. The
@@ -45,16 +57,23 @@ func (p Principal) CheckCSRF(token string) bool {
 	return p.Kind == KindSession && token != "" && sameHash(hashSecret(token), p.csrfHash)
 }
 
-// Allows reports whether the credential's scopes allow a request with this
-// HTTP method.
-func (p Principal) Allows(method string) bool {
+// Allows reports whether the credential's scopes allow a route of this
+// action (ActionRead, ActionWrite or ActionAdmin). Sessions may do
+// everything their role allows; an unknown action is refused.
+func (p Principal) Allows(action string) bool {
 	if p.Kind == KindSession {
 		return true
 	}
-	if method == "GET" || method == "HEAD" {
-		return slices.Contains(p.Scopes, ScopeRead) || slices.Contains(p.Scopes, ScopeWrite)
+	has := func(sc string) bool { return slices.Contains(p.Scopes, sc) }
+	switch action {
+	case ActionRead:
+		return has(ScopeRead) || has(ScopeWrite) || has(ScopeAdmin)
+	case ActionWrite:
+		return has(ScopeWrite) || has(ScopeAdmin)
+	case ActionAdmin:
+		return has(ScopeAdmin)
 	}
-	return slices.Contains(p.Scopes, ScopeWrite)
+	return false
 }
 
 type cached struct {
@@ -146,6 +165,11 @@ func (s *Service) actor(ctx context.Context, userID, ws string, kind Kind) (engi
 		return a, nil
 	}
 	m, err := s.e.Membership(ctx, ws, u.ID)
+	if err == nil && m.Disabled {
+		// An admin of the workspace switched this member off: the account
+		// works elsewhere, but acts in no workspace here.
+		err = fmt.Errorf("%w: membership disabled", engine.ErrNotFound)
+	}
 	switch {
 	case errors.Is(err, engine.ErrNotFound) && kind == KindToken:
 		return engine.Actor{}, ErrUnauthenticated

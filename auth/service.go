@@ -61,23 +61,31 @@ type Options struct {
 	CacheTTL time.Duration
 	// LoginPerIP is the number of login attempts an IP may make per minute; 0 means 20.
 	LoginPerIP int
-	// LoginFailuresPerAccount is the number of failed logins an account may
-	// take per 15 minutes before further attempts are refused; 0 means 10.
-	LoginFailuresPerAccount int
+	// LoginFreeFailures is the number of failed logins one IP may make for
+	// one account before each further failure doubles its wait (from
+	// LoginBackoff up to LoginMaxBackoff); 0 means 5. Other addresses are
+	// not affected, so no account can be locked out by a stranger.
+	LoginFreeFailures int
+	// LoginBackoff is the first wait after the free failures; 0 means 1 s.
+	LoginBackoff time.Duration
+	// LoginMaxBackoff caps the wait; 0 means 15 minutes.
+	LoginMaxBackoff time.Duration
 	// Logger receives security-relevant log lines; nil means slog.Default().
 	Logger *slog.Logger
 }
 
-// Service manages accounts, sessions, API tokens and first-run setup over an
-// engine and its store. It is safe for concurrent use.
+// Service manages accounts, sessions, API tokens and first-run setup. It
+// reads and changes accounts through the engine, and keeps its own
+// collections (sessions, tokens) in its own store handle. It is safe for
+// concurrent use.
 type Service struct {
 	e    *engine.Engine
 	st   store.Store
 	opts Options
 	log  *slog.Logger
 
-	ipLimit      *limiter
-	accountLimit *limiter
+	ipLimit  *limiter
+	throttle *throttle
 
 	cacheMu sync.Mutex
 	cache   map[string]cached
@@ -86,8 +94,13 @@ type Service struct {
 	setupHash string
 }
 
-// New returns a Service and declares the indexes of its collections.
-func New(ctx context.Context, e *engine.Engine, opts Options) (*Service, error) {
+// New returns a Service over the engine e and the store st that keeps the
+// service's own collections (cmd passes the store it opened; it may be the
+// engine's), and declares the indexes of those collections.
+func New(ctx context.Context, e *engine.Engine, st store.Store, opts Options) (*Service, error) {
+	if e == nil || st == nil {
+		return nil, errors.New("auth: New needs an engine and a store")
+	}
 	if opts.SessionTTL <= 0 {
 		opts.SessionTTL = 30 * 24 * time.Hour
 	}
@@ -97,16 +110,22 @@ func New(ctx context.Context, e *engine.Engine, opts Options) (*Service, error) 
 	if opts.LoginPerIP <= 0 {
 		opts.LoginPerIP = 20
 	}
-	if opts.LoginFailuresPerAccount <= 0 {
-		opts.LoginFailuresPerAccount = 10
+	if opts.LoginFreeFailures <= 0 {
+		opts.LoginFreeFailures = 5
+	}
+	if opts.LoginBackoff <= 0 {
+		opts.LoginBackoff = time.Second
+	}
+	if opts.LoginMaxBackoff <= 0 {
+		opts.LoginMaxBackoff = 15 * time.Minute
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Service{e: e, st: e.Store(), opts: opts, log: opts.Logger,
-		ipLimit:      newLimiter(opts.LoginPerIP, time.Minute),
-		accountLimit: newLimiter(opts.LoginFailuresPerAccount, 15*time.Minute),
-		cache:        map[string]cached{}}
+	s := &Service{e: e, st: st, opts: opts, log: opts.Logger,
+		ipLimit:  newLimiter(opts.LoginPerIP, time.Minute),
+		throttle: newThrottle(opts.LoginFreeFailures, opts.LoginBackoff, opts.LoginMaxBackoff),
+		cache:    map[string]cached{}}
 	for _, coll := range []string{collSessions, collTokens} {
 		idx := []store.Index{{Name: "user", Fields: []store.SortKey{{Field: "user"}}}}
 		if err := s.st.EnsureIndexes(ctx, coll, idx); err != nil {

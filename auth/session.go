@@ -26,8 +26,11 @@ func (s *Service) openSession(ctx context.Context, u engine.User, userAgent stri
 		return SessionGrant{}, err
 	}
 	ws := ""
-	if len(ms) > 0 {
-		ws = ms[0].Workspace
+	for _, m := range ms {
+		if !m.Disabled {
+			ws = m.Workspace
+			break
+		}
 	}
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
@@ -65,7 +68,7 @@ func (s *Service) SwitchWorkspace(ctx context.Context, p Principal, ws string) e
 	if p.Kind != KindSession {
 		return fmt.Errorf("%w: an API token is bound to its workspace", engine.ErrForbidden)
 	}
-	if _, err := s.e.Membership(ctx, ws, p.Actor.UserID); err != nil {
+	if m, err := s.e.Membership(ctx, ws, p.Actor.UserID); err != nil || m.Disabled {
 		return fmt.Errorf("%w: workspace %q", engine.ErrNotFound, ws)
 	}
 	d, err := s.st.Get(ctx, collSessions, p.CredentialID)

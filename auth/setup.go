@@ -59,7 +59,7 @@ func (s *Service) Setup(ctx context.Context, in SetupInput, userAgent string) (S
 	// Every problem at once: the account, the workspace and the password.
 	problems := engine.SetupProblems(&engine.UserInput{Email: in.Email, Name: in.Name}, &in.Workspace)
 	var pe *PasswordError
-	if errors.As(CheckPassword(in.Password), &pe) {
+	if errors.As(CheckPassword(in.Password, in.Email, in.Name), &pe) {
 		problems = append(problems, pe.Field)
 	}
 	if len(problems) > 0 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
@@ -21,11 +22,11 @@ func TestSetupReportsEveryProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(ctx, e, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := New(ctx, e, st, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

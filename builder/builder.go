@@ -73,7 +73,7 @@ func EnvOf(def form.Definition) expr.Env {
 // that comes back is taken out of the archive; a type change on an existing
 // field is allowed only where stored values stay valid, otherwise refused.
 func (s *Service) Publish(ctx context.Context, a engine.Actor, formID string, draftVersion int64) (*engine.Version, []engine.Change, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if _, err := s.e.Authorize(ctx, a, engine.ActFormDesign, engine.Resource{Form: formID}); err != nil {
 		return nil, nil, err
 	}
 	f, err := s.e.Form(ctx, a, formID)

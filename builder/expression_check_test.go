@@ -8,6 +8,7 @@ import (
 
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
@@ -20,7 +21,7 @@ func TestCheckExpressionIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestCheckRefusesSelectLabels(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestPublishAgreesWithTheCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

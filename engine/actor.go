@@ -56,13 +56,6 @@ func (a Actor) check() error {
 	return nil
 }
 
-// RequireAdmin is nil for an admin of the actor's workspace and ErrForbidden otherwise.
-func (a Actor) RequireAdmin() error {
-	if err := a.check(); err != nil {
-		return err
-	}
-	if a.Role != RoleAdmin {
-		return fmt.Errorf("%w: admin role required", ErrForbidden)
-	}
-	return nil
-}
+// ValidRole reports whether r is a workspace role (input validation only:
+// what a role may do is decided by the Authorizer).
+func ValidRole(r Role) bool { return r == RoleAdmin || r == RoleMember }

@@ -62,7 +62,7 @@ func (e *Engine) checkAppName(ctx context.Context, ws, self, name string) error 
 
 // CreateApp adds an app to the actor's workspace (admins only).
 func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActAppManage, Resource{}); err != nil {
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
@@ -111,7 +111,7 @@ func (e *Engine) App(ctx context.Context, a Actor, id string) (App, error) {
 
 // UpdateApp changes an app (admins only); version is the one the caller read.
 func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput, version int64) (App, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActAppManage, Resource{App: id}); err != nil {
 		return App{}, err
 	}
 	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
@@ -135,7 +135,7 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 // DeleteApp moves an app to the recycle bin (admins only). Its forms and
 // records stay stored and come back with RestoreApp.
 func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActAppManage, Resource{App: id}); err != nil {
 		return err
 	}
 	d, err := e.liveScoped(ctx, collApps, a.Workspace, id)
@@ -151,7 +151,7 @@ func (e *Engine) DeleteApp(ctx context.Context, a Actor, id string) error {
 
 // RestoreApp takes an app out of the recycle bin (admins only).
 func (e *Engine) RestoreApp(ctx context.Context, a Actor, id string) (App, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActAppManage, Resource{App: id}); err != nil {
 		return App{}, err
 	}
 	d, err := e.getScoped(ctx, collApps, a.Workspace, id)

@@ -17,7 +17,7 @@ type Department struct {
 
 // CreateDepartment adds a department under parent ("" for the top) (admins only).
 func (e *Engine) CreateDepartment(ctx context.Context, a Actor, name, parent string) (Department, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
 		return Department{}, err
 	}
 	name = strings.TrimSpace(name)
@@ -58,7 +58,7 @@ func (e *Engine) Departments(ctx context.Context, a Actor) ([]Department, error)
 // UpdateDepartment renames or moves a department (admins only); a department
 // cannot become its own ancestor.
 func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent string, version int64) (Department, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
 		return Department{}, err
 	}
 	if _, err := e.getScoped(ctx, collDepartments, a.Workspace, id); err != nil {
@@ -89,7 +89,7 @@ func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent
 
 // DeleteDepartment removes a department that has no sub-departments (admins only).
 func (e *Engine) DeleteDepartment(ctx context.Context, a Actor, id string) error {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
 		return err
 	}
 	d, err := e.getScoped(ctx, collDepartments, a.Workspace, id)

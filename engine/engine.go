@@ -33,6 +33,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Blobs keeps uploaded file contents; nil disables uploads.
 	Blobs blob.Store
+	// Authorizer decides who may do what (engine/access.New() is the
+	// product's); nil refuses every action that needs a decision.
+	Authorizer Authorizer
 	// VersionCacheSize bounds the compiled form versions kept in memory
 	// (least recently used are dropped and recompiled on demand); 0 means
 	// DefaultVersionCacheSize.
@@ -49,13 +52,17 @@ type Engine struct {
 	zones    sync.Map // workspace id -> zoneEntry
 	current  sync.Map // form id -> currentEntry
 	blobs    blob.Store
+	authz    Authorizer
 
 	onRecordWriting hook.Hook[*RecordWritingEvent]
 }
 
 // New returns an engine over st and declares the indexes of its own collections.
 func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
-	e := &Engine{st: st, now: opts.Clock, log: opts.Logger, blobs: opts.Blobs}
+	e := &Engine{st: st, now: opts.Clock, log: opts.Logger, blobs: opts.Blobs, authz: opts.Authorizer}
+	if e.authz == nil {
+		e.authz = denyAll{}
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -71,6 +78,7 @@ func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
 		collForms:        {{Name: "ws_app", Fields: []store.SortKey{{Field: "workspace"}, {Field: "app"}}}},
 		collFiles:        {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
 		collFormVersions: {{Name: "form_version", Fields: []store.SortKey{{Field: "form"}, {Field: "version"}}, Unique: true}},
+		collInvitations:  {{Name: "ws_user", Fields: []store.SortKey{{Field: "workspace"}, {Field: "user"}}, Unique: true}, {Name: "user", Fields: []store.SortKey{{Field: "user"}}}},
 	}
 	for coll, list := range idx {
 		if err := st.EnsureIndexes(ctx, coll, list); err != nil {

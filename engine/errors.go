@@ -60,6 +60,9 @@ const (
 	CodeSelfDisable = "self_disable"
 	// CodeAccountShared: the account belongs to workspaces the actor does not administer.
 	CodeAccountShared = "account_shared"
+	// CodeAccountNotManaged: another workspace created the account (or it
+	// joined by invitation), so this workspace's admins cannot change it.
+	CodeAccountNotManaged = "account_not_managed"
 	// CodeMaxItems: a list holds more items than allowed.
 	CodeMaxItems = "max_items"
 	// CodeFileName: an uploaded file's name is invalid.

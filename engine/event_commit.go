@@ -26,7 +26,8 @@ func memberAddedEvent(ws string, w store.Write) store.Event {
 // memberPayload reads a membership's stored data into its payload.
 func memberPayload(id string, data map[string]any) MemberPayload {
 	deps, _ := data["departments"].([]any)
-	p := MemberPayload{Member: id, User: str(data, "user"), Role: str(data, "role"), Departments: make([]string, 0, len(deps))}
+	off, _ := data["disabled"].(bool)
+	p := MemberPayload{Member: id, User: str(data, "user"), Role: str(data, "role"), Departments: make([]string, 0, len(deps)), Disabled: off}
 	for _, d := range deps {
 		if s, ok := d.(string); ok {
 			p.Departments = append(p.Departments, s)

@@ -21,7 +21,8 @@ func TestPayloadMapsMatchTheirStructs(t *testing.T) {
 		FormPublishedPayload{PayloadVersion: FormPublishedPayloadVersion, Form: "f", App: "a", Version: 2},
 		WorkspacePayload{PayloadVersion: WorkspacePayloadVersion, Workspace: "w", Name: "n", TimeZone: "UTC", Language: "en"},
 		DepartmentPayload{PayloadVersion: DepartmentPayloadVersion, Department: "d", Name: "n", Parent: "p"},
-		MemberPayload{PayloadVersion: MemberPayloadVersion, Member: "m", User: "u", Role: "admin", Departments: []string{"d"}},
+		MemberPayload{PayloadVersion: MemberPayloadVersion, Member: "m", User: "u", Role: "admin", Departments: []string{"d"}, Disabled: true},
+		InvitationPayload{PayloadVersion: InvitationPayloadVersion, Invitation: "i", User: "u", Role: "member"},
 		UserPayload{PayloadVersion: UserPayloadVersion, User: "u"},
 		FilePayload{PayloadVersion: FilePayloadVersion, File: "f", Name: "n", Size: 10, ContentType: "image/png"},
 	}

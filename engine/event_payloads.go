@@ -17,6 +17,7 @@ const (
 	WorkspacePayloadVersion     = 1
 	DepartmentPayloadVersion    = 1
 	MemberPayloadVersion        = 1
+	InvitationPayloadVersion    = 1
 	UserPayloadVersion          = 1
 	FilePayloadVersion          = 1
 )
@@ -139,11 +140,28 @@ type MemberPayload struct {
 	User        string   `json:"user"`
 	Role        string   `json:"role"`
 	Departments []string `json:"departments"`
+	// Disabled: an admin switched the member off in this workspace (the
+	// account itself stays as it is). Added in version 1 as an extra field.
+	Disabled bool `json:"disabled"`
 }
 
 func (p MemberPayload) payloadMap() map[string]any {
 	return map[string]any{"payload_version": MemberPayloadVersion, "member": p.Member, "user": p.User, "role": p.Role,
-		"departments": anyList(p.Departments)}
+		"departments": anyList(p.Departments), "disabled": p.Disabled}
+}
+
+// InvitationPayload is the payload of member.invited and
+// member.invitation_declined: which account a workspace invited, with which
+// role. Accepting commits member.added.
+type InvitationPayload struct {
+	PayloadVersion int    `json:"payload_version"`
+	Invitation     string `json:"invitation"`
+	User           string `json:"user"`
+	Role           string `json:"role"`
+}
+
+func (p InvitationPayload) payloadMap() map[string]any {
+	return map[string]any{"payload_version": InvitationPayloadVersion, "invitation": p.Invitation, "user": p.User, "role": p.Role}
 }
 
 // UserPayload is the payload of the user.* events. It names the account

@@ -109,6 +109,8 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			created engine.User
 			ws      engine.Workspace
 			rec2    engine.Record
+			// invitation is the id MyInvitations finds.
+			invitation string
 		)
 		suffix := strings.ReplaceAll(t.Name(), "/", "_")
 		email := func(s string) string { return strings.ToLower(s + "_" + suffix + "@example.com") }
@@ -167,7 +169,39 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, W(engine.EventUserEnabled)},
 			{"ResetMemberPassword", func() error { _, err := f.e.ResetMemberPassword(ctx, admin, user.ID, "hash2"); return err }, W(engine.EventUserPasswordReset)},
+			{"UpdateMemberAccount", func() error {
+				_, member, err = f.e.UpdateMemberAccount(ctx, admin, user.ID, engine.MemberAccountUpdate{MemberDisabled: ptr(true)})
+				return err
+			}, W(engine.EventMemberUpdated)},
 			{"RemoveMember", func() error { return f.e.RemoveMember(ctx, admin, member.ID) }, W(engine.EventMemberRemoved)},
+			{"Invite", func() error { return f.e.Invite(ctx, admin, user.ID, engine.RoleMember, nil) }, W(engine.EventMemberInvited)},
+			{"MyInvitations", func() error {
+				list, err := f.e.MyInvitations(ctx, user.ID)
+				if err == nil && len(list) != 1 {
+					err = fmt.Errorf("%d invitations", len(list))
+				}
+				if err == nil {
+					invitation = list[0].ID
+				}
+				return err
+			}, nil},
+			{"RespondInvitation", func() error { _, err := f.e.RespondInvitation(ctx, user.ID, invitation, true); return err }, W(engine.EventMemberAdded)},
+			{"RemoveMember", func() error {
+				m, err := f.e.Membership(ctx, admin.Workspace, user.ID)
+				if err == nil {
+					err = f.e.RemoveMember(ctx, admin, m.ID)
+				}
+				return err
+			}, W(engine.EventMemberRemoved)},
+			{"Invite", func() error { return f.e.Invite(ctx, admin, user.ID, engine.RoleAdmin, nil) }, W(engine.EventMemberInvited)},
+			{"RespondInvitation", func() error {
+				list, err := f.e.MyInvitations(ctx, user.ID)
+				if err == nil {
+					_, err = f.e.RespondInvitation(ctx, user.ID, list[0].ID, false)
+				}
+				return err
+			}, W(engine.EventMemberInvitationDeclined)},
+			{"Authorize", func() error { _, err := f.e.Authorize(ctx, admin, engine.ActAppManage, engine.Resource{}); return err }, nil},
 			{"DeleteDepartment", func() error { return f.e.DeleteDepartment(ctx, admin, dept.ID) }, W(engine.EventDepartmentDeleted)},
 			{"CreateMember", func() error {
 				created, _, err = f.e.CreateMember(ctx, admin, engine.UserInput{Email: email("created"), Name: "李四"}, engine.RoleMember, nil)
@@ -377,6 +411,13 @@ func checkPayload(t *testing.T, method string, ev store.Event, catalogue map[eng
 		version, subject = p.PayloadVersion, p.Member
 		if err == nil && (p.User == "" || p.Role == "") {
 			t.Errorf("%s: member payload incomplete: %+v", method, p)
+		}
+	case "InvitationPayload":
+		var p engine.InvitationPayload
+		p, err = engine.DecodePayload[engine.InvitationPayload](ev)
+		version, subject = p.PayloadVersion, p.Invitation
+		if err == nil && (p.User == "" || p.Role == "") {
+			t.Errorf("%s: invitation payload incomplete: %+v", method, p)
 		}
 	case "UserPayload":
 		var p engine.UserPayload

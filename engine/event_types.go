@@ -38,6 +38,9 @@ const (
 	EventMemberAdded       EventType = "member.added"
 	EventMemberUpdated     EventType = "member.updated"
 	EventMemberRemoved     EventType = "member.removed"
+	// Invitations of existing accounts (payload InvitationPayload).
+	EventMemberInvited            EventType = "member.invited"
+	EventMemberInvitationDeclined EventType = "member.invitation_declined"
 
 	// Accounts (payload UserPayload).
 	EventUserCreated         EventType = "user.created"
@@ -79,6 +82,8 @@ func EventTypes() []EventInfo {
 		{EventMemberAdded, "MemberPayload", MemberPayloadVersion},
 		{EventMemberUpdated, "MemberPayload", MemberPayloadVersion},
 		{EventMemberRemoved, "MemberPayload", MemberPayloadVersion},
+		{EventMemberInvited, "InvitationPayload", InvitationPayloadVersion},
+		{EventMemberInvitationDeclined, "InvitationPayload", InvitationPayloadVersion},
 		usr(EventUserCreated), usr(EventUserUpdated), usr(EventUserDisabled), usr(EventUserEnabled),
 		usr(EventUserPasswordChanged), usr(EventUserPasswordReset),
 		{EventFileUploaded, "FilePayload", FilePayloadVersion},

@@ -61,7 +61,7 @@ func (in *FormInput) data(ws, app string, published int) (map[string]any, error)
 
 // CreateForm adds a form with a draft to an app (admins only).
 func (e *Engine) CreateForm(ctx context.Context, a Actor, appID string, in FormInput) (Form, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{App: appID}); err != nil {
 		return Form{}, err
 	}
 	if _, err := e.liveScoped(ctx, collApps, a.Workspace, appID); err != nil {
@@ -119,7 +119,7 @@ func (e *Engine) Form(ctx context.Context, a Actor, id string) (Form, error) {
 // SaveDraft replaces a form's name, description and draft (admins only).
 // Drafts may be incomplete; the builder checks them at publish.
 func (e *Engine) SaveDraft(ctx context.Context, a Actor, id string, in FormInput, version int64) (Form, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: id}); err != nil {
 		return Form{}, err
 	}
 	d, err := e.liveScoped(ctx, collForms, a.Workspace, id)
@@ -142,7 +142,7 @@ func (e *Engine) SaveDraft(ctx context.Context, a Actor, id string, in FormInput
 
 // DeleteForm moves a form to the recycle bin with its records kept (admins only).
 func (e *Engine) DeleteForm(ctx context.Context, a Actor, id string) error {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: id}); err != nil {
 		return err
 	}
 	d, err := e.liveScoped(ctx, collForms, a.Workspace, id)

@@ -15,15 +15,17 @@ type Member struct {
 	UserID      string   `json:"userId"`
 	Role        Role     `json:"role"`
 	Departments []string `json:"departments"`
-	Version     int64    `json:"version"`
+	// Disabled keeps the member out of this workspace (account kept).
+	Disabled bool  `json:"disabled"`
+	Version  int64 `json:"version"`
 }
 
 // AddMember makes user a member of the actor's workspace (admins only).
 func (e *Engine) AddMember(ctx context.Context, a Actor, userID string, role Role, departments []string) (Member, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if _, err := e.User(ctx, userID); err != nil {
@@ -88,14 +90,14 @@ func (e *Engine) Members(ctx context.Context, a Actor) ([]Member, error) {
 
 // UpdateMember changes a member's role and departments (admins only).
 func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, role Role, departments []string, version int64) (Member, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return Member{}, err
 	}
 	d, err := e.getScoped(ctx, collMembers, a.Workspace, memberID)
 	if err != nil {
 		return Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
@@ -106,7 +108,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 			return Member{}, err
 		}
 	}
-	data := map[string]any{"workspace": a.Workspace, "user": str(d.Data, "user"), "role": string(role), "departments": anyList(departments)}
+	data := memberData(a.Workspace, str(d.Data, "user"), role, departments, memberFrom(d).Disabled)
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
 		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
 		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})
@@ -118,7 +120,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 
 // RemoveMember ends a membership (admins only).
 func (e *Engine) RemoveMember(ctx context.Context, a Actor, memberID string) error {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return err
 	}
 	d, err := e.getScoped(ctx, collMembers, a.Workspace, memberID)
@@ -153,6 +155,12 @@ func (e *Engine) keepAnAdmin(ctx context.Context, m Member) error {
 }
 
 func memberFrom(d store.Document) Member {
+	off, _ := d.Data["disabled"].(bool)
 	return Member{ID: d.ID, Workspace: str(d.Data, "workspace"), UserID: str(d.Data, "user"), Role: Role(str(d.Data, "role")),
-		Departments: strList(d.Data, "departments"), Version: d.Version}
+		Departments: strList(d.Data, "departments"), Disabled: off, Version: d.Version}
+}
+
+// memberData is the stored form of a membership.
+func memberData(ws, userID string, role Role, departments []string, disabled bool) map[string]any {
+	return map[string]any{"workspace": ws, "user": userID, "role": string(role), "departments": anyList(departments), "disabled": disabled}
 }

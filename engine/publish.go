@@ -42,7 +42,7 @@ type Change struct {
 // at, so a draft changed meanwhile is a conflict. It declares the indexes and
 // unique constraints the version needs before committing.
 func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, draftVersion int64, def form.Definition, archived []form.Field, changes []Change) (*Version, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
 	fd, err := e.liveScoped(ctx, collForms, a.Workspace, formID)

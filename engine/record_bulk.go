@@ -21,7 +21,7 @@ type BulkResult struct {
 // "ids"; an actor or form problem common to all ids is returned as the
 // error, before anything is deleted.
 func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids []string) ([]BulkResult, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordDelete, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
 	if len(ids) == 0 {

@@ -69,7 +69,7 @@ type exportCol struct {
 // matches is a validation error on "filter". lang ("zh-CN" or "en") names
 // the system and archived columns.
 func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q RecordQuery, format ExportFormat, lang string) (*Export, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordExport, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
 	var ctype, ext string

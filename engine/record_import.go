@@ -109,7 +109,7 @@ type Table struct {
 // import leaves gaps in them, as any failed write does.
 func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read func() (Table, error), opts ImportOptions) (ImportReport, error) {
 	a.Source = SourceImport
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordImport, Resource{Form: formID}); err != nil {
 		return ImportReport{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/form"
 )
 
@@ -103,7 +104,7 @@ func TestFormsOfARecycledAppRefuseWrites(t *testing.T) {
 			t.Fatalf("delete in a recycled app: %v", err)
 		}
 		// A fresh engine (another process) sees it too, from the store.
-		e2, err := engine.New(f.ctx, f.e.Store(), engine.Options{})
+		e2, err := engine.New(f.ctx, f.e.Store(), engine.Options{Authorizer: access.New()})
 		if err != nil {
 			t.Fatal(err)
 		}

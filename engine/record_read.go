@@ -12,7 +12,7 @@ import (
 
 // Record returns one record of a form, live or in the recycle bin.
 func (e *Engine) Record(ctx context.Context, a Actor, formID, id string) (Record, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordView, Resource{Form: formID, Record: id}); err != nil {
 		return Record{}, err
 	}
 	// Records exist only for published forms; CurrentVersion checks the form
@@ -72,7 +72,7 @@ func (e *Engine) RestoreRecord(ctx context.Context, a Actor, formID, id string, 
 }
 
 func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, version int64, op store.WriteOp) error {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, binAction(op), Resource{Form: formID, Record: id}); err != nil {
 		return err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
@@ -139,7 +139,7 @@ var recordProps = map[string]string{
 // checked against the form's fields and each type's operators, then run by
 // the store, so counts and pages are exact.
 func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q RecordQuery) (RecordPage, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordView, Resource{Form: formID}); err != nil {
 		return RecordPage{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
@@ -287,6 +287,9 @@ type HistoryEntry struct {
 
 // History lists the changes of one record, oldest first.
 func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]HistoryEntry, error) {
+	if err := e.allow(ctx, a, ActRecordHistory, Resource{Form: formID, Record: id}); err != nil {
+		return nil, err
+	}
 	if _, err := e.Record(ctx, a, formID, id); err != nil {
 		return nil, err
 	}

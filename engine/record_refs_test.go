@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
 )
@@ -140,7 +141,7 @@ func TestStoredForeignRelationReadsNothing(t *testing.T) {
 			// The record keeps pointing at ownRec's id; point it at A's record
 			// in the store, as a record written before the fix could.
 			repoint(t, f, probe, linked.ID, hit.ID)
-			e2, err := engine.New(f.ctx, f.e.Store(), engine.Options{})
+			e2, err := engine.New(f.ctx, f.e.Store(), engine.Options{Authorizer: access.New()})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -25,7 +25,7 @@ type WriteOptions struct {
 // validate (schema, field rules, submit rules) → commit the
 // record, its history entry and its event in one unit of work.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordCreate, Resource{Form: formID}); err != nil {
 		return Record{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
@@ -58,7 +58,7 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 // fields to change; version is the record version the caller read, and a
 // record changed since is ErrConflict, never overwritten.
 func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, input map[string]any, version int64, opts WriteOptions) (Record, error) {
-	if err := a.check(); err != nil {
+	if err := e.allow(ctx, a, ActRecordEdit, Resource{Form: formID, Record: id}); err != nil {
 		return Record{}, err
 	}
 	if version < 1 {

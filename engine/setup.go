@@ -16,11 +16,12 @@ func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (
 	if p := SetupProblems(&user, &ws); len(p) > 0 {
 		return User{}, Workspace{}, invalid(p...)
 	}
+	wsID := store.NewID()
+	user.Home = wsID
 	uw, err := userWrite(user)
 	if err != nil {
 		return User{}, Workspace{}, err
 	}
-	wsID := store.NewID()
 	u := store.UnitOfWork{Actor: uw.Doc.ID,
 		Writes: []store.Write{uw,
 			{Op: store.OpInsert, Collection: collWorkspaces, Doc: store.Document{ID: wsID, Data: map[string]any{
@@ -46,15 +47,16 @@ func (e *Engine) Setup(ctx context.Context, user UserInput, ws WorkspaceInput) (
 // CreateMember creates an account and makes it a member of the actor's
 // workspace in one unit of work (admins only).
 func (e *Engine) CreateMember(ctx context.Context, a Actor, user UserInput, role Role, departments []string) (User, Member, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return User{}, Member{}, err
 	}
-	if role != RoleAdmin && role != RoleMember {
+	if !ValidRole(role) {
 		return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 	}
 	if err := e.checkDepartments(ctx, a.Workspace, departments); err != nil {
 		return User{}, Member{}, err
 	}
+	user.Home = a.Workspace
 	uw, err := userWrite(user)
 	if err != nil {
 		return User{}, Member{}, err
@@ -106,12 +108,11 @@ func userWrite(in UserInput) (store.Write, error) {
 		return store.Write{}, invalid(p...)
 	}
 	return store.Write{Op: store.OpInsert, Collection: collUsers, Doc: store.Document{ID: store.NewID(),
-		Data: map[string]any{"email": in.Email, "name": in.Name, "password_hash": in.PasswordHash, "disabled": false}}}, nil
+		Data: userData(in.Email, in.Name, in.PasswordHash, false, in.Home)}}, nil
 }
 
 func memberWrite(ws, userID string, role Role, departments []string) store.Write {
-	return store.Write{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{ID: store.NewID(), Data: map[string]any{
-		"workspace": ws, "user": userID, "role": string(role), "departments": anyList(departments)}}}
+	return store.Write{Op: store.OpInsert, Collection: collMembers, Doc: store.Document{ID: store.NewID(), Data: memberData(ws, userID, role, departments, false)}}
 }
 
 // WorkspaceUser is a member of a workspace with its account.

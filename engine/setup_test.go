@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
@@ -15,7 +16,7 @@ func TestSetupIsAllOrNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	e, err := engine.New(ctx, st, engine.Options{})
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,13 +14,15 @@ import (
 // User is an account. A user belongs to workspaces through memberships.
 // PasswordHash is opaque to the engine (the server hashes with argon2id).
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"-"`
-	Disabled     bool      `json:"disabled"`
-	Version      int64     `json:"version"`
-	CreatedAt    time.Time `json:"createdAt"`
+	ID           string `json:"id"`
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	PasswordHash string `json:"-"`
+	Disabled     bool   `json:"disabled"`
+	// Home is the workspace whose admins manage the account ("" for none).
+	Home      string    `json:"-"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
 }
 
 // UserInput creates a user.
@@ -28,6 +30,9 @@ type UserInput struct {
 	Email        string
 	Name         string
 	PasswordHash string
+	// Home is the workspace that creates the account, whose admins may
+	// manage it; "" for an account no workspace manages.
+	Home string
 }
 
 // NormalizeEmail checks an account email with the email field's rule
@@ -102,7 +107,7 @@ func (e *Engine) SetPasswordHash(ctx context.Context, id, hash string) error {
 		return err
 	}
 	_, err = e.commit(ctx, store.UnitOfWork{Actor: id, Writes: []store.Write{{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: u.Version,
-		Doc: store.Document{ID: id, Data: map[string]any{"email": u.Email, "name": u.Name, "password_hash": hash, "disabled": u.Disabled}}}},
+		Doc: store.Document{ID: id, Data: userData(u.Email, u.Name, hash, u.Disabled, u.Home)}}},
 		Events: []store.Event{userEvent(EventUserPasswordChanged, "", id)}})
 	return mapStoreErr(err)
 }
@@ -110,5 +115,5 @@ func (e *Engine) SetPasswordHash(ctx context.Context, id, hash string) error {
 func userFrom(d store.Document) User {
 	dis, _ := d.Data["disabled"].(bool)
 	return User{ID: d.ID, Email: str(d.Data, "email"), Name: str(d.Data, "name"), PasswordHash: str(d.Data, "password_hash"),
-		Disabled: dis, Version: d.Version, CreatedAt: d.CreatedAt}
+		Disabled: dis, Home: str(d.Data, "home"), Version: d.Version, CreatedAt: d.CreatedAt}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -12,17 +13,25 @@ import (
 // the membership (role, departments) and the account (name, disabled).
 // A nil pointer leaves that part as it is.
 //
-// Disabling is account-wide, not per workspace: a disabled user cannot sign
-// in and none of their sessions or API tokens work, in any workspace. To
-// keep someone out of one workspace only, remove the membership instead.
-// Because of that reach, account changes (name, disabled, password) are
-// allowed only to an admin of a workspace the user belongs to who is also an
-// admin of every other workspace the user belongs to; otherwise the admin of
-// one team could lock a user out of, or take over their account in, another
-// team's workspace. An admin cannot disable their own account.
+// Disabled is account-wide, not per workspace: a disabled user cannot sign
+// in and none of their sessions or API tokens work, in any workspace.
+// MemberDisabled is the membership's own switch: the user keeps their
+// account but cannot act in this workspace (sessions act in no workspace
+// there, API tokens bound to it are refused). Any admin of the workspace may
+// always set it, even when the account is shared with other workspaces.
+//
+// Because of their reach, account changes (name, disabled, password) are
+// allowed only to an admin of the workspace that created the account (its
+// home: setup's workspace, or the one whose admin added it with a password)
+// who is also an admin of every other workspace the user belongs to. An
+// account that joined by accepting an invitation is never controlled by
+// the inviting workspace. Otherwise the admin of one team could lock a user
+// out of, or take over their account in, another team's workspace. An admin
+// cannot disable their own account or membership.
 type MemberAccountUpdate struct {
-	Name     *string
-	Disabled *bool
+	Name           *string
+	Disabled       *bool
+	MemberDisabled *bool
 	// Role and Departments change the membership; Version is the membership
 	// version the caller read (0: unconditional). Departments nil with Role
 	// set clears the departments, as UpdateMember does.
@@ -38,7 +47,7 @@ type MemberAccountUpdate struct {
 // userID is the member's account id. See MemberAccountUpdate for who may
 // change the account.
 func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string, in MemberAccountUpdate) (User, Member, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return User{}, Member{}, err
 	}
 	m, u, err := e.adminTarget(ctx, a, userID)
@@ -47,7 +56,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 	}
 	var writes []store.Write
 	var events []store.Event
-	if in.Role != nil || in.Departments != nil {
+	if in.Role != nil || in.Departments != nil || in.MemberDisabled != nil {
 		role := m.Role
 		if in.Role != nil {
 			role = *in.Role
@@ -58,10 +67,17 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		} else if in.Role != nil {
 			deps = nil
 		}
-		if role != RoleAdmin && role != RoleMember {
+		if !ValidRole(role) {
 			return User{}, Member{}, invalid(fieldErr("role", CodeOption, map[string]any{"value": string(role)}))
 		}
-		if role != RoleAdmin {
+		memberOff := m.Disabled
+		if in.MemberDisabled != nil {
+			memberOff = *in.MemberDisabled
+			if memberOff && userID == a.UserID {
+				return User{}, Member{}, invalid(fieldErr("memberDisabled", CodeSelfDisable, nil))
+			}
+		}
+		if role != RoleAdmin || (memberOff && !m.Disabled) {
 			if err := e.keepAnAdmin(ctx, m); err != nil {
 				return User{}, Member{}, err
 			}
@@ -69,7 +85,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if err := e.checkDepartments(ctx, a.Workspace, deps); err != nil {
 			return User{}, Member{}, err
 		}
-		data := map[string]any{"workspace": a.Workspace, "user": userID, "role": string(role), "departments": anyList(deps)}
+		data := memberData(a.Workspace, userID, role, deps, memberOff)
 		writes = append(writes, store.Write{Op: store.OpUpdate, Collection: collMembers, ExpectVersion: in.Version,
 			Doc: store.Document{ID: m.ID, Data: data}})
 		events = append(events, newEvent(EventMemberUpdated, a.Workspace, collMembers, m.ID, memberPayload(m.ID, data)))
@@ -92,7 +108,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 		if in.Disabled != nil {
 			path = "disabled"
 		}
-		if err := e.requireAccountAdmin(ctx, a, userID, path); err != nil {
+		if err := e.requireAccountAdmin(ctx, a, u, path); err != nil {
 			return User{}, Member{}, err
 		}
 		writes = append(writes, userUpdate(u, name, u.PasswordHash, disabled, in.UserVersion))
@@ -130,7 +146,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 // MemberAccountUpdate). The caller hashes the password and ends the user's
 // sessions.
 func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash string) (User, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActMembersManage, Resource{}); err != nil {
 		return User{}, err
 	}
 	if hash == "" {
@@ -140,7 +156,7 @@ func (e *Engine) ResetMemberPassword(ctx context.Context, a Actor, userID, hash 
 	if err != nil {
 		return User{}, err
 	}
-	if err := e.requireAccountAdmin(ctx, a, userID, "password"); err != nil {
+	if err := e.requireAccountAdmin(ctx, a, u, "password"); err != nil {
 		return User{}, err
 	}
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
@@ -169,13 +185,20 @@ func (e *Engine) adminTarget(ctx context.Context, a Actor, userID string) (Membe
 	return m, u, nil
 }
 
-// requireAccountAdmin is nil when the actor administers every workspace
-// userID belongs to, and a validation error on path otherwise.
-func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, userID, path string) error {
-	if userID == a.UserID {
+// requireAccountAdmin is nil when the actor may change the account u: it
+// is the actor's own, or the actor administers u's home workspace and every
+// workspace u belongs to. Otherwise it is a validation error on path:
+// account_not_managed (another workspace created the account, or it joined
+// by invitation) or account_shared. Accounts from before homes were kept
+// have none and follow only the second rule.
+func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, u User, path string) error {
+	if u.ID == a.UserID {
 		return nil
 	}
-	theirs, err := e.Memberships(ctx, userID)
+	if u.Home != "" && u.Home != a.Workspace {
+		return invalid(fieldErr(path, CodeAccountNotManaged, nil))
+	}
+	theirs, err := e.Memberships(ctx, u.ID)
 	if err != nil {
 		return err
 	}
@@ -184,18 +207,37 @@ func (e *Engine) requireAccountAdmin(ctx context.Context, a Actor, userID, path 
 			continue
 		}
 		mine, err := e.Membership(ctx, m.Workspace, a.UserID)
-		if errors.Is(err, ErrNotFound) || (err == nil && mine.Role != RoleAdmin) {
+		if errors.Is(err, ErrNotFound) {
 			return invalid(fieldErr(path, CodeAccountShared, nil))
 		}
 		if err != nil {
 			return err
 		}
+		there := Actor{UserID: a.UserID, Name: a.Name, Email: a.Email, Workspace: m.Workspace, Role: mine.Role, Departments: mine.Departments, Source: a.Source}
+		if mine.Disabled || e.allow(ctx, there, ActMembersManage, Resource{}) != nil {
+			return invalid(fieldErr(path, CodeAccountShared, nil))
+		}
 	}
 	return nil
 }
 
+// AccountProblems normalizes an account input in place (email lower-cased,
+// name trimmed) and lists every problem of it, so a caller can check an
+// input the same way whether or not the account exists.
+func AccountProblems(in *UserInput) []field.Error { return userProblems(in) }
+
 // userUpdate is the replacement of an account document.
 func userUpdate(u User, name, hash string, disabled bool, version int64) store.Write {
 	return store.Write{Op: store.OpUpdate, Collection: collUsers, ExpectVersion: version,
-		Doc: store.Document{ID: u.ID, Data: map[string]any{"email": u.Email, "name": name, "password_hash": hash, "disabled": disabled}}}
+		Doc: store.Document{ID: u.ID, Data: userData(u.Email, name, hash, disabled, u.Home)}}
+}
+
+// userData is the stored form of an account. home is the workspace that
+// created it ("" when none did: setup's own account has its workspace).
+func userData(email, name, hash string, disabled bool, home string) map[string]any {
+	d := map[string]any{"email": email, "name": name, "password_hash": hash, "disabled": disabled}
+	if home != "" {
+		d["home"] = home
+	}
+	return d
 }

@@ -117,7 +117,7 @@ func (e *Engine) Workspace(ctx context.Context, id string) (Workspace, error) {
 
 // UpdateWorkspace changes name, time zone or language (admins only).
 func (e *Engine) UpdateWorkspace(ctx context.Context, a Actor, in WorkspaceInput, version int64) (Workspace, error) {
-	if err := a.RequireAdmin(); err != nil {
+	if err := e.allow(ctx, a, ActWorkspaceManage, Resource{}); err != nil {
 		return Workspace{}, err
 	}
 	if err := in.check(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
@@ -30,7 +31,7 @@ func TestTimeZoneChangeSeenByEveryProcess(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	clock := &testClock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
 	f1 := fixtureWithClock(t, st, clock)
-	e2, err := engine.New(f1.ctx, st, engine.Options{Clock: clock.Now})
+	e2, err := engine.New(f1.ctx, st, engine.Options{Clock: clock.Now, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +55,7 @@ func TestTimeZoneChangeSeenByEveryProcess(t *testing.T) {
 
 func fixtureWithClock(t *testing.T, st *sqlitestore.Store, clock *testClock) *fixture {
 	t.Helper()
-	e, err := engine.New(t.Context(), st, engine.Options{Clock: clock.Now})
+	e, err := engine.New(t.Context(), st, engine.Options{Clock: clock.Now, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

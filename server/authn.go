@@ -22,7 +22,8 @@ const (
 
 // requireAuth authenticates the request from its Bearer token or session
 // cookie and stores the principal. Cookie-authenticated writes must echo the
-// session's CSRF token; API tokens must have the scope for the method.
+// session's CSRF token; API tokens must have the scope for the route's
+// action (read, write, admin).
 func (s *Server) requireAuth(c *fiber.Ctx) error {
 	cred, fromCookie := credential(c)
 	if cred == "" {
@@ -43,7 +44,7 @@ func (s *Server) requireAuth(c *fiber.Ctx) error {
 	} else {
 		p.Actor.Source = engine.SourceAPI
 	}
-	if !p.Allows(c.Method()) {
+	if !p.Allows(routeAction(c)) {
 		return errScope
 	}
 	c.Locals(localPrincipal, p)

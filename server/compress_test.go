@@ -19,6 +19,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/server"
 	"github.com/formloom/formloom/ui"
 )
@@ -34,11 +35,11 @@ func startWithUI(t *testing.T) (string, string) {
 	st := openSQLite(t, t.TempDir())
 	t.Cleanup(func() { st.Close() })
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e, err := engine.New(ctx, st, engine.Options{Logger: quiet})
+	e, err := engine.New(ctx, st, engine.Options{Logger: quiet, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.New(ctx, e, auth.Options{LoginPerIP: 1000, Logger: quiet})
+	a, err := auth.New(ctx, e, st, auth.Options{LoginPerIP: 1000, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,8 @@ func classify(err error) (int, string, map[string]any, []field.Error) {
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.code, ae.params, ae.fields
+	case isStorageFull(err):
+		return fiber.StatusInsufficientStorage, "storage_full", nil, nil
 	case errors.As(err, &rl):
 		return fiber.StatusTooManyRequests, "rate_limited", map[string]any{"seconds": int(rl.RetryAfter.Seconds()) + 1}, nil
 	case errors.Is(err, auth.ErrUnauthenticated):
@@ -201,6 +203,9 @@ func lastSegment(path string) string {
 // handleError writes err as an error response and logs server faults.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status, code, params, fields := classify(err)
+	if code == "storage_full" {
+		s.full.set()
+	}
 	if status >= 500 {
 		s.logger(c).Error("request failed", "err", err)
 	} else {

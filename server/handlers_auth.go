@@ -113,6 +113,9 @@ func (s *Server) workspacesOf(c *fiber.Ctx, userID string) ([]WorkspaceOfMember,
 	}
 	out := make([]WorkspaceOfMember, 0, len(ms))
 	for _, m := range ms {
+		if m.Disabled {
+			continue // an admin switched this membership off
+		}
 		ws, err := s.e.Workspace(c.UserContext(), m.Workspace)
 		if errors.Is(err, engine.ErrNotFound) {
 			continue

@@ -1,6 +1,8 @@
 package server
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/formloom/formloom/auth"
@@ -58,6 +60,8 @@ type WorkspaceUser struct {
 	Role          engine.Role `json:"role"`
 	Departments   []string    `json:"departments"`
 	MemberVersion int64       `json:"memberVersion"`
+	// MemberDisabled: the member is switched off in this workspace.
+	MemberDisabled bool `json:"memberDisabled"`
 }
 
 func workspaceUser(u engine.User, m engine.Member) WorkspaceUser {
@@ -65,7 +69,7 @@ func workspaceUser(u engine.User, m engine.Member) WorkspaceUser {
 	if deps == nil {
 		deps = []string{}
 	}
-	return WorkspaceUser{User: u, MemberID: m.ID, Role: m.Role, Departments: deps, MemberVersion: m.Version}
+	return WorkspaceUser{User: u, MemberID: m.ID, Role: m.Role, Departments: deps, MemberVersion: m.Version, MemberDisabled: m.Disabled}
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {
@@ -85,11 +89,49 @@ func (s *Server) addUser(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	u, m, err := s.auth.AddUser(c.UserContext(), actor(c), in)
+	out, err := s.auth.AddUser(c.UserContext(), actor(c), in)
 	if err != nil {
 		return err
 	}
-	return created(c, workspaceUser(u, m))
+	return created(c, out)
+}
+
+// Invitation is a pending invitation as its invitee sees it.
+type Invitation struct {
+	ID            string      `json:"id"`
+	Workspace     string      `json:"workspace"`
+	WorkspaceName string      `json:"workspaceName"`
+	InviterName   string      `json:"inviterName"`
+	Role          engine.Role `json:"role"`
+	CreatedAt     time.Time   `json:"createdAt"`
+}
+
+func (s *Server) myInvitations(c *fiber.Ctx) error {
+	list, err := s.e.MyInvitations(c.UserContext(), actor(c).UserID)
+	if err != nil {
+		return err
+	}
+	out := make([]Invitation, len(list))
+	for i, inv := range list {
+		out[i] = Invitation{ID: inv.ID, Workspace: inv.Workspace, WorkspaceName: inv.WorkspaceName, InviterName: inv.InviterName, Role: inv.Role, CreatedAt: inv.CreatedAt}
+	}
+	return c.JSON(fiber.Map{"items": out})
+}
+
+func (s *Server) acceptInvitation(c *fiber.Ctx) error {
+	p, _ := principal(c)
+	if _, err := s.e.RespondInvitation(c.UserContext(), p.Actor.UserID, c.Params("id"), true); err != nil {
+		return err
+	}
+	s.auth.InvalidateUser(p.Actor.UserID)
+	return s.me(c)
+}
+
+func (s *Server) declineInvitation(c *fiber.Ctx) error {
+	if _, err := s.e.RespondInvitation(c.UserContext(), actor(c).UserID, c.Params("id"), false); err != nil {
+		return err
+	}
+	return noContent(c)
 }
 
 // member finds the membership of the user in the path within the actor's workspace.
@@ -126,7 +168,9 @@ type MemberUpdate struct {
 	Version     int64        `json:"version"`
 	Name        *string      `json:"name"`
 	Disabled    *bool        `json:"disabled"`
-	UserVersion int64        `json:"userVersion"`
+	// MemberDisabled keeps the member out of this workspace only.
+	MemberDisabled *bool `json:"memberDisabled"`
+	UserVersion    int64 `json:"userVersion"`
 }
 
 func (s *Server) updateUser(c *fiber.Ctx) error {
@@ -135,7 +179,7 @@ func (s *Server) updateUser(c *fiber.Ctx) error {
 		return err
 	}
 	u, m, err := s.auth.UpdateMember(c.UserContext(), actor(c), c.Params("id"), engine.MemberAccountUpdate{
-		Role: in.Role, Departments: in.Departments, Version: in.Version, Name: in.Name, Disabled: in.Disabled, UserVersion: in.UserVersion})
+		Role: in.Role, Departments: in.Departments, Version: in.Version, Name: in.Name, Disabled: in.Disabled, MemberDisabled: in.MemberDisabled, UserVersion: in.UserVersion})
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,11 @@ func (s *Server) readyz(c *fiber.Ctx) error {
 		s.logger(c).Warn("store not reachable", "err", err)
 		return newError(fiber.StatusServiceUnavailable, "unavailable", err)
 	}
+	if s.full.isSet() {
+		// Reads still work, but writes fail until space is freed; the flag
+		// clears with the next write that succeeds.
+		return newError(fiber.StatusServiceUnavailable, "storage_full", nil)
+	}
 	return c.JSON(Health{Status: "ok", Version: s.cfg.Version, Backend: st.Capabilities().Backend})
 }
 

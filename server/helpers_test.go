@@ -16,6 +16,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/blob"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
@@ -55,11 +56,11 @@ func start(t testing.TB, st store.Store, blobDir string) *env {
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	metrics := server.NewMetrics()
-	e, err := engine.New(ctx, metrics.InstrumentStore(st), engine.Options{Blobs: blobs, Logger: quiet})
+	e, err := engine.New(ctx, metrics.InstrumentStore(st), engine.Options{Blobs: blobs, Logger: quiet, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := auth.New(ctx, e, auth.Options{LoginPerIP: 1000, Logger: quiet})
+	a, err := auth.New(ctx, e, st, auth.Options{LoginPerIP: 1000, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,11 +189,15 @@ func (en *env) publishedForm() string {
 	return form.str("id")
 }
 
+// memberPassword is the password addMember gives; it passes the password
+// policy for any email (it contains no likely email part or name).
+const memberPassword = "violet staple orbit"
+
 // addMember adds a member and returns their session token.
 func (en *env) addMember(email string) string {
 	en.t.Helper()
-	en.do("POST", "/api/v1/users", en.admin, map[string]any{"email": email, "name": "成员", "password": "member password", "role": "member"}, nil).expect(201)
-	return en.do("POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": "member password"}, nil).expect(200).str("token")
+	en.do("POST", "/api/v1/users", en.admin, map[string]any{"email": email, "name": "成员", "password": memberPassword, "role": "member"}, nil).expect(201)
+	return en.do("POST", "/api/v1/auth/login", "", map[string]any{"email": email, "password": memberPassword}, nil).expect(200).str("token")
 }
 
 func mustJSON(t testing.TB, v any) []byte {

@@ -12,7 +12,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 	en := newEnv(t)
 	zh := map[string]string{"Accept-Language": "zh-CN"}
 	en.addMember("probe@example.com")
-	probe := en.do("POST", "/api/v1/auth/login", "", map[string]any{"email": "probe@example.com", "password": "member password"}, nil).expect(200).str("token")
+	probe := en.do("POST", "/api/v1/auth/login", "", map[string]any{"email": "probe@example.com", "password": memberPassword}, nil).expect(200).str("token")
 	vars := map[string]string{"a": en.admin, "probe": probe}
 	secret := map[string]any{"name": "机密", "definition": map[string]any{"fields": []any{
 		map[string]any{"key": "name", "type": "text", "label": "名称"},

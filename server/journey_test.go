@@ -73,7 +73,7 @@ func run(t *testing.T, en *env, vars map[string]string, steps []step) {
 			}
 		}
 		for name, key := range s.capture {
-			switch v := res.body[key].(type) {
+			switch v := dig(res.body, key).(type) {
 			case string:
 				vars[name] = v
 			case float64:
@@ -83,6 +83,19 @@ func run(t *testing.T, en *env, vars map[string]string, steps []step) {
 			}
 		}
 	}
+}
+
+// dig reads a dotted path ("user.id") from a decoded JSON object.
+func dig(m map[string]any, path string) any {
+	var v any = m
+	for _, k := range strings.Split(path, ".") {
+		o, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = o[k]
+	}
+	return v
 }
 
 // journeySteps is the user journey of issue 4: login → app → form → publish

@@ -59,7 +59,7 @@ func schemas() map[string]any {
 		"User":            obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "version": tInt, "createdAt": tTime}),
 		"Me":              obj(map[string]any{"user": ref("User"), "workspace": map[string]any{"oneOf": []any{ref("Workspace"), map[string]any{"type": "null"}}}, "role": tStr, "authMethod": tStr, "scopes": arr(tStr), "workspaces": arr(ref("Workspace"))}),
 		"WorkspaceSwitch": obj(map[string]any{"workspace": tStr}, "workspace"),
-		"TokenInput":      obj(map[string]any{"name": tStr, "scopes": arr(map[string]any{"enum": []any{"read", "write"}}), "expiresAt": tTime}, "name"),
+		"TokenInput":      obj(map[string]any{"name": tStr, "scopes": arr(map[string]any{"enum": []any{"read", "write", "admin"}}), "expiresAt": tTime}, "name"),
 		"TokenInfo":       obj(map[string]any{"id": tStr, "name": tStr, "workspace": tStr, "scopes": arr(tStr), "createdAt": tTime, "expiresAt": tTime}),
 		"TokenCreated":    obj(map[string]any{"id": tStr, "name": tStr, "workspace": tStr, "scopes": arr(tStr), "createdAt": tTime, "expiresAt": tTime, "token": tStr}, "id", "token"),
 		"TokenList":       list("TokenInfo"),
@@ -67,11 +67,14 @@ func schemas() map[string]any {
 		"WorkspaceInput":  obj(map[string]any{"name": tStr, "timeZone": tStr, "language": map[string]any{"enum": []any{"zh-CN", "en"}}}, "name"),
 		"WorkspaceUpdate": obj(map[string]any{"name": tStr, "timeZone": tStr, "language": tStr, "version": tInt}, "name", "version"),
 		"WorkspaceList":   list("Workspace"),
-		"WorkspaceUser":   obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "memberId": tStr, "role": tStr, "departments": arr(tStr), "memberVersion": tInt}),
+		"WorkspaceUser":   obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "memberId": tStr, "role": tStr, "departments": arr(tStr), "memberVersion": tInt, "memberDisabled": tBool}),
+		"UserAdded":       obj(map[string]any{"email": tStr, "role": tStr, "departments": arr(tStr)}, "email", "role"),
+		"Invitation":      obj(map[string]any{"id": tStr, "workspace": tStr, "workspaceName": tStr, "inviterName": tStr, "role": tStr, "createdAt": tTime}),
+		"InvitationList":  list("Invitation"),
 		"UserList":        list("WorkspaceUser"),
 		"NewUser":         obj(map[string]any{"email": tStr, "name": tStr, "password": tStr, "role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr)}, "email"),
 		"MemberUpdate": obj(map[string]any{"role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr), "version": tInt,
-			"name": tStr, "disabled": tBool, "userVersion": tInt}),
+			"name": tStr, "disabled": tBool, "memberDisabled": tBool, "userVersion": tInt}),
 		"PasswordReset":    obj(map[string]any{"password": map[string]any{"type": "string", "minLength": 8, "maxLength": 256}}, "password"),
 		"Department":       obj(map[string]any{"id": tStr, "name": tStr, "parent": tStr, "version": tInt}),
 		"DepartmentInput":  obj(map[string]any{"name": tStr, "parent": tStr}, "name"),
@@ -180,6 +183,8 @@ func (s *Server) buildOpenAPI() map[string]any {
 		op["responses"] = map[string]any{itoa(status): ok, "default": errResp}
 		if r.access == public {
 			op["security"] = []any{}
+		} else {
+			op["x-formloom-action"] = r.action
 		}
 		item[strings.ToLower(r.method)] = op
 	}
@@ -187,9 +192,10 @@ func (s *Server) buildOpenAPI() map[string]any {
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "Formloom API", "version": s.cfg.Version,
 			"description": "JSON API of Formloom. Errors have one shape (Error) with messages in the Accept-Language (zh-CN or en). " +
-				"Status codes: 400 malformed JSON or parameter, 401 no valid credential, 403 forbidden (role, CSRF, token scope), " +
+				"Status codes: 400 malformed JSON or parameter, 401 no valid credential, 403 forbidden (role, CSRF, token scope: " +
+				"each operation's x-formloom-action read, write or admin is what a token's scopes are checked against), " +
 				"404 not found, 409 stale version, form not yet published or setup already done, 413 body too large, " +
-				"415 unsupported content type, 422 validation errors with fields, 429 too many login attempts."},
+				"415 unsupported content type, 422 validation errors with fields, 429 too many login attempts, 507 storage full."},
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{

@@ -2,6 +2,8 @@ package server
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/formloom/formloom/auth"
 )
 
 // access says who may call a route.
@@ -14,6 +16,24 @@ const (
 	authed
 )
 
+// Route actions: what an API token's scopes are checked against (never the
+// HTTP method, so a read-only token may POST …/records/query). The user's
+// role is decided by engine/access on top of this.
+const (
+	actRead  = auth.ActionRead
+	actWrite = auth.ActionWrite
+	actAdmin = auth.ActionAdmin
+)
+
+// localAction is where register leaves the route's action for requireAuth.
+const localAction = "formloom_route_action"
+
+// routeAction is the action of the route that matched the request.
+func routeAction(c *fiber.Ctx) string {
+	a, _ := c.Locals(localAction).(string)
+	return a
+}
+
 // route is one endpoint: how it is registered and how the OpenAPI document
 // describes it. Registering only through this table keeps the document and
 // the router in step (a test checks it).
@@ -21,6 +41,7 @@ type route struct {
 	method  string
 	path    string // Fiber syntax: /api/v1/forms/:form
 	access  access
+	action  string // actRead, actWrite or actAdmin: the token scope it needs
 	tag     string
 	op      string // OpenAPI operationId
 	summary string
@@ -38,68 +59,71 @@ func (s *Server) routeTable() []route {
 		metricsAccess = public
 	}
 	return []route{
-		{method: "GET", path: "/healthz", access: public, tag: "system", op: "health", summary: "Liveness: the process answers.", resp: "Health", h: s.healthz},
-		{method: "GET", path: "/readyz", access: public, tag: "system", op: "ready", summary: "Readiness: the store is reachable.", resp: "Health", h: s.readyz},
-		{method: "GET", path: "/metrics", access: metricsAccess, tag: "system", op: "metrics", summary: "Prometheus metrics (text exposition format).", resp: "text", h: s.metricsHandler()},
-		{method: "GET", path: "/api/v1/openapi.json", access: authed, tag: "system", op: "openapi", summary: "This OpenAPI 3.1 document.", resp: "object", h: s.openapiHandler},
+		{method: "GET", path: "/healthz", access: public, action: actRead, tag: "system", op: "health", summary: "Liveness: the process answers.", resp: "Health", h: s.healthz},
+		{method: "GET", path: "/readyz", access: public, action: actRead, tag: "system", op: "ready", summary: "Readiness: the store is reachable.", resp: "Health", h: s.readyz},
+		{method: "GET", path: "/metrics", access: metricsAccess, action: actRead, tag: "system", op: "metrics", summary: "Prometheus metrics (text exposition format).", resp: "text", h: s.metricsHandler()},
+		{method: "GET", path: "/api/v1/openapi.json", access: authed, action: actRead, tag: "system", op: "openapi", summary: "This OpenAPI 3.1 document.", resp: "object", h: s.openapiHandler},
 
-		{method: "GET", path: "/api/v1/setup", access: public, tag: "auth", op: "setupStatus", summary: "Whether first-run setup is still needed.", resp: "SetupStatus", h: s.setupStatus},
-		{method: "POST", path: "/api/v1/setup", access: public, tag: "auth", op: "setup", summary: "First-run setup: create the first admin and workspace (needs the setup token printed at start).", req: "SetupInput", resp: "LoginResult", status: 201, h: s.setup},
-		{method: "POST", path: "/api/v1/auth/login", access: public, tag: "auth", op: "login", summary: "Sign in; answers a token and sets the session cookie.", req: "LoginInput", resp: "LoginResult", h: s.login},
-		{method: "POST", path: "/api/v1/auth/logout", access: authed, tag: "auth", op: "logout", summary: "End the current session.", h: s.logout},
-		{method: "GET", path: "/api/v1/me", access: authed, tag: "auth", op: "me", summary: "The signed-in user, current workspace and role.", resp: "Me", h: s.me},
-		{method: "POST", path: "/api/v1/me/workspace", access: authed, tag: "auth", op: "switchWorkspace", summary: "Switch the session's current workspace.", req: "WorkspaceSwitch", resp: "Me", h: s.switchWorkspace},
-		{method: "GET", path: "/api/v1/tokens", access: authed, tag: "auth", op: "listTokens", summary: "The user's API tokens (never their secrets).", resp: "TokenList", h: s.listTokens},
-		{method: "POST", path: "/api/v1/tokens", access: authed, tag: "auth", op: "createToken", summary: "Create an API token bound to the current workspace; the secret is shown once.", req: "TokenInput", resp: "TokenCreated", status: 201, h: s.createToken},
-		{method: "DELETE", path: "/api/v1/tokens/:id", access: authed, tag: "auth", op: "revokeToken", summary: "Revoke an API token.", h: s.revokeToken},
+		{method: "GET", path: "/api/v1/setup", access: public, action: actRead, tag: "auth", op: "setupStatus", summary: "Whether first-run setup is still needed.", resp: "SetupStatus", h: s.setupStatus},
+		{method: "POST", path: "/api/v1/setup", access: public, action: actWrite, tag: "auth", op: "setup", summary: "First-run setup: create the first admin and workspace (needs the setup token printed at start).", req: "SetupInput", resp: "LoginResult", status: 201, h: s.setup},
+		{method: "POST", path: "/api/v1/auth/login", access: public, action: actWrite, tag: "auth", op: "login", summary: "Sign in; answers a token and sets the session cookie.", req: "LoginInput", resp: "LoginResult", h: s.login},
+		{method: "POST", path: "/api/v1/auth/logout", access: authed, action: actRead, tag: "auth", op: "logout", summary: "End the current session.", h: s.logout},
+		{method: "GET", path: "/api/v1/me", access: authed, action: actRead, tag: "auth", op: "me", summary: "The signed-in user, current workspace and role.", resp: "Me", h: s.me},
+		{method: "POST", path: "/api/v1/me/workspace", access: authed, action: actRead, tag: "auth", op: "switchWorkspace", summary: "Switch the session's current workspace.", req: "WorkspaceSwitch", resp: "Me", h: s.switchWorkspace},
+		{method: "GET", path: "/api/v1/me/invitations", access: authed, action: actRead, tag: "auth", op: "myInvitations", summary: "Pending invitations of the signed-in account to join workspaces.", resp: "InvitationList", h: s.myInvitations},
+		{method: "POST", path: "/api/v1/me/invitations/:id/accept", access: authed, action: actWrite, tag: "auth", op: "acceptInvitation", summary: "Accept an invitation: the account becomes a member of its workspace with the invited role.", resp: "Me", h: s.acceptInvitation},
+		{method: "POST", path: "/api/v1/me/invitations/:id/decline", access: authed, action: actWrite, tag: "auth", op: "declineInvitation", summary: "Decline an invitation.", h: s.declineInvitation},
+		{method: "GET", path: "/api/v1/tokens", access: authed, action: actRead, tag: "auth", op: "listTokens", summary: "The user's API tokens (never their secrets).", resp: "TokenList", h: s.listTokens},
+		{method: "POST", path: "/api/v1/tokens", access: authed, action: actWrite, tag: "auth", op: "createToken", summary: "Create an API token bound to the current workspace; the secret is shown once.", req: "TokenInput", resp: "TokenCreated", status: 201, h: s.createToken},
+		{method: "DELETE", path: "/api/v1/tokens/:id", access: authed, action: actWrite, tag: "auth", op: "revokeToken", summary: "Revoke an API token.", h: s.revokeToken},
 
-		{method: "GET", path: "/api/v1/workspaces", access: authed, tag: "workspaces", op: "listWorkspaces", summary: "Workspaces the user belongs to.", resp: "WorkspaceList", h: s.listWorkspaces},
-		{method: "POST", path: "/api/v1/workspaces", access: authed, tag: "workspaces", op: "createWorkspace", summary: "Create a workspace with the user as its admin.", req: "WorkspaceInput", resp: "Workspace", status: 201, h: s.createWorkspace},
-		{method: "PATCH", path: "/api/v1/workspaces/:id", access: authed, tag: "workspaces", op: "updateWorkspace", summary: "Change the current workspace (admins).", req: "WorkspaceUpdate", resp: "Workspace", h: s.updateWorkspace},
+		{method: "GET", path: "/api/v1/workspaces", access: authed, action: actRead, tag: "workspaces", op: "listWorkspaces", summary: "Workspaces the user belongs to.", resp: "WorkspaceList", h: s.listWorkspaces},
+		{method: "POST", path: "/api/v1/workspaces", access: authed, action: actAdmin, tag: "workspaces", op: "createWorkspace", summary: "Create a workspace with the user as its admin.", req: "WorkspaceInput", resp: "Workspace", status: 201, h: s.createWorkspace},
+		{method: "PATCH", path: "/api/v1/workspaces/:id", access: authed, action: actAdmin, tag: "workspaces", op: "updateWorkspace", summary: "Change the current workspace (admins).", req: "WorkspaceUpdate", resp: "Workspace", h: s.updateWorkspace},
 
-		{method: "GET", path: "/api/v1/users", access: authed, tag: "users", op: "listUsers", summary: "Members of the current workspace.", resp: "UserList", h: s.listUsers},
-		{method: "POST", path: "/api/v1/users", access: authed, tag: "users", op: "addUser", summary: "Add a user to the workspace, creating the account if needed (admins).", req: "NewUser", resp: "WorkspaceUser", status: 201, h: s.addUser},
-		{method: "GET", path: "/api/v1/users/:id", access: authed, tag: "users", op: "getUser", summary: "One member of the workspace.", resp: "WorkspaceUser", h: s.getUser},
-		{method: "PATCH", path: "/api/v1/users/:id", access: authed, tag: "users", op: "updateUser", summary: "Change a member's role and departments, and the account's name and disabled flag (admins). Disabling is account-wide (no sign-in, sessions ended, API tokens refused) and allowed only when the admin administers every workspace the account belongs to.", req: "MemberUpdate", resp: "WorkspaceUser", h: s.updateUser},
-		{method: "POST", path: "/api/v1/users/:id/password", access: authed, tag: "users", op: "resetPassword", summary: "Set a new password for a member (admins); ends the member's sessions. Allowed only when the admin administers every workspace the account belongs to.", req: "PasswordReset", h: s.resetPassword},
-		{method: "DELETE", path: "/api/v1/users/:id", access: authed, tag: "users", op: "removeUser", summary: "Remove a member from the workspace (admins).", h: s.removeUser},
-		{method: "GET", path: "/api/v1/departments", access: authed, tag: "users", op: "listDepartments", summary: "Departments of the workspace.", resp: "DepartmentList", h: s.listDepartments},
-		{method: "POST", path: "/api/v1/departments", access: authed, tag: "users", op: "createDepartment", summary: "Create a department (admins).", req: "DepartmentInput", resp: "Department", status: 201, h: s.createDepartment},
-		{method: "PATCH", path: "/api/v1/departments/:id", access: authed, tag: "users", op: "updateDepartment", summary: "Rename or move a department (admins).", req: "DepartmentUpdate", resp: "Department", h: s.updateDepartment},
-		{method: "DELETE", path: "/api/v1/departments/:id", access: authed, tag: "users", op: "deleteDepartment", summary: "Delete a department without sub-departments (admins).", h: s.deleteDepartment},
+		{method: "GET", path: "/api/v1/users", access: authed, action: actRead, tag: "users", op: "listUsers", summary: "Members of the current workspace.", resp: "UserList", h: s.listUsers},
+		{method: "POST", path: "/api/v1/users", access: authed, action: actAdmin, tag: "users", op: "addUser", summary: "Add someone to the workspace by email (admins). Every input is checked first (email, name, password policy, role, departments); then an unknown email gets a new account with that name and password as a member, and an existing account is invited (its owner accepts or declines; its name and password stay out of the admin's control). The answer is the same either way.", req: "NewUser", resp: "UserAdded", status: 201, h: s.addUser},
+		{method: "GET", path: "/api/v1/users/:id", access: authed, action: actRead, tag: "users", op: "getUser", summary: "One member of the workspace.", resp: "WorkspaceUser", h: s.getUser},
+		{method: "PATCH", path: "/api/v1/users/:id", access: authed, action: actAdmin, tag: "users", op: "updateUser", summary: "Change a member's role, departments and memberDisabled (admins), and the account's name and disabled flag. memberDisabled keeps the member out of this workspace only and is always allowed. disabled is account-wide (no sign-in, sessions ended, API tokens refused) and, like the name, allowed only to an admin of the workspace that created the account who administers every workspace it belongs to.", req: "MemberUpdate", resp: "WorkspaceUser", h: s.updateUser},
+		{method: "POST", path: "/api/v1/users/:id/password", access: authed, action: actAdmin, tag: "users", op: "resetPassword", summary: "Set a new password for a member (admins); ends the member's sessions. Allowed only to an admin of the workspace that created the account who administers every workspace it belongs to (never for an invited account).", req: "PasswordReset", h: s.resetPassword},
+		{method: "DELETE", path: "/api/v1/users/:id", access: authed, action: actAdmin, tag: "users", op: "removeUser", summary: "Remove a member from the workspace (admins).", h: s.removeUser},
+		{method: "GET", path: "/api/v1/departments", access: authed, action: actRead, tag: "users", op: "listDepartments", summary: "Departments of the workspace.", resp: "DepartmentList", h: s.listDepartments},
+		{method: "POST", path: "/api/v1/departments", access: authed, action: actAdmin, tag: "users", op: "createDepartment", summary: "Create a department (admins).", req: "DepartmentInput", resp: "Department", status: 201, h: s.createDepartment},
+		{method: "PATCH", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "updateDepartment", summary: "Rename or move a department (admins).", req: "DepartmentUpdate", resp: "Department", h: s.updateDepartment},
+		{method: "DELETE", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "deleteDepartment", summary: "Delete a department without sub-departments (admins).", h: s.deleteDepartment},
 
-		{method: "GET", path: "/api/v1/apps", access: authed, tag: "apps", op: "listApps", summary: "Apps of the workspace.", resp: "AppList", h: s.listApps},
-		{method: "POST", path: "/api/v1/apps", access: authed, tag: "apps", op: "createApp", summary: "Create an app (admins).", req: "AppInput", resp: "App", status: 201, h: s.createApp},
-		{method: "GET", path: "/api/v1/apps/:app", access: authed, tag: "apps", op: "getApp", summary: "One app.", resp: "App", h: s.getApp},
-		{method: "PATCH", path: "/api/v1/apps/:app", access: authed, tag: "apps", op: "updateApp", summary: "Change an app (admins); version is the one read.", req: "AppUpdate", resp: "App", h: s.updateApp},
-		{method: "DELETE", path: "/api/v1/apps/:app", access: authed, tag: "apps", op: "deleteApp", summary: "Move an app to the recycle bin (admins).", h: s.deleteApp},
-		{method: "POST", path: "/api/v1/apps/:app/restore", access: authed, tag: "apps", op: "restoreApp", summary: "Take an app out of the recycle bin (admins).", resp: "App", h: s.restoreApp},
-		{method: "GET", path: "/api/v1/apps/:app/forms", access: authed, tag: "forms", op: "listForms", summary: "Forms of an app.", resp: "FormList", h: s.listForms},
-		{method: "POST", path: "/api/v1/apps/:app/forms", access: authed, tag: "forms", op: "createForm", summary: "Create a form with a draft (admins).", req: "FormInput", resp: "Form", status: 201, h: s.createForm},
-		{method: "GET", path: "/api/v1/forms/:form", access: authed, tag: "forms", op: "getForm", summary: "A form with its draft.", resp: "Form", h: s.getForm},
-		{method: "PUT", path: "/api/v1/forms/:form", access: authed, tag: "forms", op: "saveDraft", summary: "Replace a form's draft (admins); version is the one read.", req: "FormUpdate", resp: "Form", h: s.saveDraft},
-		{method: "DELETE", path: "/api/v1/forms/:form", access: authed, tag: "forms", op: "deleteForm", summary: "Move a form to the recycle bin (admins).", h: s.deleteForm},
-		{method: "POST", path: "/api/v1/forms/:form/publish", access: authed, tag: "forms", op: "publishForm", summary: "Publish the draft as the next immutable version (admins).", req: "PublishInput", resp: "Published", status: 201, h: s.publishForm},
-		{method: "GET", path: "/api/v1/forms/:form/versions", access: authed, tag: "forms", op: "listVersions", summary: "Published versions, newest first.", resp: "VersionList", h: s.listVersions},
-		{method: "POST", path: "/api/v1/forms/:form/expressions/check", access: authed, tag: "forms", op: "checkExpression", summary: "Type-check an expression against the fields of the unsaved design in the body (definition), or of the stored draft.", req: "ExpressionInput", resp: "ExpressionResult", h: s.checkExpression},
+		{method: "GET", path: "/api/v1/apps", access: authed, action: actRead, tag: "apps", op: "listApps", summary: "Apps of the workspace.", resp: "AppList", h: s.listApps},
+		{method: "POST", path: "/api/v1/apps", access: authed, action: actAdmin, tag: "apps", op: "createApp", summary: "Create an app (admins).", req: "AppInput", resp: "App", status: 201, h: s.createApp},
+		{method: "GET", path: "/api/v1/apps/:app", access: authed, action: actRead, tag: "apps", op: "getApp", summary: "One app.", resp: "App", h: s.getApp},
+		{method: "PATCH", path: "/api/v1/apps/:app", access: authed, action: actAdmin, tag: "apps", op: "updateApp", summary: "Change an app (admins); version is the one read.", req: "AppUpdate", resp: "App", h: s.updateApp},
+		{method: "DELETE", path: "/api/v1/apps/:app", access: authed, action: actAdmin, tag: "apps", op: "deleteApp", summary: "Move an app to the recycle bin (admins).", h: s.deleteApp},
+		{method: "POST", path: "/api/v1/apps/:app/restore", access: authed, action: actAdmin, tag: "apps", op: "restoreApp", summary: "Take an app out of the recycle bin (admins).", resp: "App", h: s.restoreApp},
+		{method: "GET", path: "/api/v1/apps/:app/forms", access: authed, action: actRead, tag: "forms", op: "listForms", summary: "Forms of an app.", resp: "FormList", h: s.listForms},
+		{method: "POST", path: "/api/v1/apps/:app/forms", access: authed, action: actAdmin, tag: "forms", op: "createForm", summary: "Create a form with a draft (admins).", req: "FormInput", resp: "Form", status: 201, h: s.createForm},
+		{method: "GET", path: "/api/v1/forms/:form", access: authed, action: actRead, tag: "forms", op: "getForm", summary: "A form with its draft.", resp: "Form", h: s.getForm},
+		{method: "PUT", path: "/api/v1/forms/:form", access: authed, action: actAdmin, tag: "forms", op: "saveDraft", summary: "Replace a form's draft (admins); version is the one read.", req: "FormUpdate", resp: "Form", h: s.saveDraft},
+		{method: "DELETE", path: "/api/v1/forms/:form", access: authed, action: actAdmin, tag: "forms", op: "deleteForm", summary: "Move a form to the recycle bin (admins).", h: s.deleteForm},
+		{method: "POST", path: "/api/v1/forms/:form/publish", access: authed, action: actAdmin, tag: "forms", op: "publishForm", summary: "Publish the draft as the next immutable version (admins).", req: "PublishInput", resp: "Published", status: 201, h: s.publishForm},
+		{method: "GET", path: "/api/v1/forms/:form/versions", access: authed, action: actRead, tag: "forms", op: "listVersions", summary: "Published versions, newest first.", resp: "VersionList", h: s.listVersions},
+		{method: "POST", path: "/api/v1/forms/:form/expressions/check", access: authed, action: actRead, tag: "forms", op: "checkExpression", summary: "Type-check an expression against the fields of the unsaved design in the body (definition), or of the stored draft.", req: "ExpressionInput", resp: "ExpressionResult", h: s.checkExpression},
 
-		{method: "GET", path: "/api/v1/forms/:form/records", access: authed, tag: "records", op: "listRecords", summary: "A page of records (query parameters: limit, cursor, offset, sort, filter, total, deleted).", resp: "RecordPage", query: []string{"limit", "cursor", "offset", "sort", "filter", "total", "deleted"}, h: s.listRecords},
-		{method: "POST", path: "/api/v1/forms/:form/records", access: authed, tag: "records", op: "createRecord", summary: "Create a record.", req: "RecordCreate", resp: "Record", status: 201, h: s.createRecord},
-		{method: "POST", path: "/api/v1/forms/:form/records/query", access: authed, tag: "records", op: "queryRecords", summary: "Query records with a filter, sort and cursor.", req: "RecordQuery", resp: "RecordPage", h: s.queryRecords},
-		{method: "POST", path: "/api/v1/forms/:form/records/delete", access: authed, tag: "records", op: "deleteRecords", summary: "Move up to 500 records to the recycle bin, each with its own history entry and event; answers one result per id.", req: "BulkDelete", resp: "BulkResult", h: s.deleteRecords},
-		{method: "POST", path: "/api/v1/forms/:form/records/export", access: authed, tag: "records", op: "exportRecords", summary: "Download every record matching a query (the body of records/query plus format csv or xlsx, at most 100000 rows) as a CSV (UTF-8 with BOM) or Excel file: current fields by label, archived fields, then id and timestamps.", req: "RecordExport", resp: "download", h: s.exportRecords},
-		{method: "POST", path: "/api/v1/forms/:form/records/import", access: authed, tag: "records", op: "importRecords", summary: "Import a CSV or Excel file (multipart field \"file\", at most 10 MiB and 3000 rows; the header names fields by label or key), all or nothing, through the write pipeline with source import. dryRun and skipAutomations may be query or form fields. 422 with a report lists every bad row and column; a dry run answers 200 with the report.", req: "multipart", resp: "ImportReport", status: 201, query: []string{"dryRun", "skipAutomations"}, h: s.importRecords},
-		{method: "GET", path: "/api/v1/forms/:form/records/:id", access: authed, tag: "records", op: "getRecord", summary: "One record (live or in the recycle bin).", resp: "Record", h: s.getRecord},
-		{method: "PATCH", path: "/api/v1/forms/:form/records/:id", access: authed, tag: "records", op: "updateRecord", summary: "Change some fields of a record; version is the one read (409 if stale).", req: "RecordUpdate", resp: "Record", h: s.updateRecord},
-		{method: "DELETE", path: "/api/v1/forms/:form/records/:id", access: authed, tag: "records", op: "deleteRecord", summary: "Move a record to the recycle bin (optional ?version=n).", query: []string{"version"}, h: s.deleteRecord},
-		{method: "POST", path: "/api/v1/forms/:form/records/:id/restore", access: authed, tag: "records", op: "restoreRecord", summary: "Take a record out of the recycle bin (optional ?version=n).", query: []string{"version"}, resp: "Record", h: s.restoreRecord},
-		{method: "GET", path: "/api/v1/forms/:form/records/:id/history", access: authed, tag: "records", op: "recordHistory", summary: "The changes of a record, oldest first.", resp: "HistoryList", h: s.recordHistory},
+		{method: "GET", path: "/api/v1/forms/:form/records", access: authed, action: actRead, tag: "records", op: "listRecords", summary: "A page of records (query parameters: limit, cursor, offset, sort, filter, total, deleted).", resp: "RecordPage", query: []string{"limit", "cursor", "offset", "sort", "filter", "total", "deleted"}, h: s.listRecords},
+		{method: "POST", path: "/api/v1/forms/:form/records", access: authed, action: actWrite, tag: "records", op: "createRecord", summary: "Create a record.", req: "RecordCreate", resp: "Record", status: 201, h: s.createRecord},
+		{method: "POST", path: "/api/v1/forms/:form/records/query", access: authed, action: actRead, tag: "records", op: "queryRecords", summary: "Query records with a filter, sort and cursor.", req: "RecordQuery", resp: "RecordPage", h: s.queryRecords},
+		{method: "POST", path: "/api/v1/forms/:form/records/delete", access: authed, action: actWrite, tag: "records", op: "deleteRecords", summary: "Move up to 500 records to the recycle bin, each with its own history entry and event; answers one result per id.", req: "BulkDelete", resp: "BulkResult", h: s.deleteRecords},
+		{method: "POST", path: "/api/v1/forms/:form/records/export", access: authed, action: actRead, tag: "records", op: "exportRecords", summary: "Download every record matching a query (the body of records/query plus format csv or xlsx, at most 100000 rows) as a CSV (UTF-8 with BOM) or Excel file: current fields by label, archived fields, then id and timestamps.", req: "RecordExport", resp: "download", h: s.exportRecords},
+		{method: "POST", path: "/api/v1/forms/:form/records/import", access: authed, action: actWrite, tag: "records", op: "importRecords", summary: "Import a CSV or Excel file (multipart field \"file\", at most 10 MiB and 3000 rows; the header names fields by label or key), all or nothing, through the write pipeline with source import. dryRun and skipAutomations may be query or form fields. 422 with a report lists every bad row and column; a dry run answers 200 with the report.", req: "multipart", resp: "ImportReport", status: 201, query: []string{"dryRun", "skipAutomations"}, h: s.importRecords},
+		{method: "GET", path: "/api/v1/forms/:form/records/:id", access: authed, action: actRead, tag: "records", op: "getRecord", summary: "One record (live or in the recycle bin).", resp: "Record", h: s.getRecord},
+		{method: "PATCH", path: "/api/v1/forms/:form/records/:id", access: authed, action: actWrite, tag: "records", op: "updateRecord", summary: "Change some fields of a record; version is the one read (409 if stale).", req: "RecordUpdate", resp: "Record", h: s.updateRecord},
+		{method: "DELETE", path: "/api/v1/forms/:form/records/:id", access: authed, action: actWrite, tag: "records", op: "deleteRecord", summary: "Move a record to the recycle bin (optional ?version=n).", query: []string{"version"}, h: s.deleteRecord},
+		{method: "POST", path: "/api/v1/forms/:form/records/:id/restore", access: authed, action: actWrite, tag: "records", op: "restoreRecord", summary: "Take a record out of the recycle bin (optional ?version=n).", query: []string{"version"}, resp: "Record", h: s.restoreRecord},
+		{method: "GET", path: "/api/v1/forms/:form/records/:id/history", access: authed, action: actRead, tag: "records", op: "recordHistory", summary: "The changes of a record, oldest first.", resp: "HistoryList", h: s.recordHistory},
 
-		{method: "POST", path: "/api/v1/files", access: authed, tag: "files", op: "uploadFile", summary: "Upload a file (multipart field \"file\"); the type is sniffed from the content.", req: "multipart", resp: "FileInfo", status: 201, h: s.uploadFile},
-		{method: "GET", path: "/api/v1/files/:id", access: authed, tag: "files", op: "downloadFile", summary: "Download a file of the workspace.", resp: "binary", h: s.downloadFile},
+		{method: "POST", path: "/api/v1/files", access: authed, action: actWrite, tag: "files", op: "uploadFile", summary: "Upload a file (multipart field \"file\"); the type is sniffed from the content.", req: "multipart", resp: "FileInfo", status: 201, h: s.uploadFile},
+		{method: "GET", path: "/api/v1/files/:id", access: authed, action: actRead, tag: "files", op: "downloadFile", summary: "Download a file of the workspace.", resp: "binary", h: s.downloadFile},
 
-		{method: "GET", path: "/", access: public, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
-		{method: "GET", path: "/*", access: public, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
+		{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
+		{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
 	}
 }
 
@@ -108,10 +132,27 @@ func (s *Server) register() {
 	s.routes = s.routeTable()
 	for _, r := range s.routes {
 		handlers := []fiber.Handler{}
+		if !safeMethod(r.method) && r.action != actRead {
+			handlers = append(handlers, s.clearFullOnSuccess)
+		}
 		if r.access == authed {
-			handlers = append(handlers, s.requireAuth)
+			act := r.action
+			handlers = append(handlers, func(c *fiber.Ctx) error {
+				c.Locals(localAction, act)
+				return c.Next()
+			}, s.requireAuth)
 		}
 		handlers = append(handlers, r.h)
 		s.app.Add(r.method, r.path, handlers...)
 	}
+}
+
+// clearFullOnSuccess clears the storage-full flag after a write request
+// succeeds: space was freed.
+func (s *Server) clearFullOnSuccess(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil && c.Response().StatusCode() < 400 && s.full.isSet() {
+		s.full.clear()
+	}
+	return err
 }

@@ -69,6 +69,7 @@ type Server struct {
 	app     *fiber.App
 	routes  []route
 	secure  bool
+	full    storageFlag // set by a write that failed on a full disk
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset

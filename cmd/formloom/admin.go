@@ -13,6 +13,7 @@ import (
 
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 )
 
 func adminCmd() *cobra.Command {
@@ -89,8 +90,8 @@ func adminCreate(ctx context.Context, sf storeFlags, email, name, password, wsNa
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if err := auth.CheckPassword(password); err != nil {
-		return fmt.Errorf("password: at least %d characters", auth.MinPasswordLength)
+	if err := auth.CheckPassword(password, email, name); err != nil {
+		return fmt.Errorf("password refused (%w): use at least %d characters, not a common password, not containing the email or name", err, auth.MinPasswordLength)
 	}
 	log, _ := newLogger("text", "warn", os.Stderr)
 	st, blobs, err := sf.open(ctx, log)
@@ -98,11 +99,11 @@ func adminCreate(ctx context.Context, sf storeFlags, email, name, password, wsNa
 		return err
 	}
 	defer st.Close()
-	e, err := engine.New(ctx, st, engine.Options{Logger: log, Blobs: blobs})
+	e, err := engine.New(ctx, st, engine.Options{Logger: log, Blobs: blobs, Authorizer: access.New()})
 	if err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	accounts, err := auth.New(ctx, e, auth.Options{Logger: log})
+	accounts, err := auth.New(ctx, e, st, auth.Options{Logger: log})
 	if err != nil {
 		return err
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/server"
 )
@@ -108,11 +109,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	}()
 	metrics := server.NewMetrics()
 	st := metrics.InstrumentStore(raw)
-	e, err := engine.New(ctx, st, engine.Options{Logger: log, Blobs: blobs})
+	e, err := engine.New(ctx, st, engine.Options{Logger: log, Blobs: blobs, Authorizer: access.New()})
 	if err != nil {
 		return fmt.Errorf("start engine: %w", err)
 	}
-	accounts, err := auth.New(ctx, e, auth.Options{Logger: log})
+	accounts, err := auth.New(ctx, e, st, auth.Options{Logger: log})
 	if err != nil {
 		return err
 	}

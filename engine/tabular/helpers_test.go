@@ -12,6 +12,7 @@ import (
 
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/blob"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
@@ -60,7 +61,7 @@ func newMongoFixture(t testing.TB) *fixture {
 func fixtureOn(t testing.TB, st store.Store, blobs blob.Store) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	e, err := engine.New(ctx, st, engine.Options{Blobs: blobs})
+	e, err := engine.New(ctx, st, engine.Options{Blobs: blobs, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
 	}

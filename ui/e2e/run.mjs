@@ -468,6 +468,42 @@ const steps = [
     await page.goto(url(`/forms/${oppId}/data`));
     await byTest('record-row').first().waitFor();
   }],
+  ['invitations: adding an existing account invites it; it joins only by accepting, and can be turned off here', async () => {
+    await byTest('workspace-switch').click();
+    await byTest('workspace-item-华东分公司').click();
+    await byTest('workspace-switch').getByText('华东分公司').waitFor();
+    await page.goto(url('/admin/members'));
+    await byTest('new-member').click();
+    await byTest('member-name').fill('冒名');
+    await byTest('member-email').fill('li@example.com');
+    await byTest('member-password').fill('password');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await expectText('最常见的密码');
+    await byTest('member-password').fill('violet staple orbit');
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await expectText('已向账号本人发出邀请');
+    if (await byTest('member-edit-li@example.com').count() !== 0) throw new Error('an invited account is listed as a member before accepting');
+    const li = await secondSession('li@example.com', 'second password');
+    try {
+      await li.page.locator('[data-testid="user-menu"]').hover();
+      await li.page.locator('[data-testid="nav-invitations"]').click();
+      await li.page.locator('[data-testid="invitation-华东分公司"]').waitFor();
+      await li.page.locator('[data-testid="invitation-accept"]').click();
+      await li.page.getByText('你已加入 华东分公司').first().waitFor();
+    } finally { await li.close(); }
+    await page.reload();
+    await byTest('member-edit-li@example.com').waitFor();
+    await expectText('李四');
+    await byTest('member-off-li@example.com').click();
+    await byTest('member-off-ok').click();
+    await byTest('member-off').waitFor();
+    await shot('members-invited-zh');
+    await byTest('workspace-switch').click();
+    await byTest('workspace-item-我的团队').click();
+    await byTest('workspace-switch').getByText('我的团队').waitFor();
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+  }],
   ['switch language: the whole UI changes and is remembered', async () => {
     await byTest('lang-switch').getByText('EN').click();
     await expectText('Recycle bin');

@@ -19,6 +19,7 @@ const DataPage = lazy(() => import('./screens/data/DataPage'));
 const MembersPage = lazy(() => import('./screens/admin/MembersPage'));
 const DepartmentsPage = lazy(() => import('./screens/admin/DepartmentsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
+const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
       { path: 'admin/members', element: S(<MembersPage />) },
       { path: 'admin/departments', element: S(<DepartmentsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
+      { path: 'invitations', element: S(<InvitationsPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

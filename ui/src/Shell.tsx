@@ -43,7 +43,8 @@ export function Shell() {
             <Space>
               <WorkspaceSwitcher />
               <LanguageSwitch />
-              <Dropdown menu={{ items: [{ key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: signOut }] }}>
+              <Dropdown menu={{ items: [{ key: 'invitations', label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> },
+                { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: signOut }] }}>
                 <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{me?.user.name}</Button>
               </Dropdown>
             </Space>

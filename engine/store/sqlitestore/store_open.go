@@ -43,6 +43,10 @@ type Options struct {
 	// commit then survives a killed process (the WAL is in the OS page
 	// cache) but not an OS crash or power loss. Off by default.
 	SyncNormal bool
+	// MaxPageCount caps the database file at this many pages (SQLite's
+	// max_page_count; 0 means no cap beyond SQLite's own). A write past it
+	// fails like one on a full disk (SQLITE_FULL); tests use it for that.
+	MaxPageCount int
 }
 
 // Store is the SQLite backend of store.Store. It is safe for concurrent use.
@@ -147,6 +151,9 @@ func (s *Store) dsn(writer bool) string {
 		// Checkpoints stay automatic; a larger threshold means fewer of them
 		// in the middle of a burst of writes.
 		q.Add("_pragma", "wal_autocheckpoint(4000)")
+		if s.opts.MaxPageCount > 0 {
+			q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", s.opts.MaxPageCount))
+		}
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}

@@ -175,7 +175,9 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 		err := j.apply(tx)
 		if err != nil && !savepoints {
 			if _, rerr := w.conn.exec("ROLLBACK"); rerr != nil {
-				w.abort(batch, fmt.Errorf("sqlitestore: rollback: %w", rerr))
+				// SQLite may have rolled back already (SQLITE_FULL does):
+				// keep the cause, not only the failed rollback.
+				w.abort(batch, fmt.Errorf("sqlitestore: write: %w (rollback: %v)", err, rerr))
 				return nil, false
 			}
 			if len(batch) == 1 {
@@ -186,7 +188,7 @@ func (w *writer) runBatch(batch []*job, savepoints bool) (errs []error, ok bool)
 		}
 		if err != nil {
 			if _, rerr := w.conn.exec("ROLLBACK TO unit"); rerr != nil {
-				w.abort(batch, fmt.Errorf("sqlitestore: rollback unit: %w", rerr))
+				w.abort(batch, fmt.Errorf("sqlitestore: write: %w (rollback unit: %v)", err, rerr))
 				return nil, false
 			}
 			for _, c := range tx.unitCreated {

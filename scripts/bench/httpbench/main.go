@@ -65,7 +65,7 @@ func main() {
 	c := &client{hc: &fasthttp.HostClient{Addr: addr, MaxConns: *conc + 8, ReadTimeout: time.Minute, WriteTimeout: time.Minute}}
 	var login struct{ Token string }
 	c.must("POST", "/api/v1/setup", "", map[string]any{"token": setupToken, "email": "bench@example.com", "name": "Bench",
-		"password": "bench-password-123", "workspace": map[string]any{"name": "Bench"}}, 201, &login)
+		"password": "amber quartz lantern 123", "workspace": map[string]any{"name": "Bench"}}, 201, &login)
 	var tok struct{ Token string }
 	c.must("POST", "/api/v1/tokens", login.Token, map[string]any{"name": "bench"}, 201, &tok)
 	var app struct{ ID string }

@@ -1,6 +1,6 @@
 import type {
   App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, ImportReport, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, VersionInfo, Workspace,
+  HistoryEntry, ImportReport, Invitation, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -120,6 +120,9 @@ export const api = {
   workspaces: async () => list<Workspace>(await request('GET', '/workspaces')),
   createWorkspace: (b: { name: string; language?: string; timeZone?: string }) => request<Workspace>('POST', '/workspaces', b),
   switchWorkspace: (workspace: string) => request<Me>('POST', '/me/workspace', { workspace }),
+  myInvitations: async () => list<Invitation>(await request('GET', '/me/invitations')),
+  acceptInvitation: (id: string) => request<Me>('POST', `/me/invitations/${enc(id)}/accept`),
+  declineInvitation: (id: string) => request<void>('POST', `/me/invitations/${enc(id)}/decline`),
   tokens: async () => list<TokenInfo>(await request('GET', '/tokens')),
   createToken: (b: { name: string; scopes: Scope[]; expiresAt?: string }) => request<TokenCreated>('POST', '/tokens', b),
   revokeToken: (id: string) => request<void>('DELETE', `/tokens/${enc(id)}`),
@@ -175,8 +178,8 @@ export const api = {
 
   // people
   users: async () => list<User>(await request('GET', '/users')),
-  createUser: (b: { email: string; name: string; password: string; role: Role; departments: string[] }) => request<User>('POST', '/users', b),
-  updateUser: (id: string, b: { role?: Role; departments?: string[]; version?: number; name?: string; disabled?: boolean }) =>
+  createUser: (b: { email: string; name: string; password: string; role: Role; departments: string[] }) => request<UserAdded>('POST', '/users', b),
+  updateUser: (id: string, b: { role?: Role; departments?: string[]; version?: number; name?: string; disabled?: boolean; memberDisabled?: boolean }) =>
     request<User>('PATCH', `/users/${enc(id)}`, b),
   resetPassword: (id: string, password: string) => request<void>('POST', `/users/${enc(id)}/password`, { password }),
   deleteUser: (id: string) => request<void>('DELETE', `/users/${enc(id)}`),

@@ -105,7 +105,13 @@ export interface StoredFile { id: string; name: string; size: number; contentTyp
 
 export type Role = 'admin' | 'member';
 
-export interface User { id: string; email: string; name: string; disabled?: boolean; role?: Role; departments?: string[]; version?: number; memberId?: string; memberVersion?: number }
+export interface User { id: string; email: string; name: string; disabled?: boolean; role?: Role; departments?: string[]; version?: number; memberId?: string; memberVersion?: number; memberDisabled?: boolean }
+
+/** UserAdded answers adding someone by email: the same whether an account was created or its owner invited. */
+export interface UserAdded { email: string; role: Role; departments: string[] }
+
+/** Invitation is a pending invitation of the signed-in account to join a workspace. */
+export interface Invitation { id: string; workspace: string; workspaceName: string; inviterName: string; role: Role; createdAt: string }
 
 export interface Department { id: string; name: string; parent?: string; version: number }
 
@@ -113,7 +119,7 @@ export interface Workspace { id: string; name: string; timeZone: string; languag
 
 export interface Me { user: User; workspace?: Workspace | null; role?: Role; authMethod?: 'session' | 'token'; workspaces?: Workspace[] }
 
-export type Scope = 'read' | 'write';
+export type Scope = 'read' | 'write' | 'admin';
 
 export interface TokenInfo { id: string; name: string; workspace: string; scopes: Scope[]; createdAt: string; expiresAt?: string }
 

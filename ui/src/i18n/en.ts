@@ -133,6 +133,17 @@ const en = {
     resetPassword: 'Reset password', resetTitle: 'New password for {{name}}', newPassword: 'New password',
     resetHint: 'Tell them the new password yourself. They are signed out of every browser; their API tokens keep working.',
     resetDone: 'Password changed; {{name}} was signed out',
+    addedOrInvited: 'Done: if {{email}} had an account, its owner was invited; otherwise it was created.',
+    passwordHelp: '8+ characters, not common, without the email or name',
+    memberOff: 'Off in this workspace', memberDisable: 'Turn off here', memberEnable: 'Turn on here',
+    memberDisableConfirm: 'Turn {{name}} off in this workspace?',
+    memberDisableHint: 'They keep their account but cannot use this workspace or its API tokens until turned on again.',
+    memberDisabledDone: '{{name}} is turned off in this workspace', memberEnabledDone: '{{name}} can use this workspace again',
+  },
+  invitations: {
+    title: 'Invitations', menu: 'Invitations', intro: 'You join only if you accept; inviters cannot change your account.',
+    empty: 'No pending invitations', from: 'Invited by {{name}}', role: 'Role: {{role}}', accept: 'Accept', decline: 'Decline',
+    accepted: 'You joined {{name}}', declined: 'Invitation declined',
   },
   workspaces: {
     switch: 'Switch workspace', current: 'Current workspace', create: 'New workspace', name: 'Workspace name', language: 'Default language',
@@ -141,7 +152,7 @@ const en = {
   },
   tokens: {
     title: 'API tokens', intro: 'Tokens let other systems (ERP, chat tools, scripts) call the API as you, in one workspace. Send them as "Authorization: Bearer <token>".',
-    create: 'New token', name: 'Name', scopes: 'Permissions', scope_read: 'Read', scope_write: 'Write', workspace: 'Workspace',
+    create: 'New token', name: 'Name', scopes: 'Permissions', scope_read: 'Read', scope_write: 'Write', scope_admin: 'Administer', workspace: 'Workspace',
     created: 'Created', expires: 'Expires', never: 'Never', expiresHelp: 'Leave empty for a token that works until revoked',
     revoke: 'Revoke', revokeConfirm: 'Revoke the token "{{name}}"? Systems using it stop working at once.', revoked: 'Token revoked',
     empty: 'No API tokens yet', shownOnce: 'Copy the token now: it is shown only this once.', copied: 'Copied', done: 'I have copied it',

@@ -135,6 +135,17 @@ const zhCN: Catalog = {
     resetPassword: '重置密码', resetTitle: '为 {{name}} 设置新密码', newPassword: '新密码',
     resetHint: '请自行把新密码告知对方。对方在所有浏览器中都会退出登录；其 API 令牌不受影响。',
     resetDone: '密码已修改，{{name}} 已退出登录',
+    addedOrInvited: '已处理：若 {{email}} 已有账号，已向账号本人发出邀请；否则已创建账号。',
+    passwordHelp: '至少 8 个字符，非常见密码，不含邮箱或姓名',
+    memberOff: '已在本团队停用', memberDisable: '在本团队停用', memberEnable: '在本团队启用',
+    memberDisableConfirm: '在本团队停用 {{name}}？',
+    memberDisableHint: '对方保留账号，但在重新启用前无法使用本团队及其 API 令牌。',
+    memberDisabledDone: '已在本团队停用 {{name}}', memberEnabledDone: '{{name}} 可以重新使用本团队了',
+  },
+  invitations: {
+    title: '邀请', menu: '团队邀请', intro: '接受后才会加入；邀请方不能修改你的账号。',
+    empty: '没有待处理的邀请', from: '邀请人：{{name}}', role: '角色：{{role}}', accept: '接受', decline: '拒绝',
+    accepted: '你已加入 {{name}}', declined: '已拒绝邀请',
   },
   workspaces: {
     switch: '切换团队', current: '当前团队', create: '新建团队', name: '团队名称', language: '默认语言',
@@ -143,7 +154,7 @@ const zhCN: Catalog = {
   },
   tokens: {
     title: 'API 令牌', intro: '令牌让其他系统（ERP、聊天工具、脚本）以你的身份在一个团队内调用 API。请求时发送 “Authorization: Bearer <令牌>”。',
-    create: '新建令牌', name: '名称', scopes: '权限', scope_read: '读取', scope_write: '写入', workspace: '团队',
+    create: '新建令牌', name: '名称', scopes: '权限', scope_read: '读取', scope_write: '写入', scope_admin: '管理', workspace: '团队',
     created: '创建时间', expires: '过期时间', never: '永不过期', expiresHelp: '留空表示在撤销前一直有效',
     revoke: '撤销', revokeConfirm: '撤销令牌“{{name}}”？使用它的系统将立即无法访问。', revoked: '令牌已撤销',
     empty: '还没有 API 令牌', shownOnce: '请立即复制令牌：它只显示这一次。', copied: '已复制', done: '我已复制',

@@ -30,12 +30,28 @@ export default function MembersPage() {
     const v = await form.validateFields().catch(() => null);
     if (!v) return; // the form shows what is missing
     try {
-      if (editing === 'new') await api.createUser(v);
-      else if (editing) {
+      if (editing === 'new') {
+        const added = await api.createUser(v);
+        // The answer is the same whether the email had an account (then its owner was invited) or not.
+        message.success(t('members.addedOrInvited', { email: added.email }), 6);
+        setEditing(null); await load();
+        return;
+      } else if (editing) {
         await api.updateUser(editing.id, { ...(v.name.trim() !== editing.name ? { name: v.name.trim() } : {}),
           role: v.role, departments: v.departments ?? [], version: editing.memberVersion ?? 0 });
       }
       message.success(t('common.saved')); setEditing(null); await load();
+    } catch (e) {
+      const fields = e instanceof ApiError ? e.fields.filter((f) => ['name', 'email', 'password'].includes(f.path)) : [];
+      if (fields.length) form.setFields(fields.map((f) => ({ name: f.path as keyof MemberValues, errors: [f.message] })));
+      else message.error(errorText(e));
+    }
+  };
+  const setMemberDisabled = async (u: User, memberDisabled: boolean) => {
+    try {
+      await api.updateUser(u.id, { memberDisabled });
+      message.success(t(memberDisabled ? 'members.memberDisabledDone' : 'members.memberEnabledDone', { name: u.name }));
+      await load();
     } catch (e) { message.error(errorText(e)); }
   };
   const depName = (id: string) => deps.find((d) => d.id === id)?.name ?? id;
@@ -68,7 +84,10 @@ export default function MembersPage() {
         { key: 'email', title: t('auth.email'), dataIndex: 'email' },
         { key: 'role', title: t('members.role'), render: (_, u) => <Tag color={u.role === 'admin' ? 'gold' : undefined}>{t(`members.role_${u.role ?? 'member'}`)}</Tag> },
         { key: 'deps', title: t('nav.departments'), render: (_, u) => (u.departments ?? []).map((d) => <Tag key={d}>{depName(d)}</Tag>) },
-        { key: 'status', title: t('members.status'), render: (_, u) => u.disabled ? <Tag color="red" data-testid="member-disabled">{t('members.disabled')}</Tag> : <Tag color="green">{t('members.active')}</Tag> },
+        { key: 'status', title: t('members.status'), render: (_, u) => <Space size={4} wrap>
+          {u.disabled ? <Tag color="red" data-testid="member-disabled">{t('members.disabled')}</Tag> : !u.memberDisabled && <Tag color="green">{t('members.active')}</Tag>}
+          {u.memberDisabled && <Tag color="orange" data-testid="member-off">{t('members.memberOff')}</Tag>}
+        </Space> },
         { key: 'ops', title: '', render: (_, u) => <Space>
           <Button size="small" data-testid={`member-edit-${u.email}`} onClick={() => { form.setFieldsValue({ email: u.email, name: u.name, role: u.role ?? 'member', departments: u.departments ?? [] }); setEditing(u); }}>{t('common.edit')}</Button>
           <Button size="small" icon={<KeyOutlined />} data-testid={`member-reset-${u.email}`} onClick={() => { pwForm.resetFields(); setResetting(u); }}>{t('members.resetPassword')}</Button>
@@ -77,6 +96,12 @@ export default function MembersPage() {
             : <Popconfirm title={t('members.disableConfirm', { name: u.name })} description={<div style={{ maxWidth: 340 }}>{t('members.disableHint')}</div>}
                 okButtonProps={{ danger: true, 'data-testid': 'member-disable-ok' }} okText={t('members.disable')} cancelText={t('common.cancel')} onConfirm={() => setDisabled(u, true)}>
                 <Button size="small" icon={<StopOutlined />} data-testid={`member-disable-${u.email}`}>{t('members.disable')}</Button>
+              </Popconfirm>)}
+          {u.id !== me?.user.id && (u.memberDisabled
+            ? <Button size="small" data-testid={`member-on-${u.email}`} onClick={() => void setMemberDisabled(u, false)}>{t('members.memberEnable')}</Button>
+            : <Popconfirm title={t('members.memberDisableConfirm', { name: u.name })} description={<div style={{ maxWidth: 340 }}>{t('members.memberDisableHint')}</div>}
+                okButtonProps={{ danger: true, 'data-testid': 'member-off-ok' }} okText={t('members.memberDisable')} cancelText={t('common.cancel')} onConfirm={() => setMemberDisabled(u, true)}>
+                <Button size="small" data-testid={`member-off-${u.email}`}>{t('members.memberDisable')}</Button>
               </Popconfirm>)}
           <Popconfirm title={t('members.removeConfirm', { name: u.name })} okButtonProps={{ danger: true }} okText={t('common.remove')} cancelText={t('common.cancel')}
             onConfirm={async () => { try { await api.deleteUser(u.id); await load(); } catch (e) { message.error(errorText(e)); } }}>
@@ -89,7 +114,7 @@ export default function MembersPage() {
         <Form form={form} layout="vertical">
           <Form.Item name="name" label={t('auth.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}><Input data-testid="member-name" /></Form.Item>
           <Form.Item name="email" label={t('auth.email')} rules={[{ required: true, type: 'email', message: t('validation.email') }]}><Input disabled={editing !== 'new'} data-testid="member-email" /></Form.Item>
-          {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}><Input.Password autoComplete="new-password" data-testid="member-password" /></Form.Item>}
+          {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}><Input.Password autoComplete="new-password" data-testid="member-password" /></Form.Item>}
           <Form.Item name="role" label={t('members.role')}><Select options={[{ value: 'member', label: t('members.role_member') }, { value: 'admin', label: t('members.role_admin') }]} /></Form.Item>
           <Form.Item name="departments" label={t('nav.departments')}><TreeSelect multiple treeData={departmentTree(deps)} treeDefaultExpandAll allowClear /></Form.Item>
         </Form>
@@ -98,7 +123,7 @@ export default function MembersPage() {
         okText={t('members.resetPassword')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'reset-ok' }}>
         <Typography.Paragraph type="secondary">{t('members.resetHint')}</Typography.Paragraph>
         <Form form={pwForm} layout="vertical">
-          <Form.Item name="password" label={t('members.newPassword')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}>
+          <Form.Item name="password" label={t('members.newPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}>
             <Input.Password autoComplete="new-password" data-testid="reset-password" />
           </Form.Item>
           <Form.Item name="confirm" label={t('auth.confirmPassword')} dependencies={['password']} rules={[{ required: true, message: t('validation.required') },

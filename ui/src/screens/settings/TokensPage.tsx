@@ -53,7 +53,7 @@ export default function TokensPage() {
         onRow={(r) => ({ 'data-testid': `token-row-${r.name}` } as React.HTMLAttributes<HTMLElement>)}
         columns={[
           { key: 'name', title: t('tokens.name'), render: (_, r) => <><KeyOutlined /> {r.name}</> },
-          { key: 'scopes', title: t('tokens.scopes'), render: (_, r) => r.scopes.map((s) => <Tag key={s} color={s === 'write' ? 'orange' : 'blue'}>{t(`tokens.scope_${s}`)}</Tag>) },
+          { key: 'scopes', title: t('tokens.scopes'), render: (_, r) => r.scopes.map((s) => <Tag key={s} color={s === 'admin' ? 'red' : s === 'write' ? 'orange' : 'blue'}>{t(`tokens.scope_${s}`)}</Tag>) },
           { key: 'ws', title: t('tokens.workspace'), render: (_, r) => wsName(r.workspace) },
           { key: 'created', title: t('tokens.created'), render: (_, r) => fmt(r.createdAt) },
           { key: 'expires', title: t('tokens.expires'), render: (_, r) => fmt(r.expiresAt) },
@@ -70,7 +70,7 @@ export default function TokensPage() {
             <Input data-testid="token-name" placeholder="ERP" />
           </Form.Item>
           <Form.Item name="scopes" label={t('tokens.scopes')} rules={[{ required: true, type: 'array', min: 1, message: t('tokens.scopesRequired') }]}>
-            <Checkbox.Group options={[{ value: 'read', label: t('tokens.scope_read') }, { value: 'write', label: t('tokens.scope_write') }]} />
+            <Checkbox.Group options={[{ value: 'read', label: t('tokens.scope_read') }, { value: 'write', label: t('tokens.scope_write') }, { value: 'admin', label: t('tokens.scope_admin') }]} />
           </Form.Item>
           <Form.Item name="expiresAt" label={t('tokens.expires')} extra={t('tokens.expiresHelp')}>
             <DatePicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} />
