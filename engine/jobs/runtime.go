@@ -65,6 +65,8 @@ type Options struct {
 	// Sleep waits for d or until ctx ends; nil means a real timer. Tests
 	// inject one that records the delays instead of waiting.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Renew is how often a running task's lease is renewed; 0 means Lease/3.
+	Renew time.Duration
 }
 
 // Runtime runs registered consumers over one store.
@@ -78,6 +80,8 @@ type Runtime struct {
 	consumers map[string]*Consumer
 	stats     map[string]*Stats
 	wake      chan struct{}
+	timers    timerState // delayed work and schedules (timer.go)
+	nextDue   time.Time  // earliest due time planned here, guarded by mu
 }
 
 // Stats are one consumer's counters, for metrics and the admin screen.
@@ -210,6 +214,15 @@ func (r *Runtime) Run(ctx context.Context) error {
 		go func() {
 			defer wg.Done()
 			r.loop(ctx, c, wakes[i])
+		}()
+	}
+	if r.hasTimerWork() {
+		tw := make(chan struct{}, 1)
+		wakes = append(wakes, tw)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r.runTimers(ctx, tw)
 		}()
 	}
 	fan := func() {
