@@ -120,7 +120,37 @@ type schedule struct {
 }
 
 // next returns the first tick strictly after t, in UTC.
-func (s *schedule) next(t time.Time) time.Time { return s.cron.Next(t.In(s.loc)).UTC() }
+func (s *schedule) next(t time.Time) time.Time { return nextTick(s.cron, s.loc, t).UTC() }
+
+// nextTick is c.Next in loc, except that a wall time that repeats when the
+// clocks go back (01:30 twice in New York on the first Sunday of November)
+// fires once, at its first occurrence. A wall time that does not exist
+// when the clocks go forward does not fire that day (robfig/cron's rule).
+func nextTick(c cron.Schedule, loc *time.Location, t time.Time) time.Time {
+	n := c.Next(t.In(loc))
+	if _, wall := c.(*cron.SpecSchedule); !wall {
+		return n // "@every d" counts elapsed time, not wall time
+	}
+	for range 8 {
+		if n.IsZero() || !repeatedWallTime(n) {
+			return n
+		}
+		n = c.Next(n)
+	}
+	return n
+}
+
+// repeatedWallTime says n's wall time already occurred shortly before n
+// (the second pass through the hour the clocks went back).
+func repeatedWallTime(n time.Time) bool {
+	const wall = "2006-01-02 15:04:05"
+	for _, d := range []time.Duration{30 * time.Minute, time.Hour, 2 * time.Hour} {
+		if n.Add(-d).Format(wall) == n.Format(wall) {
+			return true
+		}
+	}
+	return false
+}
 
 // NextRuns returns the first n ticks of a schedule after t, for previews.
 func NextRuns(expr, timeZone string, after time.Time, n int) ([]time.Time, error) {
@@ -130,7 +160,7 @@ func NextRuns(expr, timeZone string, after time.Time, n int) ([]time.Time, error
 	}
 	out := make([]time.Time, 0, n)
 	for t := after; len(out) < n; {
-		t = c.Next(t.In(loc))
+		t = nextTick(c, loc, t)
 		if t.IsZero() {
 			break
 		}
@@ -172,4 +202,3 @@ func (r *Runtime) AddSchedule(s Schedule) error {
 	r.timers.schedules[s.Name] = &schedule{Schedule: s, cron: c, loc: loc}
 	return nil
 }
-

@@ -83,6 +83,9 @@ type timerState struct {
 	jobs      map[string]*Job
 	schedules map[string]*schedule
 	stats     TimerStats
+	// passedAt is the clock reading at the start of the last finished
+	// pass: every item due by then was claimed (tests wait on it).
+	passedAt time.Time
 }
 
 func (r *Runtime) tstat(f func(*TimerStats)) {

@@ -28,6 +28,7 @@ func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
+		passStart := r.clock.Now()
 		next := r.tickSchedules(ctx)
 		for ctx.Err() == nil {
 			select {
@@ -57,6 +58,7 @@ func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 			next = r.nextDue
 		}
 		r.nextDue = time.Time{}
+		r.timers.passedAt = passStart
 		r.mu.Unlock()
 		var due <-chan time.Time
 		var tm *time.Timer
