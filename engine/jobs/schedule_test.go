@@ -162,44 +162,48 @@ func TestScheduleFiresAcrossDSTChange(t *testing.T) {
 }
 
 func TestScheduleMissedRuns(t *testing.T) {
-	for _, policy := range []Missed{MissedCatchUpOnce, MissedSkip} {
-		t.Run(string(policy), func(t *testing.T) {
-			clock := store.NewManualClock(utc("2026-03-07T00:30:00Z"))
-			st := openStore(t, clock)
-			sched := Schedule{Name: "hourly", Cron: "0 * * * *", TimeZone: "Asia/Shanghai", Missed: policy}
-			log := &taskLog{}
-			r := scheduleRuntime(t, st, clock, "p1", log, sched)
-			stop := start(t, r)
-			pass(t, r, clock)
-			stop()
-			// Down for ten hours: ten ticks missed.
-			clock.Set(utc("2026-03-07T10:40:00Z"))
-			r2 := scheduleRuntime(t, st, clock, "p2", log, sched)
-			start(t, r2)
-			pass(t, r2, clock)
-			want := 0
-			if policy == MissedCatchUpOnce {
-				want = 1
-				waitFor(t, "the catch-up run", func() bool { return log.count() == 1 })
-				tk := log.list()[0]
-				if !tk.Late || !tk.Tick.Equal(utc("2026-03-07T01:00:00Z")) {
-					t.Errorf("catch-up task = %+v, want late, for the first missed tick", tk)
-				}
-			} else {
-				waitFor(t, "the skip", func() bool { return r2.TimerStats().Skipped == 1 })
-			}
-			pass(t, r2, clock)
-			if n := log.count(); n != want {
-				t.Fatalf("%d runs after ten missed ticks, want %d", n, want)
-			}
-			// Then on time again, at the next hour.
-			clock.Set(utc("2026-03-07T11:00:00Z"))
-			pass(t, r2, clock)
-			waitFor(t, "the next tick", func() bool { return log.count() == want+1 })
-			if tk := log.list()[want]; tk.Late || !tk.Tick.Equal(utc("2026-03-07T11:00:00Z")) {
-				t.Errorf("next task = %+v, want on time at 11:00Z", tk)
-			}
-		})
+	for _, b := range backends() {
+		for _, policy := range []Missed{MissedCatchUpOnce, MissedSkip} {
+			t.Run(b.name+"/"+string(policy), func(t *testing.T) { testScheduleMissedRuns(t, b, policy) })
+		}
+	}
+}
+
+func testScheduleMissedRuns(t *testing.T, b backend, policy Missed) {
+	clock := store.NewManualClock(utc("2026-03-07T00:30:00Z"))
+	st := b.open(t, clock)
+	sched := Schedule{Name: "hourly", Cron: "0 * * * *", TimeZone: "Asia/Shanghai", Missed: policy}
+	log := &taskLog{}
+	r := scheduleRuntime(t, st, clock, "p1", log, sched)
+	stop := start(t, r)
+	pass(t, r, clock)
+	stop()
+	// Down for ten hours: ten ticks missed.
+	clock.Set(utc("2026-03-07T10:40:00Z"))
+	r2 := scheduleRuntime(t, st, clock, "p2", log, sched)
+	start(t, r2)
+	pass(t, r2, clock)
+	want := 0
+	if policy == MissedCatchUpOnce {
+		want = 1
+		waitFor(t, "the catch-up run", func() bool { return log.count() == 1 })
+		tk := log.list()[0]
+		if !tk.Late || !tk.Tick.Equal(utc("2026-03-07T01:00:00Z")) {
+			t.Errorf("catch-up task = %+v, want late, for the first missed tick", tk)
+		}
+	} else {
+		waitFor(t, "the skip", func() bool { return r2.TimerStats().Skipped == 1 })
+	}
+	pass(t, r2, clock)
+	if n := log.count(); n != want {
+		t.Fatalf("%d runs after ten missed ticks, want %d", n, want)
+	}
+	// Then on time again, at the next hour.
+	clock.Set(utc("2026-03-07T11:00:00Z"))
+	pass(t, r2, clock)
+	waitFor(t, "the next tick", func() bool { return log.count() == want+1 })
+	if tk := log.list()[want]; tk.Late || !tk.Tick.Equal(utc("2026-03-07T11:00:00Z")) {
+		t.Errorf("next task = %+v, want on time at 11:00Z", tk)
 	}
 }
 

@@ -172,8 +172,8 @@ func (r *Runtime) Plan(ctx context.Context, t Timer) (string, error) {
 			return "", fmt.Errorf("jobs: read timer %s: %w", t.ID, err)
 		}
 		err = r.commitWithItem(ctx, w, item)
-		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrDuplicate) {
-			continue // planned by someone else meanwhile: plan on top of theirs
+		if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrNotFound) {
+			continue // planned, run or cancelled meanwhile: plan on top of that
 		}
 		if err != nil {
 			return "", fmt.Errorf("jobs: plan timer %s: %w", t.ID, err)
@@ -185,18 +185,19 @@ func (r *Runtime) Plan(ctx context.Context, t Timer) (string, error) {
 }
 
 // commitWithItem writes w and enqueues item in one unit where the store has
-// transactions; otherwise the item goes first, so a failed write leaves only
-// an item that the token check drops.
+// transactions. Otherwise the write goes first: an item is never claimed
+// before the timer document that makes it current (it would be dropped as
+// stale); a crash between the two leaves a timer without an item, which a
+// new Plan of its id repairs.
 func (r *Runtime) commitWithItem(ctx context.Context, w store.Write, item store.QueueItem) error {
 	if r.st.Capabilities().Transactions {
 		_, err := r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}, Enqueue: []store.QueueItem{item}})
 		return err
 	}
-	if err := r.st.Enqueue(ctx, item); err != nil {
+	if _, err := r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}}); err != nil {
 		return err
 	}
-	_, err := r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}})
-	return err
+	return r.st.Enqueue(ctx, item)
 }
 
 // Cancel cancels a timer; its queue item is dropped unrun when it falls due.

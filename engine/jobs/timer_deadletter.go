@@ -80,8 +80,16 @@ func (r *Runtime) RetryTaskDeadLetter(ctx context.Context, id string) error {
 	}
 	item := store.QueueItem{Queue: QueueTimers, ID: "retry~" + store.NewID(), DueAt: r.clock.Now(), Payload: payload}
 	w := store.Write{Op: store.OpHardDelete, Collection: collTaskDeadLetters, ExpectVersion: d.Version, Doc: store.Document{ID: id}}
-	if err := r.commitWithItem(ctx, w, item); err != nil {
-		return fmt.Errorf("jobs: retry task dead letter %s: %w", id, err)
+	var err2 error
+	if r.st.Capabilities().Transactions {
+		_, err2 = r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}, Enqueue: []store.QueueItem{item}})
+	} else if err2 = r.st.Enqueue(ctx, item); err2 == nil {
+		// The item first: a crash between the two keeps the dead letter
+		// (a second retry may run the task twice, never zero times).
+		_, err2 = r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}})
+	}
+	if err2 != nil {
+		return fmt.Errorf("jobs: retry task dead letter %s: %w", id, err2)
 	}
 	r.noteDue(item.DueAt)
 	return nil
