@@ -25,16 +25,23 @@ func (r *Runtime) hasTimerWork() bool {
 // for the tasks in flight (which see ctx end and are released for retry).
 func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 	sem := make(chan struct{}, timerConcurrency)
+	freed := make(chan struct{}, 1) // a task finished: there is room again
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
 		passStart := r.clock.Now()
 		next := r.tickSchedules(ctx)
 		for ctx.Err() == nil {
+			// Never block on a full pool: schedules keep ticking while
+			// long tasks run, and a finished task wakes the loop.
+			room := false
 			select {
 			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
+				room = true
+			default:
+			}
+			if !room {
+				break
 			}
 			it, err := r.st.Claim(ctx, QueueTimers, r.opts.Owner, r.opts.Lease)
 			if err != nil {
@@ -47,7 +54,13 @@ func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				defer func() { <-sem }()
+				defer func() {
+					<-sem
+					select {
+					case freed <- struct{}{}:
+					default:
+					}
+				}()
 				r.runTask(ctx, it)
 			}()
 		}
@@ -69,6 +82,7 @@ func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 		select {
 		case <-ctx.Done():
 		case <-wake:
+		case <-freed:
 		case <-due:
 		}
 		if tm != nil {

@@ -341,3 +341,65 @@ func TestShutdownReleasesRunningTask(t *testing.T) {
 		t.Errorf("shutdown counted as a failure: %+v", st)
 	}
 }
+
+func TestSchedulesTickWhileTheTaskPoolIsFull(t *testing.T) {
+	clock := store.NewManualClock(utc("2026-03-07T00:00:30Z"))
+	st := openStore(t, clock)
+	release := make(chan struct{})
+	var slow sync.WaitGroup
+	slow.Add(timerConcurrency)
+	r := New(st, Options{Owner: "p1", Clock: clock, Logger: quiet, Poll: time.Hour, Lease: time.Hour})
+	log := &taskLog{}
+	if err := r.RegisterJob(Job{Name: "slow", Handle: func(ctx context.Context, _ Task) error {
+		slow.Done()
+		<-release
+		return nil
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.RegisterJob(Job{Name: "report", Handle: log.handle}); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.AddSchedule(Schedule{Name: "minutely", Cron: "* * * * *", TimeZone: "UTC", Job: "report"}); err != nil {
+		t.Fatal(err)
+	}
+	start(t, r)
+	defer close(release)
+	for range timerConcurrency {
+		if _, err := r.Plan(context.Background(), Timer{Job: "slow"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	slow.Wait()
+	clock.Set(utc("2026-03-07T00:01:00Z"))
+	pass(t, r, clock)
+	if got := r.TimerStats().Fired; got != 1 {
+		t.Errorf("Fired = %d with the pool full, want 1 (the tick is claimed; its task waits for room)", got)
+	}
+}
+
+func TestTaskOfAKilledProcessIsTakenOver(t *testing.T) {
+	ctx := context.Background()
+	clock := store.NewManualClock(t0)
+	s := openStore(t, clock)
+	log := &taskLog{}
+	r := timerRuntime(t, s, clock, "p2", log, Options{})
+	if _, err := r.Plan(ctx, Timer{ID: "due.1", Job: "remind"}); err != nil {
+		t.Fatal(err)
+	}
+	// A process claims it and dies without acking.
+	if it, err := s.Claim(ctx, QueueTimers, "p1-killed", 30*time.Second); err != nil || it.Attempts != 1 {
+		t.Fatalf("claim = %+v, %v", it, err)
+	}
+	start(t, r)
+	pass(t, r, clock)
+	if n := log.count(); n != 0 {
+		t.Fatalf("ran %d tasks while the dead process's lease holds", n)
+	}
+	clock.Advance(31 * time.Second)
+	pass(t, r, clock)
+	waitFor(t, "the takeover", func() bool { return log.count() == 1 })
+	if got := log.list()[0]; got.Attempt != 2 || got.Timer != "due.1" {
+		t.Errorf("taken-over task = %+v, want attempt 2 of due.1", got)
+	}
+}
