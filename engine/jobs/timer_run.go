@@ -144,7 +144,9 @@ func (r *Runtime) runTask(ctx context.Context, it store.QueueItem) {
 		r.releaseTask(bg, it, r.clock.Now(), log)
 		return
 	}
-	r.tstat(func(s *TimerStats) { s.Failures++ })
+	// Failures is counted once the task is released or dead, so a
+	// reader that sees the count sees the task's new due time too.
+	defer r.tstat(func(s *TimerStats) { s.Failures++ })
 	max := 8
 	if j != nil {
 		max = j.MaxAttempts
