@@ -78,6 +78,8 @@ type Runtime struct {
 	consumers map[string]*Consumer
 	stats     map[string]*Stats
 	wake      chan struct{}
+	queues    []string // watched store queues (admin.go)
+	observe   Observer // told of every handler call (admin.go)
 }
 
 // Stats are one consumer's counters, for metrics and the admin screen.
