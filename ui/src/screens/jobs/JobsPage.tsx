@@ -112,7 +112,7 @@ export default function JobsPage() {
               { key: 'l', label: t('jobs.lastError'), children: <Typography.Text type="danger" data-testid="dead-letter-error" style={{ wordBreak: 'break-word' }}>{d.lastError}</Typography.Text> },
               { key: 'f', label: t('jobs.failedAt'), children: fmt(d.failedAt) },
             ]} />
-            {actions(d)}
+            <div style={{ marginTop: 8 }}>{actions(d)}</div>
           </>
         ), 'dead-letter') : (
           <Table rowKey="id" size="small" columns={deadCols} dataSource={dead} pagination={false} scroll={{ x: 'max-content' }}
