@@ -99,7 +99,7 @@ func (s *Service) Publish(ctx context.Context, a engine.Actor, formID string, dr
 	archived = nextArchive(prev, archived, f.Draft)
 	changes := Diff(prev, f.Draft)
 	if f.Published > 0 && len(changes) == 0 {
-		return nil, nil, &engine.ValidationError{Fields: []field.Error{{Path: "definition", Code: "no_changes"}}}
+		return nil, nil, &engine.ValidationError{Fields: []field.Error{{Path: "definition", Code: engine.CodeNoChanges}}}
 	}
 	v, err := s.e.PublishVersion(ctx, a, formID, draftVersion, f.Draft, archived, changes)
 	if err != nil {
@@ -124,7 +124,7 @@ func checkTypeChanges(prev form.Definition, archived []form.Field, next form.Def
 		if !ok || typeChangeAllowed(from, f.Type) {
 			continue
 		}
-		errs = append(errs, field.Error{Path: fmt.Sprintf("fields[%d].type", i), Code: "type_change",
+		errs = append(errs, field.Error{Path: fmt.Sprintf("fields[%d].type", i), Code: engine.CodeTypeChange,
 			Params: map[string]any{"field": f.Key, "from": from, "to": f.Type, "allowed": strings.Join(allowedTargets(from), ", ")}})
 	}
 	if len(errs) > 0 {

@@ -25,6 +25,9 @@ const (
 	ActAppManage Action = "app.manage"
 	// ActFormDesign: create forms, save drafts, delete and publish forms.
 	ActFormDesign Action = "form.design"
+	// ActJobsManage: see background work (consumers, queues, the
+	// workspace's dead letters) and retry or discard dead letters.
+	ActJobsManage Action = "jobs.manage"
 
 	// ActRecordView: read records (pages, single records, lookups).
 	ActRecordView Action = "record.view"

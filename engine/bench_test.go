@@ -1,6 +1,10 @@
 package engine_test
 
 import (
+	"context"
+	"github.com/formloom/formloom/engine/jobs"
+	"io"
+	"log/slog"
 	"sync/atomic"
 	"testing"
 
@@ -13,7 +17,36 @@ import (
 // history + event in one durable unit of work) from 50 concurrent callers.
 func BenchmarkCreateRecordParallel(b *testing.B) {
 	f := newFixture(b)
-	def := form.Definition{Fields: []form.Field{
+	benchCreates(b, f, f.publish(b, f.admin, benchDefinition()))
+}
+
+// BenchmarkCreateRecordParallelWithRuntime is BenchmarkCreateRecordParallel
+// with the background runtime consuming every event in the same process (a
+// no-op consumer woken by each commit), as `formloom serve` runs it.
+func BenchmarkCreateRecordParallelWithRuntime(b *testing.B) {
+	f := newFixture(b)
+	formID := f.publish(b, f.admin, benchDefinition())
+	var handled atomic.Int64
+	rt := jobs.New(f.e.Store(), jobs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err := rt.Register(jobs.Consumer{Name: "bench", Handle: func(context.Context, jobs.Delivery) error {
+		handled.Add(1)
+		return nil
+	}}); err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- rt.Run(ctx) }()
+	b.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	benchCreates(b, f, formID)
+	b.ReportMetric(float64(handled.Load())/float64(b.N), "handled/create")
+}
+
+func benchDefinition() form.Definition {
+	return form.Definition{Fields: []form.Field{
 		{Key: "company", Type: "text", Label: "公司", Required: true},
 		{Key: "contact", Type: "text", Label: "联系人"},
 		{Key: "email", Type: "email", Label: "邮箱"},
@@ -27,7 +60,9 @@ func BenchmarkCreateRecordParallel(b *testing.B) {
 		{Key: "probability", Type: "number", Label: "赢率"},
 		{Key: "notes", Type: "textarea", Label: "备注"},
 	}}
-	formID := f.publish(b, f.admin, def)
+}
+
+func benchCreates(b *testing.B, f *fixture, formID string) {
 	var n atomic.Int64
 	b.SetParallelism(25) // 25 x GOMAXPROCS(2) = 50 concurrent callers
 	b.ReportAllocs()

@@ -18,6 +18,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/blob"
+	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 	"github.com/formloom/formloom/server"
@@ -49,6 +50,12 @@ func openSQLite(t testing.TB, dir string) store.Store {
 // start runs a server over st; setup is done when it is the store's first start.
 func start(t testing.TB, st store.Store, blobDir string) *env {
 	t.Helper()
+	return startWithJobs(t, st, blobDir, nil)
+}
+
+// startWithJobs is start with a background-work runtime for the admin API.
+func startWithJobs(t testing.TB, st store.Store, blobDir string, rt *jobs.Runtime) *env {
+	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.NewLocal(blobDir)
 	if err != nil {
@@ -64,7 +71,7 @@ func start(t testing.TB, st store.Store, blobDir string) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := server.New(server.Config{Logger: quiet, Metrics: metrics, Engine: e, Builder: builder.New(e), Auth: a, BodyLimit: 64 << 10, UploadLimit: 256 << 10})
+	srv, err := server.New(server.Config{Logger: quiet, Metrics: metrics, Engine: e, Builder: builder.New(e), Auth: a, BodyLimit: 64 << 10, UploadLimit: 256 << 10, Jobs: rt})
 	if err != nil {
 		t.Fatal(err)
 	}

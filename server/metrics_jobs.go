@@ -10,47 +10,71 @@ import (
 	"github.com/formloom/formloom/engine/store"
 )
 
-// jobsCollector exports the background-work runtime's counters per consumer.
+// jobsCollector exports the background-work runtime's figures per consumer
+// and per watched queue.
 type jobsCollector struct {
 	rt *jobs.Runtime
-	st store.Store
 
-	position, lag, running                 *prometheus.Desc
-	handled, failures, deadLetters, panics *prometheus.Desc
+	position, lag, lagSeconds, running, stored *prometheus.Desc
+	handled, failures, deadLetters, panics     *prometheus.Desc
+	depth                                      *prometheus.Desc
 }
 
-// WatchJobs registers the metrics of rt's consumers: position, lag in
-// events (counted up to store.MaxReadEvents), whether this process runs the
-// consumer, and counters of handled events, failures, dead letters and panics.
-func (m *Metrics) WatchJobs(rt *jobs.Runtime, st store.Store) {
+// WatchJobs registers the metrics of rt: per consumer its position, lag in
+// events (counted up to store.MaxReadEvents) and in seconds (age of the
+// oldest event not yet passed), whether this process runs it, its stored
+// dead letters, counters of handled events, failures, dead letters and
+// panics, and a histogram of handler durations by outcome; per watched
+// queue its depth. st is unused (kept for callers); the runtime reads its own store.
+func (m *Metrics) WatchJobs(rt *jobs.Runtime, _ store.Store) {
 	l := []string{"consumer"}
-	m.Registry.MustRegister(&jobsCollector{rt: rt, st: st,
+	m.Registry.MustRegister(&jobsCollector{rt: rt,
 		position:    prometheus.NewDesc("formloom_jobs_position", "Outbox sequence number the consumer has passed.", l, nil),
 		lag:         prometheus.NewDesc("formloom_jobs_lag_events", "Outbox events after the consumer's position (counted up to 1000).", l, nil),
+		lagSeconds:  prometheus.NewDesc("formloom_jobs_lag_seconds", "Age of the oldest outbox event the consumer has not passed; 0 when caught up.", l, nil),
 		running:     prometheus.NewDesc("formloom_jobs_running", "1 if this process holds the consumer's lease.", l, nil),
+		stored:      prometheus.NewDesc("formloom_jobs_dead_letters_stored", "Dead letters of the consumer waiting for an admin (all processes).", l, nil),
 		handled:     prometheus.NewDesc("formloom_jobs_handled_total", "Events the consumer handled.", l, nil),
 		failures:    prometheus.NewDesc("formloom_jobs_failures_total", "Failed handler attempts (panics included).", l, nil),
 		deadLetters: prometheus.NewDesc("formloom_jobs_dead_letters_total", "Events that became dead letters.", l, nil),
 		panics:      prometheus.NewDesc("formloom_jobs_panics_total", "Handler panics recovered.", l, nil),
+		depth:       prometheus.NewDesc("formloom_jobs_queue_depth", "Items of the store queue, leased or not.", []string{"queue"}, nil),
+	})
+	hist := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "formloom_jobs_handler_duration_seconds", Help: "Duration of handler calls by consumer and outcome (ok or error).",
+		Buckets: []float64{.0001, .0005, .001, .005, .01, .05, .1, .5, 1, 5, 30},
+	}, []string{"consumer", "outcome"})
+	m.Registry.MustRegister(hist)
+	rt.ObserveHandlers(func(consumer string, d time.Duration, err error) {
+		outcome := "ok"
+		if err != nil {
+			outcome = "error"
+		}
+		hist.WithLabelValues(consumer, outcome).Observe(d.Seconds())
 	})
 }
 
 // Describe sends the descriptors.
 func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.position, c.lag, c.running, c.handled, c.failures, c.deadLetters, c.panics} {
+	for _, d := range []*prometheus.Desc{c.position, c.lag, c.lagSeconds, c.running, c.stored, c.handled, c.failures, c.deadLetters, c.panics, c.depth} {
 		ch <- d
 	}
 }
 
-// Collect reads the runtime's counters and each consumer's lag.
+// Collect reads the runtime's consumers and queues.
 func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	for name, s := range c.rt.Stats() {
-		ch <- prometheus.MustNewConstMetric(c.position, prometheus.GaugeValue, float64(s.Position), name)
-		if evs, err := c.st.ReadEvents(ctx, s.Position, store.MaxReadEvents); err == nil {
-			ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, float64(len(evs)), name)
+	stats := c.rt.Stats()
+	if cs, err := c.rt.Consumers(ctx); err == nil {
+		for _, ci := range cs {
+			ch <- prometheus.MustNewConstMetric(c.lag, prometheus.GaugeValue, float64(ci.LagEvents), ci.Name)
+			ch <- prometheus.MustNewConstMetric(c.lagSeconds, prometheus.GaugeValue, ci.LagSeconds, ci.Name)
+			ch <- prometheus.MustNewConstMetric(c.stored, prometheus.GaugeValue, float64(ci.DeadLetters), ci.Name)
 		}
+	}
+	for name, s := range stats {
+		ch <- prometheus.MustNewConstMetric(c.position, prometheus.GaugeValue, float64(s.Position), name)
 		running := 0.0
 		if s.Running {
 			running = 1
@@ -60,5 +84,10 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(s.Failures), name)
 		ch <- prometheus.MustNewConstMetric(c.deadLetters, prometheus.CounterValue, float64(s.DeadLetters), name)
 		ch <- prometheus.MustNewConstMetric(c.panics, prometheus.CounterValue, float64(s.Panics), name)
+	}
+	if qs, err := c.rt.Queues(ctx); err == nil {
+		for _, q := range qs {
+			ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(q.Depth), q.Name)
+		}
 	}
 }

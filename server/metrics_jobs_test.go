@@ -26,11 +26,21 @@ func TestJobsMetrics(t *testing.T) {
 	if err := rt.Register(jobs.Consumer{Name: "audit", Handle: func(context.Context, jobs.Delivery) error { return nil }}); err != nil {
 		t.Fatal(err)
 	}
+	rt.WatchQueue("timers")
+	if err := st.Enqueue(ctx, store.QueueItem{ID: "t1", Queue: "timers", DueAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
 	m := NewMetrics()
 	m.WatchJobs(rt, st)
 	// Before it runs: position 0, three events of lag.
 	if v := gathered(t, m, "formloom_jobs_lag_events", "audit"); v != 3 {
 		t.Fatalf("lag before running = %v, want 3", v)
+	}
+	if v := gathered(t, m, "formloom_jobs_lag_seconds", "audit"); v < 0 {
+		t.Errorf("lag in seconds before running = %v, want a non-negative age", v)
+	}
+	if v := gatheredLabel(t, m, "formloom_jobs_queue_depth", "queue", "timers"); v != 1 {
+		t.Errorf("queue depth = %v, want 1", v)
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
@@ -49,10 +59,44 @@ func TestJobsMetrics(t *testing.T) {
 	if v := gathered(t, m, "formloom_jobs_running", "audit"); v != 1 {
 		t.Errorf("running = %v, want 1", v)
 	}
+	if v := gathered(t, m, "formloom_jobs_lag_seconds", "audit"); v != 0 {
+		t.Errorf("lag in seconds when caught up = %v, want 0", v)
+	}
+	if n := histogramCount(t, m, "formloom_jobs_handler_duration_seconds", "audit"); n != 3 {
+		t.Errorf("handler duration observations = %d, want 3", n)
+	}
 }
 
 // gathered returns the value of metric name for consumer, or -1.
 func gathered(t *testing.T, m *Metrics, name, consumer string) float64 {
+	return gatheredLabel(t, m, name, "consumer", consumer)
+}
+
+// histogramCount returns how many observations the histogram name holds for consumer.
+func histogramCount(t *testing.T, m *Metrics, name, consumer string) uint64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n uint64
+	for _, f := range fams {
+		if f.GetName() != name {
+			continue
+		}
+		for _, mt := range f.GetMetric() {
+			for _, l := range mt.GetLabel() {
+				if l.GetName() == "consumer" && l.GetValue() == consumer {
+					n += mt.GetHistogram().GetSampleCount()
+				}
+			}
+		}
+	}
+	return n
+}
+
+// gatheredLabel returns the value of metric name whose label is value, or -1.
+func gatheredLabel(t *testing.T, m *Metrics, name, label, value string) float64 {
 	t.Helper()
 	fams, err := m.Registry.Gather()
 	if err != nil {
@@ -64,7 +108,7 @@ func gathered(t *testing.T, m *Metrics, name, consumer string) float64 {
 		}
 		for _, mt := range f.GetMetric() {
 			for _, l := range mt.GetLabel() {
-				if l.GetName() == "consumer" && l.GetValue() == consumer {
+				if l.GetName() == label && l.GetValue() == value {
 					if mt.GetGauge() != nil {
 						return mt.GetGauge().GetValue()
 					}

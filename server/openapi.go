@@ -119,7 +119,17 @@ func schemas() map[string]any {
 		"RecordPage":   obj(map[string]any{"items": arr(ref("Record")), "nextCursor": tStr, "total": tInt}, "items"),
 		"HistoryEntry": obj(map[string]any{"id": tStr, "record": tStr, "version": tInt, "action": tStr, "actor": tStr, "actorName": tStr, "source": tStr, "formVersion": tInt, "at": tTime, "changes": arr(tObj)}),
 		"HistoryList":  list("HistoryEntry"),
-		"FileInfo":     obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
+		"JobConsumer": obj(map[string]any{"name": tStr, "position": tInt, "lagEvents": tInt, "lagCapped": tBool, "lagSeconds": map[string]any{"type": "number"},
+			"state": map[string]any{"enum": []any{"running", "elsewhere", "idle"}}, "deadLetters": tInt, "handled": tInt, "failures": tInt, "panics": tInt},
+			"name", "position", "lagEvents", "lagSeconds", "state"),
+		"JobConsumerList": list("JobConsumer"),
+		"JobQueue":        obj(map[string]any{"name": tStr, "depth": tInt}, "name", "depth"),
+		"JobQueueList":    list("JobQueue"),
+		"JobDeadLetter": obj(map[string]any{"id": tStr, "consumer": tStr, "eventId": tStr, "eventType": tStr, "collection": tStr, "docId": tStr,
+			"eventAt": tTime, "attempts": tInt, "lastError": tStr, "failedAt": tTime}, "id", "consumer", "eventId", "attempts", "lastError"),
+		"JobDeadLetterList": list("JobDeadLetter"),
+		"JobRetryResult":    obj(map[string]any{"ok": tBool, "deadLetter": ref("JobDeadLetter")}, "ok"),
+		"FileInfo":          obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
 	}
 }
 

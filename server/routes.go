@@ -122,6 +122,12 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/files", access: authed, action: actWrite, tag: "files", op: "uploadFile", summary: "Upload a file (multipart field \"file\"); the type is sniffed from the content.", req: "multipart", resp: "FileInfo", status: 201, h: s.uploadFile},
 		{method: "GET", path: "/api/v1/files/:id", access: authed, action: actRead, tag: "files", op: "downloadFile", summary: "Download a file of the workspace.", resp: "binary", h: s.downloadFile},
 
+		{method: "GET", path: "/api/v1/jobs/consumers", access: authed, action: actRead, tag: "jobs", op: "listJobConsumers", summary: "Background work: the outbox consumers with position, lag (events, seconds) and state (admins). Instance-wide figures, read-only.", resp: "JobConsumerList", h: s.listJobConsumers},
+		{method: "GET", path: "/api/v1/jobs/queues", access: authed, action: actRead, tag: "jobs", op: "listJobQueues", summary: "Background work: the store queues with their depth (admins). Instance-wide figures, read-only.", resp: "JobQueueList", h: s.listJobQueues},
+		{method: "GET", path: "/api/v1/jobs/dead-letters", access: authed, action: actRead, tag: "jobs", op: "listDeadLetters", summary: "Dead letters of events of the current workspace, newest failure first, at most 200 (admins).", resp: "JobDeadLetterList", h: s.listDeadLetters},
+		{method: "POST", path: "/api/v1/jobs/dead-letters/:id/retry", access: authed, action: actAdmin, tag: "jobs", op: "retryDeadLetter", summary: "Hand a dead letter's event to its consumer once more, now (admins; only the workspace's own, 404 otherwise). ok true: handled and removed; ok false: kept with the new error.", resp: "JobRetryResult", h: s.retryDeadLetter},
+		{method: "POST", path: "/api/v1/jobs/dead-letters/:id/discard", access: authed, action: actAdmin, tag: "jobs", op: "discardDeadLetter", summary: "Delete a dead letter for good (admins; only the workspace's own, 404 otherwise).", h: s.discardDeadLetter},
+
 		{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
 		{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/jobs"
 )
 
 // Defaults of Config.
@@ -56,6 +57,9 @@ type Config struct {
 	UI fs.FS
 	// Version is reported by /healthz and the OpenAPI document.
 	Version string
+	// Jobs is the background-work runtime the admin API shows; nil shows
+	// no consumers, no queues and no dead letters.
+	Jobs *jobs.Runtime
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

@@ -125,17 +125,21 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	if base == "" {
 		base = "http://" + ln.Addr().String()
 	}
+	// Background work runs on the store itself (not the instrumented
+	// wrapper), whose commit notifications wake its consumers.
+	work := jobs.New(raw, testJobOptions(jobs.Options{Logger: log}))
+	if err := registerTestConsumers(work, log); err != nil {
+		ln.Close()
+		return err
+	}
+	metrics.WatchJobs(work, raw)
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles()})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work})
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	// Background work runs on the store itself (not the instrumented
-	// wrapper), whose commit notifications wake its consumers.
-	work := jobs.New(raw, jobs.Options{Logger: log})
-	metrics.WatchJobs(work, raw)
 	wctx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { _ = work.Run(wctx); close(workDone) }()

@@ -32,6 +32,7 @@ var adminActions = map[engine.Action]bool{
 	engine.ActDepartmentsManage: true,
 	engine.ActAppManage:         true,
 	engine.ActFormDesign:        true,
+	engine.ActJobsManage:        true,
 }
 
 // Decide answers whether a may take act on r. The engine has already

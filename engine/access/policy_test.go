@@ -30,6 +30,7 @@ func TestDecide(t *testing.T) {
 		{admin, engine.ActDepartmentsManage, true},
 		{admin, engine.ActAppManage, true},
 		{admin, engine.ActFormDesign, true},
+		{admin, engine.ActJobsManage, true},
 		{admin, engine.ActRecordView, true},
 		{admin, engine.ActRecordExport, true},
 		{member, engine.ActWorkspaceManage, false},
@@ -37,6 +38,7 @@ func TestDecide(t *testing.T) {
 		{member, engine.ActDepartmentsManage, false},
 		{member, engine.ActAppManage, false},
 		{member, engine.ActFormDesign, false},
+		{member, engine.ActJobsManage, false},
 		{member, engine.ActRecordView, true},
 		{member, engine.ActRecordCreate, true},
 		{member, engine.ActRecordEdit, true},
@@ -64,7 +66,7 @@ func TestDecide(t *testing.T) {
 			t.Errorf("%s %s: a refusal says why", s.actor.Role, s.act)
 		}
 	}
-	if len(access.Actions()) != 13 {
+	if len(access.Actions()) != 14 {
 		t.Errorf("Actions() = %d actions; update the table above when adding one", len(access.Actions()))
 	}
 }

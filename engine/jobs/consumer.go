@@ -211,7 +211,9 @@ func (r *Runtime) deliver(ctx context.Context, c *Consumer, l *lease, e store.Ev
 
 // call runs the handler and turns a panic into an error.
 func (r *Runtime) call(ctx context.Context, c *Consumer, d Delivery) (err error) {
+	start := time.Now()
 	defer func() {
+		defer func() { r.observed(c.Name, time.Since(start), err) }()
 		if p := recover(); p != nil {
 			r.stat(c.Name, func(s *Stats) { s.Panics++ })
 			r.log.Error("handler panicked", "consumer", c.Name, "event_id", d.Event.ID, "attempt", d.Attempt,

@@ -80,6 +80,8 @@ type Runtime struct {
 	consumers map[string]*Consumer
 	stats     map[string]*Stats
 	wake      chan struct{}
+	queues    []string   // watched store queues (admin.go)
+	observe   Observer   // told of every handler call (admin.go)
 	timers    timerState // delayed work and schedules (timer.go)
 	nextDue   time.Time  // earliest due time planned here, guarded by mu
 }

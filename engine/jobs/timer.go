@@ -113,14 +113,16 @@ func (r *Runtime) RegisterJob(j Job) error {
 		j.MaxAttempts = 8
 	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.timers.jobs == nil {
 		r.timers.jobs = map[string]*Job{}
 	}
 	if _, ok := r.timers.jobs[j.Name]; ok {
+		r.mu.Unlock()
 		return fmt.Errorf("%w: jobs: job %s registered twice", store.ErrDuplicate, j.Name)
 	}
 	r.timers.jobs[j.Name] = &j
+	r.mu.Unlock()
+	r.WatchQueue(QueueTimers) // its depth shows on the admin screen and in the metrics
 	return nil
 }
 

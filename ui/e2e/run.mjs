@@ -532,6 +532,66 @@ const steps = [
     await expectText('No API tokens yet');
     await shot('tokens-en');
   }],
+  ['background work: a failing consumer makes a dead letter; the admin sees it and retries it (desktop), discards one (phone)', async () => {
+    // The server runs a test-only consumer (FORMLOOM_TEST_FAILING_CONSUMER=1) that fails every one of its
+    // attempts on a record holding "FAIL-ME" and succeeds on an admin's retry.
+    const failing = (await apiCall('POST', `/forms/${oppId}/records`, { data: { title: 'FAIL-ME', price: 1, qty: 1 } })).id;
+    await page.goto(url('/'));
+    await byTest('nav-jobs').click();
+    await byTest('jobs-page').waitFor();
+    await expectText(/后台任务|Background work/);
+    // The dead letter appears once the consumer has given up: refresh until it shows, with a deadline.
+    const row = byTest('dead-letter').filter({ hasText: failing });
+    const deadline = Date.now() + 30_000;
+    while (!(await row.count())) {
+      if (Date.now() > deadline) throw new Error(`no dead letter of record ${failing} on the screen`);
+      await byTest('jobs-refresh').click();
+      await row.waitFor({ timeout: 500 }).catch(() => undefined);
+    }
+    await row.getByText('FAIL-ME').first().waitFor();
+    await byTest('consumer').filter({ hasText: 'test_failing' }).waitFor();
+    await shot('jobs-zh');
+    await row.locator('[data-testid="dead-letter-retry"]').click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /重试|Retry/ }).click();
+    await expectText(/已处理：死信已移除|Handled: the dead letter is removed/);
+    await row.waitFor({ state: 'detached' });
+    await expectText(/没有死信|No dead letters/);
+    const left = await apiCall('GET', '/jobs/dead-letters');
+    if (left.items.length) throw new Error(`dead letters left after the retry: ${JSON.stringify(left.items)}`);
+
+    // On a phone: a second dead letter is a card whose buttons are on screen; it is discarded after confirmation.
+    const second = (await apiCall('POST', `/forms/${oppId}/records`, { data: { title: 'FAIL-ME', price: 2, qty: 1 } })).id;
+    const until = Date.now() + 30_000;
+    while (!(await apiCall('GET', '/jobs/dead-letters')).items.some((d) => d.docId === second)) {
+      if (Date.now() > until) throw new Error(`no dead letter of record ${second}`);
+      await page.waitForTimeout(50);
+    }
+    const W = 390;
+    const s = await launchContext('en', { viewport: { width: W, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      s.context.setDefaultTimeout(T);
+      const p = s.context.pages()[0] ?? await s.context.newPage();
+      errs.watch(p, 'phone jobs');
+      await p.goto(url('/login'));
+      await p.getByLabel(/Email|邮箱/).fill(EMAIL);
+      await p.getByLabel(/Password|密码/).fill(PASSWORD);
+      await p.getByRole('button', { name: /Sign in|登录/ }).click();
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await p.goto(url('/admin/jobs'));
+      const card = p.locator('[data-testid="dead-letter"]').filter({ hasText: second });
+      await card.waitFor();
+      if (await p.locator('[data-testid="dead-letter"].ant-card').count() === 0) throw new Error('dead letters are not cards on a phone');
+      const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+      if (sw > W) throw new Error(`the background-work screen is ${sw} px wide, wider than the ${W} px screen`);
+      const b = await card.locator('[data-testid="dead-letter-discard"]').boundingBox();
+      if (!b || b.x < 0 || b.x + b.width > W) throw new Error(`the discard button is off screen: ${JSON.stringify(b)}`);
+      await p.screenshot({ path: join(outDir, 'phone-jobs.png'), fullPage: true });
+      await card.locator('[data-testid="dead-letter-discard"]').click();
+      await p.locator('.ant-popconfirm').getByRole('button', { name: /Discard|丢弃/ }).click();
+      await card.waitFor({ state: 'detached' });
+      await p.getByText(/No dead letters|没有死信/).waitFor();
+    } finally { await s.close(); }
+  }],
   ['phone (390×844): drawer navigation, record cards, one-column form, every key control on screen', async () => {
     const W = 390; const H = 844;
     const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });

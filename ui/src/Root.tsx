@@ -18,6 +18,7 @@ const FillPage = lazy(() => import('./screens/fill/FillPage'));
 const DataPage = lazy(() => import('./screens/data/DataPage'));
 const MembersPage = lazy(() => import('./screens/admin/MembersPage'));
 const DepartmentsPage = lazy(() => import('./screens/admin/DepartmentsPage'));
+const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
 
@@ -50,6 +51,7 @@ const router = createBrowserRouter([
       { path: 'forms/:formId/data', element: S(<DataPage />) },
       { path: 'admin/members', element: S(<MembersPage />) },
       { path: 'admin/departments', element: S(<DepartmentsPage />) },
+      { path: 'admin/jobs', element: S(<JobsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
       { path: '*', element: <Navigate to="/" replace /> },

@@ -1,6 +1,6 @@
 import type {
   App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, ImportReport, Invitation, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
+  HistoryEntry, ImportReport, Invitation, JobConsumer, JobDeadLetter, JobQueue, JobRetryResult, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -187,6 +187,13 @@ export const api = {
   createDepartment: (b: { name: string; parent?: string }) => request<Department>('POST', '/departments', b),
   updateDepartment: (id: string, b: { name: string; parent?: string; version: number }) => request<Department>('PATCH', `/departments/${enc(id)}`, b),
   deleteDepartment: (id: string) => request<void>('DELETE', `/departments/${enc(id)}`),
+
+  // background work (admins)
+  jobConsumers: async () => list<JobConsumer>(await request('GET', '/jobs/consumers')),
+  jobQueues: async () => list<JobQueue>(await request('GET', '/jobs/queues')),
+  deadLetters: async () => list<JobDeadLetter>(await request('GET', '/jobs/dead-letters')),
+  retryDeadLetter: (id: string) => request<JobRetryResult>('POST', `/jobs/dead-letters/${enc(id)}/retry`),
+  discardDeadLetter: (id: string) => request<void>('POST', `/jobs/dead-letters/${enc(id)}/discard`),
 };
 
 export function fileURL(id: string): string { return `${BASE}/files/${enc(id)}`; }

@@ -155,3 +155,18 @@ export interface ImportReport {
   errorsTruncated?: boolean;
   ids?: string[];
 }
+
+/** JobConsumer is an outbox consumer of the instance (Background work screen). */
+export interface JobConsumer {
+  name: string; position: number; lagEvents: number; lagCapped?: boolean; lagSeconds: number;
+  state: 'running' | 'elsewhere' | 'idle'; deadLetters?: number; handled?: number; failures?: number; panics?: number;
+}
+/** JobQueue is a store queue with its depth. */
+export interface JobQueue { name: string; depth: number }
+/** JobDeadLetter is an event of the workspace a consumer failed to handle. */
+export interface JobDeadLetter {
+  id: string; consumer: string; eventId: string; eventType?: string; collection?: string; docId?: string; eventAt?: string;
+  attempts: number; lastError: string; failedAt?: string;
+}
+/** JobRetryResult: ok, or the kept dead letter with its new error. */
+export interface JobRetryResult { ok: boolean; deadLetter?: JobDeadLetter }

@@ -1,6 +1,6 @@
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', menu: 'Menu' },
+  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -161,6 +161,19 @@ const en = {
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',
     empty: 'No departments yet', deleteConfirm: 'Delete the department "{{name}}"?',
+  },
+  jobs: {
+    title: 'Background work', refresh: 'Refresh',
+    intro: 'Work that runs after a change is saved (automations, webhooks, notifications). Consumers and queues are figures of the whole server; dead letters are those of this workspace.',
+    consumers: 'Consumers', queues: 'Queues', deadLetters: 'Dead letters',
+    name: 'Name', position: 'Position', lag: 'Behind', lagEvents_one: '{{count}} event', lagEvents_other: '{{count}} events', lagCapped: 'over {{count}} events',
+    lagSeconds: 'oldest waiting {{seconds}} s', caughtUp: 'Up to date', state: 'State',
+    state_running: 'Running here', state_elsewhere: 'Running on another server', state_idle: 'Idle',
+    depth: 'Items', noConsumers: 'No consumers are registered', noQueues: 'No queues are in use', noDeadLetters: 'No dead letters: every event was handled',
+    consumer: 'Consumer', event: 'Event', record: 'Record', attempts: 'Attempts', lastError: 'Last error', failedAt: 'Failed at',
+    retry: 'Retry', discard: 'Discard', retryConfirm: 'Hand this event to {{consumer}} once more now?',
+    discardConfirm: 'Discard this dead letter for good? The event will not be handled by {{consumer}}.',
+    retried: 'Handled: the dead letter is removed', retryFailed: 'It failed again: {{error}}', discarded: 'Dead letter discarded',
   },
 };
 

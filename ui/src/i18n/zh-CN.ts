@@ -2,7 +2,7 @@ import type { Catalog } from './en';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
-  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', menu: '菜单' },
+  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -163,6 +163,19 @@ const zhCN: Catalog = {
   departments: {
     title: '部门', add: '添加部门', edit: '编辑部门', addChild: '添加子部门', name: '名称', parent: '上级部门',
     empty: '还没有部门', deleteConfirm: '删除部门“{{name}}”？',
+  },
+  jobs: {
+    title: '后台任务', refresh: '刷新',
+    intro: '数据保存后在后台执行的工作（自动化、Webhook、通知）。消费者和队列是整个服务器的数据；死信只显示本团队的。',
+    consumers: '消费者', queues: '队列', deadLetters: '死信',
+    name: '名称', position: '位置', lag: '积压', lagEvents_one: '{{count}} 个事件', lagEvents_other: '{{count}} 个事件', lagCapped: '超过 {{count}} 个事件',
+    lagSeconds: '最早的已等待 {{seconds}} 秒', caughtUp: '已处理完', state: '状态',
+    state_running: '在本服务器运行', state_elsewhere: '在其他服务器运行', state_idle: '空闲',
+    depth: '条目数', noConsumers: '没有注册的消费者', noQueues: '没有使用中的队列', noDeadLetters: '没有死信：所有事件都已处理',
+    consumer: '消费者', event: '事件', record: '记录', attempts: '尝试次数', lastError: '最后的错误', failedAt: '失败时间',
+    retry: '重试', discard: '丢弃', retryConfirm: '立即把该事件再交给 {{consumer}} 处理一次？',
+    discardConfirm: '永久丢弃这条死信？{{consumer}} 将不再处理该事件。',
+    retried: '已处理：死信已移除', retryFailed: '再次失败：{{error}}', discarded: '死信已丢弃',
   },
 };
 

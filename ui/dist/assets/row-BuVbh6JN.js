@@ -1,1 +1,0 @@
-import{a as e,o as t}from"./input-DkTMNAJP.js";var n=t,r=e;export{n,r as t};
