@@ -201,6 +201,9 @@ func (r *Runtime) callRenewing(ctx context.Context, j *Job, t Task, it store.Que
 		}
 	}()
 	defer func() { close(done); wg.Wait() }()
+	// Declared before the recover, so it runs after it and sees a panic's error.
+	start := time.Now()
+	defer func() { r.observed("job:"+t.Job, time.Since(start), err) }()
 	defer func() {
 		if p := recover(); p != nil {
 			r.tstat(func(s *TimerStats) { s.Panics++ })

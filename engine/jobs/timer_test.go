@@ -401,3 +401,29 @@ func TestTaskOfAKilledProcessIsTakenOver(t *testing.T) {
 		t.Errorf("taken-over task = %+v, want attempt 2 of due.1", got)
 	}
 }
+
+func TestTaskHandlersAreObserved(t *testing.T) {
+	clock := store.NewManualClock(t0)
+	s := openStore(t, clock)
+	log := &taskLog{fail: errors.New("nope")}
+	r := timerRuntime(t, s, clock, "p1", log, Options{})
+	var mu sync.Mutex
+	var seen []string
+	r.ObserveHandlers(func(name string, _ time.Duration, err error) {
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf("%s %v", name, err))
+		mu.Unlock()
+	})
+	start(t, r)
+	if _, err := r.Plan(context.Background(), Timer{Job: "remind"}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the observed failure", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) == 1 })
+	if seen[0] != "job:remind nope" {
+		t.Errorf("observed %q, want the job's name and error", seen[0])
+	}
+	qs, err := r.Queues(context.Background())
+	if err != nil || len(qs) != 1 || qs[0].Name != QueueTimers {
+		t.Errorf("Queues = %+v, %v, want the timer queue watched", qs, err)
+	}
+}
