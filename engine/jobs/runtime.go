@@ -227,14 +227,15 @@ func (r *Runtime) Run(ctx context.Context) error {
 			r.runTimers(ctx, tw)
 		}()
 	}
-	fan := func() {
-		for _, w := range wakes {
+	fanTo := func(ws []chan struct{}) {
+		for _, w := range ws {
 			select {
 			case w <- struct{}{}:
 			default:
 			}
 		}
 	}
+	fan := func() { fanTo(wakes) }
 	trim := time.NewTicker(10 * time.Minute)
 	defer trim.Stop()
 	poll := time.NewTicker(r.opts.Poll)
@@ -245,7 +246,10 @@ func (r *Runtime) Run(ctx context.Context) error {
 			wg.Wait()
 			return nil
 		case <-notify:
-			fan()
+			// Commits wake the consumers only: the timer loop (the last
+			// wake, if any) is woken by Plan, its due times and the poll,
+			// so busy writing does not make it claim on every commit.
+			fanTo(wakes[:len(cs)])
 		case <-r.wake:
 			fan()
 		case <-poll.C:
