@@ -84,7 +84,8 @@ type timerState struct {
 	schedules map[string]*schedule
 	stats     TimerStats
 	// passedAt is the clock reading at the start of the last finished
-	// pass: every item due by then was claimed (tests wait on it).
+	// pass: every item due by then was claimed unless the task pool was
+	// full, and every schedule tick due by then was (tests wait on it).
 	passedAt time.Time
 }
 

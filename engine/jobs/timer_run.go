@@ -64,13 +64,16 @@ func (r *Runtime) runTimers(ctx context.Context, wake <-chan struct{}) {
 				r.runTask(ctx, it)
 			}()
 		}
-		// Wake on a signal (a local commit, Kick, the poll) or at the
-		// earliest due time this process knows of.
+		// Wake on a signal (Plan, Kick, the poll), when a task finishes,
+		// or at the earliest due time this process knows of; a known due
+		// time still ahead is kept for the passes until it is reached.
 		r.mu.Lock()
 		if !r.nextDue.IsZero() && (next.IsZero() || r.nextDue.Before(next)) {
 			next = r.nextDue
 		}
-		r.nextDue = time.Time{}
+		if !r.nextDue.After(passStart) {
+			r.nextDue = time.Time{}
+		}
 		r.timers.passedAt = passStart
 		r.mu.Unlock()
 		var due <-chan time.Time
