@@ -155,6 +155,7 @@ func (r *Runtime) Plan(ctx context.Context, t Timer) (string, error) {
 		if err := r.st.Enqueue(ctx, item); err != nil {
 			return "", fmt.Errorf("jobs: enqueue %s: %w", t.Job, err)
 		}
+		r.noteDue(t.DueAt)
 		return item.ID, nil
 	}
 	if err := store.ValidateID(itemID(t.ID, store.NewID())); err != nil {
