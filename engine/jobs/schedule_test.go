@@ -148,6 +148,7 @@ func TestScheduleFiresAcrossDSTChange(t *testing.T) {
 				clock.Set(utc(tick))
 				pass(t, r, clock)
 				waitFor(t, "the run at "+tick, func() bool { return log.count() == i+1 })
+				drain(t, st, 0)
 			}
 			if got := ticks(log); fmt.Sprint(got) != fmt.Sprint(tc.ticks) {
 				t.Errorf("ticks = %v, want %v", got, tc.ticks)
@@ -195,6 +196,7 @@ func testScheduleMissedRuns(t *testing.T, b backend, policy Missed) {
 		waitFor(t, "the skip", func() bool { return r2.TimerStats().Skipped == 1 })
 	}
 	pass(t, r2, clock)
+	drain(t, st, 0)
 	if n := log.count(); n != want {
 		t.Fatalf("%d runs after ten missed ticks, want %d", n, want)
 	}
