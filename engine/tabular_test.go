@@ -1,4 +1,7 @@
-package tabular_test
+// The CSV and Excel codecs of engine/tabular are tested here, with the
+// engine's own fixture, so the two packages share one set of test helpers.
+
+package engine_test
 
 import (
 	"bytes"
