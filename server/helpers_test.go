@@ -75,17 +75,7 @@ func startWithJobs(t testing.TB, st store.Store, blobDir string, rt *jobs.Runtim
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	})
-	en := &env{t: t, srv: srv, st: st, base: "http://" + ln.Addr().String(), client: &http.Client{Timeout: 30 * time.Second}}
+	en := serveEnv(t, srv, st)
 	if need, _ := a.NeedsSetup(ctx); need {
 		tok := a.NewSetupToken()
 		res := en.do("POST", "/api/v1/setup", "", map[string]any{"token": tok, "email": "admin@example.com", "name": "管理员",
@@ -214,4 +204,22 @@ func mustJSON(t testing.TB, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// serveEnv serves srv on a free loopback port until the test ends and
+// returns the client side of it.
+func serveEnv(t testing.TB, srv *server.Server, st store.Store) *env {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	})
+	en := &env{t: t, srv: srv, st: st, base: "http://" + ln.Addr().String(), client: &http.Client{Timeout: 30 * time.Second}}
+	return en
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
-	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -80,17 +78,7 @@ func startSecure(t *testing.T, o secOpts) (*env, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	})
-	en := &env{t: t, srv: srv, st: st, base: "http://" + ln.Addr().String(), client: &http.Client{Timeout: 30 * time.Second}}
+	en := serveEnv(t, srv, st)
 	tok := a.NewSetupToken()
 	if o.noSetup {
 		return en, tok
