@@ -15,34 +15,8 @@ import (
 )
 
 func TestCheckExpressionIn(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := builder.New(e)
-	actorIn := func(email, wsName string) engine.Actor {
-		u, err := e.CreateUser(ctx, engine.UserInput{Email: email, Name: "管理员"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: wsName})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return engine.Actor{UserID: u.ID, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
-	}
-	admin := actorIn("a@example.com", "甲")
-	other := actorIn("b@example.com", "乙")
-	app, err := e.CreateApp(ctx, admin, engine.AppInput{Name: "CRM"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, b, admin, app := newCheckEnv(t)
+	other := adminIn(t, e, "b@example.com", "乙")
 	saved := form.Definition{Fields: []form.Field{{Key: "amount", Type: "number", Label: "金额"}}}
 	fm, err := e.CreateForm(ctx, admin, app.ID, engine.FormInput{Name: "商机", Definition: saved})
 	if err != nil {
@@ -102,30 +76,7 @@ func TestCheckExpressionIn(t *testing.T) {
 // TestCheckRefusesSelectLabels: the editor's verdict names the option whose
 // label was written and the comparison to write, in the user's language.
 func TestCheckRefusesSelectLabels(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := builder.New(e)
-	u, err := e.CreateUser(ctx, engine.UserInput{Email: "a@example.com", Name: "管理员"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: "甲"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := engine.Actor{UserID: u.ID, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
-	app, err := e.CreateApp(ctx, admin, engine.AppInput{Name: "CRM"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, b, admin, app := newCheckEnv(t)
 	def := form.Definition{Fields: []form.Field{
 		{Key: "stage", Type: "select", Label: "阶段", Options: []form.Option{{Value: "option_1", Label: "线索"}, {Value: "option_5", Label: "赢单"}}},
 		{Key: "tags", Type: "multiselect", Label: "标签", Options: []form.Option{{Value: "vip", Label: "重要"}}},
@@ -160,30 +111,7 @@ func TestCheckRefusesSelectLabels(t *testing.T) {
 // with the same environment, so what the editor accepted publishes and what
 // it refused is refused with the same message key.
 func TestPublishAgreesWithTheCheck(t *testing.T) {
-	ctx := context.Background()
-	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := builder.New(e)
-	u, err := e.CreateUser(ctx, engine.UserInput{Email: "a@example.com", Name: "管理员"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: "甲"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := engine.Actor{UserID: u.ID, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
-	app, err := e.CreateApp(ctx, admin, engine.AppInput{Name: "CRM"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, e, b, admin, app := newCheckEnv(t)
 	base := []form.Field{
 		{Key: "amount", Type: "money", Label: "金额"},
 		{Key: "stage", Type: "select", Label: "阶段", Options: []form.Option{{Value: "won", Label: "赢单"}}},
@@ -222,4 +150,41 @@ func TestPublishAgreesWithTheCheck(t *testing.T) {
 			t.Errorf("%s: publish says %q, the editor said %q", src, got, want)
 		}
 	}
+}
+
+// newCheckEnv is an engine on a fresh SQLite store with a builder, the admin
+// of workspace 甲 and an app of it.
+func newCheckEnv(t *testing.T) (context.Context, *engine.Engine, *builder.Service, engine.Actor, engine.App) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := adminIn(t, e, "a@example.com", "甲")
+	app, err := e.CreateApp(ctx, admin, engine.AppInput{Name: "CRM"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ctx, e, builder.New(e), admin, app
+}
+
+// adminIn creates an account and a workspace it administers.
+func adminIn(t *testing.T, e *engine.Engine, email, wsName string) engine.Actor {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.CreateUser(ctx, engine.UserInput{Email: email, Name: "管理员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: wsName})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.Actor{UserID: u.ID, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
 }
