@@ -43,7 +43,11 @@ type Actor struct {
 	Workspace   string
 	Role        Role
 	Departments []string
-	Source      Source
+	// Roles are the ids of the workspace roles the member holds;
+	// AdminApps the ids of the apps the member administers.
+	Roles     []string
+	AdminApps []string
+	Source    Source
 }
 
 func (a Actor) check() error {

@@ -28,6 +28,12 @@ const (
 	// ActJobsManage: see background work (consumers, queues, the
 	// workspace's dead letters) and retry or discard dead letters.
 	ActJobsManage Action = "jobs.manage"
+	// ActRolesManage: create, rename and delete roles, and give members
+	// roles and app administration.
+	ActRolesManage Action = "roles.manage"
+	// ActPermissionsManage: change a form's permission sets (workspace
+	// admins and the admins of the form's app).
+	ActPermissionsManage Action = "permissions.manage"
 
 	// ActRecordView: read records (pages, single records, lookups).
 	ActRecordView Action = "record.view"
@@ -45,6 +51,10 @@ const (
 	ActRecordExport Action = "record.export"
 	// ActRecordHistory: read a record's history.
 	ActRecordHistory Action = "record.history"
+	// ActRecordBulkEdit: change or delete many records in one request.
+	ActRecordBulkEdit Action = "record.bulk_edit"
+	// ActRecordTransfer: change a record's owner.
+	ActRecordTransfer Action = "record.transfer"
 )
 
 // Resource names what an action applies to, from the workspace down; empty
@@ -56,28 +66,32 @@ type Resource struct {
 	Record    string
 }
 
-// Decision is an Authorizer's answer. Rows and Fields narrow an allowed
-// action: Rows is a filter every record read or written must match (nil:
-// every row); Fields is the allowlist of field keys the actor may see and
-// write (nil: every field). Reason says why an action is refused (for logs).
+// Decision is an Authorizer's answer. Rows and Mask narrow an allowed
+// record action: Rows is a filter, in the query model over field keys and
+// record properties with placeholders already resolved, that every record
+// read or written must match (nil: every row); Mask says which fields the
+// actor may see and change (nil: all). Both are shared and read-only.
+// Reason says why an action is refused (for logs).
 type Decision struct {
 	Allowed bool
 	Rows    *store.Filter
-	Fields  []string
+	Mask    *FieldMask
 	Reason  string
 }
 
 // Authorizer decides whether an actor may take an action on a resource.
-// engine/access implements it; cmd wires it into Options.Authorizer.
+// engine/access implements it; cmd wires it into Options.Authorizer. f
+// gives it the trusted reads it needs (permission sets, versions, the
+// organisation).
 type Authorizer interface {
-	Decide(ctx context.Context, a Actor, act Action, r Resource) (Decision, error)
+	Decide(ctx context.Context, f Facts, a Actor, act Action, r Resource) (Decision, error)
 }
 
 // denyAll is the authorizer of an engine nobody wired one into: it refuses
 // everything, so a missing wiring fails closed and says why.
 type denyAll struct{}
 
-func (denyAll) Decide(context.Context, Actor, Action, Resource) (Decision, error) {
+func (denyAll) Decide(context.Context, Facts, Actor, Action, Resource) (Decision, error) {
 	return Decision{Reason: "no authorizer wired (engine.Options.Authorizer)"}, nil
 }
 
@@ -89,7 +103,7 @@ func (e *Engine) Authorize(ctx context.Context, a Actor, act Action, r Resource)
 		return Decision{}, err
 	}
 	r.Workspace = a.Workspace
-	d, err := e.authz.Decide(ctx, a, act, r)
+	d, err := e.authz.Decide(ctx, e, a, act, r)
 	if err != nil {
 		return Decision{}, fmt.Errorf("engine: authorize %s: %w", act, err)
 	}

@@ -23,6 +23,10 @@ const (
 	collApps         = "apps"
 	collForms        = "forms"
 	collFormVersions = "form_versions"
+	// collRoles holds the workspaces' roles; collFormPermissions one
+	// document per configured form (id: the form's) with its permission sets.
+	collRoles           = "roles"
+	collFormPermissions = "form_permissions"
 )
 
 // Options configures an Engine. The zero value is usable.
@@ -77,6 +81,7 @@ func New(ctx context.Context, st store.Store, opts Options) (*Engine, error) {
 		collApps:         {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}, {Field: "name"}}}},
 		collForms:        {{Name: "ws_app", Fields: []store.SortKey{{Field: "workspace"}, {Field: "app"}}}},
 		collFiles:        {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
+		collRoles:        {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}, {Field: "name"}}}},
 		collFormVersions: {{Name: "form_version", Fields: []store.SortKey{{Field: "form"}, {Field: "version"}}, Unique: true}},
 		collInvitations:  {{Name: "ws_user", Fields: []store.SortKey{{Field: "workspace"}, {Field: "user"}}, Unique: true}, {Name: "user", Fields: []store.SortKey{{Field: "user"}}}},
 	}

@@ -138,6 +138,24 @@ const (
 	CodeImportUniqueExists    = "import_unique_exists"
 )
 
+// Codes of permissions (engine/permission*.go).
+const (
+	// CodeReadOnlyPermission: the actor's permission does not let them
+	// change this field.
+	CodeReadOnlyPermission = "read_only_permission"
+	// CodeInUse: the item is still held or referred to (a role).
+	CodeInUse = "in_use"
+	// CodePermissionNeedsView: an action of a permission set needs view.
+	CodePermissionNeedsView = "permission_needs_view"
+	// CodeNotPublished: the form has no published version yet.
+	CodeNotPublished = "not_published"
+	// CodeOutsideRows: the write would leave the record outside the rows
+	// the actor may change, which only a transfer of owner may do.
+	CodeOutsideRows = "outside_rows"
+	// CodePlaceholder: a row-filter placeholder used where it cannot apply.
+	CodePlaceholder = "placeholder"
+)
+
 // ValidationError lists every problem of one write or design, per field.
 // It matches ErrInvalid.
 type ValidationError struct {

@@ -15,7 +15,32 @@ func (e *Engine) commit(ctx context.Context, u store.UnitOfWork) (store.CommitRe
 		return store.CommitResult{}, fmt.Errorf("engine: a unit of work with %d writes (first to %s) commits no event",
 			len(u.Writes), u.Writes[0].Collection)
 	}
-	return e.st.Commit(ctx, u)
+	res, err := e.st.Commit(ctx, u)
+	if err == nil {
+		e.invalidateAfter(u)
+	}
+	return res, err
+}
+
+// policyColls are the collections whose changes change who may do what.
+var policyColls = map[string]bool{collMembers: true, collDepartments: true, collRoles: true, collFormPermissions: true,
+	collApps: true, collForms: true, collUsers: true}
+
+// invalidateAfter tells a caching Authorizer about a committed change of
+// the organisation, apps, forms or permission sets.
+func (e *Engine) invalidateAfter(u store.UnitOfWork) {
+	for _, w := range u.Writes {
+		if policyColls[w.Collection] {
+			seen := map[string]bool{}
+			for _, ev := range u.Events {
+				if ev.Workspace != "" && !seen[ev.Workspace] {
+					seen[ev.Workspace] = true
+					e.invalidate(ev.Workspace)
+				}
+			}
+			return
+		}
+	}
 }
 
 // memberAddedEvent is the member.added event of a membership insert.
@@ -27,7 +52,8 @@ func memberAddedEvent(ws string, w store.Write) store.Event {
 func memberPayload(id string, data map[string]any) MemberPayload {
 	deps, _ := data["departments"].([]any)
 	off, _ := data["disabled"].(bool)
-	p := MemberPayload{Member: id, User: str(data, "user"), Role: str(data, "role"), Departments: make([]string, 0, len(deps)), Disabled: off}
+	p := MemberPayload{Member: id, User: str(data, "user"), Role: str(data, "role"), Departments: make([]string, 0, len(deps)), Disabled: off,
+		Roles: strList(data, "roles"), AdminApps: strList(data, "admin_apps")}
 	for _, d := range deps {
 		if s, ok := d.(string); ok {
 			p.Departments = append(p.Departments, s)

@@ -21,10 +21,13 @@ func TestPayloadMapsMatchTheirStructs(t *testing.T) {
 		FormPublishedPayload{PayloadVersion: FormPublishedPayloadVersion, Form: "f", App: "a", Version: 2},
 		WorkspacePayload{PayloadVersion: WorkspacePayloadVersion, Workspace: "w", Name: "n", TimeZone: "UTC", Language: "en"},
 		DepartmentPayload{PayloadVersion: DepartmentPayloadVersion, Department: "d", Name: "n", Parent: "p"},
-		MemberPayload{PayloadVersion: MemberPayloadVersion, Member: "m", User: "u", Role: "admin", Departments: []string{"d"}, Disabled: true},
+		MemberPayload{PayloadVersion: MemberPayloadVersion, Member: "m", User: "u", Role: "admin", Departments: []string{"d"}, Disabled: true,
+			Roles: []string{"r"}, AdminApps: []string{"a"}},
 		InvitationPayload{PayloadVersion: InvitationPayloadVersion, Invitation: "i", User: "u", Role: "member"},
 		UserPayload{PayloadVersion: UserPayloadVersion, User: "u"},
 		FilePayload{PayloadVersion: FilePayloadVersion, File: "f", Name: "n", Size: 10, ContentType: "image/png"},
+		RolePayload{PayloadVersion: RolePayloadVersion, Role: "r", Name: "n"},
+		PermissionsPayload{PayloadVersion: PermissionsPayloadVersion, Form: "f", Set: "s", Change: "created"},
 	}
 	for _, p := range payloads {
 		b, err := json.Marshal(p)

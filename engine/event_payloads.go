@@ -20,6 +20,8 @@ const (
 	InvitationPayloadVersion    = 1
 	UserPayloadVersion          = 1
 	FilePayloadVersion          = 1
+	RolePayloadVersion          = 1
+	PermissionsPayloadVersion   = 1
 )
 
 // RecordPayload is the payload of record.created, record.updated,
@@ -143,11 +145,15 @@ type MemberPayload struct {
 	// Disabled: an admin switched the member off in this workspace (the
 	// account itself stays as it is). Added in version 1 as an extra field.
 	Disabled bool `json:"disabled"`
+	// Roles are the role ids the member holds, AdminApps the apps they
+	// administer. Added in version 1 as extra fields.
+	Roles     []string `json:"roles"`
+	AdminApps []string `json:"admin_apps"`
 }
 
 func (p MemberPayload) payloadMap() map[string]any {
 	return map[string]any{"payload_version": MemberPayloadVersion, "member": p.Member, "user": p.User, "role": p.Role,
-		"departments": anyList(p.Departments), "disabled": p.Disabled}
+		"departments": anyList(p.Departments), "disabled": p.Disabled, "roles": anyList(p.Roles), "admin_apps": anyList(p.AdminApps)}
 }
 
 // InvitationPayload is the payload of member.invited and
@@ -200,4 +206,29 @@ func DecodePayload[T any](ev store.Event) (T, error) {
 		return out, fmt.Errorf("engine: payload of event %s (%s): %w", ev.ID, ev.Type, err)
 	}
 	return out, nil
+}
+
+// RolePayload is the payload of role.created, role.updated and role.deleted.
+type RolePayload struct {
+	PayloadVersion int    `json:"payload_version"`
+	Role           string `json:"role"`
+	Name           string `json:"name"`
+}
+
+func (p RolePayload) payloadMap() map[string]any {
+	return map[string]any{"payload_version": RolePayloadVersion, "role": p.Role, "name": p.Name}
+}
+
+// PermissionsPayload is the payload of permissions.changed: a form's
+// permission sets were created, changed or deleted.
+type PermissionsPayload struct {
+	PayloadVersion int    `json:"payload_version"`
+	Form           string `json:"form"`
+	// Set is the set that changed, Change one of created, updated, deleted.
+	Set    string `json:"set"`
+	Change string `json:"change"`
+}
+
+func (p PermissionsPayload) payloadMap() map[string]any {
+	return map[string]any{"payload_version": PermissionsPayloadVersion, "form": p.Form, "set": p.Set, "change": p.Change}
 }

@@ -109,6 +109,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			created engine.User
 			ws      engine.Workspace
 			rec2    engine.Record
+			role    engine.WorkspaceRole
 			// invitation is the id MyInvitations finds.
 			invitation string
 		)
@@ -248,6 +249,36 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, W(engine.EventRecordCreated, engine.EventRecordCreated)},
 
+			{"CreateRole", func() error {
+				role, err = f.e.CreateRole(ctx, admin, "销售", "")
+				return err
+			}, W(engine.EventRoleCreated)},
+			{"UpdateRole", func() error {
+				role, err = f.e.UpdateRole(ctx, admin, role.ID, "销售部", "一线销售", role.Version)
+				return err
+			}, W(engine.EventRoleUpdated)},
+			{"SetMemberAccess", func() error {
+				m, err := f.e.Membership(ctx, admin.Workspace, f.member.UserID)
+				if err == nil {
+					_, err = f.e.SetMemberAccess(ctx, admin, m.ID, nil, nil, m.Version)
+				}
+				return err
+			}, W(engine.EventMemberUpdated)},
+			{"SavePermissionSet", func() error {
+				ps, _ := engine.PresetSet(engine.PresetViewAll)
+				ps.Grants = []engine.Grant{{Kind: engine.GrantRole, ID: role.ID}}
+				_, _, err := f.e.SavePermissionSet(ctx, admin, formID, ps, 0)
+				return err
+			}, W(engine.EventPermissionsChanged)},
+			{"DeletePermissionSet", func() error {
+				fp, err := f.e.FormPermissions(ctx, admin, formID)
+				if err == nil {
+					fp, err = f.e.DeletePermissionSet(ctx, admin, formID, fp.Sets[len(fp.Sets)-1].ID, fp.Version)
+				}
+				return err
+			}, W(engine.EventPermissionsChanged)},
+			{"DeleteRole", func() error { return f.e.DeleteRole(ctx, admin, role.ID) }, W(engine.EventRoleDeleted)},
+
 			// Reads.
 			{"Apps", func() error { _, err := f.e.Apps(ctx, admin); return err }, nil},
 			{"App", func() error { _, err := f.e.App(ctx, admin, app.ID); return err }, nil},
@@ -285,6 +316,12 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				}
 				return err
 			}, nil},
+			{"Roles", func() error { _, err := f.e.Roles(ctx, admin); return err }, nil},
+			{"FormPermissions", func() error { _, err := f.e.FormPermissions(ctx, admin, formID); return err }, nil},
+			{"FormPermissionsOf", func() error { _, err := f.e.FormPermissionsOf(ctx, admin.Workspace, formID); return err }, nil},
+			{"VersionOf", func() error { _, err := f.e.VersionOf(ctx, admin.Workspace, formID); return err }, nil},
+			{"FormApp", func() error { _, err := f.e.FormApp(ctx, admin.Workspace, formID); return err }, nil},
+			{"OrgChart", func() error { _, err := f.e.OrgChart(ctx, admin.Workspace); return err }, nil},
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},
@@ -427,6 +464,14 @@ func checkPayload(t *testing.T, method string, ev store.Event, catalogue map[eng
 		var p engine.FilePayload
 		p, err = engine.DecodePayload[engine.FilePayload](ev)
 		version, subject = p.PayloadVersion, p.File
+	case "RolePayload":
+		var p engine.RolePayload
+		p, err = engine.DecodePayload[engine.RolePayload](ev)
+		version, subject = p.PayloadVersion, p.Role
+	case "PermissionsPayload":
+		var p engine.PermissionsPayload
+		p, err = engine.DecodePayload[engine.PermissionsPayload](ev)
+		version, subject = p.PayloadVersion, p.Form
 	default:
 		t.Errorf("%s: catalogue names unknown payload %s", method, info.Payload)
 		return

@@ -52,6 +52,13 @@ const (
 
 	// Files (payload FilePayload).
 	EventFileUploaded EventType = "file.uploaded"
+
+	// Roles (payload RolePayload) and permission sets (payload
+	// PermissionsPayload).
+	EventRoleCreated        EventType = "role.created"
+	EventRoleUpdated        EventType = "role.updated"
+	EventRoleDeleted        EventType = "role.deleted"
+	EventPermissionsChanged EventType = "permissions.changed"
 )
 
 // EventInfo describes one event type for the catalogue.
@@ -87,6 +94,10 @@ func EventTypes() []EventInfo {
 		usr(EventUserCreated), usr(EventUserUpdated), usr(EventUserDisabled), usr(EventUserEnabled),
 		usr(EventUserPasswordChanged), usr(EventUserPasswordReset),
 		{EventFileUploaded, "FilePayload", FilePayloadVersion},
+		{EventRoleCreated, "RolePayload", RolePayloadVersion},
+		{EventRoleUpdated, "RolePayload", RolePayloadVersion},
+		{EventRoleDeleted, "RolePayload", RolePayloadVersion},
+		{EventPermissionsChanged, "PermissionsPayload", PermissionsPayloadVersion},
 	}
 }
 

@@ -16,8 +16,12 @@ type Member struct {
 	Role        Role     `json:"role"`
 	Departments []string `json:"departments"`
 	// Disabled keeps the member out of this workspace (account kept).
-	Disabled bool  `json:"disabled"`
-	Version  int64 `json:"version"`
+	Disabled bool `json:"disabled"`
+	// Roles are the workspace roles the member holds (ids); AdminApps the
+	// apps they administer without being a workspace admin.
+	Roles     []string `json:"roles"`
+	AdminApps []string `json:"adminApps"`
+	Version   int64    `json:"version"`
 }
 
 // AddMember makes user a member of the actor's workspace (admins only).
@@ -109,6 +113,7 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 		}
 	}
 	data := memberData(a.Workspace, str(d.Data, "user"), role, departments, memberFrom(d).Disabled)
+	keepAccess(data, d.Data)
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
 		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
 		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})
@@ -157,10 +162,18 @@ func (e *Engine) keepAnAdmin(ctx context.Context, m Member) error {
 func memberFrom(d store.Document) Member {
 	off, _ := d.Data["disabled"].(bool)
 	return Member{ID: d.ID, Workspace: str(d.Data, "workspace"), UserID: str(d.Data, "user"), Role: Role(str(d.Data, "role")),
-		Departments: strList(d.Data, "departments"), Disabled: off, Version: d.Version}
+		Departments: strList(d.Data, "departments"), Disabled: off, Roles: strList(d.Data, "roles"), AdminApps: strList(d.Data, "admin_apps"),
+		Version: d.Version}
 }
 
 // memberData is the stored form of a membership.
 func memberData(ws, userID string, role Role, departments []string, disabled bool) map[string]any {
 	return map[string]any{"workspace": ws, "user": userID, "role": string(role), "departments": anyList(departments), "disabled": disabled}
+}
+
+// keepAccess copies a membership's roles and app administration from the
+// stored data src into dst (a rewrite of role or departments keeps them).
+func keepAccess(dst, src map[string]any) {
+	dst["roles"] = anyList(strList(src, "roles"))
+	dst["admin_apps"] = anyList(strList(src, "admin_apps"))
 }

@@ -133,6 +133,7 @@ type RecordPage struct {
 var recordProps = map[string]string{
 	"id": store.FieldID, "version": store.FieldVersion, "createdAt": store.FieldCreatedAt, "createdBy": store.FieldCreatedBy,
 	"updatedAt": store.FieldUpdatedAt, "updatedBy": store.FieldUpdatedBy, "deletedAt": store.FieldDeletedAt,
+	"ownedBy": ownerKey,
 }
 
 // QueryRecords returns a page of a form's records. Filters and sorts are

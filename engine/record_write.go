@@ -354,7 +354,11 @@ func subformRequired(f *cfield, val any) []field.Error {
 
 // doc wraps field data into the stored document layout.
 func (w *write) doc(data map[string]any) map[string]any {
-	return map[string]any{recordField: data, "form_version": w.v.Number}
+	owner := w.a.UserID
+	if w.old != nil && w.old.Owner != "" {
+		owner = w.old.Owner
+	}
+	return map[string]any{recordField: data, "form_version": w.v.Number, ownerKey: owner}
 }
 
 // unit builds the unit of work: the record write, its history entry and its event.

@@ -86,6 +86,7 @@ func (e *Engine) UpdateMemberAccount(ctx context.Context, a Actor, userID string
 			return User{}, Member{}, err
 		}
 		data := memberData(a.Workspace, userID, role, deps, memberOff)
+		data["roles"], data["admin_apps"] = anyList(m.Roles), anyList(m.AdminApps)
 		writes = append(writes, store.Write{Op: store.OpUpdate, Collection: collMembers, ExpectVersion: in.Version,
 			Doc: store.Document{ID: m.ID, Data: data}})
 		events = append(events, newEvent(EventMemberUpdated, a.Workspace, collMembers, m.ID, memberPayload(m.ID, data)))

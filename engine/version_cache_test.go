@@ -86,6 +86,6 @@ func TestEvictedVersionsCompileAgain(t *testing.T) {
 // package cannot import); what it tests is the cache, not authorization.
 type allowAll struct{}
 
-func (allowAll) Decide(context.Context, Actor, Action, Resource) (Decision, error) {
+func (allowAll) Decide(context.Context, Facts, Actor, Action, Resource) (Decision, error) {
 	return Decision{Allowed: true}, nil
 }

@@ -15,14 +15,16 @@ func New() *Policy { return &Policy{} }
 
 // memberActions are the actions every member of a workspace may take.
 var memberActions = map[engine.Action]bool{
-	engine.ActRecordView:    true,
-	engine.ActRecordCreate:  true,
-	engine.ActRecordEdit:    true,
-	engine.ActRecordDelete:  true,
-	engine.ActRecordRestore: true,
-	engine.ActRecordImport:  true,
-	engine.ActRecordExport:  true,
-	engine.ActRecordHistory: true,
+	engine.ActRecordView:     true,
+	engine.ActRecordCreate:   true,
+	engine.ActRecordEdit:     true,
+	engine.ActRecordDelete:   true,
+	engine.ActRecordRestore:  true,
+	engine.ActRecordImport:   true,
+	engine.ActRecordExport:   true,
+	engine.ActRecordHistory:  true,
+	engine.ActRecordBulkEdit: true,
+	engine.ActRecordTransfer: true,
 }
 
 // adminActions are the actions only a workspace admin may take.
@@ -33,12 +35,14 @@ var adminActions = map[engine.Action]bool{
 	engine.ActAppManage:         true,
 	engine.ActFormDesign:        true,
 	engine.ActJobsManage:        true,
+	engine.ActRolesManage:       true,
+	engine.ActPermissionsManage: true,
 }
 
 // Decide answers whether a may take act on r. The engine has already
 // checked that a acts in r's workspace. Rows and Fields stay nil (every
 // row, every field) until permission sets exist.
-func (p *Policy) Decide(_ context.Context, a engine.Actor, act engine.Action, _ engine.Resource) (engine.Decision, error) {
+func (p *Policy) Decide(_ context.Context, _ engine.Facts, a engine.Actor, act engine.Action, _ engine.Resource) (engine.Decision, error) {
 	known := memberActions[act] || adminActions[act]
 	switch {
 	case !known:

@@ -52,21 +52,21 @@ func TestDecide(t *testing.T) {
 		{member, "record.teleport", false},
 	}
 	for _, s := range scenarios {
-		d, err := p.Decide(ctx, s.actor, s.act, engine.Resource{Workspace: "w1", Form: "f1"})
+		d, err := p.Decide(ctx, nil, s.actor, s.act, engine.Resource{Workspace: "w1", Form: "f1"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d.Allowed != s.allow {
 			t.Errorf("%s %s: allowed=%v, want %v (%s)", s.actor.Role, s.act, d.Allowed, s.allow, d.Reason)
 		}
-		if d.Allowed && (d.Rows != nil || d.Fields != nil) {
+		if d.Allowed && (d.Rows != nil || d.Mask != nil) {
 			t.Errorf("%s %s: rows and fields must stay open until permission sets exist", s.actor.Role, s.act)
 		}
 		if !d.Allowed && d.Reason == "" {
 			t.Errorf("%s %s: a refusal says why", s.actor.Role, s.act)
 		}
 	}
-	if len(access.Actions()) != 14 {
+	if len(access.Actions()) != 18 {
 		t.Errorf("Actions() = %d actions; update the table above when adding one", len(access.Actions()))
 	}
 }
