@@ -67,6 +67,32 @@ func (v *Version) Field(key string) (*form.Field, bool) {
 	return f.def, true
 }
 
+// Keys returns the keys of the current fields, in form order.
+func (v *Version) Keys() []string {
+	out := make([]string, len(v.fields))
+	for i, f := range v.fields {
+		out[i] = f.def.Key
+	}
+	return out
+}
+
+// Reads returns the keys of the fields a computed field's formula reads
+// (nil for a field that computes nothing), so a permission can hide a
+// formula that would show a hidden field's value.
+func (v *Version) Reads(key string) []string {
+	f := v.byKey[key]
+	if f == nil || f.formula == nil {
+		return nil
+	}
+	var out []string
+	for _, id := range f.formula.Reads() {
+		if _, ok := v.byKey[id]; ok && id != key {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 // Env returns the typed expression environment of this version.
 func (v *Version) Env() expr.Env { return v.env }
 
