@@ -34,6 +34,9 @@ type Schedule struct {
 	Cron string
 	// TimeZone is an IANA name (the workspace's), for example "Asia/Shanghai".
 	TimeZone string
+	// Workspace names the workspace the schedule belongs to, handed to
+	// its tasks (empty: instance-wide).
+	Workspace string
 	// Job is the registered job each tick runs; Payload is handed to it.
 	Job     string
 	Payload map[string]any

@@ -23,6 +23,11 @@ type Task struct {
 	ID string
 	// Job names the handler.
 	Job string
+	// Workspace is the workspace the work belongs to ("" for instance-wide
+	// work); its admins see the task's dead letter.
+	Workspace string
+	// Key is the ordering key the task was planned with.
+	Key string
 	// Timer is the timer's id, empty for a one-off job or a schedule tick.
 	Timer string
 	// Schedule and Tick name the schedule and the due time of its tick.
@@ -62,6 +67,9 @@ type Timer struct {
 	DueAt time.Time
 	// Key orders work: tasks of one key never run at once and run in due order.
 	Key string
+	// Workspace names the workspace the work belongs to; empty means
+	// instance-wide work, whose dead letters no workspace admin sees.
+	Workspace string
 	// Payload is handed to the handler.
 	Payload map[string]any
 }
@@ -150,6 +158,9 @@ func (r *Runtime) Plan(ctx context.Context, t Timer) (string, error) {
 	}
 	t.DueAt = t.DueAt.UTC()
 	payload := map[string]any{"job": t.Job, "data": t.Payload}
+	if t.Workspace != "" {
+		payload["workspace"] = t.Workspace
+	}
 	if t.ID == "" {
 		item := store.QueueItem{Queue: QueueTimers, ID: store.NewID(), Key: t.Key, DueAt: t.DueAt, Payload: payload}
 		if err := r.st.Enqueue(ctx, item); err != nil {
