@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -136,7 +138,7 @@ func TestTimerMetrics(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := context.Background()
-	rt := jobs.New(st, jobs.Options{Clock: clock, Poll: time.Hour})
+	rt := jobs.New(st, jobs.Options{Clock: clock, Poll: time.Hour, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	for _, j := range []jobs.Job{
 		{Name: "ok", Handle: func(context.Context, jobs.Task) error { return nil }},
 		{Name: "bad", MaxAttempts: 1, Handle: func(context.Context, jobs.Task) error { panic("boom") }},
@@ -180,6 +182,9 @@ func TestTimerMetrics(t *testing.T) {
 		}
 	}
 	wait("a run and a dead task", func(s jobs.TimerStats) bool { return s.Ran == 1 && s.DeadLetters == 1 })
+	// Both are acked (only the cancelled timer's item is left) before the
+	// clock passes their lease, so neither is handed out again.
+	wait("the acks", func(jobs.TimerStats) bool { d, err := st.Depth(ctx, jobs.QueueTimers); return err == nil && d == 1 })
 	clock.Advance(time.Minute) // the schedule's tick at 00:01 and the cancelled timer fall due
 	wait("the tick and the stale timer", func(s jobs.TimerStats) bool { return s.Fired == 1 && s.Ran == 2 && s.Stale == 1 })
 	for outcome, want := range map[string]float64{"ran": 2, "failed": 1, "dead_letter": 1, "panic": 1, "stale": 1} {
