@@ -67,6 +67,9 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Renew is how often a running task's lease is renewed; 0 means Lease/3.
 	Renew time.Duration
+	// Workspaces lists the workspaces and their time zones, for schedules
+	// added with AddWorkspaceSchedule; nil allows none.
+	Workspaces WorkspaceZones
 }
 
 // Runtime runs registered consumers over one store.

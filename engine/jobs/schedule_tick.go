@@ -19,6 +19,7 @@ func (r *Runtime) tickSchedules(ctx context.Context) time.Time {
 		ss = append(ss, s)
 	}
 	r.mu.Unlock()
+	ss = append(ss, r.workspaceInstances(ctx)...)
 	var earliest time.Time
 	for _, s := range ss {
 		next, err := r.tickSchedule(ctx, s)

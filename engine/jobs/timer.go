@@ -90,7 +90,13 @@ type TimerStats struct {
 type timerState struct {
 	jobs      map[string]*Job
 	schedules map[string]*schedule
-	stats     TimerStats
+	// wsSchedules run once per workspace; instances are their per-workspace
+	// schedules by name, zones the last list of workspaces (schedule_workspace.go).
+	wsSchedules map[string]*schedule
+	instances   map[string]*schedule
+	zones       map[string]*time.Location
+	zonesAt     time.Time
+	stats       TimerStats
 	// passedAt is the clock reading at the start of the last finished
 	// pass: every item due by then was claimed unless the task pool was
 	// full, and every schedule tick due by then was (tests wait on it).

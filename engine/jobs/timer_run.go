@@ -18,7 +18,7 @@ const timerConcurrency = 4
 func (r *Runtime) hasTimerWork() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.timers.jobs) > 0 || len(r.timers.schedules) > 0
+	return len(r.timers.jobs) > 0 || len(r.timers.schedules) > 0 || len(r.timers.wsSchedules) > 0
 }
 
 // runTimers claims due tasks and schedule ticks until ctx ends, then waits
