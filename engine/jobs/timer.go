@@ -116,6 +116,16 @@ func (r *Runtime) TimerStats() TimerStats {
 	return r.timers.stats
 }
 
+// TimerPass returns the clock reading at the start of the last finished
+// pass of the timer loop: every task and schedule tick due by then has been
+// claimed (unless the task pool was full). Tests wait on it after moving a
+// manual clock.
+func (r *Runtime) TimerPass() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.timers.passedAt
+}
+
 // RegisterJob adds a job handler; call it before Run.
 func (r *Runtime) RegisterJob(j Job) error {
 	if err := store.ValidateCollection(j.Name); err != nil {
