@@ -97,6 +97,10 @@ type Options struct {
 	// (wall time); 0 means 200 ms. After a crash, up to that much work is
 	// delivered again; a longer interval costs fewer writes.
 	CheckpointEvery time.Duration
+	// Coalesce is how long a consumer that just found events waits after
+	// the next commit signal before reading again (wall time), so a busy
+	// outbox is read in batches; 0 means 2 ms. An idle consumer reads at once.
+	Coalesce time.Duration
 	// Workspaces lists the workspaces and their time zones, for schedules
 	// added with AddWorkspaceSchedule; nil allows none.
 	Workspaces WorkspaceZones
@@ -160,6 +164,9 @@ func New(st store.Store, opts Options) *Runtime {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
+	}
+	if opts.Coalesce <= 0 {
+		opts.Coalesce = 2 * time.Millisecond
 	}
 	if opts.CheckpointEvery <= 0 {
 		opts.CheckpointEvery = 200 * time.Millisecond
@@ -319,11 +326,16 @@ func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
 			}
 		}
 	}
+	var busyAt time.Time // when a step last found events
 	for {
 		for ctx.Err() == nil {
 			var more bool
 			var err error
+			before := pos
 			l, pos, more, err = r.step(ctx, c, l, pos)
+			if pos != before {
+				busyAt = time.Now()
+			}
 			switch {
 			case err == nil, ctx.Err() != nil:
 			case errors.Is(err, errNotOwner):
@@ -344,6 +356,11 @@ func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
 			r.release(context.WithoutCancel(ctx), c.Name)
 			return
 		case <-wake:
+			// Busy: let a few more commits land before reading again,
+			// so one read takes several events instead of one per commit.
+			if d := r.opts.Coalesce - time.Since(busyAt); d > 0 {
+				_ = r.opts.Sleep(ctx, d)
+			}
 		case <-flush.C:
 			flushPos(ctx)
 		}
