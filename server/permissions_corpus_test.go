@@ -326,6 +326,13 @@ func corpusSetup(t *testing.T, en *env) map[string]string {
 	vars["form2"] = publish(vars["app2"], map[string]any{"name": "其他表", "definition": map[string]any{"fields": []any{
 		map[string]any{"key": "name", "type": "text", "label": "名称"}}}})
 
+	// A form of the same app whose lookup reads the hidden field through a
+	// relation; nobody configures its permissions.
+	vars["form3"] = publish(vars["app"], map[string]any{"name": "跟进", "definition": map[string]any{"fields": []any{
+		map[string]any{"key": "title", "type": "text", "label": "标题"},
+		map[string]any{"key": "link", "type": "relation", "label": "关联", "form": vars["form"], "displayField": "name"},
+		map[string]any{"key": "leak", "type": "lookup", "label": "引用", "relation": "link", "lookupField": "secret"}}}})
+
 	// Records, written by their owners while nobody configured the form.
 	upload := func(who, name, content string) map[string]any {
 		b, h := multipartFile(t, name, []byte(content), nil)
@@ -350,6 +357,11 @@ func corpusSetup(t *testing.T, en *env) map[string]string {
 	r := admin("PATCH", "/api/v1/forms/{form}/records/{r1}", map[string]any{"data": map[string]any{"secret": "X7Q-own1-v2", "amount": 11,
 		"secret_file": []any{secretFile}}, "version": 1}).expect(200)
 	vars["r1V"] = fmt.Sprint(r.num("version"))
+	l := as("own1", "POST", "/api/v1/forms/{form3}/records", map[string]any{"data": map[string]any{"title": "跟进一", "link": "{r1}"}}).expect(201)
+	if !strings.Contains(string(l.raw), "X7Q-own1-v2") {
+		t.Fatalf("the lookup does not read the secret: %s", l.raw)
+	}
+	vars["l1"] = l.str("id")
 
 	// Roles, access and permission sets.
 	vars["roleView"] = admin("POST", "/api/v1/roles", map[string]any{"name": "查看"}).expect(201).str("id")
@@ -503,6 +515,25 @@ func corpusProbes(t *testing.T) []probe {
 		{name: "history of a hidden record is like a missing one", method: "GET", path: rec + "/{r2}/history", like: rec + "/{ghost}/history", want: map[string]want{
 			"own1": st(404), "manager": st(404), "none": st(404),
 		}},
+		// Form versions, lookups and relations.
+		{name: "form versions", method: "GET", path: "/api/v1/forms/{form}/versions", want: map[string]want{
+			"anon": st(401), "other": st(404), "viewer": st(200, "名称"), "own1": st(200, "名称", "预算"), "manager": st(200, "名称"),
+			"appadmin": st(200, "机密备注"), "admin": st(200, "机密备注", "机密计算"),
+		}},
+		{name: "lookup of a hidden field", method: "GET", path: "/api/v1/forms/{form3}/records/{l1}", want: map[string]want{
+			"viewer": st(200, "跟进一"), "own1": st(200, "跟进一"), "own2": st(200, "跟进一"), "appadmin": st(200, "X7Q-own1-v2"),
+		}},
+		{name: "lookups in a page", method: "POST", path: "/api/v1/forms/{form3}/records/query", body: map[string]any{}, want: map[string]want{
+			"viewer": st(200, "跟进一"), "own1": st(200, "跟进一"), "admin": st(200, "X7Q-own1-v2"),
+		}},
+		{name: "relation to a record one may not see", method: "POST", path: "/api/v1/forms/{form3}/records",
+			body: map[string]any{"data": map[string]any{"title": "探测", "link": "{r2}"}}, want: map[string]want{
+				"own1": st(422, `"path":"link"`, `"code":"not_found"`), "manager": st(422, `"path":"link"`),
+			}},
+		{name: "relation to an own record", method: "POST", path: "/api/v1/forms/{form3}/records",
+			body: map[string]any{"data": map[string]any{"title": "跟进二", "link": "{r1}"}}, want: map[string]want{
+				"own1": st(201, "跟进二"),
+			}},
 		// Edits: rows before, read-only and hidden fields refused per field.
 		{name: "edit own record", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"name":"甲一改"},"version":{r1V}}`, want: map[string]want{
 			"anon": st(401), "other": st(404), "none": st(404), "viewer": st(403), "own2": st(404), "manager": st(403),
