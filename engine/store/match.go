@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"time"
 	"unicode"
@@ -19,28 +20,163 @@ import (
 // Data may hold any value NormalizeData accepts (ints, time.Time, []string...);
 // it is compared as the stored, normalized value would be.
 //
-// Semantics (the SQLite compiler's, which the conformance suite holds both
-// backends to; where MongoDB differs, see docs/architecture.md, "Match"):
+// Semantics (the SQLite compiler's, which the conformance suite holds every
+// backend to, and which the Match/Parity conformance case checks against Find):
 //   - a path that crosses an array visits every element; an element that is
-//     not an object has the rest of the path missing;
+//     not an object has the rest of the path missing; an empty array has no
+//     candidate at all;
 //   - comparisons (eq, in, ranges, between, contains, startsWith) hold when
 //     the value at the path, or one element of an array there, satisfies
-//     them; they are type-bracketed (numbers with numbers, strings with
-//     strings, booleans only equal booleans) and never hold for an array or
-//     object itself;
+//     them (between: one element for both bounds); they are type-bracketed
+//     (numbers with numbers, strings with strings by bytes, booleans only
+//     equal booleans) and never hold for an array or object itself;
 //   - eq null and in [null] also hold for a missing value;
 //   - exists and empty look at the value at the path, not at its elements;
 //   - ne, nin, exists false, empty false and not are exact complements, so
-//     they hold for missing values.
+//     they hold for missing values;
+//   - _deleted_at of a live document is missing.
+//
+// Where a backend's Find differs (found by Match/Parity; those filters are
+// not compared there, with the reason):
+//   - MongoDB adapter: empty compiles to $eq null/""/{} and $size 0, which
+//     also hold for one element, so ["a", ""] or [null] count as empty;
+//     _deleted_at is stored as null, so exists true holds for live documents.
+//   - FerretDB v1: a path through an empty array counts as missing (eq null
+//     holds), a row without the field does not count as null (FerretDB issue
+//     2967), and between on an array value may use two different elements.
+//   - SQLite: a system field compared with a value of another type gets the
+//     column's affinity: _version eq "1" or startsWith "1" holds for version
+//     1, _id lt 5 compares the id with the text "5.0". Match compares types
+//     strictly, as MongoDB does; filters on system fields should use the
+//     field's own type.
+//   - SQLite: a filter needing more than 32,000 bound parameters (containsAll
+//     with very long lists) is refused; Match accepts it.
 func Match(doc Document, f *Filter) (bool, error) {
 	if f == nil {
 		return true, nil
+	}
+	// A filter that is already valid and canonical (the usual case: one
+	// built in Go with float64s, or decoded from JSON) is evaluated as it
+	// is; any other goes through Normalize, which also words the error.
+	nodes := 0
+	if canonicalFilter(f, 0, &nodes) {
+		return matchFilter(&doc, f), nil
 	}
 	n, err := f.Normalize()
 	if err != nil {
 		return false, err
 	}
 	return matchFilter(&doc, n), nil
+}
+
+// canonicalFilter reports, without allocating, whether Normalize would
+// accept f and return it unchanged. It may say false for a valid filter
+// (Normalize then decides), never true for one Normalize changes or refuses.
+func canonicalFilter(f *Filter, depth int, nodes *int) bool {
+	*nodes++
+	if *nodes > MaxFilterNodes || depth > MaxFilterDepth {
+		return false
+	}
+	leaf := f.Field != "" || f.Op != "" || f.Value != nil
+	switch {
+	case f.And != nil:
+		if f.Or != nil || f.Not != nil || leaf || len(f.And) == 0 {
+			return false
+		}
+		for i := range f.And {
+			if !canonicalFilter(&f.And[i], depth+1, nodes) {
+				return false
+			}
+		}
+		return true
+	case f.Or != nil:
+		if f.Not != nil || leaf || len(f.Or) == 0 {
+			return false
+		}
+		for i := range f.Or {
+			if !canonicalFilter(&f.Or[i], depth+1, nodes) {
+				return false
+			}
+		}
+		return true
+	case f.Not != nil:
+		return !leaf && canonicalFilter(f.Not, depth+1, nodes)
+	}
+	return canonicalPath(f.Field) && canonicalOperand(f.Op, f.Value)
+}
+
+// canonicalPath is SplitPath's check without the split.
+func canonicalPath(path string) bool {
+	if IsSystemField(path) {
+		return true
+	}
+	segs := 0
+	for path != "" {
+		seg, rest, _ := strings.Cut(path, ".")
+		if segs++; segs > MaxPathSegments || !ValidKey(seg) {
+			return false
+		}
+		if rest == "" && len(seg) < len(path) {
+			return false // a trailing "."
+		}
+		path = rest
+	}
+	return segs > 0
+}
+
+// canonicalOperand is normalizeOperand's check for values already in the
+// canonical model.
+func canonicalOperand(op Op, v any) bool {
+	switch op {
+	case OpEq, OpNe:
+		return canonicalScalar(v)
+	case OpGt, OpGte, OpLt, OpLte:
+		return v != nil && canonicalOrdered(v)
+	case OpIn, OpNin, OpContainsAny, OpContainsAll:
+		list, ok := v.([]any)
+		if !ok || len(list) > MaxListValues || len(list) == 0 && (op == OpContainsAny || op == OpContainsAll) {
+			return false
+		}
+		for _, e := range list {
+			if !canonicalScalar(e) {
+				return false
+			}
+		}
+		return true
+	case OpExists, OpEmpty:
+		_, ok := v.(bool)
+		return ok
+	case OpContains, OpStartsWith:
+		s, ok := v.(string)
+		return ok && checkString(s) == nil
+	case OpBetween:
+		list, ok := v.([]any)
+		if !ok || len(list) != 2 || !canonicalOrdered(list[0]) || !canonicalOrdered(list[1]) {
+			return false
+		}
+		_, lo := list[0].(string)
+		_, hi := list[1].(string)
+		return lo == hi
+	}
+	return false
+}
+
+func canonicalScalar(v any) bool {
+	switch v.(type) {
+	case nil, bool:
+		return true
+	}
+	return canonicalOrdered(v)
+}
+
+func canonicalOrdered(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case string:
+		return checkString(x) == nil
+	}
+	return false
 }
 
 // Matcher is a validated filter ready to be matched against many documents

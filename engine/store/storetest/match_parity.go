@@ -91,7 +91,7 @@ func (g matchGen) list(max int) []any {
 
 // matchDocs builds the corpus: hand-written edge cases first, then
 // generated documents where each field is missing, a scalar, or a container.
-func matchDocs(g matchGen, nestedArrays bool) []doc {
+func matchDocs(g matchGen) []doc {
 	docs := []doc{
 		{"m000", map[string]any{}},
 		{"m001", map[string]any{"n": nil, "s": nil, "tags": nil, "obj": nil, "rows": nil, "e": nil}},
@@ -110,10 +110,6 @@ func matchDocs(g matchGen, nestedArrays bool) []doc {
 			"rows": []any{map[string]any{"tags": []any{}}, map[string]any{"tags": []any{"x"}}}, "e": []any{}}},
 		{"m007", map[string]any{"n": 1e6, "s": "\u212a", "tags": []any{map[string]any{"x": 1}, "x"}, "flag": nil,
 			"obj": []any{map[string]any{"city": "Lyon"}, map[string]any{"city": "北京"}}, "e": map[string]any{}}},
-	}
-	if !nestedArrays {
-		// FerretDB v1 refuses arrays inside arrays (see testNestedArrays).
-		docs[5].data["tags"] = []any{"red"}
 	}
 	for range 52 {
 		data := map[string]any{}
@@ -154,30 +150,9 @@ func matchDocs(g matchGen, nestedArrays bool) []doc {
 			}
 			data["rows"] = rows
 		}
-		if !nestedArrays {
-			stripNestedArrays(data)
-		}
 		docs = append(docs, doc{fmt.Sprintf("m%03d", len(docs)), data})
 	}
 	return docs
-}
-
-// stripNestedArrays replaces arrays inside arrays with a string.
-func stripNestedArrays(v any) {
-	switch x := v.(type) {
-	case map[string]any:
-		for _, e := range x {
-			stripNestedArrays(e)
-		}
-	case []any:
-		for i, e := range x {
-			if _, ok := e.([]any); ok {
-				x[i] = "was a list"
-				continue
-			}
-			stripNestedArrays(e)
-		}
-	}
 }
 
 // operand draws a value for op, usually valid, sometimes of a type the
@@ -323,19 +298,8 @@ func matchFilters(g matchGen) []store.Filter {
 // on the data as written (ints, time.Time) as on the data read back.
 func testMatchParity(f *fixture) {
 	g := matchGen{rand.New(rand.NewPCG(matchSeed, 1))}
-	nested := true
-	docs := matchDocs(g, nested)
-	if err := safely(func() error { return f.trySeed("match", docs) }); err != nil {
-		if f.caps.Backend != "ferretdb" {
-			f.t.Fatalf("seed: %v", err)
-		}
-		// FerretDB v1 refuses arrays inside arrays (see testNestedArrays).
-		f.t.Logf("FerretDB refused the corpus with nested arrays (%v); seeding it without", err)
-		f.noErr("DropCollection", f.s.DropCollection(f.ctx, "match"))
-		g = matchGen{rand.New(rand.NewPCG(matchSeed, 1))}
-		docs = matchDocs(g, false)
-		f.seed("match", docs)
-	}
+	docs := matchDocs(g)
+	f.seed("match", docs)
 	// A few documents in the recycle bin, so _deleted_at and _version vary.
 	for _, id := range []string{"m003", "m010", "m020", "m041"} {
 		f.oneAt(t0.Add(time.Hour), write(store.OpSoftDelete, "match", id, nil, 0))
@@ -515,24 +479,6 @@ func visitPath(cur any, segs []string, fn func(v any, depth int)) {
 		walk(v, i+1)
 	}
 	walk(cur, 0)
-}
-
-// trySeed inserts docs like seed but returns the error.
-func (f *fixture) trySeed(coll string, docs []doc) error {
-	ws := make([]store.Write, len(docs))
-	for i, d := range docs {
-		ws[i] = write(store.OpInsert, coll, d.id, d.data, 0)
-	}
-	_, err := f.s.Commit(f.ctx, store.UnitOfWork{Writes: ws, At: t0, Actor: actor})
-	if err == nil || f.caps.Transactions || !errors.Is(err, store.ErrUnsupported) {
-		return err
-	}
-	for _, w := range ws {
-		if _, err := f.s.Commit(f.ctx, store.UnitOfWork{Writes: []store.Write{w}, At: t0, Actor: actor}); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // testMatchInvalidParity checks that Match refuses the filters Find refuses,
