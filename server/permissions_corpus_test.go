@@ -634,7 +634,7 @@ func corpusProbes(t *testing.T) []probe {
 			"manager": st(201, `"created":1`),
 		}},
 		{name: "import into a hidden column", method: "POST", path: rec + "/import", body: csvSecret, headers: csvSecretHdr, echo: true, want: map[string]want{
-			"manager":  {status: 422, contains: []string{`"code":"read_only_permission"`}, absent: []string{"导入二"}},
+			"manager":  st(422, `"code":"read_only_permission"`),
 			"appadmin": {status: 201, contains: []string{`"created":1`}},
 		}},
 		{name: "imported record is the manager's", method: "POST", path: q,
