@@ -105,6 +105,8 @@ type write struct {
 	ctx field.Context
 	// budget is shared by every expression run of this write.
 	budget *expr.Budget
+	// owner, when set, is the record's new owner (a transfer).
+	owner string
 }
 
 func (e *Engine) newWrite(ctx context.Context, a Actor, v *Version, old *Record) (*write, error) {
@@ -355,7 +357,10 @@ func subformRequired(f *cfield, val any) []field.Error {
 // doc wraps field data into the stored document layout.
 func (w *write) doc(data map[string]any) map[string]any {
 	owner := w.a.UserID
-	if w.old != nil && w.old.Owner != "" {
+	switch {
+	case w.owner != "":
+		owner = w.owner
+	case w.old != nil && w.old.Owner != "":
 		owner = w.old.Owner
 	}
 	return map[string]any{recordField: data, "form_version": w.v.Number, ownerKey: owner}
