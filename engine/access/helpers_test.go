@@ -312,7 +312,9 @@ func preset(t testing.TB, p engine.Preset, grants ...engine.Grant) engine.Permis
 	return s
 }
 
-func toMember(a engine.Actor) engine.Grant { return engine.Grant{Kind: engine.GrantMember, ID: a.UserID} }
+func toMember(a engine.Actor) engine.Grant {
+	return engine.Grant{Kind: engine.GrantMember, ID: a.UserID}
+}
 func toRole(id string) engine.Grant       { return engine.Grant{Kind: engine.GrantRole, ID: id} }
 func toDepartment(id string) engine.Grant { return engine.Grant{Kind: engine.GrantDepartment, ID: id} }
 

@@ -65,7 +65,7 @@ func applies(s *engine.PermissionSet, a engine.Actor, within map[string]bool) bo
 
 // matchNothing is a filter no record matches (no record has id "-").
 func matchNothing() *store.Filter {
-	f := store.Where(store.FieldID, store.OpIn, []any{"-"})
+	f := store.Where("id", store.OpIn, []any{"-"})
 	return &f
 }
 
