@@ -561,6 +561,10 @@ func corpusProbes(t *testing.T) []probe {
 			"anon": st(401), "other": st(404), "viewer": st(200, "名称"), "own1": st(200, "名称", "预算"), "manager": st(200, "名称"),
 			"appadmin": st(200, "机密备注"), "admin": st(200, "机密备注", "机密计算"),
 		}},
+		{name: "form draft", method: "GET", path: "/api/v1/forms/{form}", want: map[string]want{
+			"anon": st(401), "other": st(404), "viewer": st(200, "名称"), "own1": st(200, "名称", "预算"), "own1tok": st(200, "名称"), "manager": st(200, "名称"),
+			"appadmin": st(200, "机密备注"), "admin": st(200, "机密备注", "机密计算"),
+		}},
 		{name: "lookup of a hidden field", method: "GET", path: "/api/v1/forms/{form3}/records/{l1}", want: map[string]want{
 			"viewer": st(200, "跟进一"), "own1": st(200, "跟进一"), "own2": st(200, "跟进一"), "appadmin": st(200, "X7Q-own1-v2"),
 		}},
