@@ -109,7 +109,7 @@ func (r *Runtime) Consumers(ctx context.Context) ([]ConsumerInfo, error) {
 				}
 			}
 		}
-		evs, err := r.readRaw(ctx, ci.Position, store.MaxReadEvents) // no payload is decoded
+		evs, err := r.readRaw(ctx, ci.Position, store.MaxReadEvents, false) // no payload is decoded
 		if err != nil {
 			return nil, fmt.Errorf("jobs: read the outbox after %s: %w", n, err)
 		}

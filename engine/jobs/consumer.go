@@ -143,7 +143,7 @@ func (r *Runtime) step(ctx context.Context, c *Consumer, l *lease, pos int64) (*
 			return r.dropLease(c, err), 0, false, err
 		}
 	}
-	events, err := r.readEvents(ctx, pos)
+	events, err := r.readRaw(ctx, pos, r.opts.BatchSize, !c.LazyPayload)
 	if err != nil || len(events) == 0 {
 		return l, pos, false, err
 	}
@@ -174,13 +174,9 @@ func (r *Runtime) dropLease(c *Consumer, err error) *lease {
 
 // readEvents reads the batch after pos, without decoding the payloads
 // where the store can (store.RawEventReader).
-func (r *Runtime) readEvents(ctx context.Context, pos int64) ([]store.RawEvent, error) {
-	return r.readRaw(ctx, pos, r.opts.BatchSize)
-}
-
-func (r *Runtime) readRaw(ctx context.Context, pos int64, limit int) ([]store.RawEvent, error) {
+func (r *Runtime) readRaw(ctx context.Context, pos int64, limit int, withPayload bool) ([]store.RawEvent, error) {
 	if rr, ok := r.st.(store.RawEventReader); ok {
-		return rr.ReadRawEvents(ctx, pos, limit)
+		return rr.ReadRawEvents(ctx, pos, limit, withPayload)
 	}
 	evs, err := r.st.ReadEvents(ctx, pos, limit)
 	out := make([]store.RawEvent, len(evs))
@@ -188,6 +184,18 @@ func (r *Runtime) readRaw(ctx context.Context, pos int64, limit int) ([]store.Ra
 		out[i] = store.RawEvent{Event: e}
 	}
 	return out, err
+}
+
+// fetchEvent reads one event with its payload, for a lazy Payload call.
+func (r *Runtime) fetchEvent(seq int64) (store.RawEvent, error) {
+	evs, err := r.readRaw(context.Background(), seq-1, 1, true)
+	if err != nil {
+		return store.RawEvent{}, err
+	}
+	if len(evs) == 0 || evs[0].Seq != seq {
+		return store.RawEvent{}, fmt.Errorf("%w: jobs: event %d is no longer in the outbox", store.ErrNotFound, seq)
+	}
+	return evs[0], nil
 }
 
 // handleBatch runs the batch's events, one document after another in
@@ -242,9 +250,10 @@ func (r *Runtime) deliver(ctx context.Context, c *Consumer, l *lease, raw store.
 	var lazy *lazyPayload
 	var decodeErr error
 	switch {
+	case c.LazyPayload: // Event.Payload stays nil whatever the store read
+		lazy = &lazyPayload{raw: raw, fetch: func() (store.RawEvent, error) { return r.fetchEvent(raw.Seq) }}
+		e.Payload = nil
 	case raw.Raw == nil: // decoded by the store
-	case c.LazyPayload:
-		lazy = &lazyPayload{raw: raw}
 	default:
 		e.Payload, decodeErr = raw.DecodePayload()
 	}

@@ -322,12 +322,17 @@ func TestTrimKeepsWhatAConsumerHasNotPassed(t *testing.T) {
 // decoded payload until it calls Payload; an eager one gets it decoded;
 // both see the same values.
 func TestLazyPayloadDecodesOnlyWhenAsked(t *testing.T) {
-	s := openStore(t, nil)
+	for _, b := range backends() { // SQLite reads raw events; FerretDB falls back to ReadEvents
+		t.Run(b.name, func(t *testing.T) { testLazyPayload(t, b.open(t, store.NewManualClock(t0))) })
+	}
+}
+
+func testLazyPayload(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	if _, err := s.Commit(ctx, store.UnitOfWork{Events: []store.Event{{Type: "record.created", DocID: "a", Payload: map[string]any{"n": 7.0}}}}); err != nil {
 		t.Fatal(err)
 	}
-	r := New(s, Options{Logger: quiet})
+	r := New(s, Options{Logger: quiet, Clock: store.NewManualClock(t0)})
 	got := make(chan string, 2)
 	for _, lazy := range []bool{true, false} {
 		name := "eager"

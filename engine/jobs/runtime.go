@@ -32,17 +32,32 @@ type Delivery struct {
 type lazyPayload struct {
 	once sync.Once
 	raw  store.RawEvent
-	p    map[string]any
-	err  error
+	// fetch reads the event again with its payload, when raw has none.
+	fetch func() (store.RawEvent, error)
+	p     map[string]any
+	err   error
 }
 
-// Payload returns the event's payload, decoding it on the first call when
-// the consumer has LazyPayload (the error is then a corrupt payload).
+// Payload returns the event's payload. For a consumer with LazyPayload it
+// is read and decoded on the first call; the error is then a store error,
+// an event already trimmed (store.ErrNotFound) or a corrupt payload.
 func (d Delivery) Payload() (map[string]any, error) {
 	if d.lazy == nil {
 		return d.Event.Payload, nil
 	}
-	d.lazy.once.Do(func() { d.lazy.p, d.lazy.err = d.lazy.raw.DecodePayload() })
+	d.lazy.once.Do(func() {
+		raw := d.lazy.raw
+		if raw.Raw == nil && d.lazy.fetch != nil {
+			if raw, d.lazy.err = d.lazy.fetch(); d.lazy.err != nil {
+				return
+			}
+		}
+		if raw.Raw == nil && raw.Payload != nil { // decoded by a store without raw reads
+			d.lazy.p = raw.Payload
+			return
+		}
+		d.lazy.p, d.lazy.err = raw.DecodePayload()
+	})
 	return d.lazy.p, d.lazy.err
 }
 

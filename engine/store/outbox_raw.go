@@ -7,7 +7,7 @@ import (
 )
 
 // RawEvent is an outbox event read without decoding its payload: Payload
-// is nil and Raw holds the payload's JSON.
+// is nil and Raw holds the payload's JSON (nil when read without payloads).
 type RawEvent struct {
 	Event
 	Raw []byte
@@ -29,7 +29,8 @@ func (e RawEvent) DecodePayload() (map[string]any, error) {
 // without decoding payloads, so a reader decodes only the events it hands
 // on (the background runtime skips the events a consumer does not handle,
 // and the payloads a handler does not read). It returns the events
-// ReadEvents would, with the same arguments and errors.
+// ReadEvents would, with the same arguments and errors; withPayload false
+// leaves Raw nil too, so the payloads are not even read.
 type RawEventReader interface {
-	ReadRawEvents(ctx context.Context, afterSeq int64, limit int) ([]RawEvent, error)
+	ReadRawEvents(ctx context.Context, afterSeq int64, limit int, withPayload bool) ([]RawEvent, error)
 }

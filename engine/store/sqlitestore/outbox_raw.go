@@ -6,16 +6,20 @@ import (
 	"github.com/formloom/formloom/engine/store"
 )
 
-// ReadRawEvents is ReadEvents without decoding the payloads
-// (store.RawEventReader).
-func (s *Store) ReadRawEvents(ctx context.Context, afterSeq int64, limit int) ([]store.RawEvent, error) {
+// ReadRawEvents is ReadEvents without decoding the payloads, or without
+// reading them at all (store.RawEventReader).
+func (s *Store) ReadRawEvents(ctx context.Context, afterSeq int64, limit int, withPayload bool) ([]store.RawEvent, error) {
 	if s.closed.Load() {
 		return nil, store.ErrClosed
 	}
 	if err := store.ValidateReadEvents(afterSeq, limit); err != nil {
 		return nil, err
 	}
-	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, json(payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
+	q := `SELECT seq, id, type, workspace, collection, doc_id, json(payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
+	if !withPayload {
+		q = `SELECT seq, id, type, workspace, collection, doc_id, NULL, at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
+	}
+	st, release, err := s.readStmt(ctx, q)
 	if err != nil {
 		return nil, s.readErr(ctx, err)
 	}

@@ -27,7 +27,7 @@ func TestReadRawEventsMatchesReadEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := s.ReadRawEvents(ctx, 0, 10)
+	raw, err := s.ReadRawEvents(ctx, 0, 10, true)
 	if err != nil || len(raw) != len(want) {
 		t.Fatalf("ReadRawEvents = %d events, %v; want %d", len(raw), err, len(want))
 	}
@@ -44,10 +44,21 @@ func TestReadRawEventsMatchesReadEvents(t *testing.T) {
 			t.Errorf("event %d: raw read %+v, ReadEvents %+v", i, r.Event, want[i])
 		}
 	}
-	if got, err := s.ReadRawEvents(ctx, want[0].Seq, 1); err != nil || len(got) != 1 || got[0].Seq != want[1].Seq {
+	heads, err := s.ReadRawEvents(ctx, 0, 10, false)
+	if err != nil || len(heads) != len(want) {
+		t.Fatalf("without payloads: %d events, %v", len(heads), err)
+	}
+	for i, h := range heads {
+		w := want[i]
+		w.Payload = nil
+		if h.Raw != nil || !reflect.DeepEqual(h.Event, w) {
+			t.Errorf("head %d = %+v (raw %q), want %+v without payload", i, h.Event, h.Raw, w)
+		}
+	}
+	if got, err := s.ReadRawEvents(ctx, want[0].Seq, 1, true); err != nil || len(got) != 1 || got[0].Seq != want[1].Seq {
 		t.Errorf("after the first, limit 1: %+v, %v", got, err)
 	}
-	if _, err := s.ReadRawEvents(ctx, -1, 10); !errors.Is(err, store.ErrInvalidInput) {
+	if _, err := s.ReadRawEvents(ctx, -1, 10, false); !errors.Is(err, store.ErrInvalidInput) {
 		t.Errorf("negative afterSeq = %v, want ErrInvalidInput", err)
 	}
 }
