@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -263,12 +264,14 @@ func (r *Runtime) deliver(ctx context.Context, c *Consumer, l *lease, raw store.
 		if err == nil {
 			err = r.call(ctx, c, Delivery{Event: e, Attempt: attempt, lazy: lazy})
 		}
-		log := r.log.With("consumer", c.Name, "event_id", e.ID, "event_type", e.Type, "attempt", attempt)
 		if err == nil {
 			r.stat(c.Name, func(s *Stats) { s.Handled++ })
-			log.Debug("event handled", "duration", time.Since(start))
+			if r.log.Enabled(ctx, slog.LevelDebug) { // no logger built per event otherwise
+				r.log.Debug("event handled", "consumer", c.Name, "event_id", e.ID, "event_type", e.Type, "attempt", attempt, "duration", time.Since(start))
+			}
 			return nil
 		}
+		log := r.log.With("consumer", c.Name, "event_id", e.ID, "event_type", e.Type, "attempt", attempt)
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
