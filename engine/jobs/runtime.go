@@ -112,9 +112,10 @@ type Options struct {
 	// (wall time); 0 means 200 ms. After a crash, up to that much work is
 	// delivered again; a longer interval costs fewer writes.
 	CheckpointEvery time.Duration
-	// Coalesce is how long a consumer that just found events waits after
-	// the next commit signal before reading again (wall time), so a busy
-	// outbox is read in batches; 0 means 2 ms. An idle consumer reads at once.
+	// Coalesce is how long a consumer whose last read found several events
+	// waits after the next commit signal before reading again (wall time),
+	// so a busy outbox is read in batches; 0 means 10 ms. A consumer that
+	// keeps up (one event per read) reads at once.
 	Coalesce time.Duration
 	// Workspaces lists the workspaces and their time zones, for schedules
 	// added with AddWorkspaceSchedule; nil allows none.
@@ -181,7 +182,7 @@ func New(st store.Store, opts Options) *Runtime {
 		opts.Sleep = sleep
 	}
 	if opts.Coalesce <= 0 {
-		opts.Coalesce = 2 * time.Millisecond
+		opts.Coalesce = 10 * time.Millisecond
 	}
 	if opts.CheckpointEvery <= 0 {
 		opts.CheckpointEvery = 200 * time.Millisecond
@@ -341,14 +342,14 @@ func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
 			}
 		}
 	}
-	var busyAt time.Time // when a step last found events
+	var busyAt time.Time // when a step last found several events
 	for {
 		for ctx.Err() == nil {
 			var more bool
 			var err error
 			before := pos
 			l, pos, more, err = r.step(ctx, c, l, pos)
-			if pos != before {
+			if pos-before > 1 { // several events at once: commits outpace the reads
 				busyAt = time.Now()
 			}
 			switch {
