@@ -109,7 +109,7 @@ type Options struct {
 	// Renew is how often a running task's lease is renewed; 0 means Lease/3.
 	Renew time.Duration
 	// CheckpointEvery bounds how often a busy consumer stores its position
-	// (wall time); 0 means 200 ms. After a crash, up to that much work is
+	// (wall time); 0 means 50 ms. After a crash, up to that much work is
 	// delivered again; a longer interval costs fewer writes.
 	CheckpointEvery time.Duration
 	// Coalesce is how long a consumer whose last read found several events
@@ -185,7 +185,7 @@ func New(st store.Store, opts Options) *Runtime {
 		opts.Coalesce = 10 * time.Millisecond
 	}
 	if opts.CheckpointEvery <= 0 {
-		opts.CheckpointEvery = 200 * time.Millisecond
+		opts.CheckpointEvery = 50 * time.Millisecond
 	}
 	return &Runtime{st: st, opts: opts, clock: opts.Clock, log: opts.Logger.With("component", "jobs", "owner", opts.Owner),
 		consumers: map[string]*Consumer{}, stats: map[string]*Stats{}, wake: make(chan struct{}, 1)}
