@@ -317,5 +317,8 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 		}
 		out[i] = h
 	}
+	if err := e.deriveCreateChanges(ctx, formID, id, docs, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

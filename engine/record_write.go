@@ -365,7 +365,12 @@ func (w *write) doc(data map[string]any) map[string]any {
 func (w *write) unit(rec store.Write, event EventType, id string, newVersion int64, changes []map[string]any, opts WriteOptions) store.UnitOfWork {
 	action := strings.TrimPrefix(string(event), "record.")
 	hist := map[string]any{"record": id, "version": newVersion, "action": action, "actor": w.a.UserID,
-		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number, "changes": anyMaps(changes)}
+		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number}
+	if event != EventRecordCreated {
+		// A create's values are not copied: History derives them from the
+		// record and the later entries' old values (record_history.go).
+		hist["changes"] = anyMaps(changes)
+	}
 	if opts.SkipAutomations {
 		hist["automations_off"] = true
 	}

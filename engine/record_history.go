@@ -1,0 +1,76 @@
+package engine
+
+import (
+	"context"
+
+	"github.com/formloom/formloom/engine/store"
+)
+
+// History entries of a create do not copy the record's values (they were
+// half of the history's size): an entry written since then has no
+// "changes" key, and History derives them. Every later change of a
+// record's fields goes through the write pipeline, whose entry keeps each
+// changed field's old value, so undoing the entries newest first, starting
+// from the stored record, gives the values it was created with, exactly as
+// the create entry used to store them. Entries written before keep their
+// stored changes and are returned as they are.
+
+// createEntryDerived reports whether d is a create entry without stored values.
+func createEntryDerived(d store.Document) bool {
+	if str(d.Data, "action") != "created" {
+		return false
+	}
+	_, stored := d.Data["changes"]
+	return !stored
+}
+
+// deriveCreateChanges fills the changes of the create entry among out
+// (docs are the stored entries, oldest first, in the same order) when it
+// was stored without them.
+func (e *Engine) deriveCreateChanges(ctx context.Context, formID, id string, docs []store.Document, out []HistoryEntry) error {
+	at := -1
+	for i, d := range docs {
+		if createEntryDerived(d) {
+			at = i
+		}
+	}
+	if at < 0 {
+		return nil
+	}
+	// The stored record, not Record's answer: live lookups are filled at
+	// read and were never part of a write.
+	r, err := e.record(ctx, formID, id)
+	if err != nil {
+		return err
+	}
+	out[at].Changes = createChanges(r.Data, out[at+1:])
+	return nil
+}
+
+// createChanges undoes later (oldest first) on a copy of the current
+// field data and returns the create's changes: every field with a value,
+// from nil, in key order (what diff(nil, data) gave at the create).
+func createChanges(current map[string]any, later []HistoryEntry) []map[string]any {
+	data := make(map[string]any, len(current))
+	for k, v := range current {
+		data[k] = v
+	}
+	for i := len(later) - 1; i >= 0; i-- {
+		for _, c := range later[i].Changes {
+			f, _ := c["field"].(string)
+			if f == "" {
+				continue
+			}
+			if old, ok := c["old"]; ok && old != nil {
+				data[f] = old
+			} else {
+				delete(data, f)
+			}
+		}
+	}
+	changes := diff(nil, data)
+	if changes == nil {
+		changes = []map[string]any{}
+	}
+	return changes
+}
