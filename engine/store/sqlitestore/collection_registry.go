@@ -25,6 +25,8 @@ type registry struct {
 	gen atomic.Uint64
 	// anyPending says some collection has colPending paths.
 	anyPending bool
+	// anySysWant says some collection has sysWant kinds.
+	anySysWant bool
 }
 
 // collInfo is what the registry knows of one collection.
@@ -55,6 +57,9 @@ type collInfo struct {
 	colSeen    map[string]bool
 	colCount   int
 	colPending []string
+	// sys holds the system indexes that exist and sysWant the ones
+	// queries asked for (system_indexes.go).
+	sys, sysWant map[string]bool
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {

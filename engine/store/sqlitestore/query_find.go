@@ -90,6 +90,7 @@ func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sor
 			return err
 		}
 		s.wantColumns(coll, *want)
+		s.wantSysFilter(coll, f)
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable
@@ -131,7 +132,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	var page store.Page
 	declared := s.reg.declared(coll)
 	scan := tableScanBetter(q, declared)
-	ridFits := ridPlanFits(q, declared)
+	ridFits := ridPlanFits(q, declared) || (q.Filter == nil && ridUnfilteredFits(q) && !s.reg.sysServes(coll, store.FieldCreatedAt, q.Sort[0].Desc))
 	var rid bool
 	var slack time.Duration
 	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
@@ -143,6 +144,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 			return buildRidFind(c, coll, q, cur)
 		}
 		c.tableScan = scan
+		s.wantSysOrder(coll, q.Sort)
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
 		var p store.Page
@@ -161,6 +163,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 			rid = false
 			c.tableScan = scan
+			s.wantSysOrder(coll, q.Sort)
 			return buildFind(c, coll, q, cur)
 		}, func(query string, args []any) error {
 			p, err := s.runFind(ctx, query, args, q)

@@ -199,6 +199,13 @@ func ridPlanFits(q store.Query, declared map[string]store.Index) bool {
 	return !filterTouches(q.Filter, indexLeads(declared))
 }
 
+// ridUnfilteredFits reports whether q, without a filter, is a page the
+// rowid plan can serve; Find uses it when no index serves its order.
+func ridUnfilteredFits(q store.Query) bool {
+	return len(q.Sort) == 1 && q.Sort[0].Field == store.FieldCreatedAt && q.Filter == nil &&
+		q.Deleted != store.OnlyDeleted && q.Offset <= ridMaxOffset
+}
+
 // buildRidFind compiles the rowid-order scan of a page in _created_at
 // order: no LIMIT, runRidFind stops reading.
 func buildRidFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (string, error) {
