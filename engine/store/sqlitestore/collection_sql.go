@@ -36,6 +36,8 @@ func systemColumn(field string) (col, typ string, ok bool) {
 	return "", "", false
 }
 
+// createCollectionSQL makes coll's table in the current layout
+// (layoutCompact, layout.go).
 func createCollectionSQL(coll string) string {
 	t := tableName(coll)
 	n := "c_" + coll
@@ -44,14 +46,17 @@ func createCollectionSQL(coll string) string {
 		id TEXT NOT NULL UNIQUE,
 		version INTEGER NOT NULL,
 		created_at TEXT NOT NULL,
-		updated_at TEXT NOT NULL,
+		upd_at TEXT,
 		created_by TEXT NOT NULL,
-		updated_by TEXT NOT NULL,
+		upd_by TEXT,
 		deleted_at TEXT,
-		data BLOB NOT NULL
+		data BLOB NOT NULL,
+		updated_at TEXT GENERATED ALWAYS AS (coalesce(upd_at, created_at)) VIRTUAL,
+		updated_by TEXT GENERATED ALWAYS AS (coalesce(upd_by, created_by)) VIRTUAL
 	);
 	%[4]s
-	INSERT OR IGNORE INTO collections (name, rid_order) VALUES ('%[3]s', 1);`, t, n, coll, systemIndexesSQL(coll))
+	INSERT INTO collections (name, rid_order, layout) VALUES ('%[3]s', 1, %[5]d)
+		ON CONFLICT (name) DO UPDATE SET layout = excluded.layout;`, t, n, coll, systemIndexesSQL(coll), layoutCompact)
 }
 
 // systemIndexesSQL creates the system index every collection has where

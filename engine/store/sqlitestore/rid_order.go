@@ -107,6 +107,7 @@ func (r *registry) newTable(coll string) {
 	if ci.ridOrder == ridUnknown {
 		ci.ridOrder = ridOrdered
 	}
+	ci.layout = layoutCompact
 	ci.lastCreated, ci.lastLoaded = "", true
 }
 
