@@ -131,7 +131,7 @@ func TestQueriesUseExpressionIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The system index a page off the rowid plan asks for.
-			s.wantSysOrder("deals", q.Sort)
+			s.wantSysOrder("deals", q.Filter, q.Sort, s.reg.declared("deals"))
 			syncWriter(t, s)
 			c := newCompiler(s.reg.kindTester("deals", false))
 			c.tableScan = tableScanBetter(q, s.reg.declared("deals"))

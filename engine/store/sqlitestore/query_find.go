@@ -144,7 +144,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 			return buildRidFind(c, coll, q, cur)
 		}
 		c.tableScan = scan
-		s.wantSysOrder(coll, q.Sort)
+		s.wantSysOrder(coll, q.Filter, q.Sort, declared)
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
 		var p store.Page
@@ -163,7 +163,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 			rid = false
 			c.tableScan = scan
-			s.wantSysOrder(coll, q.Sort)
+			s.wantSysOrder(coll, q.Filter, q.Sort, declared)
 			return buildFind(c, coll, q, cur)
 		}, func(query string, args []any) error {
 			p, err := s.runFind(ctx, query, args, q)

@@ -122,10 +122,20 @@ func sysKindFor(field string, desc bool) string {
 }
 
 // wantSysOrder asks for the index serving a page's first sort key when it
-// is _created_at or _updated_at and the page does not run the rowid plan.
-func (s *Store) wantSysOrder(coll string, sort []store.SortKey) {
+// is _created_at or _updated_at and the page does not run the rowid plan,
+// unless a declared index leads with a field the filter names: SQLite
+// then finds the rows through that index (such as the engine's
+// (stage, _created_at) index of an indexed field) and would not read the
+// system one.
+func (s *Store) wantSysOrder(coll string, f *store.Filter, sort []store.SortKey, declared map[string]store.Index) {
 	if len(sort) == 0 {
 		return
+	}
+	for _, ix := range declared {
+		lead := ix.Fields[0].Field
+		if filterTouches(f, func(p string) bool { return p == lead }) {
+			return
+		}
 	}
 	if s.reg.sysServes(coll, sort[0].Field, sort[0].Desc) {
 		return

@@ -38,6 +38,9 @@ func indexNames(t *testing.T, s *Store, coll string) []string {
 func TestSystemIndexesOnDemand(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
+	if err := s.EnsureIndexes(ctx, "h", []store.Index{{Name: "n", Fields: []store.SortKey{{Field: "n"}, {Field: store.FieldCreatedAt}}}}); err != nil {
+		t.Fatal(err)
+	}
 	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var want []store.Document
 	for u := 0; u < 30; u++ {
@@ -53,7 +56,7 @@ func TestSystemIndexesOnDemand(t *testing.T) {
 		}
 		want = append(want, res.Docs...)
 	}
-	if got := indexNames(t, s, "h"); !slices.Equal(got, []string{"c_h__sys_deleted", "sqlite_autoindex_c_h_1"}) {
+	if got := indexNames(t, s, "h"); !slices.Equal(got, []string{"c_h__ix_n", "c_h__sys_deleted", "sqlite_autoindex_c_h_1"}) {
 		t.Fatalf("indexes of a new collection: %v", got)
 	}
 	order := func(desc bool) []string {
@@ -98,9 +101,14 @@ func TestSystemIndexesOnDemand(t *testing.T) {
 			t.Fatalf("default order (desc %v) with a filter: %v", desc, got)
 		}
 	}
+	// A filter a declared index serves: that index finds the rows.
+	p, err := s.Find(ctx, "h", store.Query{Filter: ptrF(store.Where("n", store.OpEq, 7.0)), Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}})
+	if err != nil || len(p.Docs) != 1 {
+		t.Fatal(ids(p), err)
+	}
 	syncWriter(t, s)
-	if got := indexNames(t, s, "h"); len(got) != 2 {
-		t.Fatalf("the rowid plan made indexes: %v", got)
+	if got := indexNames(t, s, "h"); len(got) != 3 {
+		t.Fatalf("pages that need no system index made some: %v", got)
 	}
 	// Off the rowid plan: a deep offset, a sort by _updated_at, a filter on _created_at.
 	deep := store.Query{Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Offset: ridMaxOffset + 1, Limit: 5}
