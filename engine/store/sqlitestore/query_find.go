@@ -141,6 +141,13 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		ordered, slack = s.reg.ridOrdered(coll)
 		rid = ridFits && ordered
 		if rid {
+			if q.Filter == nil {
+				// A list without a filter (a record list's first page)
+				// reads the rows of the slack window with their
+				// documents; the index reads 21 entries. Lists ask for
+				// it; history-like collections never are listed so.
+				s.wantSysOrder(coll, q.Filter, q.Sort, declared)
+			}
 			return buildRidFind(c, coll, q, cur)
 		}
 		c.tableScan = scan
