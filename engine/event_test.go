@@ -228,6 +228,13 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				rec2, err = f.e.UpdateRecord(ctx, f.member, formID, rec2.ID, map[string]any{"company": "丙"}, rec2.Version, engine.WriteOptions{})
 				return err
 			}, W(engine.EventRecordUpdated)},
+			{"TransferRecords", func() error {
+				res, err := f.e.TransferRecords(ctx, admin, formID, []string{rec2.ID}, admin.UserID)
+				if err == nil && res[0].Err != nil {
+					err = res[0].Err
+				}
+				return err
+			}, W(engine.EventRecordUpdated)},
 			{"DeleteRecord", func() error { return f.e.DeleteRecord(ctx, f.member, formID, rec2.ID, 0) }, W(engine.EventRecordDeleted)},
 			{"RestoreRecord", func() error { _, err := f.e.RestoreRecord(ctx, f.member, formID, rec2.ID, 0); return err }, W(engine.EventRecordRestored)},
 			{"DeleteRecords", func() error {
@@ -303,7 +310,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			}, nil},
 			{"History", func() error { _, err := f.e.History(ctx, f.member, formID, rec2.ID); return err }, nil},
 			{"File", func() error {
-				_, body, err := f.e.File(ctx, f.member, file.ID)
+				_, body, err := f.e.File(ctx, f.member, file.ID, engine.FileRef{})
 				if err == nil {
 					body.Close()
 				}
@@ -322,6 +329,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"VersionOf", func() error { _, err := f.e.VersionOf(ctx, admin.Workspace, formID); return err }, nil},
 			{"FormApp", func() error { _, err := f.e.FormApp(ctx, admin.Workspace, formID); return err }, nil},
 			{"OrgChart", func() error { _, err := f.e.OrgChart(ctx, admin.Workspace); return err }, nil},
+			{"MyPermission", func() error { _, err := f.e.MyPermission(ctx, f.member, formID); return err }, nil},
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},

@@ -105,13 +105,20 @@ func (e *Engine) UploadFile(ctx context.Context, a Actor, name string, r io.Read
 	return fileFrom(res.Docs[0]), nil
 }
 
-// File returns a file's metadata and content, if it belongs to the actor's workspace.
-func (e *Engine) File(ctx context.Context, a Actor, id string) (FileInfo, io.ReadCloser, error) {
+// File returns a file's metadata and content. A file attached to a record
+// follows the record's permission: ref names the record and the field that
+// lists the file, and the actor must see both. Without ref only the file's
+// uploader (before a record refers to it) or a workspace admin may read it.
+// Any refusal is ErrNotFound, so a file id tells nothing.
+func (e *Engine) File(ctx context.Context, a Actor, id string, ref FileRef) (FileInfo, io.ReadCloser, error) {
 	if err := a.check(); err != nil {
 		return FileInfo{}, nil, err
 	}
 	d, err := e.liveScoped(ctx, collFiles, a.Workspace, id)
 	if err != nil {
+		return FileInfo{}, nil, err
+	}
+	if err := e.fileAllowed(ctx, a, id, d.CreatedBy, ref); err != nil {
 		return FileInfo{}, nil, err
 	}
 	if e.blobs == nil {

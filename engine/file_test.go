@@ -33,7 +33,7 @@ func TestUploadSniffsTypeAndLimitsSize(t *testing.T) {
 	if info.ContentType != "image/png" || info.Name != "报价单.txt" || info.Size == 0 || len(info.SHA256) != 64 {
 		t.Fatalf("upload: %+v", info)
 	}
-	got, rc, err := f.e.File(f.ctx, f.admin, info.ID)
+	got, rc, err := f.e.File(f.ctx, f.admin, info.ID, engine.FileRef{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func TestUploadSniffsTypeAndLimitsSize(t *testing.T) {
 		t.Fatalf("a path-like name is reduced to its base name, got %v", err)
 	}
 	other, _ := f.newWorkspace(t, "别家")
-	if _, _, err := f.e.File(f.ctx, other, info.ID); !errors.Is(err, engine.ErrNotFound) {
+	if _, _, err := f.e.File(f.ctx, other, info.ID, engine.FileRef{}); !errors.Is(err, engine.ErrNotFound) {
 		t.Fatalf("file across workspaces: %v", err)
 	}
 }

@@ -211,7 +211,14 @@ func permissionsFrom(d store.Document) FormPermissions {
 // the default when nobody configured them.
 func (e *Engine) FormPermissionsOf(ctx context.Context, ws, formID string) (FormPermissions, error) {
 	d, err := e.st.Get(ctx, collFormPermissions, formID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && str(d.Data, "workspace") != ws) {
+	if err == nil && str(d.Data, "workspace") != ws {
+		return FormPermissions{}, wrapNotFound("form", formID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		// Only a form of ws has the default; any other id is not found.
+		if _, err := e.FormApp(ctx, ws, formID); err != nil {
+			return FormPermissions{}, err
+		}
 		return DefaultFormPermissions(formID), nil
 	}
 	if err != nil {
@@ -377,10 +384,8 @@ func (e *Engine) writePermissions(ctx context.Context, a Actor, fp FormPermissio
 	if err != nil {
 		return FormPermissions{}, mapStoreErr(err)
 	}
-	if refersToOwner(fp) {
-		if err := e.backfillOwners(ctx, a.Workspace, fp.Form); err != nil {
-			return FormPermissions{}, err
-		}
+	if err := e.indexForPermissions(ctx, a.Workspace, fp); err != nil {
+		return FormPermissions{}, err
 	}
 	return permissionsFrom(res.Docs[0]), nil
 }
@@ -505,4 +510,23 @@ func filterUses(f store.Filter, path string) bool {
 		}
 	}
 	return f.Not != nil && filterUses(*f.Not, path)
+}
+
+// indexForPermissions prepares a published form's records for its
+// permission sets: owners backfilled and the owner index declared when a
+// row filter refers to ownedBy (and the index dropped when none does).
+func (e *Engine) indexForPermissions(ctx context.Context, ws string, fp FormPermissions) error {
+	v, err := e.VersionOf(ctx, ws, fp.Form)
+	if errors.Is(err, ErrNotPublished) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if refersToOwner(fp) {
+		if err := e.backfillOwners(ctx, ws, fp.Form); err != nil {
+			return err
+		}
+	}
+	return e.declareIndexes(ctx, ws, fp.Form, v)
 }

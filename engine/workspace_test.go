@@ -69,7 +69,7 @@ func TestWorkspaceIsolation(t *testing.T) {
 				return err
 			},
 			"RemoveMember": func() error { return f.e.RemoveMember(ctx, other, members[0].ID) },
-			"File":         func() error { _, _, err := f.e.File(ctx, other, rec.ID); return err },
+			"File":         func() error { _, _, err := f.e.File(ctx, other, rec.ID, engine.FileRef{}); return err },
 		}
 		for name, call := range notFound {
 			if err := call(); !errors.Is(err, engine.ErrNotFound) {

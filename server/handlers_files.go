@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"github.com/formloom/formloom/engine"
 )
 
 // inlineTypes are shown in the browser; every other file is downloaded.
@@ -35,7 +37,10 @@ func (s *Server) uploadFile(c *fiber.Ctx) error {
 }
 
 func (s *Server) downloadFile(c *fiber.Ctx) error {
-	info, rc, err := s.e.File(c.UserContext(), actor(c), c.Params("id"))
+	// A file attached to a record is read through it (?form=&record=&field=)
+	// and follows the record's permission.
+	ref := engine.FileRef{Form: c.Query("form"), Record: c.Query("record"), Field: c.Query("field")}
+	info, rc, err := s.e.File(c.UserContext(), actor(c), c.Params("id"), ref)
 	if err != nil {
 		return err
 	}
