@@ -26,8 +26,9 @@ func createEntryDerived(d store.Document) bool {
 
 // deriveCreateChanges fills the changes of the create entry among out
 // (docs are the stored entries, oldest first, in the same order) when it
-// was stored without them.
-func (e *Engine) deriveCreateChanges(ctx context.Context, formID, id string, docs []store.Document, out []HistoryEntry) error {
+// was stored without them, keeping the fields keep allows (the actor's
+// field mask, as for the other entries).
+func (e *Engine) deriveCreateChanges(ctx context.Context, formID, id string, docs []store.Document, out []HistoryEntry, keep func(field string) bool) error {
 	at := -1
 	for i, d := range docs {
 		if createEntryDerived(d) {
@@ -37,28 +38,39 @@ func (e *Engine) deriveCreateChanges(ctx context.Context, formID, id string, doc
 	if at < 0 {
 		return nil
 	}
-	// The stored record, not Record's answer: live lookups are filled at
-	// read and were never part of a write.
+	// The stored record, not what the actor sees of it: every field is
+	// needed to undo the later entries, and live lookups, filled at read,
+	// were never part of a write.
 	r, err := e.record(ctx, formID, id)
 	if err != nil {
 		return err
 	}
-	out[at].Changes = createChanges(r.Data, out[at+1:])
+	all := createChanges(r.Data, docs[at+1:])
+	out[at].Changes = make([]map[string]any, 0, len(all))
+	for _, c := range all {
+		if k, _ := c["field"].(string); keep(k) {
+			out[at].Changes = append(out[at].Changes, c)
+		}
+	}
 	return nil
 }
 
-// createChanges undoes later (oldest first) on a copy of the current
-// field data and returns the create's changes: every field with a value,
-// from nil, in key order (what diff(nil, data) gave at the create).
-func createChanges(current map[string]any, later []HistoryEntry) []map[string]any {
+// createChanges undoes the stored changes of later (entries oldest first)
+// on a copy of the current field data and returns the create's changes:
+// every field with a value, from nil, in key order (what diff(nil, data)
+// gave at the create). Changes of record properties (an owner transfer
+// records "ownedBy") are not field data and are skipped.
+func createChanges(current map[string]any, later []store.Document) []map[string]any {
 	data := make(map[string]any, len(current))
 	for k, v := range current {
 		data[k] = v
 	}
 	for i := len(later) - 1; i >= 0; i-- {
-		for _, c := range later[i].Changes {
+		changes, _ := later[i].Data["changes"].([]any)
+		for _, x := range changes {
+			c, _ := x.(map[string]any)
 			f, _ := c["field"].(string)
-			if f == "" {
+			if !store.ValidKey(f) {
 				continue
 			}
 			if old, ok := c["old"]; ok && old != nil {

@@ -67,7 +67,12 @@ func TestHistoryDerivesCreateValues(t *testing.T) {
 			}
 			v = up.Version
 		}
-		if err := f.e.DeleteRecord(f.ctx, f.member, formID, r.ID, v); err != nil {
+		// An owner transfer records a change of ownedBy, a record property.
+		if res, err := f.e.TransferRecords(f.ctx, f.admin, formID, []string{r.ID}, f.admin.UserID); err != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatal(res, describe(err))
+		}
+		v++
+		if err := f.e.DeleteRecord(f.ctx, f.member, formID, r.ID, 0); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := f.e.RestoreRecord(f.ctx, f.admin, formID, r.ID, 0); err != nil {
@@ -77,7 +82,7 @@ func TestHistoryDerivesCreateValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(hist) != 6 || hist[0].Action != "created" || hist[0].Version != 1 {
+		if len(hist) != 7 || hist[0].Action != "created" || hist[0].Version != 1 {
 			t.Fatalf("history: %+v", hist)
 		}
 		if got := jsonOf(t, hist[0].Changes); got != want {

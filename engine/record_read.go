@@ -341,7 +341,8 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 		}
 		out[i] = h
 	}
-	if err := e.deriveCreateChanges(ctx, formID, id, docs, out); err != nil {
+	keep := func(k string) bool { return view.Mask == nil || (v.byKey[k] != nil && view.Mask.CanView(k)) }
+	if err := e.deriveCreateChanges(ctx, formID, id, docs, out, keep); err != nil {
 		return nil, err
 	}
 	return out, nil
