@@ -15,6 +15,15 @@ import (
 // the create entry used to store them. Entries written before keep their
 // stored changes and are returned as they are.
 
+// historyActor is who made the change: the entry's author, which the unit's
+// Actor stamps; entries written before also stored it as "actor".
+func historyActor(d store.Document) string {
+	if a := str(d.Data, "actor"); a != "" {
+		return a
+	}
+	return d.CreatedBy
+}
+
 // createEntryDerived reports whether d is a create entry without stored values.
 func createEntryDerived(d store.Document) bool {
 	if str(d.Data, "action") != "created" {

@@ -104,7 +104,7 @@ func TestHistoryDerivesCreateValues(t *testing.T) {
 }
 
 // TestHistoryKeepsStoredCreateValues: a create entry written by an older
-// release, with its values, is answered as stored.
+// release, with its values and its actor, is answered as stored.
 func TestHistoryKeepsStoredCreateValues(t *testing.T) {
 	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
 	if err != nil {
@@ -131,13 +131,20 @@ func TestHistoryKeepsStoredCreateValues(t *testing.T) {
 		t.Fatalf("a new create entry stores its values: %v", d.Data)
 	}
 	old := []any{map[string]any{"field": "company", "old": nil, "new": "as stored"}}
+	if _, ok := d.Data["actor"]; ok || d.CreatedBy != f.member.UserID {
+		t.Fatalf("a new entry's actor is its author: %v, created by %s", d.Data, d.CreatedBy)
+	}
 	d.Data["changes"] = old
+	d.Data["actor"] = "legacy"
 	if _, err := st.Commit(f.ctx, store.UnitOfWork{Actor: "test", Writes: []store.Write{{Op: store.OpUpdate, Collection: hcoll, Doc: store.Document{ID: d.ID, Data: d.Data}}}}); err != nil {
 		t.Fatal(err)
 	}
 	hist, err := f.e.History(f.ctx, f.admin, formID, r.ID)
 	if err != nil || len(hist) != 1 {
 		t.Fatal(hist, err)
+	}
+	if hist[0].Actor != "legacy" {
+		t.Fatalf("stored actor: %q", hist[0].Actor)
 	}
 	if got := jsonOf(t, hist[0].Changes); got != jsonOf(t, old) {
 		t.Fatalf("stored create entry: %s", got)

@@ -321,7 +321,7 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 	}
 	out := make([]HistoryEntry, len(docs))
 	for i, d := range docs {
-		h := HistoryEntry{ID: d.ID, Record: id, Action: str(d.Data, "action"), Actor: str(d.Data, "actor"),
+		h := HistoryEntry{ID: d.ID, Record: id, Action: str(d.Data, "action"), Actor: historyActor(d),
 			ActorName: str(d.Data, "actor_name"), Source: str(d.Data, "source"), At: store.FormatTime(d.CreatedAt)}
 		if n, ok := d.Data["version"].(float64); ok {
 			h.Version = int64(n)
