@@ -73,9 +73,6 @@ func (e *Engine) RestoreRecord(ctx context.Context, a Actor, formID, id string, 
 }
 
 func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, version int64, op store.WriteOp) error {
-	if err := e.allow(ctx, a, binAction(op), Resource{Form: formID, Record: id}); err != nil {
-		return err
-	}
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
 		return err
@@ -307,9 +304,6 @@ type HistoryEntry struct {
 
 // History lists the changes of one record, oldest first.
 func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]HistoryEntry, error) {
-	if err := e.allow(ctx, a, ActRecordHistory, Resource{Form: formID, Record: id}); err != nil {
-		return nil, err
-	}
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
 		return nil, err

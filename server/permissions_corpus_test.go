@@ -61,11 +61,11 @@ type want struct {
 	like string
 }
 
-// refusedOnForm is the answer to an actor who may not take the action on
-// the form at all: 403, whatever the record ("403 for an action the actor
-// may not take … on the form"), so the answer for a record they cannot see
-// must be the very one for a record that does not exist.
-func refusedOnForm(like string) want { return want{status: 403, like: like} }
+// unseen is the answer about a record to an actor who may not see it (no
+// view on the form, or outside their view rows): 404, the very answer for
+// a record that does not exist (docs/permissions.md: 404 for a record the
+// actor may not see, 403 for an action refused on a record they can see).
+func unseen(like string) want { return want{status: 404, like: like} }
 
 // probe is one request made by several actors.
 type probe struct {
@@ -549,12 +549,12 @@ func corpusProbes(t *testing.T) []probe {
 		}},
 		// History: BOLA, and changes of hidden fields left out.
 		{name: "history of own1's record", method: "GET", path: rec + "/{r1}/history", want: map[string]want{
-			"anon": st(401), "other": st(404), "none": refusedOnForm(rec + "/{ghost}/history"),
+			"anon": st(401), "other": st(404), "none": unseen(rec + "/{ghost}/history"),
 			"viewer": st(200, `"amount"`), "own1": st(200, `"amount"`), "own2": st(404), "manager": st(200, `"amount"`),
 			"appadmin": st(200, "X7Q-own1-v2"), "admin": st(200, "X7Q-own1-v2", `"secret"`),
 		}},
 		{name: "history of a hidden record is like a missing one", method: "GET", path: rec + "/{r2}/history", like: rec + "/{ghost}/history", want: map[string]want{
-			"own1": st(404), "manager": st(404), "none": st(403),
+			"own1": st(404), "manager": st(404), "none": st(404),
 		}},
 		// Form versions, lookups and relations.
 		{name: "form versions", method: "GET", path: "/api/v1/forms/{form}/versions", want: map[string]want{
@@ -581,7 +581,7 @@ func corpusProbes(t *testing.T) []probe {
 			}},
 		// Edits: rows before, read-only and hidden fields refused per field.
 		{name: "edit own record", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"name":"甲一改"},"version":{r1V}}`, want: map[string]want{
-			"anon": st(401), "other": st(404), "none": refusedOnForm(rec + "/{ghost}"), "viewer": st(403), "own2": st(404), "manager": st(403),
+			"anon": st(401), "other": st(404), "none": unseen(rec + "/{ghost}"), "viewer": st(403), "own2": st(404), "manager": st(403),
 			"own1": {status: 200, contains: []string{"甲一改"}, capture: map[string]string{"r1V": "version"}},
 		}},
 		{name: "edit a read-only field", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"budget":1},"version":{r1V}}`, want: map[string]want{
@@ -607,7 +607,7 @@ func corpusProbes(t *testing.T) []probe {
 			"admin": {status: 200, contains: []string{"甲一改", `"budget":100`, "X7Q-own1-v2", `"ownedBy":"{own1User}"`}, absent: []string{"偷改", "mine"}},
 		}},
 		{name: "edit another's record", method: "PATCH", path: rec + "/{r2}", body: `{"data":{"name":"x"},"version":{r2V}}`, like: rec + "/{ghost}", want: map[string]want{
-			"own1": st(404), "manager": st(403),
+			"own1": st(404), "manager": st(404),
 		}},
 		{name: "app admin edits the hidden field", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"secret":"X7Q-own1-v3"},"version":{r1V}}`, want: map[string]want{
 			"appadmin": {status: 200, contains: []string{"X7Q-own1-v3!"}, capture: map[string]string{"r1V": "version"}},
@@ -631,7 +631,7 @@ func corpusProbes(t *testing.T) []probe {
 		}},
 		// Delete and restore.
 		{name: "delete", method: "DELETE", path: rec + "/{rdel}", want: map[string]want{
-			"anon": st(401), "other": st(404), "none": refusedOnForm(rec + "/{ghost}"), "viewer": st(403), "own2": st(404), "own1": st(204),
+			"anon": st(401), "other": st(404), "none": unseen(rec + "/{ghost}"), "viewer": st(403), "own2": st(404), "own1": st(204),
 		}},
 		{name: "recycle bin", method: "POST", path: q, body: map[string]any{"deleted": "only", "total": true}, want: map[string]want{
 			"own1": {status: 200, ids: []string{"rdel"}}, "own2": {status: 200, ids: []string{}}, "viewer": {status: 200, ids: []string{"rdel"}},
@@ -640,7 +640,7 @@ func corpusProbes(t *testing.T) []probe {
 			"own2": st(404), "viewer": st(200, `"deletedAt"`),
 		}},
 		{name: "restore", method: "POST", path: rec + "/{rdel}/restore", want: map[string]want{
-			"anon": st(401), "other": st(404), "none": refusedOnForm(rec + "/{ghost}/restore"), "viewer": st(403), "own2": st(404), "own1": st(200, "甲三"),
+			"anon": st(401), "other": st(404), "none": unseen(rec + "/{ghost}/restore"), "viewer": st(403), "own2": st(404), "own1": st(200, "甲三"),
 		}},
 		{name: "delete another's record", method: "DELETE", path: rec + "/{r2}", like: rec + "/{ghost}", want: map[string]want{
 			"own1": st(404), "manager": st(404),
@@ -798,7 +798,7 @@ func changeProbes() []probe {
 			want: map[string]want{"admin": {status: 200, capture: capMV("own1")}}},
 		{name: "own1 without a role", method: "GET", path: rec + "/{r1}", want: map[string]want{"own1": st(404)}},
 		{name: "own1 without a role lists nothing", method: "GET", path: rec, want: map[string]want{"own1": st(403)}},
-		{name: "own1 without a role edits nothing", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"name":"x"},"version":{r1V}}`, want: map[string]want{"own1": refusedOnForm(rec + "/{ghost}")}},
+		{name: "own1 without a role edits nothing", method: "PATCH", path: rec + "/{r1}", body: `{"data":{"name":"x"},"version":{r1V}}`, want: map[string]want{"own1": unseen(rec + "/{ghost}")}},
 		{name: "give it back", method: "PUT", path: "/api/v1/members/{own1Member}/access", body: `{"roles":["{roleSales}"],"adminApps":[],"version":{own1MV}}`,
 			want: map[string]want{"admin": {status: 200, capture: capMV("own1")}}},
 		{name: "own1 with the role again", method: "GET", path: rec + "/{r1}", want: map[string]want{"own1": st(200, "甲一改")}},
