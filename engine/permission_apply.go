@@ -19,63 +19,10 @@ import (
 // record they can see is ErrForbidden.
 
 // viewDecision is the view decision of a on a form; a refusal means the
-// actor sees no record of the form.
-// A lookup field showing a field of a related form that the actor may not
-// see there is hidden here too.
+// actor sees no record of the form. engine/access hides there, too, a
+// lookup showing a field of a related form the actor may not see.
 func (e *Engine) viewDecision(ctx context.Context, a Actor, formID string) (Decision, error) {
-	d, err := e.Authorize(ctx, a, ActRecordView, Resource{Form: formID})
-	if err != nil {
-		return d, err
-	}
-	v, err := e.CurrentVersion(ctx, a, formID)
-	if err != nil {
-		return Decision{}, err
-	}
-	d.Mask, err = e.lookupMask(ctx, a, v, d.Mask)
-	return d, err
-}
-
-// lookupMask adds to m the lookup fields of v whose source field, on the
-// related form, the actor may not see (or whose related form they may not
-// read at all). m itself is shared and never changed: a new mask is
-// returned when something is added.
-func (e *Engine) lookupMask(ctx context.Context, a Actor, v *Version, m *FieldMask) (*FieldMask, error) {
-	var add []string
-	for _, f := range v.fields {
-		lk, ok := f.typ.(field.Looker)
-		if !ok || !m.CanView(f.def.Key) {
-			continue
-		}
-		rel, src := lk.LookedUp(f.def)
-		rf := v.byKey[rel]
-		if rf == nil || rf.def.Form == "" || rf.def.Form == v.Form {
-			continue
-		}
-		td, err := e.Authorize(ctx, a, ActRecordView, Resource{Form: rf.def.Form})
-		if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound) || (err == nil && !td.Mask.CanView(src)) {
-			add = append(add, f.def.Key)
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	if len(add) == 0 {
-		return m, nil
-	}
-	out := &FieldMask{Hidden: map[string]bool{}, ReadOnly: map[string]bool{}}
-	if m != nil {
-		for k := range m.Hidden {
-			out.Hidden[k] = true
-		}
-		for k := range m.ReadOnly {
-			out.ReadOnly[k] = true
-		}
-	}
-	for _, k := range add {
-		out.Hidden[k] = true
-	}
-	return out, nil
+	return e.Authorize(ctx, a, ActRecordView, Resource{Form: formID})
 }
 
 // rowsFilter translates a decision's rows into store paths (nil: every row).
@@ -266,9 +213,6 @@ func (e *Engine) MyPermission(ctx context.Context, a Actor, formID string) (Effe
 	var viewOK, writeOK bool
 	for _, act := range RecordActions {
 		d, err := e.Authorize(ctx, a, act, Resource{Form: formID})
-		if err == nil && act == ActRecordView {
-			d, err = e.viewDecision(ctx, a, formID)
-		}
 		if errors.Is(err, ErrForbidden) {
 			continue
 		}

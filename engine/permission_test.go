@@ -164,7 +164,7 @@ func TestPermissionsOwnRowsHiddenAndReadOnlyFields(t *testing.T) {
 		// The admin gives the rep's record a price: the rep's history does
 		// not show that change, the admin's does.
 		mineNow, _ := f.e.Record(f.ctx, f.admin, p.form, mine.ID)
-		if _, err := f.e.UpdateRecord(f.ctx, f.admin, p.form, mine.ID, map[string]any{"price": 42}, mineNow.Version, engine.WriteOptions{}); err != nil {
+		if _, err := f.e.UpdateRecord(f.ctx, f.admin, p.form, mine.ID, map[string]any{"price": 7316529}, mineNow.Version, engine.WriteOptions{}); err != nil {
 			t.Fatal(describe(err))
 		}
 		for _, c := range []struct {
@@ -221,7 +221,7 @@ func TestPermissionsOwnRowsHiddenAndReadOnlyFields(t *testing.T) {
 			t.Fatal(err)
 		}
 		out := csv.String()
-		if strings.Contains(out, "底价") || strings.Contains(out, "双倍") || strings.Contains(out, "42") || strings.Contains(out, "乙") || !strings.Contains(out, "甲2") {
+		if strings.Contains(out, "底价") || strings.Contains(out, "双倍") || strings.Contains(out, "7316529") || strings.Contains(out, "14633058") || strings.Contains(out, "乙") || !strings.Contains(out, "甲2") {
 			t.Fatalf("rep's export:\n%s", out)
 		}
 

@@ -84,7 +84,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 		},
 		Events: []store.Event{newEvent(EventFormPublished, a.Workspace, collForms, formID, FormPublishedPayload{Form: formID, App: f.App, Version: next})},
 	}
-	res, err := e.st.Commit(ctx, u)
+	res, err := e.commit(ctx, u)
 	if err != nil {
 		return nil, mapStoreErr(err)
 	}

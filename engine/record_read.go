@@ -321,7 +321,7 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 	}
 	out := make([]HistoryEntry, len(docs))
 	for i, d := range docs {
-		h := HistoryEntry{ID: d.ID, Record: id, Action: str(d.Data, "action"), Actor: str(d.Data, "actor"),
+		h := HistoryEntry{ID: d.ID, Record: id, Action: str(d.Data, "action"), Actor: historyActor(d),
 			ActorName: str(d.Data, "actor_name"), Source: str(d.Data, "source"), At: store.FormatTime(d.CreatedAt)}
 		if n, ok := d.Data["version"].(float64); ok {
 			h.Version = int64(n)
@@ -340,6 +340,10 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 			}
 		}
 		out[i] = h
+	}
+	keep := func(k string) bool { return view.Mask == nil || (v.byKey[k] != nil && view.Mask.CanView(k)) }
+	if err := e.deriveCreateChanges(ctx, formID, id, docs, out, keep); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -189,8 +189,12 @@ func (p *Policy) recordDecision(ctx context.Context, f engine.Facts, a engine.Ac
 		return engine.Decision{}, err
 	}
 	key.perms = fe.perms.Version
-	d := compile(fe.perms, v, chart, a, act)
-	expires := earliest(fe.expires, chart.expires, now.Add(p.ttl))
+	c := &compiler{ctx: ctx, p: p, f: f, a: a, ce: chart, expires: earliest(fe.expires, chart.expires, now.Add(p.ttl))}
+	d := c.compile(fe.perms, v, act)
+	if c.err != nil {
+		return engine.Decision{}, c.err
+	}
+	expires := c.expires
 	p.store(ws, sp, func() int {
 		if _, ok := sp.decisions[key]; ok {
 			sp.decisions[key] = newDecisionEntry(d, a, expires)

@@ -365,3 +365,48 @@ func sameActions(x, y []engine.Action) bool {
 	slices.Sort(y)
 	return slices.Equal(x, y)
 }
+
+// TestLookupOfHiddenField: a lookup shows a field of the linked record's
+// form, so it is hidden when the member may not see that field there (or
+// may not view that form at all); a formula over the lookup follows; the
+// admin of the linked form's app sees it.
+func TestLookupOfHiddenField(t *testing.T) {
+	eachBackend(t, func(t *testing.T, ev *env) {
+		app, otherApp := ev.app(), ev.app()
+		deals := ev.publish(otherApp, dealForm)
+		followUps := ev.publish(app, form.Definition{Fields: []form.Field{
+			{Key: "subject", Type: "text", Label: "主题"},
+			{Key: "deal", Type: "relation", Label: "商机", Form: deals, DisplayField: "title"},
+			{Key: "deal_note", Type: "lookup", Label: "商机备注", Relation: "deal", LookupField: "note"},
+			{Key: "deal_weighted", Type: "lookup", Label: "加权金额", Relation: "deal", LookupField: "weighted"},
+			{Key: "deal_title", Type: "lookup", Label: "商机标题", Relation: "deal", LookupField: "title"},
+			{Key: "echo", Type: "formula", Label: "备注回显", Expression: `deal_note + ""`},
+		}})
+		m, appAdmin := ev.member("销售"), ev.setAccess(ev.member("商机管理员"), nil, []string{otherApp})
+		s := preset(t, engine.PresetViewAll, everyone)
+		s.Fields = map[string]engine.FieldAccess{"note": engine.FieldHidden, "amount": engine.FieldHidden}
+		ev.configure(deals, s)
+		view := func(a engine.Actor) *engine.FieldMask {
+			t.Helper()
+			d := ev.decide(a, engine.ActRecordView, engine.Resource{Form: followUps})
+			if !d.Allowed {
+				t.Fatalf("view of the follow-ups: %s", d.Reason)
+			}
+			return d.Mask
+		}
+		want := map[string]bool{"deal_note": true, "deal_weighted": true, "echo": true}
+		if got := view(m); got == nil || !reflect.DeepEqual(got.Hidden, want) {
+			t.Errorf("member: mask %+v, want hidden %v", got, want)
+		}
+		if got := view(appAdmin); got != nil {
+			t.Errorf("admin of the deals' app: mask %+v, want none", got)
+		}
+		// No view of the deals at all: every lookup is hidden (the engine
+		// invalidates after the change, so it holds at once).
+		ev.configure(deals, preset(t, engine.PresetSubmitOnly, everyone))
+		want = map[string]bool{"deal_note": true, "deal_weighted": true, "deal_title": true, "echo": true}
+		if got := view(m); got == nil || !reflect.DeepEqual(got.Hidden, want) {
+			t.Errorf("without view of the deals: mask %+v, want hidden %v", got, want)
+		}
+	})
+}
