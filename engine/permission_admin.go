@@ -315,7 +315,13 @@ func (e *Engine) SavePermissionSet(ctx context.Context, a Actor, formID string, 
 		return FormPermissions{}, PermissionSet{}, fmt.Errorf("%w: permissions of form %s are at version %d, not %d", ErrConflict, formID, fp.Version, version)
 	}
 	if !fp.Configured {
-		fp.Sets[0].ID = store.NewID()
+		// The default set becomes a real one; saving it by its id
+		// ("default") changes it in place.
+		id := store.NewID()
+		if set.ID == fp.Sets[0].ID {
+			set.ID = id
+		}
+		fp.Sets[0].ID = id
 	}
 	set, err = e.checkPermissionSet(ctx, a.Workspace, formID, set)
 	if err != nil {

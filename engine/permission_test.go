@@ -388,3 +388,25 @@ func TestPermissionsChangeTakesEffectAtOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestPermissionsDefaultSetSavedInPlace(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{{Key: "company", Type: "text", Label: "公司"}}})
+		fp, err := f.e.FormPermissions(f.ctx, f.admin, formID)
+		if err != nil || fp.Configured || len(fp.Sets) != 1 || fp.Sets[0].ID != "default" {
+			t.Fatalf("unconfigured: %+v %v", fp, err)
+		}
+		def := fp.Sets[0]
+		def.Actions = []engine.Action{engine.ActRecordView}
+		fp, saved, err := f.e.SavePermissionSet(f.ctx, f.admin, formID, def, 0)
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if !fp.Configured || len(fp.Sets) != 1 || fp.Sets[0].ID != saved.ID || saved.ID == "default" || !slices.Equal(fp.Sets[0].Actions, def.Actions) {
+			t.Fatalf("after saving the default: %+v", fp)
+		}
+		if _, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"company": "甲"}, engine.WriteOptions{}); !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("member creates with view only: %v", err)
+		}
+	})
+}
