@@ -147,7 +147,7 @@ export default function MembersPage() {
         </Form>
       </Modal>
       <Modal open={access !== null} title={t('members.accessTitle', { name: access?.name ?? '' })} onCancel={() => setAccess(null)} onOk={() => void saveAccess()}
-        okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'access-ok' } as object}>
+        okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'access-ok' }}>
         <Form form={accessForm} layout="vertical">
           <Form.Item name="roles" label={t('members.roles')} extra={roles.length === 0 ? t('members.noRoles') : undefined}>
             <Select mode="multiple" allowClear optionFilterProp="label" data-testid="access-roles" options={roles.map((r) => ({ value: r.id, label: r.name }))} />

@@ -62,7 +62,7 @@ export default function RolesPage() {
               <Space wrap>
                 <Button size="small" icon={<EditOutlined />} data-testid="role-edit"
                   onClick={() => { form.setFieldsValue({ name: r.name, description: r.description }); setEditing(r); }}>{t('common.rename')}</Button>
-                <Popconfirm title={t('roles.deleteConfirm', { name: r.name })} okButtonProps={{ danger: true, 'data-testid': 'role-delete-ok' } as object}
+                <Popconfirm title={t('roles.deleteConfirm', { name: r.name })} okButtonProps={{ danger: true, 'data-testid': 'role-delete-ok' }}
                   okText={t('common.delete')} cancelText={t('common.cancel')} onConfirm={() => remove(r)}>
                   <Button size="small" danger icon={<DeleteOutlined />} data-testid="role-delete">{t('common.delete')}</Button>
                 </Popconfirm>
@@ -72,7 +72,7 @@ export default function RolesPage() {
         </ul>
       )}
       <Modal open={editing !== null} title={editing === 'new' ? t('roles.add') : t('roles.edit')} onCancel={() => setEditing(null)} onOk={() => void save()}
-        okText={t('common.save')} cancelText={t('common.cancel')} forceRender okButtonProps={{ 'data-testid': 'role-save' } as object}>
+        okText={t('common.save')} cancelText={t('common.cancel')} forceRender okButtonProps={{ 'data-testid': 'role-save' }}>
         <Form form={form} layout="vertical" onFinish={() => void save()}>
           <Form.Item name="name" label={t('roles.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 50, message: t('validation.maxLength', { count: 50 }) }]}>
             <Input data-testid="role-name" autoFocus />
