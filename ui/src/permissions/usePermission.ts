@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import type { Definition, EffectivePermission, FieldAccess, FieldDef, RecordAction } from '../api/types';
 
@@ -36,8 +36,7 @@ export function usePermission(formId: string, enabled = true): Perm {
       (e) => { if (live) setP({ id: formId, perm: e instanceof ApiError && e.status === 403 ? NONE : null }); });
     return () => { live = false; };
   }, [formId, enabled]);
-  if (!p || p.id !== formId) return { ...permFrom(null, false), can: () => false };
-  return permFrom(p.perm);
+  return useMemo(() => (!p || p.id !== formId ? { ...permFrom(null, false), can: () => false } : permFrom(p.perm)), [p, formId]);
 }
 
 /** maskDefinition drops the fields the member may not see (subform row fields by their subform). */
