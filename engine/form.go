@@ -113,7 +113,16 @@ func (e *Engine) Form(ctx context.Context, a Actor, id string) (Form, error) {
 	if err != nil {
 		return Form{}, err
 	}
-	return formFrom(d)
+	f, err := formFrom(d)
+	if err != nil || f.Published == 0 {
+		return f, err
+	}
+	hidden, err := e.definitionMask(ctx, a, id)
+	if err != nil {
+		return Form{}, err
+	}
+	f.Draft = maskDefinition(f.Draft, hidden)
+	return f, nil
 }
 
 // SaveDraft replaces a form's name, description and draft (admins only).

@@ -377,10 +377,8 @@ func (e *Engine) writePermissions(ctx context.Context, a Actor, fp FormPermissio
 	if err != nil {
 		return FormPermissions{}, mapStoreErr(err)
 	}
-	if refersToOwner(fp) {
-		if err := e.backfillOwners(ctx, a.Workspace, fp.Form); err != nil {
-			return FormPermissions{}, err
-		}
+	if err := e.indexForPermissions(ctx, a.Workspace, fp); err != nil {
+		return FormPermissions{}, err
 	}
 	return permissionsFrom(res.Docs[0]), nil
 }
@@ -505,4 +503,23 @@ func filterUses(f store.Filter, path string) bool {
 		}
 	}
 	return f.Not != nil && filterUses(*f.Not, path)
+}
+
+// indexForPermissions prepares a published form's records for its
+// permission sets: owners backfilled and the owner index declared when a
+// row filter refers to ownedBy (and the index dropped when none does).
+func (e *Engine) indexForPermissions(ctx context.Context, ws string, fp FormPermissions) error {
+	v, err := e.VersionOf(ctx, ws, fp.Form)
+	if errors.Is(err, ErrNotPublished) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if refersToOwner(fp) {
+		if err := e.backfillOwners(ctx, ws, fp.Form); err != nil {
+			return err
+		}
+	}
+	return e.declareIndexes(ctx, fp.Form, v)
 }

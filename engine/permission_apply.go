@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -111,14 +112,16 @@ func (e *Engine) actOn(ctx context.Context, a Actor, v *Version, act Action, for
 	return d, nil
 }
 
-// strip removes the fields m hides from r (in place; r is the caller's).
-func (m *FieldMask) strip(r *Record) {
-	if m == nil || len(m.Hidden) == 0 {
+// strip removes the fields m hides from r (r is the caller's copy), and,
+// for an actor with any field limit, the values of archived fields (a
+// field hidden before it was archived must not come back).
+func (v *Version) strip(m *FieldMask, r *Record) {
+	if m == nil {
 		return
 	}
 	data := make(map[string]any, len(r.Data))
 	for k, val := range r.Data {
-		if !m.Hidden[k] {
+		if v.byKey[k] != nil && !m.Hidden[k] {
 			data[k] = val
 		}
 	}
@@ -364,4 +367,87 @@ func listsFile(val any, id string) bool {
 		}
 	}
 	return false
+}
+
+// staysInRows checks that the record a write leaves (doc, before commit)
+// is inside the rows of the decision that allowed the write, unless the
+// actor may transfer records: a rep cannot hand a deal away, or move it out
+// of their region, by editing it. The check runs the store's filter
+// semantics on the one document (store.Match), never a per-row scan.
+func (w *write) staysInRows(ctx context.Context, d Decision, doc store.Document) error {
+	if d.Rows == nil {
+		return nil
+	}
+	if w.e.allow(ctx, w.a, ActRecordTransfer, Resource{Form: w.v.Form}) == nil {
+		return nil
+	}
+	rows, err := w.v.rowsFilter(d)
+	if err != nil {
+		return err
+	}
+	if doc.CreatedBy == "" {
+		doc.CreatedBy, doc.CreatedAt = w.a.UserID, w.ctx.Now
+	}
+	doc.UpdatedBy, doc.UpdatedAt = w.a.UserID, w.ctx.Now
+	ok, err := store.Match(doc, rows)
+	if err != nil {
+		return fmt.Errorf("engine: check rows: %w", err)
+	}
+	if !ok {
+		return invalid(fieldErr("record", CodeOutsideRows, nil))
+	}
+	return nil
+}
+
+// answer is the record a create returns: under the actor's view mask when
+// they may view records, else under the mask of the create itself.
+func (w *write) answer(ctx context.Context, formID string, r Record, createMask *FieldMask) Record {
+	if d, err := w.e.viewDecision(ctx, w.a, formID); err == nil {
+		w.v.strip(d.Mask, &r)
+		return r
+	}
+	w.v.strip(createMask, &r)
+	return r
+}
+
+// definitionMask returns the fields of a form the actor may not see in its
+// designs (nil: all visible): a designer of the form sees everything, a
+// member loses the fields their permission hides everywhere.
+func (e *Engine) definitionMask(ctx context.Context, a Actor, formID string) (map[string]bool, error) {
+	app, err := e.FormApp(ctx, a.Workspace, formID)
+	if err != nil {
+		return nil, err
+	}
+	if e.allow(ctx, a, ActFormDesign, Resource{App: app, Form: formID}) == nil {
+		return nil, nil
+	}
+	p, err := e.MyPermission(ctx, a, formID)
+	if errors.Is(err, ErrNotPublished) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	hidden := map[string]bool{}
+	for k, fa := range p.Fields {
+		if fa == FieldHidden {
+			hidden[k] = true
+		}
+	}
+	return hidden, nil
+}
+
+// maskDefinition removes hidden fields from a design (a copy).
+func maskDefinition(def form.Definition, hidden map[string]bool) form.Definition {
+	if len(hidden) == 0 {
+		return def
+	}
+	out := def
+	out.Fields = make([]form.Field, 0, len(def.Fields))
+	for _, f := range def.Fields {
+		if !hidden[f.Key] {
+			out.Fields = append(out.Fields, f)
+		}
+	}
+	return out
 }

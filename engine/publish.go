@@ -153,8 +153,19 @@ const maxSortIndexes = 6
 // field whose type is a common sort column (field.IndexSort: number, money,
 // percent, rating, date, datetime; at most maxSortIndexes), a composite index, so a list filtered on it and sorted by
 // such a column reads one page of index entries instead of sorting every match.
+//
+// When the form's permission sets filter rows by owner, records are also
+// indexed by owner and creation time, so an "own rows" page reads one page
+// of index entries.
 func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
 	var idx []store.Index
+	fp, err := e.FormPermissionsOf(ctx, v.Workspace, formID)
+	if err != nil {
+		return err
+	}
+	if refersToOwner(fp) {
+		idx = append(idx, store.Index{Name: "o_owner", Fields: []store.SortKey{{Field: ownerKey}, {Field: store.FieldCreatedAt}}})
+	}
 	var sortable []*cfield
 	for _, f := range v.fields {
 		if indexHint(f) == field.IndexSort {
@@ -184,7 +195,7 @@ func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) 
 				Fields: []store.SortKey{{Field: path}, {Field: dataPath(s)}}})
 		}
 	}
-	err := e.st.EnsureIndexes(ctx, recordColl(formID), idx)
+	err = e.st.EnsureIndexes(ctx, recordColl(formID), idx)
 	var de *store.DuplicateError
 	if errors.As(err, &de) {
 		return invalid(fieldErr("fields", CodeUniqueExistingDuplicates, map[string]any{"field": fieldKeyOf(de.Fields[0])}))
@@ -341,11 +352,20 @@ func (e *Engine) Versions(ctx context.Context, a Actor, formID string) ([]Versio
 	if err != nil {
 		return nil, err
 	}
+	hidden, err := e.definitionMask(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]VersionInfo, 0, len(docs))
 	for _, d := range docs {
 		info, err := versionInfoFrom(d)
 		if err != nil {
 			return nil, err
+		}
+		if hidden != nil {
+			// A member reads the versions without the fields their
+			// permission hides, nor archived ones (which may have been).
+			info.Definition, info.Archived, info.Changes = maskDefinition(info.Definition, hidden), []form.Field{}, []Change{}
 		}
 		out = append(out, info)
 	}

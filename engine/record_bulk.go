@@ -12,7 +12,8 @@ type BulkResult struct {
 	Err error
 }
 
-// DeleteRecords moves several records of a form to the recycle bin. Each
+// DeleteRecords moves several records of a form to the recycle bin (the
+// bulk-edit and delete actions; each record under the delete rows). Each
 // record goes through the single-record delete path, so each gets its own
 // history entry and its own record.deleted event, and one record's failure
 // (already deleted, not found) does not stop the others. Duplicate ids are
@@ -21,6 +22,9 @@ type BulkResult struct {
 // "ids"; an actor or form problem common to all ids is returned as the
 // error, before anything is deleted.
 func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids []string) ([]BulkResult, error) {
+	if err := e.allow(ctx, a, ActRecordBulkEdit, Resource{Form: formID}); err != nil {
+		return nil, err
+	}
 	if err := e.allow(ctx, a, ActRecordDelete, Resource{Form: formID}); err != nil {
 		return nil, err
 	}

@@ -72,6 +72,10 @@ func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q Re
 	if err := e.allow(ctx, a, ActRecordExport, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
+	view, err := e.viewDecision(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
 	var ctype, ext string
 	switch format {
 	case FormatCSV:
@@ -103,19 +107,25 @@ func (e *Engine) PrepareExport(ctx context.Context, a Actor, formID string, q Re
 	}
 	now := e.now()
 	x := &Export{Rows: *page.Total, ContentType: ctype, e: e, a: a, formID: formID, q: q, format: format,
-		fctx: field.Context{Location: loc, Now: now}, cols: exportColumns(v, lang)}
+		fctx: field.Context{Location: loc, Now: now}, cols: exportColumns(v, view.Mask, lang)}
 	x.Filename = fmt.Sprintf("%s-%s.%s", safeFilename(fm.Name), now.In(loc).Format("20060102-1504"), ext)
 	return x, nil
 }
 
 // exportColumns lists current fields in design order, then archived fields
-// with a suffix, then the record properties.
-func exportColumns(v *Version, lang string) []exportCol {
+// with a suffix, then the record properties. Fields the mask hides are
+// absent, and so are archived fields for an actor with any field limit.
+func exportColumns(v *Version, m *FieldMask, lang string) []exportCol {
 	var cols []exportCol
 	for _, f := range v.fields {
-		cols = append(cols, exportCol{label: columnLabel(f.def), def: f.def, typ: f.typ, numeric: numericCell(f.typ)})
+		if m.CanView(f.def.Key) {
+			cols = append(cols, exportCol{label: columnLabel(f.def), def: f.def, typ: f.typ, numeric: numericCell(f.typ)})
+		}
 	}
 	for i := range v.Archived {
+		if m != nil {
+			break
+		}
 		def := &v.Archived[i]
 		t, ok := field.Get(def.Type)
 		if !ok {

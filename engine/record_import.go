@@ -109,7 +109,8 @@ type Table struct {
 // import leaves gaps in them, as any failed write does.
 func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read func() (Table, error), opts ImportOptions) (ImportReport, error) {
 	a.Source = SourceImport
-	if err := e.allow(ctx, a, ActRecordImport, Resource{Form: formID}); err != nil {
+	d, err := e.Authorize(ctx, a, ActRecordImport, Resource{Form: formID})
+	if err != nil {
 		return ImportReport{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
@@ -124,7 +125,7 @@ func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read f
 		return ImportReport{}, err
 	}
 	rep := ImportReport{Format: t.Format, DryRun: opts.DryRun, SkipAutomations: opts.SkipAutomations}
-	cols, err := mapColumns(v, t.Header)
+	cols, err := mapColumns(v, d.Mask, t.Header)
 	if err != nil {
 		return ImportReport{}, err
 	}
@@ -162,9 +163,18 @@ func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read f
 	wo := WriteOptions{SkipAutomations: opts.SkipAutomations}
 	for _, row := range rows {
 		id := store.NewID()
+		doc := store.Document{ID: id, Data: w.doc(row.data)}
+		if err := w.staysInRows(ctx, d, doc); err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				return ImportReport{}, err
+			}
+			for _, fe := range validationFields(err) {
+				rep.addError(v, cols, row.n, fe)
+			}
+			continue
+		}
 		changes := diff(nil, row.data)
-		one := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(row.data)}},
-			EventRecordCreated, id, 1, changes, wo)
+		one := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: doc}, EventRecordCreated, id, 1, changes, wo)
 		if err := w.writing(ctx, &one, RecordCreate, id, row.data, changes, wo, true); err != nil {
 			if errors.Is(err, ErrInvalid) {
 				// A veto of a row is reported with the row, as any problem of it.
@@ -298,21 +308,25 @@ func dateCell(t field.Type, cell string, serialDate func(float64) (time.Time, bo
 }
 
 // mapColumns matches header cells to fields, by key or label, ignoring case
-// and surrounding spaces.
-func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
+// and surrounding spaces. A column of a field the mask hides is an unknown
+// column (the report does not confirm it exists); one of a field the actor
+// may see but not change is ignored with read_only_permission.
+func mapColumns(v *Version, m *FieldMask, header []string) ([]ImportColumn, error) {
 	if len(header) > MaxImportColumns {
 		return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 	}
 	byName := map[string]*cfield{}
 	for _, f := range v.fields {
-		if l := norm(f.def.Label); l != "" {
+		if l := norm(f.def.Label); l != "" && m.CanView(f.def.Key) {
 			if _, taken := byName[l]; !taken {
 				byName[l] = f
 			}
 		}
 	}
 	for _, f := range v.fields {
-		byName[norm(f.def.Key)] = f // a key wins over another field's label
+		if m.CanView(f.def.Key) {
+			byName[norm(f.def.Key)] = f // a key wins over another field's label
+		}
 	}
 	system := map[string]bool{}
 	for _, p := range systemColumns {
@@ -344,6 +358,8 @@ func mapColumns(v *Version, header []string) ([]ImportColumn, error) {
 			c.Ignored, c.Reason = true, CodeImportEmptyHeader
 		case ok && !f.typ.Input():
 			c.Ignored, c.Reason, c.Field = true, CodeImportComputedColumn, ""
+		case ok && !m.CanEdit(f.def.Key):
+			c.Ignored, c.Reason = true, CodeReadOnlyPermission
 		case ok:
 			if j, dup := seen[f.def.Key]; dup {
 				return nil, fileErr(CodeImportDuplicateColumn, map[string]any{"column": i + 1, "other": j, "field": h})

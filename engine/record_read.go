@@ -11,17 +11,16 @@ import (
 )
 
 // Record returns one record of a form, live or in the recycle bin.
+// A record outside the actor's view rows is ErrNotFound; hidden fields are
+// absent.
 func (e *Engine) Record(ctx context.Context, a Actor, formID, id string) (Record, error) {
-	if err := e.allow(ctx, a, ActRecordView, Resource{Form: formID, Record: id}); err != nil {
-		return Record{}, err
-	}
 	// Records exist only for published forms; CurrentVersion checks the form
 	// belongs to the actor's workspace (from a short-lived cache).
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
 		return Record{}, err
 	}
-	r, err := e.record(ctx, formID, id)
+	r, d, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
 		return r, err
 	}
@@ -30,7 +29,9 @@ func (e *Engine) Record(ctx context.Context, a Actor, formID, id string) (Record
 		if err := e.fillLiveLookups(ctx, v, recs); err != nil {
 			return Record{}, err
 		}
+		r = recs[0]
 	}
+	v.strip(d.Mask, &r)
 	return r, nil
 }
 
@@ -79,8 +80,11 @@ func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, versio
 	if err != nil {
 		return err
 	}
-	r, err := e.record(ctx, formID, id)
+	r, _, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
+		return err
+	}
+	if _, err := e.actOn(ctx, a, v, binAction(op), formID, r); err != nil {
 		return err
 	}
 	if (op == store.OpSoftDelete) != (r.DeletedAt == nil) {
@@ -139,11 +143,22 @@ var recordProps = map[string]string{
 // QueryRecords returns a page of a form's records. Filters and sorts are
 // checked against the form's fields and each type's operators, then run by
 // the store, so counts and pages are exact.
+// The actor's view rows are part of the store query, so pages, cursors and
+// totals cover exactly the records they may see; hidden fields are absent,
+// and filtering or sorting on one is refused.
 func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q RecordQuery) (RecordPage, error) {
-	if err := e.allow(ctx, a, ActRecordView, Resource{Form: formID}); err != nil {
+	d, err := e.viewDecision(ctx, a, formID)
+	if err != nil {
 		return RecordPage{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return RecordPage{}, err
+	}
+	if err := d.Mask.checkPaths(q); err != nil {
+		return RecordPage{}, err
+	}
+	rows, err := v.rowsFilter(d)
 	if err != nil {
 		return RecordPage{}, err
 	}
@@ -155,6 +170,7 @@ func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q Rec
 		}
 		sq.Filter = &f
 	}
+	sq.Filter = andRows(sq.Filter, rows)
 	for i, s := range q.Sort {
 		p, _, err := v.storePath(s.Field, fmt.Sprintf("sort[%d]", i))
 		if err != nil {
@@ -177,6 +193,9 @@ func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q Rec
 		if err := e.fillLiveLookups(ctx, v, out.Items); err != nil {
 			return RecordPage{}, err
 		}
+	}
+	for i := range out.Items {
+		v.strip(d.Mask, &out.Items[i])
 	}
 	if q.Total {
 		n, err := e.st.Count(ctx, recordColl(formID), sq)
@@ -291,7 +310,15 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 	if err := e.allow(ctx, a, ActRecordHistory, Resource{Form: formID, Record: id}); err != nil {
 		return nil, err
 	}
-	if _, err := e.Record(ctx, a, formID, id); err != nil {
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
+	r, view, err := e.visibleRecord(ctx, a, v, formID, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := e.actOn(ctx, a, v, ActRecordHistory, formID, r); err != nil {
 		return nil, err
 	}
 	docs, err := e.findAll(ctx, historyColl(formID), store.Where("record", store.OpEq, id), []store.SortKey{{Field: "version"}})
@@ -312,7 +339,10 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 		h.Changes = make([]map[string]any, 0, len(changes))
 		for _, c := range changes {
 			if m, ok := c.(map[string]any); ok {
-				h.Changes = append(h.Changes, m)
+				// A change of a field the actor may not see is left out.
+				if k, _ := m["field"].(string); view.Mask == nil || k == "ownedBy" || (v.byKey[k] != nil && view.Mask.CanView(k)) {
+					h.Changes = append(h.Changes, m)
+				}
 			}
 		}
 		out[i] = h

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -108,7 +109,7 @@ func (w *write) missingRefs(ctx context.Context, f *cfield, ids []string) ([]str
 	}
 	switch r.RefKind(f.def) {
 	case field.RefRecords:
-		return w.e.missingRecords(ctx, w.a.Workspace, f.def.Form, ids)
+		return w.e.missingRecords(ctx, w.a, f.def.Form, ids)
 	case field.RefMembers:
 		return w.e.missingMembers(ctx, w.a.Workspace, ids)
 	case field.RefDepartments:
@@ -133,13 +134,31 @@ func idsOf(v any) []string {
 	return nil
 }
 
-// missingRecords returns the ids that are not live records of formID in ws.
-func (e *Engine) missingRecords(ctx context.Context, ws, formID string, ids []string) ([]string, error) {
-	if _, err := e.getScoped(ctx, collForms, ws, formID); err != nil {
+// missingRecords returns the ids that are not live records of formID in
+// the actor's workspace that the actor may see: a relation to a record
+// outside their view rows is refused as missing, so no lookup copies its
+// values to them.
+func (e *Engine) missingRecords(ctx context.Context, a Actor, formID string, ids []string) ([]string, error) {
+	if _, err := e.getScoped(ctx, collForms, a.Workspace, formID); err != nil {
 		return ids, nil
 	}
-	f := store.Where(store.FieldID, store.OpIn, anyList(ids))
-	p, err := e.st.Find(ctx, recordColl(formID), store.Query{Filter: &f, Limit: len(ids)})
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return ids, nil
+	}
+	d, err := e.viewDecision(ctx, a, formID)
+	if errors.Is(err, ErrForbidden) {
+		return ids, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := v.rowsFilter(d)
+	if err != nil {
+		return nil, err
+	}
+	f := andRows(&store.Filter{Field: store.FieldID, Op: store.OpIn, Value: anyList(ids)}, rows)
+	p, err := e.st.Find(ctx, recordColl(formID), store.Query{Filter: f, Limit: len(ids)})
 	if err != nil {
 		return nil, err
 	}
@@ -267,7 +286,7 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, fc field.FileChecke
 		id, _ := ref["id"].(string)
 		path := fmt.Sprintf("%s[%d]", at, i)
 		d, err := w.e.liveScoped(ctx, collFiles, w.a.Workspace, id)
-		if err != nil {
+		if err != nil || !w.mayAttach(ctx, id, d.CreatedBy) {
 			return []field.Error{fieldErr(path, CodeNotFound, map[string]any{"value": id})}
 		}
 		info := fileFrom(d)
@@ -278,4 +297,22 @@ func (w *write) resolveFiles(ctx context.Context, f *cfield, fc field.FileChecke
 	}
 	holder[f.def.Key] = out
 	return nil
+}
+
+// mayAttach reports whether the write may name file id: a file the record
+// already lists, or one the actor uploaded (an admin's and the system's
+// writes may name any file of the workspace). Naming someone else's upload
+// would let the actor read it through their own record.
+func (w *write) mayAttach(ctx context.Context, id, uploader string) bool {
+	if uploader == w.a.UserID || w.a.Source == SourceSystem {
+		return true
+	}
+	if w.old != nil {
+		for _, val := range w.old.Data {
+			if listsFile(val, id) {
+				return true
+			}
+		}
+	}
+	return w.e.allow(ctx, w.a, ActMembersManage, Resource{}) == nil
 }

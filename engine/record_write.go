@@ -24,12 +24,20 @@ type WriteOptions struct {
 // normalize → defaults and serials → check references → lookups → formulas →
 // validate (schema, field rules, submit rules) → commit the
 // record, its history entry and its event in one unit of work.
+//
+// The actor's create permission decides which fields they may fill (a
+// read-only or hidden one is a per-field read_only_permission error) and
+// the rows the new record must fall in, unless they may transfer records.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
-	if err := e.allow(ctx, a, ActRecordCreate, Resource{Form: formID}); err != nil {
+	d, err := e.Authorize(ctx, a, ActRecordCreate, Resource{Form: formID})
+	if err != nil {
 		return Record{}, err
 	}
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
+		return Record{}, err
+	}
+	if err := d.Mask.checkInput(input); err != nil {
 		return Record{}, err
 	}
 	w, err := e.newWrite(ctx, a, v, nil)
@@ -41,9 +49,12 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 		return Record{}, err
 	}
 	id := store.NewID()
+	doc := store.Document{ID: id, Data: w.doc(data)}
+	if err := w.staysInRows(ctx, d, doc); err != nil {
+		return Record{}, err
+	}
 	changes := diff(nil, data)
-	u := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: store.Document{ID: id, Data: w.doc(data)}},
-		EventRecordCreated, id, 1, changes, opts)
+	u := w.unit(store.Write{Op: store.OpInsert, Collection: recordColl(formID), Doc: doc}, EventRecordCreated, id, 1, changes, opts)
 	if err := w.writing(ctx, &u, RecordCreate, id, data, changes, opts, false); err != nil {
 		return Record{}, err
 	}
@@ -51,12 +62,17 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 	if err != nil {
 		return Record{}, w.commitErr(err)
 	}
-	return recordFrom(res.Docs[0]), nil
+	return w.answer(ctx, formID, recordFrom(res.Docs[0]), d.Mask), nil
 }
 
 // UpdateRecord changes some fields of a live record. input holds only the
 // fields to change; version is the record version the caller read, and a
 // record changed since is ErrConflict, never overwritten.
+//
+// A record the actor cannot see is ErrNotFound; one they see but may not
+// change (outside their edit rows) is ErrForbidden; read-only fields are
+// refused per field, and the record must stay inside the edit rows unless
+// the actor may transfer records.
 func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, input map[string]any, version int64, opts WriteOptions) (Record, error) {
 	if err := e.allow(ctx, a, ActRecordEdit, Resource{Form: formID, Record: id}); err != nil {
 		return Record{}, err
@@ -68,8 +84,18 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	if err != nil {
 		return Record{}, err
 	}
-	old, err := e.liveRecord(ctx, formID, id)
+	old, view, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
+		return Record{}, err
+	}
+	if old.DeletedAt != nil {
+		return Record{}, wrapNotFound("record", id)
+	}
+	d, err := e.actOn(ctx, a, v, ActRecordEdit, formID, old)
+	if err != nil {
+		return Record{}, err
+	}
+	if err := d.Mask.checkInput(input); err != nil {
 		return Record{}, err
 	}
 	if old.Version != version {
@@ -84,7 +110,11 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 		return Record{}, err
 	}
 	changes := diff(old.Data, data)
-	u := w.unit(store.Write{Op: store.OpUpdate, Collection: recordColl(formID), ExpectVersion: version, Doc: store.Document{ID: id, Data: w.doc(data)}},
+	doc := store.Document{ID: id, Data: w.doc(data), CreatedAt: old.CreatedAt, CreatedBy: old.CreatedBy}
+	if err := w.staysInRows(ctx, d, doc); err != nil {
+		return Record{}, err
+	}
+	u := w.unit(store.Write{Op: store.OpUpdate, Collection: recordColl(formID), ExpectVersion: version, Doc: store.Document{ID: id, Data: doc.Data}},
 		EventRecordUpdated, id, version+1, changes, opts)
 	if err := w.writing(ctx, &u, RecordUpdate, id, data, changes, opts, false); err != nil {
 		return Record{}, err
@@ -93,7 +123,9 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	if err != nil {
 		return Record{}, w.commitErr(err)
 	}
-	return recordFrom(res.Docs[0]), nil
+	r := recordFrom(res.Docs[0])
+	v.strip(view.Mask, &r)
+	return r, nil
 }
 
 // write is the state of one pass through the pipeline.

@@ -32,6 +32,7 @@ func Run(t *testing.T, newStore NewStore) {
 		{"Unit", unitCases()},
 		{"Index", indexCases()},
 		{"Filter", filterCases()},
+		{"Match", matchCases()},
 		{"Sort", sortCases()},
 		{"Page", pageCases()},
 		{"Select", selectCases()},
