@@ -13,8 +13,11 @@ export function AppPage() {
   const { t } = useTranslation();
   const { me } = useAuth();
   const admin = isAdmin(me);
-  // Workspace admins and the app's admins manage its forms' permissions.
-  const manager = admin || !!me?.adminApps?.includes(appId) || !!me?.user.adminApps?.includes(appId);
+  // Workspace admins and the app's admins design its forms and manage their permissions;
+  // for anyone else each published form's effective permission says (manage).
+  const [managed, setManaged] = useState<Set<string>>(new Set());
+  const manager = admin || managed.size > 0;
+  const manages = (id: string) => admin || managed.has(id);
   const { message } = AntApp.useApp();
   const nav = useNavigate();
   const [app, setApp] = useState<App | null>(null);
@@ -29,6 +32,13 @@ export function AppPage() {
     } catch (e) { message.error(errorText(e)); setForms([]); }
   }, [appId, message]);
   useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    if (admin || !forms) return;
+    let live = true;
+    void Promise.all(forms.filter((f) => f.published).map((f) => api.myPermission(f.id).then((p) => (p.manage ? f.id : null), () => null)))
+      .then((ids) => { if (live) setManaged(new Set(ids.filter((x): x is string => !!x))); });
+    return () => { live = false; };
+  }, [admin, forms]);
 
   const create = async () => {
     const v = await form.validateFields().catch(() => null);
@@ -58,10 +68,10 @@ export function AppPage() {
                 <div>{f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>}</div>
               </div>
               <Space wrap>
-                {manager && <Button icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>}
+                {manages(f.id) && <Button icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>}
                 <Button icon={<FormOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/fill`)}>{t('forms.fill')}</Button>
                 <Button icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>
-                {manager && <Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${f.id}/permissions`)} data-testid="form-permissions">{t('perm.title')}</Button>}
+                {manages(f.id) && <Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${f.id}/permissions`)} data-testid="form-permissions">{t('perm.title')}</Button>}
               </Space>
             </li>
           ))}

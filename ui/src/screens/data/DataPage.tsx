@@ -112,7 +112,8 @@ function Data({ formId }: { formId: string }) {
       </>
     );
   }
-  const mayBulk = bin ? perm.can('record.restore') : perm.can('record.delete');
+  // Deleting several records at once is a bulk action (record.bulk_edit) besides a delete; restoring goes one by one.
+  const mayBulk = bin ? perm.can('record.restore') : perm.can('record.delete') && perm.can('record.bulk_edit');
 
   const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels };
   const sortOrder = (f: FieldDef): 'ascend' | 'descend' | null => { const s = sort.find((x) => x.field === queryPath(f)); return s ? (s.desc ? 'descend' : 'ascend') : null; };
