@@ -179,6 +179,7 @@ func (s *Service) actor(ctx context.Context, userID, ws string, kind Kind) (engi
 		return engine.Actor{}, err
 	}
 	a.Workspace, a.Role, a.Departments = ws, m.Role, m.Departments
+	a.Roles, a.AdminApps = m.Roles, m.AdminApps
 	return a, nil
 }
 
@@ -195,6 +196,19 @@ func (s *Service) invalidateUser(userID string) {
 	s.cacheMu.Lock()
 	for k, c := range s.cache {
 		if c.p.Actor.UserID == userID {
+			delete(s.cache, k)
+		}
+	}
+	s.cacheMu.Unlock()
+}
+
+// InvalidateWorkspace makes the next request of every member of ws read
+// their role and membership again (after a change that may touch many
+// members, such as deleting a role).
+func (s *Service) InvalidateWorkspace(ws string) {
+	s.cacheMu.Lock()
+	for k, c := range s.cache {
+		if c.p.Actor.Workspace == ws {
 			delete(s.cache, k)
 		}
 	}

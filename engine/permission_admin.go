@@ -211,7 +211,14 @@ func permissionsFrom(d store.Document) FormPermissions {
 // the default when nobody configured them.
 func (e *Engine) FormPermissionsOf(ctx context.Context, ws, formID string) (FormPermissions, error) {
 	d, err := e.st.Get(ctx, collFormPermissions, formID)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && str(d.Data, "workspace") != ws) {
+	if err == nil && str(d.Data, "workspace") != ws {
+		return FormPermissions{}, wrapNotFound("form", formID)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		// Only a form of ws has the default; any other id is not found.
+		if _, err := e.FormApp(ctx, ws, formID); err != nil {
+			return FormPermissions{}, err
+		}
 		return DefaultFormPermissions(formID), nil
 	}
 	if err != nil {
@@ -521,5 +528,5 @@ func (e *Engine) indexForPermissions(ctx context.Context, ws string, fp FormPerm
 			return err
 		}
 	}
-	return e.declareIndexes(ctx, fp.Form, v)
+	return e.declareIndexes(ctx, ws, fp.Form, v)
 }

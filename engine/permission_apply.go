@@ -19,7 +19,8 @@ import (
 // record they can see is ErrForbidden.
 
 // viewDecision is the view decision of a on a form; a refusal means the
-// actor sees no record of the form.
+// actor sees no record of the form. engine/access hides there, too, a
+// lookup showing a field of a related form the actor may not see.
 func (e *Engine) viewDecision(ctx context.Context, a Actor, formID string) (Decision, error) {
 	return e.Authorize(ctx, a, ActRecordView, Resource{Form: formID})
 }
@@ -254,6 +255,10 @@ func (e *Engine) MyPermission(ctx context.Context, a Actor, formID string) (Effe
 // inside their transfer rows. Each record is its own unit of work with
 // its history entry (ownedBy from, to) and record.updated event.
 func (e *Engine) TransferRecords(ctx context.Context, a Actor, formID string, ids []string, owner string) ([]BulkResult, error) {
+	v, err := e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
 	if err := e.allow(ctx, a, ActRecordTransfer, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
@@ -265,10 +270,6 @@ func (e *Engine) TransferRecords(ctx context.Context, a Actor, formID string, id
 	}
 	if m, err := e.Membership(ctx, a.Workspace, owner); err != nil || m.Disabled {
 		return nil, invalid(fieldErr("owner", CodeNotFound, map[string]any{"id": owner}))
-	}
-	v, err := e.CurrentVersion(ctx, a, formID)
-	if err != nil {
-		return nil, err
 	}
 	seen := make(map[string]bool, len(ids))
 	out := make([]BulkResult, 0, len(ids))

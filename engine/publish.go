@@ -59,7 +59,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	if errs := e.checkRelationTargets(ctx, a.Workspace, v); len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
-	if err := e.declareIndexes(ctx, formID, v); err != nil {
+	if err := e.declareIndexes(ctx, a.Workspace, formID, v); err != nil {
 		return nil, err
 	}
 	f, err := formFrom(fd)
@@ -84,7 +84,7 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 		},
 		Events: []store.Event{newEvent(EventFormPublished, a.Workspace, collForms, formID, FormPublishedPayload{Form: formID, App: f.App, Version: next})},
 	}
-	res, err := e.st.Commit(ctx, u)
+	res, err := e.commit(ctx, u)
 	if err != nil {
 		return nil, mapStoreErr(err)
 	}
@@ -157,9 +157,9 @@ const maxSortIndexes = 6
 // When the form's permission sets filter rows by owner, records are also
 // indexed by owner and creation time, so an "own rows" page reads one page
 // of index entries.
-func (e *Engine) declareIndexes(ctx context.Context, formID string, v *Version) error {
+func (e *Engine) declareIndexes(ctx context.Context, ws, formID string, v *Version) error {
 	var idx []store.Index
-	fp, err := e.FormPermissionsOf(ctx, v.Workspace, formID)
+	fp, err := e.FormPermissionsOf(ctx, ws, formID)
 	if err != nil {
 		return err
 	}

@@ -308,25 +308,23 @@ func dateCell(t field.Type, cell string, serialDate func(float64) (time.Time, bo
 }
 
 // mapColumns matches header cells to fields, by key or label, ignoring case
-// and surrounding spaces. A column of a field the mask hides is an unknown
-// column (the report does not confirm it exists); one of a field the actor
-// may see but not change is ignored with read_only_permission.
+// and surrounding spaces. A column of a field the actor may not change
+// (read-only or hidden under their permission) refuses the import with a
+// read_only_permission error on that column, as a single write would.
 func mapColumns(v *Version, m *FieldMask, header []string) ([]ImportColumn, error) {
 	if len(header) > MaxImportColumns {
 		return nil, fileErr(CodeImportTooManyColumns, map[string]any{"max": MaxImportColumns})
 	}
 	byName := map[string]*cfield{}
 	for _, f := range v.fields {
-		if l := norm(f.def.Label); l != "" && m.CanView(f.def.Key) {
+		if l := norm(f.def.Label); l != "" {
 			if _, taken := byName[l]; !taken {
 				byName[l] = f
 			}
 		}
 	}
 	for _, f := range v.fields {
-		if m.CanView(f.def.Key) {
-			byName[norm(f.def.Key)] = f // a key wins over another field's label
-		}
+		byName[norm(f.def.Key)] = f // a key wins over another field's label
 	}
 	system := map[string]bool{}
 	for _, p := range systemColumns {
@@ -346,6 +344,7 @@ func mapColumns(v *Version, m *FieldMask, header []string) ([]ImportColumn, erro
 		archived[norm(v.Archived[i].Key)] = true
 	}
 	cols := make([]ImportColumn, len(header))
+	var denied []field.Error
 	seen := map[string]int{}
 	mapped := 0
 	for i, h := range header {
@@ -359,7 +358,7 @@ func mapColumns(v *Version, m *FieldMask, header []string) ([]ImportColumn, erro
 		case ok && !f.typ.Input():
 			c.Ignored, c.Reason, c.Field = true, CodeImportComputedColumn, ""
 		case ok && !m.CanEdit(f.def.Key):
-			c.Ignored, c.Reason = true, CodeReadOnlyPermission
+			denied = append(denied, fieldErr(fmt.Sprintf("columns[%d]", i), CodeReadOnlyPermission, map[string]any{"column": h}))
 		case ok:
 			if j, dup := seen[f.def.Key]; dup {
 				return nil, fileErr(CodeImportDuplicateColumn, map[string]any{"column": i + 1, "other": j, "field": h})
@@ -375,6 +374,9 @@ func mapColumns(v *Version, m *FieldMask, header []string) ([]ImportColumn, erro
 			c.Ignored, c.Reason = true, CodeImportUnknownColumn
 		}
 		cols[i] = c
+	}
+	if len(denied) > 0 {
+		return nil, invalid(denied...)
 	}
 	if mapped == 0 {
 		return nil, fileErr(CodeImportNoColumns, nil)

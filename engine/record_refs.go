@@ -147,7 +147,7 @@ func (e *Engine) missingRecords(ctx context.Context, a Actor, formID string, ids
 		return ids, nil
 	}
 	d, err := e.viewDecision(ctx, a, formID)
-	if errors.Is(err, ErrForbidden) {
+	if errors.Is(err, ErrForbidden) || errors.Is(err, ErrNotFound) {
 		return ids, nil
 	}
 	if err != nil {

@@ -74,9 +74,6 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 // refused per field, and the record must stay inside the edit rows unless
 // the actor may transfer records.
 func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, input map[string]any, version int64, opts WriteOptions) (Record, error) {
-	if err := e.allow(ctx, a, ActRecordEdit, Resource{Form: formID, Record: id}); err != nil {
-		return Record{}, err
-	}
 	if version < 1 {
 		return Record{}, invalid(fieldErr("version", CodeRequired, nil))
 	}
@@ -401,8 +398,15 @@ func (w *write) doc(data map[string]any) map[string]any {
 // unit builds the unit of work: the record write, its history entry and its event.
 func (w *write) unit(rec store.Write, event EventType, id string, newVersion int64, changes []map[string]any, opts WriteOptions) store.UnitOfWork {
 	action := strings.TrimPrefix(string(event), "record.")
-	hist := map[string]any{"record": id, "version": newVersion, "action": action, "actor": w.a.UserID,
-		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number, "changes": anyMaps(changes)}
+	// The actor is the entry's _createdBy, stamped from the unit's Actor
+	// (record_history.go).
+	hist := map[string]any{"record": id, "version": newVersion, "action": action,
+		"actor_name": w.a.Name, "source": string(w.a.Source), "form_version": w.v.Number}
+	if event != EventRecordCreated {
+		// A create's values are not copied: History derives them from the
+		// record and the later entries' old values (record_history.go).
+		hist["changes"] = anyMaps(changes)
+	}
 	if opts.SkipAutomations {
 		hist["automations_off"] = true
 	}

@@ -56,10 +56,14 @@ func (s *Server) updateWorkspace(c *fiber.Ctx) error {
 // WorkspaceUser is a member of the workspace with the account's details.
 type WorkspaceUser struct {
 	engine.User
-	MemberID      string      `json:"memberId"`
-	Role          engine.Role `json:"role"`
-	Departments   []string    `json:"departments"`
-	MemberVersion int64       `json:"memberVersion"`
+	MemberID    string      `json:"memberId"`
+	Role        engine.Role `json:"role"`
+	Departments []string    `json:"departments"`
+	// Roles are the workspace roles the member holds (ids); AdminApps the
+	// apps they administer.
+	Roles         []string `json:"roles"`
+	AdminApps     []string `json:"adminApps"`
+	MemberVersion int64    `json:"memberVersion"`
 	// MemberDisabled: the member is switched off in this workspace.
 	MemberDisabled bool `json:"memberDisabled"`
 }
@@ -69,7 +73,15 @@ func workspaceUser(u engine.User, m engine.Member) WorkspaceUser {
 	if deps == nil {
 		deps = []string{}
 	}
-	return WorkspaceUser{User: u, MemberID: m.ID, Role: m.Role, Departments: deps, MemberVersion: m.Version, MemberDisabled: m.Disabled}
+	roles, apps := m.Roles, m.AdminApps
+	if roles == nil {
+		roles = []string{}
+	}
+	if apps == nil {
+		apps = []string{}
+	}
+	return WorkspaceUser{User: u, MemberID: m.ID, Role: m.Role, Departments: deps, Roles: roles, AdminApps: apps,
+		MemberVersion: m.Version, MemberDisabled: m.Disabled}
 }
 
 func (s *Server) listUsers(c *fiber.Ctx) error {

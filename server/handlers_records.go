@@ -208,6 +208,12 @@ func (s *Server) deleteRecords(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(s.bulkResult(c, "delete", res))
+}
+
+// bulkResult renders the per-record outcomes of a bulk operation (op names
+// it in the log of a record that failed with a server fault).
+func (s *Server) bulkResult(c *fiber.Ctx, op string, res []engine.BulkResult) BulkResult {
 	out := BulkResult{Items: make([]BulkItem, len(res))}
 	l := lang(c)
 	for i, r := range res {
@@ -219,10 +225,10 @@ func (s *Server) deleteRecords(c *fiber.Ctx) error {
 		out.Failed++
 		status, code, params, _ := classify(r.Err)
 		if status >= 500 {
-			s.logger(c).Error("bulk delete: one record failed", "record", r.ID, "err", r.Err)
+			s.logger(c).Error("bulk "+op+": one record failed", "record", r.ID, "err", r.Err)
 		}
 		d := render(l, code, params, nil).Error
 		out.Items[i].Error = &d
 	}
-	return c.JSON(out)
+	return out
 }

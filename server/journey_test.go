@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -85,10 +86,18 @@ func run(t *testing.T, en *env, vars map[string]string, steps []step) {
 	}
 }
 
-// dig reads a dotted path ("user.id") from a decoded JSON object.
+// dig reads a dotted path ("user.id", "items.0.id") from a decoded JSON object.
 func dig(m map[string]any, path string) any {
 	var v any = m
 	for _, k := range strings.Split(path, ".") {
+		if l, ok := v.([]any); ok {
+			i, err := strconv.Atoi(k)
+			if err != nil || i < 0 || i >= len(l) {
+				return nil
+			}
+			v = l[i]
+			continue
+		}
 		o, ok := v.(map[string]any)
 		if !ok {
 			return nil

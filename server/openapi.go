@@ -29,6 +29,10 @@ func obj(props map[string]any, required ...string) map[string]any {
 	return o
 }
 
+func nullable(s map[string]any) map[string]any {
+	return map[string]any{"oneOf": []any{s, map[string]any{"type": "null"}}}
+}
+
 func arr(items any) map[string]any { return map[string]any{"type": "array", "items": items} }
 
 func list(name string) map[string]any { return obj(map[string]any{"items": arr(ref(name))}, "items") }
@@ -48,6 +52,16 @@ func schemas() map[string]any {
 	for i, o := range store.Ops {
 		ops[i] = string(o)
 	}
+	actions := make([]any, len(engine.RecordActions))
+	for i, a := range engine.RecordActions {
+		actions[i] = string(a)
+	}
+	presets := []any{}
+	for _, p := range presetOrder {
+		presets = append(presets, string(p))
+	}
+	presets = append(presets, string(engine.PresetCustom))
+	fieldAccess := map[string]any{"enum": []any{string(engine.FieldEdit), string(engine.FieldView), string(engine.FieldHidden)}}
 	return map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": tStr, "message": tStr,
 			"fields": arr(obj(map[string]any{"path": tStr, "code": tStr, "message": tStr}, "path", "code", "message"))}, "code", "message")}, "error"),
@@ -67,12 +81,13 @@ func schemas() map[string]any {
 		"WorkspaceInput":  obj(map[string]any{"name": tStr, "timeZone": tStr, "language": map[string]any{"enum": []any{"zh-CN", "en"}}}, "name"),
 		"WorkspaceUpdate": obj(map[string]any{"name": tStr, "timeZone": tStr, "language": tStr, "version": tInt}, "name", "version"),
 		"WorkspaceList":   list("Workspace"),
-		"WorkspaceUser":   obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "memberId": tStr, "role": tStr, "departments": arr(tStr), "memberVersion": tInt, "memberDisabled": tBool}),
-		"UserAdded":       obj(map[string]any{"email": tStr, "role": tStr, "departments": arr(tStr)}, "email", "role"),
-		"Invitation":      obj(map[string]any{"id": tStr, "workspace": tStr, "workspaceName": tStr, "inviterName": tStr, "role": tStr, "createdAt": tTime}),
-		"InvitationList":  list("Invitation"),
-		"UserList":        list("WorkspaceUser"),
-		"NewUser":         obj(map[string]any{"email": tStr, "name": tStr, "password": tStr, "role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr)}, "email"),
+		"WorkspaceUser": obj(map[string]any{"id": tStr, "email": tStr, "name": tStr, "disabled": tBool, "memberId": tStr, "role": tStr, "departments": arr(tStr),
+			"roles": arr(tStr), "adminApps": arr(tStr), "memberVersion": tInt, "memberDisabled": tBool}),
+		"UserAdded":      obj(map[string]any{"email": tStr, "role": tStr, "departments": arr(tStr)}, "email", "role"),
+		"Invitation":     obj(map[string]any{"id": tStr, "workspace": tStr, "workspaceName": tStr, "inviterName": tStr, "role": tStr, "createdAt": tTime}),
+		"InvitationList": list("Invitation"),
+		"UserList":       list("WorkspaceUser"),
+		"NewUser":        obj(map[string]any{"email": tStr, "name": tStr, "password": tStr, "role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr)}, "email"),
 		"MemberUpdate": obj(map[string]any{"role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr), "version": tInt,
 			"name": tStr, "disabled": tBool, "memberDisabled": tBool, "userVersion": tInt}),
 		"PasswordReset":    obj(map[string]any{"password": map[string]any{"type": "string", "minLength": 8, "maxLength": 256}}, "password"),
@@ -97,7 +112,7 @@ func schemas() map[string]any {
 		"ExpressionInput":  obj(map[string]any{"expression": tStr, "definition": ref("Definition")}, "expression"),
 		"ExpressionResult": obj(map[string]any{"type": tStr, "diagnostics": arr(obj(map[string]any{"line": tInt, "column": tInt, "message": tStr, "code": tStr, "key": tStr, "params": tObj}))}),
 		"Record": obj(map[string]any{"id": tStr, "version": tInt, "formVersion": tInt, "data": tObj, "createdAt": tTime, "createdBy": tStr,
-			"updatedAt": tTime, "updatedBy": tStr, "deletedAt": tTime}, "id", "version", "data"),
+			"ownedBy": tStr, "updatedAt": tTime, "updatedBy": tStr, "deletedAt": tTime}, "id", "version", "data"),
 		"RecordCreate": obj(map[string]any{"data": tObj}, "data"),
 		"RecordUpdate": obj(map[string]any{"data": tObj, "version": tInt}, "data", "version"),
 		"Filter": map[string]any{"type": "object", "description": "Exactly one of and, or, not, or a condition field/op/value.",
@@ -129,7 +144,33 @@ func schemas() map[string]any {
 			"eventAt": tTime, "attempts": tInt, "lastError": tStr, "failedAt": tTime}, "id", "consumer", "eventId", "attempts", "lastError"),
 		"JobDeadLetterList": list("JobDeadLetter"),
 		"JobRetryResult":    obj(map[string]any{"ok": tBool, "deadLetter": ref("JobDeadLetter")}, "ok"),
-		"FileInfo":          obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
+		"WorkspaceRole":     obj(map[string]any{"id": tStr, "name": tStr, "description": tStr, "version": tInt}, "id", "name", "version"),
+		"RoleList":          list("WorkspaceRole"),
+		"RoleInput":         obj(map[string]any{"name": tStr, "description": tStr}, "name"),
+		"RoleUpdate":        obj(map[string]any{"name": tStr, "description": tStr, "version": tInt}, "name", "version"),
+		"MemberAccess":      obj(map[string]any{"roles": arr(tStr), "adminApps": arr(tStr), "version": tInt}, "roles", "adminApps", "version"),
+		"Member":            obj(map[string]any{"id": tStr, "workspace": tStr, "userId": tStr, "role": tStr, "departments": arr(tStr), "disabled": tBool, "roles": arr(tStr), "adminApps": arr(tStr), "version": tInt}),
+		"RecordAction":      map[string]any{"enum": actions},
+		"FieldAccess":       fieldAccess,
+		"PermissionPreset": obj(map[string]any{"preset": tStr, "actions": arr(ref("RecordAction")), "fieldDefault": fieldAccess,
+			"fields": map[string]any{"type": "object", "additionalProperties": fieldAccess}, "rows": nullable(ref("Filter"))}, "preset", "actions", "fieldDefault"),
+		"PermissionPresetList": list("PermissionPreset"),
+		"Grant": obj(map[string]any{"kind": map[string]any{"enum": []any{"everyone", "role", "department", "member"}},
+			"id": map[string]any{"type": "string", "description": "role id, department id or user id; absent for everyone"}}, "kind"),
+		"PermissionSet": obj(map[string]any{"id": tStr, "name": tStr, "preset": map[string]any{"enum": presets},
+			"actions": arr(ref("RecordAction")), "fieldDefault": fieldAccess,
+			"fields": map[string]any{"type": "object", "additionalProperties": fieldAccess},
+			"rows": map[string]any{"description": "A filter over field keys and ownedBy, createdBy, updatedBy, createdAt…, with the placeholders $me, $myDepartments, $myDepartmentsAndBelow; null: every row.",
+				"oneOf": []any{ref("Filter"), map[string]any{"type": "null"}}},
+			"grants": arr(ref("Grant"))}),
+		"FormPermissions":    obj(map[string]any{"form": tStr, "configured": tBool, "sets": arr(ref("PermissionSet")), "version": tInt}, "form", "configured", "sets", "version"),
+		"PermissionSetInput": obj(map[string]any{"set": ref("PermissionSet"), "version": tInt}, "set", "version"),
+		"PermissionSetSaved": obj(map[string]any{"form": tStr, "configured": tBool, "sets": arr(ref("PermissionSet")), "version": tInt, "set": ref("PermissionSet")},
+			"form", "configured", "sets", "version", "set"),
+		"EffectivePermission": obj(map[string]any{"form": tStr, "actions": arr(ref("RecordAction")),
+			"fields": map[string]any{"type": "object", "additionalProperties": fieldAccess}, "manage": tBool}, "form", "actions", "fields", "manage"),
+		"RecordTransfer": obj(map[string]any{"ids": map[string]any{"type": "array", "items": tStr, "minItems": 1, "maxItems": engine.MaxBulkRecords}, "owner": tStr}, "ids", "owner"),
+		"FileInfo":       obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
 	}
 }
 

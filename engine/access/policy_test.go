@@ -3,6 +3,7 @@ package access_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -11,15 +12,17 @@ import (
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
-// TestDecide is the decision table of today's roles: an admin may do every
-// known action, a member every record action and nothing else, and an
+// TestDecide is the decision table of workspace roles on a form nobody
+// configured: an admin may do every known action, a member every record
+// action (the default set) and nothing that designs or manages, and an
 // unknown action or role is refused.
 func TestDecide(t *testing.T) {
-	p := access.New()
-	ctx := context.Background()
-	admin := engine.Actor{UserID: "u1", Workspace: "w1", Role: engine.RoleAdmin, Source: engine.SourceUI}
-	member := engine.Actor{UserID: "u2", Workspace: "w1", Role: engine.RoleMember, Source: engine.SourceAPI}
-	stranger := engine.Actor{UserID: "u3", Workspace: "w1", Role: "", Source: engine.SourceAPI}
+	ev := newSQLiteEnv(t)
+	formID := ev.publish(ev.app(), dealForm)
+	admin := ev.admin
+	member := ev.member("张三")
+	stranger := member
+	stranger.Role = ""
 	scenarios := []struct {
 		actor engine.Actor
 		act   engine.Action
@@ -31,6 +34,8 @@ func TestDecide(t *testing.T) {
 		{admin, engine.ActAppManage, true},
 		{admin, engine.ActFormDesign, true},
 		{admin, engine.ActJobsManage, true},
+		{admin, engine.ActRolesManage, true},
+		{admin, engine.ActPermissionsManage, true},
 		{admin, engine.ActRecordView, true},
 		{admin, engine.ActRecordExport, true},
 		{member, engine.ActWorkspaceManage, false},
@@ -39,35 +44,49 @@ func TestDecide(t *testing.T) {
 		{member, engine.ActAppManage, false},
 		{member, engine.ActFormDesign, false},
 		{member, engine.ActJobsManage, false},
-		{member, engine.ActRecordView, true},
-		{member, engine.ActRecordCreate, true},
-		{member, engine.ActRecordEdit, true},
-		{member, engine.ActRecordDelete, true},
-		{member, engine.ActRecordRestore, true},
-		{member, engine.ActRecordImport, true},
-		{member, engine.ActRecordExport, true},
-		{member, engine.ActRecordHistory, true},
+		{member, engine.ActRolesManage, false},
+		{member, engine.ActPermissionsManage, false},
 		{stranger, engine.ActRecordView, false},
 		{admin, "record.teleport", false},
 		{member, "record.teleport", false},
 	}
+	for _, act := range engine.RecordActions {
+		scenarios = append(scenarios, struct {
+			actor engine.Actor
+			act   engine.Action
+			allow bool
+		}{member, act, true})
+	}
 	for _, s := range scenarios {
-		d, err := p.Decide(ctx, nil, s.actor, s.act, engine.Resource{Workspace: "w1", Form: "f1"})
+		d, err := ev.p.Decide(ev.ctx, ev.e, s.actor, s.act, engine.Resource{Workspace: ev.ws, Form: formID})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if d.Allowed != s.allow {
-			t.Errorf("%s %s: allowed=%v, want %v (%s)", s.actor.Role, s.act, d.Allowed, s.allow, d.Reason)
+			t.Errorf("%q %s: allowed=%v, want %v (%s)", s.actor.Role, s.act, d.Allowed, s.allow, d.Reason)
 		}
 		if d.Allowed && (d.Rows != nil || d.Mask != nil) {
-			t.Errorf("%s %s: rows and fields must stay open until permission sets exist", s.actor.Role, s.act)
+			t.Errorf("%s %s: the default set narrows neither rows nor fields", s.actor.Role, s.act)
 		}
 		if !d.Allowed && d.Reason == "" {
 			t.Errorf("%s %s: a refusal says why", s.actor.Role, s.act)
 		}
 	}
+	// A workspace admin needs no facts at all.
+	if d, err := ev.p.Decide(ev.ctx, nil, admin, engine.ActRecordEdit, engine.Resource{Workspace: ev.ws, Form: "f1"}); err != nil || !d.Allowed {
+		t.Errorf("admin without facts: %+v, %v", d, err)
+	}
+	// A record action names its form.
+	if d := ev.decide(member, engine.ActRecordView, engine.Resource{}); d.Allowed {
+		t.Error("a record action without a form is refused")
+	}
 	if len(access.Actions()) != 18 {
 		t.Errorf("Actions() = %d actions; update the table above when adding one", len(access.Actions()))
+	}
+	for _, act := range access.Actions() {
+		if access.MemberMay(act) != slices.Contains(engine.RecordActions, act) {
+			t.Errorf("MemberMay(%s) = %v", act, access.MemberMay(act))
+		}
 	}
 }
 

@@ -25,6 +25,8 @@ type registry struct {
 	gen atomic.Uint64
 	// anyPending says some collection has colPending paths.
 	anyPending bool
+	// anySysWant says some collection has sysWant kinds.
+	anySysWant bool
 }
 
 // collInfo is what the registry knows of one collection.
@@ -55,24 +57,30 @@ type collInfo struct {
 	colSeen    map[string]bool
 	colCount   int
 	colPending []string
+	// layout is the table's row layout (layout.go).
+	layout uint8
+	// sys holds the system indexes that exist and sysWant the ones
+	// queries asked for (system_indexes.go).
+	sys, sysWant map[string]bool
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {
 	r := &registry{colls: map[string]*collInfo{}}
-	rows, err := db.QueryContext(ctx, `SELECT name, rid_order, rid_slack FROM collections`)
+	rows, err := db.QueryContext(ctx, `SELECT name, rid_order, rid_slack, layout FROM collections`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 	}
 	for rows.Next() {
 		var name string
-		var order uint8
+		var order, layout uint8
 		var slack int64
-		if err := rows.Scan(&name, &order, &slack); err != nil {
+		if err := rows.Scan(&name, &order, &slack, &layout); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("sqlitestore: load collections: %w", err)
 		}
 		ci := r.info(name)
 		ci.live = true
+		ci.layout = layout
 		ci.ridOrder = order
 		ci.ridSlack = time.Duration(slack) * time.Microsecond
 	}

@@ -36,6 +36,8 @@ func systemColumn(field string) (col, typ string, ok bool) {
 	return "", "", false
 }
 
+// createCollectionSQL makes coll's table in the current layout
+// (layoutCompact, layout.go).
 func createCollectionSQL(coll string) string {
 	t := tableName(coll)
 	n := "c_" + coll
@@ -44,30 +46,26 @@ func createCollectionSQL(coll string) string {
 		id TEXT NOT NULL UNIQUE,
 		version INTEGER NOT NULL,
 		created_at TEXT NOT NULL,
-		updated_at TEXT NOT NULL,
+		upd_at TEXT,
 		created_by TEXT NOT NULL,
-		updated_by TEXT NOT NULL,
+		upd_by TEXT,
 		deleted_at TEXT,
-		data BLOB NOT NULL
+		data BLOB NOT NULL,
+		updated_at TEXT GENERATED ALWAYS AS (coalesce(upd_at, created_at)) VIRTUAL,
+		updated_by TEXT GENERATED ALWAYS AS (coalesce(upd_by, created_by)) VIRTUAL
 	);
 	%[4]s
-	INSERT OR IGNORE INTO collections (name, rid_order) VALUES ('%[3]s', 1);`, t, n, coll, systemIndexesSQL(coll))
+	INSERT INTO collections (name, rid_order, layout) VALUES ('%[3]s', 1, %[5]d)
+		ON CONFLICT (name) DO UPDATE SET layout = excluded.layout;`, t, n, coll, systemIndexesSQL(coll), layoutCompact)
 }
 
-// systemIndexesSQL creates coll's system indexes where missing; Open runs
-// it for every collection, so databases made by older versions gain the
-// ones added since.
-//
-// __sys_created_desc serves the engine's default record order,
-// _created_at descending then _id ascending: SQLite reads an index in
-// order only when every column's direction matches (or every one is
-// reversed), so (created_at, id) alone would leave the ties of each
-// created_at, which all documents of one unit of work share, to a sorter.
+// systemIndexesSQL creates the system index every collection has where
+// missing; Open runs it for every collection. The recycle bin's index is
+// partial on deleted documents, so live ones cost nothing in it. The
+// indexes on _created_at and _updated_at are made when a query needs them
+// (system_indexes.go).
 func systemIndexesSQL(coll string) string {
-	return fmt.Sprintf(`CREATE INDEX IF NOT EXISTS "%[2]s__sys_created" ON %[1]s (created_at, id) WHERE deleted_at IS NULL;
-	CREATE INDEX IF NOT EXISTS "%[2]s__sys_created_desc" ON %[1]s (created_at DESC, id) WHERE deleted_at IS NULL;
-	CREATE INDEX IF NOT EXISTS "%[2]s__sys_deleted" ON %[1]s (deleted_at, id) WHERE deleted_at IS NOT NULL;
-	CREATE INDEX IF NOT EXISTS "%[2]s__sys_updated" ON %[1]s (updated_at, id);`, tableName(coll), "c_"+coll)
+	return fmt.Sprintf(`CREATE INDEX IF NOT EXISTS "%[2]s__sys_deleted" ON %[1]s (deleted_at, id) WHERE deleted_at IS NOT NULL;`, tableName(coll), "c_"+coll)
 }
 
 // jsonPathLiteral renders segments as a quoted SQLite JSON path literal,

@@ -87,4 +87,19 @@ func TestMigrateRelease(t *testing.T) {
 	if err != nil || len(p.Docs) == 0 || p.Docs[0].ID != "new1" {
 		t.Fatalf("newest filtered page after a write: %v, %v", ids(p), err)
 	}
+	// Updates, deletes and restores on a table of the release's layout
+	// (layout.go), which stores _updated_at and _updated_by in every row.
+	for _, w := range []store.Write{
+		{Op: store.OpUpdate, Collection: "r_opp", Doc: store.Document{ID: "new1", Data: map[string]any{"fields": map[string]any{"region": "华北"}}}},
+		{Op: store.OpSoftDelete, Collection: "r_opp", Doc: store.Document{ID: "new1"}},
+		{Op: store.OpRestore, Collection: "r_opp", Doc: store.Document{ID: "new1"}},
+	} {
+		if _, err := s.Commit(ctx, store.UnitOfWork{Actor: "u2", Writes: []store.Write{w}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := s.Get(ctx, "r_opp", "new1")
+	if err != nil || d.Version != 4 || d.UpdatedBy != "u2" || d.CreatedBy != "t" || !d.UpdatedAt.After(d.CreatedAt) && !d.UpdatedAt.Equal(d.CreatedAt) {
+		t.Fatalf("after update, delete, restore: %+v, %v", d, err)
+	}
 }

@@ -90,6 +90,7 @@ func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sor
 			return err
 		}
 		s.wantColumns(coll, *want)
+		s.wantSysFilter(coll, f)
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable
@@ -131,7 +132,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	var page store.Page
 	declared := s.reg.declared(coll)
 	scan := tableScanBetter(q, declared)
-	ridFits := ridPlanFits(q, declared)
+	ridFits := ridPlanFits(q, declared) || (q.Filter == nil && ridUnfilteredFits(q) && !s.reg.sysServes(coll, store.FieldCreatedAt, q.Sort[0].Desc))
 	var rid bool
 	var slack time.Duration
 	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
@@ -140,9 +141,17 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		ordered, slack = s.reg.ridOrdered(coll)
 		rid = ridFits && ordered
 		if rid {
+			if q.Filter == nil {
+				// A list without a filter (a record list's first page)
+				// reads the rows of the slack window with their
+				// documents; the index reads 21 entries. Lists ask for
+				// it; history-like collections never are listed so.
+				s.wantSysOrder(coll, q.Filter, q.Sort, declared)
+			}
 			return buildRidFind(c, coll, q, cur)
 		}
 		c.tableScan = scan
+		s.wantSysOrder(coll, q.Filter, q.Sort, declared)
 		return buildFind(c, coll, q, cur)
 	}, func(query string, args []any) error {
 		var p store.Page
@@ -161,6 +170,7 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 		err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
 			rid = false
 			c.tableScan = scan
+			s.wantSysOrder(coll, q.Filter, q.Sort, declared)
 			return buildFind(c, coll, q, cur)
 		}, func(query string, args []any) error {
 			p, err := s.runFind(ctx, query, args, q)

@@ -107,6 +107,7 @@ func (r *registry) newTable(coll string) {
 	if ci.ridOrder == ridUnknown {
 		ci.ridOrder = ridOrdered
 	}
+	ci.layout = layoutCompact
 	ci.lastCreated, ci.lastLoaded = "", true
 }
 
@@ -197,6 +198,13 @@ func ridPlanFits(q store.Query, declared map[string]store.Index) bool {
 		return false
 	}
 	return !filterTouches(q.Filter, indexLeads(declared))
+}
+
+// ridUnfilteredFits reports whether q, without a filter, is a page the
+// rowid plan can serve; Find uses it when no index serves its order.
+func ridUnfilteredFits(q store.Query) bool {
+	return len(q.Sort) == 1 && q.Sort[0].Field == store.FieldCreatedAt && q.Filter == nil &&
+		q.Deleted != store.OnlyDeleted && q.Offset <= ridMaxOffset
 }
 
 // buildRidFind compiles the rowid-order scan of a page in _created_at

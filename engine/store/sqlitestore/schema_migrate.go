@@ -70,6 +70,14 @@ var migrations = []string{
 		col TEXT NOT NULL,
 		PRIMARY KEY (coll, path)
 	) WITHOUT ROWID;`,
+	// 5: the row layout of each collection's table (layout.go): 0 for
+	// tables made before, 1 for tables that store _updated_at and
+	// _updated_by only once a document changes. Tables made from now on
+	// have no system index on _created_at or _updated_at until a query
+	// needs one (system_indexes.go), and create history entries derive
+	// their values (engine); a program older than this version refuses
+	// the database instead of writing to tables it does not know.
+	`ALTER TABLE collections ADD COLUMN layout INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.

@@ -193,6 +193,9 @@ func (s *Store) open() error {
 	if err := ensureSystemIndexes(ctx, wdb, s.reg); err != nil {
 		return err
 	}
+	if err := loadSysIndexes(ctx, wdb, s.reg); err != nil {
+		return err
+	}
 	if err := checkRidOrder(ctx, wdb, s.reg); err != nil {
 		return err
 	}

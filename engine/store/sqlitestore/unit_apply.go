@@ -152,8 +152,9 @@ func (tx *wtx) insert(w store.Write, data []byte, kinds []pathKind, at string) (
 		return store.Document{}, err
 	}
 	d := w.Doc
-	q := `INSERT INTO ` + tableName(w.Collection) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?))`
-	args := []any{d.ID, at, at, d.CreatedBy, d.UpdatedBy, data}
+	lay := tx.w.s.reg.layoutOf(w.Collection)
+	q := lay.insertSQL(w.Collection, nil)
+	args := lay.insertArgs(d, at, data)
 	if vc := tx.w.s.reg.columns(w.Collection); vc != nil {
 		q = vc.insertSQL
 		for _, p := range vc.paths {
@@ -189,7 +190,7 @@ func (tx *wtx) update(w store.Write, data []byte, kinds []pathKind, at string) (
 		}
 	}
 	args = append(args, at, d.UpdatedBy, d.ID, w.ExpectVersion, w.ExpectVersion)
-	err := tx.queryRow(`UPDATE `+tableName(w.Collection)+` SET data = jsonb(?)`+set+`, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING version, created_at, created_by`,
+	err := tx.queryRow(`UPDATE `+tableName(w.Collection)+` SET data = jsonb(?)`+set+`, version = version + 1, `+tx.w.s.reg.layoutOf(w.Collection).setUpdated()+` WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING version, created_at, created_by`,
 		args, &d.Version, &created, &createdBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return store.Document{}, tx.missErr(w, false)
@@ -212,11 +213,12 @@ func (tx *wtx) setDeleted(w store.Write, at string) (store.Document, error) {
 	if !tx.collectionExists(w.Collection) {
 		return store.Document{}, store.ErrNotFound
 	}
-	q := `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
+	setUpd := tx.w.s.reg.layoutOf(w.Collection).setUpdated()
+	q := `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, ` + setUpd + ` WHERE id = ? AND deleted_at IS NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
 	var del any = at
 	restore := w.Op == store.OpRestore
 	if restore {
-		q = `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, updated_at = ?, updated_by = ? WHERE id = ? AND deleted_at IS NOT NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
+		q = `UPDATE ` + tableName(w.Collection) + ` SET deleted_at = ?, version = version + 1, ` + setUpd + ` WHERE id = ? AND deleted_at IS NOT NULL AND (? = 0 OR version = ?) RETURNING ` + docColumns
 		del = nil
 	}
 	d, err := scanDoc(tx.row(q, del, at, w.Doc.UpdatedBy, w.Doc.ID, w.ExpectVersion, w.ExpectVersion))

@@ -216,14 +216,11 @@ func (ci *collInfo) colNames() []string {
 // setCols installs the columns; callers hold mu or own the registry.
 func (ci *collInfo) setCols(coll string, paths, names []string) {
 	vc := &valueCols{paths: paths, names: names, byPath: map[string]string{}}
-	var cols, marks, sets strings.Builder
+	var sets strings.Builder
 	for _, n := range names {
-		cols.WriteString(", " + n)
-		marks.WriteString(", ?")
 		sets.WriteString(", " + n + " = ?")
 	}
-	vc.insertSQL = `INSERT INTO ` + tableName(coll) + ` (id, version, created_at, updated_at, created_by, updated_by, deleted_at, data` +
-		cols.String() + `) VALUES (?, 1, ?, ?, ?, ?, NULL, jsonb(?)` + marks.String() + `)`
+	vc.insertSQL = ci.layoutInfo().insertSQL(coll, names)
 	vc.updateSet = sets.String()
 	for i, p := range paths {
 		vc.byPath[p] = names[i]

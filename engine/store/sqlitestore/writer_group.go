@@ -85,6 +85,7 @@ func (w *writer) run() {
 		if j.exclusive {
 			w.commitBatch([]*job{j})
 			w.addPendingColumns()
+			w.addWantedSysIndexes()
 			continue
 		}
 		batch := []*job{j}
@@ -106,6 +107,7 @@ func (w *writer) run() {
 		}
 		w.commitBatch(batch)
 		w.addPendingColumns()
+		w.addWantedSysIndexes()
 	}
 }
 

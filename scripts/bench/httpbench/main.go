@@ -37,6 +37,7 @@ func main() {
 	conc := flag.Int("c", 50, "concurrent clients")
 	port := flag.Int("port", 18089, "loopback port of the server")
 	readFor := flag.Duration("read", 10*time.Second, "duration of each read phase")
+	keep := flag.String("keep", "", "after the run, stop the server and move its data directory here (for inspection, e.g. sqlite3 dbstat)")
 	flag.Parse()
 	log.SetFlags(0)
 
@@ -125,6 +126,11 @@ func main() {
 	rssEnd, anonEnd := rssMB(srv.Process.Pid)
 	fmt.Printf("resident memory after loading %d records: %.0f MB (%.0f MB anonymous); after the reads: %.0f MB (%.0f MB anonymous); data dir: %.0f MB\n",
 		created.Load(), rssLoad, anonLoad, rssEnd, anonEnd, duMB(dataDir))
+	if *keep != "" {
+		_ = srv.Process.Signal(syscall.SIGTERM)
+		_ = srv.Wait()
+		check(os.Rename(dataDir, *keep))
+	}
 }
 
 // run sends requests from conc workers until n are done (n > 0) or for the duration.
