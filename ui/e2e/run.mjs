@@ -626,8 +626,9 @@ const steps = [
     await on('total').getByText('1 条').waitFor();
     if (await on('record-row').count() !== 1) throw new Error(`the member sees ${await on('record-row').count()} records`);
     if (await p.getByText('管理员线索').count()) throw new Error('the member sees the admin\'s record');
-    // What they may not do is not offered: no import, no bulk selection, no recycle bin, no permissions.
-    for (const id of ['import', 'bin-toggle', 'data-permissions']) if (await on(id).count()) throw new Error(`the member is offered ${id}`);
+    // What they may not do is not offered: no import, no bulk selection, no permissions (restore is theirs: the recycle bin stays).
+    await on('bin-toggle').waitFor();
+    for (const id of ['import', 'data-permissions']) if (await on(id).count()) throw new Error(`the member is offered ${id}`);
     if (await p.locator('.ant-table-selection-column').count()) throw new Error('the member is offered bulk selection');
     await on('add').waitFor();
     await on('export').waitFor();
@@ -695,6 +696,9 @@ const steps = [
     const r = await apiCall('GET', `/forms/${leadsId}/records/${adminLead}`);
     const zhangId = (await apiCall('GET', '/users')).items.find((u) => u.email === ZHANG).id;
     if (r.ownedBy !== zhangId) throw new Error(`owner after the transfer: ${r.ownedBy}`);
+    // The next journeys start from the opportunities' data view.
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
   }],
   ['permissions on a phone (390×844): roles, member access, the form\'s permission sets and the set editor', async () => {
     const W = 390; const H = 844;
