@@ -700,6 +700,23 @@ const steps = [
     await page.goto(url(`/forms/${oppId}/data`));
     await byTest('record-row').first().waitFor();
   }],
+  ['permissions: editing the default set of a form nobody configured keeps it as a real set', async () => {
+    await page.goto(url(`/forms/${customersId}/permissions`));
+    await byTest('perm-set-name').getByText('全部成员 · 管理全部数据').waitFor();
+    await byTest('set-edit').click();
+    await byTest('set-editor').waitFor();
+    if (!(await byTest('grant-everyone').isChecked())) throw new Error('the default set is not granted to everyone');
+    await byTest('act-record.import').uncheck();
+    await byTest('set-name').fill('全员');
+    await byTest('set-save').click();
+    await byTest('set-editor').waitFor({ state: 'hidden' });
+    await byTest('perm-set-name').getByText('全员').waitFor();
+    const fp = await apiCall('GET', `/forms/${customersId}/permissions`);
+    if (!fp.configured || fp.sets.length !== 1 || fp.sets[0].actions.includes('record.import') || !fp.sets[0].actions.includes('record.export')
+      || !fp.sets[0].grants.some((g) => g.kind === 'everyone')) throw new Error(`after editing the default: ${JSON.stringify(fp)}`);
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+  }],
   ['permissions on a phone (390×844): roles, member access, the form\'s permission sets and the set editor', async () => {
     const W = 390; const H = 844;
     const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
