@@ -4,6 +4,9 @@
 // with invalid then valid input, find the record with a filter, edit it, see
 // its history, delete and restore it, switch language. Screenshots of the
 // designer, the fill page and the data view in both languages go to e2e/out/.
+// Issue 10's journey: an admin makes a role and a form's permission set in
+// the browser; the member sees only their own records, never the hidden
+// field (table, drawer, history, export), and is denied another's record.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureOut, frontFor, launchContext, outDir, pageErrors, runSteps, startServer } from './harness.mjs';
@@ -98,6 +101,13 @@ async function apiCall(method, path, body) {
 let appUrl = '';
 let customersId = '';
 let oppId = '';
+// The permissions journey: its form, records and the member's session.
+const ZHANG = 'zhang@example.com';
+const ZHANG_PW = 'amber falcon river';
+let leadsId = '';
+let adminLead = '';
+let zhangLead = null;
+let zhang = null;
 
 const steps = [
   ['first-run setup creates the admin', async () => {
@@ -504,6 +514,266 @@ const steps = [
     await page.goto(url(`/forms/${oppId}/data`));
     await byTest('record-row').first().waitFor();
   }],
+  // Issue 10: roles and permission sets, configured in the browser, followed by every record screen.
+  ['permissions (1): the admin creates the role 销售, removes the default set of a form, adds "add and manage my own data" for 销售 with a field hidden, and gives a new member the role', async () => {
+    const appId = appUrl.split('/apps/')[1];
+    const f = await apiCall('POST', `/apps/${appId}/forms`, { name: '线索', definition: { columns: 1, fields: [
+      { key: 'name', type: 'text', label: '线索名称', required: true },
+      { key: 'note', type: 'text', label: '内部备注' },
+      { key: 'amount', type: 'number', label: '预计金额' },
+    ] } });
+    leadsId = f.id;
+    await apiCall('POST', `/forms/${leadsId}/publish`, { version: f.version });
+    adminLead = (await apiCall('POST', `/forms/${leadsId}/records`, { data: { name: '管理员线索', note: '机密备注-ADMIN', amount: 100 } })).id;
+
+    // The role.
+    await page.goto(url('/'));
+    await byTest('nav-roles').click();
+    await byTest('roles-page').waitFor();
+    await expectText('还没有角色');
+    await byTest('new-role').click();
+    await byTest('role-save').click();
+    await page.locator('.ant-modal').getByText('必填').waitFor();
+    await byTest('role-name').fill('销售');
+    await byTest('role-description').fill('销售代表');
+    await byTest('role-save').click();
+    await byTest('role-销售').waitFor();
+    await shot('roles-zh');
+
+    // The member, with the role.
+    await page.goto(url('/admin/members'));
+    await byTest('new-member').click();
+    await byTest('member-name').fill('张三');
+    await byTest('member-email').fill(ZHANG);
+    await byTest('member-password').fill(ZHANG_PW);
+    await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+    await byTest(`member-access-${ZHANG}`).click();
+    await pickOption(byTest('access-roles'), '销售');
+    await shot('members-access-zh');
+    await byTest('access-ok').click();
+    await expectText('已保存 张三 的角色与应用');
+    await byTest(`member-roles-${ZHANG}`).getByText('销售').waitFor();
+
+    // A role in use cannot be deleted, and the answer says why.
+    await page.goto(url('/admin/roles'));
+    await byTest('role-销售').locator('[data-testid="role-delete"]').click();
+    await byTest('role-delete-ok').click();
+    await byTest('role-problem').getByText('仍在使用中').waitFor();
+
+    // The form's permissions: reachable from the app's form list.
+    await page.goto(url(appUrl));
+    await byTest('form-item').filter({ hasText: '线索' }).locator('[data-testid="form-permissions"]').click();
+    await byTest('permissions-page').waitFor();
+    await byTest('perm-set-name').getByText('全部成员 · 管理全部数据').waitFor();
+    await byTest('set-delete').click();
+    await byTest('set-delete-ok').click();
+    await byTest('perm-empty').waitFor();
+    await byTest('add-set').click();
+    await byTest('preset-manage_own').click();
+    await byTest('set-editor').waitFor();
+    // The preset's rows: the owner is the current user, shown with the data view's filter builder.
+    await byTest('set-rows').getByText('所有者').waitFor();
+    await byTest('set-rows').getByText('当前用户').waitFor();
+    if (!(await byTest('act-record.edit').isChecked())) throw new Error('the preset does not grant edit');
+    if (await byTest('act-record.export').isChecked()) throw new Error('the preset grants export');
+    await byTest('act-record.export').check();
+    await byTest('fv-note').uncheck();
+    if (await byTest('fe-note').isChecked()) throw new Error('a hidden field is still editable');
+    await pickOption(byTest('grant-roles'), '销售');
+    await shot('permission-set-zh');
+    await byTest('set-save').click();
+    await byTest('set-editor').waitFor({ state: 'hidden' });
+    await byTest('perm-set-name').getByText('添加并管理本人数据').waitFor();
+    await byTest('perm-set').getByText('适用于：销售').waitFor();
+    const saved = await apiCall('GET', `/forms/${leadsId}/permissions`);
+    const set = saved.sets[0];
+    if (saved.sets.length !== 1 || set.fields.note !== 'hidden' || !set.grants.some((g) => g.kind === 'role') || set.rows?.field !== 'ownedBy' || set.rows?.value !== '$me'
+      || !set.actions.includes('record.export')) throw new Error(`stored permissions: ${JSON.stringify(saved)}`);
+
+    // Someone else saves meanwhile: the editor says so and keeps the changes; after a reload they save.
+    await byTest('set-edit').click();
+    await byTest('set-editor').waitFor();
+    await apiCall('PUT', `/forms/${leadsId}/permissions/sets/${set.id}`, { set: { ...set, name: '销售的线索' }, version: saved.version });
+    await byTest('set-name').fill('销售本人线索');
+    await byTest('set-save').click();
+    await byTest('set-conflict').waitFor();
+    await shot('permission-conflict-zh');
+    await byTest('set-conflict').getByRole('button', { name: '重新加载' }).click();
+    await byTest('set-conflict').waitFor({ state: 'detached' });
+    await byTest('set-save').click();
+    await byTest('set-editor').waitFor({ state: 'hidden' });
+    await byTest('perm-set-name').getByText('销售本人线索').waitFor();
+    const after = await apiCall('GET', `/forms/${leadsId}/permissions`);
+    if (after.sets[0].fields.note !== 'hidden' || after.sets[0].name !== '销售本人线索') throw new Error(`after the conflict: ${JSON.stringify(after.sets[0])}`);
+  }],
+  ['permissions (2): the member signs in and sees only their own records', async () => {
+    zhang = await secondSession(ZHANG, ZHANG_PW);
+    const p = zhang.page;
+    const on = (id) => p.locator(`[data-testid="${id}"]`);
+    await p.goto(url(`/forms/${leadsId}/fill`));
+    await on('field-name').locator('input').fill('张三的线索');
+    await on('field-amount').locator('input').fill('50');
+    if (await on('field-note').count()) throw new Error('the hidden field is in the fill form');
+    await on('submit').click();
+    await on('fill-again').waitFor();
+    const mine = await apiCall('POST', `/forms/${leadsId}/records/query`, { filter: { field: 'name', op: 'eq', value: '张三的线索' } });
+    zhangLead = mine.items[0];
+    if (!zhangLead) throw new Error('the member\'s record is not stored');
+    // The admin writes the hidden field on the member's record: its value and its change must stay out of their sight.
+    await apiCall('PATCH', `/forms/${leadsId}/records/${zhangLead.id}`, { data: { note: '机密备注-ZHANG' }, version: zhangLead.version });
+    await p.goto(url(`/forms/${leadsId}/data`));
+    await on('record-row').filter({ hasText: '张三的线索' }).waitFor();
+    await on('total').getByText('1 条').waitFor();
+    if (await on('record-row').count() !== 1) throw new Error(`the member sees ${await on('record-row').count()} records`);
+    if (await p.getByText('管理员线索').count()) throw new Error('the member sees the admin\'s record');
+    // What they may not do is not offered: no import, no bulk selection, no permissions (restore is theirs: the recycle bin stays).
+    await on('bin-toggle').waitFor();
+    for (const id of ['import', 'data-permissions']) if (await on(id).count()) throw new Error(`the member is offered ${id}`);
+    if (await p.locator('.ant-table-selection-column').count()) throw new Error('the member is offered bulk selection');
+    await on('add').waitFor();
+    await on('export').waitFor();
+  }],
+  ['permissions (3): the hidden field appears nowhere: table, column chooser, drawer, history, export', async () => {
+    const p = zhang.page;
+    const on = (id) => p.locator(`[data-testid="${id}"]`);
+    const noSecret = async (where) => {
+      const body = await p.locator('body').innerText();
+      if (body.includes('内部备注') || body.includes('机密备注')) throw new Error(`the hidden field shows in ${where}`);
+    };
+    await noSecret('the table');
+    await on('columns-button').click();
+    await on('column-chooser').getByText('线索名称').waitFor();
+    await noSecret('the column chooser');
+    await p.keyboard.press('Escape');
+    await on('record-row').filter({ hasText: '张三的线索' }).click();
+    await on('record-view').getByText('张三的线索').waitFor();
+    await on('record-owner').getByText('张三').waitFor();
+    await on('edit').waitFor();
+    if (await on('transfer').count()) throw new Error('the member is offered a transfer');
+    await noSecret('the record drawer');
+    await on('history-tab').click();
+    await on('history-entry').first().waitFor();
+    await noSecret('the history');
+    await p.screenshot({ path: join(outDir, 'member-history-zh.png') });
+    await on('edit').click();
+    await on('field-name').waitFor();
+    if (await on('field-note').count()) throw new Error('the hidden field is in the edit form');
+    await p.keyboard.press('Escape');
+    await on('export').click();
+    const [download] = await Promise.all([p.waitForEvent('download'), p.getByText('导出 CSV').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    if (!csv.includes('张三的线索')) throw new Error(`the member's export lacks their record: ${csv}`);
+    if (csv.includes('内部备注') || csv.includes('机密备注')) throw new Error(`the hidden field is in the export: ${csv}`);
+    if (csv.includes('管理员线索')) throw new Error(`another member's record is in the export: ${csv}`);
+  }],
+  ['permissions (4): another member\'s record opened by its address is denied (404, shown as not found or no access)', async () => {
+    const p = zhang.page;
+    const status = await p.evaluate(async ([f, r]) => (await fetch(`/api/v1/forms/${f}/records/${r}`)).status, [leadsId, adminLead]);
+    if (status !== 404) throw new Error(`the API answers ${status} for another member's record, not 404`);
+    await p.goto(url(`/forms/${leadsId}/data?record=${adminLead}`));
+    await p.locator('[data-testid="record-denied"]').getByText('数据不存在，或你没有权限查看').waitFor();
+    if (await p.getByText('管理员线索').count()) throw new Error('the denied record shows');
+    await p.screenshot({ path: join(outDir, 'member-denied-zh.png') });
+    // Their own record opens by its address.
+    await p.goto(url(`/forms/${leadsId}/data?record=${zhangLead.id}`));
+    await p.locator('[data-testid="record-view"]').getByText('张三的线索').waitFor();
+    await zhang.close(); zhang = null;
+  }],
+  ['permissions (5): the admin still sees everything, the hidden field too, and may transfer', async () => {
+    await page.goto(url(`/forms/${leadsId}/data`));
+    await byTest('record-row').filter({ hasText: '管理员线索' }).waitFor();
+    await byTest('record-row').filter({ hasText: '张三的线索' }).getByText('机密备注-ZHANG').waitFor();
+    await byTest('total').getByText('2 条').waitFor();
+    await page.locator('.ant-table-thead').getByText('内部备注').waitFor();
+    await byTest('record-row').filter({ hasText: '管理员线索' }).click();
+    await byTest('record-view').getByText('机密备注-ADMIN').waitFor();
+    await byTest('transfer').click();
+    await pickOption(byTest('transfer-owner'), '张三');
+    await byTest('transfer-ok').click();
+    await expectText('已转交给 张三');
+    await byTest('record-owner').getByText('张三').waitFor();
+    await page.keyboard.press('Escape');
+    const r = await apiCall('GET', `/forms/${leadsId}/records/${adminLead}`);
+    const zhangId = (await apiCall('GET', '/users')).items.find((u) => u.email === ZHANG).id;
+    if (r.ownedBy !== zhangId) throw new Error(`owner after the transfer: ${r.ownedBy}`);
+    // The next journeys start from the opportunities' data view.
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+  }],
+  ['permissions: editing the default set of a form nobody configured keeps it as a real set', async () => {
+    await page.goto(url(`/forms/${customersId}/permissions`));
+    await byTest('perm-set-name').getByText('全部成员 · 管理全部数据').waitFor();
+    await byTest('set-edit').click();
+    await byTest('set-editor').waitFor();
+    if (!(await byTest('grant-everyone').isChecked())) throw new Error('the default set is not granted to everyone');
+    await byTest('act-record.import').uncheck();
+    await byTest('set-name').fill('全员');
+    await byTest('set-save').click();
+    await byTest('set-editor').waitFor({ state: 'hidden' });
+    await byTest('perm-set-name').getByText('全员').waitFor();
+    const fp = await apiCall('GET', `/forms/${customersId}/permissions`);
+    if (!fp.configured || fp.sets.length !== 1 || fp.sets[0].actions.includes('record.import') || !fp.sets[0].actions.includes('record.export')
+      || !fp.sets[0].grants.some((g) => g.kind === 'everyone')) throw new Error(`after editing the default: ${JSON.stringify(fp)}`);
+    await page.goto(url(`/forms/${oppId}/data`));
+    await byTest('record-row').first().waitFor();
+  }],
+  ['permissions on a phone (390×844): roles, member access, the form\'s permission sets and the set editor', async () => {
+    const W = 390; const H = 844;
+    const s = await launchContext('zh-CN', { viewport: { width: W, height: H }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    try {
+      s.context.setDefaultTimeout(T);
+      const p = s.context.pages()[0] ?? await s.context.newPage();
+      errs.watch(p, 'phone permissions');
+      const on = (id) => p.locator(`[data-testid="${id}"]`);
+      const fits = async (where) => {
+        const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+        if (sw > W) throw new Error(`${where}: the page is ${sw} px wide, wider than the ${W} px screen`);
+      };
+      const inside = async (loc, what) => {
+        await loc.waitFor({ state: 'visible' });
+        await loc.scrollIntoViewIfNeeded();
+        const deadline = Date.now() + T;
+        for (;;) {
+          const b = await loc.boundingBox();
+          if (b && b.x >= 0 && b.x + b.width <= W + 0.5) return;
+          if (Date.now() > deadline) throw new Error(`${what} is not inside the ${W} px wide screen: ${JSON.stringify(b)}`);
+          await p.waitForTimeout(100);
+        }
+      };
+      await loginIn(p, EMAIL, PASSWORD);
+      await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+      await on('nav-toggle').click();
+      await on('nav-roles').click();
+      await on('roles-page').waitFor();
+      await on('role-销售').waitFor();
+      await fits('roles');
+      await inside(on('new-role'), 'new role');
+      await inside(on('role-销售').locator('[data-testid="role-delete"]'), 'delete role');
+      await p.screenshot({ path: join(outDir, 'phone-roles-zh.png') });
+      await p.goto(url('/admin/members'));
+      await on(`member-access-${ZHANG}`).click();
+      await inside(on('access-ok'), 'save access');
+      await fits('member access');
+      await p.screenshot({ path: join(outDir, 'phone-member-access-zh.png') });
+      await p.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+      await p.goto(url(`/forms/${leadsId}/permissions`));
+      await on('perm-set').first().waitFor();
+      await fits('permission sets');
+      await inside(on('add-set'), 'add set');
+      await inside(on('set-edit'), 'edit set');
+      await p.screenshot({ path: join(outDir, 'phone-permissions-zh.png') });
+      await on('set-edit').click();
+      await on('set-editor').waitFor();
+      await inside(on('act-record.view'), 'the view action');
+      await inside(on('fv-note'), 'the view box of a field');
+      await inside(on('fe-note'), 'the edit box of a field');
+      await inside(on('set-rows').locator('[data-testid="filter-add"]'), 'add condition');
+      await inside(on('grant-roles'), 'the roles picker');
+      await inside(on('set-save'), 'save');
+      await fits('set editor');
+      await p.screenshot({ path: join(outDir, 'phone-permission-set-zh.png'), fullPage: true });
+    } finally { await s.close(); }
+  }],
   ['switch language: the whole UI changes and is remembered', async () => {
     await byTest('lang-switch').getByText('EN').click();
     await expectText('Recycle bin');
@@ -685,6 +955,7 @@ let result = { passed: 0, failed: 1 };
 try {
   result = await runSteps(steps, async (name) => { await shot(`failed-${name.replace(/[^a-z0-9]+/gi, '-')}`); }, errs);
 } finally {
+  await zhang?.close();
   await close();
   await front.close();
   await server.stop();

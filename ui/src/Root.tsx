@@ -18,6 +18,9 @@ const FillPage = lazy(() => import('./screens/fill/FillPage'));
 const DataPage = lazy(() => import('./screens/data/DataPage'));
 const MembersPage = lazy(() => import('./screens/admin/MembersPage'));
 const DepartmentsPage = lazy(() => import('./screens/admin/DepartmentsPage'));
+const RolesPage = lazy(() => import('./screens/admin/RolesPage'));
+// The permission-set editor (filter builder, pickers) loads only when opened.
+const PermissionsPage = lazy(() => import('./permissions/PermissionsPage'));
 const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
@@ -51,6 +54,8 @@ const router = createBrowserRouter([
       { path: 'forms/:formId/data', element: S(<DataPage />) },
       { path: 'admin/members', element: S(<MembersPage />) },
       { path: 'admin/departments', element: S(<DepartmentsPage />) },
+      { path: 'admin/roles', element: S(<RolesPage />) },
+      { path: 'forms/:formId/permissions', element: S(<PermissionsPage />) },
       { path: 'admin/jobs', element: S(<JobsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
-import { AppstoreOutlined, ApartmentOutlined, KeyOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, ApartmentOutlined, SafetyOutlined, KeyOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
@@ -19,13 +19,14 @@ export function Shell() {
   const phone = usePhone();
   const signOut = () => { void logout().then(() => nav('/login')); };
   const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments'
-    : loc.pathname.startsWith('/admin/jobs') ? 'jobs'
+    : loc.pathname.startsWith('/admin/jobs') ? 'jobs' : loc.pathname.startsWith('/admin/roles') ? 'roles'
     : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : 'apps';
   const items = [
     { key: 'apps', icon: <AppstoreOutlined />, label: <Link to="/">{t('nav.apps')}</Link> },
     ...(isAdmin(me) ? [
       { key: 'members', icon: <TeamOutlined />, label: <Link to="/admin/members">{t('nav.members')}</Link> },
       { key: 'departments', icon: <ApartmentOutlined />, label: <Link to="/admin/departments">{t('nav.departments')}</Link> },
+      { key: 'roles', icon: <SafetyOutlined />, label: <Link to="/admin/roles" data-testid="nav-roles">{t('nav.roles')}</Link> },
       { key: 'jobs', icon: <ScheduleOutlined />, label: <Link to="/admin/jobs" data-testid="nav-jobs">{t('nav.jobs')}</Link> },
     ] : []),
     { key: 'tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens" data-testid="nav-tokens">{t('nav.tokens')}</Link> },

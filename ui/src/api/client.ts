@@ -1,6 +1,6 @@
 import type {
   App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, ImportReport, Invitation, JobConsumer, JobDeadLetter, JobQueue, JobRetryResult, JobTaskDeadLetter, JobTaskRetryResult, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
+  EffectivePermission, FormPermissions, HistoryEntry, ImportReport, Invitation, JobConsumer, JobDeadLetter, JobQueue, JobRetryResult, JobTaskDeadLetter, JobTaskRetryResult, Me, PermissionSet, Preset, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, WorkspaceRole, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -100,7 +100,7 @@ function list<T>(v: unknown): T[] {
   if (Array.isArray(v)) return v as T[];
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    for (const k of ['items', 'data', 'apps', 'forms', 'users', 'departments', 'versions', 'history', 'workspaces']) {
+    for (const k of ['items', 'data', 'apps', 'forms', 'users', 'departments', 'versions', 'history', 'workspaces', 'roles', 'presets']) {
       if (Array.isArray(o[k])) return o[k] as T[];
     }
   }
@@ -188,6 +188,30 @@ export const api = {
   updateDepartment: (id: string, b: { name: string; parent?: string; version: number }) => request<Department>('PATCH', `/departments/${enc(id)}`, b),
   deleteDepartment: (id: string) => request<void>('DELETE', `/departments/${enc(id)}`),
 
+  // roles and access (workspace admins write; every member lists roles)
+  roles: async () => list<WorkspaceRole>(await request('GET', '/roles')),
+  createRole: (b: { name: string; description?: string }) => request<WorkspaceRole>('POST', '/roles', b),
+  updateRole: (id: string, b: { name: string; description?: string; version: number }) => request<WorkspaceRole>('PATCH', `/roles/${enc(id)}`, b),
+  deleteRole: (id: string) => request<void>('DELETE', `/roles/${enc(id)}`),
+  /** setMemberAccess replaces a member's roles and administered apps (id: the membership id, version: its version). */
+  setMemberAccess: (memberId: string, b: { roles: string[]; adminApps: string[]; version: number }) =>
+    request<unknown>('PUT', `/members/${enc(memberId)}/access`, b),
+
+  // permission sets of a form (workspace admins and the app's admins)
+  permissionPresets: async () => presetList(await request('GET', '/permission-presets')),
+  formPermissions: (form: string) => request<FormPermissions>('GET', `/forms/${enc(form)}/permissions`),
+  addPermissionSet: (form: string, set: Omit<PermissionSet, 'id'> & { id?: string }, version: number) =>
+    request<unknown>('POST', `/forms/${enc(form)}/permissions/sets`, { set, version }),
+  savePermissionSet: (form: string, set: PermissionSet, version: number) =>
+    request<unknown>('PUT', `/forms/${enc(form)}/permissions/sets/${enc(set.id)}`, { set, version }),
+  deletePermissionSet: (form: string, setId: string, version: number) =>
+    request<unknown>('DELETE', `/forms/${enc(form)}/permissions/sets/${enc(setId)}?version=${version}`),
+  /** myPermission is the signed-in member's effective permission on a published form. */
+  myPermission: (form: string) => request<EffectivePermission>('GET', `/forms/${enc(form)}/permissions/me`),
+  /** transferRecords gives records to another member (record.transfer), answering per record. */
+  transferRecords: async (form: string, ids: string[], owner: string): Promise<BulkResult> =>
+    bulkResult(await request('POST', `/forms/${enc(form)}/records/transfer`, { ids, owner })),
+
   // background work (admins)
   jobConsumers: async () => list<JobConsumer>(await request('GET', '/jobs/consumers')),
   jobQueues: async () => list<JobQueue>(await request('GET', '/jobs/queues')),
@@ -199,7 +223,33 @@ export const api = {
   discardTaskDeadLetter: (id: string) => request<void>('POST', `/jobs/task-dead-letters/${enc(id)}/discard`),
 };
 
-export function fileURL(id: string): string { return `${BASE}/files/${enc(id)}`; }
+/** FileRef names where a file is attached; the server serves an attached file only through its record. */
+export interface FileRef { form: string; record: string; field: string }
+
+/** fileURL is the address of a file: through the record and field that list it, or bare for one just uploaded (its uploader may read it). */
+export function fileURL(id: string, ref?: FileRef | null): string {
+  const base = `${BASE}/files/${enc(id)}`;
+  return ref ? `${base}?form=${enc(ref.form)}&record=${enc(ref.record)}&field=${enc(ref.field)}` : base;
+}
+
+/** presetList reads the presets answer: a list of sets (or {items}) or a map of preset name to set. */
+export function presetList(v: unknown): PermissionSet[] {
+  const l = list<PermissionSet>(v);
+  if (l.length > 0 || Array.isArray(v)) return l;
+  if (v && typeof v === 'object') {
+    return Object.entries(v as Record<string, Partial<PermissionSet>>)
+      .filter(([, s]) => s && typeof s === 'object' && Array.isArray(s.actions))
+      .map(([k, s]) => ({ id: '', name: '', fields: {}, grants: [], rows: null, fieldDefault: 'edit', ...s, actions: s.actions ?? [], preset: (s.preset ?? k) as Preset }));
+  }
+  return [];
+}
+
+/** bulkResult reads a per-record answer: {items, succeeded, failed} or a bare list of {id, ok, error}. */
+export function bulkResult(v: unknown): BulkResult {
+  if (v && typeof v === 'object' && !Array.isArray(v) && Array.isArray((v as BulkResult).items) && typeof (v as BulkResult).succeeded === 'number') return v as BulkResult;
+  const items = list<BulkResult['items'][number]>(v).map((it) => ({ ...it, ok: it.ok ?? !it.error }));
+  return { items, succeeded: items.filter((i) => i.ok).length, failed: items.filter((i) => !i.ok).length };
+}
 
 /** uploadFile posts one file as multipart form data, reporting progress (0..100). */
 export function uploadFile(file: File, onProgress?: (pct: number) => void): Promise<FileInfo> {

@@ -74,6 +74,8 @@ export type RecordData = Record<string, unknown>;
 export interface FormRecord {
   id: string; version: number; formVersion: number; data: RecordData;
   createdAt: string; createdBy: string; updatedAt: string; updatedBy: string; deletedAt?: string;
+  /** ownedBy is the record's owner (a user id): the creator unless transferred. */
+  ownedBy?: string;
 }
 
 export type Op =
@@ -105,7 +107,9 @@ export interface StoredFile { id: string; name: string; size: number; contentTyp
 
 export type Role = 'admin' | 'member';
 
-export interface User { id: string; email: string; name: string; disabled?: boolean; role?: Role; departments?: string[]; version?: number; memberId?: string; memberVersion?: number; memberDisabled?: boolean }
+export interface User { id: string; email: string; name: string; disabled?: boolean; role?: Role; departments?: string[]; version?: number; memberId?: string; memberVersion?: number; memberDisabled?: boolean;
+  /** roles are the workspace roles (ids) the member holds; adminApps the apps they administer. */
+  roles?: string[]; adminApps?: string[] }
 
 /** UserAdded answers adding someone by email: the same whether an account was created or its owner invited. */
 export interface UserAdded { email: string; role: Role; departments: string[] }
@@ -117,7 +121,9 @@ export interface Department { id: string; name: string; parent?: string; version
 
 export interface Workspace { id: string; name: string; timeZone: string; language: string; version: number; createdAt: string; role?: Role }
 
-export interface Me { user: User; workspace?: Workspace | null; role?: Role; authMethod?: 'session' | 'token'; workspaces?: Workspace[] }
+export interface Me { user: User; workspace?: Workspace | null; role?: Role; authMethod?: 'session' | 'token'; workspaces?: Workspace[];
+  /** Apps the signed-in member administers (when the server says). */
+  adminApps?: string[]; roles?: string[] }
 
 export type Scope = 'read' | 'write' | 'admin';
 
@@ -177,3 +183,31 @@ export interface JobTaskDeadLetter {
 }
 /** JobTaskRetryResult: the dead task is queued again, due now. */
 export interface JobTaskRetryResult { queued: boolean }
+
+// Permissions (docs/permissions.md; engine/permission.go).
+
+/** WorkspaceRole is a named role of the workspace (销售, 财务…) that members hold. */
+export interface WorkspaceRole { id: string; name: string; description: string; version: number }
+
+/** RecordAction is an action a permission set may grant, in the order the editor shows them. */
+export const RECORD_ACTIONS = ['record.view', 'record.create', 'record.edit', 'record.delete', 'record.restore',
+  'record.import', 'record.export', 'record.bulk_edit', 'record.history', 'record.transfer'] as const;
+export type RecordAction = (typeof RECORD_ACTIONS)[number];
+
+export type FieldAccess = 'edit' | 'view' | 'hidden';
+
+export type Preset = 'submit_only' | 'manage_own' | 'add_view_all' | 'view_all' | 'manage_all' | 'custom';
+export const PRESETS: Exclude<Preset, 'custom'>[] = ['submit_only', 'manage_own', 'add_view_all', 'view_all', 'manage_all'];
+
+export interface Grant { kind: 'everyone' | 'role' | 'department' | 'member'; id?: string }
+
+export interface PermissionSet {
+  id: string; name: string; preset: Preset; actions: RecordAction[];
+  fieldDefault: FieldAccess; fields: Record<string, FieldAccess>; rows: Filter | null; grants: Grant[];
+}
+
+/** FormPermissions are a form's sets; configured false: nobody configured it, the one default set applies. */
+export interface FormPermissions { form: string; configured: boolean; sets: PermissionSet[]; version: number }
+
+/** EffectivePermission is what the signed-in member may do on a form (GET /forms/{id}/permissions/me). */
+export interface EffectivePermission { form: string; actions: RecordAction[]; fields: Record<string, FieldAccess>; manage: boolean }

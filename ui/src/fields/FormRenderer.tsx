@@ -1,3 +1,4 @@
+import { useContext } from 'react';
 import { Button, Card, Form, Space, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import type { Rule } from 'antd/es/form';
@@ -9,6 +10,7 @@ import { COMPUTED } from './catalog';
 import { FieldInput } from './FieldInput';
 import { exprVars } from './format';
 import { usePhone } from '../util/usePhone';
+import { FileRefContext } from './fileRef';
 
 const WIDE = new Set(['textarea', 'richtext', 'subform', 'attachment', 'image', 'address', 'location']);
 
@@ -32,22 +34,25 @@ export function clientRules(f: FieldDef, required: boolean, t: (k: string, o?: R
   return rules;
 }
 
-function FieldItem({ f, name, values, t, width }: { f: FieldDef; name: (string | number)[]; values: Record<string, unknown>; t: (k: string, o?: Record<string, unknown>) => string; width?: boolean }) {
+function FieldItem({ f, name, values, t, width, readOnly }: { f: FieldDef; name: (string | number)[]; values: Record<string, unknown>; t: (k: string, o?: Record<string, unknown>) => string; width?: boolean; readOnly?: boolean }) {
   const required = !!f.required || evalCondition(f.requiredWhen, values, false);
-  if (f.type === 'subform') return <SubformItem f={f} name={name} t={t} />;
+  if (f.type === 'subform') return <SubformItem f={f} name={name} t={t} readOnly={readOnly} />;
+  // A field the member may see but not change is shown disabled, and is never required of them.
   return (
-    <Form.Item name={name} label={f.label} tooltip={f.description || undefined} required={required && !COMPUTED.has(f.type)}
-      rules={COMPUTED.has(f.type) ? [] : clientRules(f, required, t)} className={width ? 'full' : undefined}
-      data-testid={`field-${name.join('.')}`}>
-      <FieldInput field={f} />
+    <Form.Item name={name} label={f.label} tooltip={f.description || undefined} required={required && !COMPUTED.has(f.type) && !readOnly}
+      rules={COMPUTED.has(f.type) || readOnly ? [] : clientRules(f, required, t)} className={width ? 'full' : undefined}
+      data-testid={`field-${name.join('.')}`} data-readonly={readOnly ? 'true' : undefined}>
+      <FieldInput field={f} disabled={readOnly || undefined} />
     </Form.Item>
   );
 }
 
-function SubformItem({ f, name, t }: { f: FieldDef; name: (string | number)[]; t: (k: string, o?: Record<string, unknown>) => string }) {
+function SubformItem({ f, name, t, readOnly }: { f: FieldDef; name: (string | number)[]; t: (k: string, o?: Record<string, unknown>) => string; readOnly?: boolean }) {
   const cols = f.fields ?? [];
   const phone = usePhone();
+  const fileRef = useContext(FileRefContext);
   return (
+    <FileRefContext.Provider value={fileRef ? { ...fileRef, field: f.key } : null}>
     <Form.Item label={f.label} required={f.required} className="full" tooltip={f.description || undefined} data-testid={`field-${f.key}`}>
       <Form.List name={name} rules={f.required ? [{ validator: async (_, rows) => { if (!rows || rows.length === 0) throw new Error(t('validation.required')); } }] : []}>
         {(rows, { add, remove }, { errors }) => (
@@ -55,22 +60,23 @@ function SubformItem({ f, name, t }: { f: FieldDef; name: (string | number)[]; t
             {rows.map((row, i) => (
               <Card key={row.key} size="small" data-testid={`subform-row-${f.key}`}
                 title={<Typography.Text type="secondary">{t('fill.row', { n: i + 1 })}</Typography.Text>}
-                extra={<Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fill.removeRow')} onClick={() => remove(row.name)} />}>
+                extra={!readOnly && <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fill.removeRow')} onClick={() => remove(row.name)} />}>
                 <div className="fl-form-grid" style={{ gridTemplateColumns: `repeat(${phone ? 1 : Math.min(cols.length || 1, 3)}, minmax(0, 1fr))` }}>
                   {cols.map((c) => (
-                    <Form.Item key={c.key} name={[row.name, c.key]} label={c.label} required={!!c.required} rules={COMPUTED.has(c.type) ? [] : clientRules(c, !!c.required, t)}>
-                      <FieldInput field={c} />
+                    <Form.Item key={c.key} name={[row.name, c.key]} label={c.label} required={!!c.required && !readOnly} rules={COMPUTED.has(c.type) || readOnly ? [] : clientRules(c, !!c.required, t)}>
+                      <FieldInput field={c} disabled={readOnly || undefined} />
                     </Form.Item>
                   ))}
                 </div>
               </Card>
             ))}
-            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} data-testid={`add-row-${f.key}`}>{t('fill.addRow')}</Button>
+            {!readOnly && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} data-testid={`add-row-${f.key}`}>{t('fill.addRow')}</Button>}
             <Form.ErrorList errors={errors} />
           </Space>
         )}
       </Form.List>
     </Form.Item>
+    </FileRefContext.Provider>
   );
 }
 
@@ -84,9 +90,11 @@ export function visibleFields(def: Definition, values: Record<string, unknown>):
  * FormRenderer lays out a form definition in its columns with one control
  * per field; show/hide and required-if rules follow the values as the user types.
  */
-export function FormRenderer({ def, form, disabled, onValuesChange, initialValues }: {
+export function FormRenderer({ def, form, disabled, onValuesChange, initialValues, readOnly }: {
   def: Definition; form: FormInstance; disabled?: boolean; initialValues?: Record<string, unknown>;
   onValuesChange?: (all: Record<string, unknown>) => void;
+  /** readOnly names the fields the member may see but not change (their permission). */
+  readOnly?: ReadonlySet<string>;
 }) {
   const { t } = useTranslation();
   // A phone gets one column whatever the design says.
@@ -102,7 +110,7 @@ export function FormRenderer({ def, form, disabled, onValuesChange, initialValue
           return (
             <div className="fl-form-grid" style={{ gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))` }}>
               {visibleFields(def, values).map((f) => (
-                <FieldItem key={f.key} f={f} name={[f.key]} values={vars} t={t} width={WIDE.has(f.type) && cols > 1} />
+                <FieldItem key={f.key} f={f} name={[f.key]} values={vars} t={t} width={WIDE.has(f.type) && cols > 1} readOnly={readOnly?.has(f.key)} />
               ))}
             </div>
           );
@@ -112,11 +120,11 @@ export function FormRenderer({ def, form, disabled, onValuesChange, initialValue
   );
 }
 
-/** inputData picks the values a write sends: visible, writable fields (changed ones only when base is given). */
-export function inputData(def: Definition, values: Record<string, unknown>, base?: Record<string, unknown>): Record<string, unknown> {
+/** inputData picks the values a write sends: visible, writable fields (changed ones only when base is given), never read-only ones. */
+export function inputData(def: Definition, values: Record<string, unknown>, base?: Record<string, unknown>, readOnly?: ReadonlySet<string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of visibleFields(def, values)) {
-    if (COMPUTED.has(f.type)) continue;
+    if (COMPUTED.has(f.type) || readOnly?.has(f.key)) continue;
     let v = values[f.key];
     if (f.type === 'subform' && Array.isArray(v)) {
       v = v.map((row: Record<string, unknown>) => {

@@ -1,6 +1,6 @@
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu' },
+  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -120,6 +120,7 @@ const en = {
     conflictTitle: 'Someone saved this record first (now version {{n}})',
     conflictHint: 'Your changes were not saved and nothing was overwritten. Their version is below.',
     conflictDiscard: 'Discard my changes', conflictReapply: 'Keep my changes on top of their version',
+    owner: 'Owner',
   },
   history: { created: 'Created', updated: 'Edited', deleted: 'Deleted', restored: 'Restored', via: 'via {{source}}' },
   source: { ui: 'browser', api: 'API', import: 'import', automation: 'automation', workflow: 'workflow', webhook: 'webhook' },
@@ -139,6 +140,10 @@ const en = {
     memberDisableConfirm: 'Turn {{name}} off in this workspace?',
     memberDisableHint: 'They keep their account but cannot use this workspace or its API tokens until turned on again.',
     memberDisabledDone: '{{name}} is turned off in this workspace', memberEnabledDone: '{{name}} can use this workspace again',
+    access: 'Roles & apps', accessTitle: 'Roles and app administration of {{name}}', roles: 'Roles', adminApps: 'Administers the apps',
+    adminAppsHelp: 'App administrators design the app\'s forms, manage their permissions and reach all their data.',
+    noRoles: 'No roles yet: create them under Roles.', accessSaved: 'Access of {{name}} saved', appAdminOf: 'Admin of {{name}}',
+    accessConflict: 'Someone changed this member meanwhile; the list is reloaded, try again.',
   },
   invitations: {
     title: 'Invitations', menu: 'Invitations', intro: 'You join only if you accept; inviters cannot change your account.',
@@ -178,6 +183,33 @@ const en = {
     kind_timer: 'Timer', kind_schedule: 'Schedule', kind_job: 'One-off job', dueAt: 'Was due', tick: 'Run of',
     taskRetryConfirm: 'Run this {{job}} task again now, with fresh attempts?', taskDiscardConfirm: 'Discard this failed {{job}} task for good? It will not run.',
     taskQueued: 'Queued again: it runs in a moment', taskDiscarded: 'Failed task discarded',
+  },
+  roles: {
+    title: 'Roles', add: 'New role', edit: 'Rename role', name: 'Role name', description: 'Description', empty: 'No roles yet',
+    intro: 'A role is a group of members (Sales, Finance…). Give members roles here and under Members; grant permission sets of forms to roles.',
+    deleteConfirm: 'Delete the role "{{name}}"?', deleted: 'Role {{name}} deleted', conflict: 'Someone changed this role meanwhile; the list is reloaded, try again.',
+  },
+  perm: {
+    title: 'Permissions', titleOf: '{{name}} · Permissions', addSet: 'Add permission set', newSet: 'New permission set',
+    intro: 'Each permission set says which actions, fields and records its members get. A member gets the union of every set granted to them (to everyone, a role they hold, their department or them by name). Workspace and app administrators always see everything.',
+    defaultSet: 'All members · manage all data',
+    defaultHint: 'Not configured yet: every member manages all data. When you save a set, this default is kept as an ordinary set you can change or delete.',
+    noSets: 'No permission sets: only workspace and app administrators reach this form\'s data.',
+    preset: { submit_only: 'Submit only', manage_own: 'Add and manage my own data', add_view_all: 'Add and view all data', view_all: 'View all data', manage_all: 'Manage all data', custom: 'Custom' },
+    act: { view: 'View', create: 'Add', edit: 'Edit', delete: 'Delete', restore: 'Restore', import: 'Import', export: 'Export', bulk_edit: 'Bulk edit', history: 'View history', transfer: 'Transfer owner' },
+    access: { edit: 'Editable', view: 'View only', hidden: 'Hidden' },
+    ph: { me: 'Current user', myDepartments: 'My departments', myDepartmentsAndBelow: 'My departments and below' },
+    name: 'Name', actions: 'Actions', needsView: 'Every action but Add and Import also needs View.',
+    fields: 'Fields', field: 'Field', canView: 'View', canEdit: 'Edit', hidden: 'Hidden', fieldDefault: 'Fields added later:',
+    rows: 'Records', rowsAll: 'All records', rowsSome: 'Records matching conditions', rowsHint: 'Members of this set reach only the records matching these conditions.',
+    rowsNeedPublish: 'Publish the form to limit the records.', rowsAdvanced: 'This condition uses "not" and cannot be edited here; it is kept as it is.',
+    rowsLimited: 'Some records', someHidden: 'Hidden fields',
+    grants: 'Granted to', everyone: 'All members', roles: 'Roles', departments: 'Departments (and those below)', members: 'Members',
+    grantsNone: 'Granted to nobody yet: this set applies to no one.', nobody: 'nobody', appliesTo: 'Granted to: {{who}}',
+    conflict: 'Someone else changed these permissions meanwhile, so nothing was saved.', conflictKeep: 'Reload to get their version; your changes here stay, then save again.',
+    reload: 'Reload', deleteConfirm: 'Delete the permission set "{{name}}"?', deleted: 'Permission set {{name}} deleted',
+    owner: 'Owner', transfer: 'Transfer', transferTitle: 'Transfer the record to another member', transferTo: 'New owner', transferred: 'Transferred to {{name}}',
+    noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
 };
 

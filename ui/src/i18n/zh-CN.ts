@@ -2,7 +2,7 @@ import type { Catalog } from './en';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
-  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单' },
+  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单', roles: '角色' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -122,6 +122,7 @@ const zhCN: Catalog = {
     conflictTitle: '其他人已先保存了这条记录（当前为第 {{n}} 版）',
     conflictHint: '你的修改没有保存，也没有覆盖任何内容。下面是对方保存的版本。',
     conflictDiscard: '放弃我的修改', conflictReapply: '在对方版本上保留我的修改',
+    owner: '所有者',
   },
   history: { created: '创建', updated: '修改', deleted: '删除', restored: '恢复', via: '来源：{{source}}' },
   source: { ui: '浏览器', api: 'API', import: '导入', automation: '自动化', workflow: '流程', webhook: 'Webhook' },
@@ -141,6 +142,10 @@ const zhCN: Catalog = {
     memberDisableConfirm: '在本团队停用 {{name}}？',
     memberDisableHint: '对方保留账号，但在重新启用前无法使用本团队及其 API 令牌。',
     memberDisabledDone: '已在本团队停用 {{name}}', memberEnabledDone: '{{name}} 可以重新使用本团队了',
+    access: '角色与应用', accessTitle: '{{name}} 的角色与应用管理', roles: '角色', adminApps: '管理的应用',
+    adminAppsHelp: '应用管理员可以设计该应用的表单、设置其权限，并访问其全部数据。',
+    noRoles: '还没有角色：请先在“角色”中创建。', accessSaved: '已保存 {{name}} 的角色与应用', appAdminOf: '{{name}} 管理员',
+    accessConflict: '该成员刚被他人修改，列表已刷新，请重试。',
   },
   invitations: {
     title: '邀请', menu: '团队邀请', intro: '接受后才会加入；邀请方不能修改你的账号。',
@@ -180,6 +185,33 @@ const zhCN: Catalog = {
     kind_timer: '定时器', kind_schedule: '计划', kind_job: '一次性任务', dueAt: '原定时间', tick: '计划时间',
     taskRetryConfirm: '立即重新执行这个 {{job}} 任务（重新计算尝试次数）？', taskDiscardConfirm: '永久丢弃这个失败的 {{job}} 任务？它将不会执行。',
     taskQueued: '已重新排队，稍后执行', taskDiscarded: '失败的任务已丢弃',
+  },
+  roles: {
+    title: '角色', add: '新建角色', edit: '重命名角色', name: '角色名称', description: '说明', empty: '还没有角色',
+    intro: '角色是一组成员（如 销售、财务）。在这里和“成员”中为成员分配角色，在表单的权限组中授权给角色。',
+    deleteConfirm: '删除角色“{{name}}”？', deleted: '已删除角色 {{name}}', conflict: '该角色刚被他人修改，列表已刷新，请重试。',
+  },
+  perm: {
+    title: '权限', titleOf: '{{name}} · 权限', addSet: '添加权限组', newSet: '新建权限组',
+    intro: '每个权限组规定其成员可以做的操作、可见和可编辑的字段，以及可访问的数据范围。成员的权限是授予他的全部权限组（全部成员、他的角色、他的部门或他本人）之和。工作区管理员和应用管理员始终可以访问全部数据。',
+    defaultSet: '全部成员 · 管理全部数据',
+    defaultHint: '尚未配置：所有成员都可以管理全部数据。保存任一权限组后，此默认组会作为普通权限组保留，你可以修改或删除它。',
+    noSets: '没有权限组：只有工作区管理员和应用管理员可以访问该表单的数据。',
+    preset: { submit_only: '仅提交数据', manage_own: '添加并管理本人数据', add_view_all: '添加并查看全部数据', view_all: '查看全部数据', manage_all: '管理全部数据', custom: '自定义' },
+    act: { view: '查看', create: '添加', edit: '编辑', delete: '删除', restore: '恢复', import: '导入', export: '导出', bulk_edit: '批量编辑', history: '查看历史', transfer: '转交所有者' },
+    access: { edit: '可编辑', view: '仅查看', hidden: '隐藏' },
+    ph: { me: '当前用户', myDepartments: '我的部门', myDepartmentsAndBelow: '我的部门及下级' },
+    name: '名称', actions: '操作权限', needsView: '除“添加”和“导入”外，其他操作都需要同时勾选“查看”。',
+    fields: '字段权限', field: '字段', canView: '可查看', canEdit: '可编辑', hidden: '隐藏', fieldDefault: '以后新增的字段：',
+    rows: '数据范围', rowsAll: '全部数据', rowsSome: '满足条件的数据', rowsHint: '该权限组的成员只能访问满足以下条件的数据。',
+    rowsNeedPublish: '表单发布后才能限定数据范围。', rowsAdvanced: '该条件包含“非”，无法在此编辑，将原样保留。',
+    rowsLimited: '部分数据', someHidden: '有隐藏字段',
+    grants: '适用成员', everyone: '全部成员', roles: '角色', departments: '部门（含下级部门）', members: '成员',
+    grantsNone: '尚未指定成员：该权限组不对任何人生效。', nobody: '无', appliesTo: '适用于：{{who}}',
+    conflict: '权限已被他人修改，本次未保存。', conflictKeep: '重新加载以获取最新版本；你在此处的修改会保留，然后再次保存。',
+    reload: '重新加载', deleteConfirm: '删除权限组“{{name}}”？', deleted: '已删除权限组 {{name}}',
+    owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
+    noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
 };
 

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
-import { KeyOutlined, PlusOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
+import { KeyOutlined, PlusOutlined, SafetyOutlined, StopOutlined, CheckCircleOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
-import type { Department, Role, User } from '../../api/types';
+import type { App, Department, Role, User, WorkspaceRole } from '../../api/types';
 import { departmentTree } from '../../fields/directory';
-import { errorText } from '../../util/errors';
+import { errorText, showFormError } from '../../util/errors';
 import { useAuth } from '../../auth/auth';
 
 interface MemberValues { email: string; name: string; password: string; role: Role; departments: string[] }
@@ -20,9 +20,16 @@ export default function MembersPage() {
   const [resetting, setResetting] = useState<User | null>(null);
   const [pwForm] = Form.useForm<{ password: string; confirm: string }>();
   const { me } = useAuth();
+  const [roles, setRoles] = useState<WorkspaceRole[]>([]);
+  const [apps, setApps] = useState<App[]>([]);
+  const [access, setAccess] = useState<User | null>(null);
+  const [accessForm] = Form.useForm<{ roles: string[]; adminApps: string[] }>();
 
   const load = useCallback(async () => {
     try { const [u, d] = await Promise.all([api.users(), api.departments()]); setUsers(u); setDeps(d); } catch (e) { message.error(errorText(e)); setUsers([]); }
+    // Roles and apps label the access column; an older server without roles just shows none.
+    void api.roles().then(setRoles, () => setRoles([]));
+    void api.apps().then(setApps, () => setApps([]));
   }, [message]);
   useEffect(() => { void load(); }, [load]);
 
@@ -55,6 +62,20 @@ export default function MembersPage() {
     } catch (e) { message.error(errorText(e)); }
   };
   const depName = (id: string) => deps.find((d) => d.id === id)?.name ?? id;
+  const roleName = (id: string) => roles.find((r) => r.id === id)?.name ?? id;
+  const appName = (id: string) => apps.find((a) => a.id === id)?.name ?? id;
+  const saveAccess = async () => {
+    if (!access) return;
+    const v = await accessForm.validateFields().catch(() => null);
+    if (!v) return;
+    try {
+      await api.setMemberAccess(access.memberId ?? access.id, { roles: v.roles ?? [], adminApps: v.adminApps ?? [], version: access.memberVersion ?? 0 });
+      message.success(t('members.accessSaved', { name: access.name })); setAccess(null); await load();
+    } catch (e) {
+      if (e instanceof ApiError && e.isConflict) { message.error(t('members.accessConflict')); setAccess(null); await load(); return; }
+      showFormError(accessForm, ['roles', 'adminApps'], e, (m) => message.error(m));
+    }
+  };
   const setDisabled = async (u: User, disabled: boolean) => {
     try {
       await api.updateUser(u.id, { disabled });
@@ -79,17 +100,23 @@ export default function MembersPage() {
   return (
     <Card title={t('members.title')} extra={<Button type="primary" icon={<PlusOutlined />} data-testid="new-member"
       onClick={() => { form.resetFields(); form.setFieldsValue({ role: 'member', departments: [] }); setEditing('new'); }}>{t('members.add')}</Button>}>
-      <Table<User> rowKey="id" loading={users === null} dataSource={users ?? []} pagination={{ pageSize: 50 }} columns={[
+      <Table<User> rowKey="id" loading={users === null} dataSource={users ?? []} pagination={{ pageSize: 50 }} scroll={{ x: 'max-content' }} columns={[
         { key: 'name', title: t('auth.name'), render: (_, u) => <Space>{u.name}{u.id === me?.user.id && <Tag color="blue">{t('members.you')}</Tag>}</Space> },
         { key: 'email', title: t('auth.email'), dataIndex: 'email' },
         { key: 'role', title: t('members.role'), render: (_, u) => <Tag color={u.role === 'admin' ? 'gold' : undefined}>{t(`members.role_${u.role ?? 'member'}`)}</Tag> },
         { key: 'deps', title: t('nav.departments'), render: (_, u) => (u.departments ?? []).map((d) => <Tag key={d}>{depName(d)}</Tag>) },
+        { key: 'access', title: t('members.access'), render: (_, u) => <Space size={4} wrap data-testid={`member-roles-${u.email}`}>
+          {(u.roles ?? []).map((r) => <Tag key={r} color="blue">{roleName(r)}</Tag>)}
+          {(u.adminApps ?? []).map((a) => <Tag key={a} color="purple">{t('members.appAdminOf', { name: appName(a) })}</Tag>)}
+        </Space> },
         { key: 'status', title: t('members.status'), render: (_, u) => <Space size={4} wrap>
           {u.disabled ? <Tag color="red" data-testid="member-disabled">{t('members.disabled')}</Tag> : !u.memberDisabled && <Tag color="green">{t('members.active')}</Tag>}
           {u.memberDisabled && <Tag color="orange" data-testid="member-off">{t('members.memberOff')}</Tag>}
         </Space> },
         { key: 'ops', title: '', render: (_, u) => <Space>
           <Button size="small" data-testid={`member-edit-${u.email}`} onClick={() => { form.setFieldsValue({ email: u.email, name: u.name, role: u.role ?? 'member', departments: u.departments ?? [] }); setEditing(u); }}>{t('common.edit')}</Button>
+          <Button size="small" icon={<SafetyOutlined />} data-testid={`member-access-${u.email}`}
+            onClick={() => { accessForm.setFieldsValue({ roles: u.roles ?? [], adminApps: u.adminApps ?? [] }); setAccess(u); }}>{t('members.access')}</Button>
           <Button size="small" icon={<KeyOutlined />} data-testid={`member-reset-${u.email}`} onClick={() => { pwForm.resetFields(); setResetting(u); }}>{t('members.resetPassword')}</Button>
           {u.id !== me?.user.id && (u.disabled
             ? <Button size="small" icon={<CheckCircleOutlined />} data-testid={`member-enable-${u.email}`} onClick={() => void setDisabled(u, false)}>{t('members.enable')}</Button>
@@ -117,6 +144,17 @@ export default function MembersPage() {
           {editing === 'new' && <Form.Item name="password" label={t('members.initialPassword')} extra={t('members.passwordHelp')} rules={[{ required: true, min: 8, message: t('validation.passwordMin', { count: 8 }) }]}><Input.Password autoComplete="new-password" data-testid="member-password" /></Form.Item>}
           <Form.Item name="role" label={t('members.role')}><Select options={[{ value: 'member', label: t('members.role_member') }, { value: 'admin', label: t('members.role_admin') }]} /></Form.Item>
           <Form.Item name="departments" label={t('nav.departments')}><TreeSelect multiple treeData={departmentTree(deps)} treeDefaultExpandAll allowClear /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={access !== null} title={t('members.accessTitle', { name: access?.name ?? '' })} onCancel={() => setAccess(null)} onOk={() => void saveAccess()}
+        okText={t('common.save')} cancelText={t('common.cancel')} destroyOnHidden forceRender okButtonProps={{ 'data-testid': 'access-ok' }}>
+        <Form form={accessForm} layout="vertical">
+          <Form.Item name="roles" label={t('members.roles')} extra={roles.length === 0 ? t('members.noRoles') : undefined}>
+            <Select mode="multiple" allowClear optionFilterProp="label" data-testid="access-roles" options={roles.map((r) => ({ value: r.id, label: r.name }))} />
+          </Form.Item>
+          <Form.Item name="adminApps" label={t('members.adminApps')} extra={t('members.adminAppsHelp')}>
+            <Select mode="multiple" allowClear optionFilterProp="label" data-testid="access-apps" options={apps.map((a) => ({ value: a.id, label: a.name }))} />
+          </Form.Item>
         </Form>
       </Modal>
       <Modal open={resetting !== null} title={t('members.resetTitle', { name: resetting?.name ?? '' })} onCancel={() => setResetting(null)} onOk={() => void resetPassword()}

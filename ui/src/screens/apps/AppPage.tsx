@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
-import { EditOutlined, FormOutlined, PlusOutlined, TableOutlined } from '@ant-design/icons';
+import { EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -13,6 +13,11 @@ export function AppPage() {
   const { t } = useTranslation();
   const { me } = useAuth();
   const admin = isAdmin(me);
+  // Workspace admins and the app's admins design its forms and manage their permissions;
+  // for anyone else each published form's effective permission says (manage).
+  const [managed, setManaged] = useState<Set<string>>(new Set());
+  const manager = admin || managed.size > 0;
+  const manages = (id: string) => admin || managed.has(id);
   const { message } = AntApp.useApp();
   const nav = useNavigate();
   const [app, setApp] = useState<App | null>(null);
@@ -27,6 +32,13 @@ export function AppPage() {
     } catch (e) { message.error(errorText(e)); setForms([]); }
   }, [appId, message]);
   useEffect(() => { void load(); }, [load]);
+  useEffect(() => {
+    if (admin || !forms) return;
+    let live = true;
+    void Promise.all(forms.filter((f) => f.published).map((f) => api.myPermission(f.id).then((p) => (p.manage ? f.id : null), () => null)))
+      .then((ids) => { if (live) setManaged(new Set(ids.filter((x): x is string => !!x))); });
+    return () => { live = false; };
+  }, [admin, forms]);
 
   const create = async () => {
     const v = await form.validateFields().catch(() => null);
@@ -43,7 +55,7 @@ export function AppPage() {
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: app?.name ?? '…' }]} />
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
         <Typography.Title level={3} style={{ margin: 0 }}>{app?.name}</Typography.Title>
-        {admin && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
+        {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
       </Space>
       {forms === null ? <Spin /> : forms.length === 0 ? <Empty description={t('forms.empty')} /> : (
         // A plain list, not antd's List: that one brings its pager (and a
@@ -56,9 +68,10 @@ export function AppPage() {
                 <div>{f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>}</div>
               </div>
               <Space wrap>
-                {admin && <Button icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>}
+                {manages(f.id) && <Button icon={<EditOutlined />} onClick={() => nav(`/forms/${f.id}/design`)}>{t('forms.design')}</Button>}
                 <Button icon={<FormOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/fill`)}>{t('forms.fill')}</Button>
                 <Button icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>
+                {manages(f.id) && <Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${f.id}/permissions`)} data-testid="form-permissions">{t('perm.title')}</Button>}
               </Space>
             </li>
           ))}

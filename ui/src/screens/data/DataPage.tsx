@@ -1,9 +1,9 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SettingOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { FieldDef, FormRecord, SortKey } from '../../api/types';
@@ -17,6 +17,7 @@ import { countConditions, emptyGroup, filterFields, toFilter, type Group } from 
 import { RecordDrawer } from './RecordDrawer';
 import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
+import { maskDefinition, usePermission } from '../../permissions/usePermission';
 
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
@@ -35,7 +36,10 @@ function Data({ formId }: { formId: string }) {
   const dir = useDirectory();
   const phone = usePhone();
   const { form: meta, version, error } = usePublished(formId);
-  const def = version?.definition;
+  // What the member may do: the fields they may not see are left out of every column, card and drawer.
+  const perm = usePermission(formId);
+  const def = useMemo(() => (version && perm.loaded ? maskDefinition(version.definition, perm) : undefined), [version, perm]);
+  const mayView = perm.can('record.view');
   const [bin, setBin] = useState(false);
   const [group, setGroup] = useState<Group>(emptyGroup());
   const [applied, setApplied] = useState<Group>(emptyGroup());
@@ -48,7 +52,12 @@ function Data({ formId }: { formId: string }) {
   const [total, setTotal] = useState<number | undefined>();
   const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
-  const [open, setOpen] = useState<string | null>(null);
+  // The open record is in the address (?record=), so it can be shared and reopened.
+  const [params, setParams] = useSearchParams();
+  const open = params.get('record');
+  const setOpen = useCallback((id: string | null) => {
+    setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('record', id); else n.delete('record'); return n; }, { replace: true });
+  }, [setParams]);
   const [hidden, setHidden] = useState<string[]>(() => {
     try { return JSON.parse(localStorage.getItem(`formloom.columns.${formId}`) ?? '[]') as string[]; } catch { return []; }
   });
@@ -76,7 +85,7 @@ function Data({ formId }: { formId: string }) {
   }, [formId, filter, sort, pageSize, bin, message]);
 
   // A new query (filter, sort, page size, bin) starts again at the first page, and asks for the total once.
-  useEffect(() => { if (def) { setSelected([]); void load(0, undefined, true); } }, [def, load]);
+  useEffect(() => { if (def && mayView) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView]);
 
   // Labels of related records shown in the page.
   useEffect(() => {
@@ -93,6 +102,18 @@ function Data({ formId }: { formId: string }) {
 
   if (error) return <Alert type="error" title={error} />;
   if (!meta || !version || !def) return meta && !version ? <Alert type="info" title={t('fill.notPublished')} /> : <Spin />;
+  if (!mayView) {
+    // A member who may only submit (or nothing at all) gets no list.
+    return (
+      <>
+        <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
+        <Alert type="info" showIcon data-testid="no-view" title={t('perm.noView')}
+          action={perm.can('record.create') ? <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)} data-testid="add">{t('data.add')}</Button> : undefined} />
+      </>
+    );
+  }
+  // Deleting several records at once is a bulk action (record.bulk_edit) besides a delete; restoring goes one by one.
+  const mayBulk = bin ? perm.can('record.restore') : perm.can('record.delete') && perm.can('record.bulk_edit');
 
   const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels };
   const sortOrder = (f: FieldDef): 'ascend' | 'descend' | null => { const s = sort.find((x) => x.field === queryPath(f)); return s ? (s.desc ? 'descend' : 'ascend') : null; };
@@ -102,6 +123,10 @@ function Data({ formId }: { formId: string }) {
       sorter: SORTABLE.has(f.type) ? { multiple: 1 } : undefined, sortOrder: sortOrder(f),
       render: (_: unknown, r: FormRecord) => formatValue(f, r.data[f.key], ctx),
     })),
+    ...(!hidden.includes('_owner') ? [{
+      key: '_owner', title: t('perm.owner'), width: 120, ellipsis: true,
+      render: (_: unknown, r: FormRecord) => { const o = r.ownedBy || r.createdBy; return dir.users.find((u) => u.id === o)?.name ?? o; },
+    }] : []),
     ...(!hidden.includes('_updatedAt') ? [{
       key: '_updatedAt', title: t('data.updatedAt'), width: 150, sorter: { multiple: 1 },
       sortOrder: (sort.find((x) => x.field === 'updatedAt') ? (sort.find((x) => x.field === 'updatedAt')!.desc ? 'descend' : 'ascend') : null) as 'ascend' | 'descend' | null,
@@ -165,7 +190,7 @@ function Data({ formId }: { formId: string }) {
   const fields = filterFields(def.fields, { createdAt: t('data.createdAt'), updatedAt: t('data.updatedAt'), createdBy: t('data.createdBy'), updatedBy: t('data.updatedBy') });
   const nConds = countConditions(applied);
 
-  const binToggle = <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
+  const binToggle = !perm.can('record.restore') ? null : <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
         onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
   const toolbar = (<Space wrap={phone} className="fl-toolbar">
           <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
@@ -181,17 +206,19 @@ function Data({ formId }: { formId: string }) {
           <Popover trigger="click" placement="bottomRight" content={
             <Space orientation="vertical" data-testid="column-chooser">
               {def.fields.map((f) => <Checkbox key={f.key} checked={!hidden.includes(f.key)} onChange={(e) => toggleColumn(f.key, e.target.checked)}>{f.label}</Checkbox>)}
+              <Checkbox checked={!hidden.includes('_owner')} onChange={(e) => toggleColumn('_owner', e.target.checked)}>{t('perm.owner')}</Checkbox>
               <Checkbox checked={!hidden.includes('_updatedAt')} onChange={(e) => toggleColumn('_updatedAt', e.target.checked)}>{t('data.updatedAt')}</Checkbox>
             </Space>}>
             <Button icon={<SettingOutlined />} data-testid="columns-button">{t('data.columns')}</Button>
           </Popover>
           <Tooltip title={t('data.reload')}><Button icon={<ReloadOutlined />} onClick={() => void load(0, undefined, true)} aria-label={t('data.reload')} /></Tooltip>
-          <Dropdown trigger={['click']} menu={{ items: [{ key: 'csv', label: t('data.exportCSV') }, { key: 'xlsx', label: t('data.exportExcel') }],
+          {perm.can('record.export') && <Dropdown trigger={['click']} menu={{ items: [{ key: 'csv', label: t('data.exportCSV') }, { key: 'xlsx', label: t('data.exportExcel') }],
             onClick: ({ key }) => void exportAs(key as 'csv' | 'xlsx') }}>
             <Button icon={<DownloadOutlined />} loading={exporting} data-testid="export">{t('data.export')}</Button>
-          </Dropdown>
-          {!bin && <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="import">{t('data.import')}</Button>}
-          {!bin && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)} data-testid="add">{t('data.add')}</Button>}
+          </Dropdown>}
+          {perm.manage && <Tooltip title={t('perm.title')}><Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${formId}/permissions`)} aria-label={t('perm.title')} data-testid="data-permissions" /></Tooltip>}
+          {!bin && perm.can('record.import') && <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="import">{t('data.import')}</Button>}
+          {!bin && perm.can('record.create') && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)} data-testid="add">{t('data.add')}</Button>}
         </Space>);
 
   return (
@@ -200,7 +227,7 @@ function Data({ formId }: { formId: string }) {
       <Card title={phone ? meta.name : <Space><span>{meta.name}</span>{binToggle}</Space>}
         extra={phone ? undefined : toolbar}>
         {phone && <div className="fl-phone-tools">{binToggle}{toolbar}</div>}
-        {selected.length > 0 && (
+        {selected.length > 0 && mayBulk && (
           <Space style={{ marginBottom: 12 }}>
             <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
             {bin ? <Button icon={<RollbackOutlined />} onClick={() => void bulkRestore()} data-testid="bulk-restore">{t('data.restore')}</Button> : (
@@ -212,10 +239,10 @@ function Data({ formId }: { formId: string }) {
         )}
         {phone ? (
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
-            selected={selected} onSelect={setSelected} onOpen={setOpen} />
+            selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
           <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
-            rowSelection={{ selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) }} onChange={onTableChange} showSorterTooltip={false}
+            rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined} onChange={onTableChange} showSorterTooltip={false}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
         )}
         {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
@@ -230,7 +257,7 @@ function Data({ formId }: { formId: string }) {
         </Space>
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}
-      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} onClose={() => setOpen(null)} onChanged={() => void load(page, cursors[page], true)} />
+      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => void load(page, cursors[page], true)} />
     </>
   );
 }

@@ -5,12 +5,19 @@ import { useTranslation } from 'react-i18next';
 import type { Op } from '../../api/types';
 import { departmentTree, useDirectory } from '../../fields/directory';
 import { TreeSelect } from 'antd';
-import { BOOL_OPS, LIST_OPS, defaultValue, nextId, updateNode, type Cond, type FilterField, type Group } from './filterModel';
+import { BOOL_OPS, LIST_OPS, defaultValue, isPlaceholder, nextId, updateNode, type Cond, type FilterField, type Group } from './filterModel';
+
+/** placeholderOptions are the select options of a field's placeholders (当前用户, 我的部门…), listed before the people and departments. */
+function usePlaceholderOptions(ff: FilterField): { value: string; label: string }[] {
+  const { t } = useTranslation();
+  return (ff.placeholders ?? []).map((p) => ({ value: p, label: t(`perm.ph.${p.slice(1)}`) }));
+}
 
 function ScalarInput({ ff, value, onChange }: { ff: FilterField; value: unknown; onChange: (v: unknown) => void }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const f = ff.def;
+  const ph = usePlaceholderOptions(ff);
   switch (f.type) {
     case 'number': case 'money': case 'rating': case 'formula':
       return <InputNumber style={{ width: 140 }} value={value as number} onChange={(v) => onChange(v)} />;
@@ -25,24 +32,42 @@ function ScalarInput({ ff, value, onChange }: { ff: FilterField; value: unknown;
     case 'select': case 'multiselect':
       return <Select style={{ minWidth: 160 }} value={value} onChange={onChange} options={(f.options ?? []).map((o) => ({ value: o.value, label: o.label }))} />;
     case 'user': case 'users':
-      return <Select style={{ minWidth: 160 }} showSearch optionFilterProp="label" value={value} onChange={onChange} options={dir.users.map((u) => ({ value: u.id, label: u.name }))} />;
+      return <Select style={{ minWidth: 160 }} showSearch optionFilterProp="label" value={value} onChange={onChange} data-testid="filter-value"
+        options={[...ph, ...dir.users.map((u) => ({ value: u.id, label: u.name }))]} />;
     case 'department': case 'departments':
-      return <TreeSelect style={{ minWidth: 160 }} value={value as string} onChange={onChange} treeData={departmentTree(dir.departments)} />;
+      return ph.length
+        ? <Select style={{ minWidth: 160 }} showSearch optionFilterProp="label" value={value} onChange={onChange} data-testid="filter-value"
+            options={[...ph, ...dir.departments.map((d) => ({ value: d.id, label: d.name }))]} />
+        : <TreeSelect style={{ minWidth: 160 }} value={value as string} onChange={onChange} treeData={departmentTree(dir.departments)} />;
     default:
       return <Input style={{ width: 180 }} value={(value as string) ?? ''} onChange={(e) => onChange(e.target.value)} data-testid="filter-value" />;
   }
 }
 
-function ListInput({ ff, value, onChange }: { ff: FilterField; value: unknown[]; onChange: (v: unknown[]) => void }) {
+/**
+ * ListInput edits the value of a list operator. A placeholder stands for the
+ * whole list (ownedBy in $myDepartmentsAndBelow): choosing one replaces the
+ * chosen values, choosing a value drops the placeholder.
+ */
+function ListInput({ ff, value, onChange }: { ff: FilterField; value: unknown; onChange: (v: unknown) => void }) {
   const dir = useDirectory();
   const f = ff.def;
+  const ph = usePlaceholderOptions(ff);
   let options: { value: string; label: string }[] | undefined;
   if (f.type === 'select' || f.type === 'multiselect') options = (f.options ?? []).map((o) => ({ value: o.value, label: o.label }));
   if (f.type === 'user' || f.type === 'users') options = dir.users.map((u) => ({ value: u.id, label: u.name }));
   if (f.type === 'department' || f.type === 'departments') options = dir.departments.map((d) => ({ value: d.id, label: d.name }));
   const numeric = ['number', 'money', 'percent', 'rating'].includes(f.type);
-  return <Select mode={options ? 'multiple' : 'tags'} style={{ minWidth: 200 }} value={value as string[]} options={options} tokenSeparators={[',']}
-    onChange={(v: string[]) => onChange(numeric ? v.map(Number).filter((n) => !Number.isNaN(n)) : v)} />;
+  if (ph.length && options) options = [...ph, ...options];
+  const shown = isPlaceholder(value) ? [value] : Array.isArray(value) ? (value as string[]) : [];
+  return <Select mode={options ? 'multiple' : 'tags'} style={{ minWidth: 200 }} value={shown} options={options} tokenSeparators={[',']} data-testid="filter-value"
+    optionFilterProp="label"
+    onChange={(v: string[]) => {
+      const last = v[v.length - 1];
+      if (isPlaceholder(last)) { onChange(last); return; }
+      const plain = v.filter((x) => !isPlaceholder(x));
+      onChange(numeric ? plain.map(Number).filter((n) => !Number.isNaN(n)) : plain);
+    }} />;
 }
 
 function CondRow({ c, fields, onChange, onRemove }: { c: Cond; fields: FilterField[]; onChange: (c: Cond) => void; onRemove: () => void }) {
@@ -60,7 +85,7 @@ function CondRow({ c, fields, onChange, onRemove }: { c: Cond; fields: FilterFie
         <Select style={{ width: 100 }} value={c.value as boolean} onChange={(v) => onChange({ ...c, value: v })}
           options={[{ value: true, label: t('common.yes') }, { value: false, label: t('common.no') }]} />
       )}
-      {ff && LIST_OPS.has(c.op) && <ListInput ff={ff} value={(c.value as unknown[]) ?? []} onChange={(v) => onChange({ ...c, value: v })} />}
+      {ff && LIST_OPS.has(c.op) && <ListInput ff={ff} value={c.value ?? []} onChange={(v) => onChange({ ...c, value: v })} />}
       {ff && c.op === 'between' && (
         <Space.Compact>
           <ScalarInput ff={ff} value={(c.value as unknown[])?.[0]} onChange={(v) => onChange({ ...c, value: [v, (c.value as unknown[])?.[1] ?? null] })} />

@@ -12,9 +12,11 @@ const CARD_FIELDS = 4;
  * field as the title and the next few as label and value, with the same
  * selection and click-to-open as the table rows.
  */
-export function RecordCards({ fields, rows, loading, ctx, selected, onSelect, onOpen, bin }: {
+export function RecordCards({ fields, rows, loading, ctx, selected, onSelect, onOpen, bin, selectable = true }: {
   fields: FieldDef[]; rows: FormRecord[]; loading: boolean; ctx: FormatContext; bin: boolean;
   selected: string[]; onSelect: (ids: string[]) => void; onOpen: (id: string) => void;
+  /** selectable: the member may act on several records at once (delete or restore). */
+  selectable?: boolean;
 }) {
   const { t } = useTranslation();
   if (loading && rows.length === 0) return <div style={{ textAlign: 'center', padding: 24 }}><Spin /></div>;
@@ -27,10 +29,10 @@ export function RecordCards({ fields, rows, loading, ctx, selected, onSelect, on
         return (
           <Card key={r.id} size="small" data-testid="record-row" hoverable onClick={() => onOpen(r.id)}
             title={<span className="fl-card-title">
-              <span onClick={(e) => e.stopPropagation()}>
+              {selectable && <span onClick={(e) => e.stopPropagation()}>
                 <Checkbox checked={on} aria-label={t('data.select')}
                   onChange={(e) => onSelect(e.target.checked ? [...selected, r.id] : selected.filter((x) => x !== r.id))} />
-              </span>
+              </span>}
               <Typography.Text strong ellipsis>{head ? formatValue(head, r.data[head.key], ctx) || '—' : r.id}</Typography.Text>
             </span>}>
             <dl className="fl-card-fields">

@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Form, Image, Popconfirm, Space, Spin, Table, Tabs, Tag, Timeline, Typography } from 'antd';
-import { DeleteOutlined, EditOutlined, RollbackOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Form, Image, Modal, Popconfirm, Result, Select, Space, Spin, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { DeleteOutlined, EditOutlined, RollbackOutlined, SwapOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api, fileURL } from '../../api/client';
+import { ApiError, api, fileURL, type FileRef } from '../../api/client';
 import type { Definition, FieldDef, FormRecord, HistoryEntry, StoredFile } from '../../api/types';
 import { useDirectory } from '../../fields/directory';
 import { formatValue } from '../../fields/format';
@@ -11,6 +11,8 @@ import { FormRenderer, inputData } from '../../fields/FormRenderer';
 import { usePhone } from '../../util/usePhone';
 import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { knownName } from '../fill/FillPage';
+import { FileRefContext } from '../../fields/fileRef';
+import { permFrom, readOnlyKeys, type Perm } from '../../permissions/usePermission';
 
 /** useRelationLabels fetches the display labels of the records a relation value names, unless given. */
 function useRelationLabels(f: FieldDef, v: unknown, given?: Map<string, string>): Map<string, string> | undefined {
@@ -29,7 +31,8 @@ function useRelationLabels(f: FieldDef, v: unknown, given?: Map<string, string>)
   return given ?? labels;
 }
 
-export function ValueView({ f, v, relationLabels }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string> }) {
+/** ValueView shows one stored value; files link through fileRef (the record and field listing them). */
+export function ValueView({ f, v, relationLabels, fileRef }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string>; fileRef?: FileRef | null }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const labels = useRelationLabels(f, v, relationLabels);
@@ -40,9 +43,9 @@ export function ValueView({ f, v, relationLabels }: { f: FieldDef; v: unknown; r
       // The server sanitises rich text on write; render it as HTML.
       return <div dangerouslySetInnerHTML={{ __html: String(v) }} />;
     case 'image': case 'signature':
-      return <Image.PreviewGroup>{(v as StoredFile[]).map((x) => <Image key={x.id} src={fileURL(x.id)} alt={x.name} height={64} />)}</Image.PreviewGroup>;
+      return <Image.PreviewGroup>{(v as StoredFile[]).map((x) => <Image key={x.id} src={fileURL(x.id, fileRef)} alt={x.name} height={64} />)}</Image.PreviewGroup>;
     case 'attachment':
-      return <Space orientation="vertical">{(v as StoredFile[]).map((x) => <a key={x.id} href={fileURL(x.id)} target="_blank" rel="noreferrer">{x.name}</a>)}</Space>;
+      return <Space orientation="vertical">{(v as StoredFile[]).map((x) => <a key={x.id} href={fileURL(x.id, fileRef)} target="_blank" rel="noreferrer">{x.name}</a>)}</Space>;
     case 'select': {
       const o = f.options?.find((x) => x.value === v);
       return <Tag color={o?.color}>{o?.label ?? String(v)}</Tag>;
@@ -59,11 +62,14 @@ export function ValueView({ f, v, relationLabels }: { f: FieldDef; v: unknown; r
   }
 }
 
-function RecordView({ def, rec }: { def: Definition; rec: FormRecord }) {
+function RecordView({ formId, def, rec }: { formId: string; def: Definition; rec: FormRecord }) {
   const { t } = useTranslation();
+  const dir = useDirectory();
+  const owner = rec.ownedBy || rec.createdBy;
   return (
     <Descriptions column={1} bordered size="small" data-testid="record-view" items={[
-      ...def.fields.map((f) => ({ key: f.key, label: f.label, children: <ValueView f={f} v={rec.data[f.key]} /> })),
+      ...def.fields.map((f) => ({ key: f.key, label: f.label, children: <ValueView f={f} v={rec.data[f.key]} fileRef={{ form: formId, record: rec.id, field: f.key }} /> })),
+      { key: '_owner', label: t('perm.owner'), children: <span data-testid="record-owner">{dir.users.find((u) => u.id === owner)?.name ?? owner}</span> },
       { key: '_v', label: t('data.version'), children: rec.version },
       { key: '_u', label: t('data.updatedAt'), children: dayjs(rec.updatedAt).format('YYYY-MM-DD HH:mm:ss') },
     ]} />
@@ -98,8 +104,11 @@ function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; de
   if (list === null) return <Spin />;
   if (list.length === 0) return <Empty />;
   const ctx = { users: dir.users, departments: dir.departments, t, relationLabels };
-  const label = (k: string) => def.fields.find((f) => f.key === k)?.label ?? k;
-  const fmt = (k: string, v: unknown) => { const f = def.fields.find((x) => x.key === k); return v == null || v === '' ? '∅' : f ? formatValue(f, v, ctx) || '∅' : JSON.stringify(v); };
+  // Only fields the member sees are listed (the server already drops the others), and the owner.
+  const ownerDef: FieldDef = { key: 'ownedBy', type: 'user', label: t('perm.owner') };
+  const known = (k: string) => def.fields.find((f) => f.key === k) ?? (k === 'ownedBy' ? ownerDef : undefined);
+  const label = (k: string) => known(k)?.label ?? k;
+  const fmt = (k: string, v: unknown) => { const f = known(k); return v == null || v === '' ? '∅' : f ? formatValue(f, v, ctx) || '∅' : JSON.stringify(v); };
   return (
     <Timeline data-testid="history" items={[...list].reverse().map((h) => ({
       key: h.id,
@@ -108,9 +117,9 @@ function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; de
         <div data-testid="history-entry">
           <Typography.Text strong>{t(`history.${h.action.replace('record.', '')}`, { defaultValue: h.action })}</Typography.Text>{' '}
           <Typography.Text type="secondary">{h.actorName || h.actor} · {dayjs(h.at).format('YYYY-MM-DD HH:mm:ss')} · {t('history.via', { source: t(`source.${h.source}`, { defaultValue: h.source }) })} · v{h.version}</Typography.Text>
-          {h.changes.length > 0 && (
+          {h.changes.some((c) => known(c.field)) && (
             <ul style={{ margin: '4px 0 0', paddingLeft: 18 }}>
-              {h.changes.map((c, i) => <li key={i}><b>{label(c.field)}</b>: {fmt(c.field, c.old)} → {fmt(c.field, c.new)}</li>)}
+              {h.changes.filter((c) => known(c.field)).map((c, i) => <li key={i}><b>{label(c.field)}</b>: {fmt(c.field, c.old)} → {fmt(c.field, c.new)}</li>)}
             </ul>
           )}
         </div>
@@ -123,12 +132,20 @@ function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; de
  * RecordDrawer shows one record: all fields, edit with conflict handling (a
  * newer version is shown and never overwritten), history, delete/restore.
  */
-export function RecordDrawer({ formId, def, recordId, onClose, onChanged, deleted }: {
+export function RecordDrawer({ formId, def, recordId, onClose, onChanged, deleted, perm = permFrom(null) }: {
   formId: string; def: Definition; recordId: string | null; onClose: () => void; onChanged: () => void; deleted?: boolean;
+  /** perm is the member's permission on the form: it hides the actions they may not take. */
+  perm?: Perm;
 }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
+  const dir = useDirectory();
   const [rec, setRec] = useState<FormRecord | null>(null);
+  // denied: the record does not exist or the member may not see it (the server answers 404 for both).
+  const [denied, setDenied] = useState<string | null>(null);
+  const [transferring, setTransferring] = useState(false);
+  const [newOwner, setNewOwner] = useState<string | undefined>();
+  const readOnly = readOnlyKeys(def, perm);
   const [editing, setEditing] = useState(false);
   const [base, setBase] = useState<FormRecord | null>(null);
   const [conflict, setConflict] = useState<FormRecord | null>(null);
@@ -142,13 +159,17 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   const [form] = Form.useForm();
 
   useEffect(() => {
-    setRec(null); setEditing(false); setConflict(null); setFormErrors([]); setTab('fields');
+    setRec(null); setDenied(null); setEditing(false); setConflict(null); setFormErrors([]); setTab('fields');
     if (!recordId) return;
+    const fail = (e: unknown) => {
+      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) setDenied(t('perm.noAccess'));
+      else { setDenied(errorText(e)); message.error(errorText(e)); }
+    };
     if (deleted) {
       void api.query(formId, { filter: { field: 'id', op: 'eq', value: recordId }, deleted: 'only', limit: 1 })
-        .then((p) => setRec(p.items[0] ?? null)).catch((e) => message.error(errorText(e)));
-    } else void api.record(formId, recordId).then(setRec).catch((e) => message.error(errorText(e)));
-  }, [formId, recordId, deleted, message]);
+        .then((p) => { if (p.items[0]) setRec(p.items[0]); else setDenied(t('perm.noAccess')); }).catch(fail);
+    } else void api.record(formId, recordId).then(setRec).catch(fail);
+  }, [formId, recordId, deleted, message, t]);
 
   const startEdit = (r: FormRecord) => {
     setBase(r); setConflict(null); setFormErrors([]);
@@ -159,7 +180,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   const save = async () => {
     if (!base) return;
     try { await form.validateFields(); } catch { scrollToFirstError(form); return; }
-    const data = inputData(def, form.getFieldsValue(true), base.data);
+    const data = inputData(def, form.getFieldsValue(true), base.data, readOnly);
     if (Object.keys(data).length === 0) { setEditing(false); return; }
     setBusy(true); setFormErrors([]);
     try {
@@ -181,6 +202,19 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
     if (!rec) return;
     try { await api.deleteRecord(formId, rec.id, rec.version); message.success(t('data.movedToBin')); onChanged(); onClose(); } catch (e) { message.error(errorText(e)); }
   };
+  const transfer = async () => {
+    if (!rec || !newOwner) return;
+    try {
+      const r = await api.transferRecords(formId, [rec.id], newOwner);
+      const bad = r.items.find((i) => !i.ok);
+      if (bad) { message.error(bad.error?.message ?? t('data.bulkFailed', { count: 1 })); return; }
+      message.success(t('perm.transferred', { name: dir.users.find((u) => u.id === newOwner)?.name ?? newOwner }));
+      setTransferring(false);
+      onChanged();
+      // The record may now be outside what the member sees.
+      try { setRec(await api.record(formId, rec.id)); } catch { onClose(); }
+    } catch (e) { message.error(errorText(e)); }
+  };
   const restore = async () => {
     if (!rec) return;
     try { await api.restoreRecord(formId, rec.id); message.success(t('data.restored')); onChanged(); onClose(); } catch (e) { message.error(errorText(e)); }
@@ -190,22 +224,23 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
     <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
       extra={rec && !editing && (
         <Space>
-          {deleted ? <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
-            <Button type="primary" icon={<EditOutlined />} onClick={() => startEdit(rec)} data-testid="edit">{t('common.edit')}</Button>
-            <Popconfirm title={t('data.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void del()}>
+          {deleted ? perm.can('record.restore') && <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
+            {perm.can('record.transfer') && <Button icon={<SwapOutlined />} onClick={() => { setNewOwner(undefined); setTransferring(true); }} data-testid="transfer">{t('perm.transfer')}</Button>}
+            {perm.can('record.edit') && <Button type="primary" icon={<EditOutlined />} onClick={() => startEdit(rec)} data-testid="edit">{t('common.edit')}</Button>}
+            {perm.can('record.delete') && <Popconfirm title={t('data.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void del()}>
               <Button danger icon={<DeleteOutlined />} data-testid="delete">{t('common.delete')}</Button>
-            </Popconfirm>
+            </Popconfirm>}
           </>}
         </Space>
       )}>
-      {!rec ? <Spin /> : editing ? (
+      {denied ? <Result status="404" title={denied} data-testid="record-denied" /> : !rec ? <Spin /> : editing ? (
         <>
           {conflict && (<div ref={conflictRef}>
             <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="conflict"
               title={t('data.conflictTitle', { name: conflict.updatedBy, n: conflict.version })}
               description={<>
                 <Typography.Paragraph>{t('data.conflictHint')}</Typography.Paragraph>
-                <RecordView def={def} rec={conflict} />
+                <RecordView formId={formId} def={def} rec={conflict} />
                 <Space style={{ marginTop: 12 }}>
                   <Button onClick={() => { setRec(conflict); setEditing(false); setConflict(null); onChanged(); }} data-testid="conflict-discard">{t('data.conflictDiscard')}</Button>
                   <Button type="primary" onClick={() => { setBase(conflict); setRec(conflict); setConflict(null); }} data-testid="conflict-reapply">{t('data.conflictReapply')}</Button>
@@ -213,7 +248,9 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
               </>} />
           </div>)}
           {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} title={formErrors.join('；')} />}
-          <FormRenderer def={def} form={form} />
+          <FileRefContext.Provider value={{ form: formId, record: base?.id ?? rec.id }}>
+            <FormRenderer def={def} form={form} readOnly={readOnly} />
+          </FileRefContext.Provider>
           <Space>
             <Button type="primary" loading={busy} disabled={!!conflict} onClick={() => void save()} data-testid="save-record">{t('common.save')}</Button>
             <Button onClick={() => { setEditing(false); setConflict(null); }}>{t('common.cancel')}</Button>
@@ -221,10 +258,16 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
         </>
       ) : (
         <Tabs activeKey={tab} onChange={setTab} items={[
-          { key: 'fields', label: t('data.fields'), children: <RecordView def={def} rec={rec} /> },
-          { key: 'history', label: t('data.history'), children: <HistoryView formId={formId} rec={rec} def={def} /> },
+          { key: 'fields', label: t('data.fields'), children: <RecordView formId={formId} def={def} rec={rec} /> },
+          ...(perm.can('record.history') ? [{ key: 'history', label: <span data-testid="history-tab">{t('data.history')}</span>, children: <HistoryView formId={formId} rec={rec} def={def} /> }] : []),
         ]} />
       )}
+      <Modal open={transferring} title={t('perm.transferTitle')} onCancel={() => setTransferring(false)} onOk={() => void transfer()}
+        okText={t('perm.transfer')} cancelText={t('common.cancel')} okButtonProps={{ disabled: !newOwner, 'data-testid': 'transfer-ok' }} destroyOnHidden>
+        <Typography.Text>{t('perm.transferTo')}</Typography.Text>
+        <Select style={{ width: '100%', marginTop: 8 }} showSearch optionFilterProp="label" value={newOwner} onChange={setNewOwner} data-testid="transfer-owner"
+          options={dir.users.filter((u) => u.id !== (rec?.ownedBy || rec?.createdBy)).map((u) => ({ value: u.id, label: u.name }))} />
+      </Modal>
     </Drawer>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countConditions, emptyGroup, filterFields, toFilter, updateNode, type Group } from './filterModel';
+import { countConditions, emptyGroup, filterFields, fromFilter, isPlaceholder, rowFilterFields, toFilter, updateNode, type Group } from './filterModel';
 import type { FieldDef } from '../../api/types';
 
 const g = (logic: 'and' | 'or', items: Group['items']): Group => ({ kind: 'group', id: Math.random(), logic, items });
@@ -47,5 +47,34 @@ describe('filterFields', () => {
     expect(ff.map((f) => f.path)).toEqual(['deal.amount', 'tags', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy']);
     expect(ff[0].ops).toContain('between');
     expect(ff[1].ops).toEqual(['containsAny', 'containsAll', 'empty', 'exists']);
+  });
+});
+
+describe('row filters of permission sets', () => {
+  it('offer the owner and placeholders on user and department paths', () => {
+    const ff = rowFilterFields([{ key: 'rep', type: 'user', label: 'Rep' }, { key: 'dep', type: 'department', label: 'Dep' }, { key: 'n', type: 'text', label: 'N' }],
+      { ownedBy: 'O', createdAt: 'C', updatedAt: 'U', createdBy: 'CB', updatedBy: 'UB' });
+    const by = (p: string) => ff.find((f) => f.path === p)!;
+    expect(ff[0].path).toBe('ownedBy');
+    expect(by('ownedBy').placeholders).toEqual(['$me', '$myDepartments', '$myDepartmentsAndBelow']);
+    expect(by('createdBy').placeholders).toHaveLength(3);
+    expect(by('rep').placeholders).toHaveLength(3);
+    expect(by('dep').placeholders).toEqual(['$myDepartments', '$myDepartmentsAndBelow']);
+    expect(by('n').placeholders).toBeUndefined();
+    expect(by('createdAt').placeholders).toBeUndefined();
+  });
+  it('take a placeholder as the whole list of an "in"', () => {
+    expect(toFilter(g('or', [c('ownedBy', 'eq', '$me'), c('ownedBy', 'in', '$myDepartmentsAndBelow')]))).toEqual({ or: [
+      { field: 'ownedBy', op: 'eq', value: '$me' }, { field: 'ownedBy', op: 'in', value: '$myDepartmentsAndBelow' }] });
+    expect(isPlaceholder('$me')).toBe(true);
+    expect(isPlaceholder('$other')).toBe(false);
+  });
+  it('read a saved filter back into the builder', () => {
+    const f = { and: [{ field: 'ownedBy', op: 'eq' as const, value: '$me' }, { or: [{ field: 'n', op: 'contains' as const, value: 'x' }, { field: 'a', op: 'gt' as const, value: 1 }] }] };
+    const tree = fromFilter(f)!;
+    expect(toFilter(tree)).toEqual(f);
+    expect(toFilter(fromFilter({ field: 'ownedBy', op: 'eq', value: '$me' })!)).toEqual({ field: 'ownedBy', op: 'eq', value: '$me' });
+    expect(fromFilter(null)!.items).toEqual([]);
+    expect(fromFilter({ not: { field: 'a', op: 'eq', value: 1 } })).toBeNull();
   });
 });

@@ -9,8 +9,37 @@ export const nextId = (): number => seq++;
 
 export function emptyGroup(logic: 'and' | 'or' = 'and'): Group { return { kind: 'group', id: nextId(), logic, items: [] }; }
 
-/** A filterable column: a form field or a record property. */
-export interface FilterField { path: string; label: string; def: FieldDef; ops: Op[] }
+/**
+ * A filterable column: a form field or a record property. placeholders are
+ * the values standing for the current user ($me) or their departments that
+ * a permission set's row filter may compare it with.
+ */
+export interface FilterField { path: string; label: string; def: FieldDef; ops: Op[]; placeholders?: Placeholder[] }
+
+/** The row-filter placeholders of a permission set (docs/permissions.md). */
+export const PLACEHOLDERS = ['$me', '$myDepartments', '$myDepartmentsAndBelow'] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+
+/** isPlaceholder tells whether a condition's value is a placeholder. */
+export function isPlaceholder(v: unknown): v is Placeholder {
+  return typeof v === 'string' && (PLACEHOLDERS as readonly string[]).includes(v);
+}
+
+/**
+ * rowFilterFields lists what a permission set's row filter may use: the
+ * fields, the record properties, and the owner; user-valued ones (ownedBy,
+ * createdBy, updatedBy, member fields) take every placeholder, department
+ * fields the department ones.
+ */
+export function rowFilterFields(fields: FieldDef[], labels: { ownedBy: string; createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }): FilterField[] {
+  const owner: FieldDef = { key: 'ownedBy', type: 'user', label: labels.ownedBy };
+  const out = [{ path: 'ownedBy', label: labels.ownedBy, def: owner, ops: operatorsOf(owner) }, ...filterFields(fields, labels)];
+  return out.map((ff) => {
+    if (ff.def.type === 'user' || ff.def.type === 'users') return { ...ff, placeholders: [...PLACEHOLDERS] };
+    if (ff.def.type === 'department' || ff.def.type === 'departments') return { ...ff, placeholders: ['$myDepartments', '$myDepartmentsAndBelow'] };
+    return ff;
+  });
+}
 
 /** filterFields lists what a user may filter on: fields (not files or subforms) and record properties. */
 export function filterFields(fields: FieldDef[], labels: { createdAt: string; updatedAt: string; createdBy: string; updatedBy: string }): FilterField[] {
@@ -40,7 +69,8 @@ export function defaultValue(op: Op): unknown {
 function complete(c: Cond): boolean {
   if (!c.field || !c.op) return false;
   if (BOOL_OPS.has(c.op)) return typeof c.value === 'boolean';
-  if (LIST_OPS.has(c.op)) return Array.isArray(c.value) && c.value.length > 0;
+  // A list operator takes a placeholder standing for a list (ownedBy in $myDepartmentsAndBelow).
+  if (LIST_OPS.has(c.op)) return (Array.isArray(c.value) && c.value.length > 0) || isPlaceholder(c.value);
   if (c.op === 'between') return Array.isArray(c.value) && c.value.length === 2 && c.value[0] != null && c.value[1] != null && c.value[0] !== '' && c.value[1] !== '';
   return c.value !== undefined && c.value !== null && c.value !== '';
 }
@@ -77,4 +107,30 @@ export function updateNode(g: Group, id: number, fn: (n: Cond | Group) => Cond |
     else items.push(it);
   }
   return { ...g, items };
+}
+
+/**
+ * fromFilter turns the API's filter JSON back into the builder's tree (to
+ * edit a saved row filter); null when it holds what the builder cannot show
+ * (a "not").
+ */
+export function fromFilter(f: Filter | null | undefined): Group | null {
+  if (!f) return emptyGroup();
+  const node = (x: Filter): Cond | Group | null => {
+    if (x.not) return null;
+    if (x.and || x.or) {
+      const items: (Cond | Group)[] = [];
+      for (const y of (x.and ?? x.or)!) {
+        const n = node(y);
+        if (!n) return null;
+        items.push(n);
+      }
+      return { kind: 'group', id: nextId(), logic: x.and ? 'and' : 'or', items };
+    }
+    if (!x.field || !x.op) return null;
+    return { kind: 'cond', id: nextId(), field: x.field, op: x.op, value: x.value };
+  };
+  const n = node(f);
+  if (!n) return null;
+  return n.kind === 'group' ? n : { kind: 'group', id: nextId(), logic: 'and', items: [n] };
 }

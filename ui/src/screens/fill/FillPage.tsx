@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Alert, App as AntApp, Breadcrumb, Button, Card, Form, Result, Space, Spin } from 'antd';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -9,6 +9,7 @@ import { FormRenderer, inputData } from '../../fields/FormRenderer';
 import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { liveFormulas } from './liveFormulas';
 import { usePublished } from './usePublished';
+import { maskDefinition, readOnlyKeys, usePermission } from '../../permissions/usePermission';
 
 /** knownName tells whether an antd name path addresses a field of def (for placing server errors). */
 export function knownName(def: Definition) {
@@ -30,7 +31,10 @@ export default function FillPage() {
   const [busy, setBusy] = useState(false);
   const [formErrors, setFormErrors] = useState<FieldError[]>([]);
   const [done, setDone] = useState<string | null>(null);
-  const liveDef = version?.definition;
+  // Fields the member may not see are left out; the ones they may only see are disabled and never sent.
+  const perm = usePermission(formId);
+  const liveDef = useMemo(() => (version && perm.loaded ? maskDefinition(version.definition, perm) : undefined), [version, perm]);
+  const readOnly = useMemo(() => (liveDef ? readOnlyKeys(liveDef, perm) : new Set<string>()), [liveDef, perm]);
   // Formula fields follow the values as the user types (server semantics).
   const recompute = (all: Record<string, unknown>) => { if (liveDef) form.setFieldsValue(liveFormulas(liveDef, all)); };
   useEffect(() => { if (liveDef && !done) form.setFieldsValue(liveFormulas(liveDef, form.getFieldsValue(true))); }, [liveDef, done, form]);
@@ -38,14 +42,16 @@ export default function FillPage() {
   if (error) return <Alert type="error" title={error} />;
   if (!meta) return <Spin />;
   if (!version) return <Result status="info" title={t('fill.notPublished')} />;
-  const def = version.definition;
+  if (!liveDef) return <Spin />;
+  if (!perm.can('record.create')) return <Result status="403" title={t('perm.noCreate')} data-testid="no-create" />;
+  const def = liveDef;
 
   const submit = async () => {
     setFormErrors([]);
     try { await form.validateFields(); } catch { scrollToFirstError(form); return; }
     setBusy(true);
     try {
-      const rec = await api.createRecord(formId, inputData(def, form.getFieldsValue(true)));
+      const rec = await api.createRecord(formId, inputData(def, form.getFieldsValue(true), undefined, readOnly));
       message.success(t('fill.submitted'));
       setDone(rec.id);
     } catch (e) {
@@ -61,17 +67,17 @@ export default function FillPage() {
     <DirectoryProvider>
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
       <Card title={meta.name} style={{ maxWidth: 1100, margin: '0 auto' }}
-        extra={<Button onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>}>
+        extra={perm.can('record.view') && <Button onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>}>
         {done ? (
           <Result status="success" title={t('fill.submitted')} extra={[
             <Button key="again" type="primary" onClick={() => { form.resetFields(); setDone(null); }} data-testid="fill-again">{t('fill.again')}</Button>,
-            <Button key="data" onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>,
+            ...(perm.can('record.view') ? [<Button key="data" onClick={() => nav(`/forms/${formId}/data`)}>{t('forms.data')}</Button>] : []),
           ]} />
         ) : (
           <>
             {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="form-errors"
               title={formErrors.map((e) => e.message).join('；')} />}
-            <FormRenderer def={def} form={form} onValuesChange={recompute} />
+            <FormRenderer def={def} form={form} onValuesChange={recompute} readOnly={readOnly} />
             <Space><Button type="primary" loading={busy} onClick={() => void submit()} data-testid="submit">{t('fill.submit')}</Button>
               <Button onClick={() => { form.resetFields(); setFormErrors([]); recompute(form.getFieldsValue(true)); }}>{t('fill.reset')}</Button></Space>
           </>
