@@ -110,8 +110,15 @@ func (ds *eventDicts) decode(enc int64, p, buf []byte) ([]byte, error) {
 	return d.Decode(buf, p)
 }
 
-// sample keeps the committed payload b of coll for its dictionary. Writer only.
+// sample keeps the committed payload b of coll for its dictionary, unless
+// coll has one already (b was encoded before it was published). Writer only.
 func (ds *eventDicts) sample(coll string, b []byte) {
+	ds.mu.RLock()
+	has := ds.byColl[coll] != nil
+	ds.mu.RUnlock()
+	if has {
+		return
+	}
 	ss, ok := ds.samples[coll]
 	if !ok && len(ds.samples) >= maxPendingDict {
 		return
@@ -133,13 +140,14 @@ func newDict(b []byte) *s2.Dict {
 }
 
 // dictContent is the dictionary text made of samples: the newest last,
-// nearest the payload being encoded, at most dictMaxBytes.
+// nearest the payload being encoded, at most dictMaxBytes (a sample that
+// does not fit is left out).
 func dictContent(samples [][]byte) []byte {
 	var out []byte
 	for i := len(samples) - 1; i >= 0; i-- {
 		s := samples[i]
 		if len(out)+len(s) > dictMaxBytes {
-			break
+			continue
 		}
 		out = append(append([]byte{}, s...), out...)
 	}
