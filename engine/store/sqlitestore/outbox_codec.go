@@ -44,6 +44,8 @@ type eventDicts struct {
 	byID   map[int64]*s2.Dict
 	byColl map[string]*eventDict
 	static *eventDict
+	// bufs are encode buffers (*[]byte).
+	bufs sync.Pool
 
 	// samples are committed payloads of collections without a dictionary
 	// (written in job.after, read by trainDicts, both on the writer).
@@ -95,8 +97,23 @@ func (ds *eventDicts) encode(coll string, b []byte) (enc int64, out []byte, samp
 	if d == nil {
 		d, sample = ds.static, true
 	}
-	return d.id, d.d.Encode(nil, b), sample
+	// S2 needs room for the worst case (more than the JSON); the block is
+	// usually a fraction of it, so it is copied out of a pooled buffer.
+	bp, _ := ds.bufs.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	c := d.d.Encode((*bp)[:0], b)
+	out = append(make([]byte, 0, len(c)), c...)
+	if cap(c) <= maxPooledBuf {
+		*bp = c[:0]
+		ds.bufs.Put(bp)
+	}
+	return d.id, out, sample
 }
+
+// maxPooledBuf bounds the encode buffers kept for reuse.
+const maxPooledBuf = 64 << 10
 
 // decode returns the JSON text of a payload stored with encoding enc
 // (enc > 0) into buf.
