@@ -25,13 +25,20 @@ func BenchmarkCreateRecordParallel(b *testing.B) {
 
 // BenchmarkCreateRecordParallelWithRuntime is BenchmarkCreateRecordParallel
 // with the background runtime consuming every event in the same process (a
-// no-op consumer woken by each commit), as `formloom serve` runs it.
-func BenchmarkCreateRecordParallelWithRuntime(b *testing.B) {
+// no-op consumer woken by each commit, which reads no payload), as
+// `formloom serve` runs it: the runtime's own cost.
+func BenchmarkCreateRecordParallelWithRuntime(b *testing.B) { benchWithRuntime(b, true) }
+
+// BenchmarkCreateRecordParallelWithRuntimeDecoding is the same with a
+// consumer that has every payload decoded (the consumer's work, not the runtime's).
+func BenchmarkCreateRecordParallelWithRuntimeDecoding(b *testing.B) { benchWithRuntime(b, false) }
+
+func benchWithRuntime(b *testing.B, lazy bool) {
 	f := newFixture(b)
 	formID := f.publish(b, f.admin, benchDefinition())
 	var handled atomic.Int64
 	rt := jobs.New(f.e.Store(), jobs.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err := rt.Register(jobs.Consumer{Name: "bench", Handle: func(context.Context, jobs.Delivery) error {
+	if err := rt.Register(jobs.Consumer{Name: "bench", LazyPayload: lazy, Handle: func(context.Context, jobs.Delivery) error {
 		handled.Add(1)
 		return nil
 	}}); err != nil {

@@ -301,6 +301,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"CountUsers", func() error { _, err := f.e.CountUsers(ctx); return err }, nil},
 			{"Workspace", func() error { _, err := f.e.Workspace(ctx, ws.ID); return err }, nil},
 			{"Location", func() error { _, err := f.e.Location(ctx, ws.ID); return err }, nil},
+			{"WorkspaceZones", func() error { _, err := f.e.WorkspaceZones(ctx); return err }, nil},
 			{"CurrentVersion", func() error { _, err := f.e.CurrentVersion(ctx, admin, formID); return err }, nil},
 			{"Versions", func() error { _, err := f.e.Versions(ctx, admin, formID); return err }, nil},
 			{"Record", func() error { _, err := f.e.Record(ctx, f.member, formID, rec2.ID); return err }, nil},

@@ -18,6 +18,9 @@ type jobsCollector struct {
 	position, lag, lagSeconds, running, stored *prometheus.Desc
 	handled, failures, deadLetters, panics     *prometheus.Desc
 	depth                                      *prometheus.Desc
+
+	// Delayed work: timers, one-off jobs and schedule ticks (TimerStats).
+	tasks, ticks, renewals, taskStored *prometheus.Desc
 }
 
 // WatchJobs registers the metrics of rt: per consumer its position, lag in
@@ -25,7 +28,9 @@ type jobsCollector struct {
 // oldest event not yet passed), whether this process runs it, its stored
 // dead letters, counters of handled events, failures, dead letters and
 // panics, and a histogram of handler durations by outcome; per watched
-// queue its depth. st is unused (kept for callers); the runtime reads its own store.
+// queue its depth; for delayed work (timers, one-off jobs, schedule ticks)
+// the task runs by outcome, the schedule ticks claimed here by outcome,
+// the lease renewals of running tasks and the stored dead tasks. st is unused (kept for callers); the runtime reads its own store.
 func (m *Metrics) WatchJobs(rt *jobs.Runtime, _ store.Store) {
 	l := []string{"consumer"}
 	m.Registry.MustRegister(&jobsCollector{rt: rt,
@@ -39,6 +44,11 @@ func (m *Metrics) WatchJobs(rt *jobs.Runtime, _ store.Store) {
 		deadLetters: prometheus.NewDesc("formloom_jobs_dead_letters_total", "Events that became dead letters.", l, nil),
 		panics:      prometheus.NewDesc("formloom_jobs_panics_total", "Handler panics recovered.", l, nil),
 		depth:       prometheus.NewDesc("formloom_jobs_queue_depth", "Items of the store queue, leased or not.", []string{"queue"}, nil),
+		tasks: prometheus.NewDesc("formloom_jobs_tasks_total",
+			"Runs of timers, one-off jobs and schedule ticks in this process, by outcome: ran, failed (panics included), dead_letter, panic, stale (re-planned or cancelled, dropped unrun).", []string{"outcome"}, nil),
+		ticks:      prometheus.NewDesc("formloom_jobs_schedule_ticks_total", "Schedule ticks this process claimed, by outcome: fired or skipped (missed, under the skip policy).", []string{"outcome"}, nil),
+		renewals:   prometheus.NewDesc("formloom_jobs_task_lease_renewals_total", "Lease renewals of running tasks.", nil, nil),
+		taskStored: prometheus.NewDesc("formloom_jobs_task_dead_letters_stored", "Dead tasks waiting for an admin, all workspaces and processes (counted up to 1000).", nil, nil),
 	})
 	hist := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "formloom_jobs_handler_duration_seconds", Help: "Duration of handler calls by consumer and outcome (ok or error).",
@@ -56,7 +66,8 @@ func (m *Metrics) WatchJobs(rt *jobs.Runtime, _ store.Store) {
 
 // Describe sends the descriptors.
 func (c *jobsCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.position, c.lag, c.lagSeconds, c.running, c.stored, c.handled, c.failures, c.deadLetters, c.panics, c.depth} {
+	for _, d := range []*prometheus.Desc{c.position, c.lag, c.lagSeconds, c.running, c.stored, c.handled, c.failures, c.deadLetters, c.panics, c.depth,
+		c.tasks, c.ticks, c.renewals, c.taskStored} {
 		ch <- d
 	}
 }
@@ -89,5 +100,15 @@ func (c *jobsCollector) Collect(ch chan<- prometheus.Metric) {
 		for _, q := range qs {
 			ch <- prometheus.MustNewConstMetric(c.depth, prometheus.GaugeValue, float64(q.Depth), q.Name)
 		}
+	}
+	ts := c.rt.TimerStats()
+	for outcome, v := range map[string]int64{"ran": ts.Ran, "failed": ts.Failures, "dead_letter": ts.DeadLetters, "panic": ts.Panics, "stale": ts.Stale} {
+		ch <- prometheus.MustNewConstMetric(c.tasks, prometheus.CounterValue, float64(v), outcome)
+	}
+	ch <- prometheus.MustNewConstMetric(c.ticks, prometheus.CounterValue, float64(ts.Fired), "fired")
+	ch <- prometheus.MustNewConstMetric(c.ticks, prometheus.CounterValue, float64(ts.Skipped), "skipped")
+	ch <- prometheus.MustNewConstMetric(c.renewals, prometheus.CounterValue, float64(ts.Renewals))
+	if dls, err := c.rt.TaskDeadLetters(ctx, "", store.MaxPageSize); err == nil {
+		ch <- prometheus.MustNewConstMetric(c.taskStored, prometheus.GaugeValue, float64(len(dls)))
 	}
 }

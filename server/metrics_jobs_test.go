@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -122,6 +124,107 @@ func gatheredLabel(t *testing.T, m *Metrics, name, label, value string) float64 
 				}
 			}
 		}
+	}
+	return -1
+}
+
+// TestTimerMetrics: the delayed-work counters (TimerStats) and the stored
+// dead tasks are at /metrics.
+func TestTimerMetrics(t *testing.T) {
+	clock := store.NewManualClock(time.Date(2026, 3, 7, 0, 0, 30, 0, time.UTC))
+	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	rt := jobs.New(st, jobs.Options{Clock: clock, Poll: time.Hour, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for _, j := range []jobs.Job{
+		{Name: "ok", Handle: func(context.Context, jobs.Task) error { return nil }},
+		{Name: "bad", MaxAttempts: 1, Handle: func(context.Context, jobs.Task) error { panic("boom") }},
+	} {
+		if err := rt.RegisterJob(j); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rt.AddSchedule(jobs.Schedule{Name: "minutely", Cron: "* * * * *", TimeZone: "UTC", Job: "ok"}); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMetrics()
+	m.WatchJobs(rt, st)
+	if v := gatheredLabel(t, m, "formloom_jobs_tasks_total", "outcome", "ran"); v != 0 {
+		t.Fatalf("ran before running = %v, want 0", v)
+	}
+	rctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { _ = rt.Run(rctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	for _, job := range []string{"ok", "bad"} {
+		if _, err := rt.Plan(ctx, jobs.Timer{Job: job, Workspace: "w1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := rt.Plan(ctx, jobs.Timer{ID: "gone", Job: "ok", DueAt: clock.Now().Add(time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.Cancel(ctx, "gone"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	wait := func(what string, cond func(jobs.TimerStats) bool) {
+		t.Helper()
+		for !cond(rt.TimerStats()) {
+			if time.Now().After(deadline) {
+				t.Fatalf("gave up waiting for %s: %+v", what, rt.TimerStats())
+			}
+			rt.Kick()
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	wait("a run and a dead task", func(s jobs.TimerStats) bool { return s.Ran == 1 && s.DeadLetters == 1 })
+	// Both are acked (only the cancelled timer's item is left) before the
+	// clock passes their lease, so neither is handed out again.
+	wait("the acks", func(jobs.TimerStats) bool { d, err := st.Depth(ctx, jobs.QueueTimers); return err == nil && d == 1 })
+	clock.Advance(time.Minute) // the schedule's tick at 00:01 and the cancelled timer fall due
+	wait("the tick and the stale timer", func(s jobs.TimerStats) bool { return s.Fired == 1 && s.Ran == 2 && s.Stale == 1 })
+	for outcome, want := range map[string]float64{"ran": 2, "failed": 1, "dead_letter": 1, "panic": 1, "stale": 1} {
+		if v := gatheredLabel(t, m, "formloom_jobs_tasks_total", "outcome", outcome); v != want {
+			t.Errorf("formloom_jobs_tasks_total{outcome=%q} = %v, want %v", outcome, v, want)
+		}
+	}
+	if v := gatheredLabel(t, m, "formloom_jobs_schedule_ticks_total", "outcome", "fired"); v != 1 {
+		t.Errorf("fired ticks = %v, want 1", v)
+	}
+	if v := gatheredLabel(t, m, "formloom_jobs_schedule_ticks_total", "outcome", "skipped"); v != 0 {
+		t.Errorf("skipped ticks = %v, want 0", v)
+	}
+	if v := gatheredPlain(t, m, "formloom_jobs_task_dead_letters_stored"); v != 1 {
+		t.Errorf("stored dead tasks = %v, want 1", v)
+	}
+	if v := gatheredPlain(t, m, "formloom_jobs_task_lease_renewals_total"); v != 0 {
+		t.Errorf("lease renewals = %v, want 0 (no task ran a third of its lease)", v)
+	}
+	if v := gatheredLabel(t, m, "formloom_jobs_queue_depth", "queue", jobs.QueueTimers); v != 0 {
+		t.Errorf("timer queue depth = %v, want 0", v)
+	}
+}
+
+// gatheredPlain returns the value of the unlabelled metric name, or -1.
+func gatheredPlain(t *testing.T, m *Metrics, name string) float64 {
+	t.Helper()
+	fams, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != name || len(f.GetMetric()) != 1 {
+			continue
+		}
+		mt := f.GetMetric()[0]
+		if mt.GetGauge() != nil {
+			return mt.GetGauge().GetValue()
+		}
+		return mt.GetCounter().GetValue()
 	}
 	return -1
 }

@@ -171,6 +171,13 @@ func schemas() map[string]any {
 			"fields": map[string]any{"type": "object", "additionalProperties": fieldAccess}, "manage": tBool}, "form", "actions", "fields", "manage"),
 		"RecordTransfer": obj(map[string]any{"ids": map[string]any{"type": "array", "items": tStr, "minItems": 1, "maxItems": engine.MaxBulkRecords}, "owner": tStr}, "ids", "owner"),
 		"FileInfo":       obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr, "sha256": tStr, "createdAt": tTime, "createdBy": tStr}),
+
+		// Dead tasks of the background work (timers, one-off jobs, schedule ticks).
+		"JobTaskDeadLetter": obj(map[string]any{"id": tStr, "job": tStr, "kind": map[string]any{"enum": []any{"timer", "schedule", "job"}},
+			"timer": tStr, "schedule": tStr, "tick": tTime, "dueAt": tTime, "attempts": tInt, "lastError": tStr, "failedAt": tTime, "payload": tObj},
+			"id", "job", "kind", "attempts", "lastError", "failedAt"),
+		"JobTaskDeadLetterList": list("JobTaskDeadLetter"),
+		"JobTaskRetryResult":    obj(map[string]any{"queued": tBool}, "queued"),
 	}
 }
 

@@ -21,7 +21,6 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
-	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/server"
 )
 
@@ -127,8 +126,8 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	}
 	// Background work runs on the store itself (not the instrumented
 	// wrapper), whose commit notifications wake its consumers.
-	work := jobs.New(raw, testJobOptions(jobs.Options{Logger: log}))
-	if err := registerTestConsumers(work, log); err != nil {
+	work, err := newWork(raw, e, log, nil)
+	if err != nil {
 		ln.Close()
 		return err
 	}

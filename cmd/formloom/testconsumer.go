@@ -52,3 +52,25 @@ func registerTestConsumers(rt *jobs.Runtime, log *slog.Logger) error {
 			return nil
 		}})
 }
+
+// envTestSchedule, set to a cron expression, registers a workspace
+// schedule "test_schedule" with that expression, evaluated in each
+// workspace's time zone, whose job logs each run. Never set it in production.
+const envTestSchedule = "FORMLOOM_TEST_SCHEDULE"
+
+// registerTestSchedules registers the test-only workspace schedule when
+// the environment asks for it.
+func registerTestSchedules(rt *jobs.Runtime, log *slog.Logger) error {
+	expr := os.Getenv(envTestSchedule)
+	if expr == "" {
+		return nil
+	}
+	log.Warn("test-only schedule registered; unset "+envTestSchedule+" outside tests", "cron", expr)
+	if err := rt.RegisterJob(jobs.Job{Name: "test_schedule", Handle: func(_ context.Context, t jobs.Task) error {
+		log.Info("test schedule ran", "workspace", t.Workspace, "tick", t.Tick.UTC().Format(time.RFC3339), "late", t.Late)
+		return nil
+	}}); err != nil {
+		return err
+	}
+	return rt.AddWorkspaceSchedule(jobs.Schedule{Name: "test_schedule", Cron: expr, Job: "test_schedule"})
+}

@@ -109,7 +109,7 @@ func (r *Runtime) Consumers(ctx context.Context) ([]ConsumerInfo, error) {
 				}
 			}
 		}
-		evs, err := r.st.ReadEvents(ctx, ci.Position, store.MaxReadEvents)
+		evs, err := r.readRaw(ctx, ci.Position, store.MaxReadEvents, false) // no payload is decoded
 		if err != nil {
 			return nil, fmt.Errorf("jobs: read the outbox after %s: %w", n, err)
 		}

@@ -317,3 +317,42 @@ func TestTrimKeepsWhatAConsumerHasNotPassed(t *testing.T) {
 		t.Errorf("Trim after the retention = %d, %v, want the 4 events both consumers passed", n, err)
 	}
 }
+
+// TestLazyPayloadDecodesOnlyWhenAsked: a LazyPayload consumer gets no
+// decoded payload until it calls Payload; an eager one gets it decoded;
+// both see the same values.
+func TestLazyPayloadDecodesOnlyWhenAsked(t *testing.T) {
+	for _, b := range backends() { // SQLite reads raw events; FerretDB falls back to ReadEvents
+		t.Run(b.name, func(t *testing.T) { testLazyPayload(t, b.open(t, store.NewManualClock(t0))) })
+	}
+}
+
+func testLazyPayload(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if _, err := s.Commit(ctx, store.UnitOfWork{Events: []store.Event{{Type: "record.created", DocID: "a", Payload: map[string]any{"n": 7.0}}}}); err != nil {
+		t.Fatal(err)
+	}
+	r := New(s, Options{Logger: quiet, Clock: store.NewManualClock(t0)})
+	got := make(chan string, 2)
+	for _, lazy := range []bool{true, false} {
+		name := "eager"
+		if lazy {
+			name = "lazy"
+		}
+		if err := r.Register(Consumer{Name: name, LazyPayload: lazy, Handle: func(_ context.Context, d Delivery) error {
+			before := d.Event.Payload != nil
+			p, err := d.Payload()
+			got <- fmt.Sprintf("%s decoded before=%v n=%v err=%v", name, before, p["n"], err)
+			return nil
+		}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start(t, r)
+	seen := map[string]bool{<-got: true, <-got: true}
+	for _, want := range []string{"lazy decoded before=false n=7 err=<nil>", "eager decoded before=true n=7 err=<nil>"} {
+		if !seen[want] {
+			t.Errorf("deliveries %v, want %q", seen, want)
+		}
+	}
+}

@@ -20,10 +20,45 @@ const (
 
 // Delivery is one event handed to a consumer.
 type Delivery struct {
-	// Event is the outbox event; Event.ID is the idempotency key.
+	// Event is the outbox event; Event.ID is the idempotency key. Its
+	// Payload is nil for a consumer with LazyPayload: call Payload.
 	Event store.Event
 	// Attempt counts from 1 within this delivery.
 	Attempt int
+	// lazy holds the payload still encoded, decoded on first Payload call.
+	lazy *lazyPayload
+}
+
+type lazyPayload struct {
+	once sync.Once
+	raw  store.RawEvent
+	// fetch reads the event again with its payload, when raw has none.
+	fetch func() (store.RawEvent, error)
+	p     map[string]any
+	err   error
+}
+
+// Payload returns the event's payload. For a consumer with LazyPayload it
+// is read and decoded on the first call; the error is then a store error,
+// an event already trimmed (store.ErrNotFound) or a corrupt payload.
+func (d Delivery) Payload() (map[string]any, error) {
+	if d.lazy == nil {
+		return d.Event.Payload, nil
+	}
+	d.lazy.once.Do(func() {
+		raw := d.lazy.raw
+		if raw.Raw == nil && d.lazy.fetch != nil {
+			if raw, d.lazy.err = d.lazy.fetch(); d.lazy.err != nil {
+				return
+			}
+		}
+		if raw.Raw == nil && raw.Payload != nil { // decoded by a store without raw reads
+			d.lazy.p = raw.Payload
+			return
+		}
+		d.lazy.p, d.lazy.err = raw.DecodePayload()
+	})
+	return d.lazy.p, d.lazy.err
 }
 
 // Handler handles one event; an error (or a panic) means retry.
@@ -41,6 +76,12 @@ type Consumer struct {
 	MaxAttempts int
 	// Concurrency bounds how many documents are handled at once; 0 means 4.
 	Concurrency int
+	// LazyPayload says the handler reads the payload only through
+	// Delivery.Payload, if at all: the runtime then leaves Event.Payload nil
+	// and decodes a payload only when asked. Otherwise every delivered
+	// event's payload is decoded before the call. Either way, the events of
+	// types the consumer does not handle are never decoded.
+	LazyPayload bool
 }
 
 // Options tunes a Runtime.
@@ -67,6 +108,18 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Renew is how often a running task's lease is renewed; 0 means Lease/3.
 	Renew time.Duration
+	// CheckpointEvery bounds how often a busy consumer stores its position
+	// (wall time); 0 means 50 ms. After a crash, up to that much work is
+	// delivered again; a longer interval costs fewer writes.
+	CheckpointEvery time.Duration
+	// Coalesce is how long a consumer whose last read found several events
+	// waits after the next commit signal before reading again (wall time),
+	// so a busy outbox is read in batches; 0 means 10 ms. A consumer that
+	// keeps up (one event per read) reads at once.
+	Coalesce time.Duration
+	// Workspaces lists the workspaces and their time zones, for schedules
+	// added with AddWorkspaceSchedule; nil allows none.
+	Workspaces WorkspaceZones
 }
 
 // Runtime runs registered consumers over one store.
@@ -127,6 +180,12 @@ func New(st store.Store, opts Options) *Runtime {
 	}
 	if opts.Sleep == nil {
 		opts.Sleep = sleep
+	}
+	if opts.Coalesce <= 0 {
+		opts.Coalesce = 10 * time.Millisecond
+	}
+	if opts.CheckpointEvery <= 0 {
+		opts.CheckpointEvery = 50 * time.Millisecond
 	}
 	return &Runtime{st: st, opts: opts, clock: opts.Clock, log: opts.Logger.With("component", "jobs", "owner", opts.Owner),
 		consumers: map[string]*Consumer{}, stats: map[string]*Stats{}, wake: make(chan struct{}, 1)}
@@ -263,11 +322,36 @@ func (r *Runtime) Run(ctx context.Context) error {
 }
 
 // loop runs one consumer: it holds the consumer's lease and handles batches
-// until it has caught up, then waits for a signal.
+// until it has caught up, then waits for a signal. A position passed but
+// not stored yet is stored CheckpointEvery after the last store write, or
+// when the loop stops.
 func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
+	var l *lease
+	var pos int64
+	flush := time.NewTimer(time.Hour)
+	flush.Stop()
+	defer flush.Stop()
+	flushPos := func(bg context.Context) {
+		if l == nil || pos == l.seq {
+			return
+		}
+		if err := r.save(bg, l, pos); err != nil {
+			l = r.dropLease(c, err)
+			if !errors.Is(err, errNotOwner) {
+				r.log.Warn("could not store a consumer's checkpoint", "consumer", c.Name, "error", err)
+			}
+		}
+	}
+	var busyAt time.Time // when a step last found several events
 	for {
 		for ctx.Err() == nil {
-			more, err := r.step(ctx, c)
+			var more bool
+			var err error
+			before := pos
+			l, pos, more, err = r.step(ctx, c, l, pos)
+			if pos-before > 1 { // several events at once: commits outpace the reads
+				busyAt = time.Now()
+			}
 			switch {
 			case err == nil, ctx.Err() != nil:
 			case errors.Is(err, errNotOwner):
@@ -279,11 +363,22 @@ func (r *Runtime) loop(ctx context.Context, c *Consumer, wake <-chan struct{}) {
 				break
 			}
 		}
+		if l != nil && pos != l.seq {
+			flush.Reset(max(time.Until(l.savedAt.Add(r.opts.CheckpointEvery)), 0))
+		}
 		select {
 		case <-ctx.Done():
+			flushPos(context.WithoutCancel(ctx))
 			r.release(context.WithoutCancel(ctx), c.Name)
 			return
 		case <-wake:
+			// Busy: let a few more commits land before reading again,
+			// so one read takes several events instead of one per commit.
+			if d := r.opts.Coalesce - time.Since(busyAt); d > 0 {
+				_ = r.opts.Sleep(ctx, d)
+			}
+		case <-flush.C:
+			flushPos(ctx)
 		}
 	}
 }

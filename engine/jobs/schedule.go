@@ -34,6 +34,9 @@ type Schedule struct {
 	Cron string
 	// TimeZone is an IANA name (the workspace's), for example "Asia/Shanghai".
 	TimeZone string
+	// Workspace names the workspace the schedule belongs to, handed to
+	// its tasks (empty: instance-wide).
+	Workspace string
 	// Job is the registered job each tick runs; Payload is handed to it.
 	Job     string
 	Payload map[string]any
@@ -171,25 +174,9 @@ func NextRuns(expr, timeZone string, after time.Time, n int) ([]time.Time, error
 
 // AddSchedule registers a schedule; call it before Run, after RegisterJob of its job.
 func (r *Runtime) AddSchedule(s Schedule) error {
-	if err := store.ValidateCollection(s.Name); err != nil {
-		return &ScheduleError{Field: "name", Code: CodeScheduleName, Detail: err.Error()}
-	}
-	c, loc, err := ParseCron(s.Cron, s.TimeZone)
+	sc, err := r.compileSchedule(s)
 	if err != nil {
 		return err
-	}
-	switch s.Missed {
-	case "":
-		s.Missed = MissedCatchUpOnce
-	case MissedCatchUpOnce, MissedSkip:
-	default:
-		return &ScheduleError{Field: "missed", Code: CodeScheduleMissed, Detail: fmt.Sprintf("%q; use %q or %q", s.Missed, MissedCatchUpOnce, MissedSkip)}
-	}
-	if s.Grace <= 0 {
-		s.Grace = time.Minute
-	}
-	if r.job(s.Job) == nil {
-		return &ScheduleError{Field: "job", Code: CodeScheduleJob, Detail: fmt.Sprintf("%q", s.Job)}
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -199,6 +186,31 @@ func (r *Runtime) AddSchedule(s Schedule) error {
 	if _, ok := r.timers.schedules[s.Name]; ok {
 		return fmt.Errorf("%w: jobs: schedule %s added twice", store.ErrDuplicate, s.Name)
 	}
-	r.timers.schedules[s.Name] = &schedule{Schedule: s, cron: c, loc: loc}
+	r.timers.schedules[s.Name] = sc
 	return nil
+}
+
+// compileSchedule checks s and parses its expression, with the defaults filled in.
+func (r *Runtime) compileSchedule(s Schedule) (*schedule, error) {
+	if err := store.ValidateCollection(s.Name); err != nil {
+		return nil, &ScheduleError{Field: "name", Code: CodeScheduleName, Detail: err.Error()}
+	}
+	c, loc, err := ParseCron(s.Cron, s.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	switch s.Missed {
+	case "":
+		s.Missed = MissedCatchUpOnce
+	case MissedCatchUpOnce, MissedSkip:
+	default:
+		return nil, &ScheduleError{Field: "missed", Code: CodeScheduleMissed, Detail: fmt.Sprintf("%q; use %q or %q", s.Missed, MissedCatchUpOnce, MissedSkip)}
+	}
+	if s.Grace <= 0 {
+		s.Grace = time.Minute
+	}
+	if r.job(s.Job) == nil {
+		return nil, &ScheduleError{Field: "job", Code: CodeScheduleJob, Detail: fmt.Sprintf("%q", s.Job)}
+	}
+	return &schedule{Schedule: s, cron: c, loc: loc}, nil
 }

@@ -19,6 +19,7 @@ func (r *Runtime) tickSchedules(ctx context.Context) time.Time {
 		ss = append(ss, s)
 	}
 	r.mu.Unlock()
+	ss = append(ss, r.workspaceInstances(ctx)...)
 	var earliest time.Time
 	for _, s := range ss {
 		next, err := r.tickSchedule(ctx, s)
@@ -116,6 +117,9 @@ func (r *Runtime) tickSchedule(ctx context.Context, s *schedule) (time.Time, err
 func (r *Runtime) claimTick(ctx context.Context, s *schedule, w store.Write, tick time.Time, late bool, now time.Time) error {
 	item := store.QueueItem{Queue: QueueTimers, ID: "sched~" + s.Name + "~" + strconv.FormatInt(tick.Unix(), 10), DueAt: now,
 		Payload: map[string]any{"job": s.Job, "schedule": s.Name, "tick": store.FormatTime(tick), "late": late, "data": s.Payload}}
+	if s.Workspace != "" {
+		item.Payload["workspace"] = s.Workspace
+	}
 	if r.st.Capabilities().Transactions {
 		_, err := r.st.Commit(ctx, store.UnitOfWork{Actor: r.opts.Owner, Writes: []store.Write{w}, Enqueue: []store.QueueItem{item}})
 		return err

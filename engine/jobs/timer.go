@@ -23,6 +23,11 @@ type Task struct {
 	ID string
 	// Job names the handler.
 	Job string
+	// Workspace is the workspace the work belongs to ("" for instance-wide
+	// work); its admins see the task's dead letter.
+	Workspace string
+	// Key is the ordering key the task was planned with.
+	Key string
 	// Timer is the timer's id, empty for a one-off job or a schedule tick.
 	Timer string
 	// Schedule and Tick name the schedule and the due time of its tick.
@@ -62,6 +67,9 @@ type Timer struct {
 	DueAt time.Time
 	// Key orders work: tasks of one key never run at once and run in due order.
 	Key string
+	// Workspace names the workspace the work belongs to; empty means
+	// instance-wide work, whose dead letters no workspace admin sees.
+	Workspace string
 	// Payload is handed to the handler.
 	Payload map[string]any
 }
@@ -82,7 +90,13 @@ type TimerStats struct {
 type timerState struct {
 	jobs      map[string]*Job
 	schedules map[string]*schedule
-	stats     TimerStats
+	// wsSchedules run once per workspace; instances are their per-workspace
+	// schedules by name, zones the last list of workspaces (schedule_workspace.go).
+	wsSchedules map[string]*schedule
+	instances   map[string]*schedule
+	zones       map[string]*time.Location
+	zonesAt     time.Time
+	stats       TimerStats
 	// passedAt is the clock reading at the start of the last finished
 	// pass: every item due by then was claimed unless the task pool was
 	// full, and every schedule tick due by then was (tests wait on it).
@@ -100,6 +114,16 @@ func (r *Runtime) TimerStats() TimerStats {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.timers.stats
+}
+
+// TimerPass returns the clock reading at the start of the last finished
+// pass of the timer loop: every task and schedule tick due by then has been
+// claimed (unless the task pool was full). Tests wait on it after moving a
+// manual clock.
+func (r *Runtime) TimerPass() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.timers.passedAt
 }
 
 // RegisterJob adds a job handler; call it before Run.
@@ -150,6 +174,9 @@ func (r *Runtime) Plan(ctx context.Context, t Timer) (string, error) {
 	}
 	t.DueAt = t.DueAt.UTC()
 	payload := map[string]any{"job": t.Job, "data": t.Payload}
+	if t.Workspace != "" {
+		payload["workspace"] = t.Workspace
+	}
 	if t.ID == "" {
 		item := store.QueueItem{Queue: QueueTimers, ID: store.NewID(), Key: t.Key, DueAt: t.DueAt, Payload: payload}
 		if err := r.st.Enqueue(ctx, item); err != nil {

@@ -20,6 +20,7 @@ type TaskDeadLetter struct {
 func (r *Runtime) taskDeadLetter(ctx context.Context, t Task, cause error) error {
 	data := map[string]any{
 		"job": t.Job, "timer": t.Timer, "schedule": t.Schedule, "payload": t.Payload, "attempts": t.Attempt,
+		"workspace": t.Workspace, "key": t.Key,
 		"due": store.FormatTime(t.DueAt), "last_error": cause.Error(), "failed_at": store.FormatTime(r.clock.Now().UTC()),
 	}
 	if !t.Tick.IsZero() {
@@ -39,7 +40,7 @@ func decodeTaskDeadLetter(d store.Document) TaskDeadLetter {
 	s := func(k string) string { v, _ := d.Data[k].(string); return v }
 	n, _ := d.Data["attempts"].(float64)
 	payload, _ := d.Data["payload"].(map[string]any)
-	t := Task{ID: d.ID, Job: s("job"), Timer: s("timer"), Schedule: s("schedule"), Attempt: int(n), Payload: payload}
+	t := Task{ID: d.ID, Job: s("job"), Workspace: s("workspace"), Key: s("key"), Timer: s("timer"), Schedule: s("schedule"), Attempt: int(n), Payload: payload}
 	t.DueAt, _ = store.ParseTime(s("due"))
 	if v := s("tick"); v != "" {
 		t.Tick, _ = store.ParseTime(v)
@@ -64,6 +65,31 @@ func (r *Runtime) TaskDeadLetters(ctx context.Context, job string, limit int) ([
 	return out, nil
 }
 
+// TaskDeadLetter returns one dead task; store.ErrNotFound if there is none.
+func (r *Runtime) TaskDeadLetter(ctx context.Context, id string) (TaskDeadLetter, error) {
+	d, err := r.st.Get(ctx, collTaskDeadLetters, id)
+	if err != nil {
+		return TaskDeadLetter{}, fmt.Errorf("jobs: task dead letter %s: %w", id, err)
+	}
+	return decodeTaskDeadLetter(d), nil
+}
+
+// WorkspaceTaskDeadLetters lists up to limit dead tasks of one workspace,
+// newest failure first. Instance-wide tasks (no workspace) are in no list.
+func (r *Runtime) WorkspaceTaskDeadLetters(ctx context.Context, workspace string, limit int) ([]TaskDeadLetter, error) {
+	p, err := r.st.Find(ctx, collTaskDeadLetters, store.Query{Limit: limit,
+		Filter: &store.Filter{Field: "workspace", Op: store.OpEq, Value: workspace},
+		Sort:   []store.SortKey{{Field: "failed_at", Desc: true}}})
+	if err != nil {
+		return nil, fmt.Errorf("jobs: list task dead letters: %w", err)
+	}
+	out := make([]TaskDeadLetter, len(p.Docs))
+	for i, d := range p.Docs {
+		out[i] = decodeTaskDeadLetter(d)
+	}
+	return out, nil
+}
+
 // RetryTaskDeadLetter enqueues the dead task again as a one-off job due now
 // (with fresh attempts) and deletes the dead letter, in one unit where the
 // store has transactions.
@@ -74,11 +100,14 @@ func (r *Runtime) RetryTaskDeadLetter(ctx context.Context, id string) error {
 	}
 	dl := decodeTaskDeadLetter(d)
 	payload := map[string]any{"job": dl.Task.Job, "data": dl.Task.Payload}
+	if dl.Task.Workspace != "" {
+		payload["workspace"] = dl.Task.Workspace
+	}
 	if dl.Task.Schedule != "" {
 		payload["schedule"] = dl.Task.Schedule
 		payload["tick"] = store.FormatTime(dl.Task.Tick)
 	}
-	item := store.QueueItem{Queue: QueueTimers, ID: "retry~" + store.NewID(), DueAt: r.clock.Now(), Payload: payload}
+	item := store.QueueItem{Queue: QueueTimers, ID: "retry~" + store.NewID(), Key: dl.Task.Key, DueAt: r.clock.Now(), Payload: payload}
 	w := store.Write{Op: store.OpHardDelete, Collection: collTaskDeadLetters, ExpectVersion: d.Version, Doc: store.Document{ID: id}}
 	var err2 error
 	if r.st.Capabilities().Transactions {

@@ -18,7 +18,7 @@ const timerConcurrency = 4
 func (r *Runtime) hasTimerWork() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return len(r.timers.jobs) > 0 || len(r.timers.schedules) > 0
+	return len(r.timers.jobs) > 0 || len(r.timers.schedules) > 0 || len(r.timers.wsSchedules) > 0
 }
 
 // runTimers claims due tasks and schedule ticks until ctx ends, then waits
@@ -104,6 +104,8 @@ func (r *Runtime) runTask(ctx context.Context, it store.QueueItem) {
 	bg := context.WithoutCancel(ctx)
 	t := Task{ID: it.ID, DueAt: it.DueAt, Attempt: it.Attempts}
 	t.Job, _ = it.Payload["job"].(string)
+	t.Workspace, _ = it.Payload["workspace"].(string)
+	t.Key = it.Key
 	t.Timer, _ = it.Payload["timer"].(string)
 	t.Schedule, _ = it.Payload["schedule"].(string)
 	if s, _ := it.Payload["tick"].(string); s != "" {
@@ -111,7 +113,7 @@ func (r *Runtime) runTask(ctx context.Context, it store.QueueItem) {
 	}
 	t.Late, _ = it.Payload["late"].(bool)
 	t.Payload, _ = it.Payload["data"].(map[string]any)
-	log := r.log.With("job", t.Job, "task", t.ID, "attempt", t.Attempt)
+	log := r.log.With("job", t.Job, "task", t.ID, "attempt", t.Attempt, "workspace", t.Workspace)
 	var timerDoc store.Document
 	if t.Timer != "" {
 		d, err := r.st.Get(ctx, collTimers, t.Timer)

@@ -1,6 +1,6 @@
 import type {
   App, BulkResult, Definition, Department, ErrorBody, ExpressionResult, FieldError, FileInfo, Form, FormRecord,
-  HistoryEntry, ImportReport, Invitation, JobConsumer, JobDeadLetter, JobQueue, JobRetryResult, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
+  HistoryEntry, ImportReport, Invitation, JobConsumer, JobDeadLetter, JobQueue, JobRetryResult, JobTaskDeadLetter, JobTaskRetryResult, Me, RecordData, RecordPage, RecordQuery, Role, Scope, TokenCreated, TokenInfo, User, UserAdded, VersionInfo, Workspace,
 } from './types';
 
 /** ApiError carries the server's error shape: code, localized message, per-field problems. */
@@ -194,6 +194,9 @@ export const api = {
   deadLetters: async () => list<JobDeadLetter>(await request('GET', '/jobs/dead-letters')),
   retryDeadLetter: (id: string) => request<JobRetryResult>('POST', `/jobs/dead-letters/${enc(id)}/retry`),
   discardDeadLetter: (id: string) => request<void>('POST', `/jobs/dead-letters/${enc(id)}/discard`),
+  taskDeadLetters: async () => list<JobTaskDeadLetter>(await request('GET', '/jobs/task-dead-letters')),
+  retryTaskDeadLetter: (id: string) => request<JobTaskRetryResult>('POST', `/jobs/task-dead-letters/${enc(id)}/retry`),
+  discardTaskDeadLetter: (id: string) => request<void>('POST', `/jobs/task-dead-letters/${enc(id)}/discard`),
 };
 
 export function fileURL(id: string): string { return `${BASE}/files/${enc(id)}`; }

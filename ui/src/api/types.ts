@@ -170,3 +170,10 @@ export interface JobDeadLetter {
 }
 /** JobRetryResult: ok, or the kept dead letter with its new error. */
 export interface JobRetryResult { ok: boolean; deadLetter?: JobDeadLetter }
+/** JobTaskDeadLetter is a timer, one-off job or schedule tick of the workspace that failed its last attempt. */
+export interface JobTaskDeadLetter {
+  id: string; job: string; kind: 'timer' | 'schedule' | 'job'; timer?: string; schedule?: string; tick?: string; dueAt?: string;
+  attempts: number; lastError: string; failedAt: string; payload?: Record<string, unknown>;
+}
+/** JobTaskRetryResult: the dead task is queued again, due now. */
+export interface JobTaskRetryResult { queued: boolean }

@@ -164,7 +164,7 @@ const en = {
   },
   jobs: {
     title: 'Background work', refresh: 'Refresh',
-    intro: 'Work that runs after a change is saved (automations, webhooks, notifications). Consumers and queues are figures of the whole server; dead letters are those of this workspace.',
+    intro: 'Work that runs after a change is saved (automations, webhooks, notifications). Consumers and queues are figures of the whole server; dead letters and failed tasks are those of this workspace.',
     consumers: 'Consumers', queues: 'Queues', deadLetters: 'Dead letters',
     name: 'Name', position: 'Position', lag: 'Behind', lagEvents_one: '{{count}} event', lagEvents_other: '{{count}} events', lagCapped: 'over {{count}} events',
     lagSeconds: 'oldest waiting {{seconds}} s', caughtUp: 'Up to date', state: 'State',
@@ -174,6 +174,10 @@ const en = {
     retry: 'Retry', discard: 'Discard', retryConfirm: 'Hand this event to {{consumer}} once more now?',
     discardConfirm: 'Discard this dead letter for good? The event will not be handled by {{consumer}}.',
     retried: 'Handled: the dead letter is removed', retryFailed: 'It failed again: {{error}}', discarded: 'Dead letter discarded',
+    tasks: 'Failed timers and scheduled jobs', noTasks: 'No failed timers or scheduled jobs', kind: 'Kind', job: 'Job', task: 'Timer or schedule',
+    kind_timer: 'Timer', kind_schedule: 'Schedule', kind_job: 'One-off job', dueAt: 'Was due', tick: 'Run of',
+    taskRetryConfirm: 'Run this {{job}} task again now, with fresh attempts?', taskDiscardConfirm: 'Discard this failed {{job}} task for good? It will not run.',
+    taskQueued: 'Queued again: it runs in a moment', taskDiscarded: 'Failed task discarded',
   },
 };
 

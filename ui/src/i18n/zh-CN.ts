@@ -166,7 +166,7 @@ const zhCN: Catalog = {
   },
   jobs: {
     title: '后台任务', refresh: '刷新',
-    intro: '数据保存后在后台执行的工作（自动化、Webhook、通知）。消费者和队列是整个服务器的数据；死信只显示本团队的。',
+    intro: '数据保存后在后台执行的工作（自动化、Webhook、通知）。消费者和队列是整个服务器的数据；死信和失败的任务只显示本团队的。',
     consumers: '消费者', queues: '队列', deadLetters: '死信',
     name: '名称', position: '位置', lag: '积压', lagEvents_one: '{{count}} 个事件', lagEvents_other: '{{count}} 个事件', lagCapped: '超过 {{count}} 个事件',
     lagSeconds: '最早的已等待 {{seconds}} 秒', caughtUp: '已处理完', state: '状态',
@@ -176,6 +176,10 @@ const zhCN: Catalog = {
     retry: '重试', discard: '丢弃', retryConfirm: '立即把该事件再交给 {{consumer}} 处理一次？',
     discardConfirm: '永久丢弃这条死信？{{consumer}} 将不再处理该事件。',
     retried: '已处理：死信已移除', retryFailed: '再次失败：{{error}}', discarded: '死信已丢弃',
+    tasks: '失败的定时任务与计划任务', noTasks: '没有失败的定时任务或计划任务', kind: '类型', job: '任务', task: '定时器或计划',
+    kind_timer: '定时器', kind_schedule: '计划', kind_job: '一次性任务', dueAt: '原定时间', tick: '计划时间',
+    taskRetryConfirm: '立即重新执行这个 {{job}} 任务（重新计算尝试次数）？', taskDiscardConfirm: '永久丢弃这个失败的 {{job}} 任务？它将不会执行。',
+    taskQueued: '已重新排队，稍后执行', taskDiscarded: '失败的任务已丢弃',
   },
 };
 

@@ -5,17 +5,20 @@ import { ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { JobConsumer, JobDeadLetter, JobQueue } from '../../api/types';
+import type { JobConsumer, JobDeadLetter, JobQueue, JobTaskDeadLetter } from '../../api/types';
 import { errorText } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 
 const stateColor: Record<JobConsumer['state'], string> = { running: 'green', elsewhere: 'blue', idle: 'default' };
+const kindColor: Record<JobTaskDeadLetter['kind'], string> = { timer: 'orange', schedule: 'purple', job: 'default' };
 const fmt = (s?: string) => (s ? dayjs(s).format('YYYY-MM-DD HH:mm:ss') : '');
 
 /**
  * JobsPage is the admin's "Background work" screen: the outbox consumers
  * with their lag, the queues with their depth, and the workspace's dead
- * letters with retry and discard. On a phone every row is a card.
+ * letters with retry and discard, and the workspace's failed timers and
+ * scheduled jobs (dead tasks), also with retry and discard. On a phone
+ * every row is a card.
  */
 export default function JobsPage() {
   const { t } = useTranslation();
@@ -24,14 +27,15 @@ export default function JobsPage() {
   const [consumers, setConsumers] = useState<JobConsumer[] | null>(null);
   const [queues, setQueues] = useState<JobQueue[] | null>(null);
   const [dead, setDead] = useState<JobDeadLetter[] | null>(null);
+  const [tasks, setTasks] = useState<JobTaskDeadLetter[] | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     try {
-      const [c, q, d] = await Promise.all([api.jobConsumers(), api.jobQueues(), api.deadLetters()]);
-      setConsumers(c); setQueues(q); setDead(d);
+      const [c, q, d, k] = await Promise.all([api.jobConsumers(), api.jobQueues(), api.deadLetters(), api.taskDeadLetters()]);
+      setConsumers(c); setQueues(q); setDead(d); setTasks(k);
     } catch (e) {
-      message.error(errorText(e)); setConsumers((v) => v ?? []); setQueues((v) => v ?? []); setDead((v) => v ?? []);
+      message.error(errorText(e)); setConsumers((v) => v ?? []); setQueues((v) => v ?? []); setDead((v) => v ?? []); setTasks((v) => v ?? []);
     }
   }, [message]);
   useEffect(() => { void load(); }, [load]);
@@ -48,6 +52,15 @@ export default function JobsPage() {
   const discard = async (d: JobDeadLetter) => {
     setBusy(d.id);
     try { await api.discardDeadLetter(d.id); message.success(t('jobs.discarded')); await load(); } catch (e) { message.error(errorText(e)); } finally { setBusy(null); }
+  };
+
+  const retryTask = async (d: JobTaskDeadLetter) => {
+    setBusy(d.id);
+    try { await api.retryTaskDeadLetter(d.id); message.success(t('jobs.taskQueued')); await load(); } catch (e) { message.error(errorText(e)); } finally { setBusy(null); }
+  };
+  const discardTask = async (d: JobTaskDeadLetter) => {
+    setBusy(d.id);
+    try { await api.discardTaskDeadLetter(d.id); message.success(t('jobs.taskDiscarded')); await load(); } catch (e) { message.error(errorText(e)); } finally { setBusy(null); }
   };
 
   const lag = (c: JobConsumer) => c.lagEvents === 0 ? <Typography.Text type="success">{t('jobs.caughtUp')}</Typography.Text> : (
@@ -68,6 +81,20 @@ export default function JobsPage() {
     </Space>
   );
 
+  const taskActions = (d: JobTaskDeadLetter) => (
+    <Space wrap>
+      <Popconfirm title={t('jobs.taskRetryConfirm', { job: d.job })} okText={t('jobs.retry')} cancelText={t('common.cancel')} onConfirm={() => retryTask(d)}>
+        <Button size="small" type="primary" loading={busy === d.id} data-testid="task-dead-letter-retry">{t('jobs.retry')}</Button>
+      </Popconfirm>
+      <Popconfirm title={t('jobs.taskDiscardConfirm', { job: d.job })} okText={t('jobs.discard')} okButtonProps={{ danger: true }} cancelText={t('common.cancel')} onConfirm={() => discardTask(d)}>
+        <Button size="small" danger disabled={busy === d.id} data-testid="task-dead-letter-discard">{t('jobs.discard')}</Button>
+      </Popconfirm>
+    </Space>
+  );
+  const kind = (d: JobTaskDeadLetter) => <Tag color={kindColor[d.kind]}>{t(`jobs.kind_${d.kind}`)}</Tag>;
+  const taskName = (d: JobTaskDeadLetter) => d.timer ?? d.schedule ?? '';
+  const when = (d: JobTaskDeadLetter) => fmt(d.kind === 'schedule' ? d.tick : d.dueAt);
+
   const consumerCols: TableColumnsType<JobConsumer> = [
     { title: t('jobs.name'), dataIndex: 'name', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
     { title: t('jobs.state'), key: 'state', render: (_, c) => state(c) },
@@ -87,6 +114,17 @@ export default function JobsPage() {
     { title: t('jobs.lastError'), dataIndex: 'lastError', render: (v: string) => <Typography.Text type="danger" data-testid="dead-letter-error">{v}</Typography.Text> },
     { title: t('jobs.failedAt'), dataIndex: 'failedAt', render: (v?: string) => fmt(v) },
     { title: '', key: 'actions', render: (_, d) => actions(d) },
+  ];
+
+  const taskCols: TableColumnsType<JobTaskDeadLetter> = [
+    { title: t('jobs.kind'), key: 'kind', render: (_, d) => kind(d) },
+    { title: t('jobs.job'), dataIndex: 'job', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
+    { title: t('jobs.task'), key: 'task', render: (_, d) => <span style={{ wordBreak: 'break-all' }}>{taskName(d)}</span> },
+    { title: t('jobs.dueAt'), key: 'due', render: (_, d) => when(d) },
+    { title: t('jobs.attempts'), dataIndex: 'attempts' },
+    { title: t('jobs.lastError'), dataIndex: 'lastError', render: (v: string) => <Typography.Text type="danger" data-testid="task-dead-letter-error">{v}</Typography.Text> },
+    { title: t('jobs.failedAt'), dataIndex: 'failedAt', render: (v?: string) => fmt(v) },
+    { title: '', key: 'actions', render: (_, d) => taskActions(d) },
   ];
 
   const empty = (text: string) => <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={text} />;
@@ -117,6 +155,23 @@ export default function JobsPage() {
         ), 'dead-letter') : (
           <Table rowKey="id" size="small" columns={deadCols} dataSource={dead} pagination={false} scroll={{ x: 'max-content' }}
             onRow={() => ({ 'data-testid': 'dead-letter' } as React.HTMLAttributes<HTMLElement>)} />
+        )}
+      </Card>
+      <Card title={t('jobs.tasks')} size="small">
+        {tasks === null ? null : tasks.length === 0 ? empty(t('jobs.noTasks')) : phone ? cards(tasks, (d) => d.id, (d) => (
+          <>
+            <Descriptions column={1} size="small" title={<Typography.Text code>{d.job}</Typography.Text>} extra={kind(d)} items={[
+              ...(taskName(d) ? [{ key: 'n', label: t('jobs.task'), children: <span style={{ wordBreak: 'break-all' }}>{taskName(d)}</span> }] : []),
+              { key: 'd', label: t('jobs.dueAt'), children: when(d) },
+              { key: 'a', label: t('jobs.attempts'), children: d.attempts },
+              { key: 'l', label: t('jobs.lastError'), children: <Typography.Text type="danger" data-testid="task-dead-letter-error" style={{ wordBreak: 'break-word' }}>{d.lastError}</Typography.Text> },
+              { key: 'f', label: t('jobs.failedAt'), children: fmt(d.failedAt) },
+            ]} />
+            <div style={{ marginTop: 8 }}>{taskActions(d)}</div>
+          </>
+        ), 'task-dead-letter') : (
+          <Table rowKey="id" size="small" columns={taskCols} dataSource={tasks} pagination={false} scroll={{ x: 'max-content' }}
+            onRow={() => ({ 'data-testid': 'task-dead-letter' } as React.HTMLAttributes<HTMLElement>)} />
         )}
       </Card>
       <Card title={t('jobs.consumers')} size="small">

@@ -1,1 +1,0 @@
-import{a as e,i as t}from"./input-Bfu6MLq0.js";var n=e,r=t;export{n,r as t};

@@ -1,0 +1,1 @@
+import{a as e,i as t}from"./input-21UiQRyR.js";var n=e,r=t;export{n,r as t};
