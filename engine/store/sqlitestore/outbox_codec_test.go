@@ -128,8 +128,8 @@ func encodings(t *testing.T, s *Store) map[string]int64 {
 // TestMigrateEvents opens the release's events (JSONB payloads), upgrades
 // them in place, and checks that they read back exactly as that release
 // answered, next to new events in the compact encoding (the static
-// dictionary first, then each collection's own), across a reopen and a
-// trim of old and new rows.
+// dictionary first, then each collection's own), through ReadEvents and
+// ReadRawEvents, across a reopen and a trim of old and new rows.
 func TestMigrateEvents(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("testdata", "release-v5-events", dbFileName))
 	if err != nil {
@@ -187,6 +187,27 @@ func TestMigrateEvents(t *testing.T) {
 	check := func(stage string, s *Store, from int) {
 		t.Helper()
 		all := readAllEvents(t, s)
+		// The raw reader (store.RawEventReader) answers the same events
+		// in both encodings, with and without payloads.
+		for _, withPayload := range []bool{true, false} {
+			raw, err := s.ReadRawEvents(ctx, 0, store.MaxReadEvents, withPayload)
+			if err != nil || len(raw) != len(all) {
+				t.Fatalf("%s: ReadRawEvents(%v) = %d events, %v; want %d", stage, withPayload, len(raw), err, len(all))
+			}
+			for i, r := range raw {
+				w := all[i]
+				if withPayload {
+					if r.Event.Payload, err = r.DecodePayload(); err != nil {
+						t.Fatalf("%s: event %s: %v", stage, r.ID, err)
+					}
+				} else {
+					w.Payload = nil
+				}
+				if !reflect.DeepEqual(r.Event, w) || !withPayload && r.Raw != nil {
+					t.Fatalf("%s: raw event %d = %+v (raw %q); want %+v", stage, i, r.Event, r.Raw, w)
+				}
+			}
+		}
 		if len(all) != len(old)-from+len(committed) {
 			t.Fatalf("%s: %d events; want %d", stage, len(all), len(old)-from+len(committed))
 		}
