@@ -13,8 +13,14 @@ import (
 // BenchmarkReadEvents reads record.created events shaped like the
 // engine's for the 12-field benchmark form (about 600 bytes of JSON),
 // committed beforehand in units of 100, in batches of MaxReadEvents: what
-// a consumer does. One op is one event.
+// a consumer does. One op is one event. Raw reads them as the background
+// runtime does (ReadRawEvents, then DecodePayload of each).
 func BenchmarkReadEvents(b *testing.B) {
+	b.Run("Decoded", func(b *testing.B) { benchReadEvents(b, false) })
+	b.Run("Raw", func(b *testing.B) { benchReadEvents(b, true) })
+}
+
+func benchReadEvents(b *testing.B, raw bool) {
 	s := openTest(b)
 	ctx := context.Background()
 	for i := 0; i < b.N; i += 100 {
@@ -32,15 +38,33 @@ func BenchmarkReadEvents(b *testing.B) {
 	var after int64
 	n := 0
 	for n < b.N {
-		evs, err := s.ReadEvents(ctx, after, store.MaxReadEvents)
-		if err != nil {
-			b.Fatal(err)
+		var got int
+		if raw {
+			evs, err := s.ReadRawEvents(ctx, after, store.MaxReadEvents, true)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, e := range evs {
+				if _, err := e.DecodePayload(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if got = len(evs); got > 0 {
+				after = evs[got-1].Seq
+			}
+		} else {
+			evs, err := s.ReadEvents(ctx, after, store.MaxReadEvents)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if got = len(evs); got > 0 {
+				after = evs[got-1].Seq
+			}
 		}
-		if len(evs) == 0 {
+		if got == 0 {
 			b.Fatalf("read %d events; want %d", n, b.N)
 		}
-		n += len(evs)
-		after = evs[len(evs)-1].Seq
+		n += got
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
