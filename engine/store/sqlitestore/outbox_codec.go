@@ -23,12 +23,20 @@ import (
 // 509 bytes of JSONB against about 70; S2 encodes a payload in about 2 µs
 // and decodes it in under 1 µs, less than SQLite's jsonb()/json() of it.
 // A dictionary never changes once stored, so every row stays readable.
+//
+// Memory: one dictionary per collection with events (at most dictMaxBytes,
+// plus S2's 32 KiB encode table once the process writes to it).
 const (
-	encJSONB       int64 = 0
-	staticDictID   int64 = 1
-	dictSamples          = 8
-	dictMaxBytes         = 8 << 10
-	maxPendingDict       = 64
+	// encJSONB is the encoding of rows written before schema version 6.
+	encJSONB int64 = 0
+	// staticDictID is the dictionary of collections without their own.
+	staticDictID int64 = 1
+	// dictSamples committed payloads make a collection's dictionary.
+	dictSamples = 8
+	// dictMaxBytes bounds a dictionary, and a payload kept as a sample.
+	dictMaxBytes = 8 << 10
+	// maxPendingDict bounds the collections collecting samples at once.
+	maxPendingDict = 64
 )
 
 // eventDict is one stored dictionary.
@@ -133,7 +141,7 @@ func (ds *eventDicts) sample(coll string, b []byte) {
 	ds.mu.RLock()
 	has := ds.byColl[coll] != nil
 	ds.mu.RUnlock()
-	if has {
+	if has || len(b) > dictMaxBytes {
 		return
 	}
 	ss, ok := ds.samples[coll]

@@ -95,7 +95,7 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		}
 		enc, c, sample := dicts.encode(e.Collection, b)
 		p.payloads[i], p.encs[i] = c, enc
-		if sample {
+		if sample && len(b) <= dictMaxBytes {
 			if p.samples == nil {
 				p.samples = make([][]byte, len(u.Events))
 			}
