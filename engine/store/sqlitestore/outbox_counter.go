@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -23,7 +24,7 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 	if err := store.ValidateReadEvents(afterSeq, limit); err != nil {
 		return nil, err
 	}
-	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, json(payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
+	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, enc, iif(enc = 0, json(payload), payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
 	if err != nil {
 		return nil, s.readErr(ctx, err)
 	}
@@ -34,14 +35,23 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 	}
 	defer rows.Close()
 	out := []store.Event{}
+	var payload sql.RawBytes
+	var buf []byte
 	for rows.Next() {
 		var e store.Event
-		var payload []byte
+		var enc int64
 		var at string
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &payload, &at); err != nil {
+		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &enc, &payload, &at); err != nil {
 			return nil, s.readErr(ctx, err)
 		}
-		if err := json.Unmarshal(payload, &e.Payload); err != nil {
+		text := []byte(payload)
+		if enc != encJSONB {
+			if text, err = s.dicts.decode(enc, payload, buf[:0]); err != nil {
+				return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
+			}
+			buf = text
+		}
+		if err := json.Unmarshal(text, &e.Payload); err != nil {
 			return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
 		}
 		if e.Payload == nil {

@@ -78,6 +78,23 @@ var migrations = []string{
 	// their values (engine); a program older than this version refuses
 	// the database instead of writing to tables it does not know.
 	`ALTER TABLE collections ADD COLUMN layout INTEGER NOT NULL DEFAULT 0;`,
+	// 6: compact outbox payloads (outbox_codec.go): enc 0 is the JSONB of
+	// rows written before, enc > 0 an S2 block of the JSON text with the
+	// dictionary of that id. Dictionary 1 holds what payloads share; each
+	// collection's own is made from its first events.
+	`ALTER TABLE outbox ADD COLUMN enc INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE outbox_dicts (
+		id INTEGER PRIMARY KEY,
+		collection TEXT NOT NULL,
+		dict BLOB NOT NULL
+	);
+	INSERT INTO outbox_dicts (id, collection, dict) VALUES (1, '', CAST('` +
+		`{"admin_apps":[],"content_type":"","department":"","departments":[],"disabled":false,"file":"","invitation":"",` +
+		`"language":"zh-CN","member":"","name":"","parent":"","role":"","roles":[],"set":"","size":0,"time_zone":"Asia/Shanghai",` +
+		`"user":"","workspace":"","payload_version":1,"version":1}` +
+		`{"actor":"","app":"","automations_off":true,"changed":[],"data":{},"form":"","form_version":1,"payload_version":1,` +
+		`"record":"","source":"import"}{"actor":"","app":"","changed":["","data":{"":"","form":"","form_version":1,` +
+		`"payload_version":1,"record":"","source":"api","version":1}' AS BLOB));`,
 }
 
 // migrate brings the schema to the latest version. It is idempotent.

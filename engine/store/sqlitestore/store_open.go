@@ -67,6 +67,8 @@ type Store struct {
 
 	reg   *registry
 	reads *stmtCache
+	// dicts compress outbox payloads (outbox_codec.go).
+	dicts *eventDicts
 
 	// commits tells this process's consumers of commits with events or queue items.
 	commits store.Notifier
@@ -188,6 +190,9 @@ func (s *Store) open() error {
 	}
 	s.reg, err = loadRegistry(ctx, wdb)
 	if err != nil {
+		return err
+	}
+	if s.dicts, err = loadEventDicts(ctx, wdb); err != nil {
 		return err
 	}
 	if err := ensureSystemIndexes(ctx, wdb, s.reg); err != nil {

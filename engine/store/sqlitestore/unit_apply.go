@@ -17,7 +17,9 @@ type preparedUnit struct {
 	u        store.UnitOfWork
 	data     [][]byte     // per write, for inserts and updates
 	kinds    [][]pathKind // per write, value kinds by path
-	payloads [][]byte     // per event
+	payloads [][]byte     // per event, compressed with encs
+	encs     []int64      // per event (outbox.enc)
+	samples  [][]byte     // per event, its JSON text when it may train a dictionary
 	items    [][]byte     // per queue item
 }
 
@@ -31,16 +33,26 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	if err != nil {
 		return store.CommitResult{}, err
 	}
-	p, err := prepareUnit(nu)
+	p, err := prepareUnit(nu, s.dicts)
 	if err != nil {
 		return store.CommitResult{}, err
 	}
 	var res store.CommitResult
-	err = s.submit(ctx, &job{apply: func(tx *wtx) error {
+	j := &job{apply: func(tx *wtx) error {
 		r, err := tx.applyUnit(p)
 		res = r
 		return err
-	}})
+	}}
+	if p.samples != nil {
+		j.after = func() {
+			for i, b := range p.samples {
+				if b != nil {
+					s.dicts.sample(nu.Events[i].Collection, b)
+				}
+			}
+		}
+	}
+	err = s.submit(ctx, j)
 	if err != nil {
 		return store.CommitResult{}, err
 	}
@@ -50,12 +62,13 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	return res, nil
 }
 
-func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
+func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 	p := &preparedUnit{
 		u:        u,
 		data:     make([][]byte, len(u.Writes)),
 		kinds:    make([][]pathKind, len(u.Writes)),
 		payloads: make([][]byte, len(u.Events)),
+		encs:     make([]int64, len(u.Events)),
 		items:    make([][]byte, len(u.Enqueue)),
 	}
 	for i, w := range u.Writes {
@@ -80,7 +93,14 @@ func prepareUnit(u store.UnitOfWork) (*preparedUnit, error) {
 		if len(b) > store.MaxDocumentBytes {
 			return nil, fmt.Errorf("%w: event %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
 		}
-		p.payloads[i] = b
+		enc, c, sample := dicts.encode(e.Collection, b)
+		p.payloads[i], p.encs[i] = c, enc
+		if sample && len(b) <= dictMaxBytes {
+			if p.samples == nil {
+				p.samples = make([][]byte, len(u.Events))
+			}
+			p.samples[i] = b
+		}
 	}
 	for i, it := range u.Enqueue {
 		b, err := json.Marshal(it.Payload)
@@ -122,8 +142,8 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	}
 	for i, e := range u.Events {
 		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
-		r, err := tx.exec(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, at) VALUES (?, ?, ?, ?, ?, jsonb(?), ?)`,
-			e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], store.FormatTime(e.At))
+		r, err := tx.exec(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, enc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], p.encs[i], store.FormatTime(e.At))
 		if err == nil {
 			e.Seq, err = r.LastInsertId()
 		}

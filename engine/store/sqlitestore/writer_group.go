@@ -86,6 +86,7 @@ func (w *writer) run() {
 			w.commitBatch([]*job{j})
 			w.addPendingColumns()
 			w.addWantedSysIndexes()
+			w.trainDicts()
 			continue
 		}
 		batch := []*job{j}
@@ -108,6 +109,7 @@ func (w *writer) run() {
 		w.commitBatch(batch)
 		w.addPendingColumns()
 		w.addWantedSysIndexes()
+		w.trainDicts()
 	}
 }
 
