@@ -32,7 +32,6 @@ func (r *Runtime) taskDeadLetter(ctx context.Context, t Task, cause error) error
 	if err != nil && !errors.Is(err, store.ErrDuplicate) { // a rerun after a crash finds it stored
 		return fmt.Errorf("jobs: store task dead letter: %w", err)
 	}
-	r.tstat(func(s *TimerStats) { s.DeadLetters++ })
 	return nil
 }
 

@@ -165,6 +165,9 @@ func (r *Runtime) runTask(ctx context.Context, it store.QueueItem) {
 		}
 		r.finishTimer(bg, timerDoc, log)
 		r.ackTask(bg, it, log)
+		// Counted once the item is gone, so whoever waits on the count sees
+		// the task finished (moving the clock then cannot hand it out again).
+		r.tstat(func(s *TimerStats) { s.DeadLetters++ })
 		return
 	}
 	delay := r.backoff(t.Attempt)
