@@ -262,31 +262,16 @@ func (e *Engine) TransferRecords(ctx context.Context, a Actor, formID string, id
 	if err := e.allow(ctx, a, ActRecordTransfer, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 {
-		return nil, invalid(fieldErr("ids", CodeRequired, nil))
-	}
-	if len(ids) > MaxBulkRecords {
-		return nil, invalid(fieldErr("ids", CodeMaxItems, map[string]any{"max": MaxBulkRecords}))
+	if err := checkBulkIDs(ids); err != nil {
+		return nil, err
 	}
 	if m, err := e.Membership(ctx, a.Workspace, owner); err != nil || m.Disabled {
 		return nil, invalid(fieldErr("owner", CodeNotFound, map[string]any{"id": owner}))
 	}
-	seen := make(map[string]bool, len(ids))
-	out := make([]BulkResult, 0, len(ids))
-	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
-		out = append(out, BulkResult{ID: id, Err: e.transfer(ctx, a, v, formID, id, owner)})
-	}
-	return out, nil
+	return eachID(ctx, ids, func(id string) error { return e.transfer(ctx, a, v, formID, id, owner) }), nil
 }
 
 func (e *Engine) transfer(ctx context.Context, a Actor, v *Version, formID, id, owner string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	old, _, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
 		return err

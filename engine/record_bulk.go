@@ -28,15 +28,30 @@ func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids 
 	if err := e.allow(ctx, a, ActRecordDelete, Resource{Form: formID}); err != nil {
 		return nil, err
 	}
-	if len(ids) == 0 {
-		return nil, invalid(fieldErr("ids", CodeRequired, nil))
-	}
-	if len(ids) > MaxBulkRecords {
-		return nil, invalid(fieldErr("ids", CodeMaxItems, map[string]any{"max": MaxBulkRecords}))
+	if err := checkBulkIDs(ids); err != nil {
+		return nil, err
 	}
 	if _, err := e.CurrentVersion(ctx, a, formID); err != nil {
 		return nil, err
 	}
+	return eachID(ctx, ids, func(id string) error { return e.DeleteRecord(ctx, a, formID, id, 0) }), nil
+}
+
+// checkBulkIDs refuses a bulk request with no ids or more than MaxBulkRecords.
+func checkBulkIDs(ids []string) error {
+	if len(ids) == 0 {
+		return invalid(fieldErr("ids", CodeRequired, nil))
+	}
+	if len(ids) > MaxBulkRecords {
+		return invalid(fieldErr("ids", CodeMaxItems, map[string]any{"max": MaxBulkRecords}))
+	}
+	return nil
+}
+
+// eachID runs fn once per distinct id, in request order. Each record is its
+// own unit of work: a failure (a store error included) is reported for its
+// id and the others go on.
+func eachID(ctx context.Context, ids []string, fn func(id string) error) []BulkResult {
 	seen := make(map[string]bool, len(ids))
 	out := make([]BulkResult, 0, len(ids))
 	for _, id := range ids {
@@ -48,9 +63,7 @@ func (e *Engine) DeleteRecords(ctx context.Context, a Actor, formID string, ids 
 			out = append(out, BulkResult{ID: id, Err: err})
 			continue
 		}
-		// Each record is its own unit of work: a failure (a store error
-		// included) is reported for its id and the others go on.
-		out = append(out, BulkResult{ID: id, Err: e.DeleteRecord(ctx, a, formID, id, 0)})
+		out = append(out, BulkResult{ID: id, Err: fn(id)})
 	}
-	return out, nil
+	return out
 }
