@@ -154,6 +154,9 @@ const (
 	CodeOutsideRows = "outside_rows"
 	// CodePlaceholder: a row-filter placeholder used where it cannot apply.
 	CodePlaceholder = "placeholder"
+	// CodeHiddenFieldInvalid: a field the actor may not see refused the
+	// write (required, unique…); the answer does not name it.
+	CodeHiddenFieldInvalid = "hidden_field_invalid"
 )
 
 // ValidationError lists every problem of one write or design, per field.

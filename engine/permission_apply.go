@@ -437,3 +437,31 @@ func maskDefinition(def form.Definition, hidden map[string]bool) form.Definition
 	}
 	return out
 }
+
+// hideErrors rewrites the per-field errors of err on fields m hides (a
+// required field the actor cannot fill, a unique value they cannot see)
+// into one error on "record" with CodeHiddenFieldInvalid, so no answer
+// names a field the actor may not see. Other errors pass unchanged.
+func hideErrors(err error, m *FieldMask) error {
+	var ve *ValidationError
+	if m == nil || len(m.Hidden) == 0 || !errors.As(err, &ve) {
+		return err
+	}
+	var out []field.Error
+	hidden := false
+	for _, fe := range ve.Fields {
+		head := fe.Path
+		if i := strings.IndexAny(head, ".["); i >= 0 {
+			head = head[:i]
+		}
+		if m.Hidden[head] {
+			hidden = true
+			continue
+		}
+		out = append(out, fe)
+	}
+	if !hidden {
+		return err
+	}
+	return invalid(append(out, fieldErr("record", CodeHiddenFieldInvalid, nil))...)
+}

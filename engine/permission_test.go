@@ -410,3 +410,27 @@ func TestPermissionsDefaultSetSavedInPlace(t *testing.T) {
 		}
 	})
 }
+
+func TestPermissionsErrorsNeverNameAHiddenField(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{
+			{Key: "company", Type: "text", Label: "公司", Required: true},
+			{Key: "secret", Type: "text", Label: "机密", Required: true},
+		}})
+		own, _ := engine.PresetSet(engine.PresetManageOwn)
+		own.Fields = map[string]engine.FieldAccess{"secret": engine.FieldHidden}
+		own.Grants = []engine.Grant{{Kind: engine.GrantMember, ID: f.member.UserID}}
+		fp, _, err := f.e.SavePermissionSet(f.ctx, f.admin, formID, own, 0)
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if _, err := f.e.DeletePermissionSet(f.ctx, f.admin, formID, fp.Sets[0].ID, fp.Version); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{}, engine.WriteOptions{})
+		got := fieldErrors(t, err)
+		if got["company"] != engine.CodeRequired || got["record"] != engine.CodeHiddenFieldInvalid || len(got) != 2 {
+			t.Fatalf("errors = %v, want company required and one error that names no hidden field", got)
+		}
+	})
+}

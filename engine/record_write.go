@@ -46,7 +46,7 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 	}
 	data, err := w.run(ctx, input)
 	if err != nil {
-		return Record{}, err
+		return Record{}, hideErrors(err, d.Mask)
 	}
 	id := store.NewID()
 	doc := store.Document{ID: id, Data: w.doc(data)}
@@ -60,7 +60,7 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
-		return Record{}, w.commitErr(err)
+		return Record{}, hideErrors(w.commitErr(err), d.Mask)
 	}
 	return w.answer(ctx, formID, recordFrom(res.Docs[0]), d.Mask), nil
 }
@@ -104,7 +104,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	}
 	data, err := w.run(ctx, input)
 	if err != nil {
-		return Record{}, err
+		return Record{}, hideErrors(err, d.Mask)
 	}
 	changes := diff(old.Data, data)
 	doc := store.Document{ID: id, Data: w.doc(data), CreatedAt: old.CreatedAt, CreatedBy: old.CreatedBy}
@@ -118,7 +118,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
-		return Record{}, w.commitErr(err)
+		return Record{}, hideErrors(w.commitErr(err), d.Mask)
 	}
 	r := recordFrom(res.Docs[0])
 	v.strip(view.Mask, &r)
