@@ -145,6 +145,11 @@ func (e *Engine) ImportTable(ctx context.Context, a Actor, formID string, read f
 		if err != nil {
 			return ImportReport{}, err
 		}
+		if len(errs) > 0 {
+			// A row's problem on a field the importer may not see is
+			// reported without naming it.
+			errs = validationFields(hideErrors(invalid(errs...), d.Mask))
+		}
 		for _, fe := range errs {
 			rep.addError(v, cols, rowNo, fe)
 		}
