@@ -34,6 +34,9 @@ const (
 	// ActPermissionsManage: change a form's permission sets (workspace
 	// admins and the admins of the form's app).
 	ActPermissionsManage Action = "permissions.manage"
+	// ActFilesReadAll: read and attach any file of the workspace, whoever
+	// uploaded it and whether or not a record refers to it.
+	ActFilesReadAll Action = "files.read_all"
 
 	// ActRecordView: read records (pages, single records, lookups).
 	ActRecordView Action = "record.view"

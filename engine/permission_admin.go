@@ -280,23 +280,23 @@ func systemActor(ws string) Actor {
 // FormPermissions returns a form's permission sets for its editor
 // (workspace admins and the admins of the form's app).
 func (e *Engine) FormPermissions(ctx context.Context, a Actor, formID string) (FormPermissions, error) {
-	app, err := e.permissionsAllowed(ctx, a, formID)
-	if err != nil {
+	if err := e.permissionsAllowed(ctx, a, formID); err != nil {
 		return FormPermissions{}, err
 	}
-	_ = app
 	return e.FormPermissionsOf(ctx, a.Workspace, formID)
 }
 
-func (e *Engine) permissionsAllowed(ctx context.Context, a Actor, formID string) (string, error) {
+// permissionsAllowed checks a may manage the permissions of a form of
+// their workspace (workspace admins and the admins of its app).
+func (e *Engine) permissionsAllowed(ctx context.Context, a Actor, formID string) error {
 	if err := a.check(); err != nil {
-		return "", err
+		return err
 	}
 	app, err := e.FormApp(ctx, a.Workspace, formID)
 	if err != nil {
-		return "", err
+		return err
 	}
-	return app, e.allow(ctx, a, ActPermissionsManage, Resource{App: app, Form: formID})
+	return e.allow(ctx, a, ActPermissionsManage, Resource{App: app, Form: formID})
 }
 
 // SavePermissionSet adds a permission set to a form (set.ID empty) or
@@ -304,7 +304,7 @@ func (e *Engine) permissionsAllowed(ctx context.Context, a Actor, formID string)
 // for a form nobody configured yet: its default set is kept as the first
 // set, so saving a new set never silently takes access away).
 func (e *Engine) SavePermissionSet(ctx context.Context, a Actor, formID string, set PermissionSet, version int64) (FormPermissions, PermissionSet, error) {
-	if _, err := e.permissionsAllowed(ctx, a, formID); err != nil {
+	if err := e.permissionsAllowed(ctx, a, formID); err != nil {
 		return FormPermissions{}, PermissionSet{}, err
 	}
 	fp, err := e.FormPermissionsOf(ctx, a.Workspace, formID)
@@ -347,7 +347,7 @@ func (e *Engine) SavePermissionSet(ctx context.Context, a Actor, formID string, 
 
 // DeletePermissionSet removes a set from a form's permissions.
 func (e *Engine) DeletePermissionSet(ctx context.Context, a Actor, formID, setID string, version int64) (FormPermissions, error) {
-	if _, err := e.permissionsAllowed(ctx, a, formID); err != nil {
+	if err := e.permissionsAllowed(ctx, a, formID); err != nil {
 		return FormPermissions{}, err
 	}
 	fp, err := e.FormPermissionsOf(ctx, a.Workspace, formID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -94,12 +95,17 @@ func (e *Engine) visibleRecord(ctx context.Context, a Actor, v *Version, formID,
 	return r, d, err
 }
 
-// actOn authorizes act on a record the actor can see: it must be inside
-// the action's rows, else ErrForbidden.
-func (e *Engine) actOn(ctx context.Context, a Actor, v *Version, act Action, formID string, r Record) (Decision, error) {
+// actOn authorizes act on a record the actor can see (found under the
+// view decision): it must be inside the action's rows, else ErrForbidden.
+// When the action's rows are the view rows the record already matched, no
+// second query is made.
+func (e *Engine) actOn(ctx context.Context, a Actor, v *Version, act Action, formID string, r Record, view Decision) (Decision, error) {
 	d, err := e.Authorize(ctx, a, act, Resource{Form: formID, Record: r.ID})
 	if err != nil {
 		return Decision{}, err
+	}
+	if d.Rows == nil || (view.Rows != nil && (d.Rows == view.Rows || reflect.DeepEqual(*d.Rows, *view.Rows))) {
+		return d, nil
 	}
 	rows, err := v.rowsFilter(d)
 	if err != nil || rows == nil {
@@ -272,14 +278,14 @@ func (e *Engine) TransferRecords(ctx context.Context, a Actor, formID string, id
 }
 
 func (e *Engine) transfer(ctx context.Context, a Actor, v *Version, formID, id, owner string) error {
-	old, _, err := e.visibleRecord(ctx, a, v, formID, id)
+	old, view, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
 		return err
 	}
 	if old.DeletedAt != nil {
 		return wrapNotFound("record", id)
 	}
-	if _, err := e.actOn(ctx, a, v, ActRecordTransfer, formID, old); err != nil {
+	if _, err := e.actOn(ctx, a, v, ActRecordTransfer, formID, old, view); err != nil {
 		return err
 	}
 	if old.Owner == owner {
@@ -313,7 +319,7 @@ type FileRef struct {
 // file; without ref, only the file's uploader or a workspace admin may.
 func (e *Engine) fileAllowed(ctx context.Context, a Actor, id string, uploader string, ref FileRef) error {
 	if ref.Form == "" && ref.Record == "" && ref.Field == "" {
-		if uploader == a.UserID || e.allow(ctx, a, ActMembersManage, Resource{}) == nil {
+		if uploader == a.UserID || e.allow(ctx, a, ActFilesReadAll, Resource{}) == nil {
 			return nil
 		}
 		return wrapNotFound("file", id)

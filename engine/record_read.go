@@ -77,11 +77,11 @@ func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, versio
 	if err != nil {
 		return err
 	}
-	r, _, err := e.visibleRecord(ctx, a, v, formID, id)
+	r, view, err := e.visibleRecord(ctx, a, v, formID, id)
 	if err != nil {
 		return err
 	}
-	if _, err := e.actOn(ctx, a, v, binAction(op), formID, r); err != nil {
+	if _, err := e.actOn(ctx, a, v, binAction(op), formID, r, view); err != nil {
 		return err
 	}
 	if (op == store.OpSoftDelete) != (r.DeletedAt == nil) {
@@ -312,7 +312,7 @@ func (e *Engine) History(ctx context.Context, a Actor, formID, id string) ([]His
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.actOn(ctx, a, v, ActRecordHistory, formID, r); err != nil {
+	if _, err := e.actOn(ctx, a, v, ActRecordHistory, formID, r, view); err != nil {
 		return nil, err
 	}
 	docs, err := e.findAll(ctx, historyColl(formID), store.Where("record", store.OpEq, id), []store.SortKey{{Field: "version"}})

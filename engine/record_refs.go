@@ -314,5 +314,5 @@ func (w *write) mayAttach(ctx context.Context, id, uploader string) bool {
 			}
 		}
 	}
-	return w.e.allow(ctx, w.a, ActMembersManage, Resource{}) == nil
+	return w.e.allow(ctx, w.a, ActFilesReadAll, Resource{}) == nil
 }

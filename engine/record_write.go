@@ -88,7 +88,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	if old.DeletedAt != nil {
 		return Record{}, wrapNotFound("record", id)
 	}
-	d, err := e.actOn(ctx, a, v, ActRecordEdit, formID, old)
+	d, err := e.actOn(ctx, a, v, ActRecordEdit, formID, old, view)
 	if err != nil {
 		return Record{}, err
 	}

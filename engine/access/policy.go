@@ -78,6 +78,7 @@ var adminActions = map[engine.Action]bool{
 	engine.ActMembersManage:     true,
 	engine.ActDepartmentsManage: true,
 	engine.ActJobsManage:        true,
+	engine.ActFilesReadAll:      true,
 	engine.ActRolesManage:       true,
 }
 

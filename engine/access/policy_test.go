@@ -80,7 +80,7 @@ func TestDecide(t *testing.T) {
 	if d := ev.decide(member, engine.ActRecordView, engine.Resource{}); d.Allowed {
 		t.Error("a record action without a form is refused")
 	}
-	if len(access.Actions()) != 18 {
+	if len(access.Actions()) != 19 {
 		t.Errorf("Actions() = %d actions; update the table above when adding one", len(access.Actions()))
 	}
 	for _, act := range access.Actions() {
