@@ -507,15 +507,13 @@ func refersToOwner(fp FormPermissions) bool {
 }
 
 func filterUses(f store.Filter, path string) bool {
-	if f.Field == path {
-		return true
-	}
-	for _, c := range append(slices.Clone(f.And), f.Or...) {
-		if filterUses(c, path) {
-			return true
+	errFound := errors.New("found")
+	return eachCondition(f, "", func(c store.Filter, _ string) error {
+		if c.Field == path {
+			return errFound
 		}
-	}
-	return f.Not != nil && filterUses(*f.Not, path)
+		return nil
+	}) != nil
 }
 
 // indexForPermissions prepares a published form's records for its

@@ -146,28 +146,14 @@ func (m *FieldMask) checkPaths(q RecordQuery) error {
 		head, _, _ := strings.Cut(path, ".")
 		return m.Hidden[head]
 	}
-	var walk func(f store.Filter, at string) error
-	walk = func(f store.Filter, at string) error {
-		for i, c := range f.And {
-			if err := walk(c, fmt.Sprintf("%s.and[%d]", at, i)); err != nil {
-				return err
-			}
-		}
-		for i, c := range f.Or {
-			if err := walk(c, fmt.Sprintf("%s.or[%d]", at, i)); err != nil {
-				return err
-			}
-		}
-		if f.Not != nil {
-			return walk(*f.Not, at+".not")
-		}
-		if f.Field != "" && hidden(f.Field) {
-			return invalid(fieldErr(at+".field", CodeUnknownField, map[string]any{"field": f.Field}))
-		}
-		return nil
-	}
 	if q.Filter != nil {
-		if err := walk(*q.Filter, "filter"); err != nil {
+		err := eachCondition(*q.Filter, "filter", func(c store.Filter, at string) error {
+			if hidden(c.Field) {
+				return invalid(fieldErr(at+".field", CodeUnknownField, map[string]any{"field": c.Field}))
+			}
+			return nil
+		})
+		if err != nil {
 			return err
 		}
 	}

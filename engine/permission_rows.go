@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/formloom/formloom/engine/store"
@@ -101,27 +102,38 @@ var placeholderOps = []store.Op{store.OpEq, store.OpNe, store.OpIn, store.OpNin,
 
 // checkPlaceholders refuses a placeholder on an operator it cannot mean.
 func checkPlaceholders(f store.Filter, at string) error {
-	for _, c := range f.And {
-		if err := checkPlaceholders(c, at); err != nil {
+	return eachCondition(f, at, func(c store.Filter, at string) error {
+		s, ok := c.Value.(string)
+		if !ok || (s != PlaceholderMe && s != PlaceholderMyDepartments && s != PlaceholderMyDepartmentsAndBelow) {
+			return nil
+		}
+		if !slices.Contains(placeholderOps, c.Op) {
+			return invalid(fieldErr(at, CodePlaceholder, map[string]any{"value": s}))
+		}
+		return nil
+	})
+}
+
+// eachCondition calls fn with every condition node (field, op, value) of f
+// and its path from at (at.and[0].not…), stopping at the first error.
+func eachCondition(f store.Filter, at string, fn func(c store.Filter, at string) error) error {
+	for i, c := range f.And {
+		if err := eachCondition(c, fmt.Sprintf("%s.and[%d]", at, i), fn); err != nil {
 			return err
 		}
 	}
-	for _, c := range f.Or {
-		if err := checkPlaceholders(c, at); err != nil {
+	for i, c := range f.Or {
+		if err := eachCondition(c, fmt.Sprintf("%s.or[%d]", at, i), fn); err != nil {
 			return err
 		}
 	}
 	if f.Not != nil {
-		return checkPlaceholders(*f.Not, at)
+		return eachCondition(*f.Not, at+".not", fn)
 	}
-	s, ok := f.Value.(string)
-	if !ok || (s != PlaceholderMe && s != PlaceholderMyDepartments && s != PlaceholderMyDepartmentsAndBelow) {
+	if f.Field == "" {
 		return nil
 	}
-	if !slices.Contains(placeholderOps, f.Op) {
-		return invalid(fieldErr(at, CodePlaceholder, map[string]any{"value": s}))
-	}
-	return nil
+	return fn(f, at)
 }
 
 // backfillOwners gives every record of a form that has no owner its
