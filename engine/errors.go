@@ -157,6 +157,8 @@ const (
 	// CodeHiddenFieldInvalid: a field the actor may not see refused the
 	// write (required, unique…); the answer does not name it.
 	CodeHiddenFieldInvalid = "hidden_field_invalid"
+	// CodeRoleNameTaken: another role of the workspace has this name.
+	CodeRoleNameTaken = "role_name_taken"
 )
 
 // ValidationError lists every problem of one write or design, per field.

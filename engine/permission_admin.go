@@ -66,7 +66,7 @@ func (e *Engine) checkRoleInput(ctx context.Context, ws, id, name, desc string) 
 	}
 	for _, r := range roles {
 		if r.ID != id && strings.EqualFold(str(r.Data, "name"), name) {
-			return invalid(fieldErr("name", CodeDuplicateName, map[string]any{"name": name}))
+			return invalid(fieldErr("name", CodeRoleNameTaken, map[string]any{"name": name}))
 		}
 	}
 	return nil
@@ -160,12 +160,12 @@ func (e *Engine) SetMemberAccess(ctx context.Context, a Actor, memberID string, 
 	roles, adminApps = dedupe(roles), dedupe(adminApps)
 	for i, r := range roles {
 		if _, err := e.getScoped(ctx, collRoles, a.Workspace, r); err != nil {
-			return Member{}, invalid(fieldErr(fmt.Sprintf("roles[%d]", i), CodeNotFound, map[string]any{"id": r}))
+			return Member{}, invalid(fieldErr(fmt.Sprintf("roles[%d]", i), CodeNotFound, map[string]any{"value": r}))
 		}
 	}
 	for i, app := range adminApps {
 		if _, err := e.liveScoped(ctx, collApps, a.Workspace, app); err != nil {
-			return Member{}, invalid(fieldErr(fmt.Sprintf("adminApps[%d]", i), CodeNotFound, map[string]any{"id": app}))
+			return Member{}, invalid(fieldErr(fmt.Sprintf("adminApps[%d]", i), CodeNotFound, map[string]any{"value": app}))
 		}
 	}
 	data := make(map[string]any, len(d.Data)+2)
@@ -473,15 +473,15 @@ func (e *Engine) checkPermissionSet(ctx context.Context, ws, formID string, s Pe
 			g.ID = ""
 		case GrantRole:
 			if _, err := e.getScoped(ctx, collRoles, ws, g.ID); err != nil {
-				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"id": g.ID}))
+				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"value": g.ID}))
 			}
 		case GrantDepartment:
 			if _, err := e.getScoped(ctx, collDepartments, ws, g.ID); err != nil {
-				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"id": g.ID}))
+				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"value": g.ID}))
 			}
 		case GrantMember:
 			if _, err := e.Membership(ctx, ws, g.ID); err != nil {
-				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"id": g.ID}))
+				return s, invalid(fieldErr(at, CodeNotFound, map[string]any{"value": g.ID}))
 			}
 		default:
 			return s, invalid(fieldErr(at+".kind", CodeOption, map[string]any{"value": string(g.Kind)}))

@@ -258,7 +258,7 @@ func (e *Engine) TransferRecords(ctx context.Context, a Actor, formID string, id
 		return nil, err
 	}
 	if m, err := e.Membership(ctx, a.Workspace, owner); err != nil || m.Disabled {
-		return nil, invalid(fieldErr("owner", CodeNotFound, map[string]any{"id": owner}))
+		return nil, invalid(fieldErr("owner", CodeNotFound, map[string]any{"value": owner}))
 	}
 	return eachID(ctx, ids, func(id string) error { return e.transfer(ctx, a, v, formID, id, owner) }), nil
 }

@@ -146,7 +146,13 @@ func fieldMessage(lang string, f field.Error) string {
 		for k, v := range f.Params {
 			params[k] = v
 		}
+		// The field an error names: its params' field when it has one (a
+		// filter's "filter.and[0].field" names the field it holds), else
+		// the last segment of its path.
 		params["key"] = lastSegment(f.Path)
+		if s, ok := f.Params["field"].(string); ok && s != "" {
+			params["key"] = s
+		}
 	}
 	if !i18n.Has(i18n.En, f.Code) && !i18n.Has(i18n.ZhCN, f.Code) {
 		if r, ok := f.Params["reason"].(string); ok && r != "" {

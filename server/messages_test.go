@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/formloom/formloom/engine/field"
 	"strings"
 	"testing"
 
@@ -34,5 +35,17 @@ func TestServerMessagesInBothLanguages(t *testing.T) {
 		if !i18n.Has(i18n.ZhCN, "server_"+c) || !i18n.Has(i18n.En, "server_"+c) {
 			t.Errorf("server_%s is not registered", c)
 		}
+	}
+}
+
+// TestFieldMessageNamesTheField: an error whose path ends in a filter's
+// "field" names the field it holds, not the word "field".
+func TestFieldMessageNamesTheField(t *testing.T) {
+	got := fieldMessage("en", field.Error{Path: "filter.and[0].field", Code: "unknown_field", Params: map[string]any{"field": "budget"}})
+	if got != "Unknown field “budget”" {
+		t.Fatalf("filter error message = %q", got)
+	}
+	if got := fieldMessage("en", field.Error{Path: "company", Code: "unknown_field"}); got != "Unknown field “company”" {
+		t.Fatalf("record error message = %q", got)
 	}
 }

@@ -23,7 +23,7 @@ func TestPermissionRoutes(t *testing.T) {
 		{name: "create a role", method: "POST", path: "/api/v1/roles", token: "a", body: map[string]any{"name": "销售", "description": "一线"},
 			status: 201, contains: []string{`"name":"销售"`}, capture: map[string]string{"role": "id", "roleVersion": "version"}},
 		{name: "duplicate role name", method: "POST", path: "/api/v1/roles", token: "a", body: map[string]any{"name": "销售"},
-			status: 422, contains: []string{`"path":"name"`, `"code":"duplicate_name"`}},
+			status: 422, contains: []string{`"path":"name"`, `"code":"role_name_taken"`, `A role named`}},
 		{name: "rename the role", method: "PATCH", path: "/api/v1/roles/{role}", token: "a",
 			body: `{"name":"销售代表","description":"一线","version":{roleVersion}}`, status: 200, contains: []string{`"name":"销售代表"`}},
 		{name: "stale rename", method: "PATCH", path: "/api/v1/roles/{role}", token: "a",
