@@ -200,7 +200,24 @@ func (e *Engine) MyPermission(ctx context.Context, a Actor, formID string) (Effe
 	if err != nil {
 		return EffectivePermission{}, err
 	}
-	out := EffectivePermission{Form: formID, Actions: []Action{}, Fields: map[string]FieldAccess{}}
+	actions, fields, err := e.fieldAccess(ctx, a, v, formID)
+	if err != nil {
+		return EffectivePermission{}, err
+	}
+	app, err := e.FormApp(ctx, a.Workspace, formID)
+	if err != nil {
+		return EffectivePermission{}, err
+	}
+	manage := e.allow(ctx, a, ActFormDesign, Resource{App: app, Form: formID}) == nil
+	return EffectivePermission{Form: formID, Actions: actions, Fields: fields, Manage: manage}, nil
+}
+
+// fieldAccess returns the record actions a may take on the form and each
+// current field's access: edit when the edit (else create) permission lets
+// it be written, view when the view or that permission shows it, else
+// hidden.
+func (e *Engine) fieldAccess(ctx context.Context, a Actor, v *Version, formID string) ([]Action, map[string]FieldAccess, error) {
+	actions := []Action{}
 	var view, write *FieldMask
 	var viewOK, writeOK bool
 	for _, act := range RecordActions {
@@ -209,9 +226,9 @@ func (e *Engine) MyPermission(ctx context.Context, a Actor, formID string) (Effe
 			continue
 		}
 		if err != nil {
-			return EffectivePermission{}, err
+			return nil, nil, err
 		}
-		out.Actions = append(out.Actions, act)
+		actions = append(actions, act)
 		switch act {
 		case ActRecordView:
 			view, viewOK = d.Mask, true
@@ -223,23 +240,19 @@ func (e *Engine) MyPermission(ctx context.Context, a Actor, formID string) (Effe
 			}
 		}
 	}
-	for _, k := range v.Keys() {
-		seen := (viewOK && view.CanView(k)) || (writeOK && write.CanView(k))
+	fields := make(map[string]FieldAccess, len(v.fields))
+	for _, f := range v.fields {
+		k := f.def.Key
 		switch {
 		case writeOK && write.CanEdit(k):
-			out.Fields[k] = FieldEdit
-		case seen:
-			out.Fields[k] = FieldView
+			fields[k] = FieldEdit
+		case (viewOK && view.CanView(k)) || (writeOK && write.CanView(k)):
+			fields[k] = FieldView
 		default:
-			out.Fields[k] = FieldHidden
+			fields[k] = FieldHidden
 		}
 	}
-	app, err := e.FormApp(ctx, a.Workspace, formID)
-	if err != nil {
-		return EffectivePermission{}, err
-	}
-	out.Manage = e.allow(ctx, a, ActFormDesign, Resource{App: app, Form: formID}) == nil
-	return out, nil
+	return actions, fields, nil
 }
 
 // TransferRecords gives records of a form to another member (the
@@ -399,15 +412,19 @@ func (e *Engine) definitionMask(ctx context.Context, a Actor, formID string) (ma
 	if e.allow(ctx, a, ActFormDesign, Resource{App: app, Form: formID}) == nil {
 		return nil, nil
 	}
-	p, err := e.MyPermission(ctx, a, formID)
+	v, err := e.CurrentVersion(ctx, a, formID)
 	if errors.Is(err, ErrNotPublished) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	_, fields, err := e.fieldAccess(ctx, a, v, formID)
+	if err != nil {
+		return nil, err
+	}
 	hidden := map[string]bool{}
-	for k, fa := range p.Fields {
+	for k, fa := range fields {
 		if fa == FieldHidden {
 			hidden[k] = true
 		}
