@@ -114,6 +114,12 @@ func (e *Engine) UpdateMember(ctx context.Context, a Actor, memberID string, rol
 	}
 	data := memberData(a.Workspace, str(d.Data, "user"), role, departments, memberFrom(d).Disabled)
 	keepAccess(data, d.Data)
+	return e.rewriteMember(ctx, a, memberID, data, version)
+}
+
+// rewriteMember replaces a membership's stored data, conditional on the
+// version read, with its member.updated event.
+func (e *Engine) rewriteMember(ctx context.Context, a Actor, memberID string, data map[string]any, version int64) (Member, error) {
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
 		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
 		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})

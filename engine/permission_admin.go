@@ -173,13 +173,7 @@ func (e *Engine) SetMemberAccess(ctx context.Context, a Actor, memberID string, 
 		data[k] = v
 	}
 	data["roles"], data["admin_apps"] = anyList(roles), anyList(adminApps)
-	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collMembers,
-		ExpectVersion: version, Doc: store.Document{ID: memberID, Data: data}}},
-		Events: []store.Event{newEvent(EventMemberUpdated, a.Workspace, collMembers, memberID, memberPayload(memberID, data))}})
-	if err != nil {
-		return Member{}, mapStoreErr(err)
-	}
-	return memberFrom(res.Docs[0]), nil
+	return e.rewriteMember(ctx, a, memberID, data, version)
 }
 
 func dedupe(l []string) []string {
