@@ -59,6 +59,8 @@ type Engine struct {
 	authz    Authorizer
 
 	onRecordWriting hook.Hook[*RecordWritingEvent]
+	actions         ActionRegistry
+	notifier        Notifier
 }
 
 // New returns an engine over st and declares the indexes of its own collections.

@@ -42,6 +42,9 @@ type RecordPayload struct {
 	Changed []string `json:"changed"`
 	// AutomationsOff is true when the writer asked automations not to run.
 	AutomationsOff bool `json:"automations_off,omitempty"`
+	// Chain is the cascade of after-commit writes this write belongs to
+	// (nil for a write a person or an integration made).
+	Chain *Chain `json:"chain,omitempty"`
 	// Data holds the record's field values after the change; for
 	// record.deleted and record.restored, the values it has.
 	Data map[string]any `json:"data,omitempty"`
@@ -63,6 +66,9 @@ func (p RecordPayload) payloadMap() map[string]any {
 		"version": p.Version, "form_version": p.FormVersion, "source": p.Source, "actor": p.Actor, "changed": changed}
 	if p.AutomationsOff {
 		m["automations_off"] = true
+	}
+	if p.Chain != nil {
+		m["chain"] = p.Chain.chainMap()
 	}
 	if p.Data != nil {
 		m["data"] = p.Data

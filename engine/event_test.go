@@ -3,6 +3,7 @@ package engine_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"github.com/formloom/formloom/engine/tabular"
 	"io"
@@ -334,6 +335,14 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},
+			{"Actions", func() error { _ = f.e.Actions().Kinds(); return nil }, nil},
+			{"Notify", func() error {
+				if err := f.e.Notify(ctx, engine.Notification{Workspace: "w", Recipients: []string{"u"}, Kind: "test", Title: "t"}); !errors.Is(err, engine.ErrNoNotifier) {
+					return fmt.Errorf("Notify without a notifier: %v", err)
+				}
+				return nil
+			}, nil},
+			{"SetNotifier", func() error { return nil }, nil},
 		}
 
 		known := map[string]bool{}

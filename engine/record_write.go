@@ -18,6 +18,33 @@ type WriteOptions struct {
 	// SkipAutomations asks after-commit consumers not to run automations for
 	// this write; the choice is recorded in history and in the event.
 	SkipAutomations bool
+	// Chain is set by writes that automations and flows make after commit:
+	// it is recorded in history and in the event, so a consumer can stop
+	// a loop (too deep, or back at an origin already in the chain).
+	Chain *Chain
+}
+
+// Chain identifies a cascade of after-commit writes: the first write's
+// event starts it, every write a consumer makes because of it carries it
+// on, one level deeper.
+type Chain struct {
+	// ID is the id of the event that started the cascade.
+	ID string `json:"id"`
+	// Depth is 1 for a write made because of the first event, 2 for one
+	// made because of that write, and so on.
+	Depth int `json:"depth"`
+	// Origins lists what made the writes of the chain, oldest first
+	// ("automation:<id>", "flow:<id>"), so a cycle is seen.
+	Origins []string `json:"origins,omitempty"`
+}
+
+// chainMap is c as stored in history and events.
+func (c *Chain) chainMap() map[string]any {
+	origins := make([]any, len(c.Origins))
+	for i, o := range c.Origins {
+		origins[i] = o
+	}
+	return map[string]any{"id": c.ID, "depth": c.Depth, "origins": origins}
 }
 
 // CreateRecord runs the write pipeline for a new record (see docs/lifecycle.md):
@@ -410,8 +437,11 @@ func (w *write) unit(rec store.Write, event EventType, id string, newVersion int
 	if opts.SkipAutomations {
 		hist["automations_off"] = true
 	}
+	if opts.Chain != nil {
+		hist["chain"] = opts.Chain.chainMap()
+	}
 	p := RecordPayload{Form: w.v.Form, App: w.v.App, Record: id, Version: newVersion, FormVersion: w.v.Number,
-		Source: string(w.a.Source), Actor: w.a.UserID, AutomationsOff: opts.SkipAutomations, changedVals: changedKeys(changes)}
+		Source: string(w.a.Source), Actor: w.a.UserID, AutomationsOff: opts.SkipAutomations, Chain: opts.Chain, changedVals: changedKeys(changes)}
 	if rec.Doc.Data != nil {
 		p.Data, _ = rec.Doc.Data[recordField].(map[string]any)
 	}
