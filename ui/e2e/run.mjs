@@ -7,7 +7,7 @@
 // Issue 10's journey: an admin makes a role and a form's permission set in
 // the browser; the member sees only their own records, never the hidden
 // field (table, drawer, history, export), and is denied another's record.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureOut, frontFor, launchContext, outDir, pageErrors, runSteps, startServer } from './harness.mjs';
 
@@ -950,6 +950,24 @@ const steps = [
     } finally { await s.close(); }
   }],
 ];
+
+// The journeys of each capability live in e2e/journeys/*.mjs, run after
+// the ones above in file-name order: each module's default export takes
+// the shared helpers and returns its [name, step] pairs. They start signed
+// in as the admin, on a desktop viewport, in zh-CN.
+const helpers = { page, url, byTest, expectText, pickOption, addField, loginIn, secondSession, apiCall, shot, launchContext, errs, server, outDir, EMAIL, PASSWORD, T };
+const journeyDir = new URL('./journeys/', import.meta.url);
+steps.push(['back to the admin in zh-CN on a desktop for the capability journeys', async () => {
+  await page.setViewportSize({ width: 1440, height: 960 });
+  await page.goto(url('/'));
+  await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+  await page.reload();
+  await expectText('应用');
+}]);
+for (const f of readdirSync(journeyDir).filter((n) => n.endsWith('.mjs')).sort()) {
+  const m = await import(new URL(f, journeyDir).href);
+  steps.push(...m.default(helpers));
+}
 
 let result = { passed: 0, failed: 1 };
 try {
