@@ -86,7 +86,6 @@ func (e *RecordWritingEvent) replaceChange(key string, old, n any) {
 	}
 }
 
-
 // ExprInput returns what an expression compiled against this version's
 // environment sees for data (stored values) over old (nil for a create),
 // written by a at now in loc: the input a capability's own expressions
