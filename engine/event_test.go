@@ -144,6 +144,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				dept, err = f.e.UpdateDepartment(ctx, admin, dept.ID, "销售一部", "", dept.Version)
 				return err
 			}, W(engine.EventDepartmentUpdated)},
+			{"SetDepartmentHeads", func() error {
+				dept, err = f.e.SetDepartmentHeads(ctx, admin, dept.ID, []string{admin.UserID}, dept.Version)
+				return err
+			}, W(engine.EventDepartmentUpdated)},
 			{"UploadFile", func() error {
 				file, err = f.e.UploadFile(ctx, f.member, "图.png", bytes.NewReader(png), 0)
 				return err

@@ -96,6 +96,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/departments", access: authed, action: actRead, tag: "users", op: "listDepartments", summary: "Departments of the workspace.", resp: "DepartmentList", h: s.listDepartments},
 		{method: "POST", path: "/api/v1/departments", access: authed, action: actAdmin, tag: "users", op: "createDepartment", summary: "Create a department (admins).", req: "DepartmentInput", resp: "Department", status: 201, h: s.createDepartment},
 		{method: "PATCH", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "updateDepartment", summary: "Rename or move a department (admins).", req: "DepartmentUpdate", resp: "Department", h: s.updateDepartment},
+		{method: "PUT", path: "/api/v1/departments/:id/heads", access: authed, action: actAdmin, tag: "users", op: "setDepartmentHeads", summary: "Replace a department's heads (负责人: user ids of live members; admins); version is the one read. Approval flows resolve \"head of the initiator's department\" and alert escalations through them.", req: "DepartmentHeads", resp: "Department", h: s.setDepartmentHeads},
 		{method: "DELETE", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "deleteDepartment", summary: "Delete a department without sub-departments (admins).", h: s.deleteDepartment},
 
 		{method: "GET", path: "/api/v1/apps", access: authed, action: actRead, tag: "apps", op: "listApps", summary: "Apps of the workspace.", resp: "AppList", h: s.listApps},
