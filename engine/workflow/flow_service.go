@@ -162,3 +162,6 @@ func system(ws string) engine.Actor {
 
 // versionID names the document of version n of flow.
 func versionID(flow string, n int) string { return flow + "." + strconv.Itoa(n) }
+
+// notification is the engine's, named here for brevity.
+type notification = engine.Notification
