@@ -2,7 +2,6 @@ package workflow
 
 import (
 	"context"
-	"slices"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
@@ -24,16 +23,6 @@ type nodeWrite struct {
 // write pipeline, as the assignee with source workflow; the hook bound by
 // Bind enforces the node's field permissions inside the write.
 func (s *Service) editRecord(ctx context.Context, a engine.Actor, in *Instance, n *Node, t *Task, fields map[string]any) error {
-	var errs []field.Error
-	for k := range fields {
-		if n.fieldAccess(k) != FieldEdit {
-			errs = append(errs, ferr("fields."+k, CodeNodeFieldReadOnly, nil))
-		}
-	}
-	if len(errs) > 0 {
-		slices.SortFunc(errs, func(x, y field.Error) int { return compare(x.Path, y.Path) })
-		return invalid(errs...)
-	}
 	rec, err := s.e.Record(ctx, system(in.Workspace), in.Form, in.Record)
 	if err != nil {
 		return err
@@ -43,16 +32,6 @@ func (s *Service) editRecord(ctx context.Context, a engine.Actor, in *Instance, 
 	_, err = s.e.UpdateRecord(wctx, a, in.Form, in.Record, fields, rec.Version,
 		engine.WriteOptions{Chain: &engine.Chain{ID: t.ID, Depth: 1, Origins: []string{"flow:" + in.Flow}}})
 	return err
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Bind binds the workflow's RecordWriting handler: a write an assignee
