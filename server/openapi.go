@@ -187,6 +187,16 @@ func schemas() map[string]any {
 	}
 }
 
+// mergeSchemas adds the capabilities' schemas (one argument each) to the core's.
+func mergeSchemas(core map[string]any, caps ...map[string]any) map[string]any {
+	for _, c := range caps {
+		for k, v := range c {
+			core[k] = v
+		}
+	}
+	return core
+}
+
 // buildOpenAPI describes every route of the table.
 func (s *Server) buildOpenAPI() map[string]any {
 	paths := map[string]any{}
@@ -263,7 +273,7 @@ func (s *Server) buildOpenAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas(),
+			"schemas": mergeSchemas(schemas(), approvalsSchemas()),
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (flt_…) or a session token (fls_…)."},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": cookieSession, "description": "Browser session; writes must send X-CSRF-Token."},

@@ -32,7 +32,7 @@ func checkInput(in FlowInput) error {
 	if name == "" {
 		errs = append(errs, ferr("name", engine.CodeRequired, nil))
 	} else if len([]rune(name)) > 100 {
-		errs = append(errs, ferr("name", "too_long", map[string]any{"max": 100}))
+		errs = append(errs, ferr("name", "max_length", map[string]any{"max": 100}))
 	}
 	if in.Fallback != "" && in.Fallback != FallbackAdmins && in.Fallback != FallbackAutoApprove {
 		errs = append(errs, ferr("fallback", CodeFallback, map[string]any{"value": in.Fallback}))

@@ -211,7 +211,7 @@ func (s *Service) End(ctx context.Context, a engine.Actor, id, comment string) (
 func (s *Service) stop(ctx context.Context, a engine.Actor, id, comment, status string, allowed func(*Instance) error) (Instance, error) {
 	comment = strings.TrimSpace(comment)
 	if len([]rune(comment)) > maxComment {
-		return Instance{}, invalid(ferr("comment", "too_long", map[string]any{"max": maxComment}))
+		return Instance{}, invalid(ferr("comment", "max_length", map[string]any{"max": maxComment}))
 	}
 	r, err := s.change(ctx, a.Workspace, id, a.UserID, func(r *run) error {
 		if err := allowed(r.in); err != nil {

@@ -104,7 +104,7 @@ func (s *Service) Act(ctx context.Context, a engine.Actor, taskID, action string
 func checkAct(action string, in ActInput) error {
 	var errs []field.Error
 	if len([]rune(in.Comment)) > maxComment {
-		errs = append(errs, ferr("comment", "too_long", map[string]any{"max": maxComment}))
+		errs = append(errs, ferr("comment", "max_length", map[string]any{"max": maxComment}))
 	}
 	if sg := in.Signature; sg != nil {
 		if store.ValidateID(sg.ID) != nil || !strings.HasPrefix(sg.ContentType, "image/") {
