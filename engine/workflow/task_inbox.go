@@ -161,6 +161,11 @@ func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (Ta
 	}
 	if !admin {
 		rec.Data = mask(n, rec.Data)
+		for k, p := range out.Fields {
+			if p == FieldHidden {
+				delete(out.Fields, k) // not even the key reaches the assignee
+			}
+		}
 	}
 	out.Record = rec
 	if t.Assignee == a.UserID && t.open() && in.Status == StatusRunning && n != nil {
