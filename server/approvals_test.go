@@ -70,7 +70,11 @@ func TestApprovalsAPI(t *testing.T) {
 		name string
 		open func(t *testing.T) store.Store
 	}{
-		{"sqlite", func(t *testing.T) store.Store { st := openSQLite(t, t.TempDir()); t.Cleanup(func() { st.Close() }); return st }},
+		{"sqlite", func(t *testing.T) store.Store {
+			st := openSQLite(t, t.TempDir())
+			t.Cleanup(func() { st.Close() })
+			return st
+		}},
 		{"mongo", openMongo},
 	} {
 		t.Run(c.name, func(t *testing.T) { approvalsScenario(t, startApprovals(t, c.open(t))) })
