@@ -18,7 +18,7 @@ import (
 )
 
 // startApprovals runs a server over st with the approval service wired.
-func startApprovals(t *testing.T, st store.Store) *env {
+func startApprovals(t testing.TB, st store.Store) *env {
 	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.NewLocal(t.TempDir())
