@@ -104,6 +104,9 @@ func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string
 	return out, nil
 }
 
+// maxChoices bounds the users an initiator chooses for one node.
+const maxChoices = 50
+
 func ptr[T any](v T) *T { return &v }
 
 // checkChoices checks the initiator's choices: every node with an
@@ -124,6 +127,10 @@ func (r *run) checkChoices(choices map[string][]string) error {
 		}
 		if len(list) == 0 {
 			errs = append(errs, ferr("choices."+n.ID, engine.CodeRequired, nil))
+			continue
+		}
+		if len(list) > maxChoices {
+			errs = append(errs, ferr("choices."+n.ID, "max_items", map[string]any{"max": maxChoices}))
 			continue
 		}
 		for _, u := range list {
