@@ -80,3 +80,37 @@ func TestHandlerAutoReturnSignatureEvents(t *testing.T) {
 		}
 	})
 }
+
+func TestInboxPages(t *testing.T) {
+	ev := newSQLiteEnv(t)
+	form := ev.form()
+	rep, a := ev.member("rep"), ev.member("a")
+	f := ev.flow(form, linear(workflow.ModeAny, 0, a.UserID), "")
+	for i := 0; i < 5; i++ {
+		ev.start(f, rep, ev.record(form, rep, nil).ID, nil)
+		ev.clock.Advance(time.Minute)
+	}
+	var seen []string
+	cursor := ""
+	for {
+		p, err := ev.s.Inbox(ev.ctx, a, workflow.BoxTodo, cursor, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range p.Tasks {
+			seen = append(seen, tk.ID)
+		}
+		if cursor = p.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 5 {
+		t.Fatalf("paged %d tasks, want 5", len(seen))
+	}
+	if _, err := ev.s.Inbox(ev.ctx, a, "nosuch", "", 10); err == nil {
+		t.Fatal("unknown box accepted")
+	}
+	if p, _ := ev.s.Inbox(ev.ctx, rep, workflow.BoxStarted, "", 10); len(p.Instances) != 5 || !p.Instances[0].StartedAt.After(p.Instances[4].StartedAt) {
+		t.Fatalf("started box %d, newest first", len(p.Instances))
+	}
+}
