@@ -15,7 +15,7 @@ func TestHandlerAutoReturnSignatureEvents(t *testing.T) {
 	eachBackend(t, func(t *testing.T, ev *env) {
 		form := ev.form()
 		rep, h, a := ev.member("rep"), ev.member("h"), ev.member("a")
-		d := workflow.Design{
+		d := workflow.FlowDesign{
 			Nodes: []workflow.Node{
 				{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 				{ID: "fill", Kind: workflow.KindHandler, Name: "填写", Assignees: users(h.UserID), Fields: map[string]string{"note": workflow.FieldEdit}},
