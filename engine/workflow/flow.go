@@ -21,6 +21,9 @@ const (
 	ModeAny  = "any"
 	ModeAll  = "all"
 	ModeVote = "vote"
+	// ModeSequence asks the assignees one after another, in the order
+	// they resolve to (依次审批); everyone must approve.
+	ModeSequence = "sequence"
 )
 
 // Fallbacks when no assignee resolves.

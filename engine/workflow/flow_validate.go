@@ -278,7 +278,7 @@ func checkTaskNode(n *Node, v *engine.Version, add func(path, code string, param
 	switch n.Kind {
 	case KindApprover:
 		switch n.Mode {
-		case "", ModeAny, ModeAll:
+		case "", ModeAny, ModeAll, ModeSequence:
 		case ModeVote:
 			if !(n.Threshold > 0 && n.Threshold <= 1) {
 				add(p+".threshold", CodeThreshold, map[string]any{"value": n.Threshold})
@@ -287,7 +287,7 @@ func checkTaskNode(n *Node, v *engine.Version, add func(path, code string, param
 			add(p+".mode", CodeMode, map[string]any{"value": n.Mode})
 		}
 	case KindHandler:
-		if n.Mode != "" && n.Mode != ModeAny && n.Mode != ModeAll {
+		if n.Mode != "" && n.Mode != ModeAny && n.Mode != ModeAll && n.Mode != ModeSequence {
 			add(p+".mode", CodeMode, map[string]any{"value": n.Mode})
 		}
 	}

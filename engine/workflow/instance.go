@@ -51,6 +51,9 @@ type Instance struct {
 	Entered []string `json:"entered,omitempty"`
 	// Paused lists the nodes that were active when the instance stopped.
 	Paused []string `json:"paused,omitempty"`
+	// Queued holds, per node of mode sequence, the assignees still to ask,
+	// in order.
+	Queued map[string][]string `json:"queued,omitempty"`
 }
 
 // TimelineEntry is one step of an instance's history.

@@ -297,6 +297,14 @@ func (r *flowRun) enterTaskNode(n *Node) error {
 	if err != nil {
 		return err
 	}
+	if n.Mode == ModeSequence {
+		// One at a time: the others wait in the queue, in resolve order.
+		if r.in.Queued == nil {
+			r.in.Queued = map[string][]string{}
+		}
+		r.in.Queued[n.ID] = users[1:]
+		users = users[:1]
+	}
 	for _, u := range users {
 		t := r.newTask(n, kind, u)
 		t.DueAt = due
@@ -376,6 +384,24 @@ func (r *flowRun) settle(node string) error {
 		passed, failed = approved > 0, rejected > 0
 	case ModeAll:
 		passed, failed = approved == regular, rejected > 0
+	case ModeSequence:
+		if rejected == 0 && approved == regular && openAdded == 0 && len(r.in.Queued[node]) > 0 {
+			next := r.in.Queued[node][0]
+			r.in.Queued[node] = r.in.Queued[node][1:]
+			kind := TaskApprove
+			if n.Kind == KindHandler {
+				kind = TaskHandle
+			}
+			var due *time.Time
+			for _, t := range ts {
+				if t.DueAt != nil {
+					due = t.DueAt
+				}
+			}
+			r.newTask(n, kind, next).DueAt = due
+			return nil
+		}
+		passed, failed = approved == regular && len(r.in.Queued[node]) == 0, rejected > 0
 	case ModeVote:
 		need := int(math.Ceil(n.Threshold*float64(regular) - 1e-9))
 		if need < 1 {
@@ -394,6 +420,7 @@ func (r *flowRun) settle(node string) error {
 
 // pass closes the node's remaining tasks and leaves it.
 func (r *flowRun) pass(n *Node) error {
+	delete(r.in.Queued, n.ID)
 	for _, t := range r.entryTasks(n.ID) {
 		if t.open() {
 			r.closeTask(t, TaskCancelled)
