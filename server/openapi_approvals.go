@@ -11,8 +11,9 @@ func approvalsSchemas() map[string]any {
 	node := obj(map[string]any{"id": tStr, "kind": map[string]any{"enum": []any{"start", "end", "approver", "handler", "cc", "condition", "parallel", "join"}},
 		"name": tStr, "position": obj(map[string]any{"x": tNum, "y": tNum}), "assignees": arr(assignee),
 		"mode": map[string]any{"enum": []any{"any", "all", "vote", "sequence"}}, "threshold": tNum,
-		"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"enum": []any{"view", "edit", "hidden"}}},
-		"actions": arr(map[string]any{"enum": []any{"approve", "reject", "return", "transfer", "add", "cc"}}), "due": due, "join": tStr}, "id", "kind")
+		"fields":   map[string]any{"type": "object", "additionalProperties": map[string]any{"enum": []any{"view", "edit", "hidden"}}},
+		"required": arr(tStr),
+		"actions":  arr(map[string]any{"enum": []any{"approve", "reject", "return", "transfer", "add", "cc"}}), "due": due, "join": tStr}, "id", "kind")
 	edge := obj(map[string]any{"id": tStr, "from": tStr, "to": tStr, "condition": tStr, "default": tBool, "priority": tNum, "label": tStr}, "id", "from", "to")
 	signature := obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr}, "id", "contentType")
 	timeline := obj(map[string]any{"at": tTime, "kind": tStr, "node": tStr, "nodeName": tStr, "user": tStr, "action": tStr, "comment": tStr,

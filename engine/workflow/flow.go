@@ -117,9 +117,12 @@ type Node struct {
 	Mode         string            `json:"mode,omitempty"`
 	Threshold    float64           `json:"threshold,omitempty"`
 	Fields       map[string]string `json:"fields,omitempty"`
-	Actions      []string          `json:"actions,omitempty"`
-	Due          *Due              `json:"due,omitempty"`
-	Join         string            `json:"join,omitempty"`
+	// Required lists edit fields the assignee must fill in before
+	// approving (submitting).
+	Required []string `json:"required,omitempty"`
+	Actions  []string `json:"actions,omitempty"`
+	Due      *Due     `json:"due,omitempty"`
+	Join     string   `json:"join,omitempty"`
 }
 
 // NodePosition is where the designer draws a node.

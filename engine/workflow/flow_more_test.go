@@ -2,6 +2,7 @@ package workflow_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,8 @@ func TestHandlerAutoReturnSignatureEvents(t *testing.T) {
 		d := workflow.FlowDesign{
 			Nodes: []workflow.Node{
 				{ID: "start", Kind: workflow.KindStart, Name: "发起"},
-				{ID: "fill", Kind: workflow.KindHandler, Name: "填写", Assignees: users(h.UserID), Fields: map[string]string{"note": workflow.FieldEdit}},
+				{ID: "fill", Kind: workflow.KindHandler, Name: "填写", Assignees: users(h.UserID), Fields: map[string]string{"note": workflow.FieldEdit},
+					Required: []string{"note"}},
 				{ID: "ok", Kind: workflow.KindApprover, Name: "审批", Assignees: users(a.UserID),
 					Due: &workflow.Due{After: "8h", Action: workflow.DueAutoReturn}},
 				{ID: "end", Kind: workflow.KindEnd, Name: "结束"},
@@ -29,6 +31,9 @@ func TestHandlerAutoReturnSignatureEvents(t *testing.T) {
 		rec := ev.record(form, rep, map[string]any{"title": "t"})
 		in := ev.start(f, rep, rec.ID, nil)
 		sig := &workflow.Signature{ID: "01JSIGNATURE00000000000000", Name: "sign.png", Size: 1200, ContentType: "image/png"}
+		if _, err := ev.s.Act(ev.ctx, h, ev.only(h).ID, workflow.ActionApprove, workflow.ActInput{}); err == nil || !strings.Contains(err.Error(), "required") {
+			t.Fatalf("submit without the required field: %v", err)
+		}
 		ev.act(h, ev.only(h).ID, workflow.ActionApprove, workflow.ActInput{Fields: map[string]any{"note": "已填"}, Signature: sig})
 		got, _ := ev.e.Record(ev.ctx, ev.admin, form, rec.ID)
 		if got.Data["note"] != "已填" {

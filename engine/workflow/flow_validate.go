@@ -296,6 +296,11 @@ func checkTaskNode(n *Node, v *engine.Version, add func(path, code string, param
 			add(p+".fields."+k, CodeFieldPermission, map[string]any{"value": perm})
 		}
 	}
+	for _, k := range n.Required {
+		if n.fieldAccess(k) != FieldEdit {
+			add(p+".required", CodeFieldPermission, map[string]any{"value": k})
+		}
+	}
 	for _, a := range n.Actions {
 		switch a {
 		case ActionApprove, ActionReject, ActionReturn, ActionTransfer, ActionAdd, ActionCC:

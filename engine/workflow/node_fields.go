@@ -34,6 +34,27 @@ func (s *Approvals) editRecord(ctx context.Context, a engine.Actor, in *Instance
 	return err
 }
 
+// checkRequired refuses an approval while a field the node requires is
+// empty in the record (after the assignee's edits).
+func (s *Approvals) checkRequired(ctx context.Context, in *Instance, n *Node) error {
+	rec, err := s.e.Record(ctx, systemActor(in.Workspace), in.Form, in.Record)
+	if err != nil {
+		return err
+	}
+	var errs []field.Error
+	for _, k := range n.Required {
+		if v, ok := rec.Data[k]; !ok || v == nil || v == "" {
+			errs = append(errs, flowErr("fields."+k, engine.CodeRequired, nil))
+		} else if l, ok := v.([]any); ok && len(l) == 0 {
+			errs = append(errs, flowErr("fields."+k, engine.CodeRequired, nil))
+		}
+	}
+	if len(errs) > 0 {
+		return invalidFlow(errs...)
+	}
+	return nil
+}
+
 // Bind binds the workflow's RecordWriting handler: a write an assignee
 // makes through a task may change only the fields their node lets them
 // edit (a per-field error node_field_read_only otherwise).

@@ -83,6 +83,11 @@ func (s *Approvals) Act(ctx context.Context, a engine.Actor, taskID, action stri
 			return Task{}, err
 		}
 	}
+	if action == ActionApprove && len(n.Required) > 0 {
+		if err := s.checkRequired(ctx, in0, n); err != nil {
+			return Task{}, err
+		}
+	}
 	var out Task
 	_, err = s.change(ctx, a.Workspace, t.Instance, a.UserID, func(r *flowRun) error {
 		rt := r.task(taskID)
