@@ -34,7 +34,7 @@ export default function views({ page, url, byTest, expectText, pickOption, apiCa
       await byTest('group-header').filter({ hasText: '赢单' }).filter({ hasText: '2 条' }).filter({ hasText: '500' }).waitFor();
       await shot('views-grouped-zh');
       await byTest('view-menu').click();
-      await page.getByText('保存视图', { exact: true }).click();
+      await page.locator('.ant-dropdown-menu-title-content', { hasText: '保存视图' }).click();
       await byTest('view-name').fill('按阶段');
       await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
       await expectText('视图已保存');
