@@ -10,7 +10,7 @@ import (
 )
 
 // stageEvents returns the workflow.stage_changed events in the outbox.
-func (f *fixture) stageEvents(t *testing.T) []store.Event {
+func (f *stageFixture) stageEvents(t *testing.T) []store.Event {
 	t.Helper()
 	evs, err := f.st.ReadEvents(f.ctx, 0, 1000)
 	if err != nil {
@@ -29,7 +29,7 @@ func (f *fixture) stageEvents(t *testing.T) []store.Event {
 // field is refused on every write path with a per-field error naming the
 // field, and nothing is written (record, transition, event).
 func TestStageGateEveryWritePath(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
+	eachStageBackend(t, func(t *testing.T, f *stageFixture) {
 		formID := f.publishDeal(t, dealPipeline())
 		seed := func(t *testing.T) engine.Record {
 			r, err := f.e.CreateRecord(f.ctx, f.admin, formID, map[string]any{"title": "华东项目", "stage": "qualify"}, engine.WriteOptions{})
@@ -53,7 +53,7 @@ func TestStageGateEveryWritePath(t *testing.T) {
 		}
 		wantGate := func(t *testing.T, err error) {
 			t.Helper()
-			if codes := fieldCodes(err); codes["proposal_doc"] != workflow.CodeStageRequired {
+			if codes := stageCodes(err); codes["proposal_doc"] != workflow.CodeStageRequired {
 				t.Fatalf("want stage_required on proposal_doc, got %v", codes)
 			}
 		}
@@ -116,7 +116,7 @@ func TestStageGateEveryWritePath(t *testing.T) {
 			r := seed(t)
 			got, err := f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"stage": "proposal", "proposal_doc": "https://example.com/p.pdf"}, r.Version, engine.WriteOptions{})
 			if err != nil {
-				t.Fatal(fieldCodes(err))
+				t.Fatal(stageCodes(err))
 			}
 			if got.Data["stage"] != "proposal" || f.countTransitions(t, formID, r.ID) != 2 {
 				t.Fatalf("not moved: %v", got.Data)
@@ -128,11 +128,11 @@ func TestStageGateEveryWritePath(t *testing.T) {
 // TestStageTransitionRules: forward only, any, and an explicit list;
 // closed stages; the entry condition and its message.
 func TestStageTransitionRules(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
+	eachStageBackend(t, func(t *testing.T, f *stageFixture) {
 		formID := f.publishDeal(t, dealPipeline())
 		r, err := f.e.CreateRecord(f.ctx, f.admin, formID, map[string]any{"title": "A", "stage": "tech", "amount": 0}, engine.WriteOptions{})
 		if err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
 		move := func(to string, extra map[string]any) error {
 			in := map[string]any{"stage": to}
@@ -145,28 +145,28 @@ func TestStageTransitionRules(t *testing.T) {
 			}
 			return err
 		}
-		if codes := fieldCodes(move("qualify", nil)); codes["stage"] != workflow.CodeStageTransition {
+		if codes := stageCodes(move("qualify", nil)); codes["stage"] != workflow.CodeStageTransition {
 			t.Fatalf("backwards: %v", codes)
 		}
-		if codes := fieldCodes(move("negotiate", nil)); codes["stage"] != workflow.CodeStageCondition {
+		if codes := stageCodes(move("negotiate", nil)); codes["stage"] != workflow.CodeStageCondition {
 			t.Fatalf("condition: %v", codes)
 		}
 		if err := move("negotiate", map[string]any{"amount": 100}); err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
-		codes := fieldCodes(move("lost", nil))
+		codes := stageCodes(move("lost", nil))
 		if codes["lost_reason"] != workflow.CodeStageRequired || codes["competitor"] != workflow.CodeStageRequired {
 			t.Fatalf("closed stage's own fields: %v", codes)
 		}
 		if err := move("lost", map[string]any{"lost_reason": "价格", "competitor": "某友商"}); err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
-		if codes := fieldCodes(move("won", nil)); codes["stage"] != workflow.CodeStageTransition {
+		if codes := stageCodes(move("won", nil)); codes["stage"] != workflow.CodeStageTransition {
 			t.Fatalf("leaving a closed stage: %v", codes)
 		}
 		// An update that keeps the stage is not gated.
 		if _, err := f.e.UpdateRecord(f.ctx, f.admin, formID, r.ID, map[string]any{"competitor": "另一家"}, r.Version, engine.WriteOptions{}); err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
 
 		anyP := dealPipeline()
@@ -174,7 +174,7 @@ func TestStageTransitionRules(t *testing.T) {
 		anyForm := f.publishDeal(t, anyP)
 		r2, _ := f.e.CreateRecord(f.ctx, f.admin, anyForm, map[string]any{"title": "B", "stage": "tech"}, engine.WriteOptions{})
 		if _, err := f.e.UpdateRecord(f.ctx, f.admin, anyForm, r2.ID, map[string]any{"stage": "qualify"}, r2.Version, engine.WriteOptions{}); err != nil {
-			t.Fatalf("any: %v", fieldCodes(err))
+			t.Fatalf("any: %v", stageCodes(err))
 		}
 
 		list := dealPipeline()
@@ -182,44 +182,44 @@ func TestStageTransitionRules(t *testing.T) {
 		list.Stages[0].Next = []string{"tech"}
 		listForm := f.publishDeal(t, list)
 		r3, _ := f.e.CreateRecord(f.ctx, f.admin, listForm, map[string]any{"title": "C", "stage": "qualify"}, engine.WriteOptions{})
-		if codes := fieldCodes(func() error {
+		if codes := stageCodes(func() error {
 			_, err := f.e.UpdateRecord(f.ctx, f.admin, listForm, r3.ID, map[string]any{"stage": "proposal", "proposal_doc": "x"}, r3.Version, engine.WriteOptions{})
 			return err
 		}()); codes["stage"] != workflow.CodeStageTransition {
 			t.Fatalf("list refuses an unlisted move: %v", codes)
 		}
 		if _, err := f.e.UpdateRecord(f.ctx, f.admin, listForm, r3.ID, map[string]any{"stage": "tech"}, r3.Version, engine.WriteOptions{}); err != nil {
-			t.Fatalf("list: %v", fieldCodes(err))
+			t.Fatalf("list: %v", stageCodes(err))
 		}
 	})
 }
 
-// TestStageHistory: transitions with their durations on an injected clock,
+// TestStageHistory: transitions with their durations on an injected stageClock,
 // the entered-at stamp expressions and filters read, the event, the
 // summary and the check of a move.
 func TestStageHistory(t *testing.T) {
-	eachBackend(t, func(t *testing.T, f *fixture) {
+	eachStageBackend(t, func(t *testing.T, f *stageFixture) {
 		formID := f.publishDeal(t, dealPipeline())
 		r, err := f.e.CreateRecord(f.ctx, f.member, formID, map[string]any{"title": "华南项目", "stage": "qualify"}, engine.WriteOptions{})
 		if err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
 		if r.Data["stage_entered_at"] == nil {
 			t.Fatalf("entered-at not stamped: %v", r.Data)
 		}
-		f.clock.Add(72 * time.Hour)
+		f.stageClock.Add(72 * time.Hour)
 		errs, err := f.s.CheckMove(f.ctx, f.member, formID, r.ID, "proposal")
 		if err != nil || len(errs) != 1 || errs[0].Path != "proposal_doc" || errs[0].Code != workflow.CodeStageRequired {
 			t.Fatalf("check = %v, %v", errs, err)
 		}
 		r, err = f.e.UpdateRecord(f.ctx, f.member, formID, r.ID, map[string]any{"stage": "proposal", "proposal_doc": "p.pdf"}, r.Version, engine.WriteOptions{})
 		if err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
-		f.clock.Add(2 * time.Hour)
+		f.stageClock.Add(2 * time.Hour)
 		r, err = f.e.UpdateRecord(f.ctx, f.admin, formID, r.ID, map[string]any{"stage": "tech"}, r.Version, engine.WriteOptions{})
 		if err != nil {
-			t.Fatal(fieldCodes(err))
+			t.Fatal(stageCodes(err))
 		}
 		h, err := f.s.RecordHistory(f.ctx, f.member, formID, r.ID)
 		if err != nil {
@@ -238,7 +238,7 @@ func TestStageHistory(t *testing.T) {
 			t.Fatalf("third = %+v", h[2])
 		}
 		// The entered-at field is a datetime field: store filters read it.
-		since := f.clock.Now().Add(-time.Hour).Format(time.RFC3339)
+		since := f.stageClock.Now().Add(-time.Hour).Format(time.RFC3339)
 		page, err := f.e.QueryRecords(f.ctx, f.admin, formID, engine.RecordQuery{Filter: &store.Filter{Field: "stage_entered_at", Op: store.OpGte, Value: since}, Total: true})
 		if err != nil || *page.Total != 1 {
 			t.Fatalf("filter on entered-at: %v %v", page.Total, err)
@@ -271,14 +271,14 @@ func TestStageHistory(t *testing.T) {
 // TestStagePipelineCheckedAtPublish: a pipeline that does not fit the
 // form is refused at publish with paths into it.
 func TestStagePipelineCheckedAtPublish(t *testing.T) {
-	f := fixtureOn(t, mustSQLite(t), false)
+	f := stageFixtureOn(t, stageSQLite(t), false)
 	p := dealPipeline()
 	p.Stages[1].Required = []string{"nope"}
 	p.Stages[3].Condition = "amount >"
 	p.Stages = append(p.Stages, workflow.Stage{Value: "ghost"})
 	fm, app := f.draftDeal(t, p)
 	_, _, err := f.b.Publish(f.ctx, f.admin, fm, app)
-	codes := fieldCodes(err)
+	codes := stageCodes(err)
 	if codes["extensions.stages.stages[1].required[0]"] != engine.CodeUnknownField || codes["extensions.stages.stages[6].value"] != workflow.CodeStageUnknownOption {
 		t.Fatalf("codes = %v", codes)
 	}

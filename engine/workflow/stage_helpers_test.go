@@ -23,39 +23,39 @@ import (
 	"github.com/formloom/formloom/internal/ferrettest"
 )
 
-// clock is an injectable clock tests move by hand.
-type clock struct {
+// stageClock is an injectable stageClock tests move by hand.
+type stageClock struct {
 	mu sync.Mutex
 	t  time.Time
 }
 
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Add(d time.Duration) {
+func (c *stageClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *stageClock) Add(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
 }
 
-type fixture struct {
+type stageFixture struct {
 	ctx    context.Context
 	e      *engine.Engine
 	b      *builder.Service
 	s      *workflow.Stages
 	st     store.Store
-	clock  *clock
+	stageClock  *stageClock
 	admin  engine.Actor
 	member engine.Actor
 	mongo  bool
 }
 
-func eachBackend(t *testing.T, run func(t *testing.T, f *fixture)) {
+func eachStageBackend(t *testing.T, run func(t *testing.T, f *stageFixture)) {
 	t.Run("sqlite", func(t *testing.T) {
 		st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		run(t, fixtureOn(t, st, false))
+		run(t, stageFixtureOn(t, st, false))
 	})
 	t.Run("ferretdb", func(t *testing.T) {
 		if testing.Short() {
@@ -67,16 +67,16 @@ func eachBackend(t *testing.T, run func(t *testing.T, f *fixture)) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		run(t, fixtureOn(t, st, true))
+		run(t, stageFixtureOn(t, st, true))
 	})
 }
 
-var seq atomic.Int64
+var stageSeq atomic.Int64
 
-func fixtureOn(t testing.TB, st store.Store, mongo bool) *fixture {
+func stageFixtureOn(t testing.TB, st store.Store, mongo bool) *stageFixture {
 	t.Helper()
 	ctx := context.Background()
-	c := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	c := &stageClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	e, err := engine.New(ctx, st, engine.Options{Clock: c.Now, Authorizer: access.New()})
 	if err != nil {
 		t.Fatal(err)
@@ -88,8 +88,8 @@ func fixtureOn(t testing.TB, st store.Store, mongo bool) *fixture {
 	if err := s.Bind(); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{ctx: ctx, e: e, b: builder.New(e), s: s, st: st, clock: c, mongo: mongo}
-	n := seq.Add(1)
+	f := &stageFixture{ctx: ctx, e: e, b: builder.New(e), s: s, st: st, stageClock: c, mongo: mongo}
+	n := stageSeq.Add(1)
 	au, err := e.CreateUser(ctx, engine.UserInput{Email: fmt.Sprintf("admin%d@example.com", n), Name: "管理员"})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +110,7 @@ func fixtureOn(t testing.TB, st store.Store, mongo bool) *fixture {
 	return f
 }
 
-func pf(v float64) *float64 { return &v }
+func pct(v float64) *float64 { return &v }
 
 // dealForm is the test design: a stage select (需求确认 → 方案提交 →
 // 技术交流 → 价格谈判 → 赢单/输单) with the fields its gates need.
@@ -130,21 +130,21 @@ func dealForm() form.Definition {
 
 func dealPipeline() workflow.Pipeline {
 	return workflow.Pipeline{Field: "stage", Transitions: workflow.TransitionsForward, EnteredAtField: "stage_entered_at", Stages: []workflow.Stage{
-		{Value: "qualify", Probability: pf(10), Forecast: "pipeline", Guidance: "确认客户需求与预算", Checklist: []string{"确认预算", "确认决策人"}},
-		{Value: "proposal", Probability: pf(30), Forecast: "pipeline", Required: []string{"proposal_doc"}},
-		{Value: "tech", Probability: pf(50), Forecast: "best_case"},
-		{Value: "negotiate", Probability: pf(70), Forecast: "commit", Condition: "amount > 0",
+		{Value: "qualify", Probability: pct(10), Forecast: "pipeline", Guidance: "确认客户需求与预算", Checklist: []string{"确认预算", "确认决策人"}},
+		{Value: "proposal", Probability: pct(30), Forecast: "pipeline", Required: []string{"proposal_doc"}},
+		{Value: "tech", Probability: pct(50), Forecast: "best_case"},
+		{Value: "negotiate", Probability: pct(70), Forecast: "commit", Condition: "amount > 0",
 			Message: map[string]string{"zh-CN": "金额必须大于 0", "en": "the amount must be above 0"}},
-		{Value: "won", Probability: pf(100), Flag: workflow.FlagWon, Forecast: "closed", Required: []string{"amount"}},
-		{Value: "lost", Probability: pf(0), Flag: workflow.FlagLost, Forecast: "omitted", Required: []string{"lost_reason", "competitor"}},
+		{Value: "won", Probability: pct(100), Flag: workflow.FlagWon, Forecast: "closed", Required: []string{"amount"}},
+		{Value: "lost", Probability: pct(0), Flag: workflow.FlagLost, Forecast: "omitted", Required: []string{"lost_reason", "competitor"}},
 	}}
 }
 
 // publishDeal creates the deal form with the pipeline in its design and
 // publishes it.
-func (f *fixture) publishDeal(t testing.TB, p workflow.Pipeline) string {
+func (f *stageFixture) publishDeal(t testing.TB, p workflow.Pipeline) string {
 	t.Helper()
-	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: fmt.Sprintf("CRM %d", seq.Add(1))})
+	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: fmt.Sprintf("CRM %d", stageSeq.Add(1))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,13 +156,13 @@ func (f *fixture) publishDeal(t testing.TB, p workflow.Pipeline) string {
 		t.Fatal(err)
 	}
 	if _, _, err := f.b.Publish(f.ctx, f.admin, fm.ID, fm.Version); err != nil {
-		t.Fatalf("publish: %v", fieldCodes(err))
+		t.Fatalf("publish: %v", stageCodes(err))
 	}
 	return fm.ID
 }
 
-// fieldCodes maps the paths of a validation error to their codes.
-func fieldCodes(err error) map[string]string {
+// stageCodes maps the paths of a validation error to their codes.
+func stageCodes(err error) map[string]string {
 	var ve *engine.ValidationError
 	if !errors.As(err, &ve) {
 		return map[string]string{"": fmt.Sprint(err)}
@@ -175,7 +175,7 @@ func fieldCodes(err error) map[string]string {
 }
 
 // countTransitions counts the stored transitions of a record.
-func (f *fixture) countTransitions(t testing.TB, formID, id string) int {
+func (f *stageFixture) countTransitions(t testing.TB, formID, id string) int {
 	t.Helper()
 	h, err := f.s.RecordHistory(f.ctx, f.admin, formID, id)
 	if err != nil {
@@ -184,7 +184,7 @@ func (f *fixture) countTransitions(t testing.TB, formID, id string) int {
 	return len(h)
 }
 
-func mustSQLite(t *testing.T) store.Store {
+func stageSQLite(t *testing.T) store.Store {
 	st, err := sqlitestore.Open(t.TempDir(), sqlitestore.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -195,9 +195,9 @@ func mustSQLite(t *testing.T) store.Store {
 
 // draftDeal creates the deal form with p in its draft, unpublished; it
 // returns the form id and its version.
-func (f *fixture) draftDeal(t testing.TB, p workflow.Pipeline) (string, int64) {
+func (f *stageFixture) draftDeal(t testing.TB, p workflow.Pipeline) (string, int64) {
 	t.Helper()
-	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: fmt.Sprintf("CRM %d", seq.Add(1))})
+	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: fmt.Sprintf("CRM %d", stageSeq.Add(1))})
 	if err != nil {
 		t.Fatal(err)
 	}
