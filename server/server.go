@@ -67,6 +67,9 @@ type Config struct {
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
 	Approvals *workflow.Approvals
+	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
+	// their routes.
+	Stages *workflow.Stages
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

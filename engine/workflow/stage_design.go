@@ -54,14 +54,10 @@ func (s *Stages) Design(ctx context.Context, a engine.Actor, formID string) (Sta
 				out.Stages = append(out.Stages, StageView{Stage: st, Label: c.stageLabel(st.Value)})
 			}
 		}
-	case errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalid):
-		// Not published yet: only a designer sees the draft below.
-		if !s.mayDesign(ctx, a, formID) {
-			return StageDesign{}, err
-		}
-	default:
+	case errors.Is(err, engine.ErrNotFound) || !s.mayDesign(ctx, a, formID):
 		return StageDesign{}, err
 	}
+	// Not published yet (err != nil): a designer sees the draft below.
 	if !s.mayDesign(ctx, a, formID) {
 		return out, nil
 	}
