@@ -21,7 +21,7 @@ func stagesSchemas() map[string]any {
 		"StagePipelineInput": obj(map[string]any{"pipeline": nullable(ref("StagePipeline")), "version": tInt}, "version"),
 		"StageDesign": obj(map[string]any{"published": nullable(ref("StagePipeline")), "formVersion": tInt, "draft": nullable(ref("StagePipeline")),
 			"draftVersion": tInt, "problems": arr(fieldErr), "stages": arr(stageView)}, "formVersion"),
-		"StageSummary": obj(map[string]any{"items": arr(obj(map[string]any{"stage": tStr, "label": tStr, "flag": tStr, "probability": tNum, "count": tInt}, "stage", "count"))}, "items"),
+		"StageSummary":        obj(map[string]any{"items": arr(obj(map[string]any{"stage": tStr, "label": tStr, "flag": tStr, "probability": tNum, "count": tInt}, "stage", "count"))}, "items"),
 		"StageTransition":     transition,
 		"StageTransitionList": list("StageTransition"),
 		"StageTransitionPage": obj(map[string]any{"items": arr(ref("StageTransition")), "nextCursor": tStr}, "items"),

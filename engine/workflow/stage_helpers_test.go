@@ -37,15 +37,15 @@ func (c *stageClock) Add(d time.Duration) {
 }
 
 type stageFixture struct {
-	ctx    context.Context
-	e      *engine.Engine
-	b      *builder.Service
-	s      *workflow.Stages
-	st     store.Store
-	stageClock  *stageClock
-	admin  engine.Actor
-	member engine.Actor
-	mongo  bool
+	ctx        context.Context
+	e          *engine.Engine
+	b          *builder.Service
+	s          *workflow.Stages
+	st         store.Store
+	stageClock *stageClock
+	admin      engine.Actor
+	member     engine.Actor
+	mongo      bool
 }
 
 func eachStageBackend(t *testing.T, run func(t *testing.T, f *stageFixture)) {
