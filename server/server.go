@@ -16,6 +16,7 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/notify"
 )
 
 // Defaults of Config.
@@ -60,6 +61,9 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Notify is the notification inbox and preferences; nil answers an
+	// empty inbox and no preferences.
+	Notify *notify.Service
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

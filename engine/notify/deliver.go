@@ -26,6 +26,8 @@ const (
 	CodeSeverity = "notify_severity"
 	// CodeEmailChannel: an email choice other than off, instant or digest.
 	CodeEmailChannel = "notify_email_channel"
+	// CodeDuplicateKind: a kind is listed twice in a preferences list.
+	CodeDuplicateKind = "notify_duplicate_kind"
 )
 
 var kindRE = regexp.MustCompile(`^[a-z][a-z0-9_.]{0,62}$`)
