@@ -119,7 +119,7 @@ export default function notifyJourney({ page, url, byTest, expectText, shot, T }
       await page.setViewportSize({ width: 390, height: 844 });
       await notifyMe('手机上的通知');
       await page.goto(url('/'));
-      await bellCount(2);
+      await bellCount(await unread());
       await shot('notify-06-phone-bell');
       await byTest('notify-bell').click();
       await byTest('notify-drawer').waitFor();
