@@ -16,6 +16,7 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/workflow"
 )
@@ -62,6 +63,9 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Notify is the notification inbox and preferences; nil answers an
+	// empty inbox and no preferences.
+	Notify *notify.Service
 	// Views keeps saved views; nil makes one over Engine.
 	Views *report.Views
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on

@@ -24,6 +24,8 @@ const PermissionsPage = lazy(() => import('./permissions/PermissionsPage'));
 const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
+const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
+const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -59,6 +61,8 @@ const router = createBrowserRouter([
       { path: 'admin/jobs', element: S(<JobsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
+      { path: 'notifications', element: S(<NotificationsPage />) },
+      { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

@@ -1,6 +1,9 @@
+import notifyEn from './notify.en';
+
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 import viewsEn from './views.en';
 const en = {
+  notify: notifyEn,
   nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
