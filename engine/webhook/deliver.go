@@ -171,10 +171,10 @@ func (s *Service) process(ctx context.Context, it store.QueueItem) {
 	now := s.now()
 	attempts := int(num(dd.Data, "attempts")) + 1
 	switch {
-	case res.err == nil && res.status >= 200 && res.status < 300:
+	case res.status >= 200 && res.status < 300 && res.err == nil:
 		s.finish(ctx, it, dd, StatusSucceeded, res, true)
 		s.healthy(ctx, ed)
-	case res.err == nil && res.status == http.StatusGone:
+	case res.status == http.StatusGone:
 		s.finish(ctx, it, dd, StatusFailed, res, true)
 		s.disable(ctx, ed, "gone")
 	case attempts >= s.opts.MaxAttempts:
