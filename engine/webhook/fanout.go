@@ -177,8 +177,8 @@ func (s *Service) enqueueEvent(ctx context.Context, le *liveEndpoint, ev store.E
 // newDelivery is a delivery to store and queue.
 type newDelivery struct {
 	id, msgID, ws, endpoint, event, typ, form, record, lane string
-	body                                                  []byte
-	redelivery                                            string // id of the delivery this one repeats
+	body                                                    []byte
+	redelivery                                              string // id of the delivery this one repeats
 }
 
 // enqueue stores a delivery and its queue item in one unit of work; an

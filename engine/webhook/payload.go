@@ -54,7 +54,9 @@ type RecordData struct {
 var errInvisible = errors.New("webhook: record outside the endpoint actor's view")
 
 // isRecordEvent says t is one of the record events.
-func isRecordEvent(t string) bool { return strings.HasPrefix(t, "record.") && slices.Contains(recordEvents, t) }
+func isRecordEvent(t string) bool {
+	return strings.HasPrefix(t, "record.") && slices.Contains(recordEvents, t)
+}
 
 // buildPayload renders an event for an endpoint whose actor is a.
 func (s *Service) buildPayload(ctx context.Context, a engine.Actor, ev store.Event, p map[string]any) ([]byte, error) {
