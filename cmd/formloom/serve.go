@@ -131,10 +131,15 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	hooks, err := wireWebhooks(ctx, raw, e, work, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work, Webhooks: hooks})
 	if err != nil {
 		ln.Close()
 		return err
@@ -142,7 +147,9 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	wctx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { _ = work.Run(wctx); close(workDone) }()
-	defer func() { stopWork(); <-workDone }()
+	hooksDone := make(chan struct{})
+	go func() { _ = hooks.Run(wctx); close(hooksDone) }()
+	defer func() { stopWork(); <-workDone; <-hooksDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("formloom listening", "url", base, "version", versionString())
