@@ -141,7 +141,7 @@ func TestWebhookInboundOverHTTP(t *testing.T) {
 	en := startWebhooks(t)
 	form := en.publishedForm()
 	hook := en.do("POST", "/api/v1/webhooks/inbound", en.admin, map[string]any{"form": form, "name": "落地页", "verify": "hmac",
-		"mapping": map[string]string{"company": "payload.company.name", "phone": "payload.contact.phone", "amount": "payload.amount * 1"},
+		"mapping":        map[string]string{"company": "payload.company.name", "phone": "payload.contact.phone", "amount": "payload.amount * 1"},
 		"idempotencyKey": "payload.id"}, nil).expect(201)
 	url := strings.TrimPrefix(hook.str("url"), "")
 	path := url[strings.Index(url, "/api/v1/hooks/"):]
