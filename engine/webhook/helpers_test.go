@@ -79,9 +79,21 @@ func newFixture(t testing.TB) *fixture { return newFixtureOn(t, backends()[0], n
 
 // newFixtureOn builds the fixture; tune may change the service options.
 func newFixtureOn(t testing.TB, b backend, tune func(*Options)) *fixture {
+	return newFixtureClock(t, b, store.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), tune)
+}
+
+// newRealFixture runs on the system clock (benchmarks of wall time).
+func newRealFixture(t testing.TB, tune func(*Options)) *fixture {
+	return newFixtureClock(t, backends()[0], nil, tune)
+}
+
+func newFixtureClock(t testing.TB, b backend, manual *store.ManualClock, tune func(*Options)) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	clock := store.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	var clock store.Clock = store.SystemClock{}
+	if manual != nil {
+		clock = manual
+	}
 	st := b.open(t, clock)
 	e, err := engine.New(ctx, st, engine.Options{Authorizer: access.New(), Clock: clock.Now, Logger: quiet})
 	if err != nil {
@@ -101,7 +113,7 @@ func newFixtureOn(t testing.TB, b backend, tune func(*Options)) *fixture {
 	done := make(chan struct{})
 	go func() { _ = work.Run(rctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	fx := &fixture{ctx: ctx, st: st, clock: clock, e: e, b: builder.New(e), work: work, s: s}
+	fx := &fixture{ctx: ctx, st: st, clock: manual, e: e, b: builder.New(e), work: work, s: s}
 	u, err := e.CreateUser(ctx, engine.UserInput{Email: "admin@example.com", Name: "管理员"})
 	if err != nil {
 		t.Fatal(err)
