@@ -529,7 +529,7 @@ func (s *Service) InboundCalls(ctx context.Context, a engine.Actor, hookID strin
 		limit = 20
 	}
 	f := store.Where("hook", store.OpEq, hookID)
-	p, err := s.st.Find(ctx, collInboundLog, store.Query{Filter: &f, Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: limit})
+	p, err := s.st.Find(ctx, collInboundLog, store.Query{Filter: &f, Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}, {Field: store.FieldID, Desc: true}}, Limit: limit})
 	if err != nil {
 		return nil, err
 	}

@@ -101,7 +101,7 @@ func (s *Service) Deliveries(ctx context.Context, a engine.Actor, endpoint, stat
 	if limit <= 0 || limit > 100 {
 		limit = 50
 	}
-	p, err := s.st.Find(ctx, collDeliveries, store.Query{Filter: &f, Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: limit, After: cursor})
+	p, err := s.st.Find(ctx, collDeliveries, store.Query{Filter: &f, Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}, {Field: store.FieldID, Desc: true}}, Limit: limit, After: cursor})
 	if err != nil {
 		return DeliveryPage{}, err
 	}

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -60,3 +61,5 @@ func (s *Service) findAll(ctx context.Context, coll string, f store.Filter, sort
 		q.After = p.NextCursor
 	}
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
