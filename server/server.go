@@ -16,7 +16,9 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/webhook"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
@@ -61,6 +63,11 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Views keeps saved views; nil makes one over Engine.
+	Views *report.Views
+	// Approvals runs approval flows (engine/workflow); nil answers 404 on
+	// their routes.
+	Approvals *workflow.Approvals
 	// Webhooks is the integrations capability (outbound endpoints, the
 	// delivery log, inbound hooks); nil answers its routes with 404.
 	Webhooks *webhook.Service
@@ -78,6 +85,7 @@ type Server struct {
 	routes  []route
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
+	views   *report.Views
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset
@@ -117,7 +125,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Version = "dev"
 	}
 	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
-		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), views: cfg.Views}
+	if s.views == nil {
+		v, err := report.NewViews(context.Background(), cfg.Engine)
+		if err != nil {
+			return nil, err
+		}
+		s.views = v
+	}
 	if cfg.UI != nil {
 		assets, err := loadUI(cfg.UI)
 		if err != nil {

@@ -1,5 +1,6 @@
 import webhookEn from './webhook.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
+import viewsEn from './views.en';
 const en = {
   nav: { webhooks: 'Webhooks', apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
@@ -167,6 +168,7 @@ const en = {
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',
     empty: 'No departments yet', deleteConfirm: 'Delete the department "{{name}}"?',
+    heads: 'Heads', headsHelp: 'Approvals that go to the head of a department, and alert escalations, reach these members.', headsShort: 'Head: {{names}}',
   },
   jobs: {
     title: 'Background work', refresh: 'Refresh',
@@ -212,6 +214,7 @@ const en = {
     owner: 'Owner', transfer: 'Transfer', transferTitle: 'Transfer the record to another member', transferTo: 'New owner', transferred: 'Transferred to {{name}}',
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
+  views: viewsEn,
   webhook: webhookEn,
 };
 

@@ -1,3 +1,4 @@
+import viewsZhCN from './views.zh-CN';
 import type { Catalog } from './en';
 import webhookZhCN from './webhook.zh-CN';
 
@@ -169,6 +170,7 @@ const zhCN: Catalog = {
   departments: {
     title: '部门', add: '添加部门', edit: '编辑部门', addChild: '添加子部门', name: '名称', parent: '上级部门',
     empty: '还没有部门', deleteConfirm: '删除部门“{{name}}”？',
+    heads: '负责人', headsHelp: '审批流中的“部门负责人”和预警的逐级升级会通知到这些成员。', headsShort: '负责人：{{names}}',
   },
   jobs: {
     title: '后台任务', refresh: '刷新',
@@ -214,6 +216,7 @@ const zhCN: Catalog = {
     owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
+  views: viewsZhCN,
   webhook: webhookZhCN,
 };
 
