@@ -50,7 +50,7 @@ export default function webhookJourney({ page, url, byTest, expectText, pickOpti
       secret = (await s.textContent()).trim();
       if (!secret.startsWith('whsec_')) throw new Error(`secret shown: ${secret}`);
       await shot('webhook-secret-once');
-      await page.getByRole('button', { name: '关闭' }).click();
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
       await byTest('endpoint-card').first().waitFor();
     }],
     ['webhook: a record write is delivered, signed, and logged', async () => {
