@@ -18,6 +18,7 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
 	"github.com/formloom/formloom/engine/workflow"
 )
 
@@ -71,6 +72,9 @@ type Config struct {
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
 	Approvals *workflow.Approvals
+	// Webhooks is the integrations capability (outbound endpoints, the
+	// delivery log, inbound hooks); nil answers its routes with 404.
+	Webhooks *webhook.Service
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

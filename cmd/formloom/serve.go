@@ -138,6 +138,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	hooks, err := wireWebhooks(ctx, raw, e, work, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	approvals, err := wireApprovals(ctx, e, work, log)
 	if err != nil {
@@ -147,7 +152,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
-		Approvals: approvals, Notify: notifier})
+		Approvals: approvals, Notify: notifier, Webhooks: hooks})
 	if err != nil {
 		ln.Close()
 		return err
@@ -155,7 +160,9 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	wctx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { _ = work.Run(wctx); close(workDone) }()
-	defer func() { stopWork(); <-workDone }()
+	hooksDone := make(chan struct{})
+	go func() { _ = hooks.Run(wctx); close(hooksDone) }()
+	defer func() { stopWork(); <-workDone; <-hooksDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("formloom listening", "url", base, "version", versionString())
