@@ -60,6 +60,9 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -74,6 +77,7 @@ type Server struct {
 	routes  []route
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
+	drain   drainFlag   // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset

@@ -66,6 +66,7 @@ func serveCmd() *cobra.Command {
 	fs.StringSliceVar(&f.corsOrigins, "cors-origins", nil, "origins allowed to call the API from a browser (CORS is off when empty)")
 	fs.StringSliceVar(&f.trustedProxies, "trusted-proxies", nil, "proxy addresses or CIDRs whose X-Forwarded-For is trusted")
 	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "serve /metrics without authentication")
+	fs.BoolVar(&f.readOnly, "read-only", false, "open the store for inspection only: reads work, writes are refused, background work does not run (allows a MongoDB without transactions)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to wait for in-flight requests on shutdown")
 	return cmd
 }
