@@ -75,6 +75,9 @@ type Config struct {
 	// Webhooks is the integrations capability (outbound endpoints, the
 	// delivery log, inbound hooks); nil answers its routes with 404.
 	Webhooks *webhook.Service
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -90,6 +93,7 @@ type Server struct {
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
 	views   *report.Views
+	drain   drainFlag // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset
