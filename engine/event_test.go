@@ -352,6 +352,12 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return nil
 			}, nil},
 			{"SetNotifier", func() error { return nil }, nil},
+			{"RegisterDefinitionExtension", func() error {
+				if err := f.e.RegisterDefinitionExtension(engine.DefinitionExtension{Name: "Bad name"}); err == nil {
+					return fmt.Errorf("a bad extension name was accepted")
+				}
+				return nil
+			}, nil},
 		}
 
 		known := map[string]bool{}
