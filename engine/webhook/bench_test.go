@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/expr"
 )
 
@@ -33,7 +34,7 @@ func BenchmarkFilter(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	in := v.ExprInput(map[string]any{"company": "A", "amount": 5000.0}, nil, time.UTC, time.Now())
+	in := v.ExprInput(engine.Actor{}, map[string]any{"company": "A", "amount": 5000.0}, nil, time.Now(), time.UTC)
 	for b.Loop() {
 		if ok, err := p.Bool(in); err != nil || !ok {
 			b.Fatal(ok, err)

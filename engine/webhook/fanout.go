@@ -147,7 +147,7 @@ func (s *Service) enqueueEvent(ctx context.Context, le *liveEndpoint, ev store.E
 		if err != nil {
 			loc = time.UTC
 		}
-		ok, err := le.filter.Bool(le.version.ExprInput(data, nil, loc, s.now()))
+		ok, err := le.filter.Bool(le.version.ExprInput(engine.Actor{}, data, nil, s.now(), loc))
 		if err != nil {
 			// A runtime error in a condition means "did not match" (logged).
 			s.log.Info("webhook filter failed on an event; not delivered", "endpoint", le.ep.ID, "event", ev.ID, "error", err)
