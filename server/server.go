@@ -18,6 +18,8 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
@@ -67,6 +69,15 @@ type Config struct {
 	Notify *notify.Service
 	// Views keeps saved views; nil makes one over Engine.
 	Views *report.Views
+	// Approvals runs approval flows (engine/workflow); nil answers 404 on
+	// their routes.
+	Approvals *workflow.Approvals
+	// Webhooks is the integrations capability (outbound endpoints, the
+	// delivery log, inbound hooks); nil answers its routes with 404.
+	Webhooks *webhook.Service
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -82,6 +93,7 @@ type Server struct {
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
 	views   *report.Views
+	drain   drainFlag // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset
