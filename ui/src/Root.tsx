@@ -24,6 +24,8 @@ const PermissionsPage = lazy(() => import('./permissions/PermissionsPage'));
 const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
+const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
+const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -59,6 +61,8 @@ const router = createBrowserRouter([
       { path: 'admin/jobs', element: S(<JobsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
+      { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },
+      { path: 'tasks', element: S(<InboxPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },
