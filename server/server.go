@@ -16,6 +16,7 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
@@ -60,6 +61,9 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Approvals runs approval flows (engine/workflow); nil answers 404 on
+	// their routes.
+	Approvals *workflow.Service
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

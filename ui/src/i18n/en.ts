@@ -168,6 +168,7 @@ const en = {
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',
     empty: 'No departments yet', deleteConfirm: 'Delete the department "{{name}}"?',
+    heads: 'Heads', headsHelp: 'Approvals that go to the head of a department, and alert escalations, reach these members.', headsShort: 'Head: {{names}}',
   },
   jobs: {
     title: 'Background work', refresh: 'Refresh',

@@ -170,6 +170,7 @@ const zhCN: Catalog = {
   departments: {
     title: '部门', add: '添加部门', edit: '编辑部门', addChild: '添加子部门', name: '名称', parent: '上级部门',
     empty: '还没有部门', deleteConfirm: '删除部门“{{name}}”？',
+    heads: '负责人', headsHelp: '审批流中的“部门负责人”和预警的逐级升级会通知到这些成员。', headsShort: '负责人：{{names}}',
   },
   jobs: {
     title: '后台任务', refresh: '刷新',
