@@ -142,7 +142,8 @@ export const flows = {
   get: (id: string) => request<Flow>('GET', `/flows/${enc(id)}`),
   save: (id: string, b: FlowInput) => request<Flow>('PUT', `/flows/${enc(id)}`, b),
   validate: (id: string, draft: Design) => request<ValidateResult>('POST', `/flows/${enc(id)}/validate`, { draft }),
-  publish: (id: string, version: number) => request<FlowVersion>('POST', `/flows/${enc(id)}/publish`, { version }),
+  /** publish publishes the stored draft (save first). */
+  publish: (id: string) => request<FlowVersion>('POST', `/flows/${enc(id)}/publish`),
   versions: async (id: string) => items<FlowVersion>(await request('GET', `/flows/${enc(id)}/versions`)),
   version: (id: string, n: number) => request<FlowVersion>('GET', `/flows/${enc(id)}/versions/${n}`),
   start: (id: string, record: string, choices?: Record<string, string[]>) => request<Instance>('POST', `/flows/${enc(id)}/start`, { record, choices }),

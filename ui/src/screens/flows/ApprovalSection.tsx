@@ -29,7 +29,9 @@ export default function ApprovalSection({ formId, recordId, onChanged }: { formI
   const load = useCallback(async () => {
     try {
       const [is, fs] = await Promise.all([flows.instances(formId, recordId), flows.list(formId).catch(() => [] as Flow[])]);
-      setList([...is].sort((a, b) => b.startedAt.localeCompare(a.startedAt)));
+      // The list comes without timelines: read the newest few in full.
+      const sorted = [...is].sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+      setList(await Promise.all(sorted.map((i, n) => (n < 5 ? flows.instance(i.id).catch(() => i) : Promise.resolve(i)))));
       setStartable(fs.filter((f) => f.enabled && f.published > 0));
     } catch (e) { setList([]); if (!(e instanceof ApiError && e.status === 404)) message.error(errorText(e)); }
   }, [formId, recordId, message]);

@@ -32,7 +32,6 @@ export function ApprovalTimeline({ instance }: { instance: Instance }) {
   const name = (id?: string) => (id ? dir.users.find((u) => u.id === id)?.name ?? id : '');
   const nodeName = (id?: string) => instance.timeline?.find((e) => e.node === id && e.nodeName)?.nodeName ?? id ?? '';
   const entries: TimelineEntry[] = instance.timeline ?? [];
-  const sigRef = () => ({ form: instance.form, record: instance.record, field: `approval:${instance.id}` });
   return (
     <Timeline data-testid="approval-timeline" items={entries.map((e, i) => ({
       key: i,
@@ -49,7 +48,7 @@ export function ApprovalTimeline({ instance }: { instance: Instance }) {
           </Space>
           <div><Typography.Text type="secondary">{[name(e.user), dayjs(e.at).format('YYYY-MM-DD HH:mm')].filter(Boolean).join(' · ')}</Typography.Text></div>
           {e.comment && <Typography.Paragraph style={{ margin: '4px 0 0' }} data-testid="approval-comment">“{e.comment}”</Typography.Paragraph>}
-          {e.signature?.id && <Image src={fileURL(e.signature.id, sigRef())} alt={t('approvals.signature')} height={48} data-testid="approval-signature" />}
+          {e.signature?.id && <Image src={fileURL(e.signature.id)} alt={t('approvals.signature')} height={48} data-testid="approval-signature" />}
         </div>
       ),
     }))} />

@@ -135,7 +135,7 @@ function FlowDesigner({ formId }: { formId: string }) {
     if (!f) return;
     setBusy('publish');
     try {
-      const v = await flows.publish(f.id, f.version);
+      const v = await flows.publish(f.id);
       message.success(t('flows.published', { n: v.version }));
       await load(f.id);
     } catch (e) { refused(e); } finally { setBusy(''); }
