@@ -131,6 +131,8 @@ export default function approvals({ page, url, byTest, expectText, secondSession
         await page.locator('[data-testid^="outline-approver"] button').click();
         await byTest('node-settings').waitFor();
         await byTest('field-grid').waitFor();
+        // The drawer slides in: shoot once it is in place.
+        await until('the settings drawer to open', async () => ((await byTest('node-settings').boundingBox())?.x ?? 999) < 40);
         await page.screenshot({ path: join(outDir, 'approvals-designer-phone-settings.png') });
         await page.keyboard.press('Escape');
         await byTest('node-settings').waitFor({ state: 'hidden' });

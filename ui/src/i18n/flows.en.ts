@@ -31,7 +31,7 @@ export const flowsEn = {
     kind: { start: 'Start', end: 'End', approver: 'Approver', handler: 'Handler', cc: 'CC', condition: 'Condition', parallel: 'Parallel split', join: 'Join' },
     kindHelp: {
       start: 'The submitter starts here', end: 'The approval ends here', condition: 'Takes the first branch whose condition holds',
-      parallel: 'All branches run at once', join: 'Waits for every branch', approver: '', handler: '', cc: '',
+      parallel: 'All branches run at once', join: 'Waits for every branch'
     },
     problem: {
       noStart: 'The flow needs a start node', manyStarts: 'A flow has exactly one start node', noEnd: 'The flow needs an end node',

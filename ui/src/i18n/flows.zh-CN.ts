@@ -33,7 +33,7 @@ export const flowsZhCN: typeof flowsEn = {
     kind: { start: '发起', end: '结束', approver: '审批', handler: '办理', cc: '抄送', condition: '条件分支', parallel: '并行分支', join: '汇合' },
     kindHelp: {
       start: '发起人从这里开始', end: '审批到此结束', condition: '走第一个条件成立的分支',
-      parallel: '所有分支同时进行', join: '等待所有分支完成', approver: '', handler: '', cc: '',
+      parallel: '所有分支同时进行', join: '等待所有分支完成'
     },
     problem: {
       noStart: '流程需要一个发起节点', manyStarts: '流程只能有一个发起节点', noEnd: '流程需要一个结束节点',

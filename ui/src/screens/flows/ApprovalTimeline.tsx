@@ -9,6 +9,15 @@ export const STATUS_COLOR: Record<InstanceStatus | string, string> = {
   running: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default', ended: 'warning',
 };
 
+/**
+ * storyOf drops the entries of nodes the instance only passed through (a
+ * start, a condition, a split, the end: entered and left at once), so the
+ * timeline reads as decisions and waits.
+ */
+export function storyOf(list: TimelineEntry[]): TimelineEntry[] {
+  return list.filter((e, i) => e.kind !== 'node_entered' || !(list[i + 1]?.kind === 'node_entered' || list[i + 1]?.kind === 'completed'));
+}
+
 /** tone colours what a timeline entry or decision says: green passes, red refuses, orange goes back. */
 export function tone(e: { kind: string; action?: string }): 'green' | 'red' | 'orange' | 'blue' | 'gray' {
   const a = e.action ?? '';
@@ -31,7 +40,7 @@ export function ApprovalTimeline({ instance }: { instance: Instance }) {
   const dir = useDirectory();
   const name = (id?: string) => (id ? dir.users.find((u) => u.id === id)?.name ?? id : '');
   const nodeName = (id?: string) => instance.timeline?.find((e) => e.node === id && e.nodeName)?.nodeName ?? id ?? '';
-  const entries: TimelineEntry[] = instance.timeline ?? [];
+  const entries = storyOf(instance.timeline ?? []);
   return (
     <Timeline data-testid="approval-timeline" items={entries.map((e, i) => ({
       key: i,

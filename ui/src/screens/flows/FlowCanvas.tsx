@@ -25,6 +25,9 @@ function FlowNodeView({ data }: NodeProps<Node<Data>>) {
       <Typography.Text strong ellipsis style={{ display: 'block' }}>{n.name}</Typography.Text>
       <Typography.Text type="secondary" ellipsis style={{ display: 'block', fontSize: 12 }}>{summary(n)}</Typography.Text>
       {n.kind !== 'end' && <Handle type="source" position={Position.Bottom} />}
+      {/* Side handles carry a branch's second and later edges around the nodes below. */}
+      {(n.kind === 'condition' || n.kind === 'parallel') && <Handle type="source" id="side" position={Position.Right} />}
+      {n.kind !== 'start' && <Handle type="target" id="side-in" position={Position.Right} style={{ opacity: 0 }} />}
     </div>
   );
 }
@@ -48,8 +51,10 @@ export default function FlowCanvas({ graph, selected, problems, onSelect, onChan
     const from = graph.nodes.find((n) => n.id === e.from);
     const label = from?.kind === 'condition' ? (e.label || (e.default ? t('flows.defaultBranch') : e.condition || t('flows.noConditionYet'))) : undefined;
     const bad = problems.get(e.from)?.some((p) => p.edge === e.id);
+    const side = (from?.kind === 'condition' || from?.kind === 'parallel') && graph.edges.filter((x) => x.from === e.from).indexOf(e) > 0;
     return {
       id: e.id, source: e.from, target: e.to, label, markerEnd: { type: MarkerType.ArrowClosed },
+      ...(side ? { sourceHandle: 'side', targetHandle: 'side-in', type: 'smoothstep' } : {}),
       style: bad ? { stroke: '#ff4d4f' } : undefined, labelStyle: { fontSize: 11 }, labelBgStyle: { fill: '#fff' },
     };
   }), [graph, problems, t]);
