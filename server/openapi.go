@@ -46,6 +46,17 @@ var (
 	tObj  = map[string]any{"type": "object"}
 )
 
+// allSchemas are the core's components and each capability's.
+func allSchemas() map[string]any {
+	all := schemas()
+	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas()} {
+		for k, v := range part {
+			all[k] = v
+		}
+	}
+	return all
+}
+
 // schemas are the components of the document, by name.
 func schemas() map[string]any {
 	ops := make([]any, len(store.Ops))
@@ -273,7 +284,7 @@ func (s *Server) buildOpenAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": mergeSchemas(schemas(), approvalsSchemas()),
+			"schemas": allSchemas(),
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (flt_…) or a session token (fls_…)."},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": cookieSession, "description": "Browser session; writes must send X-CSRF-Token."},

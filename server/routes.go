@@ -58,7 +58,7 @@ func (s *Server) routeTable() []route {
 	if s.cfg.PublicMetrics {
 		metricsAccess = public
 	}
-	rs := []route{
+	routes := []route{
 		{method: "GET", path: "/healthz", access: public, action: actRead, tag: "system", op: "health", summary: "Liveness: the process answers.", resp: "Health", h: s.healthz},
 		{method: "GET", path: "/readyz", access: public, action: actRead, tag: "system", op: "ready", summary: "Readiness: the store is reachable.", resp: "Health", h: s.readyz},
 		{method: "GET", path: "/metrics", access: metricsAccess, action: actRead, tag: "system", op: "metrics", summary: "Prometheus metrics (text exposition format).", resp: "text", h: s.metricsHandler()},
@@ -146,17 +146,13 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/jobs/task-dead-letters/:id/retry", access: authed, action: actAdmin, tag: "jobs", op: "retryTaskDeadLetter", summary: "Queue a dead task again, due now, with fresh attempts, and remove the dead letter (admins; only the workspace's own, 404 otherwise). The task runs in the background.", resp: "JobTaskRetryResult", status: 202, h: s.retryTaskDeadLetter},
 		{method: "POST", path: "/api/v1/jobs/task-dead-letters/:id/discard", access: authed, action: actAdmin, tag: "jobs", op: "discardTaskDeadLetter", summary: "Delete a dead task for good (admins; only the workspace's own, 404 otherwise).", h: s.discardTaskDeadLetter},
 	}
-	// Capabilities' routes, one line each; the UI's catch-all comes last.
-	rs = append(rs, s.approvalsRoutes()...)
-	return append(rs, s.uiRoutes()...)
-}
-
-// uiRoutes serve the browser app; they come after every API route.
-func (s *Server) uiRoutes() []route {
-	return []route{
-		{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
-		{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
-	}
+	// Each capability's routes, then the UI's catch-all last.
+	routes = append(routes, s.reportRoutes()...)
+	routes = append(routes, s.approvalsRoutes()...)
+	return append(routes,
+		route{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
+		route{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
+	)
 }
 
 // register adds every route of the table to the router.
