@@ -16,8 +16,8 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
-	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
