@@ -198,16 +198,6 @@ func schemas() map[string]any {
 	}
 }
 
-// mergeSchemas adds the capabilities' schemas (one argument each) to the core's.
-func mergeSchemas(core map[string]any, caps ...map[string]any) map[string]any {
-	for _, c := range caps {
-		for k, v := range c {
-			core[k] = v
-		}
-	}
-	return core
-}
-
 // buildOpenAPI describes every route of the table.
 func (s *Server) buildOpenAPI() map[string]any {
 	paths := map[string]any{}

@@ -62,11 +62,11 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Views keeps saved views; nil makes one over Engine.
+	Views *report.Views
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
 	Approvals *workflow.Service
-	// Views keeps saved views; nil makes one over Engine.
-	Views *report.Views
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

@@ -33,7 +33,7 @@ func (s *Service) StartAction() engine.ActionType {
 			if r.Record == "" || r.Form != f.Form {
 				return engine.ActionOutcome{}, invalid(ferr("flow", "flow_action_record", nil))
 			}
-			in, err := s.start(ctx, r.Actor.Workspace, f, r.Actor.UserID, r.Actor.Departments, StartInput{Record: r.Record}, actionInstanceID(r.Key))
+			in, err := s.start(ctx, r.Actor.Workspace, f, r.Actor.UserID, r.Actor.Departments, StartInput{Record: r.Record}, actionInstanceID(r.Key), true)
 			if err != nil {
 				return engine.ActionOutcome{}, err
 			}

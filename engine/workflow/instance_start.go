@@ -38,10 +38,10 @@ func (s *Service) Start(ctx context.Context, a engine.Actor, flowID string, in S
 	if _, err := s.e.Record(ctx, a, f.Form, in.Record); err != nil {
 		return Instance{}, err
 	}
-	return s.start(ctx, a.Workspace, f, a.UserID, a.Departments, in, store.NewID())
+	return s.start(ctx, a.Workspace, f, a.UserID, a.Departments, in, store.NewID(), false)
 }
 
-func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string, depts []string, in StartInput, id string) (Instance, error) {
+func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string, depts []string, in StartInput, id string, derived bool) (Instance, error) {
 	if f.Published == 0 {
 		return Instance{}, fmt.Errorf("%w: flow %s has no published version", engine.ErrNotPublished, f.ID)
 	}
@@ -51,6 +51,11 @@ func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string
 	lv, err := s.loadVersion(ctx, ws, f.ID, f.Published)
 	if err != nil {
 		return Instance{}, err
+	}
+	if derived { // a start retried with the same event or run key finds its instance
+		if got, err := s.loadInstance(ctx, ws, id); err == nil {
+			return *got, nil
+		}
 	}
 	running, err := s.st.Count(ctx, collInstances, store.Query{Filter: ptr(store.And(
 		store.Where("form", store.OpEq, f.Form), store.Where("record", store.OpEq, in.Record),
@@ -169,7 +174,7 @@ func (s *Service) OnRecordCreated(ctx context.Context, ws, eventID string, paylo
 			s.log.Warn("approval start on create: the creator is not a member", "flow", f.ID, "record", record, "err", err)
 			continue
 		}
-		_, err = s.start(ctx, ws, f, actor, m.Departments, StartInput{Record: record}, createdInstanceID(eventID, f.ID))
+		_, err = s.start(ctx, ws, f, actor, m.Departments, StartInput{Record: record}, createdInstanceID(eventID, f.ID), true)
 		if err != nil && !isUserError(err) {
 			return err
 		}

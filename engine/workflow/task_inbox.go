@@ -121,7 +121,8 @@ type TaskDetail struct {
 
 // TaskDetail returns a task for its assignee, the initiator or an admin,
 // with the record masked by the node's field permissions (hidden fields
-// are absent, for everyone but admins of the app).
+// are absent for the assignee and the initiator; admins of the app who are
+// not the assignee see every field).
 func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (TaskDetail, error) {
 	d, err := s.scoped(ctx, collTasks, a.Workspace, id)
 	if err != nil {
@@ -159,8 +160,13 @@ func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (Ta
 			out.Fields[k] = n.fieldAccess(k)
 		}
 	}
-	if !admin {
+	if !admin || t.Assignee == a.UserID { // the assignee is masked even when an admin
 		rec.Data = mask(n, rec.Data)
+		for k, p := range out.Fields {
+			if p == FieldHidden {
+				delete(out.Fields, k) // not even the key reaches the assignee
+			}
+		}
 	}
 	out.Record = rec
 	if t.Assignee == a.UserID && t.open() && in.Status == StatusRunning && n != nil {
