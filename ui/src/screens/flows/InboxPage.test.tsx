@@ -23,9 +23,9 @@ const def = { fields: [
 ] };
 const form: Form = { id: 'f1', app: 'a1', name: '报价单', description: '', draft: def, published: 1, version: 2, createdAt: '', updatedAt: '' };
 const version: VersionInfo = { number: 1, definition: def, archived: null, changes: null, publishedBy: 'u1', publishedAt: '' };
-// The record comes masked: the cost is hidden at this node, so the server left it out.
+// The record comes masked: the cost is hidden at this node, so the server left it out of the data and the permissions.
 const detail: TaskDetail = {
-  task: task('t1'), fields: { title: 'view', discount: 'view', cost: 'hidden', note: 'edit' }, actions: ['approve', 'reject', 'transfer'], returnTargets: [],
+  task: task('t1'), fields: { title: 'view', discount: 'view', note: 'edit' }, actions: ['approve', 'reject', 'transfer'], returnTargets: [],
   record: { id: 'rt1', version: 1, formVersion: 1, data: { title: '云帆 CRM 报价', discount: 0.15, note: '' }, createdAt: '', createdBy: 'u3', updatedAt: '', updatedBy: 'u3' },
   instance: { id: 'it1', flow: 'fl1', flowVersion: 1, form: 'f1', record: 'rt1', status: 'running', initiator: 'u3', startedAt: '2026-12-03T08:00:00Z', version: 1,
     timeline: [{ at: '2026-12-03T08:00:00Z', kind: 'started', user: 'u3' }, { at: '2026-12-03T08:00:00Z', kind: 'node_entered', node: 'head', nodeName: '部门负责人审批' }],

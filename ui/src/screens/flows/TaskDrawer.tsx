@@ -33,9 +33,14 @@ function useDefinition(formId: string | undefined, formVersion: number | undefin
   return state;
 }
 
-/** visibleFor lists a definition's fields the node lets its assignee see, in form order. */
+/**
+ * visibleFor lists a definition's fields the node lets its assignee see, in
+ * form order. The server names every field the assignee may see (hidden ones
+ * are left out, or "hidden" for an admin looking at someone else's task): a
+ * field it does not name is not shown, not even by its label.
+ */
 export function visibleFor(def: Definition, access: Record<string, string>): FieldDef[] {
-  return def.fields.filter((f) => (access[f.key] ?? 'view') !== 'hidden');
+  return def.fields.filter((f) => access[f.key] === 'view' || access[f.key] === 'edit');
 }
 
 type Pending = 'return' | 'transfer' | 'add' | 'cc' | null;
