@@ -75,7 +75,12 @@ export function TaskDrawer({ taskId, onClose, onDone }: { taskId: string | null;
     setDetail(null); setFailed(null); setComment(''); setCommentError(false); setSigning(false); setSignature(null); setProblems([]);
     if (!taskId) return;
     let live = true;
-    flows.task(taskId).then((d) => { if (live) setDetail(d); }, (e) => {
+    flows.task(taskId).then((d) => {
+      if (!live) return;
+      setDetail(d);
+      // Opening a CC task reads it.
+      if (d.task.kind === 'cc' && !d.task.read) void flows.act(d.task.id, 'read').then(() => window.dispatchEvent(new Event(INBOX_CHANGED)), () => undefined);
+    }, (e) => {
       if (live) setFailed(e instanceof ApiError && (e.status === 403 || e.status === 404) ? t('approvals.taskGone') : errorText(e));
     });
     return () => { live = false; };
