@@ -110,6 +110,7 @@ export default function approvals({ page, url, byTest, expectText, secondSession
       await byTest('flow-name').fill('折扣审批');
       await byTest('flow-validate').click();
       await expectText('流程检查通过');
+      await page.locator('.ant-message-notice', { hasText: '问题待修改' }).waitFor({ state: 'detached' });
       await shot('approvals-designer');
       await byTest('flow-publish').click();
       await byTest('flow-publish-ok').click();
@@ -203,6 +204,7 @@ export default function approvals({ page, url, byTest, expectText, secondSession
       await p.screenshot({ path: join(outDir, 'approvals-inbox-phone.png') });
       await p.locator('[data-testid="instance-row"] button').first().click();
       await p.locator('[data-testid="approval-timeline"]').waitFor();
+      await until('the drawer to slide in', async () => ((await p.locator('[data-testid="approval-timeline"]').boundingBox())?.x ?? 999) < 40);
       await noSideScroll(p, 'the approval timeline');
       await p.screenshot({ path: join(outDir, 'approvals-timeline-phone.png') });
     }],
