@@ -3,7 +3,8 @@
 // submitter's department; the cost is hidden from that node), seeing the
 // designer mark a node with problems first; a sales rep submits a quote at
 // 15%; the head signs in, sees the task in the inbox (with its count),
-// opens it without the hidden cost, approves with a comment; both the head
+// opens it without the hidden cost, approves with a comment and a hand
+// signature; both the head
 // and the rep see the decision in the record's approval timeline; a quote at
 // 5% skips approval. Screenshots at desktop and at 390 px.
 import { join } from 'node:path';
@@ -170,6 +171,15 @@ export default function approvals({ page, url, byTest, expectText, secondSession
         await p.locator('[data-testid="task-comment-error"]').waitFor();
         await p.locator('[data-testid="field-note"] textarea').fill('客户为战略客户');
         await p.locator('[data-testid="task-comment"]').fill('同意，折扣在授权范围内');
+        // A hand signature, drawn on the signature field's pad.
+        await p.locator('[data-testid="task-sign"]').check();
+        const pad = await p.locator('[data-testid="signature-canvas"]').boundingBox();
+        await p.mouse.move(pad.x + 30, pad.y + 80);
+        await p.mouse.down();
+        for (const [dx, dy] of [[60, -40], [120, 30], [180, -20], [240, 40]]) await p.mouse.move(pad.x + 30 + dx, pad.y + 80 + dy, { steps: 4 });
+        await p.mouse.up();
+        await p.locator('[data-testid="signature-done"]').click();
+        await p.locator('[data-testid="task-signature"]').waitFor();
         await p.screenshot({ path: join(outDir, 'approvals-task.png') });
         await p.locator('[data-testid="task-approve"]').click();
         await p.getByText('已同意').first().waitFor();
@@ -195,6 +205,7 @@ export default function approvals({ page, url, byTest, expectText, secondSession
       await p.locator('[data-testid="approval-status"]').getByText('已通过').waitFor();
       await p.locator('[data-testid="approval-comment"]').getByText('同意，折扣在授权范围内').waitFor();
       await p.locator('[data-testid="approval-decision"]').getByText('同意').waitFor();
+      await p.locator('[data-testid="approval-signature"]').getByText('已手写签名').waitFor();
       await p.locator('[data-testid="approval-timeline"]').getByText('李经理').first().waitFor();
       await p.screenshot({ path: join(outDir, 'approvals-timeline.png') });
       await p.setViewportSize({ width: 390, height: 844 });

@@ -55,7 +55,7 @@ export const flowsEn = {
     initiatedBy: 'Submitted by {{name}} · {{at}}', startedAt: 'Started {{at}}', dueAt: 'Due {{at}}',
     taskGone: 'This task does not exist or is not yours', waiting: 'An approver added before you decides first.',
     fillIn: 'Fill in', comment: 'Comment', commentHint: 'A comment (required to reject)', commentOptional: 'A comment (optional)', commentRequired: 'A comment is required to reject',
-    sign: 'Sign by hand', signAgain: 'Sign again', signature: 'Signature',
+    sign: 'Sign by hand', signAgain: 'Sign again', signature: 'Signature', signed: 'Signed by hand',
     returnTo: 'Return to', transferTo: 'Transfer to', addBefore: 'Before me', addAfter: 'After me',
     addHelp_before: 'They decide first; then your task opens again.', addHelp_after: 'After you approve, they must approve too.',
     act: { approve: 'Approve', reject: 'Reject', return: 'Return', transfer: 'Transfer', add: 'Add approver', cc: 'CC', submit: 'Submit' },

@@ -57,7 +57,7 @@ export const flowsZhCN: typeof flowsEn = {
     initiatedBy: '{{name}} 发起 · {{at}}', startedAt: '发起于 {{at}}', dueAt: '{{at}} 前处理',
     taskGone: '任务不存在或不属于你', waiting: '加签的审批人先处理，之后轮到你。',
     fillIn: '填写', comment: '审批意见', commentHint: '审批意见（拒绝时必填）', commentOptional: '意见（可选）', commentRequired: '拒绝时必须填写审批意见',
-    sign: '手写签名', signAgain: '重新签名', signature: '签名',
+    sign: '手写签名', signAgain: '重新签名', signature: '签名', signed: '已手写签名',
     returnTo: '退回到', transferTo: '转交给', addBefore: '在我之前', addAfter: '在我之后',
     addHelp_before: '他们先审批，之后再由你处理。', addHelp_after: '你同意后，他们也需同意。',
     act: { approve: '同意', reject: '拒绝', return: '退回', transfer: '转交', add: '加签', cc: '抄送', submit: '提交' },

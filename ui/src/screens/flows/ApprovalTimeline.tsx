@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Image, Space, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +9,13 @@ import { useDirectory } from '../../fields/directory';
 export const STATUS_COLOR: Record<InstanceStatus | string, string> = {
   running: 'processing', approved: 'success', rejected: 'error', withdrawn: 'default', ended: 'warning',
 };
+
+/** SignatureImage shows a decision's signature, or nothing when the viewer may not read its file. */
+function SignatureImage({ id, alt }: { id: string; alt: string }) {
+  const [failed, setFailed] = useState(false);
+  if (failed) return null;
+  return <Image src={fileURL(id)} alt={alt} height={48} onError={() => setFailed(true)} />;
+}
 
 /**
  * storyOf drops the entries of nodes the instance only passed through (a
@@ -57,7 +65,9 @@ export function ApprovalTimeline({ instance }: { instance: Instance }) {
           </Space>
           <div><Typography.Text type="secondary">{[name(e.user), dayjs(e.at).format('YYYY-MM-DD HH:mm')].filter(Boolean).join(' · ')}</Typography.Text></div>
           {e.comment && <Typography.Paragraph style={{ margin: '4px 0 0' }} data-testid="approval-comment">“{e.comment}”</Typography.Paragraph>}
-          {e.signature?.id && <Image src={fileURL(e.signature.id)} alt={t('approvals.signature')} height={48} data-testid="approval-signature" />}
+          {/* The image loads for whoever may read the file; the mark says it was signed either way. */}
+          {e.signature?.id && <div data-testid="approval-signature"><Tag color="geekblue">{t('approvals.signed')}</Tag>
+            <SignatureImage id={e.signature.id} alt={t('approvals.signature')} /></div>}
         </div>
       ),
     }))} />
