@@ -34,7 +34,7 @@ func startApprovals(t testing.TB, st store.Store) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := workflow.New(ctx, e, workflow.Options{Logger: quiet})
+	svc, err := workflow.NewApprovals(ctx, e, workflow.ApprovalOptions{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}

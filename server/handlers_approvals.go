@@ -11,7 +11,7 @@ import (
 )
 
 // flows returns the approval service, or 404 when none is wired.
-func (s *Server) flows() (*workflow.Service, error) {
+func (s *Server) flows() (*workflow.Approvals, error) {
 	if s.cfg.Approvals == nil {
 		return nil, engine.ErrNotFound
 	}
@@ -95,7 +95,7 @@ func (s *Server) deleteFlow(c *fiber.Ctx) error {
 
 // FlowValidateInput optionally carries an unsaved draft to check.
 type FlowValidateInput struct {
-	Draft *workflow.Design `json:"draft"`
+	Draft *workflow.FlowDesign `json:"draft"`
 }
 
 func (s *Server) validateFlow(c *fiber.Ctx) error {
@@ -206,7 +206,7 @@ type CommentInput struct {
 	Comment string `json:"comment"`
 }
 
-func (s *Server) instanceAction(c *fiber.Ctx, do func(w *workflow.Service, in CommentInput) (workflow.Instance, error)) error {
+func (s *Server) instanceAction(c *fiber.Ctx, do func(w *workflow.Approvals, in CommentInput) (workflow.Instance, error)) error {
 	w, err := s.flows()
 	if err != nil {
 		return err
@@ -225,19 +225,19 @@ func (s *Server) instanceAction(c *fiber.Ctx, do func(w *workflow.Service, in Co
 }
 
 func (s *Server) withdrawApproval(c *fiber.Ctx) error {
-	return s.instanceAction(c, func(w *workflow.Service, in CommentInput) (workflow.Instance, error) {
+	return s.instanceAction(c, func(w *workflow.Approvals, in CommentInput) (workflow.Instance, error) {
 		return w.Withdraw(c.UserContext(), actor(c), c.Params("id"), in.Comment)
 	})
 }
 
 func (s *Server) endApproval(c *fiber.Ctx) error {
-	return s.instanceAction(c, func(w *workflow.Service, in CommentInput) (workflow.Instance, error) {
+	return s.instanceAction(c, func(w *workflow.Approvals, in CommentInput) (workflow.Instance, error) {
 		return w.End(c.UserContext(), actor(c), c.Params("id"), in.Comment)
 	})
 }
 
 func (s *Server) reactivateApproval(c *fiber.Ctx) error {
-	return s.instanceAction(c, func(w *workflow.Service, in CommentInput) (workflow.Instance, error) {
+	return s.instanceAction(c, func(w *workflow.Approvals, in CommentInput) (workflow.Instance, error) {
 		return w.Reactivate(c.UserContext(), actor(c), c.Params("id"), in.Comment)
 	})
 }

@@ -10,9 +10,10 @@ func approvalsSchemas() map[string]any {
 		"escalateTo": arr(assignee)}, "action")
 	node := obj(map[string]any{"id": tStr, "kind": map[string]any{"enum": []any{"start", "end", "approver", "handler", "cc", "condition", "parallel", "join"}},
 		"name": tStr, "position": obj(map[string]any{"x": tNum, "y": tNum}), "assignees": arr(assignee),
-		"mode": map[string]any{"enum": []any{"any", "all", "vote"}}, "threshold": tNum,
-		"fields":  map[string]any{"type": "object", "additionalProperties": map[string]any{"enum": []any{"view", "edit", "hidden"}}},
-		"actions": arr(map[string]any{"enum": []any{"approve", "reject", "return", "transfer", "add", "cc"}}), "due": due, "join": tStr}, "id", "kind")
+		"mode": map[string]any{"enum": []any{"any", "all", "vote", "sequence"}}, "threshold": tNum,
+		"fields":   map[string]any{"type": "object", "additionalProperties": map[string]any{"enum": []any{"view", "edit", "hidden"}}},
+		"required": arr(tStr),
+		"actions":  arr(map[string]any{"enum": []any{"approve", "reject", "return", "transfer", "add", "cc"}}), "due": due, "join": tStr}, "id", "kind")
 	edge := obj(map[string]any{"id": tStr, "from": tStr, "to": tStr, "condition": tStr, "default": tBool, "priority": tNum, "label": tStr}, "id", "from", "to")
 	signature := obj(map[string]any{"id": tStr, "name": tStr, "size": tInt, "contentType": tStr}, "id", "contentType")
 	timeline := obj(map[string]any{"at": tTime, "kind": tStr, "node": tStr, "nodeName": tStr, "user": tStr, "action": tStr, "comment": tStr,
@@ -39,7 +40,7 @@ func approvalsSchemas() map[string]any {
 		"Instance": obj(map[string]any{"id": tStr, "flow": tStr, "flowVersion": tInt, "flowName": tStr, "form": tStr, "app": tStr, "record": tStr,
 			"status": map[string]any{"enum": []any{"running", "approved", "rejected", "withdrawn", "ended"}}, "initiator": tStr,
 			"initiatorDepartments": arr(tStr), "active": arr(tStr), "startedAt": tTime, "endedAt": nullable(tTime), "version": tInt,
-			"timeline": arr(timeline), "tasks": arr(ref("Task")), "choices": tObj, "joins": tObj, "entries": tObj, "entered": arr(tStr), "paused": arr(tStr)},
+			"timeline": arr(timeline), "tasks": arr(ref("Task")), "choices": tObj, "joins": tObj, "entries": tObj, "entered": arr(tStr), "paused": arr(tStr), "queued": tObj},
 			"id", "flow", "flowVersion", "record", "status", "initiator"),
 		"InstanceList":      list("Instance"),
 		"CommentInput":      obj(map[string]any{"comment": tStr}),

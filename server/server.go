@@ -66,7 +66,7 @@ type Config struct {
 	Views *report.Views
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
-	Approvals *workflow.Service
+	Approvals *workflow.Approvals
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

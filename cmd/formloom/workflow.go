@@ -16,8 +16,8 @@ import (
 // automation action, a consumer that starts start-on-create flows from
 // record.created events, and the job that runs due times on work's
 // timers.
-func wireApprovals(ctx context.Context, e *engine.Engine, work *jobs.Runtime, log *slog.Logger) (*workflow.Service, error) {
-	svc, err := workflow.New(ctx, e, workflow.Options{Timers: jobTimers{work}, Logger: log})
+func wireApprovals(ctx context.Context, e *engine.Engine, work *jobs.Runtime, log *slog.Logger) (*workflow.Approvals, error) {
+	svc, err := workflow.NewApprovals(ctx, e, workflow.ApprovalOptions{Timers: jobTimers{work}, Logger: log})
 	if err != nil {
 		return nil, err
 	}

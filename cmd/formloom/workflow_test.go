@@ -55,7 +55,7 @@ func TestApprovalsWiring(t *testing.T) {
 	if _, err := e.PublishVersion(ctx, admin, f.ID, f.Version, def, nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	design := workflow.Design{
+	design := workflow.FlowDesign{
 		Nodes: []workflow.Node{{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 			{ID: "ok", Kind: workflow.KindApprover, Name: "审批", Assignees: []workflow.Assignee{{Kind: workflow.AssignUsers, Users: []string{u.ID}}},
 				Due: &workflow.Due{After: "1h", Action: workflow.DueAutoApprove}},
@@ -100,7 +100,7 @@ func TestApprovalsWiring(t *testing.T) {
 	waitFor("the auto-approve due time", func() bool { return status(rec.ID) == workflow.StatusApproved })
 
 	// the automation action
-	act, ok := e.Actions().Lookup(workflow.ActionStart)
+	act, ok := e.Actions().Lookup(workflow.ActionStartFlow)
 	if !ok {
 		t.Fatal("workflow.start is not registered")
 	}
@@ -126,7 +126,7 @@ func TestApprovalsWiring(t *testing.T) {
 	}
 }
 
-func mustInstance(t *testing.T, svc *workflow.Service, a engine.Actor, form, rec string) string {
+func mustInstance(t *testing.T, svc *workflow.Approvals, a engine.Actor, form, rec string) string {
 	t.Helper()
 	list, err := svc.RecordInstances(context.Background(), a, form, rec)
 	if err != nil || len(list) == 0 {

@@ -83,7 +83,7 @@ func BenchmarkInbox(b *testing.B) {
 	form := ev.form()
 	rep, a, c := ev.member("rep"), ev.member("a"), ev.member("c")
 	// A parallel split into 100 approvers gives 100 tasks per start.
-	d := workflow.Design{Nodes: []workflow.Node{{ID: "start", Kind: workflow.KindStart, Name: "s"},
+	d := workflow.FlowDesign{Nodes: []workflow.Node{{ID: "start", Kind: workflow.KindStart, Name: "s"},
 		{ID: "split", Kind: workflow.KindParallel, Name: "p", Join: "join"}, {ID: "join", Kind: workflow.KindJoin, Name: "j"},
 		{ID: "end", Kind: workflow.KindEnd, Name: "e"}},
 		Edges: []workflow.Edge{{ID: "e0", From: "start", To: "split"}, {ID: "e1", From: "join", To: "end"}}}

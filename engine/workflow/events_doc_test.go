@@ -18,7 +18,7 @@ func TestEventsAreDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	doc := string(b)
-	for _, info := range workflow.EventTypes() {
+	for _, info := range workflow.ApprovalEventTypes() {
 		row := fmt.Sprintf("| `%s` |", info.Type)
 		i := strings.Index(doc, row)
 		if i < 0 {
@@ -26,7 +26,7 @@ func TestEventsAreDocumented(t *testing.T) {
 			continue
 		}
 		line := doc[i : i+strings.IndexByte(doc[i:], '\n')]
-		if !strings.Contains(line, info.Payload) || !strings.Contains(line, fmt.Sprintf("| %d |", info.PayloadVersion)) {
+		if !strings.Contains(line, info.Payload) || !strings.Contains(line, fmt.Sprintf("| %d |", info.ApprovalPayloadVersion)) {
 			t.Errorf("row of %s: %s", info.Type, line)
 		}
 		if !strings.Contains(doc, "### "+info.Payload) {

@@ -21,6 +21,9 @@ const (
 	ModeAny  = "any"
 	ModeAll  = "all"
 	ModeVote = "vote"
+	// ModeSequence asks the assignees one after another, in the order
+	// they resolve to (依次审批); everyone must approve.
+	ModeSequence = "sequence"
 )
 
 // Fallbacks when no assignee resolves.
@@ -57,19 +60,19 @@ const (
 // Flow is an approval flow of a form: its settings, its draft and the
 // number of its newest published version.
 type Flow struct {
-	ID            string    `json:"id"`
-	Form          string    `json:"form"`
-	App           string    `json:"app"`
-	Name          string    `json:"name"`
-	Description   string    `json:"description"`
-	StartOnCreate bool      `json:"startOnCreate"`
-	Fallback      string    `json:"fallback"`
-	Enabled       bool      `json:"enabled"`
-	Draft         Design    `json:"draft"`
-	Published     int       `json:"published"`
-	Version       int64     `json:"version"`
-	CreatedAt     time.Time `json:"createdAt"`
-	UpdatedAt     time.Time `json:"updatedAt"`
+	ID            string     `json:"id"`
+	Form          string     `json:"form"`
+	App           string     `json:"app"`
+	Name          string     `json:"name"`
+	Description   string     `json:"description"`
+	StartOnCreate bool       `json:"startOnCreate"`
+	Fallback      string     `json:"fallback"`
+	Enabled       bool       `json:"enabled"`
+	Draft         FlowDesign `json:"draft"`
+	Published     int        `json:"published"`
+	Version       int64      `json:"version"`
+	CreatedAt     time.Time  `json:"createdAt"`
+	UpdatedAt     time.Time  `json:"updatedAt"`
 }
 
 // FlowInput creates a flow or replaces its draft and settings.
@@ -79,48 +82,51 @@ type FlowInput struct {
 	StartOnCreate bool   `json:"startOnCreate"`
 	Fallback      string `json:"fallback"`
 	// Enabled defaults to true on create when nil.
-	Enabled *bool  `json:"enabled,omitempty"`
-	Draft   Design `json:"draft"`
+	Enabled *bool      `json:"enabled,omitempty"`
+	Draft   FlowDesign `json:"draft"`
 	// Version is the flow version the editor read (saves only).
 	Version int64 `json:"version"`
 }
 
 // FlowVersion is one published, immutable version of a flow.
 type FlowVersion struct {
-	Flow          string    `json:"flow"`
-	Version       int       `json:"version"`
-	FormVersion   int       `json:"formVersion"`
-	Name          string    `json:"name"`
-	Fallback      string    `json:"fallback"`
-	StartOnCreate bool      `json:"startOnCreate"`
-	Design        Design    `json:"design"`
-	PublishedAt   time.Time `json:"publishedAt"`
-	PublishedBy   string    `json:"publishedBy"`
+	Flow          string     `json:"flow"`
+	Version       int        `json:"version"`
+	FormVersion   int        `json:"formVersion"`
+	Name          string     `json:"name"`
+	Fallback      string     `json:"fallback"`
+	StartOnCreate bool       `json:"startOnCreate"`
+	FlowDesign    FlowDesign `json:"design"`
+	PublishedAt   time.Time  `json:"publishedAt"`
+	PublishedBy   string     `json:"publishedBy"`
 }
 
-// Design is a flow's graph: nodes and the edges between them.
-type Design struct {
+// FlowDesign is a flow's graph: nodes and the edges between them.
+type FlowDesign struct {
 	Nodes []Node `json:"nodes"`
 	Edges []Edge `json:"edges"`
 }
 
 // Node is one step of a flow; which settings apply depends on Kind.
 type Node struct {
-	ID        string            `json:"id"`
-	Kind      string            `json:"kind"`
-	Name      string            `json:"name"`
-	Position  *Position         `json:"position,omitempty"`
-	Assignees []Assignee        `json:"assignees,omitempty"`
-	Mode      string            `json:"mode,omitempty"`
-	Threshold float64           `json:"threshold,omitempty"`
-	Fields    map[string]string `json:"fields,omitempty"`
-	Actions   []string          `json:"actions,omitempty"`
-	Due       *Due              `json:"due,omitempty"`
-	Join      string            `json:"join,omitempty"`
+	ID           string            `json:"id"`
+	Kind         string            `json:"kind"`
+	Name         string            `json:"name"`
+	NodePosition *NodePosition     `json:"position,omitempty"`
+	Assignees    []Assignee        `json:"assignees,omitempty"`
+	Mode         string            `json:"mode,omitempty"`
+	Threshold    float64           `json:"threshold,omitempty"`
+	Fields       map[string]string `json:"fields,omitempty"`
+	// Required lists edit fields the assignee must fill in before
+	// approving (submitting).
+	Required []string `json:"required,omitempty"`
+	Actions  []string `json:"actions,omitempty"`
+	Due      *Due     `json:"due,omitempty"`
+	Join     string   `json:"join,omitempty"`
 }
 
-// Position is where the designer draws a node.
-type Position struct {
+// NodePosition is where the designer draws a node.
+type NodePosition struct {
 	X float64 `json:"x"`
 	Y float64 `json:"y"`
 }
@@ -165,7 +171,7 @@ type Due struct {
 }
 
 // node returns the node of d with id.
-func (d *Design) node(id string) *Node {
+func (d *FlowDesign) node(id string) *Node {
 	for i := range d.Nodes {
 		if d.Nodes[i].ID == id {
 			return &d.Nodes[i]
@@ -175,7 +181,7 @@ func (d *Design) node(id string) *Node {
 }
 
 // out returns the edges leaving id, in priority order then list order.
-func (d *Design) out(id string) []Edge {
+func (d *FlowDesign) out(id string) []Edge {
 	var es []Edge
 	for _, e := range d.Edges {
 		if e.From == id {

@@ -9,17 +9,17 @@ import (
 	"github.com/formloom/formloom/engine"
 )
 
-// ActionStart is the kind of the action automations use to start a flow.
-const ActionStart = "workflow.start"
+// ActionStartFlow is the kind of the action automations use to start a flow.
+const ActionStartFlow = "workflow.start"
 
 // StartAction is the action type "workflow.start" the service offers to
 // automations (cmd registers it on e.Actions()): its config is
 // {"flow": "<flow id>"}; it starts that flow on the triggering record,
 // the automation's actor being the initiator. A run retried with the same
 // key finds the instance it started.
-func (s *Service) StartAction() engine.ActionType {
+func (s *Approvals) StartAction() engine.ActionType {
 	return engine.ActionType{
-		Kind:  ActionStart,
+		Kind:  ActionStartFlow,
 		Label: map[string]string{"zh-CN": "发起审批流程", "en": "Start an approval flow"},
 		Check: func(ctx context.Context, a engine.Actor, config map[string]any) error {
 			_, err := s.actionFlow(ctx, a, config)
@@ -31,7 +31,7 @@ func (s *Service) StartAction() engine.ActionType {
 				return engine.ActionOutcome{}, err
 			}
 			if r.Record == "" || r.Form != f.Form {
-				return engine.ActionOutcome{}, invalid(ferr("flow", "flow_action_record", nil))
+				return engine.ActionOutcome{}, invalidFlow(flowErr("flow", "flow_action_record", nil))
 			}
 			in, err := s.start(ctx, r.Actor.Workspace, f, r.Actor.UserID, r.Actor.Departments, StartInput{Record: r.Record}, actionInstanceID(r.Key), true)
 			if err != nil {
@@ -56,18 +56,18 @@ func (s *Service) StartAction() engine.ActionType {
 }
 
 // actionFlow reads the flow an action's config names, in a's workspace.
-func (s *Service) actionFlow(ctx context.Context, a engine.Actor, config map[string]any) (Flow, error) {
+func (s *Approvals) actionFlow(ctx context.Context, a engine.Actor, config map[string]any) (Flow, error) {
 	id, _ := config["flow"].(string)
 	if id == "" {
-		return Flow{}, invalid(ferr("flow", engine.CodeRequired, nil))
+		return Flow{}, invalidFlow(flowErr("flow", engine.CodeRequired, nil))
 	}
 	d, err := s.scoped(ctx, collFlows, a.Workspace, id)
 	if err != nil {
-		return Flow{}, invalid(ferr("flow", engine.CodeNotFound, map[string]any{"value": id}))
+		return Flow{}, invalidFlow(flowErr("flow", engine.CodeNotFound, map[string]any{"value": id}))
 	}
 	f := flowFrom(d)
 	if f.Published == 0 {
-		return Flow{}, invalid(ferr("flow", "flow_unpublished", nil))
+		return Flow{}, invalidFlow(flowErr("flow", "flow_unpublished", nil))
 	}
 	return f, nil
 }

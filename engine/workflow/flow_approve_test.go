@@ -91,3 +91,32 @@ func TestApproverModes(t *testing.T) {
 		}
 	})
 }
+
+func TestSequenceMode(t *testing.T) {
+	eachBackend(t, func(t *testing.T, ev *env) {
+		form := ev.form()
+		rep, a, b := ev.member("rep"), ev.member("a"), ev.member("b")
+		first, second := a, b
+		if b.UserID < a.UserID { // assignees are asked in resolve order (by id)
+			first, second = b, a
+		}
+		f := ev.flow(form, linear(workflow.ModeSequence, 0, a.UserID, b.UserID), "")
+		in := ev.start(f, rep, ev.record(form, rep, nil).ID, nil)
+		if len(in.Tasks) != 1 || in.Tasks[0].Assignee != first.UserID {
+			t.Fatalf("first task %+v", in.Tasks)
+		}
+		ev.act(first, ev.only(first).ID, workflow.ActionApprove, workflow.ActInput{})
+		if s := ev.instance(in.ID).Status; s != workflow.StatusRunning {
+			t.Fatalf("passed after the first of two: %s", s)
+		}
+		ev.act(second, ev.only(second).ID, workflow.ActionApprove, workflow.ActInput{})
+		if s := ev.instance(in.ID).Status; s != workflow.StatusApproved {
+			t.Fatalf("status %s", s)
+		}
+		in2 := ev.start(f, rep, ev.record(form, rep, nil).ID, nil)
+		ev.act(first, ev.only(first).ID, workflow.ActionReject, workflow.ActInput{Comment: "no"})
+		if s := ev.instance(in2.ID).Status; s != workflow.StatusRejected || len(ev.todo(second)) != 0 {
+			t.Fatalf("sequence reject: %s", s)
+		}
+	})
+}

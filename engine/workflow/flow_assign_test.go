@@ -93,7 +93,7 @@ func TestConcurrentDecisions(t *testing.T) {
 		}
 		form := ev.form()
 		rep, a, b, c := ev.member("rep"), ev.member("a"), ev.member("b"), ev.member("c")
-		for _, d := range []workflow.Design{linear(workflow.ModeAny, 0, a.UserID, b.UserID), linear(workflow.ModeVote, 0.5, a.UserID, b.UserID, c.UserID)} {
+		for _, d := range []workflow.FlowDesign{linear(workflow.ModeAny, 0, a.UserID, b.UserID), linear(workflow.ModeVote, 0.5, a.UserID, b.UserID, c.UserID)} {
 			f := ev.flow(form, d, "")
 			for i := 0; i < 5; i++ {
 				in := ev.start(f, rep, ev.record(form, rep, nil).ID, nil)

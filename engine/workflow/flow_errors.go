@@ -2,9 +2,9 @@ package workflow
 
 import "errors"
 
-func asErr[T error](err error, target *T) bool { return errors.As(err, target) }
+func asError[T error](err error, target *T) bool { return errors.As(err, target) }
 
-func isAny(err error, targets ...error) bool {
+func isAnyOf(err error, targets ...error) bool {
 	for _, t := range targets {
 		if errors.Is(err, t) {
 			return true

@@ -17,37 +17,37 @@ const (
 	EventEnded       = "approval.ended"
 )
 
-// PayloadVersion is the version of every approval payload.
-const PayloadVersion = 1
+// ApprovalPayloadVersion is the version of every approval payload.
+const ApprovalPayloadVersion = 1
 
-// EventInfo describes one approval event type: its payload and version.
-type EventInfo struct {
-	Type, Payload  string
-	PayloadVersion int
+// ApprovalEventInfo describes one approval event type: its payload and version.
+type ApprovalEventInfo struct {
+	Type, Payload          string
+	ApprovalPayloadVersion int
 }
 
 // EventTypes is the catalogue of the approval event types, in the order
 // docs/events.md lists them.
-func EventTypes() []EventInfo {
-	return []EventInfo{
-		{EventFlowSaved, "FlowPayload", PayloadVersion},
-		{EventFlowPublished, "FlowPayload", PayloadVersion},
-		{EventFlowDeleted, "FlowPayload", PayloadVersion},
-		{EventStarted, "InstancePayload", PayloadVersion},
-		{EventNodeEntered, "NodeEnteredPayload", PayloadVersion},
-		{EventTaskDecided, "TaskDecidedPayload", PayloadVersion},
-		{EventEnded, "InstancePayload", PayloadVersion},
+func ApprovalEventTypes() []ApprovalEventInfo {
+	return []ApprovalEventInfo{
+		{EventFlowSaved, "FlowPayload", ApprovalPayloadVersion},
+		{EventFlowPublished, "FlowPayload", ApprovalPayloadVersion},
+		{EventFlowDeleted, "FlowPayload", ApprovalPayloadVersion},
+		{EventStarted, "InstancePayload", ApprovalPayloadVersion},
+		{EventNodeEntered, "NodeEnteredPayload", ApprovalPayloadVersion},
+		{EventTaskDecided, "TaskDecidedPayload", ApprovalPayloadVersion},
+		{EventEnded, "InstancePayload", ApprovalPayloadVersion},
 	}
 }
 
 func flowEvent(t, ws, id, form, app string, version int) store.Event {
 	return store.Event{Type: t, Workspace: ws, Collection: collFlows, DocID: id, Payload: map[string]any{
-		"payload_version": PayloadVersion, "flow": id, "form": form, "app": app, "version": version}}
+		"payload_version": ApprovalPayloadVersion, "flow": id, "form": form, "app": app, "version": version}}
 }
 
 // instanceEvent is an event about instance in, on the instance's document.
 func instanceEvent(t string, in *Instance, extra map[string]any) store.Event {
-	p := map[string]any{"payload_version": PayloadVersion, "instance": in.ID, "flow": in.Flow,
+	p := map[string]any{"payload_version": ApprovalPayloadVersion, "instance": in.ID, "flow": in.Flow,
 		"flow_version": in.FlowVersion, "form": in.Form, "record": in.Record, "initiator": in.Initiator,
 		"status": in.Status}
 	for k, v := range extra {

@@ -19,7 +19,7 @@ func TestConditionBranches(t *testing.T) {
 	eachBackend(t, func(t *testing.T, ev *env) {
 		form := ev.form()
 		rep, mgr, dir := ev.member("rep"), ev.member("mgr"), ev.member("dir")
-		d := workflow.Design{
+		d := workflow.FlowDesign{
 			Nodes: []workflow.Node{
 				{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 				{ID: "check", Kind: workflow.KindCondition, Name: "折扣"},
@@ -59,7 +59,7 @@ func TestParallelJoin(t *testing.T) {
 	eachBackend(t, func(t *testing.T, ev *env) {
 		form := ev.form()
 		rep, fin, legal, boss, watcher := ev.member("rep"), ev.member("fin"), ev.member("legal"), ev.member("boss"), ev.member("watch")
-		d := workflow.Design{
+		d := workflow.FlowDesign{
 			Nodes: []workflow.Node{
 				{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 				{ID: "split", Kind: workflow.KindParallel, Name: "并行", Join: "join"},
@@ -99,8 +99,8 @@ func TestParallelJoin(t *testing.T) {
 }
 
 // twoStep is start → first approver → second approver → end.
-func twoStep(first, second string) workflow.Design {
-	return workflow.Design{
+func twoStep(first, second string) workflow.FlowDesign {
+	return workflow.FlowDesign{
 		Nodes: []workflow.Node{
 			{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 			{ID: "first", Kind: workflow.KindApprover, Name: "一审", Assignees: users(first)},
@@ -144,7 +144,7 @@ func TestReturnTransferAddCCWithdraw(t *testing.T) {
 		}
 		// add y before x: x waits until y approves
 		tx := ev.only(x)
-		ev.act(x, tx.ID, workflow.ActionAdd, workflow.ActInput{Users: []string{y.UserID}, Position: "before"})
+		ev.act(x, tx.ID, workflow.ActionAdd, workflow.ActInput{Users: []string{y.UserID}, NodePosition: "before"})
 		if got := ev.only(x); got.Status != workflow.TaskWaiting {
 			t.Fatalf("x %s, want waiting", got.Status)
 		}
@@ -156,7 +156,7 @@ func TestReturnTransferAddCCWithdraw(t *testing.T) {
 			t.Fatalf("x %s after y approved", got.Status)
 		}
 		// add z after x: the node waits for z
-		ev.act(x, tx.ID, workflow.ActionAdd, workflow.ActInput{Users: []string{z.UserID}, Position: "after"})
+		ev.act(x, tx.ID, workflow.ActionAdd, workflow.ActInput{Users: []string{z.UserID}, NodePosition: "after"})
 		if len(ev.todo(b)) != 0 {
 			t.Fatal("node passed before the approver added after decided")
 		}
@@ -211,7 +211,7 @@ func TestDueTimes(t *testing.T) {
 	eachBackend(t, func(t *testing.T, ev *env) {
 		form := ev.form()
 		rep, a, boss := ev.member("rep"), ev.member("a"), ev.member("boss")
-		design := func(due workflow.Due) workflow.Design {
+		design := func(due workflow.Due) workflow.FlowDesign {
 			d := twoStep(a.UserID, boss.UserID)
 			d.Nodes[1].Due = &due
 			return d
@@ -364,7 +364,7 @@ func TestFieldPermissions(t *testing.T) {
 func TestValidation(t *testing.T) {
 	ev := newSQLiteEnv(t)
 	form := ev.form()
-	bad := workflow.Design{
+	bad := workflow.FlowDesign{
 		Nodes: []workflow.Node{
 			{ID: "start", Kind: workflow.KindStart},
 			{ID: "check", Kind: workflow.KindCondition},

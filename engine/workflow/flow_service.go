@@ -23,37 +23,37 @@ const (
 	collTasks        = "wf_tasks"
 )
 
-// Timers plans and cancels the due times of nodes. cmd implements it over
+// DueTimers plans and cancels the due times of nodes. cmd implements it over
 // engine/jobs (a capability may not import another); the job it plans
 // runs Service.HandleDue with the payload.
-type Timers interface {
+type DueTimers interface {
 	Plan(ctx context.Context, id string, due time.Time, workspace string, payload map[string]any) error
 	Cancel(ctx context.Context, id string) error
 }
 
-// Options configures a Service.
-type Options struct {
+// ApprovalOptions configures Approvals.
+type ApprovalOptions struct {
 	// Timers runs due times; nil disables them (nodes with a due time
 	// still run, nothing happens when it passes).
-	Timers Timers
+	Timers DueTimers
 	// Logger receives the service's logs; nil means slog.Default().
 	Logger *slog.Logger
 }
 
-// Service runs approval flows over an engine.
-type Service struct {
+// Approvals runs approval flows over an engine.
+type Approvals struct {
 	e      *engine.Engine
 	st     store.Store
-	timers Timers
+	timers DueTimers
 	log    *slog.Logger
 	// versions caches compiled flow versions by "<flow>.<n>"; they are
 	// immutable, so the cache never needs invalidation.
 	versions sync.Map
 }
 
-// New returns a service over e and declares the indexes of its collections.
-func New(ctx context.Context, e *engine.Engine, opts Options) (*Service, error) {
-	s := &Service{e: e, st: e.Store(), timers: opts.Timers, log: opts.Logger}
+// NewApprovals returns the approval service over e and declares the indexes of its collections.
+func NewApprovals(ctx context.Context, e *engine.Engine, opts ApprovalOptions) (*Approvals, error) {
+	s := &Approvals{e: e, st: e.Store(), timers: opts.Timers, log: opts.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -78,10 +78,10 @@ func New(ctx context.Context, e *engine.Engine, opts Options) (*Service, error) 
 }
 
 // Engine returns the engine the service runs on.
-func (s *Service) Engine() *engine.Engine { return s.e }
+func (s *Approvals) Engine() *engine.Engine { return s.e }
 
 // toMap turns a value into the store's JSON value model.
-func toMap(v any) map[string]any {
+func encodeDoc(v any) map[string]any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(fmt.Sprintf("workflow: encode %T: %v", v, err)) // our own types always encode
@@ -92,7 +92,7 @@ func toMap(v any) map[string]any {
 }
 
 // fromMap decodes a stored map into v.
-func fromMap(m any, v any) error {
+func decodeDoc(m any, v any) error {
 	b, err := json.Marshal(m)
 	if err != nil {
 		return err
@@ -100,17 +100,17 @@ func fromMap(m any, v any) error {
 	return json.Unmarshal(b, v)
 }
 
-func str(m map[string]any, k string) string { s, _ := m[k].(string); return s }
+func docStr(m map[string]any, k string) string { s, _ := m[k].(string); return s }
 
 // invalid is a validation error of field errors.
-func invalid(errs ...field.Error) error { return &engine.ValidationError{Fields: errs} }
+func invalidFlow(errs ...field.Error) error { return &engine.ValidationError{Fields: errs} }
 
-func ferr(path, code string, params map[string]any) field.Error {
+func flowErr(path, code string, params map[string]any) field.Error {
 	return field.Error{Path: path, Code: code, Params: params}
 }
 
 // mapErr turns store errors into engine errors.
-func mapErr(err error) error {
+func storeErr(err error) error {
 	switch {
 	case err == nil:
 		return nil
@@ -123,28 +123,28 @@ func mapErr(err error) error {
 }
 
 // scoped reads a live document of coll and checks it belongs to ws.
-func (s *Service) scoped(ctx context.Context, coll, ws, id string) (store.Document, error) {
+func (s *Approvals) scoped(ctx context.Context, coll, ws, id string) (store.Document, error) {
 	if store.ValidateID(id) != nil {
 		return store.Document{}, fmt.Errorf("%w: %s %q", engine.ErrNotFound, coll, id)
 	}
 	d, err := s.st.Get(ctx, coll, id)
 	if err != nil {
-		return store.Document{}, mapErr(err)
+		return store.Document{}, storeErr(err)
 	}
-	if str(d.Data, "workspace") != ws || d.DeletedAt != nil {
+	if docStr(d.Data, "workspace") != ws || d.DeletedAt != nil {
 		return store.Document{}, fmt.Errorf("%w: %s %q", engine.ErrNotFound, coll, id)
 	}
 	return d, nil
 }
 
 // findAll pages through every live document of coll matching f.
-func (s *Service) findAll(ctx context.Context, coll string, f store.Filter, sort []store.SortKey) ([]store.Document, error) {
+func (s *Approvals) findAll(ctx context.Context, coll string, f store.Filter, sort []store.SortKey) ([]store.Document, error) {
 	var out []store.Document
 	q := store.Query{Filter: &f, Sort: sort, Limit: store.MaxPageSize}
 	for {
 		p, err := s.st.Find(ctx, coll, q)
 		if err != nil {
-			return nil, mapErr(err)
+			return nil, storeErr(err)
 		}
 		out = append(out, p.Docs...)
 		if p.NextCursor == "" {
@@ -156,7 +156,7 @@ func (s *Service) findAll(ctx context.Context, coll string, f store.Filter, sort
 
 // system is the workflow acting for itself in ws (trusted reads, the
 // system's own decisions).
-func system(ws string) engine.Actor {
+func systemActor(ws string) engine.Actor {
 	return engine.Actor{UserID: "system", Name: "system", Workspace: ws, Role: engine.RoleAdmin, Source: engine.SourceWorkflow}
 }
 

@@ -36,22 +36,22 @@ const (
 	CodeAction          = "flow_action"
 )
 
-var idPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+var nodeIDPattern = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
 
 // maxNodes bounds a design's size.
 const maxNodes = 200
 
 // compiled is a design checked and compiled against a form version:
 // its conditions as programs by edge id.
-type compiled struct {
-	design Design
+type compiledFlow struct {
+	design FlowDesign
 	conds  map[string]*expr.Program
 }
 
 // validate checks d against the form version v and compiles its
 // conditions. Problems are field errors with paths nodes.<id>… and
 // edges.<id>…; the result is nil when there are any.
-func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.Error) {
+func validateFlow(d FlowDesign, fallback string, v *engine.Version) (*compiledFlow, []field.Error) {
 	var errs []field.Error
 	add := func(path, code string, params map[string]any) {
 		errs = append(errs, field.Error{Path: path, Code: code, Params: params})
@@ -68,7 +68,7 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 	for i := range d.Nodes {
 		n := &d.Nodes[i]
 		p := "nodes." + n.ID
-		if !idPattern.MatchString(n.ID) {
+		if !nodeIDPattern.MatchString(n.ID) {
 			add(fmt.Sprintf("nodes.%d", i), CodeNodeID, map[string]any{"value": n.ID})
 			continue
 		}
@@ -99,13 +99,13 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 	if ends == 0 {
 		add("", CodeNoEnd, nil)
 	}
-	c := &compiled{design: d, conds: map[string]*expr.Program{}}
+	c := &compiledFlow{design: d, conds: map[string]*expr.Program{}}
 	edgeIDs := map[string]bool{}
 	outs := map[string][]Edge{}
 	ins := map[string][]Edge{}
 	for i, e := range d.Edges {
 		p := "edges." + e.ID
-		if !idPattern.MatchString(e.ID) {
+		if !nodeIDPattern.MatchString(e.ID) {
 			add(fmt.Sprintf("edges.%d", i), CodeNodeID, map[string]any{"value": e.ID})
 			continue
 		}
@@ -190,7 +190,7 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 			start = id
 		}
 	}
-	reach := walk(start, func(id string) []string {
+	reach := walkNodes(start, func(id string) []string {
 		var next []string
 		for _, e := range outs[id] {
 			next = append(next, e.To)
@@ -200,7 +200,7 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 	back := map[string]bool{}
 	for id, n := range nodes {
 		if n.Kind == KindEnd {
-			for k := range walk(id, func(id string) []string {
+			for k := range walkNodes(id, func(id string) []string {
 				var prev []string
 				for _, e := range ins[id] {
 					prev = append(prev, e.From)
@@ -218,7 +218,7 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 			add("nodes."+n.ID, CodeDeadEnd, nil)
 		}
 	}
-	if id := cycleAt(d.Nodes, outs); id != "" {
+	if id := flowCycleAt(d.Nodes, outs); id != "" {
 		add("nodes."+id, CodeCycle, nil)
 	}
 	if len(errs) > 0 {
@@ -228,7 +228,7 @@ func validate(d Design, fallback string, v *engine.Version) (*compiled, []field.
 }
 
 // walk returns the ids reachable from id through next (id included).
-func walk(id string, next func(string) []string) map[string]bool {
+func walkNodes(id string, next func(string) []string) map[string]bool {
 	seen := map[string]bool{}
 	stack := []string{id}
 	for len(stack) > 0 {
@@ -244,7 +244,7 @@ func walk(id string, next func(string) []string) map[string]bool {
 }
 
 // cycleAt returns a node on a cycle, "" when the graph has none.
-func cycleAt(nodes []Node, outs map[string][]Edge) string {
+func flowCycleAt(nodes []Node, outs map[string][]Edge) string {
 	state := map[string]int{} // 1 on the path, 2 done
 	var found string
 	var visit func(id string)
@@ -278,7 +278,7 @@ func checkTaskNode(n *Node, v *engine.Version, add func(path, code string, param
 	switch n.Kind {
 	case KindApprover:
 		switch n.Mode {
-		case "", ModeAny, ModeAll:
+		case "", ModeAny, ModeAll, ModeSequence:
 		case ModeVote:
 			if !(n.Threshold > 0 && n.Threshold <= 1) {
 				add(p+".threshold", CodeThreshold, map[string]any{"value": n.Threshold})
@@ -287,13 +287,18 @@ func checkTaskNode(n *Node, v *engine.Version, add func(path, code string, param
 			add(p+".mode", CodeMode, map[string]any{"value": n.Mode})
 		}
 	case KindHandler:
-		if n.Mode != "" && n.Mode != ModeAny && n.Mode != ModeAll {
+		if n.Mode != "" && n.Mode != ModeAny && n.Mode != ModeAll && n.Mode != ModeSequence {
 			add(p+".mode", CodeMode, map[string]any{"value": n.Mode})
 		}
 	}
 	for k, perm := range n.Fields {
 		if _, ok := v.Field(k); !ok || (perm != FieldView && perm != FieldEdit && perm != FieldHidden) {
 			add(p+".fields."+k, CodeFieldPermission, map[string]any{"value": perm})
+		}
+	}
+	for _, k := range n.Required {
+		if n.fieldAccess(k) != FieldEdit {
+			add(p+".required", CodeFieldPermission, map[string]any{"value": k})
 		}
 	}
 	for _, a := range n.Actions {

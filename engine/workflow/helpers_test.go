@@ -93,7 +93,7 @@ type env struct {
 	t      testing.TB
 	ctx    context.Context
 	e      *engine.Engine
-	s      *workflow.Service
+	s      *workflow.Approvals
 	clock  *clock
 	timers *timers
 	notes  *notes
@@ -144,7 +144,7 @@ func newEnvOn(t testing.TB, st store.Store, c *clock, mongo bool) *env {
 	tm := &timers{planned: map[string]plannedTimer{}}
 	ns := &notes{}
 	e.SetNotifier(ns)
-	s, err := workflow.New(ctx, e, workflow.Options{Timers: tm, Logger: quiet})
+	s, err := workflow.NewApprovals(ctx, e, workflow.ApprovalOptions{Timers: tm, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func (ev *env) record(formID string, a engine.Actor, data map[string]any) engine
 }
 
 // flow creates and publishes a flow of formID with design d.
-func (ev *env) flow(formID string, d workflow.Design, fallback string) workflow.Flow {
+func (ev *env) flow(formID string, d workflow.FlowDesign, fallback string) workflow.Flow {
 	ev.t.Helper()
 	f, err := ev.s.CreateFlow(ev.ctx, ev.admin, formID, workflow.FlowInput{Name: "折扣审批", Fallback: fallback, Draft: d})
 	if err != nil {
@@ -301,8 +301,8 @@ func (ev *env) act(a engine.Actor, task, action string, in workflow.ActInput) wo
 }
 
 // linear is start → one approver (users, mode) → end.
-func linear(mode string, threshold float64, users ...string) workflow.Design {
-	return workflow.Design{
+func linear(mode string, threshold float64, users ...string) workflow.FlowDesign {
+	return workflow.FlowDesign{
 		Nodes: []workflow.Node{
 			{ID: "start", Kind: workflow.KindStart, Name: "发起"},
 			{ID: "approve", Kind: workflow.KindApprover, Name: "审批", Mode: mode, Threshold: threshold,

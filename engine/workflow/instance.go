@@ -51,6 +51,9 @@ type Instance struct {
 	Entered []string `json:"entered,omitempty"`
 	// Paused lists the nodes that were active when the instance stopped.
 	Paused []string `json:"paused,omitempty"`
+	// Queued holds, per node of mode sequence, the assignees still to ask,
+	// in order.
+	Queued map[string][]string `json:"queued,omitempty"`
 }
 
 // TimelineEntry is one step of an instance's history.
@@ -105,15 +108,15 @@ func instanceDoc(in *Instance) store.Document {
 	stored.Tasks, stored.Version = nil, 0
 	return store.Document{ID: in.ID, Data: map[string]any{"workspace": in.Workspace, "initiator": in.Initiator,
 		"started": store.FormatTime(in.StartedAt), "form": in.Form, "record": in.Record, "status": in.Status,
-		"flow": in.Flow, "doc": toMap(stored)}}
+		"flow": in.Flow, "doc": encodeDoc(stored)}}
 }
 
 func instanceFrom(d store.Document) (*Instance, error) {
 	in := &Instance{}
-	if err := fromMap(d.Data["doc"], in); err != nil {
+	if err := decodeDoc(d.Data["doc"], in); err != nil {
 		return nil, fmt.Errorf("workflow: decode instance %s: %w", d.ID, err)
 	}
-	in.ID, in.Workspace, in.Version = d.ID, str(d.Data, "workspace"), d.Version
+	in.ID, in.Workspace, in.Version = d.ID, docStr(d.Data, "workspace"), d.Version
 	if in.Choices == nil {
 		in.Choices = map[string][]string{}
 	}
@@ -130,7 +133,7 @@ func instanceFrom(d store.Document) (*Instance, error) {
 }
 
 // loadInstance reads an instance of ws.
-func (s *Service) loadInstance(ctx context.Context, ws, id string) (*Instance, error) {
+func (s *Approvals) loadInstance(ctx context.Context, ws, id string) (*Instance, error) {
 	d, err := s.scoped(ctx, collInstances, ws, id)
 	if err != nil {
 		return nil, err
@@ -139,7 +142,7 @@ func (s *Service) loadInstance(ctx context.Context, ws, id string) (*Instance, e
 }
 
 // instanceTasks reads every task of an instance, oldest first.
-func (s *Service) instanceTasks(ctx context.Context, id string) ([]*Task, error) {
+func (s *Approvals) instanceTasks(ctx context.Context, id string) ([]*Task, error) {
 	docs, err := s.findAll(ctx, collTasks, store.Where("instance", store.OpEq, id), nil)
 	if err != nil {
 		return nil, err
@@ -158,7 +161,7 @@ func (s *Service) instanceTasks(ctx context.Context, id string) ([]*Task, error)
 
 // Instance returns an instance with its timeline and tasks, for the
 // initiator, anyone with a task in it, and admins of its app.
-func (s *Service) Instance(ctx context.Context, a engine.Actor, id string) (Instance, error) {
+func (s *Approvals) Instance(ctx context.Context, a engine.Actor, id string) (Instance, error) {
 	in, err := s.loadInstance(ctx, a.Workspace, id)
 	if err != nil {
 		return Instance{}, err
@@ -179,7 +182,7 @@ func (s *Service) Instance(ctx context.Context, a engine.Actor, id string) (Inst
 
 // mayView: the initiator, an assignee of any task, app admins, and
 // members who may see the record.
-func (s *Service) mayView(ctx context.Context, a engine.Actor, in *Instance, tasks []*Task) bool {
+func (s *Approvals) mayView(ctx context.Context, a engine.Actor, in *Instance, tasks []*Task) bool {
 	if a.UserID == in.Initiator {
 		return true
 	}
@@ -196,14 +199,14 @@ func (s *Service) mayView(ctx context.Context, a engine.Actor, in *Instance, tas
 }
 
 // isAdmin reports whether a administers app (workspace admins do).
-func (s *Service) isAdmin(ctx context.Context, a engine.Actor, app string) bool {
+func (s *Approvals) isAdmin(ctx context.Context, a engine.Actor, app string) bool {
 	_, err := s.e.Authorize(ctx, a, engine.ActAppManage, engine.Resource{App: app})
 	return err == nil
 }
 
 // RecordInstances lists the instances of a record, newest first (members
 // who may see the record), without timelines.
-func (s *Service) RecordInstances(ctx context.Context, a engine.Actor, formID, recordID string) ([]Instance, error) {
+func (s *Approvals) RecordInstances(ctx context.Context, a engine.Actor, formID, recordID string) ([]Instance, error) {
 	if _, err := s.e.Record(ctx, a, formID, recordID); err != nil {
 		return nil, err
 	}
@@ -214,7 +217,7 @@ func (s *Service) RecordInstances(ctx context.Context, a engine.Actor, formID, r
 	}
 	out := make([]Instance, 0, len(docs))
 	for _, d := range docs {
-		if str(d.Data, "workspace") != a.Workspace {
+		if docStr(d.Data, "workspace") != a.Workspace {
 			continue
 		}
 		in, err := instanceFrom(d)

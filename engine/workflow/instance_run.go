@@ -21,8 +21,8 @@ const maxSteps = 1000
 // instance, its tasks, and what the change writes, commits and does after
 // commit. A run that fails to commit on a version conflict is thrown away
 // and computed again from a fresh read.
-type run struct {
-	s   *Service
+type flowRun struct {
+	s   *Approvals
 	ctx context.Context
 	in  *Instance
 	lv  *loadedVersion
@@ -40,7 +40,7 @@ type run struct {
 	notes   []engine.Notification
 	steps   int
 
-	orgc *org
+	orgc *orgFacts
 	rec  *engine.Record
 }
 
@@ -50,9 +50,9 @@ type duePlan struct {
 	payload map[string]any
 }
 
-func (r *run) design() *Design { return &r.lv.c.design }
+func (r *flowRun) design() *FlowDesign { return &r.lv.c.design }
 
-func (r *run) timeline(e TimelineEntry) {
+func (r *flowRun) timeline(e TimelineEntry) {
 	e.At = r.now
 	if e.Node != "" && e.NodeName == "" {
 		if n := r.design().node(e.Node); n != nil {
@@ -66,11 +66,11 @@ func (r *run) timeline(e TimelineEntry) {
 }
 
 // record reads the instance's record as it is now (trusted read).
-func (r *run) record() (*engine.Record, error) {
+func (r *flowRun) record() (*engine.Record, error) {
 	if r.rec != nil {
 		return r.rec, nil
 	}
-	rec, err := r.s.e.Record(r.ctx, system(r.in.Workspace), r.in.Form, r.in.Record)
+	rec, err := r.s.e.Record(r.ctx, systemActor(r.in.Workspace), r.in.Form, r.in.Record)
 	if err != nil {
 		return nil, err
 	}
@@ -78,10 +78,10 @@ func (r *run) record() (*engine.Record, error) {
 	return r.rec, nil
 }
 
-func (r *run) touch(t *Task) { r.changed[t.ID] = true }
+func (r *flowRun) touch(t *Task) { r.changed[t.ID] = true }
 
 // newTask adds a task for user at node n's current entry.
-func (r *run) newTask(n *Node, kind, user string) *Task {
+func (r *flowRun) newTask(n *Node, kind, user string) *Task {
 	t := &Task{ID: store.NewID(), Workspace: r.in.Workspace, Instance: r.in.ID, Flow: r.in.Flow, FlowName: r.in.FlowName,
 		Form: r.in.Form, Record: r.in.Record, Node: n.ID, NodeName: n.Name, Kind: kind, Assignee: user,
 		Initiator: r.in.Initiator, Status: TaskPending, CreatedAt: r.now, Entry: r.in.Entries[n.ID]}
@@ -97,7 +97,7 @@ func (r *run) newTask(n *Node, kind, user string) *Task {
 }
 
 // entryTasks returns the tasks of node's current entry.
-func (r *run) entryTasks(node string) []*Task {
+func (r *flowRun) entryTasks(node string) []*Task {
 	entry := r.in.Entries[node]
 	var out []*Task
 	for _, t := range r.tasks {
@@ -108,7 +108,7 @@ func (r *run) entryTasks(node string) []*Task {
 	return out
 }
 
-func (r *run) task(id string) *Task {
+func (r *flowRun) task(id string) *Task {
 	for _, t := range r.tasks {
 		if t.ID == id {
 			return t
@@ -118,20 +118,20 @@ func (r *run) task(id string) *Task {
 }
 
 // closeTask ends an open task with status.
-func (r *run) closeTask(t *Task, status string) {
+func (r *flowRun) closeTask(t *Task, status string) {
 	t.Status = status
 	now := r.now
 	t.DecidedAt = &now
 	r.touch(t)
 }
 
-func (r *run) activate(node string) {
+func (r *flowRun) activate(node string) {
 	if !slices.Contains(r.in.Active, node) {
 		r.in.Active = append(r.in.Active, node)
 	}
 }
 
-func (r *run) deactivate(node string) {
+func (r *flowRun) deactivate(node string) {
 	r.in.Active = slices.DeleteFunc(r.in.Active, func(s string) bool { return s == node })
 	if id, ok := r.in.Entries[node]; ok {
 		r.cancels = append(r.cancels, dueTimerID(r.in.ID, id))
@@ -139,7 +139,7 @@ func (r *run) deactivate(node string) {
 }
 
 // enter moves the instance into node id.
-func (r *run) enter(id string) error {
+func (r *flowRun) enter(id string) error {
 	if r.steps++; r.steps > maxSteps {
 		return fmt.Errorf("workflow: instance %s passed %d nodes in one change", r.in.ID, maxSteps)
 	}
@@ -211,7 +211,7 @@ func (r *run) enter(id string) error {
 }
 
 // leave follows the single edge out of n.
-func (r *run) leave(n *Node) error {
+func (r *flowRun) leave(n *Node) error {
 	r.deactivate(n.ID)
 	out := r.design().out(n.ID)
 	if len(out) == 0 {
@@ -222,7 +222,7 @@ func (r *run) leave(n *Node) error {
 
 // branch takes the first edge of a condition node whose condition holds,
 // else the default. A condition that fails to run counts as false.
-func (r *run) branch(n *Node) error {
+func (r *flowRun) branch(n *Node) error {
 	rec, err := r.record()
 	if err != nil {
 		return err
@@ -237,7 +237,7 @@ func (r *run) branch(n *Node) error {
 	}
 	vals := v.ExprValues(rec.Data, loc, r.now)
 	in := expr.Input{New: vals, Old: map[string]any{}, Now: r.now, Location: loc,
-		User: map[string]any{"id": r.in.Initiator, "name": "", "email": "", "departments": anyList(r.in.InitiatorDepartments), "roles": []any{}}}
+		User: map[string]any{"id": r.in.Initiator, "name": "", "email": "", "departments": anyStrings(r.in.InitiatorDepartments), "roles": []any{}}}
 	var def *Edge
 	for _, e := range r.design().out(n.ID) {
 		if e.Default {
@@ -264,7 +264,7 @@ func (r *run) branch(n *Node) error {
 	return r.enter(def.To)
 }
 
-func anyList(ss []string) []any {
+func anyStrings(ss []string) []any {
 	out := make([]any, len(ss))
 	for i, s := range ss {
 		out[i] = s
@@ -274,7 +274,7 @@ func anyList(ss []string) []any {
 
 // enterTaskNode creates the tasks of an approver or handler node, or
 // applies the flow's fallback when nobody resolves.
-func (r *run) enterTaskNode(n *Node) error {
+func (r *flowRun) enterTaskNode(n *Node) error {
 	users, err := r.resolve(n, n.Assignees)
 	if err != nil {
 		return err
@@ -297,6 +297,14 @@ func (r *run) enterTaskNode(n *Node) error {
 	if err != nil {
 		return err
 	}
+	if n.Mode == ModeSequence {
+		// One at a time: the others wait in the queue, in resolve order.
+		if r.in.Queued == nil {
+			r.in.Queued = map[string][]string{}
+		}
+		r.in.Queued[n.ID] = users[1:]
+		users = users[:1]
+	}
 	for _, u := range users {
 		t := r.newTask(n, kind, u)
 		t.DueAt = due
@@ -309,7 +317,7 @@ func (r *run) enterTaskNode(n *Node) error {
 }
 
 // finish ends the instance with status, closing every open task.
-func (r *run) finish(status string) {
+func (r *flowRun) finish(status string) {
 	for _, t := range r.tasks {
 		if t.open() {
 			r.closeTask(t, TaskCancelled)
@@ -336,7 +344,7 @@ func (r *run) finish(status string) {
 
 // settle checks whether the node of a decided task passes or fails, and
 // moves on.
-func (r *run) settle(node string) error {
+func (r *flowRun) settle(node string) error {
 	n := r.design().node(node)
 	if n == nil || !slices.Contains(r.in.Active, node) || r.in.Status != StatusRunning {
 		return nil
@@ -376,6 +384,24 @@ func (r *run) settle(node string) error {
 		passed, failed = approved > 0, rejected > 0
 	case ModeAll:
 		passed, failed = approved == regular, rejected > 0
+	case ModeSequence:
+		if rejected == 0 && approved == regular && openAdded == 0 && len(r.in.Queued[node]) > 0 {
+			next := r.in.Queued[node][0]
+			r.in.Queued[node] = r.in.Queued[node][1:]
+			kind := TaskApprove
+			if n.Kind == KindHandler {
+				kind = TaskHandle
+			}
+			var due *time.Time
+			for _, t := range ts {
+				if t.DueAt != nil {
+					due = t.DueAt
+				}
+			}
+			r.newTask(n, kind, next).DueAt = due
+			return nil
+		}
+		passed, failed = approved == regular && len(r.in.Queued[node]) == 0, rejected > 0
 	case ModeVote:
 		need := int(math.Ceil(n.Threshold*float64(regular) - 1e-9))
 		if need < 1 {
@@ -393,7 +419,8 @@ func (r *run) settle(node string) error {
 }
 
 // pass closes the node's remaining tasks and leaves it.
-func (r *run) pass(n *Node) error {
+func (r *flowRun) pass(n *Node) error {
+	delete(r.in.Queued, n.ID)
 	for _, t := range r.entryTasks(n.ID) {
 		if t.open() {
 			r.closeTask(t, TaskCancelled)
@@ -409,7 +436,7 @@ var errRetry = errors.New("workflow: retry")
 // its changed and new tasks, and its events, in one unit of work; then
 // plans and cancels timers and sends notifications. A version conflict is
 // errRetry.
-func (r *run) commit() error {
+func (r *flowRun) commit() error {
 	u := store.UnitOfWork{Actor: r.actor, Events: r.events}
 	doc := instanceDoc(r.in)
 	if r.isNew {
@@ -433,7 +460,7 @@ func (r *run) commit() error {
 		return errRetry
 	}
 	if err != nil {
-		return mapErr(err)
+		return storeErr(err)
 	}
 	if len(res.Docs) > 0 {
 		r.in.Version = res.Docs[0].Version
@@ -445,7 +472,7 @@ func (r *run) commit() error {
 // after does what follows a commit: timers and notifications. Failures
 // are logged: the change is committed, and a due time missed here is the
 // one thing lost (a re-plan on the next change of the node repairs it).
-func (r *run) after() {
+func (r *flowRun) after() {
 	if r.s.timers != nil {
 		for _, id := range r.cancels {
 			if err := r.s.timers.Cancel(r.ctx, id); err != nil {
@@ -467,7 +494,7 @@ func (r *run) after() {
 
 // change loads an instance, applies f and commits, again from a fresh
 // read when another change won the race (up to 8 times).
-func (s *Service) change(ctx context.Context, ws, id, actor string, f func(r *run) error) (*run, error) {
+func (s *Approvals) change(ctx context.Context, ws, id, actor string, f func(r *flowRun) error) (*flowRun, error) {
 	for attempt := 0; attempt < 8; attempt++ {
 		in, err := s.loadInstance(ctx, ws, id)
 		if err != nil {
@@ -481,7 +508,7 @@ func (s *Service) change(ctx context.Context, ws, id, actor string, f func(r *ru
 		if err != nil {
 			return nil, err
 		}
-		r := &run{s: s, ctx: ctx, in: in, lv: lv, now: s.e.Now().UTC(), actor: actor, tasks: tasks,
+		r := &flowRun{s: s, ctx: ctx, in: in, lv: lv, now: s.e.Now().UTC(), actor: actor, tasks: tasks,
 			changed: map[string]bool{}, created: map[string]bool{}}
 		if err := f(r); err != nil {
 			return nil, err

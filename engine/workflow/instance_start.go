@@ -23,7 +23,7 @@ type StartInput struct {
 
 // Start starts a published, enabled flow on a record the actor may see;
 // the actor is the initiator.
-func (s *Service) Start(ctx context.Context, a engine.Actor, flowID string, in StartInput) (Instance, error) {
+func (s *Approvals) Start(ctx context.Context, a engine.Actor, flowID string, in StartInput) (Instance, error) {
 	if a.Workspace == "" || a.UserID == "" {
 		return Instance{}, engine.ErrForbidden
 	}
@@ -33,7 +33,7 @@ func (s *Service) Start(ctx context.Context, a engine.Actor, flowID string, in S
 	}
 	f := flowFrom(d)
 	if in.Record == "" {
-		return Instance{}, invalid(ferr("record", engine.CodeRequired, nil))
+		return Instance{}, invalidFlow(flowErr("record", engine.CodeRequired, nil))
 	}
 	if _, err := s.e.Record(ctx, a, f.Form, in.Record); err != nil {
 		return Instance{}, err
@@ -41,12 +41,12 @@ func (s *Service) Start(ctx context.Context, a engine.Actor, flowID string, in S
 	return s.start(ctx, a.Workspace, f, a.UserID, a.Departments, in, store.NewID(), false)
 }
 
-func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string, depts []string, in StartInput, id string, derived bool) (Instance, error) {
+func (s *Approvals) start(ctx context.Context, ws string, f Flow, initiator string, depts []string, in StartInput, id string, derived bool) (Instance, error) {
 	if f.Published == 0 {
 		return Instance{}, fmt.Errorf("%w: flow %s has no published version", engine.ErrNotPublished, f.ID)
 	}
 	if !f.Enabled {
-		return Instance{}, invalid(ferr("flow", "flow_disabled", nil))
+		return Instance{}, invalidFlow(flowErr("flow", "flow_disabled", nil))
 	}
 	lv, err := s.loadVersion(ctx, ws, f.ID, f.Published)
 	if err != nil {
@@ -57,20 +57,20 @@ func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string
 			return *got, nil
 		}
 	}
-	running, err := s.st.Count(ctx, collInstances, store.Query{Filter: ptr(store.And(
+	running, err := s.st.Count(ctx, collInstances, store.Query{Filter: ptrTo(store.And(
 		store.Where("form", store.OpEq, f.Form), store.Where("record", store.OpEq, in.Record),
 		store.Where("flow", store.OpEq, f.ID), store.Where("status", store.OpEq, StatusRunning)))})
 	if err != nil {
-		return Instance{}, mapErr(err)
+		return Instance{}, storeErr(err)
 	}
 	if running > 0 {
-		return Instance{}, invalid(ferr("record", CodeFlowRunning, nil))
+		return Instance{}, invalidFlow(flowErr("record", CodeFlowRunning, nil))
 	}
 	now := s.e.Now().UTC()
 	inst := &Instance{ID: id, Workspace: ws, Flow: f.ID, FlowVersion: f.Published, FlowName: lv.Name, Form: f.Form, App: f.App,
 		Record: in.Record, Status: StatusRunning, Initiator: initiator, InitiatorDepartments: depts, Active: []string{},
 		StartedAt: now, Choices: map[string][]string{}, Joins: map[string]int{}, Entries: map[string]string{}}
-	r := &run{s: s, ctx: ctx, in: inst, lv: lv, now: now, actor: initiator, isNew: true,
+	r := &flowRun{s: s, ctx: ctx, in: inst, lv: lv, now: now, actor: initiator, isNew: true,
 		changed: map[string]bool{}, created: map[string]bool{}}
 	if err := r.checkChoices(in.Choices); err != nil {
 		return Instance{}, err
@@ -78,7 +78,7 @@ func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string
 	r.timeline(TimelineEntry{Kind: TLStarted, User: initiator})
 	r.events = append(r.events, instanceEvent(EventStarted, inst, nil))
 	var start string
-	for _, n := range lv.Design.Nodes {
+	for _, n := range lv.FlowDesign.Nodes {
 		if n.Kind == KindStart {
 			start = n.ID
 		}
@@ -104,11 +104,14 @@ func (s *Service) start(ctx context.Context, ws string, f Flow, initiator string
 	return out, nil
 }
 
-func ptr[T any](v T) *T { return &v }
+// maxChoices bounds the users an initiator chooses for one node.
+const maxChoices = 50
+
+func ptrTo[T any](v T) *T { return &v }
 
 // checkChoices checks the initiator's choices: every node with an
 // initiator_choice assignee needs live members, and only such nodes.
-func (r *run) checkChoices(choices map[string][]string) error {
+func (r *flowRun) checkChoices(choices map[string][]string) error {
 	var errs []field.Error
 	for _, n := range r.design().Nodes {
 		wants := false
@@ -118,28 +121,32 @@ func (r *run) checkChoices(choices map[string][]string) error {
 		list := choices[n.ID]
 		if !wants {
 			if len(list) > 0 {
-				errs = append(errs, ferr("choices."+n.ID, "flow_no_choice", nil))
+				errs = append(errs, flowErr("choices."+n.ID, "flow_no_choice", nil))
 			}
 			continue
 		}
 		if len(list) == 0 {
-			errs = append(errs, ferr("choices."+n.ID, engine.CodeRequired, nil))
+			errs = append(errs, flowErr("choices."+n.ID, engine.CodeRequired, nil))
+			continue
+		}
+		if len(list) > maxChoices {
+			errs = append(errs, flowErr("choices."+n.ID, "max_items", map[string]any{"max": maxChoices}))
 			continue
 		}
 		for _, u := range list {
 			if !r.isMember(u) {
-				errs = append(errs, ferr("choices."+n.ID, engine.CodeNotFound, map[string]any{"value": u}))
+				errs = append(errs, flowErr("choices."+n.ID, engine.CodeNotFound, map[string]any{"value": u}))
 			}
 		}
 		r.in.Choices[n.ID] = list
 	}
 	for id := range choices {
 		if r.design().node(id) == nil {
-			errs = append(errs, ferr("choices."+id, engine.CodeNotFound, map[string]any{"value": id}))
+			errs = append(errs, flowErr("choices."+id, engine.CodeNotFound, map[string]any{"value": id}))
 		}
 	}
 	if len(errs) > 0 {
-		return invalid(errs...)
+		return invalidFlow(errs...)
 	}
 	return nil
 }
@@ -148,9 +155,9 @@ func (r *run) checkChoices(choices map[string][]string) error {
 // record; eventID is the record.created event's id and makes the start
 // idempotent (a redelivered event finds its instance). The record's
 // creator is the initiator.
-func (s *Service) OnRecordCreated(ctx context.Context, ws, eventID string, payload map[string]any) error {
-	form, record, actor := str(payload, "form"), str(payload, "record"), str(payload, "actor")
-	if form == "" || record == "" || str(payload, "source") == string(engine.SourceWorkflow) {
+func (s *Approvals) OnRecordCreated(ctx context.Context, ws, eventID string, payload map[string]any) error {
+	form, record, actor := docStr(payload, "form"), docStr(payload, "record"), docStr(payload, "actor")
+	if form == "" || record == "" || docStr(payload, "source") == string(engine.SourceWorkflow) {
 		return nil
 	}
 	flows, err := s.findAll(ctx, collFlows, store.And(store.Where("workspace", store.OpEq, ws), store.Where("form", store.OpEq, form)), nil)
@@ -190,11 +197,11 @@ func createdInstanceID(eventID, flowID string) string { return "c" + eventID + "
 // isUserError: a refusal a retry would not change.
 func isUserError(err error) bool {
 	var ve *engine.ValidationError
-	return asErr(err, &ve) || isAny(err, engine.ErrNotPublished, engine.ErrNotFound, engine.ErrForbidden)
+	return asError(err, &ve) || isAnyOf(err, engine.ErrNotPublished, engine.ErrNotFound, engine.ErrForbidden)
 }
 
 // Withdraw ends a running instance at its initiator's request.
-func (s *Service) Withdraw(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
+func (s *Approvals) Withdraw(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
 	return s.stop(ctx, a, id, comment, StatusWithdrawn, func(in *Instance) error {
 		if in.Initiator != a.UserID {
 			return fmt.Errorf("%w: only the initiator withdraws", engine.ErrForbidden)
@@ -204,7 +211,7 @@ func (s *Service) Withdraw(ctx context.Context, a engine.Actor, id, comment stri
 }
 
 // End ends a running instance (admins of the flow's app).
-func (s *Service) End(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
+func (s *Approvals) End(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
 	return s.stop(ctx, a, id, comment, StatusEnded, func(in *Instance) error {
 		if !s.isAdmin(ctx, a, in.App) {
 			return fmt.Errorf("%w: only admins end an approval", engine.ErrForbidden)
@@ -213,17 +220,17 @@ func (s *Service) End(ctx context.Context, a engine.Actor, id, comment string) (
 	})
 }
 
-func (s *Service) stop(ctx context.Context, a engine.Actor, id, comment, status string, allowed func(*Instance) error) (Instance, error) {
+func (s *Approvals) stop(ctx context.Context, a engine.Actor, id, comment, status string, allowed func(*Instance) error) (Instance, error) {
 	comment = strings.TrimSpace(comment)
 	if len([]rune(comment)) > maxComment {
-		return Instance{}, invalid(ferr("comment", "max_length", map[string]any{"max": maxComment}))
+		return Instance{}, invalidFlow(flowErr("comment", "max_length", map[string]any{"max": maxComment}))
 	}
-	r, err := s.change(ctx, a.Workspace, id, a.UserID, func(r *run) error {
+	r, err := s.change(ctx, a.Workspace, id, a.UserID, func(r *flowRun) error {
 		if err := allowed(r.in); err != nil {
 			return err
 		}
 		if r.in.Status != StatusRunning {
-			return invalid(ferr("status", "flow_not_running", map[string]any{"value": r.in.Status}))
+			return invalidFlow(flowErr("status", "flow_not_running", map[string]any{"value": r.in.Status}))
 		}
 		kind := TLWithdrawn
 		if status == StatusEnded {
@@ -241,18 +248,18 @@ func (s *Service) stop(ctx context.Context, a engine.Actor, id, comment, status 
 
 // Reactivate runs a rejected, withdrawn or ended instance again at the
 // nodes that were active when it stopped (admins of the flow's app).
-func (s *Service) Reactivate(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
-	r, err := s.change(ctx, a.Workspace, id, a.UserID, func(r *run) error {
+func (s *Approvals) Reactivate(ctx context.Context, a engine.Actor, id, comment string) (Instance, error) {
+	r, err := s.change(ctx, a.Workspace, id, a.UserID, func(r *flowRun) error {
 		if !s.isAdmin(ctx, a, r.in.App) {
 			return fmt.Errorf("%w: only admins reactivate an approval", engine.ErrForbidden)
 		}
 		if r.in.Status == StatusRunning || r.in.Status == StatusApproved {
-			return invalid(ferr("status", "flow_not_stopped", map[string]any{"value": r.in.Status}))
+			return invalidFlow(flowErr("status", "flow_not_stopped", map[string]any{"value": r.in.Status}))
 		}
 		nodes := r.in.Paused
 		if len(nodes) == 0 {
 			for i := len(r.in.Entered) - 1; i >= 0; i-- {
-				if n := r.design().node(r.in.Entered[i]); n != nil && returnable(n) {
+				if n := r.design().node(r.in.Entered[i]); n != nil && returnableNode(n) {
 					nodes = []string{n.ID}
 					break
 				}

@@ -9,12 +9,12 @@ import (
 
 // org is what resolving assignees reads about a workspace, loaded once
 // per run.
-type org struct {
+type orgFacts struct {
 	chart   engine.OrgChart
 	members map[string]engine.Member // live members by user id
 }
 
-func (r *run) org() (*org, error) {
+func (r *flowRun) orgFacts() (*orgFacts, error) {
 	if r.orgc != nil {
 		return r.orgc, nil
 	}
@@ -22,11 +22,11 @@ func (r *run) org() (*org, error) {
 	if err != nil {
 		return nil, err
 	}
-	ms, err := r.s.e.Members(r.ctx, system(r.in.Workspace))
+	ms, err := r.s.e.Members(r.ctx, systemActor(r.in.Workspace))
 	if err != nil {
 		return nil, err
 	}
-	o := &org{chart: chart, members: map[string]engine.Member{}}
+	o := &orgFacts{chart: chart, members: map[string]engine.Member{}}
 	for _, m := range ms {
 		if !m.Disabled {
 			o.members[m.UserID] = m
@@ -38,8 +38,8 @@ func (r *run) org() (*org, error) {
 
 // resolve returns the live members the assignees of a node name, sorted,
 // without duplicates.
-func (r *run) resolve(n *Node, as []Assignee) ([]string, error) {
-	o, err := r.org()
+func (r *flowRun) resolve(n *Node, as []Assignee) ([]string, error) {
+	o, err := r.orgFacts()
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +97,8 @@ func (r *run) resolve(n *Node, as []Assignee) ([]string, error) {
 
 // admins returns the members who administer the flow's app (workspace
 // admins included), as the authorizer decides: the fallback assignees.
-func (r *run) admins() ([]string, error) {
-	o, err := r.org()
+func (r *flowRun) admins() ([]string, error) {
+	o, err := r.orgFacts()
 	if err != nil {
 		return nil, err
 	}
@@ -115,8 +115,8 @@ func (r *run) admins() ([]string, error) {
 }
 
 // isMember reports whether user is a live member of the instance's workspace.
-func (r *run) isMember(user string) bool {
-	o, err := r.org()
+func (r *flowRun) isMember(user string) bool {
+	o, err := r.orgFacts()
 	if err != nil {
 		return false
 	}

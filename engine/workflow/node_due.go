@@ -13,7 +13,7 @@ import (
 const DueJob = "approval_due"
 
 // dueAt computes when node n's entry falls due (nil: no due time).
-func (r *run) dueAt(n *Node) (*time.Time, error) {
+func (r *flowRun) dueAt(n *Node) (*time.Time, error) {
 	if n.Due == nil {
 		return nil, nil
 	}
@@ -55,14 +55,14 @@ func (r *run) dueAt(n *Node) (*time.Time, error) {
 // HandleDue runs a node's due action; payload is what the timer was
 // planned with. A timer of a node entry that is over (decided, returned,
 // ended) does nothing, so a late or repeated run is harmless.
-func (s *Service) HandleDue(ctx context.Context, payload map[string]any) error {
-	ws, id, node, entry := str(payload, "workspace"), str(payload, "instance"), str(payload, "node"), str(payload, "entry")
+func (s *Approvals) HandleDue(ctx context.Context, payload map[string]any) error {
+	ws, id, node, entry := docStr(payload, "workspace"), docStr(payload, "instance"), docStr(payload, "node"), docStr(payload, "entry")
 	if ws == "" || id == "" {
 		return fmt.Errorf("workflow: due payload without instance: %v", payload)
 	}
 	stale := false
-	_, err := s.change(ctx, ws, id, "system", func(r *run) error {
-		stale = r.in.Status != StatusRunning || r.in.Entries[node] != entry || !contains(r.in.Active, node)
+	_, err := s.change(ctx, ws, id, "system", func(r *flowRun) error {
+		stale = r.in.Status != StatusRunning || r.in.Entries[node] != entry || !hasString(r.in.Active, node)
 		if stale {
 			return errStale
 		}
@@ -135,7 +135,7 @@ func (s *Service) HandleDue(ctx context.Context, payload map[string]any) error {
 
 var errStale = fmt.Errorf("workflow: due time of a node entry that is over")
 
-func contains(ss []string, s string) bool {
+func hasString(ss []string, s string) bool {
 	for _, x := range ss {
 		if x == s {
 			return true
@@ -144,14 +144,14 @@ func contains(ss []string, s string) bool {
 	return false
 }
 
-func remindNote(r *run, t *Task) (n notification) {
+func remindNote(r *flowRun, t *Task) (n notification) {
 	return notification{Workspace: r.in.Workspace, Recipients: []string{t.Assignee}, Kind: "task", Severity: "warning",
 		Title: r.in.FlowName + " · " + t.NodeName, Form: r.in.Form, Record: r.in.Record, Key: "remind." + t.ID}
 }
 
 // previous returns the returnable node entered before node's last entry
 // (the start when there is none).
-func (r *run) previous(node string) string {
+func (r *flowRun) previous(node string) string {
 	last := -1
 	for i, id := range r.in.Entered {
 		if id == node {
@@ -159,7 +159,7 @@ func (r *run) previous(node string) string {
 		}
 	}
 	for i := last - 1; i >= 0; i-- {
-		if n := r.design().node(r.in.Entered[i]); n != nil && returnable(n) && n.ID != node {
+		if n := r.design().node(r.in.Entered[i]); n != nil && returnableNode(n) && n.ID != node {
 			return n.ID
 		}
 	}
@@ -171,6 +171,6 @@ func (r *run) previous(node string) string {
 	return ""
 }
 
-func returnable(n *Node) bool {
+func returnableNode(n *Node) bool {
 	return n.Kind == KindStart || n.Kind == KindApprover || n.Kind == KindHandler
 }

@@ -22,8 +22,8 @@ type nodeWrite struct {
 // editRecord writes an assignee's edits of the record through the one
 // write pipeline, as the assignee with source workflow; the hook bound by
 // Bind enforces the node's field permissions inside the write.
-func (s *Service) editRecord(ctx context.Context, a engine.Actor, in *Instance, n *Node, t *Task, fields map[string]any) error {
-	rec, err := s.e.Record(ctx, system(in.Workspace), in.Form, in.Record)
+func (s *Approvals) editRecord(ctx context.Context, a engine.Actor, in *Instance, n *Node, t *Task, fields map[string]any) error {
+	rec, err := s.e.Record(ctx, systemActor(in.Workspace), in.Form, in.Record)
 	if err != nil {
 		return err
 	}
@@ -34,10 +34,31 @@ func (s *Service) editRecord(ctx context.Context, a engine.Actor, in *Instance, 
 	return err
 }
 
+// checkRequired refuses an approval while a field the node requires is
+// empty in the record (after the assignee's edits).
+func (s *Approvals) checkRequired(ctx context.Context, in *Instance, n *Node) error {
+	rec, err := s.e.Record(ctx, systemActor(in.Workspace), in.Form, in.Record)
+	if err != nil {
+		return err
+	}
+	var errs []field.Error
+	for _, k := range n.Required {
+		if v, ok := rec.Data[k]; !ok || v == nil || v == "" {
+			errs = append(errs, flowErr("fields."+k, engine.CodeRequired, nil))
+		} else if l, ok := v.([]any); ok && len(l) == 0 {
+			errs = append(errs, flowErr("fields."+k, engine.CodeRequired, nil))
+		}
+	}
+	if len(errs) > 0 {
+		return invalidFlow(errs...)
+	}
+	return nil
+}
+
 // Bind binds the workflow's RecordWriting handler: a write an assignee
 // makes through a task may change only the fields their node lets them
 // edit (a per-field error node_field_read_only otherwise).
-func (s *Service) Bind() {
+func (s *Approvals) Bind() {
 	s.e.OnRecordWriting().BindFunc(func(ev *engine.RecordWritingEvent) error {
 		nw, _ := ev.Context.Value(nodeKey{}).(*nodeWrite)
 		if nw == nil || ev.Actor.Source != engine.SourceWorkflow {
@@ -45,11 +66,11 @@ func (s *Service) Bind() {
 		}
 		var errs []field.Error
 		for _, k := range ev.Changed {
-			if f, ok := ev.Version.Field(k); ok && computed[f.Type] {
+			if f, ok := ev.Version.Field(k); ok && computedTypes[f.Type] {
 				continue // follows from the edited fields
 			}
 			if nw.node.fieldAccess(k) != FieldEdit {
-				errs = append(errs, ferr(k, CodeNodeFieldReadOnly, nil))
+				errs = append(errs, flowErr(k, CodeNodeFieldReadOnly, nil))
 			}
 		}
 		if len(errs) > 0 {
@@ -60,10 +81,10 @@ func (s *Service) Bind() {
 }
 
 // computed are the field types whose values the pipeline derives.
-var computed = map[string]bool{"formula": true, "lookup": true, "serial": true}
+var computedTypes = map[string]bool{"formula": true, "lookup": true, "serial": true}
 
 // mask removes from data the fields node n hides.
-func mask(n *Node, data map[string]any) map[string]any {
+func maskHidden(n *Node, data map[string]any) map[string]any {
 	out := make(map[string]any, len(data))
 	for k, v := range data {
 		if n == nil || n.fieldAccess(k) != FieldHidden {

@@ -95,15 +95,15 @@ func taskDoc(t *Task) store.Document {
 	stored := *t
 	stored.Version = 0
 	return store.Document{ID: t.ID, Data: map[string]any{"workspace": t.Workspace, "assignee": t.Assignee, "box": t.box(),
-		"at": store.FormatTime(at), "instance": t.Instance, "doc": toMap(stored)}}
+		"at": store.FormatTime(at), "instance": t.Instance, "doc": encodeDoc(stored)}}
 }
 
 func taskFrom(d store.Document) (*Task, error) {
 	t := &Task{}
-	if err := fromMap(d.Data["doc"], t); err != nil {
+	if err := decodeDoc(d.Data["doc"], t); err != nil {
 		return nil, fmt.Errorf("workflow: decode task %s: %w", d.ID, err)
 	}
-	t.ID, t.Workspace, t.Version = d.ID, str(d.Data, "workspace"), d.Version
+	t.ID, t.Workspace, t.Version = d.ID, docStr(d.Data, "workspace"), d.Version
 	return t, nil
 }
 

@@ -17,20 +17,20 @@ var ErrTaskClosed = fmt.Errorf("%w: the task is no longer open", engine.ErrConfl
 
 // ActInput is the body of a task action (docs/workflows.md).
 type ActInput struct {
-	Comment   string         `json:"comment"`
-	Signature *Signature     `json:"signature,omitempty"`
-	Fields    map[string]any `json:"fields,omitempty"`
-	Node      string         `json:"node,omitempty"`
-	To        string         `json:"to,omitempty"`
-	Users     []string       `json:"users,omitempty"`
-	Position  string         `json:"position,omitempty"`
+	Comment      string         `json:"comment"`
+	Signature    *Signature     `json:"signature,omitempty"`
+	Fields       map[string]any `json:"fields,omitempty"`
+	Node         string         `json:"node,omitempty"`
+	To           string         `json:"to,omitempty"`
+	Users        []string       `json:"users,omitempty"`
+	NodePosition string         `json:"position,omitempty"`
 }
 
 const maxComment = 2000
 
 // Act performs action on a task as its assignee: approve, reject, return,
 // transfer, add, cc, or read (a CC task). Anyone else is ErrForbidden.
-func (s *Service) Act(ctx context.Context, a engine.Actor, taskID, action string, in ActInput) (Task, error) {
+func (s *Approvals) Act(ctx context.Context, a engine.Actor, taskID, action string, in ActInput) (Task, error) {
 	d, err := s.scoped(ctx, collTasks, a.Workspace, taskID)
 	if err != nil {
 		return Task{}, err
@@ -77,14 +77,19 @@ func (s *Service) Act(ctx context.Context, a engine.Actor, taskID, action string
 	}
 	if len(in.Fields) > 0 {
 		if action != ActionApprove {
-			return Task{}, invalid(ferr("fields", "flow_fields_on_approve", nil))
+			return Task{}, invalidFlow(flowErr("fields", "flow_fields_on_approve", nil))
 		}
 		if err := s.editRecord(ctx, a, in0, n, t, in.Fields); err != nil {
 			return Task{}, err
 		}
 	}
+	if action == ActionApprove && len(n.Required) > 0 {
+		if err := s.checkRequired(ctx, in0, n); err != nil {
+			return Task{}, err
+		}
+	}
 	var out Task
-	_, err = s.change(ctx, a.Workspace, t.Instance, a.UserID, func(r *run) error {
+	_, err = s.change(ctx, a.Workspace, t.Instance, a.UserID, func(r *flowRun) error {
 		rt := r.task(taskID)
 		if rt == nil || !rt.open() || r.in.Status != StatusRunning {
 			return ErrTaskClosed
@@ -104,49 +109,49 @@ func (s *Service) Act(ctx context.Context, a engine.Actor, taskID, action string
 func checkAct(action string, in ActInput) error {
 	var errs []field.Error
 	if len([]rune(in.Comment)) > maxComment {
-		errs = append(errs, ferr("comment", "max_length", map[string]any{"max": maxComment}))
+		errs = append(errs, flowErr("comment", "max_length", map[string]any{"max": maxComment}))
 	}
 	if sg := in.Signature; sg != nil {
 		if store.ValidateID(sg.ID) != nil || !strings.HasPrefix(sg.ContentType, "image/") {
-			errs = append(errs, ferr("signature", "flow_signature", nil))
+			errs = append(errs, flowErr("signature", "flow_signature", nil))
 		}
 	}
 	switch action {
 	case ActionApprove:
 	case ActionReject:
 		if strings.TrimSpace(in.Comment) == "" {
-			errs = append(errs, ferr("comment", engine.CodeRequired, nil))
+			errs = append(errs, flowErr("comment", engine.CodeRequired, nil))
 		}
 	case ActionReturn:
 		if in.Node == "" {
-			errs = append(errs, ferr("node", engine.CodeRequired, nil))
+			errs = append(errs, flowErr("node", engine.CodeRequired, nil))
 		}
 	case ActionTransfer:
 		if in.To == "" {
-			errs = append(errs, ferr("to", engine.CodeRequired, nil))
+			errs = append(errs, flowErr("to", engine.CodeRequired, nil))
 		}
 	case ActionAdd:
-		if in.Position != "before" && in.Position != "after" {
-			errs = append(errs, ferr("position", "flow_position", map[string]any{"value": in.Position}))
+		if in.NodePosition != "before" && in.NodePosition != "after" {
+			errs = append(errs, flowErr("position", "flow_position", map[string]any{"value": in.NodePosition}))
 		}
 		fallthrough
 	case ActionCC:
 		if len(in.Users) == 0 {
-			errs = append(errs, ferr("users", engine.CodeRequired, nil))
+			errs = append(errs, flowErr("users", engine.CodeRequired, nil))
 		} else if len(in.Users) > 50 {
-			errs = append(errs, ferr("users", "max_items", map[string]any{"max": 50}))
+			errs = append(errs, flowErr("users", "max_items", map[string]any{"max": 50}))
 		}
 	default:
 		return fmt.Errorf("%w: unknown task action %q", engine.ErrNotFound, action)
 	}
 	if len(errs) > 0 {
-		return invalid(errs...)
+		return invalidFlow(errs...)
 	}
 	return nil
 }
 
 // act applies one action of task t at node n.
-func (r *run) act(t *Task, n *Node, action string, in ActInput) error {
+func (r *flowRun) act(t *Task, n *Node, action string, in ActInput) error {
 	entry := TimelineEntry{Node: t.Node, User: r.actor, Comment: strings.TrimSpace(in.Comment), Signature: in.Signature, Task: t.ID}
 	t.Comment, t.Signature = entry.Comment, in.Signature
 	switch action {
@@ -173,8 +178,8 @@ func (r *run) act(t *Task, n *Node, action string, in ActInput) error {
 		return r.settle(n.ID)
 	case ActionReturn:
 		target := r.design().node(in.Node)
-		if target == nil || !returnable(target) || !contains(r.in.Entered, in.Node) || in.Node == n.ID {
-			return invalid(ferr("node", "flow_return_target", map[string]any{"value": in.Node}))
+		if target == nil || !returnableNode(target) || !hasString(r.in.Entered, in.Node) || in.Node == n.ID {
+			return invalidFlow(flowErr("node", "flow_return_target", map[string]any{"value": in.Node}))
 		}
 		entry.Kind, entry.Target = TLReturned, in.Node
 		r.timeline(entry)
@@ -182,10 +187,10 @@ func (r *run) act(t *Task, n *Node, action string, in ActInput) error {
 		return r.returnTo(in.Node, t, TaskCancelled)
 	case ActionTransfer:
 		if !r.isMember(in.To) {
-			return invalid(ferr("to", engine.CodeNotFound, map[string]any{"value": in.To}))
+			return invalidFlow(flowErr("to", engine.CodeNotFound, map[string]any{"value": in.To}))
 		}
 		if in.To == t.Assignee || r.hasOpen(n.ID, in.To) {
-			return invalid(ferr("to", "flow_already_assignee", nil))
+			return invalidFlow(flowErr("to", "flow_already_assignee", nil))
 		}
 		r.closeTask(t, TaskTransferred)
 		nt := r.newTask(n, t.Kind, in.To)
@@ -202,11 +207,11 @@ func (r *run) act(t *Task, n *Node, action string, in ActInput) error {
 		}
 		for _, u := range users {
 			if u == t.Assignee || r.hasOpen(n.ID, u) {
-				return invalid(ferr("users", "flow_already_assignee", map[string]any{"value": u}))
+				return invalidFlow(flowErr("users", "flow_already_assignee", map[string]any{"value": u}))
 			}
 		}
-		entry.Kind, entry.To, entry.Action = TLAdded, users, in.Position
-		if in.Position == "before" {
+		entry.Kind, entry.To, entry.Action = TLAdded, users, in.NodePosition
+		if in.NodePosition == "before" {
 			t.Status = TaskWaiting
 			r.touch(t)
 			for _, u := range users {
@@ -242,12 +247,12 @@ func (r *run) act(t *Task, n *Node, action string, in ActInput) error {
 }
 
 // members checks users are live members and returns them without duplicates.
-func (r *run) members(users []string) ([]string, error) {
+func (r *flowRun) members(users []string) ([]string, error) {
 	seen := map[string]bool{}
 	var out []string
 	for i, u := range users {
 		if !r.isMember(u) {
-			return nil, invalid(ferr(fmt.Sprintf("users.%d", i), engine.CodeNotFound, map[string]any{"value": u}))
+			return nil, invalidFlow(flowErr(fmt.Sprintf("users.%d", i), engine.CodeNotFound, map[string]any{"value": u}))
 		}
 		if !seen[u] {
 			seen[u] = true
@@ -257,7 +262,7 @@ func (r *run) members(users []string) ([]string, error) {
 	return out, nil
 }
 
-func (r *run) hasOpen(node, user string) bool {
+func (r *flowRun) hasOpen(node, user string) bool {
 	for _, t := range r.entryTasks(node) {
 		if t.Assignee == user && t.open() {
 			return true
@@ -268,7 +273,7 @@ func (r *run) hasOpen(node, user string) bool {
 
 // unblock puts a waiting task back to pending once every approver added
 // before it has decided.
-func (r *run) unblock(t *Task) {
+func (r *flowRun) unblock(t *Task) {
 	if t.Added != "before" || t.Blocks == "" {
 		return
 	}
@@ -286,7 +291,7 @@ func (r *run) unblock(t *Task) {
 }
 
 // retarget makes tasks added before old wait for repl instead.
-func (r *run) retarget(old, repl string) {
+func (r *flowRun) retarget(old, repl string) {
 	for _, o := range r.tasks {
 		if o.Blocks == old && o.open() {
 			o.Blocks = repl
@@ -297,7 +302,7 @@ func (r *run) retarget(old, repl string) {
 
 // returnTo closes every open task (by with TaskReturned, the others with
 // status) and enters target again.
-func (r *run) returnTo(target string, by *Task, status string) error {
+func (r *flowRun) returnTo(target string, by *Task, status string) error {
 	for _, t := range r.tasks {
 		if !t.open() {
 			continue
@@ -321,13 +326,13 @@ func (r *run) returnTo(target string, by *Task, status string) error {
 	return r.enter(target)
 }
 
-func (r *run) decidedEvent(t *Task, action, by string) {
+func (r *flowRun) decidedEvent(t *Task, action, by string) {
 	r.events = append(r.events, instanceEvent(EventTaskDecided, r.in, map[string]any{"task": t.ID, "node": t.Node,
 		"action": action, "assignee": t.Assignee, "by": by, "comment": t.Comment}))
 }
 
 // markRead marks a CC task read.
-func (s *Service) markRead(ctx context.Context, t *Task, version int64) (Task, error) {
+func (s *Approvals) markRead(ctx context.Context, t *Task, version int64) (Task, error) {
 	if t.Kind != TaskCC {
 		return Task{}, fmt.Errorf("%w: only CC tasks are read", engine.ErrForbidden)
 	}
@@ -338,10 +343,10 @@ func (s *Service) markRead(ctx context.Context, t *Task, version int64) (Task, e
 	res, err := s.st.Commit(ctx, store.UnitOfWork{Actor: t.Assignee,
 		Writes: []store.Write{{Op: store.OpUpdate, Collection: collTasks, Doc: taskDoc(t), ExpectVersion: version}},
 		Events: []store.Event{{Type: EventTaskDecided, Workspace: t.Workspace, Collection: collInstances, DocID: t.Instance,
-			Payload: map[string]any{"payload_version": PayloadVersion, "instance": t.Instance, "task": t.ID, "node": t.Node,
+			Payload: map[string]any{"payload_version": ApprovalPayloadVersion, "instance": t.Instance, "task": t.ID, "node": t.Node,
 				"action": "read", "assignee": t.Assignee, "by": t.Assignee, "flow": t.Flow, "form": t.Form, "record": t.Record}}}})
 	if err != nil {
-		return Task{}, mapErr(err)
+		return Task{}, storeErr(err)
 	}
 	t.Version = res.Docs[0].Version
 	return *t, nil
@@ -359,12 +364,12 @@ const maxBatch = 100
 
 // BatchApprove approves each task as its assignee, one by one; a task
 // that fails does not stop the others.
-func (s *Service) BatchApprove(ctx context.Context, a engine.Actor, ids []string, comment string) ([]BatchResult, error) {
+func (s *Approvals) BatchApprove(ctx context.Context, a engine.Actor, ids []string, comment string) ([]BatchResult, error) {
 	if len(ids) == 0 {
-		return nil, invalid(ferr("tasks", engine.CodeRequired, nil))
+		return nil, invalidFlow(flowErr("tasks", engine.CodeRequired, nil))
 	}
 	if len(ids) > maxBatch {
-		return nil, invalid(ferr("tasks", "max_items", map[string]any{"max": maxBatch}))
+		return nil, invalidFlow(flowErr("tasks", "max_items", map[string]any{"max": maxBatch}))
 	}
 	out := make([]BatchResult, len(ids))
 	for i, id := range ids {

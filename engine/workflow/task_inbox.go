@@ -19,7 +19,7 @@ type InboxPage struct {
 
 // Inbox lists one box of the actor's inbox: todo (oldest first), done,
 // cc and started (newest first).
-func (s *Service) Inbox(ctx context.Context, a engine.Actor, box, cursor string, limit int) (InboxPage, error) {
+func (s *Approvals) Inbox(ctx context.Context, a engine.Actor, box, cursor string, limit int) (InboxPage, error) {
 	if a.Workspace == "" || a.UserID == "" {
 		return InboxPage{}, engine.ErrForbidden
 	}
@@ -30,7 +30,7 @@ func (s *Service) Inbox(ctx context.Context, a engine.Actor, box, cursor string,
 		f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("initiator", store.OpEq, a.UserID))
 		p, err := s.st.Find(ctx, collInstances, store.Query{Filter: &f, Sort: []store.SortKey{{Field: "started", Desc: true}}, Limit: limit, After: cursor})
 		if err != nil {
-			return InboxPage{}, mapErr(err)
+			return InboxPage{}, storeErr(err)
 		}
 		out := InboxPage{NextCursor: p.NextCursor, Instances: []Instance{}}
 		for _, d := range p.Docs {
@@ -44,12 +44,12 @@ func (s *Service) Inbox(ctx context.Context, a engine.Actor, box, cursor string,
 		return out, nil
 	}
 	if box != BoxTodo && box != BoxDone && box != BoxCC {
-		return InboxPage{}, invalid(ferr("box", "flow_box", map[string]any{"value": box}))
+		return InboxPage{}, invalidFlow(flowErr("box", "flow_box", map[string]any{"value": box}))
 	}
 	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("assignee", store.OpEq, a.UserID), store.Where("box", store.OpEq, box))
 	p, err := s.st.Find(ctx, collTasks, store.Query{Filter: &f, Sort: []store.SortKey{{Field: "at", Desc: box != BoxTodo}}, Limit: limit, After: cursor})
 	if err != nil {
-		return InboxPage{}, mapErr(err)
+		return InboxPage{}, storeErr(err)
 	}
 	out := InboxPage{NextCursor: p.NextCursor, Tasks: []Task{}}
 	for _, d := range p.Docs {
@@ -72,7 +72,7 @@ type Counts struct {
 }
 
 // Counts counts the actor's inbox boxes.
-func (s *Service) Counts(ctx context.Context, a engine.Actor) (Counts, error) {
+func (s *Approvals) Counts(ctx context.Context, a engine.Actor) (Counts, error) {
 	if a.Workspace == "" || a.UserID == "" {
 		return Counts{}, engine.ErrForbidden
 	}
@@ -80,7 +80,7 @@ func (s *Service) Counts(ctx context.Context, a engine.Actor) (Counts, error) {
 	count := func(coll string, f store.Filter, into *int64) error {
 		n, err := s.st.Count(ctx, coll, store.Query{Filter: &f})
 		*into = n
-		return mapErr(err)
+		return storeErr(err)
 	}
 	mine := func(box string) store.Filter {
 		return store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("assignee", store.OpEq, a.UserID), store.Where("box", store.OpEq, box))
@@ -123,7 +123,7 @@ type TaskDetail struct {
 // with the record masked by the node's field permissions (hidden fields
 // are absent for the assignee and the initiator; admins of the app who are
 // not the assignee see every field).
-func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (TaskDetail, error) {
+func (s *Approvals) TaskDetail(ctx context.Context, a engine.Actor, id string) (TaskDetail, error) {
 	d, err := s.scoped(ctx, collTasks, a.Workspace, id)
 	if err != nil {
 		return TaskDetail{}, err
@@ -145,7 +145,7 @@ func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (Ta
 		return TaskDetail{}, err
 	}
 	n := lv.c.design.node(t.Node)
-	rec, err := s.e.Record(ctx, system(a.Workspace), in.Form, in.Record)
+	rec, err := s.e.Record(ctx, systemActor(a.Workspace), in.Form, in.Record)
 	if err != nil {
 		return TaskDetail{}, err
 	}
@@ -161,7 +161,7 @@ func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (Ta
 		}
 	}
 	if !admin || t.Assignee == a.UserID { // the assignee is masked even when an admin
-		rec.Data = mask(n, rec.Data)
+		rec.Data = maskHidden(n, rec.Data)
 		for k, p := range out.Fields {
 			if p == FieldHidden {
 				delete(out.Fields, k) // not even the key reaches the assignee
@@ -184,7 +184,7 @@ func (s *Service) TaskDetail(ctx context.Context, a engine.Actor, id string) (Ta
 	seen := map[string]bool{}
 	for _, id := range in.Entered {
 		m := lv.c.design.node(id)
-		if m == nil || !returnable(m) || id == t.Node || seen[id] {
+		if m == nil || !returnableNode(m) || id == t.Node || seen[id] {
 			continue
 		}
 		seen[id] = true
