@@ -35,13 +35,15 @@ export interface FlowNode {
   name: string;
   position?: { x: number; y: number };
   assignees?: Assignee[];
-  /** approver: any one (或签), all (会签) or a vote (票签); handler: any or all. */
-  mode?: 'any' | 'all' | 'vote';
+  /** approver: any one (或签), all (会签), a vote (票签) or one after another (依次审批); handler: any, all or sequence. */
+  mode?: 'any' | 'all' | 'vote' | 'sequence';
   /** vote: the fraction of the assignees that must approve, 0 < t ≤ 1. */
   threshold?: number;
   /** per-field access of the node's assignees; a field not named is view. */
   fields?: Record<string, FieldAccess>;
   actions?: TaskActionName[];
+  /** edit fields that must hold a value before the assignee approves (submits). */
+  required?: string[];
   due?: Due | null;
   /** parallel: the join node its branches meet at. */
   join?: string;

@@ -39,7 +39,7 @@ export function NodeSettings({ graph, node, fields, roles, check, problems, onCh
       {(node.kind === 'approver' || node.kind === 'handler') && <>
         <Typography.Text strong style={{ display: 'block', marginTop: 12 }}>{t('flows.mode')}</Typography.Text>
         <Segmented block value={node.mode ?? 'any'} data-testid="node-mode" onChange={(v) => set({ mode: v as FlowNode['mode'], threshold: v === 'vote' ? node.threshold ?? 0.5 : undefined })}
-          options={(node.kind === 'approver' ? ['any', 'all', 'vote'] as const : ['any', 'all'] as const).map((m) => ({ value: m, label: t(`flows.mode_${m}`) }))} />
+          options={(node.kind === 'approver' ? ['any', 'all', 'vote', 'sequence'] as const : ['any', 'all', 'sequence'] as const).map((m) => ({ value: m, label: t(`flows.mode_${m}`) }))} />
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`flows.modeHelp_${node.mode ?? 'any'}`)}</Typography.Text>
         {node.mode === 'vote' && <Space style={{ marginTop: 8 }}>
           <Typography.Text>{t('flows.threshold')}</Typography.Text>
@@ -68,7 +68,7 @@ export function NodeSettings({ graph, node, fields, roles, check, problems, onCh
 
       {(node.kind === 'approver' || node.kind === 'handler') && fields.length > 0 && <>
         <Divider titlePlacement="start">{t('flows.fieldAccess')}</Divider>
-        <FieldGrid node={node} fields={fields} onChange={(f) => set({ fields: f })} />
+        <FieldGrid node={node} fields={fields} onChange={set} />
       </>}
 
       {node.kind !== 'end' && <>
@@ -180,14 +180,19 @@ function ActionsEditor({ node, onChange }: { node: FlowNode; onChange: (a: TaskA
 const KINDS: AssigneeKind[] = ['users', 'role', 'head', 'field', 'initiator_choice', 'initiator'];
 
 /** FieldGrid sets, per field, what the node's assignees may do with it: view, edit or hidden. */
-function FieldGrid({ node, fields, onChange }: { node: FlowNode; fields: FieldDef[]; onChange: (f: Record<string, FieldAccess>) => void }) {
+function FieldGrid({ node, fields, onChange }: { node: FlowNode; fields: FieldDef[]; onChange: (patch: Partial<FlowNode>) => void }) {
   const { t } = useTranslation();
-  const put = (key: string, a: FieldAccess) => onChange({ ...Object.fromEntries(fields.map((f) => [f.key, nodeAccess(node, f.key)])), [key]: a });
+  const required = node.required ?? [];
+  // A field that stops being editable stops being required of the assignee.
+  const put = (key: string, a: FieldAccess) => onChange({
+    fields: { ...Object.fromEntries(fields.map((f) => [f.key, nodeAccess(node, f.key)])), [key]: a },
+    ...(a !== 'edit' && required.includes(key) ? { required: required.filter((k) => k !== key) } : {}),
+  });
   return (
     <>
       <Space wrap style={{ marginBottom: 8 }}>
         <Typography.Text type="secondary">{t('flows.allFields')}</Typography.Text>
-        {ACCESS.map((a) => <Button key={a} size="small" onClick={() => onChange(setAllAccess(fields, a))} data-testid={`fa-all-${a}`}>{t(`flows.access_${a}`)}</Button>)}
+        {ACCESS.map((a) => <Button key={a} size="small" onClick={() => onChange({ fields: setAllAccess(fields, a), ...(a !== 'edit' ? { required: [] } : {}) })} data-testid={`fa-all-${a}`}>{t(`flows.access_${a}`)}</Button>)}
       </Space>
       <Table<FieldDef> size="small" rowKey="key" pagination={false} dataSource={fields} data-testid="field-grid" columns={[
         { key: 'label', title: t('perm.field'), render: (_, f) => f.label },
@@ -196,6 +201,10 @@ function FieldGrid({ node, fields, onChange }: { node: FlowNode; fields: FieldDe
           render: (_: unknown, f: FieldDef) => <Checkbox checked={nodeAccess(node, f.key) === a} aria-label={`${f.label} ${t(`flows.access_${a}`)}`}
             data-testid={`fa-${f.key}-${a}`} onChange={(e) => { if (e.target.checked) put(f.key, a); }} />,
         })),
+        { key: 'required', title: t('flows.mustFill'), width: 64, align: 'center' as const,
+          render: (_: unknown, f: FieldDef) => <Checkbox checked={required.includes(f.key)} disabled={nodeAccess(node, f.key) !== 'edit'}
+            aria-label={`${f.label} ${t('flows.mustFill')}`} data-testid={`fr-${f.key}`}
+            onChange={(e) => onChange({ required: e.target.checked ? [...required, f.key] : required.filter((k) => k !== f.key) })} /> },
       ]} />
     </>
   );

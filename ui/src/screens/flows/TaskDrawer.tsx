@@ -117,8 +117,10 @@ export function TaskDrawer({ taskId, onClose, onDone }: { taskId: string | null;
       onDone();
     } catch (e) {
       if (e instanceof ApiError && e.fields.length) {
-        const left = applyFieldErrors(form, e.fields, (n) => editable.some((f) => f.key === n[0]));
-        setProblems(left.length ? left.map((x) => x.message) : e.fields.map((x) => x.message));
+        // A node's required field comes back as fields.<key>: show it on the field.
+        const errs = e.fields.map((f) => ({ ...f, path: f.path.replace(/^fields\./, '') }));
+        const left = applyFieldErrors(form, errs, (n) => editable.some((f) => f.key === n[0]));
+        setProblems(left.map((x) => x.message));
         if (e.fields.some((f) => f.path === 'comment')) setCommentError(true);
       } else message.error(errorText(e));
     } finally { setBusy(''); }

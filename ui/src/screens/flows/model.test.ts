@@ -62,6 +62,13 @@ describe('flow graph model', () => {
     expect(codes(looped).some((c) => c.endsWith(':cycle'))).toBe(true);
   });
 
+  it('requires only fields the node lets its assignees edit', () => {
+    const g = discount();
+    const at = (fields: Record<string, 'view' | 'edit' | 'hidden'>): Design => ({ ...g, nodes: g.nodes.map((n) => (n.kind === 'approver' ? { ...n, fields, required: ['title'] } : n)) });
+    expect(codes(at({ title: 'edit' }))).toEqual([]);
+    expect(codes(at({ title: 'view' }))).toEqual(['approver1:requiredNotEdit']);
+  });
+
   it('never links out of an end or into the start', () => {
     const g = newGraph(names);
     expect(connect(g, 'end', 'approver1')).toBe(g);

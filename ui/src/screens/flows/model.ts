@@ -165,6 +165,7 @@ export function validate(g: FlowGraph, fields: FieldDef[] = []): NodeProblem[] {
     if (n.kind === 'parallel' && !(n.join && g.nodes.some((x) => x.id === n.join && x.kind === 'join'))) add('noJoin', n.id);
     if (n.kind === 'join' && !g.nodes.some((x) => x.kind === 'parallel' && x.join === n.id)) add('joinUnused', n.id);
     if (n.fields && keys.size > 0 && Object.keys(n.fields).some((k) => !keys.has(k))) add('unknownField', n.id);
+    if ((n.required ?? []).some((k) => nodeAccess(n, k) !== 'edit')) add('requiredNotEdit', n.id);
     if (n.due) {
       if (!n.due.field && !validDuration(n.due.after)) add('dueNoTime', n.id);
       if (n.due.action === 'escalate' && !(n.due.escalateTo ?? []).some(assigneeComplete)) add('dueNoTarget', n.id);
