@@ -9,7 +9,7 @@ export const flowsEn = {
     publishConfirm: 'Publish this flow? New approvals use it; running ones keep their version.',
     hasProblems: 'The flow has problems: fix the nodes marked in red', problemCount_one: '{{count}} problem to fix', problemCount_other: '{{count}} problems to fix',
     valid: 'The flow is valid', conflict: 'Someone else saved this flow meanwhile. Reload the page to see their version.',
-    selectNode: 'Select a node to edit it', removeConfirm: 'Delete this node and its links?',
+    selectNode: 'Select a node to edit it', leaveUnsaved: 'Leave without saving the flow draft?', removeConfirm: 'Delete this node and its links?',
     versionsHelp: 'Each publish makes a version. Running approvals keep the version they started with.', formVersion: 'Against form version {{n}}',
     nodeName: 'Node name', mode: 'How they decide', mode_any: 'Any one', mode_all: 'Everyone', mode_vote: 'Vote', mode_sequence: 'In turn',
     modeHelp_any: 'The first decision decides (或签).', modeHelp_all: 'Everyone must approve; one rejection rejects (会签).',

@@ -11,7 +11,7 @@ export const flowsZhCN: typeof flowsEn = {
     publishConfirm: '发布此流程？新发起的审批使用新版本，进行中的审批沿用原版本。',
     hasProblems: '流程有问题：请修改标红的节点', problemCount_one: '有 {{count}} 个问题待修改', problemCount_other: '有 {{count}} 个问题待修改',
     valid: '流程检查通过', conflict: '其他人刚保存了此流程。请刷新页面查看最新版本。',
-    selectNode: '选择一个节点进行设置', removeConfirm: '删除此节点及其连线？',
+    selectNode: '选择一个节点进行设置', leaveUnsaved: '流程草稿尚未保存，确定离开？', removeConfirm: '删除此节点及其连线？',
     versionsHelp: '每次发布生成一个版本。进行中的审批沿用发起时的版本。', formVersion: '基于表单第 {{n}} 版',
     nodeName: '节点名称', mode: '审批方式', mode_any: '或签', mode_all: '会签', mode_vote: '票签', mode_sequence: '依次审批',
     modeHelp_any: '任意一人审批即可（或签）。', modeHelp_all: '所有人都需同意，一人拒绝即拒绝（会签）。',

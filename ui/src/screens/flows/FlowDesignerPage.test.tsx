@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App as AntApp } from 'antd';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { RouterProvider, createMemoryRouter } from 'react-router-dom';
 import i18n from '../../i18n';
 import type { Flow } from '../../api/flows';
 import type { Form, VersionInfo } from '../../api/types';
@@ -42,9 +42,9 @@ function mount() {
   api.users.mockResolvedValue([]); api.departments.mockResolvedValue([]); api.checkExpression.mockResolvedValue({ type: 'boolean' });
   flows.list.mockResolvedValue([flow]);
   flows.validate.mockResolvedValue({ valid: false, errors: [{ path: 'nodes.head.assignees', code: 'flow_assignee', message: '没有人能担任此节点的审批人' }] });
-  return render(<AntApp><MemoryRouter initialEntries={['/forms/f1/flow']}><Routes>
-    <Route path="/forms/:formId/flow" element={<FlowDesignerPage />} />
-  </Routes></MemoryRouter></AntApp>);
+  // A data router, as the app's: the designer blocks leaving with unsaved changes.
+  const router = createMemoryRouter([{ path: '/forms/:formId/flow', element: <FlowDesignerPage /> }], { initialEntries: ['/forms/f1/flow'] });
+  return render(<AntApp><RouterProvider router={router} /></AntApp>);
 }
 
 afterEach(() => { vi.clearAllMocks(); setPhone(false); });

@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react
 import { Alert, App as AntApp, Breadcrumb, Button, Card, Drawer, Dropdown, Empty, Input, Popconfirm, Select, Space, Spin, Switch, Tag, Timeline, Typography } from 'antd';
 import { CheckCircleOutlined, HistoryOutlined, PlusOutlined, SaveOutlined, SendOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useBlocker, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
 import { flows, type Design as FlowGraph, type Fallback, type Flow, type FlowInput, type FlowVersion, type NodeKind, type NodeProblem } from '../../api/flows';
@@ -33,7 +33,7 @@ export function problemText(t: (k: string, o?: Record<string, unknown>) => strin
 
 function FlowDesigner({ formId }: { formId: string }) {
   const { t } = useTranslation();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const phone = usePhone();
   const { form: meta, version, error } = usePublished(formId);
   const [all, setAll] = useState<Flow[]>([]);
@@ -76,7 +76,20 @@ function FlowDesigner({ formId }: { formId: string }) {
   }, [formId, show]);
   useEffect(() => { void load(); }, [load]);
   useEffect(() => { void api.roles().then(setRoles, () => setRoles([])); }, []);
-  useEffect(() => { if (meta && !name && !flow) setName(t('flows.defaultName', { name: meta.name })); }, [meta, name, flow, t]);
+  useEffect(() => { if (meta && !name && !flow && !dirty) setName(t('flows.defaultName', { name: meta.name })); }, [meta, name, flow, dirty, t]);
+  // Unsaved changes: leaving asks first (as the form designer does).
+  const blocker = useBlocker(dirty);
+  useEffect(() => {
+    if (blocker.state === 'blocked') {
+      modal.confirm({ title: t('flows.leaveUnsaved'), okText: t('designer.leave'), cancelText: t('common.cancel'),
+        onOk: () => blocker.proceed(), onCancel: () => blocker.reset() });
+    }
+  }, [blocker, modal, t]);
+  useEffect(() => {
+    const h = (e: BeforeUnloadEvent) => { if (dirty) e.preventDefault(); };
+    window.addEventListener('beforeunload', h);
+    return () => window.removeEventListener('beforeunload', h);
+  }, [dirty]);
 
   const local = useMemo(() => (graph ? validate(graph, fields) : []), [graph, fields]);
   const problems = useMemo(() => (checked ? [...local, ...server] : server).map((p) => problemText(t, p)), [checked, local, server, t]);
