@@ -7,7 +7,7 @@ func approvalsSchemas() map[string]any {
 	assignee := obj(map[string]any{"kind": map[string]any{"enum": []any{"users", "role", "head", "field", "initiator_choice", "initiator"}},
 		"users": arr(tStr), "role": tStr, "level": tInt, "field": tStr}, "kind")
 	due := obj(map[string]any{"after": tStr, "field": tStr, "action": map[string]any{"enum": []any{"remind", "auto_approve", "auto_return", "escalate"}},
-		"escalateTo": arr(assignee)}, "action")
+		"escalateTo": arr(assignee), "every": tStr}, "action")
 	node := obj(map[string]any{"id": tStr, "kind": map[string]any{"enum": []any{"start", "end", "approver", "handler", "cc", "condition", "parallel", "join"}},
 		"name": tStr, "position": obj(map[string]any{"x": tNum, "y": tNum}), "assignees": arr(assignee),
 		"mode": map[string]any{"enum": []any{"any", "all", "vote", "sequence"}}, "threshold": tNum,

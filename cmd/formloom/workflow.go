@@ -42,9 +42,11 @@ func wireApprovals(ctx context.Context, e *engine.Engine, work *jobs.Runtime, lo
 // jobTimers plans approval due times as engine/jobs timers.
 type jobTimers struct{ r *jobs.Runtime }
 
+// Plan plans (or re-plans) the due-time timer id.
 func (j jobTimers) Plan(ctx context.Context, id string, due time.Time, ws string, payload map[string]any) error {
 	_, err := j.r.Plan(ctx, jobs.Timer{ID: id, Job: workflow.DueJob, DueAt: due, Key: id, Workspace: ws, Payload: payload})
 	return err
 }
 
+// Cancel cancels the due-time timer id.
 func (j jobTimers) Cancel(ctx context.Context, id string) error { return j.r.Cancel(ctx, id) }

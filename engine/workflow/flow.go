@@ -164,9 +164,12 @@ type Assignee struct {
 
 // Due is a node's deadline and what happens when it passes.
 type Due struct {
-	After      string     `json:"after,omitempty"`
-	Field      string     `json:"field,omitempty"`
-	Action     string     `json:"action"`
+	After  string `json:"after,omitempty"`
+	Field  string `json:"field,omitempty"`
+	Action string `json:"action"`
+	// Every repeats a remind action at this interval while the node
+	// waits (Go duration, at least 10m; "" reminds once).
+	Every      string     `json:"every,omitempty"`
 	EscalateTo []Assignee `json:"escalateTo,omitempty"`
 }
 

@@ -217,7 +217,7 @@ func TestDueTimes(t *testing.T) {
 			return d
 		}
 		// remind after 24h
-		f := ev.flow(form, design(workflow.Due{After: "24h", Action: workflow.DueRemind}), "")
+		f := ev.flow(form, design(workflow.Due{After: "24h", Action: workflow.DueRemind, Every: "12h"}), "")
 		in := ev.start(f, rep, ev.record(form, rep, nil).ID, nil)
 		before := len(ev.notes.to(a.UserID))
 		ev.clock.Advance(23 * time.Hour)
@@ -232,6 +232,11 @@ func TestDueTimes(t *testing.T) {
 		}
 		if k := kinds(ev.instance(in.ID).Timeline); k[len(k)-1] != "reminded:first" {
 			t.Fatalf("timeline %v", k)
+		}
+		ev.clock.Advance(12 * time.Hour) // and again every 12h
+		ev.fire()
+		if len(ev.notes.to(a.UserID)) != before+2 {
+			t.Fatalf("not reminded again: %d", len(ev.notes.to(a.UserID)))
 		}
 		// a decided node's timer is cancelled
 		ev.act(a, ev.only(a).ID, workflow.ActionApprove, workflow.ActInput{})

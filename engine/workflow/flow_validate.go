@@ -333,6 +333,11 @@ func checkDue(p string, d *Due, v *engine.Version, add func(path, code string, p
 	default:
 		add(p, CodeDue, map[string]any{"reason": "when"})
 	}
+	if d.Every != "" {
+		if dur, err := time.ParseDuration(d.Every); err != nil || dur < 10*time.Minute || d.Action != DueRemind {
+			add(p+".every", CodeDue, map[string]any{"reason": "every"})
+		}
+	}
 	switch d.Action {
 	case DueRemind, DueAutoApprove, DueAutoReturn:
 	case DueEscalate:

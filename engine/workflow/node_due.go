@@ -3,6 +3,7 @@ package workflow
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/formloom/formloom/engine/store"
@@ -86,6 +87,9 @@ func (s *Approvals) HandleDue(ctx context.Context, payload map[string]any) error
 			r.timeline(TimelineEntry{Kind: TLReminded, Node: node, To: to})
 			r.events = append(r.events, instanceEvent(EventNodeEntered, r.in, map[string]any{"node": node, "reminded": to}))
 			r.cancels = nil
+			if every, err := time.ParseDuration(n.Due.Every); err == nil && every > 0 {
+				r.plans = append(r.plans, duePlan{id: dueTimerID(r.in.ID, entry), at: r.now.Add(every), payload: payload})
+			}
 			return nil
 		case DueAutoApprove:
 			for _, t := range open {
@@ -146,7 +150,7 @@ func hasString(ss []string, s string) bool {
 
 func remindNote(r *flowRun, t *Task) (n notification) {
 	return notification{Workspace: r.in.Workspace, Recipients: []string{t.Assignee}, Kind: "task", Severity: "warning",
-		Title: r.in.FlowName + " · " + t.NodeName, Form: r.in.Form, Record: r.in.Record, Key: "remind." + t.ID}
+		Title: r.in.FlowName + " · " + t.NodeName, Form: r.in.Form, Record: r.in.Record, Key: "remind." + t.ID + "." + strconv.FormatInt(r.now.Unix(), 10)}
 }
 
 // previous returns the returnable node entered before node's last entry
