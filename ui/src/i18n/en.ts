@@ -1,7 +1,7 @@
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
-import { flowsEn } from './flows.en';
+import { flowsEntry } from './flows-entry';
 const en = {
-  ...flowsEn,
+  ...flowsEntry.en,
   nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {

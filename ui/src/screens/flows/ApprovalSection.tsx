@@ -9,6 +9,8 @@ import { isAdmin, useAuth } from '../../auth/auth';
 import { errorText } from '../../util/errors';
 import { ApprovalTimeline, CurrentStep, STATUS_COLOR } from './ApprovalTimeline';
 import './flows.css';
+// The flow strings load with the flow screens.
+import '../../i18n/flows';
 
 /**
  * ApprovalSection is the record's approval part: its instances (newest

@@ -7,6 +7,8 @@ import type { Design as FlowGraph, FlowNode, NodeProblem } from '../../api/flows
 import { connect, removeEdge, removeNode } from './model';
 import { KIND_COLOR } from './NodeSettings';
 import { useSummary } from './summary';
+// The flow strings load with the flow screens.
+import '../../i18n/flows';
 
 type Data = { node: FlowNode; problems: number; selected: boolean };
 

@@ -17,6 +17,8 @@ import { NodeSettings } from './NodeSettings';
 import { FlowOutline } from './FlowOutline';
 import { SummaryContext } from './summary';
 import './flows.css';
+// The flow strings load with the flow screens.
+import '../../i18n/flows';
 
 // The canvas (React Flow) loads only on a desktop: the phone reads an outline.
 const FlowCanvas = lazy(() => import('./FlowCanvas'));

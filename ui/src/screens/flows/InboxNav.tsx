@@ -1,5 +1,4 @@
 import { useEffect, useState } from 'react';
-import { Badge } from 'antd';
 import { useLocation } from 'react-router-dom';
 import { flows, INBOX_CHANGED } from '../../api/flows';
 
@@ -23,7 +22,11 @@ export function useInboxCount(enabled: boolean): number {
   return n;
 }
 
-/** InboxCount is the nav entry's badge. */
+/** InboxCount is the nav entry's badge: a plain span, since antd's Badge would add its motion code to every first load. */
 export function InboxCount({ n }: { n: number }) {
-  return n > 0 ? <Badge count={n} size="small" offset={[6, -2]} data-testid="nav-tasks-count" /> : null;
+  if (n <= 0) return null;
+  return <span data-testid="nav-tasks-count" style={{
+    display: 'inline-block', minWidth: 16, height: 16, padding: '0 4px', marginInlineStart: 6, borderRadius: 8, background: '#ff4d4f',
+    color: '#fff', fontSize: 11, lineHeight: '16px', textAlign: 'center', verticalAlign: 'middle', boxSizing: 'border-box',
+  }}>{n > 99 ? '99+' : n}</span>;
 }

@@ -11,6 +11,8 @@ import { usePhone } from '../../util/usePhone';
 import { ApprovalTimeline, CurrentStep, STATUS_COLOR } from './ApprovalTimeline';
 import { TaskDrawer } from './TaskDrawer';
 import './flows.css';
+// The flow strings load with the flow screens.
+import '../../i18n/flows';
 
 const BOXES: InboxBox[] = ['todo', 'done', 'cc', 'started'];
 

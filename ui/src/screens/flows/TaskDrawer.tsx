@@ -14,6 +14,8 @@ import { applyFieldErrors, errorText } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { ValueView } from '../data/RecordDrawer';
 import { ApprovalTimeline, CurrentStep } from './ApprovalTimeline';
+// The flow strings load with the flow screens.
+import '../../i18n/flows';
 
 /** useDefinition loads the form version a record was written with (else the newest). */
 function useDefinition(formId: string | undefined, formVersion: number | undefined): { def: Definition | null; formName: string } {
