@@ -217,6 +217,30 @@ func approvalsScenario(t *testing.T, en *env) {
 	if s := en.do("GET", "/api/v1/approvals/"+inst2, rep, nil, nil).expect(200).str("status"); s != "ended" {
 		t.Fatalf("status %s", s)
 	}
+	// transfer, add, cc and return through the API
+	otherID := en.userID(other)
+	id3 := en.do("POST", "/api/v1/forms/"+formID+"/records", rep, map[string]any{"data": map[string]any{"discount": 0.3}}, nil).expect(201).str("id")
+	inst3 := en.do("POST", "/api/v1/flows/"+flowID+"/start", rep, map[string]any{"record": id3}, nil).expect(201)
+	t3 := inst3.body["tasks"].([]any)[0].(map[string]any)["id"].(string)
+	en.do("POST", "/api/v1/tasks/"+t3+"/transfer", mgr, map[string]any{"to": otherID, "comment": "请代审"}, nil).expect(200)
+	t4 := items(en.do("GET", "/api/v1/tasks?box=todo", other, nil, nil).expect(200))[0]["id"].(string)
+	en.do("POST", "/api/v1/tasks/"+t4+"/add", other, map[string]any{"users": []any{mgrID}, "position": "before"}, nil).expect(200)
+	en.do("POST", "/api/v1/tasks/"+t4+"/cc", other, map[string]any{"users": []any{en.userID(rep)}}, nil).expect(200)
+	if n := en.do("GET", "/api/v1/tasks/counts", rep, nil, nil).expect(200).num("ccUnread"); n != 1 {
+		t.Fatalf("rep ccUnread %d", n)
+	}
+	t5 := items(en.do("GET", "/api/v1/tasks?box=todo", mgr, nil, nil).expect(200))[0]["id"].(string)
+	en.do("POST", "/api/v1/tasks/"+t5+"/return", mgr, map[string]any{"node": "start", "comment": "请补充"}, nil).expect(200)
+	re := items(en.do("GET", "/api/v1/tasks?box=todo", rep, nil, nil).expect(200))
+	if len(re) != 1 || re[0]["kind"] != "resubmit" {
+		t.Fatalf("resubmit %v", re)
+	}
+	tl := en.do("GET", "/api/v1/approvals/"+inst3.str("id"), rep, nil, nil).expect(200)
+	for _, want := range []string{`"kind":"transferred"`, `"kind":"added"`, `"kind":"cc"`, `"kind":"returned"`, `"comment":"请代审"`} {
+		if !strings.Contains(string(tl.raw), want) {
+			t.Fatalf("timeline lacks %s: %s", want, tl.raw)
+		}
+	}
 	// OpenAPI lists the routes
 	doc := en.do("GET", "/api/v1/openapi.json", en.admin, nil, nil).expect(200)
 	if !strings.Contains(string(doc.raw), "/api/v1/tasks/{id}/{action}") || !strings.Contains(string(doc.raw), `"TaskDetail"`) {

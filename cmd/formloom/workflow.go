@@ -27,7 +27,7 @@ func wireApprovals(ctx context.Context, e *engine.Engine, work *jobs.Runtime, lo
 	}
 	if err := work.Register(jobs.Consumer{Name: "approvals_start", Types: []string{string(engine.EventRecordCreated)},
 		Handle: func(ctx context.Context, d jobs.Delivery) error {
-			return svc.OnRecordCreated(ctx, d.Event.Workspace, d.Event.ID, d.Event.Payload)
+			return svc.OnRecordCreated(ctx, d.Event.Workspace, d.Event.ID, d.Event.At, d.Event.Payload)
 		}}); err != nil {
 		return nil, fmt.Errorf("approvals consumer: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/workflow"
@@ -148,9 +149,13 @@ func TestStartOnCreateIsIdempotent(t *testing.T) {
 		rec := ev.record(form, rep, nil)
 		payload := map[string]any{"form": form, "record": rec.ID, "actor": rep.UserID, "source": "ui"}
 		for i := 0; i < 2; i++ { // delivered twice
-			if err := ev.s.OnRecordCreated(ev.ctx, ev.ws, "01JEVENT000000000000000000", payload); err != nil {
+			if err := ev.s.OnRecordCreated(ev.ctx, ev.ws, "01JEVENT000000000000000000", ev.clock.Now(), payload); err != nil {
 				t.Fatal(err)
 			}
+		}
+		// an event from before the version was published starts nothing
+		if err := ev.s.OnRecordCreated(ev.ctx, ev.ws, "01JEVENTOLD000000000000000", ev.clock.Now().Add(-time.Hour), payload); err != nil {
+			t.Fatal(err)
 		}
 		list, err := ev.s.RecordInstances(ev.ctx, rep, form, rec.ID)
 		if err != nil || len(list) != 1 || list[0].Initiator != rep.UserID {

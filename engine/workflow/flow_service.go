@@ -91,7 +91,17 @@ func encodeDoc(v any) map[string]any {
 	return m
 }
 
-// fromMap decodes a stored map into v.
+// encodeJSON is v as JSON text: tasks are stored so, since an inbox page
+// decodes many and one Unmarshal of a string is the cheapest decode.
+func encodeJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("workflow: encode %T: %v", v, err)) // our own types always encode
+	}
+	return string(b)
+}
+
+// decodeDoc decodes a stored map into v.
 func decodeDoc(m any, v any) error {
 	b, err := json.Marshal(m)
 	if err != nil {

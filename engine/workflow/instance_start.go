@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
@@ -154,8 +155,10 @@ func (r *flowRun) checkChoices(choices map[string][]string) error {
 // OnRecordCreated starts the form's start-on-create flows for a created
 // record; eventID is the record.created event's id and makes the start
 // idempotent (a redelivered event finds its instance). The record's
-// creator is the initiator.
-func (s *Approvals) OnRecordCreated(ctx context.Context, ws, eventID string, payload map[string]any) error {
+// creator is the initiator. at is the event's commit time: a record
+// created before the flow's version was published does not start it (a
+// consumer catching up on old events starts nothing new).
+func (s *Approvals) OnRecordCreated(ctx context.Context, ws, eventID string, at time.Time, payload map[string]any) error {
 	form, record, actor := docStr(payload, "form"), docStr(payload, "record"), docStr(payload, "actor")
 	if form == "" || record == "" || docStr(payload, "source") == string(engine.SourceWorkflow) {
 		return nil
@@ -173,7 +176,7 @@ func (s *Approvals) OnRecordCreated(ctx context.Context, ws, eventID string, pay
 		if err != nil {
 			return err
 		}
-		if !lv.StartOnCreate {
+		if !lv.StartOnCreate || (!at.IsZero() && at.Before(lv.PublishedAt)) {
 			continue
 		}
 		m, err := s.e.Membership(ctx, ws, actor)

@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -95,12 +96,12 @@ func taskDoc(t *Task) store.Document {
 	stored := *t
 	stored.Version = 0
 	return store.Document{ID: t.ID, Data: map[string]any{"workspace": t.Workspace, "assignee": t.Assignee, "box": t.box(),
-		"at": store.FormatTime(at), "instance": t.Instance, "doc": encodeDoc(stored)}}
+		"at": store.FormatTime(at), "instance": t.Instance, "read": t.Read, "json": encodeJSON(stored)}}
 }
 
 func taskFrom(d store.Document) (*Task, error) {
 	t := &Task{}
-	if err := decodeDoc(d.Data["doc"], t); err != nil {
+	if err := json.Unmarshal([]byte(docStr(d.Data, "json")), t); err != nil {
 		return nil, fmt.Errorf("workflow: decode task %s: %w", d.ID, err)
 	}
 	t.ID, t.Workspace, t.Version = d.ID, docStr(d.Data, "workspace"), d.Version

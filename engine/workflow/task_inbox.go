@@ -93,7 +93,7 @@ func (s *Approvals) Counts(ctx context.Context, a engine.Actor) (Counts, error) 
 		{collTasks, mine(BoxTodo), &c.Todo},
 		{collTasks, mine(BoxDone), &c.Done},
 		{collTasks, mine(BoxCC), &c.CC},
-		{collTasks, store.And(mine(BoxCC), store.Where("doc.read", store.OpEq, false)), &c.CCUnread},
+		{collTasks, store.And(mine(BoxCC), store.Where("read", store.OpEq, false)), &c.CCUnread},
 		{collInstances, store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("initiator", store.OpEq, a.UserID)), &c.Started},
 	} {
 		if err := count(q.coll, q.f, q.into); err != nil {

@@ -1,3 +1,4 @@
+import viewsZhCN from './views.zh-CN';
 import type { Catalog } from './en';
 import { flowsEntry } from './flows-entry';
 
@@ -216,6 +217,7 @@ const zhCN: Catalog = {
     owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
+  views: viewsZhCN,
 };
 
 export default zhCN;
