@@ -1,9 +1,11 @@
 import notifyEn from './notify.en';
 import webhookEn from './webhook.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
+import { flowsEntry } from './flows-entry';
 import viewsEn from './views.en';
 const en = {
   notify: notifyEn,
+  ...flowsEntry.en,
   nav: { webhooks: 'Webhooks', apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
