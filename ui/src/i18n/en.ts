@@ -1,8 +1,6 @@
 import notifyEn from './notify.en';
-import webhookEn from './webhook.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 import { flowsEntry } from './flows-entry';
-import viewsEn from './views.en';
 const en = {
   notify: notifyEn,
   ...flowsEntry.en,
@@ -218,8 +216,6 @@ const en = {
     owner: 'Owner', transfer: 'Transfer', transferTitle: 'Transfer the record to another member', transferTo: 'New owner', transferred: 'Transferred to {{name}}',
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
-  views: viewsEn,
-  webhook: webhookEn,
 };
 
 export default en;

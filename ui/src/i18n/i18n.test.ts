@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import enBase from './en';
 import zhBase from './zh-CN';
 import { flowCatalogs } from './flows';
+import { viewsCatalogs } from './views';
+import { webhookCatalogs } from './webhook';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
 
@@ -15,8 +17,8 @@ function merged<T extends object>(base: T, extra: object): T {
   }
   return out as T;
 }
-const en = merged(enBase, flowCatalogs.en);
-const zhCN = merged(zhBase, flowCatalogs['zh-CN']);
+const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en].reduce(merged, enBase);
+const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN']].reduce(merged, zhBase);
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

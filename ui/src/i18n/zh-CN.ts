@@ -1,7 +1,5 @@
-import viewsZhCN from './views.zh-CN';
 import type { Catalog } from './en';
 import notifyZhCN from './notify.zh-CN';
-import webhookZhCN from './webhook.zh-CN';
 import { flowsEntry } from './flows-entry';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
@@ -220,8 +218,6 @@ const zhCN: Catalog = {
     owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
-  views: viewsZhCN,
-  webhook: webhookZhCN,
 };
 
 export default zhCN;
