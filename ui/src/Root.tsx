@@ -27,6 +27,8 @@ const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
 const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
 const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
+const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
+const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -65,6 +67,8 @@ const router = createBrowserRouter([
       { path: 'invitations', element: S(<InvitationsPage />) },
       { path: 'notifications', element: S(<NotificationsPage />) },
       { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
+      { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },
+      { path: 'tasks', element: S(<InboxPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

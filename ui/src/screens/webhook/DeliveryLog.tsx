@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Descriptions, Drawer, Empty, Segmented, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import '../../i18n/webhook';
 import { webhookApi } from '../../api/webhook';
 import type { WebhookDelivery, WebhookEndpoint } from '../../api/webhook';
 import { errorText } from '../../util/errors';

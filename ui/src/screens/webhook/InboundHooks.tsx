@@ -3,6 +3,7 @@ import { App as AntApp, Button, Card, Drawer, Empty, Form, Input, Popconfirm, Se
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import '../../i18n/webhook';
 import { api } from '../../api/client';
 import type { FieldDef } from '../../api/types';
 import { webhookApi } from '../../api/webhook';

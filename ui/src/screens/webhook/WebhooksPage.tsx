@@ -3,6 +3,7 @@ import { App as AntApp, Alert, Button, Card, Drawer, Empty, Form, Input, Modal, 
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import '../../i18n/webhook';
 import { api } from '../../api/client';
 import type { Form as FormInfo } from '../../api/types';
 import { webhookApi } from '../../api/webhook';
