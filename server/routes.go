@@ -149,6 +149,8 @@ func (s *Server) routeTable() []route {
 	// Each capability's routes, then the UI's catch-all last.
 	routes = append(routes, s.reportRoutes()...)
 	routes = append(routes, s.approvalsRoutes()...)
+	routes = append(routes, s.notifyRoutes()...)
+	routes = append(routes, s.webhookRoutes()...)
 	routes = append(routes, s.stagesRoutes()...)
 	return append(routes,
 		route{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},

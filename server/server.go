@@ -16,7 +16,9 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
 	"github.com/formloom/formloom/engine/workflow"
 )
 
@@ -62,11 +64,20 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Notify is the notification inbox and preferences; nil answers an
+	// empty inbox and no preferences.
+	Notify *notify.Service
 	// Views keeps saved views; nil makes one over Engine.
 	Views *report.Views
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
 	Approvals *workflow.Approvals
+	// Webhooks is the integrations capability (outbound endpoints, the
+	// delivery log, inbound hooks); nil answers its routes with 404.
+	Webhooks *webhook.Service
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
 	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
 	// their routes.
 	Stages *workflow.Stages
@@ -85,6 +96,7 @@ type Server struct {
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
 	views   *report.Views
+	drain   drainFlag // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset

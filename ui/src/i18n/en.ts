@@ -1,7 +1,10 @@
+import notifyEn from './notify.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
-import viewsEn from './views.en';
+import { flowsEntry } from './flows-entry';
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
+  notify: notifyEn,
+  ...flowsEntry.en,
+  nav: { webhooks: 'Webhooks', apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -213,7 +216,6 @@ const en = {
     owner: 'Owner', transfer: 'Transfer', transferTitle: 'Transfer the record to another member', transferTo: 'New owner', transferred: 'Transferred to {{name}}',
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
-  views: viewsEn,
 };
 
 export default en;
