@@ -210,3 +210,12 @@ func (f *stageFixture) draftDeal(t testing.TB, p workflow.Pipeline) (string, int
 	}
 	return fm.ID, fm.Version
 }
+
+func benchSQLite(b *testing.B) store.Store {
+	st, err := sqlitestore.Open(b.TempDir(), sqlitestore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
+}
