@@ -25,6 +25,7 @@ import { RecordDrawer } from './RecordDrawer';
 import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
 import { maskDefinition, usePermission } from '../../permissions/usePermission';
+import { useLiveRefresh } from '../../live/useLive';
 
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
@@ -145,6 +146,7 @@ function Data({ formId }: { formId: string }) {
   useEffect(() => { if (def && mayView) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView]);
 
   // The totals row sums the number columns over every record the query matches, not the page.
+  const [liveTick, setLiveTick] = useState(0);
   const sumFields = useMemo(() => (def ? def.fields.filter((f) => SUMMABLE.has(f.type) && !hidden.includes(f.key)) : []), [def, hidden]);
   useEffect(() => {
     if (!def || !mayView || sumFields.length === 0) { setTotals(null); return; }
@@ -152,7 +154,9 @@ function Data({ formId }: { formId: string }) {
     reportApi.aggregate(formId, { filter, deleted: bin ? 'only' : undefined, metrics: sumFields.map((f) => ({ op: 'sum' as const, field: queryPath(f) })) }, ac.signal)
       .then((r) => setTotals(r.groups[0]?.values ?? null)).catch(() => setTotals(null));
     return () => ac.abort();
-  }, [def, mayView, formId, filter, bin, sumFields]);
+  }, [def, mayView, formId, filter, bin, sumFields, liveTick]);
+  // Changes by anyone (another member, tab or process) refresh the page shown and its totals, debounced.
+  useLiveRefresh(def && mayView ? [formId] : [], () => { void load(page, cursors[page], true); setLiveTick((n) => n + 1); });
 
   // Labels of related records shown in the page.
   useEffect(() => {
