@@ -71,7 +71,7 @@ export function useRecordChanges(formIds: string[], onChange: (ev: LiveEvent) =>
 }
 
 /** useLiveRefresh calls refresh once after a burst of changes to formIds (debounced by ms). */
-export function useLiveRefresh(formIds: string[], refresh: () => void, ms = 400) {
+export function useLiveRefresh(formIds: string[], refresh: () => void, ms = 250) {
   const fn = useRef(refresh);
   fn.current = refresh;
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
