@@ -55,7 +55,7 @@ func (m *manualTickers) beat() {
 }
 
 // startLive runs a server with a live hub over st, set up with an admin.
-func startLive(t *testing.T, st store.Store, opts live.Options) (*env, *manualTickers) {
+func startLive(t testing.TB, st store.Store, opts live.Options) (*env, *manualTickers) {
 	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.NewLocal(t.TempDir())
@@ -101,7 +101,7 @@ type sseMessage struct {
 
 // sseStream reads a live stream in the background.
 type sseStream struct {
-	t    *testing.T
+	t    testing.TB
 	res  *http.Response
 	msgs chan sseMessage
 }
@@ -109,7 +109,7 @@ type sseStream struct {
 // openLive opens GET /api/v1/live; cookie sends the credential as the
 // session cookie instead of a Bearer token. It fails unless the answer is
 // 200 text/event-stream.
-func (en *env) openLive(t *testing.T, cred string, cookie bool, query string, last int64) *sseStream {
+func (en *env) openLive(t testing.TB, cred string, cookie bool, query string, last int64) *sseStream {
 	t.Helper()
 	res := en.liveRequest(t, cred, cookie, query, last)
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") {
@@ -123,7 +123,7 @@ func (en *env) openLive(t *testing.T, cred string, cookie bool, query string, la
 	return s
 }
 
-func (en *env) liveRequest(t *testing.T, cred string, cookie bool, query string, last int64) *http.Response {
+func (en *env) liveRequest(t testing.TB, cred string, cookie bool, query string, last int64) *http.Response {
 	t.Helper()
 	req, err := http.NewRequest("GET", en.base+"/api/v1/live?"+query, nil)
 	if err != nil {
@@ -205,7 +205,7 @@ func (s *sseStream) event() sseMessage {
 
 // ownRowsForm publishes the benchmark form and leaves it one permission
 // set: everyone manages their own records (the admin sees all).
-func (en *env) ownRowsForm(t *testing.T) string {
+func (en *env) ownRowsForm(t testing.TB) string {
 	t.Helper()
 	form := en.publishedForm()
 	res := en.do("POST", "/api/v1/forms/"+form+"/permissions/sets", en.admin, `{"set":{"name":"自己的","preset":"manage_own",
@@ -216,7 +216,7 @@ func (en *env) ownRowsForm(t *testing.T) string {
 	return form
 }
 
-func (en *env) createCompany(t *testing.T, tok, form, company string) string {
+func (en *env) createCompany(t testing.TB, tok, form, company string) string {
 	t.Helper()
 	return en.do("POST", "/api/v1/forms/"+form+"/records", tok, map[string]any{"data": map[string]any{"company": company}}, nil).expect(201).str("id")
 }
@@ -237,7 +237,7 @@ func TestLiveMongo(t *testing.T) {
 // liveScenario: a created record reaches the viewers who may see it and
 // nobody else; a reconnect with Last-Event-ID replays what was missed;
 // heartbeats carry the position; draining ends the streams.
-func liveScenario(t *testing.T, st store.Store) {
+func liveScenario(t testing.TB, st store.Store) {
 	en, ticks := startLive(t, st, live.Options{})
 	form := en.ownRowsForm(t)
 	rep1, rep2 := en.addMember("rep1@example.com"), en.addMember("rep2@example.com")
