@@ -22,7 +22,7 @@ func (e *Engine) RecordVisibleTo(ctx context.Context, ws, formID, id string, vie
 		return out, nil
 	}
 	v, err := e.CurrentVersion(ctx, systemActor(ws), formID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, ErrNotFound) || errors.Is(err, ErrNotPublished) {
 		return out, nil
 	}
 	if err != nil {

@@ -142,12 +142,8 @@ func (p *livePump) heartbeat(w *bufio.Writer) bool {
 
 // event writes one event as an SSE message with its id.
 func (p *livePump) event(w *bufio.Writer, ev live.Event) bool {
-	b, err := json.Marshal(ev)
-	if err != nil {
-		return false
-	}
 	p.last = max(p.last, ev.ID)
-	return p.write(w, "id: "+strconv.FormatInt(ev.ID, 10)+"\ndata: "+string(b)+"\n\n")
+	return p.write(w, "id: "+strconv.FormatInt(ev.ID, 10)+"\ndata: "+string(ev.JSON())+"\n\n")
 }
 
 // end tells the client why the server ends the stream.

@@ -11,6 +11,7 @@ import (
 // (one member's tabs share the answer) in one call, which reads the record
 // once.
 func (h *Hub) publish(ctx context.Context, ev Event) {
+	ev.encoded = string(ev.JSON())
 	h.mu.Lock()
 	h.ring.push(ev)
 	subs := make([]*Subscription, 0, len(h.byForm[ev.Form]))

@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -61,6 +62,16 @@ type Event struct {
 	At       time.Time `json:"at"`
 
 	workspace string
+	encoded   string // the JSON, made once for every stream
+}
+
+// JSON returns the event as its stream sends it.
+func (ev Event) JSON() []byte {
+	if ev.encoded != "" {
+		return []byte(ev.encoded)
+	}
+	b, _ := json.Marshal(ev) // plain strings, numbers and a time: cannot fail
+	return b
 }
 
 // Ticker is a heartbeat source; tests inject one they drive.
