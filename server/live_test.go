@@ -337,3 +337,22 @@ func TestLiveLimits(t *testing.T) {
 		t.Fatalf("body %s", b)
 	}
 }
+
+// TestLiveEndsWithTheSession: a signed-out member's stream ends at the
+// next heartbeat.
+func TestLiveEndsWithTheSession(t *testing.T) {
+	st := openSQLite(t, t.TempDir())
+	t.Cleanup(func() { st.Close() })
+	en, ticks := startLive(t, st, live.Options{})
+	form := en.publishedForm()
+	tok := en.addMember("gone@example.com")
+	s := en.openLive(t, tok, false, "forms="+form, 0)
+	en.do("POST", "/api/v1/auth/logout", tok, nil, nil).expect(204)
+	ticks.beat()
+	if m := s.event(); m.data["type"] != "live.end" || m.data["reason"] != "unauthenticated" {
+		t.Fatalf("after sign-out got %v, want live.end unauthenticated", m.data)
+	}
+	if _, ok := <-s.msgs; ok {
+		t.Fatal("stream still open after the session ended")
+	}
+}
