@@ -109,8 +109,8 @@ func (p *livePump) run(w *bufio.Writer) {
 }
 
 // heartbeat re-checks the credential (a signed-out or disabled member's
-// stream ends within one beat), refreshes the actor the permission checks
-// use, and tells the client the position it has passed, so a viewer to
+// stream ends within one beat) and that the member may still view the
+// watched forms, refreshes the actor the permission checks use, and tells the client the position it has passed, so a viewer to
 // whom nothing was visible does not resume from far behind.
 func (p *livePump) heartbeat(w *bufio.Writer) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -124,7 +124,13 @@ func (p *livePump) heartbeat(w *bufio.Writer) bool {
 	if p.fromCookie {
 		pr.Actor.Source = engine.SourceUI
 	}
-	p.sub.SetActor(pr.Actor)
+	if err := p.sub.Recheck(ctx, pr.Actor); err != nil {
+		if errors.Is(err, engine.ErrForbidden) || errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrInvalid) {
+			p.end(w, live.ReasonForbidden)
+			return false
+		}
+		// A store hiccup is no reason to end the stream: check again next beat.
+	}
 	done := p.hub.Done()
 	// Events up to done are queued by now: write them before claiming done.
 	for len(p.sub.Events()) > 0 {

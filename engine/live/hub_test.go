@@ -174,3 +174,27 @@ func TestAnotherProcessesWritesArrive(t *testing.T) {
 		}
 	})
 }
+
+func TestRecheckEndsAStreamWhosePermissionWent(t *testing.T) {
+	eachBackend(t, Options{}, func(t *testing.T, fx *fixture) {
+		rep := fx.member(t, "张三", true)
+		s := fx.subscribe(t, rep, 0)
+		if err := s.Recheck(fx.ctx, rep); err != nil {
+			t.Fatalf("recheck with the role: %v", err)
+		}
+		m, err := fx.e.Membership(fx.ctx, fx.admin.Workspace, rep.UserID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fx.e.SetMemberAccess(fx.ctx, fx.admin, m.ID, nil, nil, m.Version); err != nil {
+			t.Fatal(err)
+		}
+		rep.Roles = nil // what the next authentication says
+		if err := s.Recheck(fx.ctx, rep); !errors.Is(err, engine.ErrForbidden) {
+			t.Fatalf("recheck without the role: %v, want forbidden", err)
+		}
+		if r := ended(t, s); r != ReasonForbidden {
+			t.Fatalf("ended with %q, want %q", r, ReasonForbidden)
+		}
+	})
+}

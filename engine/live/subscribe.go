@@ -18,6 +18,9 @@ const (
 	// ReasonReplaced: the member opened more streams than allowed and this
 	// was the oldest.
 	ReasonReplaced = "replaced"
+	// ReasonForbidden: the member may no longer view records of a form
+	// the stream watches.
+	ReasonForbidden = "forbidden"
 )
 
 // Error codes of this package (texts in engine/i18n/messages_live.go).
@@ -72,6 +75,26 @@ func (s *Subscription) SetActor(a engine.Actor) {
 	s.mu.Lock()
 	s.actor = a
 	s.mu.Unlock()
+}
+
+// Recheck replaces the actor (after the stream re-authenticated: roles may
+// have changed) and checks again that it may view records of every
+// watched form; when it may not, the subscription ends (ReasonForbidden)
+// and Recheck says so with the engine's error.
+func (s *Subscription) Recheck(ctx context.Context, a engine.Actor) error {
+	s.SetActor(a)
+	forms := make([]string, 0, len(s.forms))
+	for f := range s.forms {
+		forms = append(forms, f)
+	}
+	if _, err := s.h.checkForms(ctx, a, forms); err != nil {
+		var ve *engine.ValidationError
+		if errors.Is(err, engine.ErrForbidden) || errors.Is(err, engine.ErrNotFound) || errors.As(err, &ve) {
+			s.end(ReasonForbidden)
+		}
+		return err
+	}
+	return nil
 }
 
 // Close ends the subscription from the client's side (disconnect).
