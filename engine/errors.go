@@ -73,6 +73,8 @@ const (
 	CodeFilter = "filter"
 	// CodeOperator: a field does not support a filter operator.
 	CodeOperator = "operator"
+	// CodeAggregate: a field cannot be grouped or aggregated that way.
+	CodeAggregate = "aggregate"
 	// CodeExpression: an expression does not compile (params line, column, reason).
 	CodeExpression = "expression"
 	// CodeUnknownType: a field names an unregistered type.
@@ -101,6 +103,9 @@ const (
 	CodeNoChanges = "no_changes"
 	// CodeTypeChange: a field's type cannot change to the new one.
 	CodeTypeChange = "type_change"
+	// CodeUnknownExtension: a form design holds a setting (Extensions)
+	// no capability registered (param name).
+	CodeUnknownExtension = "unknown_extension"
 	// CodeHookVeto: a write-pipeline hook refused the write (param message, per language).
 	CodeHookVeto = "hook_veto"
 	// CodeDuplicateName: another app of the workspace has this name.

@@ -144,6 +144,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				dept, err = f.e.UpdateDepartment(ctx, admin, dept.ID, "销售一部", "", dept.Version)
 				return err
 			}, W(engine.EventDepartmentUpdated)},
+			{"SetDepartmentHeads", func() error {
+				dept, err = f.e.SetDepartmentHeads(ctx, admin, dept.ID, []string{admin.UserID}, dept.Version)
+				return err
+			}, W(engine.EventDepartmentUpdated)},
 			{"UploadFile", func() error {
 				file, err = f.e.UploadFile(ctx, f.member, "图.png", bytes.NewReader(png), 0)
 				return err
@@ -303,6 +307,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"Workspace", func() error { _, err := f.e.Workspace(ctx, ws.ID); return err }, nil},
 			{"Location", func() error { _, err := f.e.Location(ctx, ws.ID); return err }, nil},
 			{"WorkspaceZones", func() error { _, err := f.e.WorkspaceZones(ctx); return err }, nil},
+			{"FollowChanges", func() error { c, stop := context.WithCancel(ctx); stop(); return f.e.FollowChanges(c, 0) }, nil},
 			{"CurrentVersion", func() error { _, err := f.e.CurrentVersion(ctx, admin, formID); return err }, nil},
 			{"Versions", func() error { _, err := f.e.Versions(ctx, admin, formID); return err }, nil},
 			{"Record", func() error { _, err := f.e.Record(ctx, f.member, formID, rec2.ID); return err }, nil},
@@ -335,6 +340,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},
+			{"AggregateRecords", func() error {
+				_, err := f.e.AggregateRecords(ctx, f.member, formID, engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggCount}}})
+				return err
+			}, nil},
 			{"Actions", func() error { _ = f.e.Actions().Kinds(); return nil }, nil},
 			{"Notify", func() error {
 				if err := f.e.Notify(ctx, engine.Notification{Workspace: "w", Recipients: []string{"u"}, Kind: "test", Title: "t"}); !errors.Is(err, engine.ErrNoNotifier) {
@@ -343,6 +352,12 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return nil
 			}, nil},
 			{"SetNotifier", func() error { return nil }, nil},
+			{"RegisterDefinitionExtension", func() error {
+				if err := f.e.RegisterDefinitionExtension(engine.DefinitionExtension{Name: "Bad name"}); err == nil {
+					return fmt.Errorf("a bad extension name was accepted")
+				}
+				return nil
+			}, nil},
 		}
 
 		known := map[string]bool{}

@@ -16,6 +16,10 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/notify"
+	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
@@ -60,6 +64,23 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Notify is the notification inbox and preferences; nil answers an
+	// empty inbox and no preferences.
+	Notify *notify.Service
+	// Views keeps saved views; nil makes one over Engine.
+	Views *report.Views
+	// Approvals runs approval flows (engine/workflow); nil answers 404 on
+	// their routes.
+	Approvals *workflow.Approvals
+	// Webhooks is the integrations capability (outbound endpoints, the
+	// delivery log, inbound hooks); nil answers its routes with 404.
+	Webhooks *webhook.Service
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
+	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
+	// their routes.
+	Stages *workflow.Stages
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -74,6 +95,8 @@ type Server struct {
 	routes  []route
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
+	views   *report.Views
+	drain   drainFlag // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset
@@ -113,7 +136,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Version = "dev"
 	}
 	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
-		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), views: cfg.Views}
+	if s.views == nil {
+		v, err := report.NewViews(context.Background(), cfg.Engine)
+		if err != nil {
+			return nil, err
+		}
+		s.views = v
+	}
 	if cfg.UI != nil {
 		assets, err := loadUI(cfg.UI)
 		if err != nil {

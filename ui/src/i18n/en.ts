@@ -1,6 +1,10 @@
+import notifyEn from './notify.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
+import { flowsEntry } from './flows-entry';
 const en = {
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
+  notify: notifyEn,
+  ...flowsEntry.en,
+  nav: { webhooks: 'Webhooks', apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -166,6 +170,7 @@ const en = {
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',
     empty: 'No departments yet', deleteConfirm: 'Delete the department "{{name}}"?',
+    heads: 'Heads', headsHelp: 'Approvals that go to the head of a department, and alert escalations, reach these members.', headsShort: 'Head: {{names}}',
   },
   jobs: {
     title: 'Background work', refresh: 'Refresh',

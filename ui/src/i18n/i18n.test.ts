@@ -1,10 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import en from './en';
-import zhCN from './zh-CN';
+import enBase from './en';
+import zhBase from './zh-CN';
+import { flowCatalogs } from './flows';
+import { viewsCatalogs } from './views';
+import { webhookCatalogs } from './webhook';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
+
+/** merged adds the catalogs screens load lazily (approval flows) to the first-load one. */
+function merged<T extends object>(base: T, extra: object): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(extra)) {
+    out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merged(out[k] as object, v) : v;
+  }
+  return out as T;
+}
+const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en].reduce(merged, enBase);
+const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN']].reduce(merged, zhBase);
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));
