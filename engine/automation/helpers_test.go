@@ -309,7 +309,7 @@ func (x *fx) runs(id string) []Run {
 // records returns the records of a form, oldest first.
 func (x *fx) records(form string) []engine.Record {
 	x.t.Helper()
-	p, err := x.e.QueryRecords(x.ctx, x.admin, form, engine.RecordQuery{Limit: 500, Sort: []store.SortKey{{Field: store.FieldCreatedAt}}})
+	p, err := x.e.QueryRecords(x.ctx, x.admin, form, engine.RecordQuery{Limit: 500, Sort: []store.SortKey{{Field: "createdAt"}}})
 	if err != nil {
 		x.t.Fatal(err)
 	}
