@@ -85,7 +85,8 @@ func TestDryRunWritesNothing(t *testing.T) {
 		if nd["title"] != "Acme 已赢单" || nd["body"] != "金额 500，阶段 谈判 → 赢单" || len(nd["recipients"].([]any)) != 1 || nd["recipients"].([]any)[0] != x.alice.UserID {
 			t.Fatalf("notify preview %+v", nd)
 		}
-		if run.Actions[2].Detail["user"] != x.alice.UserID {
+		// Round robin starts at the first candidate in id order.
+		if first, _ := sortedPair(x.alice.UserID, x.bob.UserID); run.Actions[2].Detail["user"] != first {
 			t.Fatalf("assign preview %+v", run.Actions[2].Detail)
 		}
 		// An edited pair without a record: the condition does not hold.
