@@ -116,3 +116,49 @@ func TestChainCycle(t *testing.T) {
 		}
 	})
 }
+
+// TestHostileExpressionsStayBounded: a condition or a mapping that would
+// do unbounded work is stopped by the expression limits: the condition
+// counts as not matched (logged), the mapping fails its action; the
+// consumer goes on.
+func TestHostileExpressionsStayBounded(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	cond := x.publish(x.deal, Design{Name: "hostile condition", Trigger: Trigger{Type: TriggerCreated},
+		Condition: `all(1..1000, all(1..1000, all(1..1000, true)))`, Actions: []Action{notifyOwner("never")}})
+	mapping := x.publish(x.deal, Design{Name: "hostile mapping", Trigger: Trigger{Type: TriggerCreated},
+		Actions: []Action{{Kind: KindCreate, Config: map[string]any{"form": x.contr, "values": map[string]any{
+			"amount": `reduce(1..1000, reduce(1..1000, #acc + 1, 0), 0)`}}}}})
+	x.create(x.alice, map[string]any{"title": "A"})
+	x.settle()
+	if rs := x.runs(cond.ID); len(rs) != 1 || rs[0].Status != RunNoMatch || rs[0].ConditionError == "" {
+		t.Fatalf("hostile condition runs %+v", rs)
+	}
+	if rs := x.runs(mapping.ID); len(rs) != 1 || rs[0].Status != RunFailed || rs[0].Actions[0].Status != ActionFailed {
+		t.Fatalf("hostile mapping runs %+v", rs)
+	}
+	if len(x.records(x.contr)) != 0 || len(x.notes.all()) != 0 {
+		t.Fatal("a hostile automation wrote")
+	}
+}
+
+// TestChainThroughDelete: a delete an automation makes carries its chain
+// too, so "deleted → create again" and "created → delete" stop.
+func TestChainThroughDelete(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		recreate := x.publish(x.deal, Design{Name: "recreate", Trigger: Trigger{Type: TriggerDeleted},
+			Actions: []Action{{Kind: KindCreate, Config: map[string]any{"values": map[string]any{"title": "new.title"}}}}})
+		remove := x.publish(x.deal, Design{Name: "remove", Trigger: Trigger{Type: TriggerCreated}, Condition: `new.title == "loop"`,
+			Actions: []Action{{Kind: KindDelete, Config: map[string]any{}}}})
+		x.create(x.alice, map[string]any{"title": "loop"})
+		x.settle()
+		if st := byStatus(x.runs(remove.ID)); st[RunSucceeded] != 1 || st[RunStopped] != 1 {
+			t.Fatalf("remove runs %v", st)
+		}
+		if st := byStatus(x.runs(recreate.ID)); st[RunSucceeded] != 1 || len(st) != 1 {
+			t.Fatalf("recreate runs %v", st)
+		}
+		if n := len(x.records(x.deal)); n != 1 {
+			t.Fatalf("%d live deals, want the one recreated", n)
+		}
+	})
+}
