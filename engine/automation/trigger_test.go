@@ -279,3 +279,32 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// TestHookSetValueSeenAsChanged: a value a RecordWriting hook sets on an
+// update (a stage pipeline's entered-at, say) reaches automations with its
+// old value, like the writer's own changes.
+func TestHookSetValueSeenAsChanged(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	x.e.OnRecordWriting().BindFunc(func(e *engine.RecordWritingEvent) error {
+		if e.Action == engine.RecordUpdate && e.Version.Form == x.deal {
+			if q, _ := e.Data["qty"].(float64); q > 0 {
+				if err := e.SetValue("amount", q*10); err != nil {
+					return err
+				}
+			}
+		}
+		return e.Next()
+	})
+	x.publish(x.deal, Design{Name: "amount moved", Trigger: Trigger{Type: TriggerChanged, Fields: []string{"amount"}},
+		Actions: []Action{notifyOwner("{{old.amount}} → {{amount}}")}})
+	r := x.create(x.alice, map[string]any{"title": "A", "amount": 5})
+	x.update(x.alice, r.ID, map[string]any{"qty": 3})
+	x.settle()
+	var titles []string
+	for _, n := range x.notes.all() {
+		titles = append(titles, n.Title)
+	}
+	if !sameSet(titles, []string{" → 5", "5 → 30"}) {
+		t.Fatalf("notifications %q", titles)
+	}
+}
