@@ -308,3 +308,57 @@ func TestHookSetValueSeenAsChanged(t *testing.T) {
 		t.Fatalf("notifications %q", titles)
 	}
 }
+
+// TestImportsTriggerAutomations: every row of an import starts the
+// automations of its form, unless the import opts out.
+func TestImportsTriggerAutomations(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		au := x.publish(x.deal, Design{Name: "imported", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("{{title}}")}})
+		table := func(rows ...string) func() (engine.Table, error) {
+			return func() (engine.Table, error) {
+				tb := engine.Table{Header: []string{"title"}}
+				for i, r := range rows {
+					tb.Rows = append(tb.Rows, []string{r})
+					tb.RowNumbers = append(tb.RowNumbers, i+2)
+				}
+				return tb, nil
+			}
+		}
+		if _, err := x.e.ImportTable(x.ctx, x.alice, x.deal, table("i1", "i2"), engine.ImportOptions{}); err != nil {
+			t.Fatal(describe(err))
+		}
+		if _, err := x.e.ImportTable(x.ctx, x.alice, x.deal, table("q1", "q2"), engine.ImportOptions{SkipAutomations: true}); err != nil {
+			t.Fatal(describe(err))
+		}
+		x.settle()
+		var titles []string
+		for _, n := range x.notes.all() {
+			titles = append(titles, n.Title)
+		}
+		if !sameSet(titles, []string{"i1", "i2"}) || len(x.runs(au.ID)) != 2 {
+			t.Fatalf("notifications %q", titles)
+		}
+	})
+}
+
+// TestRunsAgeOut: the daily cleanup deletes runs older than the retention
+// (30 days), by the injected clock.
+func TestRunsAgeOut(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	au := x.publish(x.deal, Design{Name: "log", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("x")}})
+	x.create(x.alice, map[string]any{"title": "old"})
+	x.settle()
+	x.clock.Advance(20 * 24 * time.Hour)
+	x.create(x.alice, map[string]any{"title": "new"})
+	x.settle()
+	x.clock.Advance(11 * 24 * time.Hour)
+	n, err := x.s.Cleanup(x.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := x.runs(au.ID)
+	// The runtime's own daily cleanup may have run first (n is then 0).
+	if n > 1 || len(rs) != 1 || !rs[0].StartedAt.Equal(t0.Add(20*24*time.Hour)) {
+		t.Fatalf("cleaned %d, left %+v", n, rs)
+	}
+}
