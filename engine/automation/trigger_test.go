@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -360,5 +361,41 @@ func TestRunsAgeOut(t *testing.T) {
 	// The runtime's own daily cleanup may have run first (n is then 0).
 	if n > 1 || len(rs) != 1 || !rs[0].StartedAt.Equal(t0.Add(20*24*time.Hour)) {
 		t.Fatalf("cleaned %d, left %+v", n, rs)
+	}
+}
+
+// TestPublishPlansExistingAndDisableCancels: publishing a date trigger
+// plans the records that already hold a date ahead; disabling a schedule
+// cancels its timer, enabling plans it again, deleting cancels it.
+func TestPublishPlansExistingAndDisableCancels(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	ahead := x.create(x.alice, map[string]any{"title": "ahead", "close_date": "2026-04-10"})
+	past := x.create(x.alice, map[string]any{"title": "past", "close_date": "2026-01-10"})
+	x.settle()
+	dt := x.publish(x.deal, Design{Name: "d", Trigger: Trigger{Type: TriggerDate, Date: &DateTrigger{Field: "close_date", OffsetDays: 1}},
+		Actions: []Action{notifyOwner("x")}})
+	if tm, err := x.rt.GetTimer(x.ctx, dateTimer(dt.ID, ahead.ID)); err != nil || !tm.DueAt.Equal(time.Date(2026, 4, 11, 1, 0, 0, 0, time.UTC)) {
+		t.Fatalf("existing record planned %+v %v", tm, err)
+	}
+	if _, err := x.rt.GetTimer(x.ctx, dateTimer(dt.ID, past.ID)); err == nil {
+		t.Fatal("a date long past was planned")
+	}
+	sch := x.publish(x.deal, Design{Name: "s", Trigger: Trigger{Type: TriggerSchedule, Cron: "@hourly"}, Actions: []Action{notifyOwner("x")}})
+	planned := func() bool { _, err := x.rt.GetTimer(x.ctx, cronTimer(sch.ID)); return err == nil }
+	if !planned() {
+		t.Fatal("schedule not planned")
+	}
+	sch, err := x.s.SetEnabled(x.ctx, x.admin, sch.ID, false, sch.Version)
+	if err != nil || planned() {
+		t.Fatalf("disable: %v, planned %v", err, planned())
+	}
+	if sch, err = x.s.SetEnabled(x.ctx, x.admin, sch.ID, true, sch.Version); err != nil || !planned() {
+		t.Fatalf("enable: %v, planned %v", err, planned())
+	}
+	if err := x.s.Delete(x.ctx, x.admin, sch.ID); err != nil || planned() {
+		t.Fatalf("delete: %v, planned %v", err, planned())
+	}
+	if _, err := x.s.Get(x.ctx, x.admin, sch.ID); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("deleted automation: %v", err)
 	}
 }
