@@ -399,3 +399,22 @@ func TestPublishPlansExistingAndDisableCancels(t *testing.T) {
 		t.Fatalf("deleted automation: %v", err)
 	}
 }
+
+// TestDateTriggerOnDatetime: a datetime field fires at the instant plus
+// the offset, and templates show it in the workspace zone.
+func TestDateTriggerOnDatetime(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	au := x.publish(x.deal, Design{Name: "meeting", Trigger: Trigger{Type: TriggerDate, Date: &DateTrigger{Field: "meeting", OffsetDays: -1}},
+		Actions: []Action{notifyOwner("{{title}} at {{meeting}}")}})
+	r := x.create(x.alice, map[string]any{"title": "A", "meeting": "2026-03-12T06:30:00Z"})
+	x.settle()
+	want := time.Date(2026, 3, 11, 6, 30, 0, 0, time.UTC)
+	if tm, err := x.rt.GetTimer(x.ctx, dateTimer(au.ID, r.ID)); err != nil || !tm.DueAt.Equal(want) {
+		t.Fatalf("planned %+v %v, want %v", tm, err, want)
+	}
+	x.advance(want.Sub(x.clock.Now()))
+	x.waitFor("the datetime trigger", func() bool { return len(x.notes.all()) == 1 })
+	if got := x.notes.all()[0].Title; got != "A at 2026-03-12 14:30" {
+		t.Fatalf("title %q", got)
+	}
+}
