@@ -193,3 +193,29 @@ func TestSilenceScan(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertDedupeExpression: the dedupe key expression groups records:
+// one open alert per rule and key, whichever record raised it; a dry run
+// says the alert is already open.
+func TestAlertDedupeExpression(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		rule := x.publish(x.deal, Design{Name: "per customer", Trigger: Trigger{Type: TriggerCreated},
+			Actions: []Action{{Kind: KindAlert, Config: map[string]any{"severity": "info", "title": "{{title}}", "dedupe": `UPPER(new.title)`, "autoResolve": false}}}})
+		a := x.create(x.alice, map[string]any{"title": "acme"})
+		x.create(x.bob, map[string]any{"title": "ACME"})
+		x.create(x.bob, map[string]any{"title": "other"})
+		x.settle()
+		open := x.alerts(AlertQuery{Rule: rule.ID})
+		keys := []string{}
+		for _, al := range open {
+			keys = append(keys, al.Key)
+		}
+		if !sameSet(keys, []string{"ACME", "OTHER"}) {
+			t.Fatalf("alert keys %v", keys)
+		}
+		dry, err := x.s.DryRun(x.ctx, x.admin, rule.ID, DryRunInput{Record: a.ID})
+		if err != nil || dry.Actions[0].Detail["existing"] != true {
+			t.Fatalf("dry run %+v %v", dry, err)
+		}
+	})
+}
