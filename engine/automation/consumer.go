@@ -152,7 +152,12 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 		return nil, false, nil
 	}
 	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}}
+	// Who caused it: "actor" in record-like payloads, "by" in workflow
+	// ones ("system" for a due time: then the automation's actor).
 	k.by, _ = p["actor"].(string)
+	if by, _ := p["by"].(string); k.by == "" && by != "system" {
+		k.by = by
+	}
 	if rec, _ := p["record"].(string); rec != "" {
 		a, err := s.actorFor(ctx, c.auto.Workspace, c.ver.Design.Actor)
 		if err != nil {

@@ -46,7 +46,7 @@ func TestRegisteredActionAndEventTrigger(t *testing.T) {
 		if _, err := x.s.Publish(x.ctx, x.admin, bad.ID, bad.Version); describe(err) != "actions[0].config.to:requiredmap[] " {
 			t.Fatalf("registered check: %v", describe(err))
 		}
-		au := x.publish(x.deal, Design{Name: "echo", Trigger: Trigger{Type: TriggerEvent, Event: "test.poked"},
+		au := x.publish(x.deal, Design{Name: "echo", Trigger: Trigger{Type: TriggerEvent, Event: "test.poked"}, Condition: `user.id == "` + x.bob.UserID + `"`,
 			Actions: []Action{{Kind: "test.echo", Config: map[string]any{"to": "bob"}}}})
 		kinds := x.s.ActionKinds()
 		if last := kinds[len(kinds)-1]; last.Kind != "test.echo" || last.BuiltIn {
@@ -55,7 +55,7 @@ func TestRegisteredActionAndEventTrigger(t *testing.T) {
 		r := x.create(x.alice, map[string]any{"title": "A"})
 		poke := func(form string) {
 			if _, err := x.st.Commit(x.ctx, store.UnitOfWork{Events: []store.Event{{Type: "test.poked", Workspace: x.ws, Collection: "test", DocID: "p1",
-				Payload: map[string]any{"form": form, "record": r.ID, "actor": x.bob.UserID}}}}); err != nil {
+				Payload: map[string]any{"form": form, "record": r.ID, "by": x.bob.UserID}}}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -72,8 +72,16 @@ func TestRegisteredActionAndEventTrigger(t *testing.T) {
 		if rs := x.runs(au.ID); len(rs) != 1 || rs[0].Status != RunSucceeded || rs[0].EventType != "test.poked" || rs[0].Actions[0].Summary["en"] != "echoed" {
 			t.Fatalf("runs %+v", rs)
 		}
+		// The designer's dry run: user is the designer, so the condition
+		// does not hold; without it the action is previewed.
 		dry, err := x.s.DryRun(x.ctx, x.admin, au.ID, DryRunInput{Record: r.ID})
-		if err != nil || dry.Actions[0].Status != ActionWould || dry.Actions[0].Detail["to"] != "bob" {
+		if err != nil || dry.Matched {
+			t.Fatalf("dry run as the designer %+v %v", dry, err)
+		}
+		d := au.Draft
+		d.Condition = ""
+		dry, err = x.s.DryRun(x.ctx, x.admin, au.ID, DryRunInput{Record: r.ID, Design: &d})
+		if err != nil || len(dry.Actions) != 1 || dry.Actions[0].Status != ActionWould || dry.Actions[0].Detail["to"] != "bob" {
 			t.Fatalf("preview %+v %v", dry, err)
 		}
 		mu.Lock()
