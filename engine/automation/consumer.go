@@ -20,6 +20,12 @@ func (s *Service) handleEvent(ctx context.Context, d jobs.Delivery) error {
 	case EventAutomationChanged, string(engine.EventFormPublished):
 		s.invalidate(ev.Workspace)
 		return nil
+	case string(engine.EventMemberAdded), string(engine.EventMemberUpdated), string(engine.EventMemberRemoved),
+		string(engine.EventUserUpdated), string(engine.EventUserDisabled), string(engine.EventUserEnabled):
+		// Who an automation acts as, with which roles, is read again: a
+		// removed or disabled actor stops acting from the next event on.
+		s.actors.Clear()
+		return nil
 	}
 	if ev.Workspace == "" {
 		return nil
