@@ -309,3 +309,76 @@ func (f *failAfter) Document(ctx context.Context, d store.Document) error {
 	f.n--
 	return f.Loader.Document(ctx, d)
 }
+
+// TestExportSnapshotWhileWriting exports while a writer commits units of
+// one document and one event: the export sees every unit whole or not at
+// all, so it holds as many documents as events. SQLite exports from one
+// read transaction; MongoDB from a snapshot session, which needs a replica
+// set (FORMLOOM_TEST_MONGO_URI): FerretDB has neither transactions nor
+// snapshot reads.
+func TestExportSnapshotWhileWriting(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { exportWhileWriting(t, openSQLite(t, nil)) })
+	t.Run("mongodb", func(t *testing.T) {
+		uri, ok := ferrettest.RealURI()
+		if !ok {
+			t.Skip("snapshot reads need a MongoDB replica set: set " + ferrettest.RealMongoEnv)
+		}
+		st, err := mongostore.Open(context.Background(), uri, ferrettest.Database(t), mongostore.Options{Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		exportWhileWriting(t, st)
+	})
+}
+
+func exportWhileWriting(t *testing.T, st interface {
+	store.Store
+	store.Exporter
+}) {
+	ctx := context.Background()
+	write := func(i int) error {
+		_, err := st.Commit(ctx, store.UnitOfWork{
+			Writes: []store.Write{{Op: store.OpInsert, Collection: "c_x", Doc: store.Document{Data: map[string]any{"n": float64(i)}}}},
+			Events: []store.Event{{Type: "record.created", Workspace: "w1", Collection: "c_x", DocID: fmt.Sprint(i)}}})
+		return err
+	}
+	for i := 0; i < 200; i++ {
+		if err := write(i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 200; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			if err := write(i); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	for round := 0; round < 3; round++ {
+		c := &store.CountingSink{Counts: store.Counts{Documents: map[string]int64{}}}
+		info, err := st.Export(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !info.Consistent {
+			t.Fatalf("a replica set export is not a snapshot: %+v", info)
+		}
+		if c.Counts.Documents["c_x"] != c.Counts.Events || c.Counts.Events < 200 {
+			t.Fatalf("export holds %d documents and %d events: not one moment", c.Counts.Documents["c_x"], c.Counts.Events)
+		}
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
