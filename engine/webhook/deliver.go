@@ -60,7 +60,7 @@ func retryAfter(h string, now time.Time) time.Duration {
 
 // lease is how long a claimed delivery is held: the request timeout and
 // room to log the attempt.
-func (s *Service) lease() time.Duration { return s.opts.Timeout + 30*time.Second }
+func (s *Service) lease() time.Duration { return s.opts.Timeout + s.leaseSlack }
 
 // DeliverDue sends every delivery due now, one after another, and returns
 // how many it handled. Tests drive delivery with it on an injected clock;

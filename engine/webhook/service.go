@@ -95,6 +95,9 @@ type Service struct {
 	client *http.Client
 	owner  string
 	wake   *signal
+	// leaseSlack is the room a claimed delivery's lease leaves after the
+	// request timeout to log the attempt (30 s; the crash test shortens it).
+	leaseSlack time.Duration
 	// results batches the attempt logs of the running delivery loop.
 	results atomic.Pointer[resultBatcher]
 
@@ -149,7 +152,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	g := newGuard(o.Guard)
 	s := &Service{e: o.Engine, st: o.Store, jobs: o.Jobs, clock: o.Clock, log: o.Logger.With("component", "webhook"), opts: o,
-		seal: seal, guard: g, client: g.client(o.Timeout), owner: "wh-" + store.NewID(), wake: &signal{},
+		seal: seal, guard: g, client: g.client(o.Timeout), owner: "wh-" + store.NewID(), wake: &signal{}, leaseSlack: 30 * time.Second,
 		cache: map[string]cachedEndpoints{}, rates: map[string]*rateWindow{}}
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, err
