@@ -39,6 +39,14 @@ func (s *Service) configDoc(ctx context.Context, k configKind, ws, id string) (s
 	return d, err
 }
 
+// ownConfigDoc is configDoc of the actor's workspace, for its admins only.
+func (s *Service) ownConfigDoc(ctx context.Context, a engine.Actor, k configKind, id string) (store.Document, error) {
+	if err := s.admin(ctx, a); err != nil {
+		return store.Document{}, err
+	}
+	return s.configDoc(ctx, k, a.Workspace, id)
+}
+
 // listConfig returns the actor's workspace's items, oldest first (admins).
 func listConfig[T any](ctx context.Context, s *Service, a engine.Actor, k configKind, from func(store.Document) T) ([]T, error) {
 	if err := s.admin(ctx, a); err != nil {
@@ -71,10 +79,7 @@ func (s *Service) replaceConfig(ctx context.Context, a engine.Actor, k configKin
 
 // deleteConfig removes an item of the actor's workspace for good (admins).
 func (s *Service) deleteConfig(ctx context.Context, a engine.Actor, k configKind, id string) error {
-	if err := s.admin(ctx, a); err != nil {
-		return err
-	}
-	if _, err := s.configDoc(ctx, k, a.Workspace, id); err != nil {
+	if _, err := s.ownConfigDoc(ctx, a, k, id); err != nil {
 		return err
 	}
 	_, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: a.UserID, Writes: []store.Write{{

@@ -16,7 +16,6 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
-	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
@@ -171,16 +170,7 @@ func setupCrashData(t *testing.T, dir, url string, records, versions int) {
 		t.Fatal(err)
 	}
 	fx := &fixture{ctx: ctx, st: st, e: e, b: builder.New(e), s: s}
-	u, err := e.CreateUser(ctx, engine.UserInput{Email: "admin@example.com", Name: "管理员"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: "示例公司"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx.admin = engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceAPI}
-	fx.form = fx.publish(t, form.Definition{Fields: []form.Field{{Key: "company", Type: "text", Label: "公司", Required: true}}})
+	fx.seedWorkspace(t)
 	fx.endpoint(t, url, nil)
 	for i := range records {
 		r := fx.create(t, map[string]any{"company": fmt.Sprint("公司 ", i)})

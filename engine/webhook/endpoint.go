@@ -283,10 +283,7 @@ func (s *Service) endpointDoc(ctx context.Context, ws, id string) (store.Documen
 
 // Endpoint returns one endpoint.
 func (s *Service) Endpoint(ctx context.Context, a engine.Actor, id string) (Endpoint, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return Endpoint{}, err
-	}
-	d, err := s.endpointDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindEndpoint, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -296,10 +293,7 @@ func (s *Service) Endpoint(ctx context.Context, a engine.Actor, id string) (Endp
 // UpdateEndpoint replaces an endpoint's settings; version > 0 makes it a
 // compare-and-set. Enabling clears the disabled reason and failure clock.
 func (s *Service) UpdateEndpoint(ctx context.Context, a engine.Actor, id string, in EndpointInput, version int64) (Endpoint, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return Endpoint{}, err
-	}
-	d, err := s.endpointDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindEndpoint, id)
 	if err != nil {
 		return Endpoint{}, err
 	}

@@ -236,10 +236,7 @@ func (s *Service) inboundDoc(ctx context.Context, ws, id string) (store.Document
 
 // UpdateInbound replaces a hook's settings (token and secret are kept).
 func (s *Service) UpdateInbound(ctx context.Context, a engine.Actor, id string, in InboundInput, version int64) (InboundHook, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return InboundHook{}, err
-	}
-	d, err := s.inboundDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindInbound, id)
 	if err != nil {
 		return InboundHook{}, err
 	}
