@@ -189,3 +189,26 @@ func idemReplay(d store.Document, hash string) (Record, error) {
 	}
 	return r, nil
 }
+
+// PurgeIdempotencyKeys deletes the keys past IdempotencyTTL (a daily
+// schedule calls it; an expired key is ignored, and replaced by its next
+// use, either way) and returns how many it deleted. It is housekeeping of
+// request bookkeeping, not a change of data: it commits no event.
+func (e *Engine) PurgeIdempotencyKeys(ctx context.Context) (int, error) {
+	f := store.Where("expires", store.OpLte, store.FormatTime(e.now()))
+	n := 0
+	for {
+		page, err := e.st.Find(ctx, collIdempotency, store.Query{Filter: &f, Limit: store.MaxPageSize})
+		if err != nil || len(page.Docs) == 0 {
+			return n, err
+		}
+		u := store.UnitOfWork{At: e.now()}
+		for _, d := range page.Docs {
+			u.Writes = append(u.Writes, store.Write{Op: store.OpHardDelete, Collection: collIdempotency, Doc: store.Document{ID: d.ID}})
+		}
+		if _, err := e.st.Commit(ctx, u); err != nil {
+			return n, err
+		}
+		n += len(u.Writes)
+	}
+}

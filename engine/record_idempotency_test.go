@@ -101,6 +101,14 @@ func TestCreateRecordOnce(t *testing.T) {
 		if n := recordCount(t, f, formID); n != 3 {
 			t.Fatalf("%d records, want 3", n)
 		}
+		// The purge removes the expired keys only: the admin's, made before
+		// the TTL passed; the member's new one stays and still replays.
+		if n, err := f.e.PurgeIdempotencyKeys(f.ctx); err != nil || n != 1 {
+			t.Fatalf("purge: %d, %v", n, err)
+		}
+		if _, replayed, err := f.e.CreateRecordOnce(f.ctx, f.member, formID, "order-1", map[string]any{"company": "丙公司"}, engine.WriteOptions{}); err != nil || !replayed {
+			t.Fatalf("after the purge: replayed %v, %v", replayed, describe(err))
+		}
 		// A failed create reserves nothing: the key works once the input is fixed.
 		if _, _, err := f.e.CreateRecordOnce(f.ctx, f.member, formID, "order-2", map[string]any{"amount": -1}, engine.WriteOptions{}); fieldErrors(t, err)["company"] != engine.CodeRequired {
 			t.Fatalf("bad input: %v", describe(err))
