@@ -24,6 +24,10 @@ const PermissionsPage = lazy(() => import('./permissions/PermissionsPage'));
 const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
+// Automations: the list, the designer (with its log, dry run and replay) and the alert center.
+const AutomationListPage = lazy(() => import('./screens/automation/AutomationListPage'));
+const AutomationPage = lazy(() => import('./screens/automation/AutomationPage'));
+const AlertCenterPage = lazy(() => import('./screens/automation/AlertCenterPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -59,6 +63,10 @@ const router = createBrowserRouter([
       { path: 'admin/jobs', element: S(<JobsPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
+      { path: 'forms/:formId/automations', element: S(<AutomationListPage />) },
+      { path: 'apps/:appId/automations', element: S(<AutomationListPage key="app" />) },
+      { path: 'automations/:id', element: S(<AutomationPage />) },
+      { path: 'alerts', element: S(<AlertCenterPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

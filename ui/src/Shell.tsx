@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
-import { AppstoreOutlined, ApartmentOutlined, SafetyOutlined, KeyOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, ApartmentOutlined, SafetyOutlined, KeyOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
@@ -20,7 +20,7 @@ export function Shell() {
   const signOut = () => { void logout().then(() => nav('/login')); };
   const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments'
     : loc.pathname.startsWith('/admin/jobs') ? 'jobs' : loc.pathname.startsWith('/admin/roles') ? 'roles'
-    : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : 'apps';
+    : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : loc.pathname.startsWith('/alerts') ? 'alerts' : 'apps';
   const items = [
     { key: 'apps', icon: <AppstoreOutlined />, label: <Link to="/">{t('nav.apps')}</Link> },
     ...(isAdmin(me) ? [
@@ -29,6 +29,7 @@ export function Shell() {
       { key: 'roles', icon: <SafetyOutlined />, label: <Link to="/admin/roles" data-testid="nav-roles">{t('nav.roles')}</Link> },
       { key: 'jobs', icon: <ScheduleOutlined />, label: <Link to="/admin/jobs" data-testid="nav-jobs">{t('nav.jobs')}</Link> },
     ] : []),
+    { key: 'alerts', icon: <AlertOutlined />, label: <Link to="/alerts" data-testid="nav-alerts">{t('automation.alert.nav')}</Link> },
     { key: 'tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens" data-testid="nav-tokens">{t('nav.tokens')}</Link> },
   ];
   return (

@@ -1,4 +1,5 @@
 import type { Catalog } from './en';
+import automationZhCN from './automation.zh-CN';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
@@ -213,6 +214,7 @@ const zhCN: Catalog = {
     owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
+  automation: automationZhCN,
 };
 
 export default zhCN;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Descriptions, Drawer, Empty, Form, Image, Modal, Popconfirm, Result, Select, Space, Spin, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, RollbackOutlined, SwapOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -13,6 +13,9 @@ import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/erro
 import { knownName } from '../fill/FillPage';
 import { FileRefContext } from '../../fields/fileRef';
 import { permFrom, readOnlyKeys, type Perm } from '../../permissions/usePermission';
+
+// The record's automation runs and alerts load when their tab opens.
+const RecordAutomations = lazy(() => import('../automation/RecordAutomations'));
 
 /** useRelationLabels fetches the display labels of the records a relation value names, unless given. */
 function useRelationLabels(f: FieldDef, v: unknown, given?: Map<string, string>): Map<string, string> | undefined {
@@ -260,6 +263,8 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
         <Tabs activeKey={tab} onChange={setTab} items={[
           { key: 'fields', label: t('data.fields'), children: <RecordView formId={formId} def={def} rec={rec} /> },
           ...(perm.can('record.history') ? [{ key: 'history', label: <span data-testid="history-tab">{t('data.history')}</span>, children: <HistoryView formId={formId} rec={rec} def={def} /> }] : []),
+          ...(!deleted ? [{ key: 'automation', label: <span data-testid="automation-tab">{t('automation.nav')}</span>,
+            children: tab === 'automation' ? <Suspense fallback={<Spin />}><RecordAutomations formId={formId} recordId={rec.id} version={rec.version} /></Suspense> : null }] : []),
         ]} />
       )}
       <Modal open={transferring} title={t('perm.transferTitle')} onCancel={() => setTransferring(false)} onOk={() => void transfer()}
