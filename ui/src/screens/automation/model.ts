@@ -68,7 +68,7 @@ export function placeholders(tpl: string): string[] {
   return [...tpl.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1]);
 }
 
-function checkValues(path: string, values: Values | undefined, target: FieldDef[] | undefined, out: Problem[], needSome: boolean) {
+function checkValues(path: string, values: Values | undefined, target: FieldDef[] | undefined, out: Problem[], needSome: boolean, create = false) {
   const entries = Object.entries(values ?? {});
   if (needSome && entries.length === 0) out.push({ path: `${path}.values`, key: 'needMapping' });
   for (const [k, src] of entries) {
@@ -82,7 +82,7 @@ function checkValues(path: string, values: Values | undefined, target: FieldDef[
   }
   if (target) {
     for (const f of target) {
-      if (f.required && !f.defaultExpression && f.default === undefined && needSome && !(f.key in (values ?? {})) && !NOT_WRITABLE.includes(f.type)) {
+      if (create && f.required && !f.defaultExpression && f.default === undefined && !(f.key in (values ?? {})) && !NOT_WRITABLE.includes(f.type)) {
         out.push({ path: `${path}.values.${f.key}`, key: 'requiredTarget', params: { field: f.label } });
       }
     }
@@ -112,7 +112,7 @@ export function validateAction(a: Action, i: number, own: FieldDef[], fieldsOf: 
     case 'record.create': case 'record.upsert': {
       const cc = c as unknown as CreateConfig;
       if (!cc.form) { out.push({ path: `${base}.form`, key: 'needForm' }); break; }
-      checkValues(base, cc.values, fieldsOf(cc.form), out, a.kind === 'record.create');
+      checkValues(base, cc.values, fieldsOf(cc.form), out, a.kind === 'record.create', a.kind !== 'record.update');
       if (a.kind === 'record.upsert' && !(c as unknown as UpsertConfig).filter) out.push({ path: `${base}.filter`, key: 'needFilter' });
       break;
     }
