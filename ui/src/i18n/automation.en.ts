@@ -17,15 +17,15 @@ const automationEn = {
   logNotAllowed: 'You may not see the automation log of this record.', noActionsRan: 'No action ran.', ms: '{{n}} ms', close: 'Close',
   insertField: 'Insert a field…', templateHelp: '{{field}} placeholders are filled from the record.',
   pickForm: 'Pick a form', pickFormFirst: 'Pick the form first.', targetForm: 'Form', mapping: 'Field values', setFields: 'Set fields',
-  addMapping: 'Set a field…', mapSame: 'Map same fields', matchFilter: 'Records matching', thisRecord: 'This record', matching: 'Records matching a filter',
+  addMapping: 'Set a field…', addMatch: 'Where a field…', matchWhere: 'Where', matchHelp: 'Records whose field equals the expression\'s value (and match the filter below).', mapSame: 'Map same fields', matchFilter: 'Records matching', thisRecord: 'This record', matching: 'Records matching a filter',
   upsertHelp: 'Matches are updated; when there are none, one record is created.', deleteHelp: 'Deleted records go to the recycle bin.',
   recipients: 'Recipients', addRecipient: 'Add recipient', noticeTitle: 'Title', body: 'Message', noUserField: 'This form has no member field',
   userField: 'Member field', tagField: 'Tag field (multiple choice)', tagsAdd: 'Add', tagsRemove: 'Remove', rawConfig: 'Settings (JSON)', badJSON: 'Not a JSON object',
-  recipient: { owner: 'Record owner', field: 'Member field', user: 'Member', role: 'Role', department: 'Department' },
+  recipient: { admins: 'Workspace admins', owner: 'Record owner', field: 'Member field', user: 'Member', role: 'Role', department: 'Department' },
   assign: {
     round_robin: 'Round-robin', least_loaded: 'Least loaded', expression: 'By expression', pool: 'Among',
     pool_users: 'These members', pool_role: 'A role', pool_department: 'A department',
-    open: 'Open records are', openHelp: 'Who has the fewest records matching this gets the next one.',
+    open: 'Open records are', onlyEmpty: 'Only when the field is empty', openHelp: 'Who has the fewest records matching this gets the next one.',
   },
   kind: {
     'record.create': 'Create a record', 'record.update': 'Update records', 'record.upsert': 'Update or create', 'record.delete': 'Delete records',
@@ -55,7 +55,7 @@ const automationEn = {
     notWritable: '"{{field}}" is computed and cannot be set', requiredTarget: '"{{field}}" is required in that form: map it',
     needRecipient: 'Add a recipient', needUserField: 'Choose a member field', notUserField: '"{{field}}" is not a member field', needRecipientId: 'Choose whom',
     needTitle: 'Enter a title', badPlaceholder: '{{name}} is not a field of this form', needPool: 'Choose whom to assign among',
-    notTagField: '"{{field}}" is not a multiple choice field', needTags: 'Choose tags to add or remove',
+    notTagField: '"{{field}}" is not a multiple choice field', needTags: 'Choose tags to add or remove', needSeverity: 'Choose a severity',
   },
   status: { succeeded: 'Succeeded', no_match: 'Did not match', failed: 'Failed', stopped: 'Stopped', running: 'Running', preview: 'Dry run', ok: 'Done', skipped: 'Skipped', would: 'Would do' },
   eventType: {
@@ -89,7 +89,7 @@ const automationEn = {
     weekly: 'Alerts per rule per week', noCounts: 'No alerts raised yet', weekTip: '{{raised}} raised ({{critical}} critical), week from {{start}}',
     dedupe: 'One open alert per', dedupeHelp: 'An expression; alerts with the same value share one open alert (new.id: one per record).',
     escalation: 'Escalation', escalationHelp: 'First the owner; unacknowledged after this many hours, their department head; then the role.',
-    hours: 'hours', thenRole: 'then the role…',
+    hours: 'hours', thenRole: 'then the role…', head: 'Department head after', autoResolve: 'Resolve by itself when the condition no longer holds',
   },
 };
 

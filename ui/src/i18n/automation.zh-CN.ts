@@ -18,15 +18,15 @@ const automationZhCN: typeof automationEn = {
   logNotAllowed: '你无权查看这条记录的自动化日志。', noActionsRan: '没有执行任何动作。', ms: '{{n}} 毫秒', close: '关闭',
   insertField: '插入字段…', templateHelp: '{{字段}} 占位符会用记录的值填充。',
   pickForm: '选择表单', pickFormFirst: '请先选择表单。', targetForm: '目标表单', mapping: '字段取值', setFields: '设置字段',
-  addMapping: '设置字段…', mapSame: '同名字段自动对应', matchFilter: '匹配的记录', thisRecord: '当前记录', matching: '符合筛选的记录',
+  addMapping: '设置字段…', addMatch: '按字段匹配…', matchWhere: '匹配条件', matchHelp: '字段值等于表达式结果的记录（且符合下面的筛选）。', mapSame: '同名字段自动对应', matchFilter: '匹配的记录', thisRecord: '当前记录', matching: '符合筛选的记录',
   upsertHelp: '有匹配的记录则更新；没有则新建一条。', deleteHelp: '删除的记录进入回收站。',
   recipients: '接收人', addRecipient: '添加接收人', noticeTitle: '标题', body: '内容', noUserField: '本表单没有成员字段',
   userField: '成员字段', tagField: '标签字段（多选）', tagsAdd: '添加', tagsRemove: '移除', rawConfig: '配置（JSON）', badJSON: '不是 JSON 对象',
-  recipient: { owner: '记录负责人', field: '成员字段', user: '成员', role: '角色', department: '部门' },
+  recipient: { admins: '工作区管理员', owner: '记录负责人', field: '成员字段', user: '成员', role: '角色', department: '部门' },
   assign: {
     round_robin: '轮流分配', least_loaded: '负载最少', expression: '按表达式', pool: '分配范围',
     pool_users: '指定成员', pool_role: '角色', pool_department: '部门',
-    open: '未完成的记录', openHelp: '符合此条件的记录最少的人获得下一条。',
+    open: '未完成的记录', onlyEmpty: '仅在字段为空时分配', openHelp: '符合此条件的记录最少的人获得下一条。',
   },
   kind: {
     'record.create': '新增记录', 'record.update': '修改记录', 'record.upsert': '修改或新增', 'record.delete': '删除记录',
@@ -56,7 +56,7 @@ const automationZhCN: typeof automationEn = {
     notWritable: '“{{field}}”是计算字段，不能设置', requiredTarget: '“{{field}}”在目标表单中必填，请为它设置取值',
     needRecipient: '请添加接收人', needUserField: '请选择成员字段', notUserField: '“{{field}}”不是成员字段', needRecipientId: '请选择接收人',
     needTitle: '请填写标题', badPlaceholder: '{{name}} 不是本表单的字段', needPool: '请选择分配范围',
-    notTagField: '“{{field}}”不是多选字段', needTags: '请选择要添加或移除的标签',
+    notTagField: '“{{field}}”不是多选字段', needTags: '请选择要添加或移除的标签', needSeverity: '请选择级别',
   },
   status: { succeeded: '成功', no_match: '条件不满足', failed: '失败', stopped: '已停止', running: '运行中', preview: '试运行', ok: '完成', skipped: '跳过', would: '将执行' },
   eventType: {
@@ -90,7 +90,7 @@ const automationZhCN: typeof automationEn = {
     weekly: '每条规则每周的预警数', noCounts: '还没有预警', weekTip: '发出 {{raised}} 条（严重 {{critical}} 条），自 {{start}} 起的一周',
     dedupe: '去重依据', dedupeHelp: '表达式；取值相同的预警同时只保留一条未解决的（new.id：每条记录一条）。',
     escalation: '升级', escalationHelp: '先通知负责人；超过以下小时数未确认，通知其部门负责人；再通知角色。',
-    hours: '小时', thenRole: '然后通知角色…',
+    hours: '小时', thenRole: '然后通知角色…', head: '部门负责人，超过', autoResolve: '条件不再满足时自动解除',
   },
 };
 

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { Button, Card, Dropdown, Input, InputNumber, Segmented, Select, Space, Switch, Tag, TreeSelect, Typography } from 'antd';
+import { Button, Card, Checkbox, Dropdown, Input, InputNumber, Segmented, Select, Space, Switch, Tag, TreeSelect, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import type { Action, ActionKindInfo, ConfigProp } from '../../api/automation';
@@ -9,7 +9,7 @@ import { ExpressionInput } from '../designer/ExpressionInput';
 import { FilterBuilder } from '../data/FilterBuilder';
 import { filterFields, fromFilter, toFilter, type Group } from '../data/filterModel';
 import { useForms } from './forms';
-import { BUILTIN_KINDS, isBuiltin, newAction, writable, type AlertConfig, type AssignConfig, type NotifyConfig, type Recipient, type TagsConfig, type Values } from './model';
+import { BUILTIN_KINDS, isBuiltin, newAction, writable, type AlertConfig, type AssignConfig, type NotifyConfig, type RecordConfig, type Recipients, type TagsConfig, type Values } from './model';
 import { Field, TemplateInput, automationCheck, pick, scoped, type Errs } from './parts';
 
 type Cfg = Record<string, unknown>;
@@ -28,14 +28,16 @@ function FormSelect({ value, onChange, status, testId }: { value?: string; onCha
  * triggering record (new.*, old.*). "Map same fields" fills the fields the
  * target shares with this form (by key, else by label).
  */
-export function ValuesMapping({ formId, own, target, value, onChange, errs, path }: {
+export function ValuesMapping({ formId, own, target, value, onChange, errs, path, prop = 'values' }: {
   formId: string; own: FieldDef[]; target: FieldDef[] | undefined; value: Values; onChange: (v: Values) => void; errs: Errs; path: string;
+  /** prop "match" edits the field == expression conditions of a query instead of the values. */
+  prop?: 'values' | 'match';
 }) {
   const { t } = useTranslation();
   const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
   const exprFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
   if (!target) return <Typography.Text type="secondary">{t('automation.pickFormFirst')}</Typography.Text>;
-  const fields = writable(target);
+  const fields = prop === 'match' ? target.filter((f) => !['subform', 'attachment', 'image', 'signature'].includes(f.type)) : writable(target);
   const unmapped = fields.filter((f) => !(f.key in value));
   const mapSame = () => {
     const n: Values = { ...value };
@@ -47,21 +49,21 @@ export function ValuesMapping({ formId, own, target, value, onChange, errs, path
     onChange(n);
   };
   return (
-    <Field path={`${path}.values`} errs={errs}>
-      <Space orientation="vertical" style={{ width: '100%' }} data-testid="mapping">
+    <Field path={`${path}.${prop}`} errs={errs}>
+      <Space orientation="vertical" style={{ width: '100%' }} data-testid={prop === 'match' ? 'match' : 'mapping'}>
         {Object.entries(value).map(([k, src]) => {
           const f = target.find((x) => x.key === k);
-          const p = `${path}.values.${k}`;
+          const p = `${path}.${prop}.${k}`;
           return (
-            <div key={k} className="fl-auto-map-row" data-testid={`map-${k}`}>
+            <div key={k} className="fl-auto-map-row" data-testid={`${prop === 'match' ? 'match' : 'map'}-${k}`}>
               <div className="fl-auto-map-target">
                 <Tag color={f ? 'blue' : 'red'}>{f?.label ?? k}</Tag>
                 {f?.required && <Typography.Text type="danger">*</Typography.Text>}
-                <Typography.Text type="secondary" style={{ fontSize: 12 }}>=</Typography.Text>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>{prop === 'match' ? '==' : '='}</Typography.Text>
               </div>
               <div style={{ flex: 1, minWidth: 0 }}>
                 <Field path={p} errs={errs}>
-                  <ExpressionInput value={src} rows={1} check={check} fields={exprFields} testId={`map-expr-${k}`}
+                  <ExpressionInput value={src} rows={1} check={check} fields={exprFields} testId={`${prop === 'match' ? 'match' : 'map'}-expr-${k}`}
                     onChange={(v) => onChange({ ...value, [k]: v })} />
                 </Field>
               </div>
@@ -71,10 +73,10 @@ export function ValuesMapping({ formId, own, target, value, onChange, errs, path
           );
         })}
         <Space wrap>
-          <Select style={{ minWidth: 200 }} value={null} placeholder={t('automation.addMapping')} data-testid="map-add" showSearch optionFilterProp="label"
+          <Select style={{ minWidth: 200 }} value={null} placeholder={t(prop === 'match' ? 'automation.addMatch' : 'automation.addMapping')} data-testid={prop === 'match' ? 'match-add' : 'map-add'} showSearch optionFilterProp="label"
             options={unmapped.map((f) => ({ value: f.key, label: `${f.label}${f.required ? ' *' : ''}` }))}
             onChange={(k: string | null) => { if (k) onChange({ ...value, [k]: '' }); }} />
-          <Button size="small" onClick={mapSame} disabled={unmapped.length === 0} data-testid="map-same">{t('automation.mapSame')}</Button>
+          {prop === 'values' && <Button size="small" onClick={mapSame} disabled={unmapped.length === 0} data-testid="map-same">{t('automation.mapSame')}</Button>}
         </Space>
       </Space>
     </Field>
@@ -89,35 +91,27 @@ function FilterEditor({ fields, value, onChange }: { fields: FieldDef[]; value?:
   return <FilterBuilder value={g} fields={ff} onChange={(n) => { setG(n); onChange(toFilter(n) ?? null); }} />;
 }
 
-const RECIPIENT_KINDS: Recipient['kind'][] = ['owner', 'field', 'user', 'role', 'department'];
-
-function RecipientsEditor({ value, onChange, own, errs, path }: { value: Recipient[]; onChange: (v: Recipient[]) => void; own: FieldDef[]; errs: Errs; path: string }) {
+/** RecipientsEditor says who is told: the owner, member fields of the record, members, roles, departments. */
+function RecipientsEditor({ value, onChange, own, errs, path }: { value: Recipients; onChange: (v: Recipients) => void; own: FieldDef[]; errs: Errs; path: string }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const { roles } = useForms();
   const userFields = own.filter((f) => f.type === 'user' || f.type === 'users');
-  const set = (i: number, r: Recipient) => onChange(value.map((x, j) => (j === i ? r : x)));
+  const row = (label: string, input: React.ReactNode, p: string) => (
+    <Field path={`${path}.${p}`} errs={errs}><Space wrap style={{ width: '100%' }}><span style={{ minWidth: 80, display: 'inline-block' }}>{label}</span>{input}</Space></Field>
+  );
   return (
     <Field path={path} errs={errs}>
       <Space orientation="vertical" style={{ width: '100%' }} data-testid="recipients">
-        {value.map((r, i) => (
-          <Field key={i} path={`${path}[${i}]`} errs={errs}>
-            <Space wrap data-testid="recipient">
-              <Select style={{ width: 140 }} value={r.kind} onChange={(k: Recipient['kind']) => set(i, { kind: k })} data-testid="recipient-kind"
-                options={RECIPIENT_KINDS.map((k) => ({ value: k, label: t(`automation.recipient.${k}`) }))} />
-              {r.kind === 'field' && <Select style={{ minWidth: 160 }} value={r.field} onChange={(f: string) => set(i, { kind: 'field', field: f })}
-                options={userFields.map((f) => ({ value: f.key, label: f.label }))} notFoundContent={t('automation.noUserField')} />}
-              {r.kind === 'user' && <Select style={{ minWidth: 160 }} showSearch optionFilterProp="label" value={r.id} onChange={(id: string) => set(i, { kind: 'user', id })}
-                options={dir.users.map((u) => ({ value: u.id, label: u.name }))} />}
-              {r.kind === 'role' && <Select style={{ minWidth: 160 }} value={r.id} onChange={(id: string) => set(i, { kind: 'role', id })}
-                options={roles.map((x) => ({ value: x.id, label: x.name }))} />}
-              {r.kind === 'department' && <TreeSelect style={{ minWidth: 160 }} value={r.id} onChange={(id: string) => set(i, { kind: 'department', id })}
-                treeData={departmentTree(dir.departments)} />}
-              <Button type="text" icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => onChange(value.filter((_, j) => j !== i))} />
-            </Space>
-          </Field>
-        ))}
-        <Button size="small" icon={<PlusOutlined />} onClick={() => onChange([...value, { kind: 'user' }])} data-testid="recipient-add">{t('automation.addRecipient')}</Button>
+        <Checkbox checked={!!value.owner} onChange={(e) => onChange({ ...value, owner: e.target.checked })} data-testid="recipient-owner">{t('automation.recipient.owner')}</Checkbox>
+        {row(t('automation.recipient.field'), <Select mode="multiple" style={{ minWidth: 200 }} value={value.fields ?? []} onChange={(fields: string[]) => onChange({ ...value, fields })}
+          options={userFields.map((f) => ({ value: f.key, label: f.label }))} notFoundContent={t('automation.noUserField')} data-testid="recipient-fields" />, 'fields')}
+        {row(t('automation.recipient.user'), <Select mode="multiple" style={{ minWidth: 200 }} optionFilterProp="label" value={value.users ?? []} onChange={(users: string[]) => onChange({ ...value, users })}
+          options={dir.users.map((u) => ({ value: u.id, label: u.name }))} data-testid="recipient-users" />, 'users')}
+        {row(t('automation.recipient.role'), <Select mode="multiple" style={{ minWidth: 200 }} optionFilterProp="label" value={value.roles ?? []} onChange={(r: string[]) => onChange({ ...value, roles: r })}
+          options={[{ value: 'admin', label: t('automation.recipient.admins') }, ...roles.map((x) => ({ value: x.id, label: x.name }))]} />, 'roles')}
+        {row(t('automation.recipient.department'), <TreeSelect multiple style={{ minWidth: 200 }} value={value.departments ?? []} onChange={(d: string[]) => onChange({ ...value, departments: d })}
+          treeData={departmentTree(dir.departments)} />, 'departments')}
       </Space>
     </Field>
   );
@@ -177,42 +171,31 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
   const { roles } = useForms();
 
   switch (action.kind) {
-    case 'record.create': case 'record.upsert': {
-      const target = c.form ? fieldsOf(String(c.form)) : undefined;
+    case 'record.create': case 'record.upsert': case 'record.update': case 'record.delete': {
+      const rc = c as RecordConfig;
+      const query = action.kind === 'record.create' || action.kind === 'record.upsert' || rc.target === 'query';
+      const target = !query ? own : rc.form ? fieldsOf(rc.form) : undefined;
+      const pickTarget = action.kind === 'record.update' || action.kind === 'record.delete';
       return (
         <Space orientation="vertical" style={{ width: '100%' }}>
-          <Field label={t('automation.targetForm')} path={`${path}.form`} errs={errs}>
-            <FormSelect value={c.form as string} status={st(`${path}.form`)} testId={`action-${index}-form`} onChange={(form) => set({ form, values: {}, filter: null })} />
-          </Field>
-          {action.kind === 'record.upsert' && target && (
-            <Field label={t('automation.matchFilter')} path={`${path}.filter`} errs={errs} help={t('automation.upsertHelp')}>
-              <FilterEditor key={String(c.form)} fields={target} value={c.filter as Filter} onChange={(filter) => set({ filter })} />
+          {pickTarget && <Segmented value={query ? 'query' : 'record'} data-testid={`action-${index}-target`}
+            onChange={(v) => onChange({ ...action, config: v === 'record' ? { target: 'record', ...(action.kind === 'record.update' ? { values: {} } : {}) } : { target: 'query', form: '', match: {}, ...(action.kind === 'record.update' ? { values: {} } : {}) } })}
+            options={[{ value: 'record', label: t('automation.thisRecord') }, { value: 'query', label: t('automation.matching') }]} />}
+          {query && <Field label={t('automation.targetForm')} path={`${path}.form`} errs={errs}>
+            <FormSelect value={rc.form} status={st(`${path}.form`)} testId={`action-${index}-form`}
+              onChange={(form) => onChange({ ...action, config: { ...(pickTarget ? { target: 'query' } : {}), form, ...(action.kind !== 'record.delete' ? { values: {} } : {}), ...(action.kind !== 'record.create' ? { match: {} } : {}) } })} />
+          </Field>}
+          {query && action.kind !== 'record.create' && target && (<>
+            <Field label={t('automation.matchWhere')} path={`${path}.match`} errs={errs} help={action.kind === 'record.upsert' ? t('automation.upsertHelp') : t('automation.matchHelp')}>
+              <ValuesMapping prop="match" formId={formId} own={own} target={target} value={rc.match ?? {}} onChange={(match) => set({ match })} errs={errs} path={path} />
             </Field>
-          )}
-          <Field label={t('automation.mapping')} path={`${path}.mappingHead`} errs={errs}>
-            <ValuesMapping formId={formId} own={own} target={target} value={(c.values as Values) ?? {}} onChange={(values) => set({ values })} errs={errs} path={path} />
-          </Field>
-        </Space>
-      );
-    }
-    case 'record.update': case 'record.delete': {
-      const which = (c.target as string) ?? 'this';
-      const target = which === 'this' ? own : c.form ? fieldsOf(String(c.form)) : undefined;
-      return (
-        <Space orientation="vertical" style={{ width: '100%' }}>
-          <Segmented value={which} data-testid={`action-${index}-target`} onChange={(v) => set({ target: v, form: v === 'this' ? formId : '', filter: null, ...(action.kind === 'record.update' ? { values: {} } : {}) })}
-            options={[{ value: 'this', label: t('automation.thisRecord') }, { value: 'filter', label: t('automation.matching') }]} />
-          {which === 'filter' && (<>
-            <Field label={t('automation.targetForm')} path={`${path}.form`} errs={errs}>
-              <FormSelect value={c.form as string} status={st(`${path}.form`)} onChange={(form) => set({ form, filter: null })} />
+            <Field label={t('automation.matchFilter')} path={`${path}.filter`} errs={errs}>
+              <FilterEditor key={String(rc.form)} fields={target} value={rc.filter} onChange={(filter) => set({ filter })} />
             </Field>
-            {target && <Field label={t('automation.matchFilter')} path={`${path}.filter`} errs={errs}>
-              <FilterEditor key={String(c.form)} fields={target} value={c.filter as Filter} onChange={(filter) => set({ filter })} />
-            </Field>}
           </>)}
-          {action.kind === 'record.update' && (
-            <Field label={t('automation.setFields')} path={`${path}.mappingHead`} errs={errs}>
-              <ValuesMapping formId={formId} own={own} target={target} value={(c.values as Values) ?? {}} onChange={(values) => set({ values })} errs={errs} path={path} />
+          {action.kind !== 'record.delete' && (
+            <Field label={action.kind === 'record.update' ? t('automation.setFields') : t('automation.mapping')} path={`${path}.mappingHead`} errs={errs}>
+              <ValuesMapping formId={formId} own={own} target={target} value={rc.values ?? {}} onChange={(values) => set({ values })} errs={errs} path={path} />
             </Field>
           )}
           {action.kind === 'record.delete' && <Typography.Text type="warning">{t('automation.deleteHelp')}</Typography.Text>}
@@ -224,7 +207,7 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
       return (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Field label={t('automation.recipients')} path={`${path}.recipientsHead`} errs={errs}>
-            <RecipientsEditor value={nc.recipients ?? []} onChange={(recipients) => set({ recipients })} own={own} errs={errs} path={`${path}.recipients`} />
+            <RecipientsEditor value={nc.recipients ?? {}} onChange={(recipients) => set({ recipients })} own={own} errs={errs} path={`${path}.recipients`} />
           </Field>
           <Field label={t('automation.noticeTitle')} path={`${path}.title`} errs={errs} help={t('automation.templateHelp')}>
             <TemplateInput value={nc.title} onChange={(title) => set({ title })} fields={own} status={st(`${path}.title`)} testId={`action-${index}-title`} />
@@ -237,32 +220,33 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
     }
     case 'assign': {
       const ac = c as unknown as AssignConfig;
-      const pool = ac.pool ?? { kind: 'users' as const, ids: [] };
+      const poolKind = ac.role !== undefined ? 'role' : ac.department !== undefined ? 'department' : 'users';
       return (
         <Space orientation="vertical" style={{ width: '100%' }}>
           <Field label={t('automation.userField')} path={`${path}.field`} errs={errs}>
-            <Select style={{ minWidth: 200 }} value={ac.field || undefined} status={st(`${path}.field`)} onChange={(field: string) => set({ field })}
+            <Select style={{ minWidth: 200 }} value={ac.field || undefined} status={st(`${path}.field`)} onChange={(field: string) => set({ field })} data-testid={`action-${index}-field`}
               options={userFields.map((f) => ({ value: f.key, label: f.label }))} notFoundContent={t('automation.noUserField')} />
           </Field>
           <Segmented value={ac.strategy} onChange={(strategy) => set({ strategy })}
             options={(['round_robin', 'least_loaded', 'expression'] as const).map((k) => ({ value: k, label: t(`automation.assign.${k}`) }))} />
           {ac.strategy !== 'expression' && (
-            <Field label={t('automation.assign.pool')} path={`${path}.pool`} errs={errs}>
+            <Field label={t('automation.assign.pool')} path={`${path}.users`} errs={errs}>
               <Space wrap>
-                <Select style={{ width: 130 }} value={pool.kind} onChange={(k: 'users' | 'role' | 'department') => set({ pool: { kind: k, ...(k === 'users' ? { ids: [] } : {}) } })}
+                <Select style={{ width: 130 }} value={poolKind}
+                  onChange={(k: 'users' | 'role' | 'department') => onChange({ ...action, config: { ...c, users: k === 'users' ? [] : undefined, role: k === 'role' ? '' : undefined, department: k === 'department' ? '' : undefined } })}
                   options={(['users', 'role', 'department'] as const).map((k) => ({ value: k, label: t(`automation.assign.pool_${k}`) }))} />
-                {pool.kind === 'users' && <Select mode="multiple" style={{ minWidth: 220 }} optionFilterProp="label" value={pool.ids ?? []}
-                  onChange={(ids: string[]) => set({ pool: { kind: 'users', ids } })} options={dir.users.map((u) => ({ value: u.id, label: u.name }))} />}
-                {pool.kind === 'role' && <Select style={{ minWidth: 160 }} value={pool.id} onChange={(id: string) => set({ pool: { kind: 'role', id } })}
+                {poolKind === 'users' && <Select mode="multiple" style={{ minWidth: 220 }} optionFilterProp="label" value={ac.users ?? []}
+                  onChange={(users: string[]) => set({ users })} options={dir.users.map((u) => ({ value: u.id, label: u.name }))} />}
+                {poolKind === 'role' && <Select style={{ minWidth: 160 }} value={ac.role || undefined} onChange={(role: string) => set({ role })}
                   options={roles.map((r) => ({ value: r.id, label: r.name }))} />}
-                {pool.kind === 'department' && <TreeSelect style={{ minWidth: 160 }} value={pool.id} onChange={(id: string) => set({ pool: { kind: 'department', id } })}
+                {poolKind === 'department' && <TreeSelect style={{ minWidth: 160 }} value={ac.department || undefined} onChange={(department: string) => set({ department })}
                   treeData={departmentTree(dir.departments)} />}
               </Space>
             </Field>
           )}
           {ac.strategy === 'least_loaded' && (
-            <Field label={t('automation.assign.open')} path={`${path}.openFilter`} errs={errs} help={t('automation.assign.openHelp')}>
-              <FilterEditor fields={own} value={ac.openFilter} onChange={(openFilter) => set({ openFilter })} />
+            <Field label={t('automation.assign.open')} path={`${path}.open`} errs={errs} help={t('automation.assign.openHelp')}>
+              <FilterEditor fields={own} value={ac.open} onChange={(open) => set({ open })} />
             </Field>
           )}
           {ac.strategy === 'expression' && (
@@ -270,6 +254,7 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
               <ExpressionInput value={ac.expression ?? ''} onChange={(expression) => set({ expression })} check={check} fields={scoped(own, 'new')} rows={1} />
             </Field>
           )}
+          <Checkbox checked={!!ac.onlyEmpty} onChange={(e) => set({ onlyEmpty: e.target.checked })}>{t('automation.assign.onlyEmpty')}</Checkbox>
         </Space>
       );
     }
@@ -300,8 +285,8 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
             <Segmented value={al.severity} onChange={(severity) => set({ severity })}
               options={(['info', 'warning', 'critical'] as const).map((s) => ({ value: s, label: t(`automation.alert.sev.${s}`) }))} />
           </Field>
-          <Field label={t('automation.alert.dedupe')} path={`${path}.key`} errs={errs} help={t('automation.alert.dedupeHelp')}>
-            <ExpressionInput value={al.key ?? ''} onChange={(key) => set({ key })} check={check} fields={scoped(own, 'new')} rows={1} />
+          <Field label={t('automation.alert.dedupe')} path={`${path}.dedupe`} errs={errs} help={t('automation.alert.dedupeHelp')}>
+            <ExpressionInput value={al.dedupe ?? ''} onChange={(dedupe) => set({ dedupe })} placeholder="new.id" check={check} fields={scoped(own, 'new')} rows={1} />
           </Field>
           <Field label={t('automation.noticeTitle')} path={`${path}.title`} errs={errs}>
             <TemplateInput value={al.title} onChange={(title) => set({ title })} fields={own} status={st(`${path}.title`)} />
@@ -311,12 +296,15 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
           </Field>
           <Field label={t('automation.alert.escalation')} path={`${path}.escalation`} errs={errs} help={t('automation.alert.escalationHelp')}>
             <Space wrap>
-              <InputNumber min={1} max={720} value={al.escalation?.afterHours} addonAfter={t('automation.alert.hours')}
-                onChange={(n) => set({ escalation: { ...al.escalation, afterHours: n == null ? undefined : Number(n) } })} />
-              <Select style={{ minWidth: 160 }} allowClear placeholder={t('automation.alert.thenRole')} value={al.escalation?.role}
+              <InputNumber min={1} max={720} value={al.escalation?.headAfterHours} addonBefore={t('automation.alert.head')} addonAfter={t('automation.alert.hours')}
+                onChange={(n) => set({ escalation: { ...al.escalation, headAfterHours: n == null ? undefined : Number(n) } })} />
+              <Select style={{ minWidth: 150 }} allowClear placeholder={t('automation.alert.thenRole')} value={al.escalation?.role || undefined}
                 onChange={(role?: string) => set({ escalation: { ...al.escalation, role } })} options={roles.map((r) => ({ value: r.id, label: r.name }))} />
+              {al.escalation?.role && <InputNumber min={1} max={720} value={al.escalation?.roleAfterHours} addonAfter={t('automation.alert.hours')}
+                onChange={(n) => set({ escalation: { ...al.escalation, roleAfterHours: n == null ? undefined : Number(n) } })} />}
             </Space>
           </Field>
+          <Checkbox checked={al.autoResolve !== false} onChange={(e) => set({ autoResolve: e.target.checked })}>{t('automation.alert.autoResolve')}</Checkbox>
         </Space>
       );
     }
@@ -357,7 +345,7 @@ export function ActionsEditor({ value, onChange, formId, own, kinds, errs }: {
           </Card>
         ))}
         {value.length > 0 && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('automation.noRollback')}</Typography.Text>}
-        <Dropdown trigger={['click']} menu={{ items: menu, onClick: ({ key }) => onChange([...value, newAction(key, formId)]) }}>
+        <Dropdown trigger={['click']} menu={{ items: menu, onClick: ({ key }) => onChange([...value, newAction(key)]) }}>
           <Button icon={<PlusOutlined />} data-testid="add-action">{t('automation.addAction')}</Button>
         </Dropdown>
       </Space>

@@ -14,7 +14,7 @@ import { ExpressionInput } from '../designer/ExpressionInput';
 import { usePublished } from '../fill/usePublished';
 import { ActionsEditor, useKindLabel } from './ActionsEditor';
 import { FormsProvider, useForms } from './forms';
-import { validateDesign, type Problem } from './model';
+import { cleanDesign, validateDesign, type Problem } from './model';
 import { Field, automationCheck, scoped, type Errs } from './parts';
 import { RunList } from './RunView';
 import { TriggerPicker } from './TriggerPicker';
@@ -95,7 +95,7 @@ function Designer({ id }: { id: string }) {
   const save = async (): Promise<Automation | null> => {
     setBusy('save'); setServerErrs([]);
     try {
-      const a = await automationApi.save(id, draft, auto.version);
+      const a = await automationApi.save(id, cleanDesign(draft), auto.version);
       setAuto(a); setDirty(false);
       message.success(t('designer.saved'));
       return a;

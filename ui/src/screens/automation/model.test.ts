@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action } from '../../api/automation';
 import type { FieldDef } from '../../api/types';
-import { cronOf, cronValid, joinOffset, newAction, presetOf, setTriggerType, splitOffset, validateAction, validateDesign, validateTrigger } from './model';
+import { cleanConfig, cronOf, cronValid, joinOffset, newAction, presetOf, setTriggerType, splitOffset, validateAction, validateDesign, validateTrigger } from './model';
 import { errLookup } from './AutomationPage';
 
 const deal: FieldDef[] = [
@@ -22,7 +22,7 @@ const keys = (a: Action) => validateAction(a, 0, deal, fieldsOf).map((p) => `${p
 
 describe('action mapping validation', () => {
   it('asks for a target form first', () => {
-    expect(keys(newAction('record.create', 'deals'))).toEqual(['actions[0].config.form:needForm']);
+    expect(keys(newAction('record.create'))).toEqual(['actions[0].config.form:needForm']);
   });
   it('marks each bad mapping on its own target field', () => {
     const a: Action = { kind: 'record.create', config: { form: 'contracts', values: { name: 'new.title', amount: '', no: '"X"', ghost: '1' } } };
@@ -35,28 +35,30 @@ describe('action mapping validation', () => {
   it('requires every required field of the target on a create, not on an update', () => {
     const create: Action = { kind: 'record.create', config: { form: 'contracts', values: { amount: 'new.amount' } } };
     expect(keys(create)).toEqual(['actions[0].config.values.name:requiredTarget']);
-    const update: Action = { kind: 'record.update', config: { target: 'filter', form: 'contracts', filter: { field: 'data.name', op: 'eq', value: 'x' }, values: { amount: 'new.amount' } } };
+    const update: Action = { kind: 'record.update', config: { target: 'query', form: 'contracts', match: { name: 'new.title' }, values: { amount: 'new.amount' } } };
     expect(keys(update)).toEqual([]);
   });
   it('an update of records matching a filter needs the filter; one of this record checks this form', () => {
-    expect(keys({ kind: 'record.update', config: { target: 'filter', form: 'contracts', values: { amount: '1' } } })).toEqual(['actions[0].config.filter:needFilter']);
-    expect(keys({ kind: 'record.update', config: { target: 'this', values: { close: 'TODAY()' } } })).toEqual(['actions[0].config.values.close:noSuchField']);
-    expect(keys({ kind: 'record.update', config: { target: 'this', values: {} } })).toEqual(['actions[0].config.values:needMapping']);
+    expect(keys({ kind: 'record.update', config: { target: 'query', form: 'contracts', values: { amount: '1' } } })).toEqual(['actions[0].config.match:needFilter']);
+    expect(keys({ kind: 'record.update', config: { target: 'query', form: 'contracts', match: { ghost: 'new.id', name: '' }, values: { amount: '1' } } }).sort())
+      .toEqual(['actions[0].config.match.ghost:noSuchField', 'actions[0].config.match.name:needExpression']);
+    expect(keys({ kind: 'record.update', config: { target: 'record', values: { close: 'TODAY()' } } })).toEqual(['actions[0].config.values.close:noSuchField']);
+    expect(keys({ kind: 'record.update', config: { target: 'record', values: {} } })).toEqual(['actions[0].config.values:needMapping']);
+    expect(keys({ kind: 'record.upsert', config: { form: 'contracts', values: { name: 'new.title' } } })).toEqual(['actions[0].config.match:needFilter']);
   });
   it('checks notification recipients and template placeholders against this form', () => {
-    const a: Action = { kind: 'notify', config: { recipients: [{ kind: 'owner' }, { kind: 'field', field: 'title' }, { kind: 'role' }], title: '{{title}} 赢单 {{nope}}', body: '{{ amount }} / {{ownedBy}}' } };
+    const a: Action = { kind: 'notify', config: { recipients: { owner: true, fields: ['sales', 'title'] }, title: '{{title}} 赢单 {{nope}}', body: '{{ amount }} / {{old.stage}} / {{ownedBy}}' } };
     expect(keys(a)).toEqual([
-      'actions[0].config.recipients[1]:notUserField',
-      'actions[0].config.recipients[2]:needRecipientId',
+      'actions[0].config.recipients.fields[1]:notUserField',
       'actions[0].config.title:badPlaceholder',
     ]);
-    expect(keys({ kind: 'notify', config: { recipients: [], title: ' ' } })).toEqual(['actions[0].config.recipients:needRecipient', 'actions[0].config.title:needTitle']);
+    expect(keys({ kind: 'notify', config: { recipients: {}, title: ' ' } })).toEqual(['actions[0].config.recipients:needRecipient', 'actions[0].config.title:needTitle']);
   });
   it('assign needs a member field and whom to choose among; tags a multiple choice field and tags', () => {
-    expect(keys({ kind: 'assign', config: { field: 'title', strategy: 'round_robin', pool: { kind: 'users', ids: [] } } }))
-      .toEqual(['actions[0].config.field:notUserField', 'actions[0].config.pool:needPool']);
+    expect(keys({ kind: 'assign', config: { field: 'title', strategy: 'round_robin', users: [] } }))
+      .toEqual(['actions[0].config.field:notUserField', 'actions[0].config.users:needPool']);
     expect(keys({ kind: 'assign', config: { field: 'sales', strategy: 'expression', expression: '' } })).toEqual(['actions[0].config.expression:needExpression']);
-    expect(keys({ kind: 'assign', config: { field: 'sales', strategy: 'least_loaded', pool: { kind: 'role', id: 'r1' } } })).toEqual([]);
+    expect(keys({ kind: 'assign', config: { field: 'sales', strategy: 'least_loaded', role: 'r1' } })).toEqual([]);
     expect(keys({ kind: 'tags', config: { field: 'stage', add: [] } })).toEqual(['actions[0].config.field:notTagField', 'actions[0].config.add:needTags']);
     expect(keys({ kind: 'tags', config: { field: 'tags', add: ['vip'] } })).toEqual([]);
   });
@@ -101,6 +103,14 @@ describe('the cron helper', () => {
     expect(cronValid('0 24 * * *')).toBe(false);
     expect(cronValid('0 9 * *')).toBe(false);
     expect(cronValid('0 9 * * mon')).toBe(false);
+  });
+});
+
+describe('saving', () => {
+  it('drops the settings left empty, keeping a mapping and the filters', () => {
+    expect(cleanConfig({ target: 'record', form: '', values: { amount: 'new.amount' }, match: {}, filter: null, users: [], escalation: { headAfterHours: 24, role: undefined } }))
+      .toEqual({ target: 'record', values: { amount: 'new.amount' }, escalation: { headAfterHours: 24 } });
+    expect(cleanConfig({ recipients: { owner: true, users: [] }, title: 'x' })).toEqual({ recipients: { owner: true }, title: 'x' });
   });
 });
 

@@ -13,35 +13,44 @@ export const isBuiltin = (k: string): k is BuiltinKind => (BUILTIN_KINDS as read
 /** Values maps a target field key to the expression that computes it. */
 export type Values = Record<string, string>;
 
-export type RecipientKind = 'owner' | 'field' | 'user' | 'role' | 'department';
-export interface Recipient { kind: RecipientKind; id?: string; field?: string }
+/**
+ * Recipients says who a notification goes to (engine/automation
+ * action_notify.go): the record's owner, member fields of the record,
+ * members, roles ("admin": the workspace admins), departments.
+ */
+export interface Recipients { owner?: boolean; fields?: string[]; users?: string[]; roles?: string[]; departments?: string[] }
 
-export interface CreateConfig { form: string; values: Values }
-export interface UpdateConfig { target: 'this' | 'filter'; form?: string; filter?: Filter | null; values: Values }
-export interface UpsertConfig { form: string; filter?: Filter | null; values: Values }
-export interface DeleteConfig { target: 'this' | 'filter'; form?: string; filter?: Filter | null }
-export interface NotifyConfig { recipients: Recipient[]; title: string; body?: string }
+/** Target of update and delete: the triggering record, or the records a query selects. */
+export type Target = 'record' | 'query';
+
+/** RecordConfig is the settings of create, update, upsert and delete; match adds field == expression conditions to filter. */
+export interface RecordConfig { form?: string; target?: Target; filter?: Filter | null; match?: Values; values?: Values; limit?: number }
+export interface NotifyConfig { title: string; body?: string; recipients: Recipients; severity?: '' | 'info' | 'warning' | 'critical' }
 export interface AssignConfig {
   field: string; strategy: 'round_robin' | 'least_loaded' | 'expression';
-  pool?: { kind: 'users' | 'role' | 'department'; ids?: string[]; id?: string };
-  /** openFilter says which records count as open for least-loaded. */
-  openFilter?: Filter | null;
+  users?: string[]; role?: string; department?: string;
+  /** open selects the records that count as a candidate's load (least loaded). */
+  open?: Filter | null;
   expression?: string;
+  onlyEmpty?: boolean;
 }
 export interface TagsConfig { field: string; add?: string[]; remove?: string[] }
-export interface AlertConfig { severity: 'info' | 'warning' | 'critical'; key?: string; title: string; body?: string; escalation?: { afterHours?: number; role?: string } }
+export interface AlertConfig {
+  severity: 'info' | 'warning' | 'critical'; title: string; body?: string; dedupe?: string;
+  escalation?: { headAfterHours?: number; role?: string; roleAfterHours?: number } | null; autoResolve?: boolean;
+}
 
 /** newAction is the action the "add" menu inserts: its settings start empty but well-formed. */
-export function newAction(kind: string, formId: string): Action {
+export function newAction(kind: string): Action {
   switch (kind) {
     case 'record.create': return { kind, config: { form: '', values: {} } };
-    case 'record.update': return { kind, config: { target: 'this', form: formId, values: {} } };
-    case 'record.upsert': return { kind, config: { form: '', filter: null, values: {} } };
-    case 'record.delete': return { kind, config: { target: 'this', form: formId } };
-    case 'notify': return { kind, config: { recipients: [{ kind: 'owner' }], title: '', body: '' } };
-    case 'assign': return { kind, config: { field: '', strategy: 'round_robin', pool: { kind: 'users', ids: [] } } };
+    case 'record.update': return { kind, config: { target: 'record', values: {} } };
+    case 'record.upsert': return { kind, config: { form: '', match: {}, values: {} } };
+    case 'record.delete': return { kind, config: { target: 'record' } };
+    case 'notify': return { kind, config: { recipients: { owner: true }, title: '', body: '' } };
+    case 'assign': return { kind, config: { field: '', strategy: 'round_robin', users: [] } };
     case 'tags': return { kind, config: { field: '', add: [], remove: [] } };
-    case 'alert.raise': return { kind, config: { severity: 'warning', key: 'new.id', title: '', body: '', escalation: { afterHours: 24 } } };
+    case 'alert.raise': return { kind, config: { severity: 'warning', title: '', body: '', escalation: { headAfterHours: 24 } } };
     default: return { kind, config: {} };
   }
 }
@@ -68,21 +77,21 @@ export function placeholders(tpl: string): string[] {
   return [...tpl.matchAll(/\{\{\s*([^{}]*?)\s*\}\}/g)].map((m) => m[1]);
 }
 
-function checkValues(path: string, values: Values | undefined, target: FieldDef[] | undefined, out: Problem[], needSome: boolean, create = false) {
+function checkValues(path: string, values: Values | undefined, target: FieldDef[] | undefined, out: Problem[], needSome: boolean, create = false, prop: 'values' | 'match' = 'values') {
   const entries = Object.entries(values ?? {});
-  if (needSome && entries.length === 0) out.push({ path: `${path}.values`, key: 'needMapping' });
+  if (needSome && entries.length === 0) out.push({ path: `${path}.${prop}`, key: 'needMapping' });
   for (const [k, src] of entries) {
-    const p = `${path}.values.${k}`;
+    const p = `${path}.${prop}.${k}`;
     if (target) {
       const f = target.find((x) => x.key === k);
       if (!f) { out.push({ path: p, key: 'noSuchField', params: { field: k } }); continue; }
-      if (NOT_WRITABLE.includes(f.type)) out.push({ path: p, key: 'notWritable', params: { field: f.label } });
+      if (prop === 'values' && NOT_WRITABLE.includes(f.type)) out.push({ path: p, key: 'notWritable', params: { field: f.label } });
     }
     if (!src || !src.trim()) out.push({ path: p, key: 'needExpression' });
   }
   if (target) {
     for (const f of target) {
-      if (create && f.required && !f.defaultExpression && f.default === undefined && !(f.key in (values ?? {})) && !NOT_WRITABLE.includes(f.type)) {
+      if (create && prop === 'values' && f.required && !f.defaultExpression && f.default === undefined && !(f.key in (values ?? {})) && !NOT_WRITABLE.includes(f.type)) {
         out.push({ path: `${path}.values.${f.key}`, key: 'requiredTarget', params: { field: f.label } });
       }
     }
@@ -102,7 +111,7 @@ export function validateAction(a: Action, i: number, own: FieldDef[], fieldsOf: 
   const tplCheck = (key: string) => {
     const v = String(c[key] ?? '');
     for (const name of placeholders(v)) {
-      const k = name.replace(/^new\./, '').split('.')[0];
+      const k = name.replace(/^(new|old)\./, '').split('.')[0];
       if (!own.some((f) => f.key === k) && !['ownedBy', 'id', 'createdAt', 'updatedAt', 'createdBy', 'updatedBy'].includes(k)) {
         out.push({ path: `${base}.${key}`, key: 'badPlaceholder', params: { name } });
       }
@@ -110,36 +119,33 @@ export function validateAction(a: Action, i: number, own: FieldDef[], fieldsOf: 
   };
   switch (a.kind) {
     case 'record.create': case 'record.upsert': {
-      const cc = c as unknown as CreateConfig;
+      const cc = c as RecordConfig;
       if (!cc.form) { out.push({ path: `${base}.form`, key: 'needForm' }); break; }
-      checkValues(base, cc.values, fieldsOf(cc.form), out, a.kind === 'record.create', a.kind !== 'record.update');
-      if (a.kind === 'record.upsert' && !(c as unknown as UpsertConfig).filter) out.push({ path: `${base}.filter`, key: 'needFilter' });
+      const target = fieldsOf(cc.form);
+      checkValues(base, cc.values, target, out, true, true);
+      if (a.kind === 'record.upsert') {
+        if (!cc.filter && !Object.keys(cc.match ?? {}).length) out.push({ path: `${base}.match`, key: 'needFilter' });
+        checkValues(base, cc.match, target, out, false, false, 'match');
+      }
       break;
     }
-    case 'record.update': {
-      const uc = c as unknown as UpdateConfig;
-      if (uc.target === 'filter' && !uc.form) out.push({ path: `${base}.form`, key: 'needForm' });
-      if (uc.target === 'filter' && !uc.filter) out.push({ path: `${base}.filter`, key: 'needFilter' });
-      const target = uc.target === 'this' ? own : uc.form ? fieldsOf(uc.form) : undefined;
-      checkValues(base, uc.values, target, out, true);
-      break;
-    }
-    case 'record.delete': {
-      const dc = c as unknown as DeleteConfig;
-      if (dc.target === 'filter' && !dc.form) out.push({ path: `${base}.form`, key: 'needForm' });
-      if (dc.target === 'filter' && !dc.filter) out.push({ path: `${base}.filter`, key: 'needFilter' });
+    case 'record.update': case 'record.delete': {
+      const uc = c as RecordConfig;
+      const query = uc.target === 'query';
+      if (query && !uc.form) out.push({ path: `${base}.form`, key: 'needForm' });
+      const target = !query ? own : uc.form ? fieldsOf(uc.form) : undefined;
+      if (query && !uc.filter && !Object.keys(uc.match ?? {}).length) out.push({ path: `${base}.match`, key: 'needFilter' });
+      if (query) checkValues(base, uc.match, target, out, false, false, 'match');
+      if (a.kind === 'record.update') checkValues(base, uc.values, target, out, true);
       break;
     }
     case 'notify': {
       const nc = c as unknown as NotifyConfig;
-      if (!nc.recipients?.length) out.push({ path: `${base}.recipients`, key: 'needRecipient' });
-      (nc.recipients ?? []).forEach((r, j) => {
-        if (r.kind === 'field') {
-          const f = own.find((x) => x.key === r.field);
-          if (!f) out.push({ path: `${base}.recipients[${j}]`, key: 'needUserField' });
-          else if (!USER_TYPES.includes(f.type)) out.push({ path: `${base}.recipients[${j}]`, key: 'notUserField', params: { field: f.label } });
-        }
-        if ((r.kind === 'user' || r.kind === 'role' || r.kind === 'department') && !r.id) out.push({ path: `${base}.recipients[${j}]`, key: 'needRecipientId' });
+      const r = nc.recipients ?? {};
+      if (!r.owner && !r.fields?.length && !r.users?.length && !r.roles?.length && !r.departments?.length) out.push({ path: `${base}.recipients`, key: 'needRecipient' });
+      (r.fields ?? []).forEach((k, j) => {
+        const f = own.find((x) => x.key === k);
+        if (!f || !USER_TYPES.includes(f.type)) out.push({ path: `${base}.recipients.fields[${j}]`, key: 'notUserField', params: { field: f?.label ?? k } });
       });
       if (!nc.title?.trim()) out.push({ path: `${base}.title`, key: 'needTitle' });
       tplCheck('title'); tplCheck('body');
@@ -151,10 +157,7 @@ export function validateAction(a: Action, i: number, own: FieldDef[], fieldsOf: 
       if (!ac.field) out.push({ path: `${base}.field`, key: 'needField' });
       else if (!f || !USER_TYPES.includes(f.type)) out.push({ path: `${base}.field`, key: 'notUserField', params: { field: f?.label ?? ac.field } });
       if (ac.strategy === 'expression' && !ac.expression?.trim()) out.push({ path: `${base}.expression`, key: 'needExpression' });
-      if (ac.strategy !== 'expression') {
-        const p = ac.pool;
-        if (!p || (p.kind === 'users' ? !p.ids?.length : !p.id)) out.push({ path: `${base}.pool`, key: 'needPool' });
-      }
+      if (ac.strategy !== 'expression' && !ac.users?.length && !ac.role && !ac.department) out.push({ path: `${base}.users`, key: 'needPool' });
       break;
     }
     case 'tags': {
@@ -167,6 +170,7 @@ export function validateAction(a: Action, i: number, own: FieldDef[], fieldsOf: 
     }
     case 'alert.raise': {
       const al = c as unknown as AlertConfig;
+      if (!['info', 'warning', 'critical'].includes(al.severity)) out.push({ path: `${base}.severity`, key: 'needSeverity' });
       if (!al.title?.trim()) out.push({ path: `${base}.title`, key: 'needTitle' });
       tplCheck('title'); tplCheck('body');
       break;
@@ -280,4 +284,30 @@ export function presetOf(src: string): CronPreset | null {
   if (dom === '*' && /^\d$/.test(dow)) return { kind: 'weekly', hour, minute, weekday: Number(dow) % 7 };
   if (/^\d+$/.test(dom) && dow === '*') return { kind: 'monthly', hour, minute, day: Number(dom) };
   return null;
+}
+
+/**
+ * cleanConfig drops the settings left empty (null, undefined, an empty
+ * text, list or map) before a design is saved: the server refuses unknown
+ * keys and reads an absent one as its default.
+ */
+export function cleanConfig(c: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (v === null || v === undefined || v === '') continue;
+    if (Array.isArray(v) && v.length === 0) continue;
+    if (typeof v === 'object' && !Array.isArray(v) && k !== 'filter' && k !== 'open') {
+      const inner = k === 'values' || k === 'match' ? v as Record<string, unknown> : cleanConfig(v as Record<string, unknown>);
+      if (Object.keys(inner).length === 0 && k !== 'values' && k !== 'recipients') continue;
+      out[k] = inner;
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+/** cleanDesign is the design as saved: every action's settings cleaned. */
+export function cleanDesign(d: Design): Design {
+  return { ...d, actions: d.actions.map((a) => ({ ...a, config: cleanConfig(a.config) })) };
 }
