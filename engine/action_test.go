@@ -9,7 +9,9 @@ import (
 
 func TestActionRegistry(t *testing.T) {
 	var r engine.ActionRegistry
-	run := func(context.Context, engine.ActionRun) (engine.ActionOutcome, error) { return engine.ActionOutcome{}, nil }
+	run := func(context.Context, engine.ActionRun) (engine.ActionOutcome, error) {
+		return engine.ActionOutcome{}, nil
+	}
 	scenarios := []struct {
 		name string
 		t    engine.ActionType

@@ -9,10 +9,14 @@ import (
 
 // Department is a node of a workspace's organisation tree.
 type Department struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Parent  string `json:"parent,omitempty"`
-	Version int64  `json:"version"`
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Parent string `json:"parent,omitempty"`
+	// Heads are the user ids of the department's heads (负责人): the
+	// approvers "head of the initiator's department" resolves to, and the
+	// second step of an alert's escalation.
+	Heads   []string `json:"heads,omitempty"`
+	Version int64    `json:"version"`
 }
 
 // CreateDepartment adds a department under parent ("" for the top) (admins only).
@@ -61,9 +65,11 @@ func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent
 	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
 		return Department{}, err
 	}
-	if _, err := e.getScoped(ctx, collDepartments, a.Workspace, id); err != nil {
+	cur, err := e.getScoped(ctx, collDepartments, a.Workspace, id)
+	if err != nil {
 		return Department{}, err
 	}
+	heads := departmentFrom(cur).Heads
 	name = strings.TrimSpace(name)
 	if err := checkName("name", name); err != nil {
 		return Department{}, err
@@ -79,8 +85,8 @@ func (e *Engine) UpdateDepartment(ctx context.Context, a Actor, id, name, parent
 		p = str(d.Data, "parent")
 	}
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collDepartments,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: map[string]any{"workspace": a.Workspace, "name": name, "parent": parent}}}},
-		Events: []store.Event{newEvent(EventDepartmentUpdated, a.Workspace, collDepartments, id, DepartmentPayload{Department: id, Name: name, Parent: parent})}})
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: departmentData(a.Workspace, name, parent, heads)}}},
+		Events: []store.Event{newEvent(EventDepartmentUpdated, a.Workspace, collDepartments, id, DepartmentPayload{Department: id, Name: name, Parent: parent, Heads: heads})}})
 	if err != nil {
 		return Department{}, mapStoreErr(err)
 	}
@@ -120,5 +126,52 @@ func (e *Engine) checkDepartments(ctx context.Context, ws string, ids []string) 
 }
 
 func departmentFrom(d store.Document) Department {
-	return Department{ID: d.ID, Name: str(d.Data, "name"), Parent: str(d.Data, "parent"), Version: d.Version}
+	return Department{ID: d.ID, Name: str(d.Data, "name"), Parent: str(d.Data, "parent"), Heads: strList(d.Data, "heads"), Version: d.Version}
+}
+
+func departmentData(ws, name, parent string, heads []string) map[string]any {
+	m := map[string]any{"workspace": ws, "name": name, "parent": parent}
+	if len(heads) > 0 {
+		m["heads"] = anyList(heads)
+	}
+	return m
+}
+
+// maxDepartmentHeads bounds the heads of one department.
+const maxDepartmentHeads = 20
+
+// SetDepartmentHeads replaces the heads of a department (admins only); each
+// must be a live member of the workspace. version is the one read.
+func (e *Engine) SetDepartmentHeads(ctx context.Context, a Actor, id string, heads []string, version int64) (Department, error) {
+	if err := e.allow(ctx, a, ActDepartmentsManage, Resource{}); err != nil {
+		return Department{}, err
+	}
+	cur, err := e.getScoped(ctx, collDepartments, a.Workspace, id)
+	if err != nil {
+		return Department{}, err
+	}
+	if len(heads) > maxDepartmentHeads {
+		return Department{}, invalid(fieldErr("heads", CodeMaxItems, map[string]any{"max": maxDepartmentHeads}))
+	}
+	seen := map[string]bool{}
+	clean := make([]string, 0, len(heads))
+	for _, h := range heads {
+		if seen[h] {
+			continue
+		}
+		seen[h] = true
+		m, err := e.Membership(ctx, a.Workspace, h)
+		if err != nil || m.Disabled {
+			return Department{}, invalid(fieldErr("heads", CodeNotFound, map[string]any{"value": h}))
+		}
+		clean = append(clean, h)
+	}
+	d := departmentFrom(cur)
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collDepartments,
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: departmentData(a.Workspace, d.Name, d.Parent, clean)}}},
+		Events: []store.Event{newEvent(EventDepartmentUpdated, a.Workspace, collDepartments, id, DepartmentPayload{Department: id, Name: d.Name, Parent: d.Parent, Heads: clean})}})
+	if err != nil {
+		return Department{}, mapStoreErr(err)
+	}
+	return departmentFrom(res.Docs[0]), nil
 }

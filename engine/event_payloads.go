@@ -134,10 +134,16 @@ type DepartmentPayload struct {
 	Name           string `json:"name"`
 	// Parent is the parent department's id, "" at the top.
 	Parent string `json:"parent"`
+	// Heads are the user ids of the department's heads.
+	Heads []string `json:"heads,omitempty"`
 }
 
 func (p DepartmentPayload) payloadMap() map[string]any {
-	return map[string]any{"payload_version": DepartmentPayloadVersion, "department": p.Department, "name": p.Name, "parent": p.Parent}
+	m := map[string]any{"payload_version": DepartmentPayloadVersion, "department": p.Department, "name": p.Name, "parent": p.Parent}
+	if len(p.Heads) > 0 {
+		m["heads"] = anyList(p.Heads)
+	}
+	return m
 }
 
 // MemberPayload is the payload of member.added, member.updated and member.removed.

@@ -144,6 +144,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				dept, err = f.e.UpdateDepartment(ctx, admin, dept.ID, "销售一部", "", dept.Version)
 				return err
 			}, W(engine.EventDepartmentUpdated)},
+			{"SetDepartmentHeads", func() error {
+				dept, err = f.e.SetDepartmentHeads(ctx, admin, dept.ID, []string{admin.UserID}, dept.Version)
+				return err
+			}, W(engine.EventDepartmentUpdated)},
 			{"UploadFile", func() error {
 				file, err = f.e.UploadFile(ctx, f.member, "图.png", bytes.NewReader(png), 0)
 				return err
@@ -335,6 +339,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},
+			{"AggregateRecords", func() error {
+				_, err := f.e.AggregateRecords(ctx, f.member, formID, engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggCount}}})
+				return err
+			}, nil},
 			{"Actions", func() error { _ = f.e.Actions().Kinds(); return nil }, nil},
 			{"Notify", func() error {
 				if err := f.e.Notify(ctx, engine.Notification{Workspace: "w", Recipients: []string{"u"}, Kind: "test", Title: "t"}); !errors.Is(err, engine.ErrNoNotifier) {

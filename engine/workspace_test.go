@@ -58,12 +58,13 @@ func TestWorkspaceIsolation(t *testing.T) {
 				_, err := f.e.UpdateRecord(ctx, other, formID, rec.ID, map[string]any{"company": "x"}, rec.Version, engine.WriteOptions{})
 				return err
 			},
-			"DeleteRecord":     func() error { return f.e.DeleteRecord(ctx, other, formID, rec.ID, 0) },
-			"RestoreRecord":    func() error { _, err := f.e.RestoreRecord(ctx, other, formID, rec.ID, 0); return err },
-			"QueryRecords":     func() error { _, err := f.e.QueryRecords(ctx, other, formID, engine.RecordQuery{}); return err },
-			"History":          func() error { _, err := f.e.History(ctx, other, formID, rec.ID); return err },
-			"UpdateDepartment": func() error { _, err := f.e.UpdateDepartment(ctx, other, dept.ID, "x", "", dept.Version); return err },
-			"DeleteDepartment": func() error { return f.e.DeleteDepartment(ctx, other, dept.ID) },
+			"DeleteRecord":       func() error { return f.e.DeleteRecord(ctx, other, formID, rec.ID, 0) },
+			"RestoreRecord":      func() error { _, err := f.e.RestoreRecord(ctx, other, formID, rec.ID, 0); return err },
+			"QueryRecords":       func() error { _, err := f.e.QueryRecords(ctx, other, formID, engine.RecordQuery{}); return err },
+			"History":            func() error { _, err := f.e.History(ctx, other, formID, rec.ID); return err },
+			"UpdateDepartment":   func() error { _, err := f.e.UpdateDepartment(ctx, other, dept.ID, "x", "", dept.Version); return err },
+			"SetDepartmentHeads": func() error { _, err := f.e.SetDepartmentHeads(ctx, other, dept.ID, nil, dept.Version); return err },
+			"DeleteDepartment":   func() error { return f.e.DeleteDepartment(ctx, other, dept.ID) },
 			"UpdateMember": func() error {
 				_, err := f.e.UpdateMember(ctx, other, members[0].ID, engine.RoleMember, nil, 1)
 				return err

@@ -273,6 +273,24 @@ func (s *Server) updateDepartment(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
+// DepartmentHeads replaces a department's heads.
+type DepartmentHeads struct {
+	Heads   []string `json:"heads"`
+	Version int64    `json:"version"`
+}
+
+func (s *Server) setDepartmentHeads(c *fiber.Ctx) error {
+	var in DepartmentHeads
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := s.e.SetDepartmentHeads(c.UserContext(), actor(c), c.Params("id"), in.Heads, in.Version)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
 func (s *Server) deleteDepartment(c *fiber.Ctx) error {
 	if err := s.e.DeleteDepartment(c.UserContext(), actor(c), c.Params("id")); err != nil {
 		return err

@@ -46,6 +46,17 @@ var (
 	tObj  = map[string]any{"type": "object"}
 )
 
+// allSchemas are the core's components and each capability's.
+func allSchemas() map[string]any {
+	all := schemas()
+	for _, part := range []map[string]any{reportSchemas(), notifySchemas()} {
+		for k, v := range part {
+			all[k] = v
+		}
+	}
+	return all
+}
+
 // schemas are the components of the document, by name.
 func schemas() map[string]any {
 	ops := make([]any, len(store.Ops))
@@ -91,7 +102,8 @@ func schemas() map[string]any {
 		"MemberUpdate": obj(map[string]any{"role": map[string]any{"enum": []any{"admin", "member"}}, "departments": arr(tStr), "version": tInt,
 			"name": tStr, "disabled": tBool, "memberDisabled": tBool, "userVersion": tInt}),
 		"PasswordReset":    obj(map[string]any{"password": map[string]any{"type": "string", "minLength": 8, "maxLength": 256}}, "password"),
-		"Department":       obj(map[string]any{"id": tStr, "name": tStr, "parent": tStr, "version": tInt}),
+		"Department":       obj(map[string]any{"id": tStr, "name": tStr, "parent": tStr, "heads": arr(tStr), "version": tInt}),
+		"DepartmentHeads":  obj(map[string]any{"heads": arr(tStr), "version": tInt}, "heads", "version"),
 		"DepartmentInput":  obj(map[string]any{"name": tStr, "parent": tStr}, "name"),
 		"DepartmentUpdate": obj(map[string]any{"name": tStr, "parent": tStr, "version": tInt}, "name", "version"),
 		"DepartmentList":   list("Department"),
@@ -118,6 +130,11 @@ func schemas() map[string]any {
 		"Filter": map[string]any{"type": "object", "description": "Exactly one of and, or, not, or a condition field/op/value.",
 			"properties": map[string]any{"and": arr(ref("Filter")), "or": arr(ref("Filter")), "not": ref("Filter"),
 				"field": tStr, "op": map[string]any{"enum": ops}, "value": tAny}, "additionalProperties": false},
+		"RecordAggregate": obj(map[string]any{"filter": ref("Filter"),
+			"groupBy": arr(obj(map[string]any{"field": tStr, "bucket": map[string]any{"enum": []any{"day", "week", "month", "quarter", "year"}}, "timeZone": tStr}, "field")),
+			"metrics": arr(obj(map[string]any{"op": map[string]any{"enum": []any{"count", "sum", "avg", "min", "max"}}, "field": tStr}, "op")),
+			"deleted": map[string]any{"enum": []any{"exclude", "only", "include"}}}, "metrics"),
+		"AggregateResult": obj(map[string]any{"groups": arr(obj(map[string]any{"keys": arr(tAny), "values": arr(tAny)}, "keys", "values")), "truncated": tBool}, "groups"),
 		"RecordQuery": obj(map[string]any{"filter": ref("Filter"), "sort": arr(obj(map[string]any{"field": tStr, "desc": tBool}, "field")),
 			"limit": map[string]any{"type": "integer", "minimum": 0, "maximum": store.MaxPageSize}, "offset": tInt, "cursor": tStr, "total": tBool,
 			"deleted": map[string]any{"enum": []any{"exclude", "only", "include"}}}),
@@ -257,7 +274,7 @@ func (s *Server) buildOpenAPI() map[string]any {
 		"servers": []any{map[string]any{"url": "/"}},
 		"paths":   paths,
 		"components": map[string]any{
-			"schemas": schemas(),
+			"schemas": allSchemas(),
 			"securitySchemes": map[string]any{
 				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "An API token (flt_…) or a session token (fls_…)."},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": cookieSession, "description": "Browser session; writes must send X-CSRF-Token."},

@@ -343,6 +343,13 @@ func corpusSetup(t *testing.T, en *env) map[string]string {
 		u := admin("PATCH", "/api/v1/users/{"+who+"User}", `{"departments":["`+dept+`"],"version":{`+who+`MV}}`).expect(200)
 		vars[who+"MV"] = fmt.Sprint(u.num("memberVersion"))
 	}
+	// Department heads: only admins set them, to live members, at the version read.
+	as("own1", "PUT", "/api/v1/departments/{deptSales}/heads", map[string]any{"heads": []any{"{own1User}"}, "version": 1}).expect(403)
+	admin("PUT", "/api/v1/departments/{deptSales}/heads", map[string]any{"heads": []string{"nobody"}, "version": 1}).expect(422)
+	if got := admin("PUT", "/api/v1/departments/{deptSales}/heads", map[string]any{"heads": []any{"{managerUser}"}, "version": 1}).expect(200).body; fmt.Sprint(dig(got, "heads")) != "["+vars["managerUser"]+"]" {
+		t.Fatalf("department heads = %v", got)
+	}
+	admin("PUT", "/api/v1/departments/{deptSales}/heads", map[string]any{"heads": []string{}, "version": 1}).expect(409)
 	// other: admin of a workspace of their own, no longer a member here.
 	as("other", "POST", "/api/v1/workspaces", map[string]any{"name": "别家"}).expect(201)
 	wsB := as("other", "GET", "/api/v1/workspaces", nil).expect(200)

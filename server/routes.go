@@ -58,7 +58,7 @@ func (s *Server) routeTable() []route {
 	if s.cfg.PublicMetrics {
 		metricsAccess = public
 	}
-	return []route{
+	routes := []route{
 		{method: "GET", path: "/healthz", access: public, action: actRead, tag: "system", op: "health", summary: "Liveness: the process answers.", resp: "Health", h: s.healthz},
 		{method: "GET", path: "/readyz", access: public, action: actRead, tag: "system", op: "ready", summary: "Readiness: the store is reachable.", resp: "Health", h: s.readyz},
 		{method: "GET", path: "/metrics", access: metricsAccess, action: actRead, tag: "system", op: "metrics", summary: "Prometheus metrics (text exposition format).", resp: "text", h: s.metricsHandler()},
@@ -96,6 +96,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/departments", access: authed, action: actRead, tag: "users", op: "listDepartments", summary: "Departments of the workspace.", resp: "DepartmentList", h: s.listDepartments},
 		{method: "POST", path: "/api/v1/departments", access: authed, action: actAdmin, tag: "users", op: "createDepartment", summary: "Create a department (admins).", req: "DepartmentInput", resp: "Department", status: 201, h: s.createDepartment},
 		{method: "PATCH", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "updateDepartment", summary: "Rename or move a department (admins).", req: "DepartmentUpdate", resp: "Department", h: s.updateDepartment},
+		{method: "PUT", path: "/api/v1/departments/:id/heads", access: authed, action: actAdmin, tag: "users", op: "setDepartmentHeads", summary: "Replace a department's heads (负责人: user ids of live members; admins); version is the one read. Approval flows resolve \"head of the initiator's department\" and alert escalations through them.", req: "DepartmentHeads", resp: "Department", h: s.setDepartmentHeads},
 		{method: "DELETE", path: "/api/v1/departments/:id", access: authed, action: actAdmin, tag: "users", op: "deleteDepartment", summary: "Delete a department without sub-departments (admins).", h: s.deleteDepartment},
 
 		{method: "GET", path: "/api/v1/apps", access: authed, action: actRead, tag: "apps", op: "listApps", summary: "Apps of the workspace.", resp: "AppList", h: s.listApps},
@@ -122,6 +123,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/forms/:form/records", access: authed, action: actRead, tag: "records", op: "listRecords", summary: "A page of records (query parameters: limit, cursor, offset, sort, filter, total, deleted).", resp: "RecordPage", query: []string{"limit", "cursor", "offset", "sort", "filter", "total", "deleted"}, h: s.listRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records", access: authed, action: actWrite, tag: "records", op: "createRecord", summary: "Create a record.", req: "RecordCreate", resp: "Record", status: 201, h: s.createRecord},
 		{method: "POST", path: "/api/v1/forms/:form/records/query", access: authed, action: actRead, tag: "records", op: "queryRecords", summary: "Query records with a filter, sort and cursor.", req: "RecordQuery", resp: "RecordPage", h: s.queryRecords},
+		{method: "POST", path: "/api/v1/forms/:form/records/aggregate", access: authed, action: actRead, tag: "records", op: "aggregateRecords", summary: "Group the records the caller may view and compute count, sum, avg, min and max per group (at most 3 keys, 8 metrics and 2000 groups; truncated says more existed). Keys are field keys or record properties; a key may be bucketed by day, week, month, quarter or year in the workspace time zone (or timeZone). Sum and avg take number-valued fields; a hidden field can be neither key, metric nor filter.", req: "RecordAggregate", resp: "AggregateResult", h: s.aggregateRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records/delete", access: authed, action: actWrite, tag: "records", op: "deleteRecords", summary: "Move up to 500 records to the recycle bin, each with its own history entry and event; answers one result per id.", req: "BulkDelete", resp: "BulkResult", h: s.deleteRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records/transfer", access: authed, action: actWrite, tag: "records", op: "transferRecords", summary: "Give up to 500 records to another member (owner: their user id; the transfer action), each with its own history entry and event; answers one result per id.", req: "RecordTransfer", resp: "BulkResult", h: s.transferRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records/export", access: authed, action: actRead, tag: "records", op: "exportRecords", summary: "Download every record matching a query (the body of records/query plus format csv or xlsx, at most 100000 rows) as a CSV (UTF-8 with BOM) or Excel file: current fields by label, archived fields, then id and timestamps.", req: "RecordExport", resp: "download", h: s.exportRecords},
@@ -143,10 +145,14 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/jobs/task-dead-letters", access: authed, action: actRead, tag: "jobs", op: "listTaskDeadLetters", summary: "Dead tasks of the current workspace (timers, one-off jobs and schedule ticks that failed their last attempt), newest failure first, at most 200 (admins).", resp: "JobTaskDeadLetterList", h: s.listTaskDeadLetters},
 		{method: "POST", path: "/api/v1/jobs/task-dead-letters/:id/retry", access: authed, action: actAdmin, tag: "jobs", op: "retryTaskDeadLetter", summary: "Queue a dead task again, due now, with fresh attempts, and remove the dead letter (admins; only the workspace's own, 404 otherwise). The task runs in the background.", resp: "JobTaskRetryResult", status: 202, h: s.retryTaskDeadLetter},
 		{method: "POST", path: "/api/v1/jobs/task-dead-letters/:id/discard", access: authed, action: actAdmin, tag: "jobs", op: "discardTaskDeadLetter", summary: "Delete a dead task for good (admins; only the workspace's own, 404 otherwise).", h: s.discardTaskDeadLetter},
-
-		{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
-		{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
 	}
+	// Each capability's routes, then the UI's catch-all last.
+	routes = append(routes, s.reportRoutes()...)
+	routes = append(routes, s.notifyRoutes()...)
+	return append(routes,
+		route{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
+		route{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},
+	)
 }
 
 // register adds every route of the table to the router.

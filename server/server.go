@@ -16,6 +16,8 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/notify"
+	"github.com/formloom/formloom/engine/report"
 )
 
 // Defaults of Config.
@@ -60,6 +62,11 @@ type Config struct {
 	// Jobs is the background-work runtime the admin API shows; nil shows
 	// no consumers, no queues and no dead letters.
 	Jobs *jobs.Runtime
+	// Notify is the notification inbox and preferences; nil answers an
+	// empty inbox and no preferences.
+	Notify *notify.Service
+	// Views keeps saved views; nil makes one over Engine.
+	Views *report.Views
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -74,6 +81,7 @@ type Server struct {
 	routes  []route
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
+	views   *report.Views
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset
@@ -113,7 +121,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.Version = "dev"
 	}
 	s := &Server{cfg: cfg, e: cfg.Engine, b: cfg.Builder, auth: cfg.Auth, log: cfg.Logger, metrics: cfg.Metrics,
-		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://")}
+		secure: strings.HasPrefix(strings.ToLower(cfg.BaseURL), "https://"), views: cfg.Views}
+	if s.views == nil {
+		v, err := report.NewViews(context.Background(), cfg.Engine)
+		if err != nil {
+			return nil, err
+		}
+		s.views = v
+	}
 	if cfg.UI != nil {
 		assets, err := loadUI(cfg.UI)
 		if err != nil {

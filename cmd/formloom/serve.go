@@ -26,6 +26,7 @@ import (
 
 type serveFlags struct {
 	storeFlags
+	notify          notifyFlags
 	listen          string
 	baseURL         string
 	logFormat       string
@@ -56,6 +57,7 @@ func serveCmd() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	f.storeFlags.register(fs)
+	f.notify.register(fs)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address to listen on")
 	fs.StringVar(&f.baseURL, "base-url", "", "public URL of the server (default http://<listen>); https makes cookies Secure")
 	fs.StringVar(&f.logFormat, "log-format", "text", "log format: text or json")
@@ -131,10 +133,15 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	notifier, err := wireNotify(ctx, f.notify, e, work, log, base)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work, Notify: notifier})
 	if err != nil {
 		ln.Close()
 		return err

@@ -33,8 +33,10 @@ export async function startServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'formloom-e2e-data-'));
   const port = await freePort();
   const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--open=false'], {
-    stdio: ['ignore', 'pipe', 'pipe'], // The test-only failing consumer makes the dead letters of the background-work journey.
-    env: { ...process.env, FORMLOOM_LOG_LEVEL: 'warn', FORMLOOM_TEST_FAILING_CONSUMER: '1' },
+    // The test-only failing consumer makes the dead letters of the background-work journey; the
+    // test-only notifier turns a record holding NOTIFY-ME into a notification (journey 30-notify).
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORMLOOM_LOG_LEVEL: 'warn', FORMLOOM_TEST_FAILING_CONSUMER: '1', FORMLOOM_TEST_NOTIFY: '1' },
   });
   let out = '';
   const setupLink = await new Promise((resolve, reject) => {

@@ -28,6 +28,8 @@ const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage
 const AutomationListPage = lazy(() => import('./screens/automation/AutomationListPage'));
 const AutomationPage = lazy(() => import('./screens/automation/AutomationPage'));
 const AlertCenterPage = lazy(() => import('./screens/automation/AlertCenterPage'));
+const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
+const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -67,6 +69,8 @@ const router = createBrowserRouter([
       { path: 'apps/:appId/automations', element: S(<AutomationListPage key="app" />) },
       { path: 'automations/:id', element: S(<AutomationPage />) },
       { path: 'alerts', element: S(<AlertCenterPage />) },
+      { path: 'notifications', element: S(<NotificationsPage />) },
+      { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
 import { LanguageSwitch } from './LanguageSwitch';
 import { WorkspaceSwitcher } from './WorkspaceSwitcher';
+import { NotificationBell } from './screens/notify/NotificationBell';
 import { usePhone } from './util/usePhone';
 
 // The phone's drawer navigation loads only on narrow screens.
@@ -39,15 +40,18 @@ export function Shell() {
         {phone ? (
           <>
             <span style={{ flex: 1 }} />
+            {me?.workspace && <NotificationBell phone />}
             <Suspense fallback={null}><PhoneNav items={items} selected={selected} userName={me?.user.name} onLogout={signOut} /></Suspense>
           </>
         ) : (
           <>
             <Menu mode="horizontal" selectedKeys={[selected]} items={items} style={{ flex: 1, borderBottom: 'none', minWidth: 0 }} />
             <Space>
+              {me?.workspace && <NotificationBell phone={false} />}
               <WorkspaceSwitcher />
               <LanguageSwitch />
               <Dropdown menu={{ items: [{ key: 'invitations', label: <Link to="/invitations" data-testid="nav-invitations">{t('invitations.menu')}</Link> },
+                { key: 'notify', label: <Link to="/settings/notifications" data-testid="nav-notify-settings">{t('notify.settings')}</Link> },
                 { key: 'logout', icon: <LogoutOutlined />, label: t('auth.logout'), onClick: signOut }] }}>
                 <Button type="text" icon={<UserOutlined />} data-testid="user-menu">{me?.user.name}</Button>
               </Dropdown>

@@ -186,6 +186,7 @@ export const api = {
   departments: async () => list<Department>(await request('GET', '/departments')),
   createDepartment: (b: { name: string; parent?: string }) => request<Department>('POST', '/departments', b),
   updateDepartment: (id: string, b: { name: string; parent?: string; version: number }) => request<Department>('PATCH', `/departments/${enc(id)}`, b),
+  setDepartmentHeads: (id: string, b: { heads: string[]; version: number }) => request<Department>('PUT', `/departments/${enc(id)}/heads`, b),
   deleteDepartment: (id: string) => request<void>('DELETE', `/departments/${enc(id)}`),
 
   // roles and access (workspace admins write; every member lists roles)

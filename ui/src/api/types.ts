@@ -117,7 +117,7 @@ export interface UserAdded { email: string; role: Role; departments: string[] }
 /** Invitation is a pending invitation of the signed-in account to join a workspace. */
 export interface Invitation { id: string; workspace: string; workspaceName: string; inviterName: string; role: Role; createdAt: string }
 
-export interface Department { id: string; name: string; parent?: string; version: number }
+export interface Department { id: string; name: string; parent?: string; /** heads are the user ids of the department's heads (负责人). */ heads?: string[]; version: number }
 
 export interface Workspace { id: string; name: string; timeZone: string; language: string; version: number; createdAt: string; role?: Role }
 

@@ -1,6 +1,9 @@
 import automationEn from './automation.en';
+import notifyEn from './notify.en';
+
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 const en = {
+  notify: notifyEn,
   nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
@@ -167,6 +170,7 @@ const en = {
   departments: {
     title: 'Departments', add: 'Add department', edit: 'Edit department', addChild: 'Add sub-department', name: 'Name', parent: 'Parent department',
     empty: 'No departments yet', deleteConfirm: 'Delete the department "{{name}}"?',
+    heads: 'Heads', headsHelp: 'Approvals that go to the head of a department, and alert escalations, reach these members.', headsShort: 'Head: {{names}}',
   },
   jobs: {
     title: 'Background work', refresh: 'Refresh',

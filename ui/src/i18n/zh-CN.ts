@@ -1,8 +1,10 @@
 import type { Catalog } from './en';
 import automationZhCN from './automation.zh-CN';
+import notifyZhCN from './notify.zh-CN';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
+  notify: notifyZhCN,
   nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单', roles: '角色' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
@@ -169,6 +171,7 @@ const zhCN: Catalog = {
   departments: {
     title: '部门', add: '添加部门', edit: '编辑部门', addChild: '添加子部门', name: '名称', parent: '上级部门',
     empty: '还没有部门', deleteConfirm: '删除部门“{{name}}”？',
+    heads: '负责人', headsHelp: '审批流中的“部门负责人”和预警的逐级升级会通知到这些成员。', headsShort: '负责人：{{names}}',
   },
   jobs: {
     title: '后台任务', refresh: '刷新',

@@ -1,1 +1,0 @@
-import{n as e,r as t}from"./form-Bp9eZRlW.js";var n=t,r=e;export{n,r as t};
