@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import en from './en';
-import zhCN from './zh-CN';
+import enBase from './en';
+import zhBase from './zh-CN';
+import { automationScreensEn, automationScreensZhCN } from './automation.screens';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
+
+function merge<T extends object>(a: T, b: object): T {
+  const out = { ...a } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merge(out[k] as object, v) : v;
+  return out as T;
+}
+// Strings that load with their screens (addResourceBundle) belong to the catalogs too.
+const en = merge(enBase, { automation: automationScreensEn });
+const zhCN = merge(zhBase, { automation: automationScreensZhCN });
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

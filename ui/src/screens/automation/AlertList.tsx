@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { automationApi, type Alert, type Severity } from '../../api/automation';
 import { useDirectory } from '../../fields/directory';
 import { errorText } from '../../util/errors';
+import '../../i18n/automation.screens';
 
 export const SEV_COLOR: Record<Severity, string> = { info: 'blue', warning: 'orange', critical: 'red' };
 const STATE_COLOR: Record<string, string> = { open: 'red', acknowledged: 'gold', resolved: 'green' };

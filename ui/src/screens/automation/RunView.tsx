@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ActionResult, Run, RunError, RunStatus } from '../../api/automation';
 import { pick } from './parts';
+import '../../i18n/automation.screens';
 
 const STATUS_COLOR: Record<string, string> = { succeeded: 'green', no_match: 'default', failed: 'red', stopped: 'volcano', running: 'processing', preview: 'blue', ok: 'green', skipped: 'default', would: 'blue' };
 const STATUS_ICON: Record<string, React.ReactNode> = {

@@ -8,6 +8,7 @@ import { automationApi } from '../../api/automation';
 import type { FieldDef } from '../../api/types';
 import type { CheckFn } from '../designer/ExpressionInput';
 import { insertAt } from '../designer/ExpressionInput';
+import '../../i18n/automation.screens';
 
 /** Errs gives the message to show on the input at a design path (designer checks and the server's per-field errors). */
 export type Errs = (path: string) => string | undefined;
