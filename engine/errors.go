@@ -73,6 +73,8 @@ const (
 	CodeFilter = "filter"
 	// CodeOperator: a field does not support a filter operator.
 	CodeOperator = "operator"
+	// CodeAggregate: a field cannot be grouped or aggregated that way.
+	CodeAggregate = "aggregate"
 	// CodeExpression: an expression does not compile (params line, column, reason).
 	CodeExpression = "expression"
 	// CodeUnknownType: a field names an unregistered type.

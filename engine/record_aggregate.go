@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/store"
@@ -94,12 +95,12 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 			return AggregateResult{}, err
 		}
 		if cf != nil && !groupable(cf) {
-			return AggregateResult{}, invalid(fieldErr(at+".field", CodeOperator, map[string]any{"op": "group", "field": g.Field}))
+			return AggregateResult{}, invalid(fieldErr(at+".field", CodeAggregate, map[string]any{"op": "group", "field": g.Field}))
 		}
 		k := store.GroupKey{Field: p, Bucket: g.Bucket, TimeZone: g.TimeZone}
 		if g.Bucket != store.BucketNone {
 			if !datePath(p, cf) {
-				return AggregateResult{}, invalid(fieldErr(at+".bucket", CodeOperator, map[string]any{"op": string(g.Bucket), "field": g.Field}))
+				return AggregateResult{}, invalid(fieldErr(at+".bucket", CodeAggregate, map[string]any{"op": string(g.Bucket), "field": g.Field}))
 			}
 			if k.TimeZone == "" {
 				if zone == "" {
@@ -127,16 +128,16 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 		if err != nil {
 			return AggregateResult{}, err
 		}
-		numeric := cf != nil && cf.typ.ExprType(cf.def).Kind == expr.KindNumber
+		numeric := cf != nil && cf.typ.ExprType(cf.def).Kind == expr.KindNumber || v.moneyAmount(m.Field)
 		ordered := numeric || datePath(p, cf)
 		switch m.Op {
 		case store.AggSum, store.AggAvg:
 			if !numeric {
-				return AggregateResult{}, invalid(fieldErr(at+".field", CodeOperator, map[string]any{"op": string(m.Op), "field": m.Field}))
+				return AggregateResult{}, invalid(fieldErr(at+".field", CodeAggregate, map[string]any{"op": string(m.Op), "field": m.Field}))
 			}
 		case store.AggMin, store.AggMax:
 			if !ordered {
-				return AggregateResult{}, invalid(fieldErr(at+".field", CodeOperator, map[string]any{"op": string(m.Op), "field": m.Field}))
+				return AggregateResult{}, invalid(fieldErr(at+".field", CodeAggregate, map[string]any{"op": string(m.Op), "field": m.Field}))
 			}
 		default:
 			return AggregateResult{}, invalid(fieldErr(at+".op", CodeOption, map[string]any{"value": string(m.Op)}))
@@ -156,6 +157,13 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 		out.Groups = append(out.Groups, AggregateGroup{Keys: g.Keys, Values: g.Values})
 	}
 	return out, nil
+}
+
+// moneyAmount reports whether path is the amount of a money field ("deal.amount").
+func (v *Version) moneyAmount(path string) bool {
+	head, rest, ok := strings.Cut(path, ".")
+	f, known := v.byKey[head]
+	return ok && known && rest == "amount" && f.typ.Name() == "money"
 }
 
 // groupable reports whether records can be grouped by a field's value:

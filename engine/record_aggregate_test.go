@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -115,6 +116,25 @@ func TestAggregateRecordsFollowsPermissions(t *testing.T) {
 			return err
 		}()); errs["metrics[1].field"] == "" {
 			t.Errorf("the hidden metric's error is not on metrics[1].field: %v", errs)
+		}
+	})
+}
+
+// A money field sums its amount.
+func TestAggregateMoney(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		formID := f.publish(t, f.admin, form.Definition{Fields: []form.Field{{Key: "price", Type: "money", Label: "价格"}}})
+		for _, n := range []float64{10.5, 20} {
+			if _, err := f.e.CreateRecord(f.ctx, f.admin, formID, map[string]any{"price": map[string]any{"amount": n, "currency": "CNY"}}, engine.WriteOptions{}); err != nil {
+				t.Fatal(describe(err))
+			}
+		}
+		res, err := f.e.AggregateRecords(f.ctx, f.admin, formID, engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggSum, Field: "price.amount"}}})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if fmt.Sprint(res.Groups) != "[{[] [30.5]}]" {
+			t.Fatalf("sum = %v", res.Groups)
 		}
 	})
 }

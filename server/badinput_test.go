@@ -64,7 +64,7 @@ func TestBadInput(t *testing.T) {
 		{name: "aggregate by stage", method: "POST", path: "/api/v1/forms/{form}/records/aggregate", token: "readonly",
 			body: map[string]any{"groupBy": []any{map[string]any{"field": "createdAt", "bucket": "month"}}, "metrics": []any{map[string]any{"op": "count"}}}, status: 200, contains: []string{`"groups":[{"keys":["`}},
 		{name: "aggregate sum of text", method: "POST", path: "/api/v1/forms/{form}/records/aggregate", token: "admin",
-			body: map[string]any{"metrics": []any{map[string]any{"op": "count"}, map[string]any{"op": "sum", "field": "company"}}}, status: 422, contains: []string{`"path":"metrics[1].field","code":"operator"`}},
+			body: map[string]any{"metrics": []any{map[string]any{"op": "count"}, map[string]any{"op": "sum", "field": "company"}}}, status: 422, contains: []string{`"path":"metrics[1].field","code":"aggregate"`}},
 		{name: "aggregate operator injection", method: "POST", path: "/api/v1/forms/{form}/records/aggregate", token: "admin",
 			body: map[string]any{"filter": map[string]any{"field": "company", "op": "$where", "value": "1"}, "metrics": []any{map[string]any{"op": "count"}}}, status: 422},
 		{name: "aggregate bad deleted", method: "POST", path: "/api/v1/forms/{form}/records/aggregate", token: "admin",

@@ -49,7 +49,7 @@ var (
 // allSchemas are the core's components and each capability's.
 func allSchemas() map[string]any {
 	all := schemas()
-	for _, part := range []map[string]any{reportSchemas(), notifySchemas()} {
+	for _, part := range []map[string]any{reportSchemas(), notifySchemas(), approvalsSchemas()} {
 		for k, v := range part {
 			all[k] = v
 		}

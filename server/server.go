@@ -18,6 +18,7 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/workflow"
 )
 
 // Defaults of Config.
@@ -67,6 +68,9 @@ type Config struct {
 	Notify *notify.Service
 	// Views keeps saved views; nil makes one over Engine.
 	Views *report.Views
+	// Approvals runs approval flows (engine/workflow); nil answers 404 on
+	// their routes.
+	Approvals *workflow.Approvals
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

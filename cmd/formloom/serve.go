@@ -139,9 +139,15 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		return err
 	}
 	metrics.WatchJobs(work, raw)
+	approvals, err := wireApprovals(ctx, e, work, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work, Notify: notifier})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work, Notify: notifier,
+		Approvals: approvals})
 	if err != nil {
 		ln.Close()
 		return err

@@ -2,6 +2,7 @@ import automationEn from './automation.en';
 import notifyEn from './notify.en';
 
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
+import viewsEn from './views.en';
 const en = {
   notify: notifyEn,
   nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
@@ -217,6 +218,7 @@ const en = {
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
   automation: automationEn,
+  views: viewsEn,
 };
 
 export default en;

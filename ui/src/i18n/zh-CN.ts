@@ -1,3 +1,4 @@
+import viewsZhCN from './views.zh-CN';
 import type { Catalog } from './en';
 import automationZhCN from './automation.zh-CN';
 import notifyZhCN from './notify.zh-CN';
@@ -218,6 +219,7 @@ const zhCN: Catalog = {
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
   automation: automationZhCN,
+  views: viewsZhCN,
 };
 
 export default zhCN;

@@ -1,19 +1,25 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tooltip, Typography } from 'antd';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import type { FieldDef, FormRecord, SortKey } from '../../api/types';
+import type { FieldDef, Filter, FormRecord, SortKey } from '../../api/types';
+import { reportApi, type SavedView, type ViewConfig } from '../../api/report';
 import { queryPath } from '../../fields/catalog';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
 import { formatValue } from '../../fields/format';
 import { errorText } from '../../util/errors';
 import { usePublished } from '../fill/usePublished';
 import { FilterBuilder } from './FilterBuilder';
-import { countConditions, emptyGroup, filterFields, toFilter, type Group } from './filterModel';
+import { countConditions, emptyGroup, filterFields, fromFilter, toFilter, type Group } from './filterModel';
+import { GroupedTable } from './GroupedTable';
+import { ResizableTitle } from './ResizableTitle';
+import { formatSum, GROUPABLE, SEARCHABLE, SUMMABLE } from './totals';
+import { fromView, move, ordered, SYSTEM_COLUMNS, toView, useColumns } from './useColumns';
+import { ViewBar } from './ViewBar';
 import { RecordDrawer } from './RecordDrawer';
 import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
@@ -58,16 +64,66 @@ function Data({ formId }: { formId: string }) {
   const setOpen = useCallback((id: string | null) => {
     setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('record', id); else n.delete('record'); return n; }, { replace: true });
   }, [setParams]);
-  const [hidden, setHidden] = useState<string[]>(() => {
-    try { return JSON.parse(localStorage.getItem(`formloom.columns.${formId}`) ?? '[]') as string[]; } catch { return []; }
-  });
+  const [colState, setColState] = useColumns(formId);
+  const hidden = colState.hidden;
+  const [search, setSearch] = useState('');
+  const [searchApplied, setSearchApplied] = useState('');
+  const [groupBy, setGroupBy] = useState('');
+  const [totals, setTotals] = useState<unknown[] | null>(null);
+  // Saved views: the open one is in the address (?view=), so a link opens it.
+  const [views, setViews] = useState<SavedView[]>([]);
+  const [viewsLoaded, setViewsLoaded] = useState(false);
+  const viewId = params.get('view') ?? '';
   const [filterOpen, setFilterOpen] = useState(false);
   const [relLabels, setRelLabels] = useState(new Map<string, string>());
   const [importOpen, setImportOpen] = useState(false);
   const [exporting, setExporting] = useState(false);
   const abort = useRef<AbortController | null>(null);
 
-  const filter = useMemo(() => toFilter(applied), [applied]);
+  // The quick search looks for the words in every text field the member sees.
+  const searchFields = useMemo(() => (def ? def.fields.filter((f) => SEARCHABLE.has(f.type)) : []), [def]);
+  const filter = useMemo((): Filter | undefined => {
+    const f = toFilter(applied);
+    const q = searchApplied.trim();
+    if (!q || searchFields.length === 0) return f;
+    const s: Filter = { or: searchFields.map((x) => ({ field: x.key, op: 'contains' as const, value: q })) };
+    return f ? { and: [f, s] } : s;
+  }, [applied, searchApplied, searchFields]);
+  useEffect(() => { const h = setTimeout(() => setSearchApplied(search), 300); return () => clearTimeout(h); }, [search]);
+
+  const allKeys = useMemo(() => (def ? [...def.fields.map((f) => f.key), ...SYSTEM_COLUMNS] : []), [def]);
+  // applyView shows a saved view (or, for '', everything as this browser last had it).
+  const applyView = useCallback((v: SavedView | undefined) => {
+    const c: ViewConfig = v?.config ?? {};
+    const g = fromFilter(c.filter) ?? emptyGroup();
+    setGroup(g); setApplied(g);
+    setSort(c.sort ?? []);
+    setGroupBy(c.groupBy ?? '');
+    if (v) setColState(fromView(c.columns, allKeys));
+  }, [allKeys, setColState]);
+  const pickView = useCallback((id: string) => {
+    setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('view', id); else n.delete('view'); n.delete('record'); return n; }, { replace: true });
+  }, [setParams]);
+  useEffect(() => {
+    if (!def) return;
+    let live = true;
+    reportApi.views(formId).then((r) => {
+      if (!live) return;
+      setViews(r.items); setViewsLoaded(true);
+      // A member's first visit opens their roles' default view.
+      if (!params.get('view') && r.default) pickView(r.default);
+    }).catch(() => { if (live) setViewsLoaded(true); });
+    return () => { live = false; };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [formId, !!def]);
+  useEffect(() => {
+    if (!viewsLoaded) return;
+    const v = views.find((x) => x.id === viewId);
+    if (viewId && !v) { message.info(t('views.notFound')); pickView(''); return; }
+    applyView(v);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [viewId, viewsLoaded]);
+  const currentConfig = (): ViewConfig => ({ layout: 'table', filter, sort: sort.length ? sort : undefined, columns: toView(colState, allKeys), groupBy: groupBy || undefined });
 
   const load = useCallback(async (pageIdx: number, cursor: string | undefined, withTotal: boolean) => {
     abort.current?.abort();
@@ -86,6 +142,16 @@ function Data({ formId }: { formId: string }) {
 
   // A new query (filter, sort, page size, bin) starts again at the first page, and asks for the total once.
   useEffect(() => { if (def && mayView) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView]);
+
+  // The totals row sums the number columns over every record the query matches, not the page.
+  const sumFields = useMemo(() => (def ? def.fields.filter((f) => SUMMABLE.has(f.type) && !hidden.includes(f.key)) : []), [def, hidden]);
+  useEffect(() => {
+    if (!def || !mayView || sumFields.length === 0) { setTotals(null); return; }
+    const ac = new AbortController();
+    reportApi.aggregate(formId, { filter, deleted: bin ? 'only' : undefined, metrics: sumFields.map((f) => ({ op: 'sum' as const, field: queryPath(f) })) }, ac.signal)
+      .then((r) => setTotals(r.groups[0]?.values ?? null)).catch(() => setTotals(null));
+    return () => ac.abort();
+  }, [def, mayView, formId, filter, bin, sumFields]);
 
   // Labels of related records shown in the page.
   useEffect(() => {
@@ -117,22 +183,52 @@ function Data({ formId }: { formId: string }) {
 
   const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels };
   const sortOrder = (f: FieldDef): 'ascend' | 'descend' | null => { const s = sort.find((x) => x.field === queryPath(f)); return s ? (s.desc ? 'descend' : 'ascend') : null; };
-  const cols: TableProps<FormRecord>['columns'] = [
-    ...def.fields.filter((f) => !hidden.includes(f.key)).map((f) => ({
-      key: f.key, dataIndex: ['data', f.key], title: f.label, ellipsis: true,
-      sorter: SORTABLE.has(f.type) ? { multiple: 1 } : undefined, sortOrder: sortOrder(f),
-      render: (_: unknown, r: FormRecord) => formatValue(f, r.data[f.key], ctx),
-    })),
-    ...(!hidden.includes('_owner') ? [{
+  const renderCell = (f: FieldDef, v: unknown) => {
+    // Choices show as tags in their option's colour.
+    if ((f.type === 'select' || f.type === 'multiselect') && v !== null && v !== undefined && v !== '') {
+      const list = Array.isArray(v) ? (v as string[]) : [String(v)];
+      return <>{list.map((x) => { const o = f.options?.find((opt) => opt.value === x); return <Tag key={x} color={o?.color} data-testid="select-tag">{o?.label ?? x}</Tag>; })}</>;
+    }
+    return formatValue(f, v, ctx);
+  };
+  const colDefs: Record<string, NonNullable<TableProps<FormRecord>['columns']>[number]> = {
+    _owner: {
       key: '_owner', title: t('perm.owner'), width: 120, ellipsis: true,
       render: (_: unknown, r: FormRecord) => { const o = r.ownedBy || r.createdBy; return dir.users.find((u) => u.id === o)?.name ?? o; },
-    }] : []),
-    ...(!hidden.includes('_updatedAt') ? [{
+    },
+    _updatedAt: {
       key: '_updatedAt', title: t('data.updatedAt'), width: 150, sorter: { multiple: 1 },
       sortOrder: (sort.find((x) => x.field === 'updatedAt') ? (sort.find((x) => x.field === 'updatedAt')!.desc ? 'descend' : 'ascend') : null) as 'ascend' | 'descend' | null,
       render: (_: unknown, r: FormRecord) => dayjs(bin && r.deletedAt ? r.deletedAt : r.updatedAt).format('YYYY-MM-DD HH:mm'),
-    }] : []),
-  ];
+    },
+  };
+  for (const f of def.fields) {
+    colDefs[f.key] = {
+      key: f.key, dataIndex: ['data', f.key], title: f.label, ellipsis: true,
+      sorter: SORTABLE.has(f.type) ? { multiple: 1 } : undefined, sortOrder: sortOrder(f),
+      render: (_: unknown, r: FormRecord) => renderCell(f, r.data[f.key]),
+    };
+  }
+  const shownKeys = ordered(colState, allKeys).filter((k) => !hidden.includes(k));
+  const cols: TableProps<FormRecord>['columns'] = shownKeys.map((k) => {
+    const c = colDefs[k];
+    const width = colState.widths[k] ?? (c as { width?: number }).width;
+    return { ...c, width, onHeaderCell: () => ({ width, onResize: (w: number) => setColState({ ...colState, widths: { ...colState.widths, [k]: w } }) }) as React.HTMLAttributes<HTMLElement> };
+  });
+  const groupField = groupBy ? def.fields.find((f) => f.key === groupBy && GROUPABLE.has(f.type)) : undefined;
+  const summary = totals && !phone ? () => (
+    <Table.Summary fixed>
+      <Table.Summary.Row data-testid="totals-row">
+        {mayBulk && <Table.Summary.Cell index={0} />}
+        {shownKeys.map((k, i) => {
+          const j = sumFields.findIndex((f) => f.key === k);
+          return <Table.Summary.Cell key={k} index={i + (mayBulk ? 1 : 0)}>
+            {i === 0 && j < 0 ? <Typography.Text strong>{t('views.totals')}</Typography.Text> : j >= 0 ? <Typography.Text strong data-testid={`total-${k}`}>{formatSum(sumFields[j], totals[j], ctx)}</Typography.Text> : null}
+          </Table.Summary.Cell>;
+        })}
+      </Table.Summary.Row>
+    </Table.Summary>
+  ) : undefined;
 
   const onTableChange: TableProps<FormRecord>['onChange'] = (_p, _f, sorter) => {
     const list = (Array.isArray(sorter) ? sorter : [sorter]).filter((s) => s.order);
@@ -144,10 +240,9 @@ function Data({ formId }: { formId: string }) {
   };
 
   const toggleColumn = (key: string, show: boolean) => {
-    const n = show ? hidden.filter((k) => k !== key) : [...hidden, key];
-    setHidden(n);
-    try { localStorage.setItem(`formloom.columns.${formId}`, JSON.stringify(n)); } catch { /* ignore */ }
+    setColState({ ...colState, hidden: show ? hidden.filter((k) => k !== key) : [...hidden, key] });
   };
+  const colLabel = (k: string) => k === '_owner' ? t('perm.owner') : k === '_updatedAt' ? t('data.updatedAt') : def.fields.find((f) => f.key === k)?.label ?? k;
 
   // One request per 500 records; the server answers per id, so a record someone
   // else deleted meanwhile is reported without stopping the others.
@@ -192,7 +287,15 @@ function Data({ formId }: { formId: string }) {
 
   const binToggle = !perm.can('record.restore') ? null : <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
         onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
+  const groupOptions = [{ value: '', label: t('views.noGroup') }, ...def.fields.filter((f) => GROUPABLE.has(f.type)).map((f) => ({ value: f.key, label: f.label }))];
   const toolbar = (<Space wrap={phone} className="fl-toolbar">
+          <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={pickView}
+            onSaved={(v) => { setViews((l) => [...l.filter((x) => x.id !== v.id), v]); pickView(v.id); }}
+            onDeleted={(id) => { setViews((l) => l.filter((x) => x.id !== id)); pickView(''); }} />
+          {searchFields.length > 0 && <Input.Search allowClear value={search} onChange={(e) => setSearch(e.target.value)} onSearch={(v) => { setSearch(v); setSearchApplied(v); }}
+            placeholder={t('views.searchPlaceholder', { fields: searchFields.slice(0, 3).map((f) => f.label).join('、') })} style={{ width: phone ? '100%' : 200 }} data-testid="quick-search" aria-label={t('views.search')} />}
+          {!phone && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
+            prefix={t('views.groupBy')} popupMatchSelectWidth={false} />}
           <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
             <div style={{ maxWidth: phone ? 'calc(100vw - 32px)' : 760 }}>
               <FilterBuilder value={group} onChange={setGroup} fields={fields} />
@@ -204,10 +307,16 @@ function Data({ formId }: { formId: string }) {
             <Badge count={nConds} size="small"><Button icon={<FilterOutlined />} data-testid="filter">{t('data.filter')}</Button></Badge>
           </Popover>
           <Popover trigger="click" placement="bottomRight" content={
-            <Space orientation="vertical" data-testid="column-chooser">
-              {def.fields.map((f) => <Checkbox key={f.key} checked={!hidden.includes(f.key)} onChange={(e) => toggleColumn(f.key, e.target.checked)}>{f.label}</Checkbox>)}
-              <Checkbox checked={!hidden.includes('_owner')} onChange={(e) => toggleColumn('_owner', e.target.checked)}>{t('perm.owner')}</Checkbox>
-              <Checkbox checked={!hidden.includes('_updatedAt')} onChange={(e) => toggleColumn('_updatedAt', e.target.checked)}>{t('data.updatedAt')}</Checkbox>
+            <Space orientation="vertical" data-testid="column-chooser" style={{ maxHeight: 420, overflowY: 'auto' }}>
+              {ordered(colState, allKeys).map((k, i, all) => (
+                <Space key={k} style={{ width: '100%', justifyContent: 'space-between' }}>
+                  <Checkbox checked={!hidden.includes(k)} onChange={(e) => toggleColumn(k, e.target.checked)}>{colLabel(k)}</Checkbox>
+                  <Space size={0}>
+                    <Button size="small" type="text" icon={<ArrowUpOutlined />} disabled={i === 0} aria-label={t('views.moveUp')} onClick={() => setColState(move(colState, allKeys, k, -1))} data-testid={`col-up-${k}`} />
+                    <Button size="small" type="text" icon={<ArrowDownOutlined />} disabled={i === all.length - 1} aria-label={t('views.moveDown')} onClick={() => setColState(move(colState, allKeys, k, 1))} />
+                  </Space>
+                </Space>
+              ))}
             </Space>}>
             <Button icon={<SettingOutlined />} data-testid="columns-button">{t('data.columns')}</Button>
           </Popover>
@@ -242,7 +351,9 @@ function Data({ formId }: { formId: string }) {
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
             selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
+          groupField ? <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} /> :
           <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
+            components={{ header: { cell: ResizableTitle } }} summary={summary}
             rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined} onChange={onTableChange} showSorterTooltip={false}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
         )}
