@@ -41,6 +41,7 @@ func Diff(prev, next form.Definition) []engine.Change {
 	if !reflect.DeepEqual(prev.SubmitRules, next.SubmitRules) {
 		out = append(out, engine.Change{Kind: "changed", Field: "", Props: []string{"submitRules"}})
 	}
+	out = append(out, extensionChanges(prev, next)...)
 	return out
 }
 
@@ -64,4 +65,41 @@ func changedProps(a, b form.Field) []string {
 	}
 	sort.Strings(props)
 	return props
+}
+
+// extensionChanges lists the capability settings (form.Definition.Extensions)
+// that differ, like submit rules: a change of the form ("" field) whose
+// property is "extensions.<name>", so a publish that only changes a stage
+// pipeline is a change.
+func extensionChanges(prev, next form.Definition) []engine.Change {
+	names := map[string]bool{}
+	for k := range prev.Extensions {
+		names[k] = true
+	}
+	for k := range next.Extensions {
+		names[k] = true
+	}
+	var props []string
+	for k := range names {
+		if !jsonEqual(prev.Extensions[k], next.Extensions[k]) {
+			props = append(props, "extensions."+k)
+		}
+	}
+	if len(props) == 0 {
+		return nil
+	}
+	sort.Strings(props)
+	return []engine.Change{{Kind: "changed", Field: "", Props: props}}
+}
+
+// jsonEqual compares two JSON texts by value (key order and spacing aside).
+func jsonEqual(a, b json.RawMessage) bool {
+	var va, vb any
+	if len(a) > 0 && json.Unmarshal(a, &va) != nil {
+		return false
+	}
+	if len(b) > 0 && json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
 }

@@ -61,6 +61,7 @@ type Engine struct {
 	onRecordWriting hook.Hook[*RecordWritingEvent]
 	actions         ActionRegistry
 	notifier        Notifier
+	extensions      extensionRegistry
 }
 
 // New returns an engine over st and declares the indexes of its own collections.

@@ -103,6 +103,9 @@ const (
 	CodeNoChanges = "no_changes"
 	// CodeTypeChange: a field's type cannot change to the new one.
 	CodeTypeChange = "type_change"
+	// CodeUnknownExtension: a form design holds a setting (Extensions)
+	// no capability registered (param name).
+	CodeUnknownExtension = "unknown_extension"
 	// CodeHookVeto: a write-pipeline hook refused the write (param message, per language).
 	CodeHookVeto = "hook_veto"
 	// CodeDuplicateName: another app of the workspace has this name.

@@ -307,6 +307,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"Workspace", func() error { _, err := f.e.Workspace(ctx, ws.ID); return err }, nil},
 			{"Location", func() error { _, err := f.e.Location(ctx, ws.ID); return err }, nil},
 			{"WorkspaceZones", func() error { _, err := f.e.WorkspaceZones(ctx); return err }, nil},
+			{"FollowChanges", func() error { c, stop := context.WithCancel(ctx); stop(); return f.e.FollowChanges(c, 0) }, nil},
 			{"CurrentVersion", func() error { _, err := f.e.CurrentVersion(ctx, admin, formID); return err }, nil},
 			{"Versions", func() error { _, err := f.e.Versions(ctx, admin, formID); return err }, nil},
 			{"Record", func() error { _, err := f.e.Record(ctx, f.member, formID, rec2.ID); return err }, nil},
@@ -351,6 +352,12 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return nil
 			}, nil},
 			{"SetNotifier", func() error { return nil }, nil},
+			{"RegisterDefinitionExtension", func() error {
+				if err := f.e.RegisterDefinitionExtension(engine.DefinitionExtension{Name: "Bad name"}); err == nil {
+					return fmt.Errorf("a bad extension name was accepted")
+				}
+				return nil
+			}, nil},
 		}
 
 		known := map[string]bool{}

@@ -60,6 +60,8 @@ type RecordWritingEvent struct {
 	Import bool
 
 	unit *store.UnitOfWork
+	// fctx is the write's field context (clock, time zone), for Now and SetValue.
+	fctx field.Context
 }
 
 // AddWrite adds a write to the record's unit of work.
@@ -111,7 +113,7 @@ func (w *write) writing(ctx context.Context, u *store.UnitOfWork, action RecordA
 		return nil
 	}
 	ev := &RecordWritingEvent{Context: ctx, Actor: w.a, Action: action, Version: w.v, RecordID: id, Old: w.old,
-		Data: data, Options: opts, Import: imported, unit: u}
+		Data: data, Options: opts, Import: imported, unit: u, fctx: w.ctx}
 	for _, c := range changes {
 		if k, ok := c["field"].(string); ok {
 			ev.Changed = append(ev.Changed, k)

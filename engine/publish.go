@@ -59,6 +59,9 @@ func (e *Engine) PublishVersion(ctx context.Context, a Actor, formID string, dra
 	if errs := e.checkRelationTargets(ctx, a.Workspace, v); len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
+	if errs := e.checkExtensions(v); len(errs) > 0 {
+		return nil, invalid(errs...)
+	}
 	if err := e.declareIndexes(ctx, a.Workspace, formID, v); err != nil {
 		return nil, err
 	}

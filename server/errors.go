@@ -12,6 +12,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/i18n"
+	"github.com/formloom/formloom/engine/store"
 )
 
 // apiError is an error the server itself raises with a status and a code;
@@ -77,6 +78,8 @@ func classify(err error) (int, string, map[string]any, []field.Error) {
 	switch {
 	case errors.As(err, &ae):
 		return ae.status, ae.code, ae.params, ae.fields
+	case errors.Is(err, store.ErrReadOnly):
+		return fiber.StatusServiceUnavailable, "read_only", nil, nil
 	case isStorageFull(err):
 		return fiber.StatusInsufficientStorage, "storage_full", nil, nil
 	case errors.As(err, &rl):

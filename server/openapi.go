@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"maps"
 	"regexp"
 	"strings"
 
@@ -49,7 +50,7 @@ var (
 // allSchemas are the core's components and each capability's.
 func allSchemas() map[string]any {
 	all := schemas()
-	for _, part := range []map[string]any{reportSchemas(), notifySchemas(), approvalsSchemas()} {
+	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas(), notifySchemas(), stagesSchemas()} {
 		for k, v := range part {
 			all[k] = v
 		}
@@ -73,7 +74,7 @@ func schemas() map[string]any {
 	}
 	presets = append(presets, string(engine.PresetCustom))
 	fieldAccess := map[string]any{"enum": []any{string(engine.FieldEdit), string(engine.FieldView), string(engine.FieldHidden)}}
-	return map[string]any{
+	m := map[string]any{
 		"Error": obj(map[string]any{"error": obj(map[string]any{"code": tStr, "message": tStr,
 			"fields": arr(obj(map[string]any{"path": tStr, "code": tStr, "message": tStr}, "path", "code", "message"))}, "code", "message")}, "error"),
 		"Health":          obj(map[string]any{"status": tStr, "version": tStr, "backend": tStr}, "status"),
@@ -196,6 +197,8 @@ func schemas() map[string]any {
 		"JobTaskDeadLetterList": list("JobTaskDeadLetter"),
 		"JobTaskRetryResult":    obj(map[string]any{"queued": tBool}, "queued"),
 	}
+	maps.Copy(m, webhookSchemas())
+	return m
 }
 
 // buildOpenAPI describes every route of the table.

@@ -18,6 +18,7 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
 	"github.com/formloom/formloom/engine/workflow"
 )
 
@@ -71,6 +72,15 @@ type Config struct {
 	// Approvals runs approval flows (engine/workflow); nil answers 404 on
 	// their routes.
 	Approvals *workflow.Approvals
+	// Webhooks is the integrations capability (outbound endpoints, the
+	// delivery log, inbound hooks); nil answers its routes with 404.
+	Webhooks *webhook.Service
+	// Ready reports the background runtime and read-only state to
+	// /readyz; nil means no background work and a writable store.
+	Ready func() Readiness
+	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
+	// their routes.
+	Stages *workflow.Stages
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -86,6 +96,7 @@ type Server struct {
 	secure  bool
 	full    storageFlag // set by a write that failed on a full disk
 	views   *report.Views
+	drain   drainFlag // set when shutdown begins (readiness.go)
 	// assets is the browser app, compressed once at start-up; nil when
 	// Config.UI is nil.
 	assets map[string]*uiAsset

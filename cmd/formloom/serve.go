@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -38,6 +39,7 @@ type serveFlags struct {
 	trustedProxies  []string
 	metricsPublic   bool
 	shutdownTimeout time.Duration
+	drainDelay      time.Duration
 }
 
 func serveCmd() *cobra.Command {
@@ -68,6 +70,8 @@ func serveCmd() *cobra.Command {
 	fs.StringSliceVar(&f.corsOrigins, "cors-origins", nil, "origins allowed to call the API from a browser (CORS is off when empty)")
 	fs.StringSliceVar(&f.trustedProxies, "trusted-proxies", nil, "proxy addresses or CIDRs whose X-Forwarded-For is trusted")
 	fs.BoolVar(&f.metricsPublic, "metrics-public", false, "serve /metrics without authentication")
+	fs.BoolVar(&f.readOnly, "read-only", false, "open the store for inspection only: reads work, writes are refused, background work does not run (allows a MongoDB without transactions)")
+	fs.DurationVar(&f.drainDelay, "drain-delay", 0, "on shutdown, how long /readyz answers 503 before connections are refused (for a load balancer's health check)")
 	fs.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 30*time.Second, "how long to wait for in-flight requests on shutdown")
 	return cmd
 }
@@ -138,24 +142,59 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	hooks, err := wireWebhooks(ctx, raw, e, work, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	approvals, err := wireApprovals(ctx, e, work, log)
 	if err != nil {
 		ln.Close()
 		return err
 	}
-	srv, err := server.New(server.Config{Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
+	stages, err := wireStages(ctx, e)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	var background atomic.Value // server.Background*, for /readyz
+	background.Store(server.BackgroundOff)
+	ready := func() server.Readiness {
+		return server.Readiness{Background: background.Load().(string), ReadOnly: f.readOnly}
+	}
+	srv, err := server.New(server.Config{Ready: ready, Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
-		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work, Notify: notifier,
-		Approvals: approvals})
+		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
+		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages})
 	if err != nil {
 		ln.Close()
 		return err
 	}
 	wctx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
-	go func() { _ = work.Run(wctx); close(workDone) }()
-	defer func() { stopWork(); <-workDone }()
+	hooksDone := make(chan struct{})
+	if f.readOnly {
+		// Background work writes (checkpoints, leases, deliveries): none on a read-only start.
+		close(workDone)
+		close(hooksDone)
+	} else {
+		background.Store(server.BackgroundRunning)
+		go func() {
+			err := work.Run(wctx)
+			if wctx.Err() == nil {
+				log.Error("background work stopped", "err", err)
+				background.Store(server.BackgroundStopped)
+			}
+			close(workDone)
+		}()
+		go func() { _ = hooks.Run(wctx); close(hooksDone) }()
+	}
+	// Other processes sharing the store change designs, permissions and
+	// time zones: follow their events so this one enforces them within 2 s.
+	followDone := make(chan struct{})
+	go func() { _ = e.FollowChanges(wctx, 0); close(followDone) }()
+	defer func() { stopWork(); <-workDone; <-hooksDone; <-followDone }()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	log.Info("formloom listening", "url", base, "version", versionString())
@@ -180,6 +219,13 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
+	}
+	srv.Drain()
+	if f.drainDelay > 0 {
+		// /readyz now answers 503: give the load balancer time to notice
+		// before connections are refused.
+		log.Info("shutting down: draining", "delay", f.drainDelay)
+		time.Sleep(f.drainDelay)
 	}
 	log.Info("shutting down: finishing in-flight requests")
 	sctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)

@@ -3,6 +3,8 @@
 // each type its behaviour, and the builder validates designs against it.
 package form
 
+import "encoding/json"
+
 // Definition is a form design: the draft a user edits or an immutable
 // published version.
 type Definition struct {
@@ -12,6 +14,12 @@ type Definition struct {
 	Columns int `json:"columns,omitempty"`
 	// SubmitRules are form-level validations checked on every write.
 	SubmitRules []SubmitRule `json:"submitRules,omitempty"`
+	// Extensions hold the settings capabilities keep with the form,
+	// by name ("stages": the stage pipeline of engine/workflow). They are
+	// published with the version, so a record written with version N is
+	// checked against N's settings; a capability checks its own when the
+	// version is published (engine.DefinitionExtension).
+	Extensions map[string]json.RawMessage `json:"extensions,omitempty"`
 }
 
 // Field is one field of a form. Type is a registered field type identifier:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/formloom/formloom/engine/notify"
+	"github.com/formloom/formloom/engine/store"
 )
 
 func TestDailyDigest(t *testing.T) { each(t, testDailyDigest) }
@@ -53,6 +54,13 @@ func testDailyDigest(t *testing.T, b backend) {
 	}
 	// The next day with nothing new sends nothing; a new item goes in the next digest only.
 	waitFor(t, "the digest counted", func() bool { return f.svc.Stats().Digests == 1 })
+	// Its items are marked before time moves on (a lease outlived by the
+	// clock would run the task again).
+	waitFor(t, "the digested items marked", func() bool {
+		flt := store.Where("mail", store.OpEq, "digest")
+		n, err := f.st.Count(ctx, "notifications", store.Query{Filter: &flt})
+		return err == nil && n == 0
+	})
 	f.clock.Set(time.Date(2026, 3, 10, 5, 0, 0, 0, time.UTC))
 	if err := f.e.Notify(ctx, f.note("later", f.alice.ID)); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/formloom/formloom/engine"
-	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/store"
 )
 
@@ -235,9 +234,9 @@ func (r *flowRun) branch(n *Node) error {
 	if err != nil {
 		return err
 	}
-	vals := v.ExprValues(rec.Data, loc, r.now)
-	in := expr.Input{New: vals, Old: map[string]any{}, Now: r.now, Location: loc,
-		User: map[string]any{"id": r.in.Initiator, "name": "", "email": "", "departments": anyStrings(r.in.InitiatorDepartments), "roles": []any{}}}
+	// Branch conditions see the record as the form's own rules do, with the
+	// initiator as user, under the same work budget.
+	in := v.ExprInput(engine.Actor{UserID: r.in.Initiator, Workspace: r.in.Workspace, Departments: r.in.InitiatorDepartments}, rec.Data, nil, r.now, loc)
 	var def *Edge
 	for _, e := range r.design().out(n.ID) {
 		if e.Default {
@@ -262,14 +261,6 @@ func (r *flowRun) branch(n *Node) error {
 		return fmt.Errorf("workflow: condition node %q has no default", n.ID)
 	}
 	return r.enter(def.To)
-}
-
-func anyStrings(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
 }
 
 // enterTaskNode creates the tasks of an approver or handler node, or

@@ -35,8 +35,10 @@ export async function startServer() {
   const child = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--open=false'], {
     // The test-only failing consumer makes the dead letters of the background-work journey; the
     // test-only notifier turns a record holding NOTIFY-ME into a notification (journey 30-notify).
+    // FORMLOOM_WEBHOOK_ALLOW_LOOPBACK lets the webhook journey's receiver on
+    // 127.0.0.1 through the SSRF guard (a test-only setting, off by default).
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, FORMLOOM_LOG_LEVEL: 'warn', FORMLOOM_TEST_FAILING_CONSUMER: '1', FORMLOOM_TEST_NOTIFY: '1' },
+    env: { ...process.env, FORMLOOM_LOG_LEVEL: 'warn', FORMLOOM_TEST_FAILING_CONSUMER: '1', FORMLOOM_TEST_NOTIFY: '1', FORMLOOM_WEBHOOK_ALLOW_LOOPBACK: '1' },
   });
   let out = '';
   const setupLink = await new Promise((resolve, reject) => {

@@ -22,6 +22,7 @@ const RolesPage = lazy(() => import('./screens/admin/RolesPage'));
 // The permission-set editor (filter builder, pickers) loads only when opened.
 const PermissionsPage = lazy(() => import('./permissions/PermissionsPage'));
 const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
+const WebhooksPage = lazy(() => import('./screens/webhook/WebhooksPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
 // Automations: the list, the designer (with its log, dry run and replay) and the alert center.
@@ -30,6 +31,8 @@ const AutomationPage = lazy(() => import('./screens/automation/AutomationPage'))
 const AlertCenterPage = lazy(() => import('./screens/automation/AlertCenterPage'));
 const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
 const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
+const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
+const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -63,6 +66,7 @@ const router = createBrowserRouter([
       { path: 'admin/roles', element: S(<RolesPage />) },
       { path: 'forms/:formId/permissions', element: S(<PermissionsPage />) },
       { path: 'admin/jobs', element: S(<JobsPage />) },
+      { path: 'admin/webhooks', element: S(<WebhooksPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
       { path: 'forms/:formId/automations', element: S(<AutomationListPage />) },
@@ -71,6 +75,8 @@ const router = createBrowserRouter([
       { path: 'alerts', element: S(<AlertCenterPage />) },
       { path: 'notifications', element: S(<NotificationsPage />) },
       { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
+      { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },
+      { path: 'tasks', element: S(<InboxPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

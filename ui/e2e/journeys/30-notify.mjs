@@ -119,11 +119,21 @@ export default function notifyJourney({ page, url, byTest, expectText, shot, T }
       await page.setViewportSize({ width: 390, height: 844 });
       await notifyMe('手机上的通知');
       await page.goto(url('/'));
-      await bellCount(2);
+      await bellCount(await unread());
       await shot('notify-06-phone-bell');
       await byTest('notify-bell').click();
       await byTest('notify-drawer').waitFor();
       await byTest('notify-item').first().waitFor();
+      // The drawer slides in: wait until it stands still inside the screen.
+      await page.waitForFunction(() => new Promise((done) => {
+        const d = document.querySelector('[data-testid="notify-drawer"]');
+        if (!d) { done(false); return; }
+        const a = d.getBoundingClientRect().left;
+        requestAnimationFrame(() => requestAnimationFrame(() => {
+          const r = d.getBoundingClientRect();
+          done(r.left === a && r.left >= 0 && r.right <= window.innerWidth + 1);
+        }));
+      }));
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) throw new Error(`the page scrolls sideways: ${width} px`);
       await shot('notify-07-phone-inbox');

@@ -1,11 +1,11 @@
 import automationEn from './automation.en';
 import notifyEn from './notify.en';
-
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
-import viewsEn from './views.en';
+import { flowsEntry } from './flows-entry';
 const en = {
   notify: notifyEn,
-  nav: { apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
+  ...flowsEntry.en,
+  nav: { webhooks: 'Webhooks', apps: 'Apps', members: 'Members', departments: 'Departments', tokens: 'API tokens', jobs: 'Background work', menu: 'Menu', roles: 'Roles' },
   common: { cancel: 'Cancel', create: 'Create', delete: 'Delete', deleted: 'Deleted', edit: 'Edit', no: 'No', yes: 'Yes', remove: 'Remove', rename: 'Rename', save: 'Save', saved: 'Saved' },
   auth: {
     login: 'Sign in', logout: 'Sign out', email: 'Email', password: 'Password', name: 'Name', workspace: 'Workspace name',
@@ -218,7 +218,6 @@ const en = {
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
   automation: automationEn,
-  views: viewsEn,
 };
 
 export default en;

@@ -3,18 +3,23 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import enBase from './en';
 import zhBase from './zh-CN';
+import { flowCatalogs } from './flows';
+import { viewsCatalogs } from './views';
+import { webhookCatalogs } from './webhook';
 import { automationScreensEn, automationScreensZhCN } from './automation.screens';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
 
-function merge<T extends object>(a: T, b: object): T {
-  const out = { ...a } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(b)) out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merge(out[k] as object, v) : v;
+/** merged adds the catalogs screens load lazily (approval flows) to the first-load one. */
+function merged<T extends object>(base: T, extra: object): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(extra)) {
+    out[k] = v && typeof v === 'object' && out[k] && typeof out[k] === 'object' ? merged(out[k] as object, v) : v;
+  }
   return out as T;
 }
-// Strings that load with their screens (addResourceBundle) belong to the catalogs too.
-const en = merge(enBase, { automation: automationScreensEn });
-const zhCN = merge(zhBase, { automation: automationScreensZhCN });
+const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en, { automation: automationScreensEn }].reduce(merged, enBase);
+const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN'], { automation: automationScreensZhCN }].reduce(merged, zhBase);
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

@@ -1,12 +1,13 @@
-import viewsZhCN from './views.zh-CN';
 import type { Catalog } from './en';
 import automationZhCN from './automation.zh-CN';
 import notifyZhCN from './notify.zh-CN';
+import { flowsEntry } from './flows-entry';
 
 // 简体中文。键与 en.ts 一一对应（单元测试会检查）。
 const zhCN: Catalog = {
   notify: notifyZhCN,
-  nav: { apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单', roles: '角色' },
+  ...flowsEntry['zh-CN'],
+  nav: { webhooks: 'Webhook', apps: '应用', members: '成员', departments: '部门', tokens: 'API 令牌', jobs: '后台任务', menu: '菜单', roles: '角色' },
   common: { cancel: '取消', create: '创建', delete: '删除', deleted: '已删除', edit: '编辑', no: '否', yes: '是', remove: '移除', rename: '重命名', save: '保存', saved: '已保存' },
   auth: {
     login: '登录', logout: '退出登录', email: '邮箱', password: '密码', name: '姓名', workspace: '团队名称',
@@ -219,7 +220,6 @@ const zhCN: Catalog = {
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
   automation: automationZhCN,
-  views: viewsZhCN,
 };
 
 export default zhCN;

@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
+import '../../i18n/views';
 import type { FieldDef, Filter, FormRecord, SortKey } from '../../api/types';
 import { reportApi, type SavedView, type ViewConfig } from '../../api/report';
 import { queryPath } from '../../fields/catalog';

@@ -14,6 +14,8 @@ import { knownName } from '../fill/FillPage';
 import { FileRefContext } from '../../fields/fileRef';
 import { permFrom, readOnlyKeys, type Perm } from '../../permissions/usePermission';
 
+// The record's approvals (instances, timeline, withdraw/end) load when their tab opens.
+const ApprovalSection = lazy(() => import('../flows/ApprovalSection'));
 // The record's automation runs and alerts load when their tab opens.
 const RecordAutomations = lazy(() => import('../automation/RecordAutomations'));
 
@@ -263,6 +265,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
         <Tabs activeKey={tab} onChange={setTab} items={[
           { key: 'fields', label: t('data.fields'), children: <RecordView formId={formId} def={def} rec={rec} /> },
           ...(perm.can('record.history') ? [{ key: 'history', label: <span data-testid="history-tab">{t('data.history')}</span>, children: <HistoryView formId={formId} rec={rec} def={def} /> }] : []),
+          ...(deleted ? [] : [{ key: 'approvals', label: <span data-testid="approvals-tab">{t('approvals.tab')}</span>, children: <Suspense fallback={<Spin />}><ApprovalSection formId={formId} recordId={rec.id} /></Suspense> }]),
           ...(!deleted ? [{ key: 'automation', label: <span data-testid="automation-tab">{t('automation.nav')}</span>,
             children: tab === 'automation' ? <Suspense fallback={<Spin />}><RecordAutomations formId={formId} recordId={rec.id} version={rec.version} /></Suspense> : null }] : []),
         ]} />

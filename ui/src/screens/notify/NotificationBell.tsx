@@ -38,17 +38,18 @@ export function NotificationBell({ phone }: { phone: boolean }) {
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [refresh]);
-  const button = (
+  const bell = (onClick?: () => void) => (
     <Badge count={count} size="small" overflowCount={99} offset={[-6, 6]}>
       <Button type="text" icon={<BellOutlined style={{ fontSize: 18 }} />} data-testid="notify-bell" data-count={count}
-        aria-label={count > 0 ? `${t('notify.bell')} (${t('notify.unread', { count })})` : t('notify.bell')}
-        onClick={phone ? () => setOpen(true) : undefined} />
+        aria-label={count > 0 ? `${t('notify.bell')} (${t('notify.unread', { count })})` : t('notify.bell')} onClick={onClick} />
     </Badge>
   );
-  // Until the overlay's code is there, the bell shows (and counts) alone.
+  // Until the overlay's code is there, the bell shows (and counts) alone; a
+  // click meanwhile opens the inbox once it has loaded. On a desktop the
+  // popover handles the clicks after that.
   return (
-    <Suspense fallback={button}>
-      <BellOverlay phone={phone} open={open} setOpen={setOpen}>{button}</BellOverlay>
+    <Suspense fallback={bell(() => setOpen(true))}>
+      <BellOverlay phone={phone} open={open} setOpen={setOpen}>{bell(phone ? () => setOpen(true) : undefined)}</BellOverlay>
     </Suspense>
   );
 }

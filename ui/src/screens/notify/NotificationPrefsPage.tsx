@@ -44,23 +44,23 @@ export default function NotificationPrefsPage() {
         : <Alert type="warning" showIcon style={{ marginBottom: 16 }} title={t('notify.prefs.emailDisabled')} data-testid="notify-email-off" />}
       <Card styles={{ body: { padding: 0 } }}>
         <div className="fl-notify-pref fl-notify-pref-head" style={rowStyle}>
-          <Typography.Text strong style={{ flex: 1, minWidth: 120 }}>{t('notify.prefs.kind')}</Typography.Text>
-          <Typography.Text strong style={{ width: 64 }}>{t('notify.prefs.inApp')}</Typography.Text>
-          <Typography.Text strong style={{ width: 128 }}>{t('notify.prefs.email')}</Typography.Text>
+          <Typography.Text strong style={{ flex: 1, minWidth: 0 }}>{t('notify.prefs.kind')}</Typography.Text>
+          <Typography.Text strong style={{ width: 56 }}>{t('notify.prefs.inApp')}</Typography.Text>
+          <Typography.Text strong style={{ width: 112 }}>{t('notify.prefs.email')}</Typography.Text>
         </div>
         {prefs.kinds.map((k) => (
           <div key={k.kind} style={rowStyle} data-testid={`notify-pref-${k.kind}`}>
-            <Typography.Text style={{ flex: 1, minWidth: 120 }}>{kindLabel(k.kind)}</Typography.Text>
-            <span style={{ width: 64 }}>
+            <Typography.Text style={{ flex: 1, minWidth: 0 }}>{kindLabel(k.kind)}</Typography.Text>
+            <span style={{ width: 56 }}>
               <Switch checked={k.inApp} onChange={(v) => setKind(k.kind, { inApp: v })} aria-label={`${kindLabel(k.kind)} ${t('notify.prefs.inApp')}`} data-testid="notify-pref-inapp" />
             </span>
-            <Select style={{ width: 128 }} value={k.email} options={emailOptions} disabled={!prefs.emailEnabled}
+            <Select style={{ width: 112 }} value={k.email} options={emailOptions} disabled={!prefs.emailEnabled}
               onChange={(v) => setKind(k.kind, { email: v })} aria-label={`${kindLabel(k.kind)} ${t('notify.prefs.email')}`} data-testid="notify-pref-email" />
           </div>
         ))}
         <div style={rowStyle}>
-          <Typography.Text style={{ flex: 1, minWidth: 120 }}>{t('notify.prefs.language')}</Typography.Text>
-          <Select style={{ width: 192 }} value={prefs.language} onChange={(v) => setPrefs({ ...prefs, language: v })} data-testid="notify-pref-language"
+          <Typography.Text style={{ flex: 1, minWidth: 0 }}>{t('notify.prefs.language')}</Typography.Text>
+          <Select style={{ width: 160 }} value={prefs.language} onChange={(v) => setPrefs({ ...prefs, language: v })} data-testid="notify-pref-language"
             options={[{ value: '', label: t('notify.prefs.languageDefault') }, { value: 'zh-CN', label: '简体中文' }, { value: 'en', label: 'English' }]} />
         </div>
       </Card>
@@ -69,4 +69,4 @@ export default function NotificationPrefsPage() {
   );
 }
 
-const rowStyle: React.CSSProperties = { display: 'flex', alignItems: 'center', gap: 12, padding: '10px 16px', borderBottom: '1px solid rgba(5,5,5,0.06)', flexWrap: 'wrap' };
+const rowStyle: React.CSSProperties = { display: 'flex', alignItems: 'center', gap: 12, padding: '10px 16px', borderBottom: '1px solid rgba(5,5,5,0.06)' };

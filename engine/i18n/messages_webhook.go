@@ -1,0 +1,37 @@
+package i18n
+
+// Codes of the webhooks capability (engine/webhook).
+func init() {
+	Register(ZhCN, map[string]string{
+		"webhook_url":         "地址无效或不允许：{reason}",
+		"webhook_scheme":      "只允许 http 或 https 地址",
+		"webhook_event":       "事件类型 {event} 无效",
+		"webhook_header":      "请求头 {name} 无效或不可自定义",
+		"webhook_filter_form": "过滤条件只能用于指定表单的数据事件",
+		"webhook_required":    "必填",
+		"webhook_too_long":    "超出上限 {max}",
+		"webhook_too_many":    "最多 {max} 项",
+		"webhook_mapping":     "字段 {field} 不在表单中",
+		"webhook_mapping_run": "无法从推送内容取值：{reason}",
+		"webhook_signature":   "签名校验方式 {verify} 无效",
+		"webhook_actor":       "执行身份不可用",
+		"webhook_form":        "找不到表单或端点",
+		"webhook_status":      "状态 {status} 无效",
+	})
+	Register(En, map[string]string{
+		"webhook_url":         "The URL is invalid or not allowed: {reason}",
+		"webhook_scheme":      "Only http and https URLs are allowed",
+		"webhook_event":       "Event type {event} is not valid",
+		"webhook_header":      "Header {name} is invalid or cannot be customised",
+		"webhook_filter_form": "A filter needs one form and record events only",
+		"webhook_required":    "Required",
+		"webhook_too_long":    "Over the limit of {max}",
+		"webhook_too_many":    "At most {max} items",
+		"webhook_mapping":     "Field {field} is not in the form",
+		"webhook_mapping_run": "Could not take a value from the payload: {reason}",
+		"webhook_signature":   "Signature verification {verify} is not valid",
+		"webhook_actor":       "The acting user cannot act",
+		"webhook_form":        "The form or endpoint was not found",
+		"webhook_status":      "Status {status} is not valid",
+	})
+}

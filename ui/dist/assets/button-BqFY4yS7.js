@@ -1,0 +1,1 @@
+import{A as e}from"./tooltip-DePFYeXd.js";var t=e;export{t};

@@ -1,1 +1,0 @@
-import{n as e,r as t}from"./form-DyQZUmBT.js";var n=t,r=e;export{n,r as t};
