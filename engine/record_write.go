@@ -445,6 +445,9 @@ func (w *write) unit(rec store.Write, event EventType, id string, newVersion int
 	if rec.Doc.Data != nil {
 		p.Data, _ = rec.Doc.Data[recordField].(map[string]any)
 	}
+	if event == EventRecordUpdated {
+		p.Old = oldValues(changes)
+	}
 	return store.UnitOfWork{Actor: w.a.UserID, At: w.ctx.Now,
 		Writes: []store.Write{rec, {Op: store.OpInsert, Collection: historyColl(w.v.Form), Doc: store.Document{Data: hist}}},
 		Events: []store.Event{newEvent(event, w.a.Workspace, recordColl(w.v.Form), id, p)},
