@@ -227,12 +227,11 @@ func (s *Service) newRunCtx(ctx context.Context, c *compiled, k *cause, now time
 			by = engine.Actor{UserID: k.by}
 		}
 	}
-	rc.in = expr.Input{New: c.form.ExprValues(loc, now, k.data), Now: now, Location: loc, User: userValue(by), Budget: expr.NewBudget(0)}
-	if k.old != nil {
-		rc.in.Old = c.form.ExprValues(loc, now, k.old)
-	} else {
-		rc.in.Old = map[string]any{}
-	}
+	// ExprInput reads the record exactly as the form's own rules do (dates
+	// as time.Time, empty fields as nil, a fresh work budget); user is the
+	// one who caused the event, with all their roles.
+	rc.in = c.form.ExprInput(by, k.data, k.old, now, loc)
+	rc.in.User = userValue(by)
 	self := Origin(c.auto.ID)
 	if k.chain != nil {
 		rc.chain = &engine.Chain{ID: k.chain.ID, Depth: k.chain.Depth + 1, Origins: append(slices.Clone(k.chain.Origins), self)}
