@@ -79,7 +79,7 @@ export interface AlertCount { rule: string; ruleName: string; week: string; star
 
 /** ActionKindInfo is an action kind the server offers: the built-in ones and those capabilities registered. */
 export interface ActionKindInfo {
-  kind: string; label: Record<string, string>; builtin?: boolean;
+  kind: string; label: Record<string, string>; builtIn?: boolean;
   /** schema describes a registered kind's settings, when its capability gives one (a JSON-Schema-like object). */
   schema?: ConfigSchema | null;
 }
@@ -101,14 +101,16 @@ export interface ConfigProp {
 }
 
 /** DryRunInput runs against a stored record, or an edited old/new pair. */
-export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; draft?: boolean }
+/** design, when given, is tried instead of the saved draft (the designer's unsaved edits). */
+export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design }
 
 export interface ReplayInput { from: string; to: string; dryRun: boolean }
 
 /** ReplayResult counts what a replay (or its preview) did over the events of the range. */
 export interface ReplayResult {
-  dryRun: boolean; events: number; matched: number; succeeded?: number; failed?: number; skipped?: number;
-  runs?: Run[]; truncated?: boolean;
+  /** events start the automation; matched held its condition; alreadyRun were run by this version before (skipped); ran were run now, failed of them failed. */
+  dryRun: boolean; events: number; matched: number; alreadyRun: number; ran: number; failed: number;
+  runs: Run[]; truncated: boolean;
 }
 
 export interface ConditionCheck { type?: string; diagnostics?: Diagnostic[] }

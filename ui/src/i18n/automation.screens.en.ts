@@ -69,7 +69,7 @@ const automationScreensEn = {
   detail: { values: 'Values', records: 'Records', record: 'Record', created: 'Would create', updated: 'Would update', to: 'To' },
   dry: {
     open: 'Dry run', title: 'Dry run', intro: 'Runs the published automation on a record without writing anything: see whether the condition holds and what each action would do.',
-    unsaved: 'The dry run uses the saved design: save your changes first to try them.', draftOnly: 'Not published yet: the saved draft of "{{name}}" is tried.',
+    unsaved: 'The dry run tries your unsaved changes; save them to keep them.', draftOnly: 'Not published yet: the saved draft of "{{name}}" is tried.',
     aRecord: 'A record', aPair: 'Edit old / new values', pickRecord: 'Pick a record', editAsPair: 'Edit as old/new', field: 'Field', old: 'Before', new: 'After',
     pairHelp: 'Values are read as JSON when they can be (12, true, ["a"]), else as text. Leave "before" empty for a create.',
     run: 'Run dry', result: 'Result', nothingWritten: 'Dry run: nothing was written, no notification was sent.',

@@ -75,7 +75,7 @@ export default function DryRunPanel({ open, onClose, automation, draft, dirty, o
         return o;
       };
       const hasOld = Object.values(oldV).some((v) => v.trim() !== '');
-      setResult(await automationApi.dryRun(automation.id, mode === 'record' ? { record } : { old: hasOld ? pick(oldV) : null, new: pick(newV) }));
+      setResult(await automationApi.dryRun(automation.id, mode === 'record' ? { record, design: draft } : { old: hasOld ? pick(oldV) : null, new: pick(newV), design: draft }));
     } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
   };
 

@@ -12,9 +12,9 @@ function Counts({ r }: { r: ReplayResult }) {
     <Space wrap size={24} data-testid={r.dryRun ? 'replay-preview-counts' : 'replay-counts'}>
       <Statistic title={t('automation.replay.events')} value={r.events} />
       <Statistic title={t('automation.replay.matched')} value={r.matched} />
-      {!r.dryRun && <Statistic title={t('automation.replay.succeeded')} value={r.succeeded ?? 0} />}
-      {!r.dryRun && <Statistic title={t('automation.replay.failed')} value={r.failed ?? 0} valueStyle={r.failed ? { color: '#cf1322' } : undefined} />}
-      {(r.skipped ?? 0) > 0 && <Statistic title={t('automation.replay.skipped')} value={r.skipped ?? 0} />}
+      {!r.dryRun && <Statistic title={t('automation.replay.succeeded')} value={r.ran - r.failed} />}
+      {!r.dryRun && <Statistic title={t('automation.replay.failed')} value={r.failed} valueStyle={r.failed ? { color: '#cf1322' } : undefined} />}
+      {r.alreadyRun > 0 && <Statistic title={t('automation.replay.skipped')} value={r.alreadyRun} />}
     </Space>
   );
 }
