@@ -287,7 +287,7 @@ func (s *Service) ruleVersion(ctx context.Context, a Alert) (Version, error) {
 
 // openAlert returns the open or acknowledged alert of rule and key.
 func (s *Service) openAlert(ctx context.Context, rule, key string) (*Alert, error) {
-	f := store.Where("openKey", store.OpEq, openKey(rule, key))
+	f := store.Where("open_key", store.OpEq, openKey(rule, key))
 	p, err := s.st.Find(ctx, collAlerts, store.Query{Filter: &f, Limit: 1})
 	if err != nil || len(p.Docs) == 0 {
 		return nil, err
@@ -316,20 +316,24 @@ func (s *Service) autoResolve(ctx context.Context, rc *runCtx) error {
 }
 
 func alertDoc(a Alert) map[string]any {
-	m := toMap(a)
+	m := docOf(a)
 	delete(m, "id")
 	delete(m, "version")
-	m["raisedAt"] = store.FormatTime(a.RaisedAt)
+	delete(m, "raised_at")
+	m["raised_at"] = store.FormatTime(a.RaisedAt)
 	if a.State != AlertResolved {
-		m["openKey"] = openKey(a.Rule, a.Key)
+		m["open_key"] = openKey(a.Rule, a.Key)
 	}
 	return m
 }
 
 func alertFrom(d store.Document) (Alert, error) {
 	var a Alert
-	err := fromMap(d.Data, &a)
+	err := fromDoc(d.Data, &a)
 	a.ID, a.Version = d.ID, d.Version
+	if s, _ := d.Data["raised_at"].(string); s != "" {
+		a.RaisedAt, _ = store.ParseTime(s)
+	}
 	if a.Notified == nil {
 		a.Notified = []string{}
 	}

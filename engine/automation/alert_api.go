@@ -60,7 +60,7 @@ func (s *Service) Alerts(ctx context.Context, a engine.Actor, q AlertQuery) (Ale
 		q.Limit = 20
 	}
 	all := store.And(conds...)
-	p, err := s.st.Find(ctx, collAlerts, store.Query{Filter: &all, Sort: []store.SortKey{{Field: "raisedAt", Desc: true}}, Limit: q.Limit, After: q.Cursor})
+	p, err := s.st.Find(ctx, collAlerts, store.Query{Filter: &all, Sort: []store.SortKey{{Field: "raised_at", Desc: true}}, Limit: q.Limit, After: q.Cursor})
 	if err != nil {
 		return AlertPage{}, mapStore(err)
 	}
@@ -174,9 +174,9 @@ func (s *Service) AlertCounts(ctx context.Context, a engine.Actor, from, to time
 	if err != nil {
 		return nil, err
 	}
-	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("raisedAt", store.OpGte, store.FormatTime(from)),
-		store.Where("raisedAt", store.OpLt, store.FormatTime(to)))
-	q := store.Query{Filter: &f, Sort: []store.SortKey{{Field: "raisedAt"}}, Limit: store.MaxPageSize}
+	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("raised_at", store.OpGte, store.FormatTime(from)),
+		store.Where("raised_at", store.OpLt, store.FormatTime(to)))
+	q := store.Query{Filter: &f, Sort: []store.SortKey{{Field: "raised_at"}}, Limit: store.MaxPageSize}
 	v := newVisibility(s, a)
 	byKey := map[string]*AlertCount{}
 	for n := 0; n < MaxCountAlerts; {

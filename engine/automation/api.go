@@ -141,7 +141,7 @@ func (s *Service) Publish(ctx context.Context, a engine.Actor, id string, versio
 		au.Enabled = true
 	}
 	au.Published, au.PublishedAt, au.Alert = n, timePtr(now), c.alert != nil
-	vw := store.Write{Op: store.OpInsert, Collection: collVersions, Doc: store.Document{ID: versionID(id, n), Data: toMap(v)}}
+	vw := store.Write{Op: store.OpInsert, Collection: collVersions, Doc: store.Document{ID: versionID(id, n), Data: docOf(v)}}
 	out, err := s.write(ctx, a.UserID, au, "published", vw)
 	if err != nil {
 		return Automation{}, err

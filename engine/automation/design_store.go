@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/formloom/formloom/engine"
@@ -48,10 +49,56 @@ func fromMap(m map[string]any, into any) error {
 	return json.Unmarshal(b, into)
 }
 
+// docOf is v as a stored document: the store wants top-level keys in
+// snake_case, so the JSON names (camelCase, what the API shows) are
+// converted at the top level; nested values keep their JSON names.
+func docOf(v any) map[string]any {
+	m := toMap(v)
+	out := make(map[string]any, len(m))
+	for k, e := range m {
+		out[snakeKey(k)] = e
+	}
+	return out
+}
+
+// fromDoc decodes a document docOf wrote.
+func fromDoc(m map[string]any, into any) error {
+	in := make(map[string]any, len(m))
+	for k, e := range m {
+		in[camelKey(k)] = e
+	}
+	return fromMap(in, into)
+}
+
+func snakeKey(k string) string {
+	var b strings.Builder
+	for i, r := range k {
+		if r >= 'A' && r <= 'Z' {
+			if i > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r + ('a' - 'A'))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func camelKey(k string) string {
+	parts := strings.Split(k, "_")
+	for i := 1; i < len(parts); i++ {
+		if p := parts[i]; p != "" {
+			parts[i] = strings.ToUpper(p[:1]) + p[1:]
+		}
+	}
+	return strings.Join(parts, "")
+}
+
 // automationFrom reads an automation document.
 func automationFrom(d store.Document) (Automation, error) {
 	var a Automation
-	if err := fromMap(d.Data, &a); err != nil {
+	if err := fromDoc(d.Data, &a); err != nil {
 		return a, fmt.Errorf("automation: decode %s: %w", d.ID, err)
 	}
 	a.ID, a.Version, a.CreatedAt, a.CreatedBy, a.UpdatedAt = d.ID, d.Version, d.CreatedAt, d.CreatedBy, d.UpdatedAt
@@ -61,11 +108,11 @@ func automationFrom(d store.Document) (Automation, error) {
 // automationDoc is the stored form of a (its id, version and times are
 // the document's).
 func automationDoc(a Automation) map[string]any {
-	m := toMap(a)
-	for _, k := range []string{"id", "version", "createdAt", "createdBy", "updatedAt"} {
+	m := docOf(a)
+	for _, k := range []string{"id", "version", "created_at", "created_by", "updated_at"} {
 		delete(m, k)
 	}
-	m["triggerType"] = string(a.Draft.Trigger.Type)
+	m["trigger_type"] = string(a.Draft.Trigger.Type)
 	return m
 }
 
@@ -100,7 +147,7 @@ func (s *Service) loadVersion(ctx context.Context, id string, n int) (Version, e
 		return Version{}, err
 	}
 	var v Version
-	if err := fromMap(d.Data, &v); err != nil {
+	if err := fromDoc(d.Data, &v); err != nil {
 		return Version{}, err
 	}
 	return v, nil

@@ -45,7 +45,7 @@ func (s *Service) runs(ctx context.Context, f store.Filter, q RunQuery) (RunPage
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	p, err := s.st.Find(ctx, collRuns, store.Query{Filter: &f, Sort: []store.SortKey{{Field: "startedAt", Desc: true}}, Limit: q.Limit, After: q.Cursor})
+	p, err := s.st.Find(ctx, collRuns, store.Query{Filter: &f, Sort: []store.SortKey{{Field: "started_at", Desc: true}}, Limit: q.Limit, After: q.Cursor})
 	if err != nil {
 		return RunPage{}, mapStore(err)
 	}

@@ -264,18 +264,22 @@ func (s *Service) finish(ctx context.Context, r Run) error {
 	return err
 }
 
-// runDoc is the stored form of a run: times in the store's sortable layout.
+// runDoc is the stored form of a run: times in the store's sortable
+// layout, under the snake_case keys the store's field paths allow.
 func runDoc(r Run) map[string]any {
-	m := toMap(r)
+	m := docOf(r)
 	delete(m, "id")
-	m["startedAt"] = store.FormatTime(r.StartedAt)
+	m["started_at"] = store.FormatTime(r.StartedAt)
 	return m
 }
 
 func runFrom(d store.Document) (Run, error) {
 	var r Run
-	err := fromMap(d.Data, &r)
+	err := fromDoc(d.Data, &r)
 	r.ID = d.ID
+	if s, _ := d.Data["started_at"].(string); s != "" {
+		r.StartedAt, _ = store.ParseTime(s)
+	}
 	return r, err
 }
 

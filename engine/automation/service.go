@@ -96,17 +96,17 @@ func New(ctx context.Context, e *engine.Engine, rt *jobs.Runtime, opts Options) 
 		collAutomations: {{Name: "ws_form", Fields: []store.SortKey{{Field: "workspace"}, {Field: "form"}}}},
 		collVersions:    {{Name: "auto_num", Fields: []store.SortKey{{Field: "automation"}, {Field: "number"}}, Unique: true}},
 		collRuns: {
-			{Name: "auto_at", Fields: []store.SortKey{{Field: "automation"}, {Field: "startedAt"}}},
-			{Name: "record_at", Fields: []store.SortKey{{Field: "record"}, {Field: "startedAt"}}},
-			{Name: "at", Fields: []store.SortKey{{Field: "startedAt"}}},
+			{Name: "auto_at", Fields: []store.SortKey{{Field: "automation"}, {Field: "started_at"}}},
+			{Name: "record_at", Fields: []store.SortKey{{Field: "record"}, {Field: "started_at"}}},
+			{Name: "at", Fields: []store.SortKey{{Field: "started_at"}}},
 		},
 		collAlerts: {
-			{Name: "ws_at", Fields: []store.SortKey{{Field: "workspace"}, {Field: "raisedAt"}}},
-			{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "raisedAt"}}},
-			{Name: "rule_at", Fields: []store.SortKey{{Field: "rule"}, {Field: "raisedAt"}}},
+			{Name: "ws_at", Fields: []store.SortKey{{Field: "workspace"}, {Field: "raised_at"}}},
+			{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "raised_at"}}},
+			{Name: "rule_at", Fields: []store.SortKey{{Field: "rule"}, {Field: "raised_at"}}},
 			// One open (or acknowledged) alert per rule and key: openKey
 			// is set only until the alert is resolved.
-			{Name: "open", Fields: []store.SortKey{{Field: "openKey"}}, Unique: true},
+			{Name: "open", Fields: []store.SortKey{{Field: "open_key"}}, Unique: true},
 		},
 	}
 	for coll, list := range idx {

@@ -162,8 +162,8 @@ func (s *Service) scan(ctx context.Context, c *compiled, at time.Time, visit fun
 // resolveUnseen resolves the rule's open alerts whose record the scan did
 // not select any more (activity resumed).
 func (s *Service) resolveUnseen(ctx context.Context, c *compiled, seen map[string]bool) error {
-	f := store.And(store.Where("rule", store.OpEq, c.auto.ID), store.Where("openKey", store.OpExists, true))
-	q := store.Query{Filter: &f, Limit: store.MaxPageSize, Sort: []store.SortKey{{Field: "raisedAt"}}}
+	f := store.And(store.Where("rule", store.OpEq, c.auto.ID), store.Where("open_key", store.OpExists, true))
+	q := store.Query{Filter: &f, Limit: store.MaxPageSize, Sort: []store.SortKey{{Field: "raised_at"}}}
 	for {
 		p, err := s.st.Find(ctx, collAlerts, q)
 		if err != nil {
@@ -324,10 +324,10 @@ func (s *Service) handleCleanup(ctx context.Context, _ jobs.Task) error {
 // Cleanup deletes runs older than the retention and returns how many.
 func (s *Service) Cleanup(ctx context.Context) (int, error) {
 	cut := store.FormatTime(s.now().Add(-s.opts.Retention))
-	f := store.Where("startedAt", store.OpLt, cut)
+	f := store.Where("started_at", store.OpLt, cut)
 	total := 0
 	for {
-		p, err := s.st.Find(ctx, collRuns, store.Query{Filter: &f, Limit: 500, Sort: []store.SortKey{{Field: "startedAt"}}})
+		p, err := s.st.Find(ctx, collRuns, store.Query{Filter: &f, Limit: 500, Sort: []store.SortKey{{Field: "started_at"}}})
 		if err != nil {
 			return total, err
 		}
