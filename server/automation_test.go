@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/url"
+	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -397,4 +400,44 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	en.do("DELETE", "/api/v1/automations/"+id, en.admin, nil, nil).expect(204)
 	en.do("GET", "/api/v1/automations/"+id, en.admin, nil, nil).expect(404)
 	_ = repID
+}
+
+// TestAutomationClientMatchesOpenAPI checks that every call of the
+// browser app's automation client (ui/src/api/automation.ts) is an
+// operation of the OpenAPI document.
+func TestAutomationClientMatchesOpenAPI(t *testing.T) {
+	src, err := os.ReadFile("../ui/src/api/automation.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := newEnv(t)
+	res := en.do("GET", "/api/v1/openapi.json", en.admin, nil, nil).expect(200)
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(res.raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	param := regexp.MustCompile(`\{[^}]+\}`)
+	ops := map[string]bool{}
+	for p, m := range doc.Paths {
+		for method := range m {
+			ops[strings.ToUpper(method)+" "+param.ReplaceAllString(p, "{}")] = true
+		}
+	}
+	call := regexp.MustCompile("request(?:<[^>]*>)?\\(\\s*'([A-Z]+)',\\s*[`']([^`']+)[`']")
+	interp := regexp.MustCompile(`\$\{enc\([^)]*\)\}`)
+	calls := call.FindAllStringSubmatch(string(src), -1)
+	if len(calls) < 19 {
+		t.Fatalf("found only %d client calls; has the client's shape changed?", len(calls))
+	}
+	for _, c := range calls {
+		path := interp.ReplaceAllString(c[2], "{}")
+		if i := strings.IndexAny(path, "?$"); i >= 0 {
+			path = path[:i]
+		}
+		if key := c[1] + " /api/v1" + path; !ops[key] {
+			t.Errorf("the UI calls %s %s, which the OpenAPI document does not describe", c[1], c[2])
+		}
+	}
 }
