@@ -269,6 +269,9 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	if succeeded == nil || succeeded["record"] != recID || len(succeeded["actions"].([]any)) != 2 {
 		t.Fatalf("runs %v", runs)
 	}
+	if list := items(en.do("GET", base, en.admin, nil, nil).expect(200)); len(list) != 1 || list[0]["lastRun"] == nil || list[0]["failures"] != float64(0) {
+		t.Fatalf("the list's log summary: %v", list)
+	}
 	if got := items(en.do("GET", "/api/v1/automations/"+id+"/runs?status=succeeded", en.admin, nil, nil).expect(200)); len(got) != 1 {
 		t.Fatalf("succeeded runs %v", got)
 	}

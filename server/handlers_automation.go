@@ -67,6 +67,45 @@ type ReplayResult struct {
 	DryRun bool `json:"dryRun"`
 }
 
+// AutomationItem is an automation in a list, with a summary of its log:
+// the last run and how many of the last recentRuns runs failed or stopped.
+type AutomationItem struct {
+	automation.Automation
+	LastRun  *RunSummary `json:"lastRun,omitempty"`
+	Failures int         `json:"failures"`
+}
+
+// RunSummary is the status and start of a run.
+type RunSummary struct {
+	Status    automation.RunStatus `json:"status"`
+	StartedAt time.Time            `json:"startedAt"`
+}
+
+// recentRuns is how many of its latest runs a list summarises.
+const recentRuns = 20
+
+// summarise adds each automation's log summary (one page read each).
+func (s *Server) summarise(ctx context.Context, svc *automation.Service, a engine.Actor, list []automation.Automation) ([]AutomationItem, error) {
+	out := make([]AutomationItem, 0, len(list))
+	for _, au := range list {
+		it := AutomationItem{Automation: au}
+		p, err := svc.Runs(ctx, a, au.ID, automation.RunQuery{Limit: recentRuns})
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range p.Items {
+			if i == 0 {
+				it.LastRun = &RunSummary{Status: r.Status, StartedAt: r.StartedAt}
+			}
+			if r.Status == automation.RunFailed || r.Status == automation.RunStopped {
+				it.Failures++
+			}
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
 // maxAlertWeeks bounds the weeks /alerts/counts looks back.
 const maxAlertWeeks = 104
 
@@ -83,11 +122,16 @@ func (s *Server) listAutomations(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := svc.List(c.UserContext(), actor(c), c.Params("form"))
+	ctx, a := c.UserContext(), actor(c)
+	list, err := svc.List(ctx, a, c.Params("form"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": list})
+	out, err := s.summarise(ctx, svc, a, list)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": out})
 }
 
 // listAppAutomations gathers the automations of the app's forms the caller
@@ -113,7 +157,11 @@ func (s *Server) listAppAutomations(c *fiber.Ctx) error {
 		}
 		out = append(out, list...)
 	}
-	return c.JSON(fiber.Map{"items": out})
+	items, err := s.summarise(ctx, svc, a, out)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
 }
 
 func (s *Server) createAutomation(c *fiber.Ctx) error {

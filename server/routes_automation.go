@@ -6,7 +6,7 @@ package server
 // admins); the record's runs and alerts follow the record's permissions.
 func (s *Server) automationRoutes() []route {
 	return []route{
-		{method: "GET", path: "/api/v1/forms/:form/automations", access: authed, action: actRead, tag: "automations", op: "listAutomations", summary: "The automations of a form (form designers).", resp: "AutomationList", h: s.listAutomations},
+		{method: "GET", path: "/api/v1/forms/:form/automations", access: authed, action: actRead, tag: "automations", op: "listAutomations", summary: "The automations of a form, each with its last run and the failures among its last 20 runs (form designers).", resp: "AutomationList", h: s.listAutomations},
 		{method: "POST", path: "/api/v1/forms/:form/automations", access: authed, action: actAdmin, tag: "automations", op: "createAutomation", summary: "Create an automation with its first draft (form designers); it runs once published.", req: "AutomationInput", resp: "Automation", status: 201, h: s.createAutomation},
 		{method: "POST", path: "/api/v1/forms/:form/automations/expressions/check", access: authed, action: actRead, tag: "automations", op: "checkAutomationExpression", summary: "The live check of a condition (kind condition: must be a boolean) or a mapping (kind value) over old, new, changed, user and now.", req: "AutomationExpressionInput", resp: "ExpressionResult", h: s.checkAutomationExpression},
 		{method: "GET", path: "/api/v1/apps/:app/automations", access: authed, action: actRead, tag: "automations", op: "listAppAutomations", summary: "The automations of the forms of an app the caller designs.", resp: "AutomationList", h: s.listAppAutomations},
