@@ -39,7 +39,7 @@ type AutomationEnabledInput struct {
 }
 
 // AutomationExpressionInput is an expression to check live: kind is
-// condition (must be a boolean), value (a mapping) or template.
+// condition (must be a boolean) or value (a field mapping, any type).
 type AutomationExpressionInput struct {
 	Expression string `json:"expression"`
 	Kind       string `json:"kind"`
@@ -282,7 +282,7 @@ func (s *Server) checkAutomationExpression(c *fiber.Ctx) error {
 		return err
 	}
 	switch in.Kind {
-	case "", "condition", "value", "template":
+	case "", "condition", "value":
 	default:
 		return &engine.ValidationError{Fields: []field.Error{{Path: "kind", Code: engine.CodeOption, Params: map[string]any{"value": in.Kind}}}}
 	}

@@ -31,7 +31,7 @@ func automationSchemas() map[string]any {
 		"AutomationUpdate":          obj(map[string]any{"draft": ref("AutomationDesign"), "version": tInt}, "draft", "version"),
 		"AutomationVersionInput":    obj(map[string]any{"version": tInt}, "version"),
 		"AutomationEnabledInput":    obj(map[string]any{"enabled": tBool, "version": tInt}, "enabled", "version"),
-		"AutomationExpressionInput": obj(map[string]any{"expression": tStr, "kind": map[string]any{"enum": []any{"condition", "value", "template"}}}, "expression"),
+		"AutomationExpressionInput": obj(map[string]any{"expression": tStr, "kind": map[string]any{"enum": []any{"condition", "value"}}}, "expression"),
 		"AutomationVersion": obj(map[string]any{"automation": tStr, "number": tInt, "design": ref("AutomationDesign"), "publishedAt": tTime, "publishedBy": tStr},
 			"automation", "number", "design"),
 		"AutomationVersionList": list("AutomationVersion"),

@@ -144,7 +144,7 @@ export const automationApi = {
   remove: (id: string) => request<void>('DELETE', `/automations/${enc(id)}`),
   versions: async (id: string) => list<AutomationVersion>(await request('GET', `/automations/${enc(id)}/versions`)),
   /** checkCondition type-checks a condition or mapping expression in the automation's scope (old, new, changed, user, now). */
-  checkExpression: (form: string, expression: string, kind: 'condition' | 'value' | 'template', signal?: AbortSignal) =>
+  checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal) =>
     request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, { expression, kind }, { signal }),
   actionKinds: async () => list<ActionKindInfo>(await request('GET', '/automation-actions')),
   runs: async (id: string, q: { status?: string; cursor?: string } = {}) => list<Run>(await request('GET', `/automations/${enc(id)}/runs${qs(q)}`)),

@@ -72,6 +72,11 @@ export function ValuesMapping({ formId, own, target, value, onChange, errs, path
             </div>
           );
         })}
+        {unmapped.map((f) => {
+          // A field that must be set but has no row yet (a required one of a create) shows its error here.
+          const e = errs(`${path}.${prop}.${f.key}`);
+          return e ? <div key={f.key} className="fl-diag" role="alert" data-testid={`err-${path}.${prop}.${f.key}`}>{e}</div> : null;
+        })}
         <Space wrap>
           <Select style={{ minWidth: 200 }} value={null} placeholder={t(prop === 'match' ? 'automation.addMatch' : 'automation.addMapping')} data-testid={prop === 'match' ? 'match-add' : 'map-add'} showSearch optionFilterProp="label"
             options={unmapped.map((f) => ({ value: f.key, label: `${f.label}${f.required ? ' *' : ''}` }))}

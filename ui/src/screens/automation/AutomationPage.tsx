@@ -11,7 +11,7 @@ import { DirectoryProvider, useDirectory } from '../../fields/directory';
 import { errorText } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { ExpressionInput } from '../designer/ExpressionInput';
-import { usePublished } from '../fill/usePublished';
+import { useFormVersion } from './useFormVersion';
 import { ActionsEditor, useKindLabel } from './ActionsEditor';
 import { FormsProvider, useForms } from './forms';
 import { cleanDesign, validateDesign, type Problem } from './model';
@@ -73,7 +73,7 @@ function Designer({ id }: { id: string }) {
     void automationApi.actionKinds().then((k) => { if (live) setKinds(k); }, () => undefined);
     return () => { live = false; };
   }, [id]);
-  const { form, version } = usePublished(auto?.form ?? '');
+  const { form, version } = useFormVersion(auto?.form ?? '');
   const own = useMemo(() => version?.definition.fields ?? [], [version]);
   const kindLabel = useKindLabel(kinds);
 

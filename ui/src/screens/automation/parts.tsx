@@ -3,7 +3,6 @@ import { Input, Select, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useTranslation } from 'react-i18next';
-import { ApiError, api } from '../../api/client';
 import { automationApi } from '../../api/automation';
 import type { FieldDef } from '../../api/types';
 import type { CheckFn } from '../designer/ExpressionInput';
@@ -15,20 +14,11 @@ export type Errs = (path: string) => string | undefined;
 
 /**
  * automationCheck type-checks an expression in an automation's scope (old,
- * new, changed, user, now). A server without that route falls back to the
- * form's own check, which knows the fields but not old/new.
+ * new, changed, user, now): a condition must be a boolean, a value (a
+ * field mapping) anything.
  */
-export function automationCheck(formId: string, kind: 'condition' | 'value' | 'template'): CheckFn {
-  let fallback = false;
-  return async (src, signal) => {
-    if (!fallback) {
-      try { return await automationApi.checkExpression(formId, src, kind, signal); } catch (e) {
-        if (!(e instanceof ApiError && (e.status === 404 || e.status === 405))) throw e;
-        fallback = true;
-      }
-    }
-    return api.checkExpression(formId, src, undefined, signal);
-  };
+export function automationCheck(formId: string, kind: 'condition' | 'value'): CheckFn {
+  return (src, signal) => automationApi.checkExpression(formId, src, kind, signal);
 }
 
 /** scoped renames fields to how an automation's expressions name them (new.amount, old.amount). */
