@@ -5,8 +5,9 @@
 // moves a deal to 赢单 in the record drawer, and sees the new 合同 record and
 // the notification in the bell (from the notify capability). The run is in
 // the execution log and on the record. A dry run on another deal shows what
-// would happen, and nothing is written. The alert center opens. Then the
-// same screens on a 390 px phone.
+// would happen, and nothing is written. The replay dialog previews. An
+// alert rule raises an alert that the alert center shows, counts and
+// acknowledges. Then the same screens on a 390 px phone.
 import { join } from 'node:path';
 
 export default function automationJourney({ page, url, byTest, expectText, pickOption, apiCall, shot, outDir, T }) {
@@ -151,6 +152,7 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
       await byTest('run-row').first().click();
       await byTest('run-body').getByText('满足').first().waitFor();
       await byTest('action-result').first().waitFor();
+      await page.waitForFunction(() => !document.querySelector('.ant-motion-collapse, .ant-collapse-content-inactive'));
       await shot('automation-03-log');
       await page.goto(url(`/forms/${dealsId}/data?record=${dealA}`));
       await byTest('automation-tab').click();
@@ -193,13 +195,30 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
       await page.keyboard.press('Escape');
     }],
 
-    ['automation (10): the alert center opens with its filters and weekly counts', async () => {
+    ['automation (10): an alert rule raises an alert; the alert center shows it, counts it per week, and it is acknowledged then resolved', async () => {
+      // The rule is made through the API (the designer was driven above): a critical alert when a deal's amount passes 100 000.
+      const rule = await apiCall('POST', `/forms/${dealsId}/automations`, { draft: { name: '大额商机预警', trigger: { type: 'record.updated' },
+        condition: 'new.amount > 100000', actions: [{ kind: 'alert.raise', config: { severity: 'critical', title: '{{title}} 金额超过 10 万' } }] } });
+      await apiCall('POST', `/automations/${rule.id}/publish`, { version: rule.version });
+      const deal = await apiCall('GET', `/forms/${dealsId}/records/${dealB}`);
+      await apiCall('PATCH', `/forms/${dealsId}/records/${dealB}`, { data: { amount: 180000 }, version: deal.version });
+      await until('the alert', async () => ((await apiCall('GET', '/alerts?state=open')).items ?? []).some((a) => a.title === '星河 ERP 金额超过 10 万'));
       await byTest('nav-alerts').click();
       await page.waitForURL(/\/alerts/);
       await byTest('alert-center').waitFor();
       await byTest('alert-filters').waitFor();
-      await byTest('alert-weekly').waitFor();
+      const item = byTest('alert-item').filter({ hasText: '星河 ERP 金额超过 10 万' });
+      await item.waitFor();
+      await item.locator('[data-testid="alert-severity"]').getByText('严重').waitFor();
+      await byTest('alert-weekly').getByText('大额商机预警').waitFor();
       await shot('automation-06-alerts');
+      await item.locator('[data-testid="alert-ack"]').click();
+      // The list shows open alerts: the acknowledged one leaves it.
+      await item.waitFor({ state: 'detached' });
+      const all = await until('the acknowledged alert', async () => ((await apiCall('GET', '/alerts')).items ?? []).find((a) => a.title === '星河 ERP 金额超过 10 万' && a.state === 'acknowledged'));
+      if (all.acknowledgedBy === '') throw new Error('acknowledged without a name');
+      await apiCall('POST', `/alerts/${all.id}/resolve`, { version: all.version });
+      await apiCall('POST', `/automations/${rule.id}/enabled`, { enabled: false, version: (await apiCall('GET', `/automations/${rule.id}`)).version });
       // The app's list shows the automation with its trigger and last run.
       await page.goto(url(`/apps/${appId}/automations`));
       await byTest('automation-item').filter({ hasText: '赢单生成合同' }).waitFor();

@@ -2,7 +2,7 @@
 const automationScreensEn = {
   title: 'Automations', nav: 'Automations', ofForm: 'Automations of {{name}}', ofApp: 'Automations of {{name}}', allOfApp: 'All of the app',
   new: 'New automation', empty: 'No automations yet', untitled: 'Untitled automation', name: 'Name', description: 'Description', form: 'Form',
-  enabled: 'On', lastRun: 'Last run', failures: 'Failures (7 days)', design: 'Design', log: 'Execution log', basics: 'Basics',
+  enabled: 'On', lastRun: 'Last run', failures: 'Failures (last 20 runs)', design: 'Design', log: 'Execution log', basics: 'Basics',
   when: 'When', if: 'Only if', then: 'Then', runAs: 'Run as',
   actorHelp: 'Every action acts as this member, with their permissions.',
   retrigger: 'May retrigger itself', retriggerHelp: 'Off: this automation\'s own writes never start it again. On: they may, up to 5 levels deep.',
@@ -60,13 +60,13 @@ const automationScreensEn = {
   status: { succeeded: 'Succeeded', no_match: 'Did not match', failed: 'Failed', stopped: 'Stopped', running: 'Running', preview: 'Dry run', ok: 'Done', skipped: 'Skipped', would: 'Would do' },
   eventType: {
     'record.created': 'Record created', 'record.updated': 'Record updated', 'record.deleted': 'Record deleted', 'record.restored': 'Record restored',
-    schedule: 'Schedule', date: 'Date reached', dry_run: 'Dry run',
+    schedule: 'Schedule', date: 'Date reached', dry_run: 'Dry run', 'fields.changed': 'Fields changed', event: 'Other event',
   },
   run: {
     event: 'Trigger', condition: 'Condition', matched: 'Matched', notMatched: 'Did not match', conditionError: 'Could not be evaluated: {{reason}}',
     version: 'Version', replay: 'replay', duration: 'Duration',
   },
-  detail: { values: 'Values', records: 'Records', record: 'Record', created: 'Would create', updated: 'Would update', to: 'To' },
+  detail: { form: 'Form', values: 'Values', records: 'Records', record: 'Record', created: 'Would create', updated: 'Would update', to: 'To' },
   dry: {
     open: 'Dry run', title: 'Dry run', intro: 'Runs the published automation on a record without writing anything: see whether the condition holds and what each action would do.',
     unsaved: 'The dry run tries your unsaved changes; save them to keep them.', draftOnly: 'Not published yet: the saved draft of "{{name}}" is tried.',

@@ -3,7 +3,7 @@ import type automationScreensEn from './automation.screens.en';
 const automationScreensZhCN: typeof automationScreensEn = {
   title: '自动化', nav: '自动化', ofForm: '{{name}} 的自动化', ofApp: '{{name}} 的自动化', allOfApp: '应用的全部自动化',
   new: '新建自动化', empty: '还没有自动化', untitled: '未命名自动化', name: '名称', description: '说明', form: '表单',
-  enabled: '启用', lastRun: '最近运行', failures: '失败次数（7 天）', design: '设计', log: '执行日志', basics: '基本信息',
+  enabled: '启用', lastRun: '最近运行', failures: '最近 20 次失败', design: '设计', log: '执行日志', basics: '基本信息',
   when: '触发', if: '条件', then: '执行动作', runAs: '执行身份',
   actorHelp: '每个动作都以该成员的身份和权限执行。',
   retrigger: '允许触发自身', retriggerHelp: '关闭：本自动化自己的写入不会再次触发它。开启：可以，最多 5 层。',
@@ -61,13 +61,13 @@ const automationScreensZhCN: typeof automationScreensEn = {
   status: { succeeded: '成功', no_match: '条件不满足', failed: '失败', stopped: '已停止', running: '运行中', preview: '试运行', ok: '完成', skipped: '跳过', would: '将执行' },
   eventType: {
     'record.created': '新增记录', 'record.updated': '修改记录', 'record.deleted': '删除记录', 'record.restored': '恢复记录',
-    schedule: '定时', date: '到达日期', dry_run: '试运行',
+    schedule: '定时', date: '到达日期', dry_run: '试运行', 'fields.changed': '字段变化', event: '其他事件',
   },
   run: {
     event: '触发', condition: '条件', matched: '满足', notMatched: '不满足', conditionError: '无法计算：{{reason}}',
     version: '版本', replay: '重放', duration: '耗时',
   },
-  detail: { values: '字段值', records: '记录', record: '记录', created: '将新增', updated: '将修改', to: '发给' },
+  detail: { form: '表单', values: '字段值', records: '记录', record: '记录', created: '将新增', updated: '将修改', to: '发给' },
   dry: {
     open: '试运行', title: '试运行', intro: '用一条记录运行已发布的自动化，不写入任何数据：查看条件是否满足、每个动作将做什么。',
     unsaved: '试运行使用你尚未保存的修改；保存后才会保留。', draftOnly: '尚未发布：试运行“{{name}}”已保存的草稿。',

@@ -3,6 +3,8 @@ import { CheckCircleOutlined, CloseCircleOutlined, MinusCircleOutlined, StopOutl
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ActionResult, Run, RunError, RunStatus } from '../../api/automation';
+import { useDirectory } from '../../fields/directory';
+import { useForms } from './forms';
 import { pick } from './parts';
 import '../../i18n/automation.screens';
 
@@ -35,51 +37,69 @@ function show(v: unknown): string {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 
+/** useNames names what a log holds by id: forms, their fields and members (the ids themselves when unknown). */
+function useNames() {
+  const { forms, fieldsOf } = useForms();
+  const dir = useDirectory();
+  return {
+    form: (id: string) => forms.find((f) => f.id === id)?.name ?? id,
+    field: (form: string, key: string) => (form ? fieldsOf(form) : undefined)?.find((f) => f.key === key)?.label ?? key,
+    user: (id: string) => dir.users.find((u) => u.id === id)?.name ?? id,
+  };
+}
+
 /**
- * Detail shows what an action did or would do: records with their values,
- * notifications with their rendered text and recipients, and anything else
- * as key: value lines.
+ * Detail shows what an action did or would do: records with their values
+ * (by field label), notifications with their rendered text and recipients
+ * (by name), and anything else as key: value lines. form is the form the
+ * values belong to when the detail does not name one.
  */
-export function Detail({ d }: { d?: Obj }) {
+export function Detail({ d, form }: { d?: Obj; form: string }) {
   const { t } = useTranslation();
+  const names = useNames();
   if (!d || Object.keys(d).length === 0) return null;
+  const target = typeof d.form === 'string' ? d.form : form;
   const blocks: React.ReactNode[] = [];
   const rest: [string, unknown][] = [];
   const recordsOf = (v: unknown): Obj[] => (Array.isArray(v) ? v.filter(isObj) : isObj(v) ? [v] : []);
+  const notice = (n: Obj, i: number) => (
+    <div key={i} className="fl-auto-notice">
+      <div><Typography.Text strong data-testid="notice-title">{show(n.title)}</Typography.Text></div>
+      {n.body != null && n.body !== '' && <div style={{ whiteSpace: 'pre-wrap' }} data-testid="notice-body">{show(n.body)}</div>}
+      {Array.isArray(n.recipients) && <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="notice-to">
+        {t('automation.detail.to')}: {(n.recipients as string[]).map(names.user).join(', ') || '∅'}</Typography.Text>}
+    </div>
+  );
+  const flatNotice = typeof d.title === 'string' && Array.isArray(d.recipients);
+  if (flatNotice) blocks.push(<div key="notice" data-testid="detail-notifications">{notice(d, 0)}</div>);
   for (const [k, v] of Object.entries(d)) {
-    if ((k === 'values' || k === 'data' || k === 'set') && isObj(v)) {
+    if (flatNotice && (k === 'title' || k === 'body' || k === 'recipients')) continue;
+    if (k === 'form' && typeof v === 'string') {
+      rest.push([t('automation.detail.form'), names.form(v)]);
+    } else if ((k === 'values' || k === 'data' || k === 'set') && isObj(v)) {
       blocks.push(<Descriptions key={k} size="small" column={1} bordered title={t('automation.detail.values')} data-testid="detail-values"
-        items={Object.entries(v).map(([f, x]) => ({ key: f, label: f, children: show(x) }))} />);
+        items={Object.entries(v).map(([f, x]) => ({ key: f, label: names.field(target, f), children: show(x) }))} />);
     } else if ((k === 'records' || k === 'record' || k === 'created' || k === 'updated') && recordsOf(v).length) {
       blocks.push(<div key={k} data-testid="detail-records">
         <Typography.Text strong>{t(`automation.detail.${k}`, { defaultValue: k })}</Typography.Text>
         {recordsOf(v).map((r, i) => <Descriptions key={i} size="small" column={1} bordered style={{ marginTop: 4 }}
           items={Object.entries(isObj(r.data) ? { ...(r.id ? { id: r.id } : {}), ...r.data } : isObj(r.values) ? { ...(r.id ? { id: r.id } : {}), ...r.values } : r)
-            .map(([f, x]) => ({ key: f, label: f, children: show(x) }))} />)}
+            .map(([f, x]) => ({ key: f, label: names.field(target, f), children: show(x) }))} />)}
       </div>);
     } else if ((k === 'notifications' || k === 'notification') && recordsOf(v).length) {
-      blocks.push(<div key={k} data-testid="detail-notifications">
-        {recordsOf(v).map((n, i) => (
-          <div key={i} className="fl-auto-notice">
-            <div><Typography.Text strong data-testid="notice-title">{show(n.title)}</Typography.Text></div>
-            {n.body != null && n.body !== '' && <div style={{ whiteSpace: 'pre-wrap' }} data-testid="notice-body">{show(n.body)}</div>}
-            {Array.isArray(n.recipients) && <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {t('automation.detail.to')}: {(n.recipientNames as string[] | undefined ?? n.recipients as string[]).join(', ') || '∅'}</Typography.Text>}
-          </div>
-        ))}
-      </div>);
+      blocks.push(<div key={k} data-testid="detail-notifications">{recordsOf(v).map(notice)}</div>);
     } else rest.push([k, v]);
   }
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      {blocks}
       {rest.length > 0 && <Descriptions size="small" column={1} items={rest.map(([k, v]) => ({ key: k, label: k, children: <span style={{ wordBreak: 'break-all' }}>{show(v)}</span> }))} />}
+      {blocks}
     </Space>
   );
 }
 
 /** ActionList shows each action's result (or a dry run's would-do) in order. */
-export function ActionList({ actions, kindLabel }: { actions: ActionResult[]; kindLabel: (k: string) => string }) {
+export function ActionList({ actions, kindLabel, form }: { actions: ActionResult[]; kindLabel: (k: string) => string; form: string }) {
   const { t, i18n } = useTranslation();
   if (!actions.length) return <Typography.Text type="secondary">{t('automation.noActionsRan')}</Typography.Text>;
   return (
@@ -93,7 +113,7 @@ export function ActionList({ actions, kindLabel }: { actions: ActionResult[]; ki
           </Space>
           {a.summary && <div data-testid="action-summary">{pick(a.summary, i18n.language)}</div>}
           <ErrorText e={a.error} />
-          <Detail d={a.detail} />
+          <Detail d={a.detail} form={form} />
         </li>
       ))}
     </ol>
@@ -115,7 +135,7 @@ export function RunBody({ run, kindLabel }: { run: Run; kindLabel: (k: string) =
       ]} />
       <ErrorText e={run.error} />
       {run.status === 'failed' && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('automation.noRollback')}</Typography.Text>}
-      <ActionList actions={run.actions ?? []} kindLabel={kindLabel} />
+      <ActionList actions={run.actions ?? []} kindLabel={kindLabel} form={run.form} />
     </Space>
   );
 }
