@@ -386,6 +386,9 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	if res.str("state") != "resolved" {
 		t.Fatalf("resolve %s", res.raw)
 	}
+	if r := en.do("POST", "/api/v1/alerts/"+alertID+"/resolve", rep, map[string]any{"version": res.num("version")}, nil).expect(422); !fieldErr(r, "state", "automation_alert_state") {
+		t.Fatalf("resolve twice: %s", r.raw)
+	}
 	if got := en.do("GET", "/api/v1/alerts/"+alertID, rep, nil, nil).expect(200); got.str("state") != "resolved" {
 		t.Fatalf("get alert %s", got.raw)
 	}

@@ -68,7 +68,7 @@ const automationScreensEn = {
   },
   detail: { form: 'Form', values: 'Values', records: 'Records', record: 'Record', created: 'Would create', updated: 'Would update', to: 'To' },
   dry: {
-    open: 'Dry run', title: 'Dry run', intro: 'Runs the published automation on a record without writing anything: see whether the condition holds and what each action would do.',
+    open: 'Dry run', title: 'Dry run', intro: 'Runs the design as you see it (unsaved changes too) on a record without writing anything: see whether the condition holds and what each action would do.',
     unsaved: 'The dry run tries your unsaved changes; save them to keep them.', draftOnly: 'Not published yet: the saved draft of "{{name}}" is tried.',
     aRecord: 'A record', aPair: 'Edit old / new values', pickRecord: 'Pick a record', editAsPair: 'Edit as old/new', field: 'Field', old: 'Before', new: 'After',
     pairHelp: 'Values are read as JSON when they can be (12, true, ["a"]), else as text. Leave "before" empty for a create.',

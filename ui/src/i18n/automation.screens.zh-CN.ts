@@ -69,7 +69,7 @@ const automationScreensZhCN: typeof automationScreensEn = {
   },
   detail: { form: '表单', values: '字段值', records: '记录', record: '记录', created: '将新增', updated: '将修改', to: '发给' },
   dry: {
-    open: '试运行', title: '试运行', intro: '用一条记录运行已发布的自动化，不写入任何数据：查看条件是否满足、每个动作将做什么。',
+    open: '试运行', title: '试运行', intro: '用一条记录试运行当前的设计（包括未保存的修改），不写入任何数据：查看条件是否满足、每个动作将做什么。',
     unsaved: '试运行使用你尚未保存的修改；保存后才会保留。', draftOnly: '尚未发布：试运行“{{name}}”已保存的草稿。',
     aRecord: '选择记录', aPair: '编辑修改前/后的值', pickRecord: '选择一条记录', editAsPair: '作为修改前/后编辑', field: '字段', old: '修改前', new: '修改后',
     pairHelp: '能按 JSON 解析的值按 JSON 读取（12、true、["a"]），否则按文本。新增记录时“修改前”留空。',

@@ -1,5 +1,7 @@
 import { Alert, Collapse, Descriptions, Empty, Space, Spin, Tag, Typography } from 'antd';
 import { CheckCircleOutlined, CloseCircleOutlined, MinusCircleOutlined, StopOutlined, EyeOutlined, LoadingOutlined } from '@ant-design/icons';
+import { isValidElement } from 'react';
+import { Link } from 'react-router-dom';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import type { ActionResult, Run, RunError, RunStatus } from '../../api/automation';
@@ -76,6 +78,8 @@ export function Detail({ d, form }: { d?: Obj; form: string }) {
     if (flatNotice && (k === 'title' || k === 'body' || k === 'recipients')) continue;
     if (k === 'form' && typeof v === 'string') {
       rest.push([t('automation.detail.form'), names.form(v)]);
+    } else if (k === 'record' && typeof v === 'string') {
+      rest.push([t('automation.detail.record'), <Link to={`/forms/${encodeURIComponent(target)}/data?record=${encodeURIComponent(v)}`} data-testid="detail-record-link">{v}</Link>]);
     } else if ((k === 'values' || k === 'data' || k === 'set') && isObj(v)) {
       blocks.push(<Descriptions key={k} size="small" column={1} bordered title={t('automation.detail.values')} data-testid="detail-values"
         items={Object.entries(v).map(([f, x]) => ({ key: f, label: names.field(target, f), children: show(x) }))} />);
@@ -92,7 +96,7 @@ export function Detail({ d, form }: { d?: Obj; form: string }) {
   }
   return (
     <Space orientation="vertical" style={{ width: '100%' }}>
-      {rest.length > 0 && <Descriptions size="small" column={1} items={rest.map(([k, v]) => ({ key: k, label: k, children: <span style={{ wordBreak: 'break-all' }}>{show(v)}</span> }))} />}
+      {rest.length > 0 && <Descriptions size="small" column={1} items={rest.map(([k, v]) => ({ key: k, label: k, children: <span style={{ wordBreak: 'break-all' }}>{isValidElement(v) ? v : show(v)}</span> }))} />}
       {blocks}
     </Space>
   );
