@@ -242,6 +242,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			}, W(engine.EventRecordUpdated)},
 			{"DeleteRecord", func() error { return f.e.DeleteRecord(ctx, f.member, formID, rec2.ID, 0) }, W(engine.EventRecordDeleted)},
 			{"RestoreRecord", func() error { _, err := f.e.RestoreRecord(ctx, f.member, formID, rec2.ID, 0); return err }, W(engine.EventRecordRestored)},
+			{"DeleteRecordWith", func() error {
+				return f.e.DeleteRecordWith(ctx, f.member, formID, rec2.ID, 0, engine.WriteOptions{Chain: &engine.Chain{ID: "ev1", Depth: 1, Origins: []string{"automation:a1"}}})
+			}, W(engine.EventRecordDeleted)},
+			{"RestoreRecord", func() error { _, err := f.e.RestoreRecord(ctx, f.member, formID, rec2.ID, 0); return err }, W(engine.EventRecordRestored)},
 			{"DeleteRecords", func() error {
 				res, err := f.e.DeleteRecords(ctx, f.member, formID, []string{rec.ID, rec2.ID})
 				for _, r := range res {

@@ -239,7 +239,7 @@ func (rc *runCtx) deleteRecord(ctx context.Context, form, id string) error {
 		if r, err = rc.s.e.Record(ctx, rc.actor, form, id); err != nil {
 			return err
 		}
-		err = rc.s.e.DeleteRecord(ctx, rc.actor, form, id, r.Version)
+		err = rc.s.e.DeleteRecordWith(ctx, rc.actor, form, id, r.Version, engine.WriteOptions{Chain: rc.chain})
 		if !errors.Is(err, engine.ErrConflict) {
 			return err
 		}

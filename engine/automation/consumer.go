@@ -117,9 +117,7 @@ func recordCause(id, typ string, p map[string]any) *cause {
 	if ch, ok := p["chain"].(map[string]any); ok {
 		k.chain = &engine.Chain{}
 		k.chain.ID, _ = ch["id"].(string)
-		if n, ok := ch["depth"].(float64); ok {
-			k.chain.Depth = int(n)
-		}
+		k.chain.Depth = intOf(ch["depth"])
 		if list, ok := ch["origins"].([]any); ok {
 			for _, o := range list {
 				if s, ok := o.(string); ok {
@@ -171,4 +169,20 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 	}
 	k.old = k.data
 	return k, true, nil
+}
+
+// intOf reads a stored number (float64 from JSON, an integer from a
+// store that keeps them).
+func intOf(v any) int {
+	switch n := v.(type) {
+	case float64:
+		return int(n)
+	case int:
+		return n
+	case int32:
+		return int(n)
+	case int64:
+		return int(n)
+	}
+	return 0
 }

@@ -29,6 +29,17 @@ type cause struct {
 	// by is who made the change (the automation's actor when none).
 	by    string
 	chain *engine.Chain
+
+	// The expression input of the event, built once and shared by every
+	// automation of the same form version the event starts (read-only;
+	// each run gets its own work budget): 100 candidates cost one record
+	// conversion, not 100.
+	inForm *engine.Version
+	inBy   string
+	inBase expr.Input
+	loc    *time.Location
+	// now and start are the event's instant and when its handling began.
+	now, start time.Time
 }
 
 // mode says whether a run writes.
@@ -71,36 +82,44 @@ var errDuplicateRun = errors.New("automation: this version already ran for this 
 // did not match is only counted. It returns errDuplicateRun when the
 // (version, event) already ran.
 func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (Run, error) {
-	start := time.Now()
-	now := s.now()
-	r := Run{ID: runID(c.auto.ID, c.ver.Number, k.event), Workspace: c.auto.Workspace, Automation: c.auto.ID, Name: c.ver.Design.Name,
+	start := k.start
+	if k.now.IsZero() {
+		// One event's candidates share its instant (and a run's duration
+		// is measured from the event's handling start on the hot path).
+		k.now, k.start = s.now(), time.Now()
+		start = k.start
+	}
+	now := k.now
+	// The run's id (a hash) is set once the run is logged: most candidates
+	// of an event do not match and are only counted.
+	r := Run{Workspace: c.auto.Workspace, Automation: c.auto.ID, Name: c.ver.Design.Name,
 		Version: c.ver.Number, Form: c.auto.Form, Record: k.record, Event: k.event, EventType: k.eventType,
 		Trigger: c.ver.Design.Trigger.Type, Replay: m == replay, DryRun: m == dry, StartedAt: now.UTC(), Actions: []ActionResult{}}
-	self := Origin(c.auto.ID)
-	if ch := k.chain; ch != nil && slices.Contains(ch.Origins, self) {
+	if ch := k.chain; ch != nil && slices.Contains(ch.Origins, Origin(c.auto.ID)) {
+		self := Origin(c.auto.ID)
 		if ch.Origins[len(ch.Origins)-1] == self && !c.ver.Design.Retrigger {
 			s.stats.Skipped.Add(1)
 			return Run{}, nil // its own write: not a new cause
 		}
 		if ch.Origins[len(ch.Origins)-1] != self {
+			r.ID = runID(c.auto.ID, c.ver.Number, k.event)
 			r.Status, r.Error = RunStopped, runError(codeLoopCycle, nil2(codeLoopCycle, map[string]any{"origin": self}))
 			return s.finishStopped(ctx, r, m, start)
 		}
 	}
 	if k.chain != nil && k.chain.Depth >= MaxDepth {
+		r.ID = runID(c.auto.ID, c.ver.Number, k.event)
 		r.Status, r.Error = RunStopped, runError(codeLoopDepth, nil2(codeLoopDepth, map[string]any{"max": MaxDepth}))
 		return s.finishStopped(ctx, r, m, start)
 	}
-	rc, err := s.newRunCtx(ctx, c, k, now)
+	in, err := s.eventInput(ctx, c, k, now)
 	if err != nil {
 		return Run{}, err
 	}
-	rc.id = r.ID
-	r.Chain = rc.chain
 	s.stats.Runs.Add(1)
 	matched := true
 	if c.cond != nil {
-		ok, err := c.cond.Bool(rc.in)
+		ok, err := c.cond.Bool(in)
 		if err != nil {
 			s.stats.ConditionErrors.Add(1)
 			s.log.Info("automation condition failed to evaluate: did not match", "automation", c.auto.ID, "event", k.event, "err", err)
@@ -109,6 +128,21 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 		matched = ok && err == nil
 	}
 	r.Matched = matched
+	if !matched && r.ConditionError == "" && m != dry && c.alert == nil {
+		// The hot path: most candidates of an event do not match, and
+		// cost one condition over the shared input, nothing more.
+		r.Status = RunNoMatch
+		return r, nil
+	}
+	r.ID = runID(c.auto.ID, c.ver.Number, k.event)
+	start = time.Now()
+	rc, err := s.newRunCtx(ctx, c, k, now)
+	if err != nil {
+		return Run{}, err
+	}
+	rc.in = in
+	rc.id = r.ID
+	r.Chain = rc.chain
 	if !matched {
 		r.Status = RunNoMatch
 		if m == dry {
@@ -209,29 +243,17 @@ func (s *Service) finishStopped(ctx context.Context, r Run, m mode, start time.T
 	return r, s.finish(ctx, r)
 }
 
-// newRunCtx prepares the expression input and the actor of a run.
+// newRunCtx prepares the actor, the chain and the expression input of a
+// run that goes on past its condition.
 func (s *Service) newRunCtx(ctx context.Context, c *compiled, k *cause, now time.Time) (*runCtx, error) {
-	loc, err := s.e.Location(ctx, c.auto.Workspace)
+	in, err := s.eventInput(ctx, c, k, now)
 	if err != nil {
 		return nil, err
 	}
-	rc := &runCtx{s: s, c: c, cause: k, loc: loc, now: now}
+	rc := &runCtx{s: s, c: c, cause: k, loc: k.loc, now: now, in: in}
 	if a, err := s.actorFor(ctx, c.auto.Workspace, c.ver.Design.Actor); err == nil {
 		rc.actor = a
 	}
-	by := rc.actor
-	if k.by != "" && k.by != by.UserID {
-		if a, err := s.actorFor(ctx, c.auto.Workspace, k.by); err == nil {
-			by = a
-		} else {
-			by = engine.Actor{UserID: k.by}
-		}
-	}
-	// ExprInput reads the record exactly as the form's own rules do (dates
-	// as time.Time, empty fields as nil, a fresh work budget); user is the
-	// one who caused the event, with all their roles.
-	rc.in = c.form.ExprInput(by, k.data, k.old, now, loc)
-	rc.in.User = userValue(by)
 	self := Origin(c.auto.ID)
 	if k.chain != nil {
 		rc.chain = &engine.Chain{ID: k.chain.ID, Depth: k.chain.Depth + 1, Origins: append(slices.Clone(k.chain.Origins), self)}
@@ -239,6 +261,39 @@ func (s *Service) newRunCtx(ctx context.Context, c *compiled, k *cause, now time
 		rc.chain = &engine.Chain{ID: k.event, Depth: 1, Origins: []string{self}}
 	}
 	return rc, nil
+}
+
+// eventInput returns the expression input c's condition and mappings run
+// with for k: built once per event and form version (k caches it), with a
+// work budget of its own per call.
+func (s *Service) eventInput(ctx context.Context, c *compiled, k *cause, now time.Time) (expr.Input, error) {
+	if k.loc == nil {
+		loc, err := s.e.Location(ctx, c.auto.Workspace)
+		if err != nil {
+			return expr.Input{}, err
+		}
+		k.loc = loc
+	}
+	byID := k.by
+	if byID == "" {
+		byID = c.ver.Design.Actor
+	}
+	if k.inForm != c.form || k.inBy != byID {
+		by, err := s.actorFor(ctx, c.auto.Workspace, byID)
+		if err != nil {
+			by = engine.Actor{UserID: byID}
+		}
+		// ExprInput reads the record exactly as the form's own rules do
+		// (dates as time.Time, empty fields as nil); user is the one who
+		// caused the event (the automation's actor for timers), with all
+		// their roles.
+		k.inBase = c.form.ExprInput(by, k.data, k.old, now, k.loc)
+		k.inBase.User = userValue(by)
+		k.inForm, k.inBy = c.form, byID
+	}
+	in := k.inBase
+	in.Budget = expr.NewBudget(0)
+	return in, nil
 }
 
 // claim inserts the run's log entry; an entry of the same id means the
