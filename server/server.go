@@ -15,6 +15,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/live"
 	"github.com/formloom/formloom/engine/notify"
@@ -85,6 +86,9 @@ type Config struct {
 	// Live fans record changes out to open screens (engine/live); nil
 	// answers GET /api/v1/live with 404.
 	Live *live.Hub
+	// Automations designs and runs automations and alerts
+	// (engine/automation); nil answers its routes with 404.
+	Automations *automation.Service
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
