@@ -35,7 +35,7 @@ export default function StageSettings({ def, onChange, problems, check }: {
   const field = p ? def.fields.find((f) => f.key === p.field) : undefined;
   const label = (v: string) => field?.options?.find((o) => o.value === v)?.label;
   const setStage = (i: number, s: Partial<Stage>) => p && set({ ...p, stages: p.stages.map((x, j) => (j === i ? { ...x, ...s } : x)) });
-  const others = def.fields.filter((f) => f.key !== p?.field && f.type !== 'subform');
+  const others = def.fields.filter((f) => f.key !== p?.field && f.key !== p?.enteredAtField && f.type !== 'subform');
   const missing = p ? missingOptions(def, p) : [];
 
   return (
