@@ -60,7 +60,7 @@ export default function RecordStages({ formId, def, rec, perm, onRecord }: {
   const canMove = !!pipeline && perm.can('record.edit') && !readOnly.has(pipeline.field);
 
   const select = (v: string) => {
-    setSelected(v); setRest([]); form.resetFields();
+    setSelected(v); setRest([]);
     if (v === current || !pipeline || !canMove || !allowedMove({ transitions: pipeline.transitions, stages: views }, current, v)) { setCheck(null); return; }
     setCheck({ to: v, pending: true });
     void stages.check(formId, rec.id, v)
@@ -75,6 +75,8 @@ export default function RecordStages({ formId, def, rec, perm, onRecord }: {
     return def.fields.filter((f) => keys.has(f.key) && !readOnly.has(f.key));
   }, [check, def, pipeline, readOnly]);
   const gateDef = useMemo<Definition>(() => ({ fields: gateFields, columns: 1 }), [gateFields]);
+  // A new set of fields to fill starts from the record's values (the form is mounted by then: children's effects run first).
+  useEffect(() => { if (gateFields.length) form.resetFields(); }, [gateFields, form]);
 
   const doMove = async (to: string) => {
     if (!pipeline) return;
