@@ -24,11 +24,11 @@ function duration(t: (k: string, o?: Record<string, unknown>) => string, ms: num
  * signatures, returns, the ends), with times in the workspace's time zone.
  */
 export function StageTimeline({ items, label }: { items: TimelineItem[]; label: (v: string) => string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { me } = useAuth();
   const dir = useDirectory();
   const zone = me?.workspace?.timeZone;
-  const when = (at: string) => formatInZone(at, i18n.language, zone);
+  const when = (at: string) => formatInZone(at, zone);
   const name = (id?: string) => (id ? dir.users.find((u) => u.id === id)?.name ?? id : '');
   if (items.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('stages.noTimeline')} />;
   return (

@@ -126,16 +126,22 @@ export function mergeTimeline(history: Transition[], instances: { flowName?: str
   return out.map((x, i) => ({ x, i })).sort((a, b) => (a.x.at < b.x.at ? 1 : a.x.at > b.x.at ? -1 : b.i - a.i)).map((y) => y.x);
 }
 
-/** formatInZone formats an instant in the workspace's time zone (the browser's when unknown). */
-export function formatInZone(at: string, lang: string, timeZone?: string): string {
+/**
+ * formatInZone writes an instant as YYYY-MM-DD HH:mm (the app's format) in
+ * the workspace's time zone, the browser's when unknown or not recognised.
+ */
+export function formatInZone(at: string, timeZone?: string): string {
   const d = new Date(at);
   if (Number.isNaN(d.getTime())) return at;
-  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false };
+  const opts: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
+  let parts: Intl.DateTimeFormatPart[];
   try {
-    return new Intl.DateTimeFormat(lang, { ...opts, timeZone }).format(d);
+    parts = new Intl.DateTimeFormat('en-US', { ...opts, timeZone }).formatToParts(d);
   } catch {
-    return new Intl.DateTimeFormat(lang, opts).format(d);
+    parts = new Intl.DateTimeFormat('en-US', opts).formatToParts(d);
   }
+  const p = (type: string) => parts.find((x) => x.type === type)?.value ?? '';
+  return `${p('year')}-${p('month')}-${p('day')} ${p('hour')}:${p('minute')}`;
 }
 
 /** stageLabel names a stage value by the published view, then the field's options. */
