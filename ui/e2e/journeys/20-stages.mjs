@@ -190,5 +190,27 @@ export default function stages({ page, url, byTest, expectText, apiCall, shot, o
         await page.setViewportSize({ width: 1440, height: 960 });
       }
     }],
+
+    ['stages: in English the bar, the gate and the timeline read in English', async () => {
+      await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+      try {
+        await openRecord();
+        await byTest('record-stages').getByText('Stage', { exact: true }).waitFor();
+        await byTest('stage-days').getByText('0 days in this stage').waitFor();
+        await byTest('stage-step-won').click();
+        // 赢单 needs nothing here but the forward rule allows it: the check passes and offers the move.
+        await byTest('stage-move').getByText('Move to “赢单”').waitFor();
+        await byTest('stage-step-lost').click();
+        await byTest('stage-gate-messages').getByText('“输单原因” is required to enter the stage “输单”').waitFor();
+        await byTest('stage-timeline-open').click();
+        await byTest('timeline-stage').first().getByText('via browser').waitFor();
+        await shot('stages-drawer-en');
+        await page.locator('.ant-drawer-close').click();
+        await byTest('record-stages').waitFor({ state: 'hidden' });
+      } finally {
+        await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+        await page.reload();
+      }
+    }],
   ];
 }
