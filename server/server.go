@@ -81,6 +81,9 @@ type Config struct {
 	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
 	// their routes.
 	Stages *workflow.Stages
+	// Dashboards keeps dashboards and computes their charts (engine/report);
+	// nil answers 404 on their routes.
+	Dashboards *report.Dashboards
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

@@ -158,6 +158,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	dashboards, err := wireDashboards(ctx, e, stages)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	var background atomic.Value // server.Background*, for /readyz
 	background.Store(server.BackgroundOff)
 	ready := func() server.Readiness {
@@ -166,7 +171,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	srv, err := server.New(server.Config{Ready: ready, Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
-		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages})
+		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Dashboards: dashboards})
 	if err != nil {
 		ln.Close()
 		return err

@@ -133,16 +133,24 @@ func invalidAt(path, code string, params map[string]any) error {
 	return invalid(field.Error{Path: path, Code: code, Params: params})
 }
 
-// exprErr turns a compile error into a field error that carries the
-// diagnostics (line, column, message) for the editor.
+// exprErr turns a compile error into a field error: the first
+// diagnostic's localized code with its line and column (as the engine
+// reports formula errors), or "expression" with the reason.
 func exprErr(path string, err error) field.Error {
-	params := map[string]any{}
 	var xe *expr.Error
 	if errors.As(err, &xe) && len(xe.Diagnostics) > 0 {
 		d := xe.Diagnostics[0]
-		params["line"], params["column"], params["message"] = d.Line, d.Column, d.Message
+		params := map[string]any{"line": d.Line, "column": d.Column, "reason": d.Message, "kind": d.Code}
+		for k, v := range d.Params {
+			params[k] = v
+		}
+		code := d.Key
+		if code == "" {
+			code = engine.CodeExpression
+		}
+		return field.Error{Path: path, Code: code, Params: params}
 	}
-	return field.Error{Path: path, Code: engine.CodeExpression, Params: params}
+	return field.Error{Path: path, Code: engine.CodeExpression, Params: map[string]any{"reason": err.Error()}}
 }
 
 // renamePath renames the paths of a validation error (exact matches).

@@ -51,17 +51,9 @@ func (s *Dashboards) check(ctx context.Context, a engine.Actor, db *Dashboard) e
 			}
 		}
 	}
-	forms, err := s.e.Forms(ctx, a, db.App)
+	versions, err := s.appVersions(ctx, a, db.App)
 	if err != nil {
 		return err
-	}
-	versions := map[string]*engine.Version{}
-	for _, f := range forms {
-		if f.Published > 0 {
-			if v, err := s.e.CurrentVersion(ctx, a, f.ID); err == nil {
-				versions[f.ID] = v
-			}
-		}
 	}
 	s.checkFilters(db, versions, add)
 	if len(db.Charts) > maxCharts {
@@ -221,4 +213,21 @@ func checkChart(at string, c *Chart, versions map[string]*engine.Version, ids ma
 			add(mat+"op", engine.CodeOption, map[string]any{"value": m.Op})
 		}
 	}
+}
+
+// appVersions returns the current versions of the app's published forms.
+func (s *Dashboards) appVersions(ctx context.Context, a engine.Actor, appID string) (map[string]*engine.Version, error) {
+	forms, err := s.e.Forms(ctx, a, appID)
+	if err != nil {
+		return nil, err
+	}
+	versions := map[string]*engine.Version{}
+	for _, f := range forms {
+		if f.Published > 0 {
+			if v, err := s.e.CurrentVersion(ctx, a, f.ID); err == nil {
+				versions[f.ID] = v
+			}
+		}
+	}
+	return versions, nil
 }
