@@ -99,7 +99,7 @@ func dashboardsScenario(t *testing.T, en *env) {
 
 	bar := map[string]any{"id": "bar", "title": "按阶段", "kind": "bar", "form": formID, "groupBy": []any{map[string]any{"field": "stage"}},
 		"measures": []any{map[string]any{"id": "n", "op": "count"}, map[string]any{"id": "total", "op": "sum", "field": "amount"}, map[string]any{"id": "avg", "op": "expr", "expr": "total / n"}},
-		"layout": map[string]any{"x": 0, "y": 0, "w": 6, "h": 4}}
+		"layout":   map[string]any{"x": 0, "y": 0, "w": 6, "h": 4}}
 	funnel := map[string]any{"id": "funnel", "title": "漏斗", "kind": "funnel", "form": formID, "funnel": map[string]any{"amount": "amount", "owner": "ownedBy"},
 		"layout": map[string]any{"x": 6, "y": 0, "w": 6, "h": 4}}
 	base := "/api/v1/apps/" + app + "/dashboards"
