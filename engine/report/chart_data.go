@@ -122,7 +122,7 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 			return ChartData{}, err
 		}
 		for i := range rows {
-			rows[i].Values[j] = sums[keyOf(rows[i].Keys)]
+			rows[i].Values[j] = num(sums[keyOf(rows[i].Keys)]) // a sum over no weights is 0, like a store sum
 		}
 	}
 	if err := evalExpressions(c, rows); err != nil {
