@@ -60,7 +60,10 @@ func (s *Dashboards) Drill(ctx context.Context, a engine.Actor, id, chartID stri
 		return Drill{}, invalidAt("keys", engine.CodeMaxItems, map[string]any{"max": len(groupBy)})
 	}
 	var and []store.Filter
-	if base != nil {
+	switch {
+	case base != nil && base.And != nil:
+		and = append(and, base.And...) // one flat list reads better in the data view's filter
+	case base != nil:
 		and = append(and, *base)
 	}
 	for i, k := range keys {
