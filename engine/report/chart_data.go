@@ -128,6 +128,7 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 	if err := evalExpressions(c, rows); err != nil {
 		return ChartData{}, err
 	}
+	orderRows(v, c.GroupBy, rows)
 	if c.SortByValue && len(c.Measures) > 0 {
 		slices.SortStableFunc(rows, func(x, y ChartRow) int { return cmp.Compare(num(y.Values[0]), num(x.Values[0])) })
 	}
