@@ -67,7 +67,7 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await range.locator('input').first().fill('2001-01-01');
       await range.locator('input').nth(1).fill('2001-01-31');
       await page.keyboard.press('Enter');
-      await page.locator('[data-testid^="tile-"]').filter({ hasText: '各阶段商机' }).getByText('暂无数据').waitFor();
+      await page.locator('[data-testid^="tile-"]').filter({ hasText: '各阶段商机' }).locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
       await shot('dashboards-filtered-zh');
       await range.hover();
       await range.locator('.ant-picker-clear').click();

@@ -12,6 +12,7 @@ import type { App, Form } from '../../api/types';
 import { dashboardsApi, type Chart, type ChartData, type Dashboard, type FilterValues } from '../../api/dashboards';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
 import { errorText } from '../../util/errors';
+import { usePhone } from '../../util/usePhone';
 import { ChartView, type ChartViewHandle } from './ChartView';
 import { csvOf, stackOrder, type T } from './chartModel';
 import { useManagesApp } from './DashboardListPage';
@@ -45,6 +46,7 @@ function Board() {
   const [dialog, setDialog] = useState<{ chart?: Chart } | null>(null);
   const manager = useManagesApp(db?.app ?? '');
   const { width, containerRef, mounted } = useContainerWidth();
+  const phone = usePhone();
   const abort = useRef<AbortController | null>(null);
 
   useEffect(() => {
@@ -118,7 +120,8 @@ function Board() {
 
   if (missing) return <Result status="404" title={t('dashboards.notFound')} extra={<Link to="/">{t('nav.apps')}</Link>} />;
   if (!db) return <Spin />;
-  const stacked = mounted && width < STACK_BELOW;
+  // A phone always stacks: the grid's own width must not decide the width it is measured at.
+  const stacked = phone || (mounted && width < STACK_BELOW);
   const formName = (fid: string) => forms.find((f) => f.id === fid)?.name ?? fid;
   const tiles = stackOrder(db.charts);
   return (
@@ -157,8 +160,8 @@ function Board() {
           })}
         </Space>
       )}
-      <div ref={containerRef}>
-        {tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} /> : !mounted ? null : stacked ? (
+      <div ref={containerRef} style={{ width: '100%', minWidth: 0, overflow: 'hidden' }}>
+        {tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} /> : stacked ? (
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
               <div key={c.id} style={{ height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
@@ -167,7 +170,7 @@ function Board() {
               </div>
             ))}
           </div>
-        ) : (
+        ) : !mounted ? null : (
           <ReactGridLayout width={width} layout={db.charts.map((c) => ({ i: c.id, ...c.layout, minW: 2, minH: 2 }))}
             gridConfig={{ cols: 12, rowHeight: ROW_HEIGHT, margin: [12, 12] }} dragConfig={{ enabled: editing, handle: '.fl-tile-drag' }}
             resizeConfig={{ enabled: editing }} onLayoutChange={onLayout}>
