@@ -83,7 +83,8 @@ type FunnelStage struct {
 	// here or in a later open stage, the won ones, and the lost ones lost
 	// from here or later (open stages; a closed stage's Reached is its Count).
 	Reached int64 `json:"reached"`
-	// Conversion is Reached / the previous open stage's Reached (0 to 1).
+	// Conversion is Reached / the previous open stage's Reached (0 to 1);
+	// for a won stage, over the last open stage's.
 	Conversion *float64 `json:"conversion,omitempty"`
 	// AvgDurationMS is the average time records stayed in the stage before
 	// leaving it.
@@ -204,6 +205,10 @@ func (s *Dashboards) funnel(ctx context.Context, a engine.Actor, c Chart, v *eng
 	var prev *FunnelStage
 	for i := range fd.Stages {
 		st := &fd.Stages[i]
+		if st.Flag == flagWon && prev != nil && prev.Reached > 0 {
+			r := float64(st.Reached) / float64(prev.Reached)
+			st.Conversion = &r // the last open stage's records that were won
+		}
 		if st.Flag != "open" {
 			continue
 		}

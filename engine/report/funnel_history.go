@@ -193,11 +193,20 @@ func (s *Dashboards) eachTransition(ctx context.Context, base []store.Filter, id
 	if len(ids) == 0 {
 		return nil
 	}
-	and := append(slices.Clone(base), store.Where("record", store.OpIn, ids))
+	// Only the record ids go to the store, so it reads them through its
+	// (record, at) index; the form and workspace are checked here.
+	f := store.Where("record", store.OpIn, ids)
 	if extra != nil {
-		and = append(and, *extra)
+		f = store.And(f, *extra)
 	}
-	f := store.And(and...)
+	keep := func(d store.Document) bool {
+		for _, b := range base {
+			if v, _ := d.Data[b.Field].(string); v != b.Value {
+				return false
+			}
+		}
+		return true
+	}
 	cursor := ""
 	for range maxTransPages {
 		page, err := s.e.Store().Find(ctx, s.transitions, store.Query{Filter: &f, Limit: store.MaxPageSize, After: cursor})
@@ -205,7 +214,9 @@ func (s *Dashboards) eachTransition(ctx context.Context, base []store.Filter, id
 			return err
 		}
 		for _, d := range page.Docs {
-			fn(d)
+			if keep(d) {
+				fn(d)
+			}
 		}
 		if cursor = page.NextCursor; cursor == "" {
 			return nil
