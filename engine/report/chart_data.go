@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/expr"
@@ -24,15 +25,30 @@ func (s *Dashboards) Data(ctx context.Context, a engine.Actor, id string, values
 	if err := checkValues(db, values); err != nil {
 		return nil, err
 	}
+	// The charts are independent reads: a few at a time, so a dashboard
+	// costs about its slowest charts rather than their sum (the store
+	// serves concurrent readers).
 	out := make([]ChartData, len(db.Charts))
+	sem := make(chan struct{}, dataParallelism)
+	var wg sync.WaitGroup
 	for i, c := range db.Charts {
-		out[i], err = s.chartData(ctx, a, db, c, values)
-		if err != nil {
-			out[i] = ChartData{Chart: c.ID, Kind: c.Kind, Form: c.Form, Keys: []ChartKey{}, Measures: []string{}, Rows: []ChartRow{}, Err: err}
-		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			cd, err := s.chartData(ctx, a, db, c, values)
+			if err != nil {
+				cd = ChartData{Chart: c.ID, Kind: c.Kind, Form: c.Form, Keys: []ChartKey{}, Measures: []string{}, Rows: []ChartRow{}, Err: err}
+			}
+			out[i] = cd
+		}()
 	}
+	wg.Wait()
 	return out, nil
 }
+
+// dataParallelism bounds the charts of one dashboard computed at once.
+const dataParallelism = 4
 
 // ChartData computes one chart of a dashboard for the actor.
 func (s *Dashboards) ChartData(ctx context.Context, a engine.Actor, id, chartID string, values map[string]FilterValue) (ChartData, error) {
