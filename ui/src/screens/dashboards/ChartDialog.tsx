@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, Button, Col, Input, InputNumber, Modal, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, Button, Col, Collapse, Input, InputNumber, Modal, Row, Select, Space, Switch, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../../api/client';
@@ -8,6 +8,8 @@ import type { Bucket } from '../../api/report';
 import { dashboardsApi, type Chart, type ChartData, type ChartKind, type Dashboard, type FilterValues, type Measure, type MeasureOp } from '../../api/dashboards';
 import { errorText } from '../../util/errors';
 import { ChartView } from './ChartView';
+import { FilterBuilder } from '../data/FilterBuilder';
+import { emptyGroup, filterFields, fromFilter, toFilter, type Group } from '../data/filterModel';
 import { measureId, nextCell } from './chartModel';
 
 const KINDS: ChartKind[] = ['bar', 'line', 'pie', 'metric', 'table', 'funnel'];
@@ -36,6 +38,9 @@ export default function ChartDialog({ appId, dashboard, forms, chart, values, on
   const [problem, setProblem] = useState('');
   const [saving, setSaving] = useState(false);
   const set = (p: Partial<Chart>) => setDraft((d) => ({ ...d, ...p }));
+  // The chart's own filter, edited with the data view's filter builder.
+  const [group, setGroup] = useState<Group>(() => fromFilter(chart?.filter) ?? emptyGroup());
+  const changeGroup = (g: Group) => { setGroup(g); set({ filter: toFilter(g) }); };
 
   useEffect(() => {
     if (!draft.form) return;
@@ -109,7 +114,7 @@ export default function ChartDialog({ appId, dashboard, forms, chart, values, on
             <Select style={{ width: '100%' }} value={kind} onChange={changeKind} data-testid="chart-kind"
               options={KINDS.map((k) => ({ value: k, label: t(`dashboards.kind.${k}`) }))} />
             <Select style={{ width: '100%' }} value={draft.form || undefined} placeholder={t('dashboards.chart.form')} data-testid="chart-form"
-              onChange={(f: string) => set({ form: f, groupBy: [], measures: kind === 'funnel' ? undefined : [{ id: 'n', op: 'count' }] })}
+              onChange={(f: string) => { setGroup(emptyGroup()); set({ form: f, filter: undefined, groupBy: [], measures: kind === 'funnel' ? undefined : [{ id: 'n', op: 'count' }] }); }}
               options={published.map((f) => ({ value: f.id, label: f.name }))} />
             {Array.from({ length: maxKeys }, (_, i) => i).filter((i) => i <= keys.length).map((i) => (
               <Space.Compact key={i} style={{ width: '100%' }}>
@@ -167,6 +172,10 @@ export default function ChartDialog({ appId, dashboard, forms, chart, values, on
                 )}
               </>
             )}
+            <Collapse size="small" items={[{ key: 'f', label: t('dashboards.chart.filter'), children: (
+              <FilterBuilder value={group} onChange={changeGroup}
+                fields={filterFields(fields, { createdAt: t('data.createdAt'), updatedAt: t('data.updatedAt'), createdBy: t('data.createdBy'), updatedBy: t('data.updatedBy') })} />
+            ) }]} />
           </Space>
         </Col>
         <Col xs={24} md={12}>
