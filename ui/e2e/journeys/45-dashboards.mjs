@@ -90,6 +90,16 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await page.goBack();
       await byTest('funnel').first().waitFor();
     }],
+    ['dashboards: a manager adds a dashboard filter in the layout editor', async () => {
+      await byTest('edit-layout').click();
+      await byTest('edit-filters').click();
+      await byTest('add-filter').click();
+      await page.locator('.ant-modal').getByPlaceholder('名称').last().fill('签约日期');
+      await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+      await byTest('filter-f3').waitFor();
+      await byTest('done-layout').click();
+      await byTest('edit-layout').waitFor();
+    }],
     ['dashboards: at 390 px the charts stack in one column', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.reload();

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Card, DatePicker, Dropdown, Empty, Result, Select, Space, Spin, Typography } from 'antd';
-import { CheckOutlined, DeleteOutlined, DownloadOutlined, EditOutlined, LayoutOutlined, MoreOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CheckOutlined, DeleteOutlined, FilterOutlined, DownloadOutlined, EditOutlined, LayoutOutlined, MoreOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import ReactGridLayout, { useContainerWidth } from 'react-grid-layout';
 import 'react-grid-layout/css/styles.css';
@@ -19,6 +19,7 @@ import { useManagesApp } from './DashboardListPage';
 
 // The chart dialog (field pickers, preview) loads when opened.
 const ChartDialog = lazy(() => import('./ChartDialog'));
+const FiltersDialog = lazy(() => import('./FiltersDialog'));
 
 /** Below this width the grid becomes one column of stacked cards. */
 const STACK_BELOW = 640;
@@ -44,6 +45,7 @@ function Board() {
   const [loading, setLoading] = useState(false);
   const [editing, setEditing] = useState(false);
   const [dialog, setDialog] = useState<{ chart?: Chart } | null>(null);
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const manager = useManagesApp(db?.app ?? '');
   const { width, containerRef, mounted } = useContainerWidth();
   const phone = usePhone();
@@ -134,6 +136,7 @@ function Board() {
           <Button icon={<ReloadOutlined />} onClick={() => void load()} loading={loading} aria-label={t('dashboards.refresh')} />
           {manager && !editing && <Button icon={<LayoutOutlined />} onClick={() => setEditing(true)} data-testid="edit-layout">{t('dashboards.edit')}</Button>}
           {manager && <Button icon={<PlusOutlined />} onClick={() => setDialog({})} data-testid="add-chart">{t('dashboards.addChart')}</Button>}
+          {editing && <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen(true)} data-testid="edit-filters">{t('dashboards.filters')}</Button>}
           {editing && <Button type="primary" icon={<CheckOutlined />} onClick={() => void finishEditing()} data-testid="done-layout">{t('dashboards.done')}</Button>}
         </Space>
       </Space>
@@ -183,6 +186,18 @@ function Board() {
           </ReactGridLayout>
         )}
       </div>
+      {filtersOpen && (
+        <Suspense fallback={null}>
+          <FiltersDialog filters={db.filters ?? []} forms={forms} onCancel={() => setFiltersOpen(false)}
+            onSave={async (filters) => {
+              if (await save({ ...db, filters })) {
+                setFiltersOpen(false);
+                // Values of filters that are gone no longer apply.
+                setValues((v) => Object.fromEntries(Object.entries(v).filter(([k]) => filters.some((f) => f.id === k))));
+              }
+            }} />
+        </Suspense>
+      )}
       {dialog && (
         <Suspense fallback={null}>
           <ChartDialog appId={db.app} dashboard={db} forms={forms} chart={dialog.chart} values={values}
