@@ -112,7 +112,7 @@ function Data({ formId }: { formId: string }) {
       if (!live) return;
       setViews(r.items); setViewsLoaded(true);
       // A member's first visit opens their roles' default view.
-      if (!params.get('view') && r.default) pickView(r.default);
+      if (!params.get('view') && !params.get('filter') && r.default) pickView(r.default);
     }).catch(() => { if (live) setViewsLoaded(true); });
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -122,6 +122,11 @@ function Data({ formId }: { formId: string }) {
     const v = views.find((x) => x.id === viewId);
     if (viewId && !v) { message.info(t('views.notFound')); pickView(''); return; }
     applyView(v);
+    // A drill-down from a dashboard opens the records behind a figure (?filter=, the query model as JSON).
+    const urlFilter = params.get('filter');
+    if (!v && urlFilter) {
+      try { const g = fromFilter(JSON.parse(urlFilter) as Filter); if (g) { setGroup(g); setApplied(g); } } catch { /* a broken link shows everything */ }
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewId, viewsLoaded]);
   const currentConfig = (): ViewConfig => ({ layout: 'table', filter, sort: sort.length ? sort : undefined, columns: toView(colState, allKeys), groupBy: groupBy || undefined });
