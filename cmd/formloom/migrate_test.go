@@ -266,6 +266,26 @@ func TestBackupRestoreMongo(t *testing.T) {
 		t.Fatalf("second restore: %d %s", code, errOut.String())
 	}
 
+	// A restore that was interrupted (the database is marked partly
+	// imported) is cleared and redone by the next one.
+	partial := ferrettest.Database(t)
+	ps := openFerretDB(t, partial)
+	if _, err := ps.Import(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.Increment(context.Background(), "left_over", 1); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := run([]string{"restore", "--from", archive, "--mongo-uri", uri, "--mongo-db", partial}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "holds an unfinished restore or migration") || !strings.Contains(out.String(), "counts verified") {
+		t.Fatalf("restore over an interrupted one: %d %s %s", code, out.String(), errOut.String())
+	}
+	if a, b := dumpOf(t, src), dumpOf(t, openFerretDB(t, partial)); a != b {
+		t.Fatal("the redone restore differs from the backed-up database")
+	}
+
 	// A SQLite backup, restored into MongoDB.
 	sqlArchive := filepath.Join(t.TempDir(), "sqlite.tar.gz")
 	if code := run([]string{"backup", "--data-dir", dir, "--to", sqlArchive}, &out, &errOut); code != 0 {
