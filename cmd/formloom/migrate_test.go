@@ -246,6 +246,17 @@ func TestBackupRestoreMongo(t *testing.T) {
 		t.Fatalf("verify: %d %s %s", code, out.String(), errOut.String())
 	}
 
+	// A MongoDB backup does not restore into a SQLite data directory.
+	errOut.Reset()
+	empty := filepath.Join(t.TempDir(), "data")
+	if code := run([]string{"restore", "--from", archive, "--data-dir", empty}, &out, &errOut); code == 0 ||
+		!strings.Contains(errOut.String(), "restore it into an empty MongoDB database with --mongo-uri") {
+		t.Fatalf("restore of a MongoDB backup into a data directory: %d %s", code, errOut.String())
+	}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Fatalf("the refused restore left %s: %v", empty, err)
+	}
+
 	target := ferrettest.Database(t)
 	out.Reset()
 	errOut.Reset()
