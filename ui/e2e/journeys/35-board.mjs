@@ -98,6 +98,17 @@ export default function board({ page, url, byTest, apiCall, shot }) {
       if (after.data.stage !== 'new' || after.version !== before.version) throw new Error(`the record changed: ${JSON.stringify(after)}`);
       await shot('board-refused-zh');
     }],
+    ['board: a column loads its cards 20 at a time; the header counts all of them', async () => {
+      for (let i = 0; i < 23; i++) await apiCall('POST', `/forms/${formId}/records`, { data: { title: `批量${i}`, stage: 'won', amount: 10 } });
+      await page.reload();
+      await headSays('won', 24, '730');
+      await column('won').locator('[data-testid="board-more"]').waitFor();
+      const shown = () => column('won').locator('[data-testid="board-card"]').count();
+      if (await shown() !== 20) throw new Error(`the column loaded ${await shown()} cards, not a page of 20`);
+      await column('won').locator('[data-testid="board-more"]').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="board-column"][data-column="won"] [data-testid="board-card"]').length === 24);
+      if (await column('won').locator('[data-testid="board-more"]').count() !== 0) throw new Error('"load more" stays after the last page');
+    }],
     ['board: the sum field and card fields are saved with the view, which opens from its link', async () => {
       await byTest('view-menu').click();
       await page.locator('.ant-dropdown-menu-title-content', { hasText: '保存视图' }).click();
@@ -133,9 +144,13 @@ export default function board({ page, url, byTest, apiCall, shot }) {
       await page.reload();
       await day('12').locator('[data-testid="calendar-event"]', { hasText: '云帆' }).waitFor();
       if (await day('10').locator('[data-testid="calendar-event"]').count() !== 0) throw new Error('the record is still on the 10th');
+      // The week view of the 12th shows the record with the others of that week.
       await byTest('calendar-mode').getByText('周').click();
       await byTest('calendar-week').waitFor();
-      await byTest('calendar-today').click();
+      const monday = (d) => { const x = new Date(d.getFullYear(), d.getMonth(), d.getDate()); x.setDate(x.getDate() - (x.getDay() + 6) % 7); return x; };
+      const weeks = Math.round((monday(new Date(now.getFullYear(), now.getMonth(), 12)) - monday(now)) / (7 * 86_400_000));
+      for (let i = 0; i < Math.abs(weeks); i++) await byTest(weeks < 0 ? 'calendar-prev' : 'calendar-next').click();
+      await day('12').locator('[data-testid="calendar-event"]', { hasText: '云帆' }).waitFor();
       await shot('calendar-week-zh');
     }],
     ['board: at 390 px the board scrolls sideways inside the page, and the calendar fits', async () => {
@@ -155,6 +170,14 @@ export default function board({ page, url, byTest, apiCall, shot }) {
       await byTest('board-columns').evaluate((el) => { el.scrollLeft = el.scrollWidth; });
       await shot('board-phone-scrolled-zh');
       await page.setViewportSize({ width: 1440, height: 960 });
+      // In English too.
+      await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+      await page.reload();
+      await head('qualified').filter({ hasText: '2 records' }).waitFor();
+      await shot('board-kanban-en');
+      await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+      await page.reload();
+      await byTest('board-columns').waitFor();
       await byTest('layout-switch').getByText('表格').click();
       await byTest('record-row').first().waitFor();
     }],

@@ -165,7 +165,7 @@ export default function CalendarView({ formId, fields, filter, config, onConfig,
               const shown = mode === 'month' ? list.slice(0, perCell) : list;
               return (
                 <Day key={k} day={k} outside={mode === 'month' && d.month() !== cursor.month()} today={k === today}
-                  label={mode === 'week' ? `${weekdays[(d.day() + 6) % 7]} ${d.format('MM-DD')}` : String(d.date())}>
+                  label={mode === 'week' ? (phone ? `${weekdays[(d.day() + 6) % 7]} ${d.format('MM-DD')}` : d.format('MM-DD')) : String(d.date())}>
                   {shown.map(chip)}
                   {list.length > shown.length && (
                     <Popover trigger="click" title={d.format('YYYY-MM-DD')} content={<div className="fl-cal-pop">{list.map(chip)}</div>}>
