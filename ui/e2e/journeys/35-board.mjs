@@ -120,7 +120,7 @@ export default function board({ page, url, byTest, apiCall, shot }) {
       const views = await apiCall('GET', `/forms/${formId}/views`);
       const v = views.items.find((x) => x.name === '销售看板');
       if (v?.config?.layout !== 'kanban' || v.config.kanban?.field !== 'stage' || v.config.kanban?.sumField !== 'amount') throw new Error(`saved: ${JSON.stringify(v?.config)}`);
-      await byTest('layout-switch').getByText('表格').click();
+      await byTest('layout-table').click();
       await byTest('record-row').first().waitFor();
       await page.goto(link);
       await byTest('board-columns').waitFor();
@@ -178,7 +178,7 @@ export default function board({ page, url, byTest, apiCall, shot }) {
       await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
       await page.reload();
       await byTest('board-columns').waitFor();
-      await byTest('layout-switch').getByText('表格').click();
+      await byTest('layout-table').click();
       await byTest('record-row').first().waitFor();
     }],
   ];

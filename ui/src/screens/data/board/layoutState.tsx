@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Layout, ViewConfig } from '../../../api/report';
 import type { FieldDef } from '../../../api/types';
 import { boardable } from './boardModel';
+import './layout.css';
 
 /** LayoutState is what the data view shows its records as. */
 export interface LayoutState { layout: Layout; kanban?: ViewConfig['kanban']; calendar?: ViewConfig['calendar'] }
@@ -42,6 +43,16 @@ export function dateField(f: FieldDef): boolean {
   return f.type === 'date' || f.type === 'datetime';
 }
 
+// option is one choice of the switch: its icon and name; between a phone and a wide screen the
+// name is left to the tooltip and screen readers, so the data view's toolbar keeps to one line.
+function option(key: Layout, icon: React.ReactNode, name: string, why?: string) {
+  return (
+    <Tooltip title={why ?? name}>
+      <span data-testid={`layout-${key}`} className="fl-layout-option">{icon}<span className="fl-layout-name">{name}</span></span>
+    </Tooltip>
+  );
+}
+
 /** LayoutSwitch picks table, kanban or calendar; the last two need a fitting field. */
 export function LayoutSwitch({ value, onChange, fields }: { value: Layout; onChange: (l: Layout) => void; fields: FieldDef[] }) {
   const { t } = useTranslation();
@@ -49,9 +60,9 @@ export function LayoutSwitch({ value, onChange, fields }: { value: Layout; onCha
   const cal = fields.some(dateField);
   return (
     <Segmented<Layout> value={value} onChange={onChange} data-testid="layout-switch" aria-label={t('board.layout')} options={[
-      { value: 'table', icon: <TableOutlined />, label: t('board.table') },
-      { value: 'kanban', icon: <ProjectOutlined />, disabled: !board, label: <Tooltip title={board ? undefined : t('board.noKanbanField')}><span data-testid="layout-kanban">{t('board.kanban')}</span></Tooltip> },
-      { value: 'calendar', icon: <CalendarOutlined />, disabled: !cal, label: <Tooltip title={cal ? undefined : t('board.noCalendarField')}><span data-testid="layout-calendar">{t('board.calendar')}</span></Tooltip> },
+      { value: 'table', label: option('table', <TableOutlined />, t('board.table')) },
+      { value: 'kanban', disabled: !board, label: option('kanban', <ProjectOutlined />, t('board.kanban'), board ? undefined : t('board.noKanbanField')) },
+      { value: 'calendar', disabled: !cal, label: option('calendar', <CalendarOutlined />, t('board.calendar'), cal ? undefined : t('board.noCalendarField')) },
     ]} />
   );
 }
