@@ -48,6 +48,10 @@ type RecordPayload struct {
 	// Data holds the record's field values after the change; for
 	// record.deleted and record.restored, the values it has.
 	Data map[string]any `json:"data,omitempty"`
+	// Old holds, for record.updated, the values the changed fields had
+	// before the change (only the keys of Changed; a field that was empty
+	// is absent), so consumers see old and new without reading history.
+	Old map[string]any `json:"old,omitempty"`
 
 	// changedVals, when set, is Changed as the diff's own values, so the
 	// write path does not box every key again.
@@ -72,6 +76,9 @@ func (p RecordPayload) payloadMap() map[string]any {
 	}
 	if p.Data != nil {
 		m["data"] = p.Data
+	}
+	if len(p.Old) > 0 {
+		m["old"] = p.Old
 	}
 	return m
 }

@@ -169,6 +169,7 @@ func (e *Engine) declareIndexes(ctx context.Context, ws, formID string, v *Versi
 	if refersToOwner(fp) {
 		idx = append(idx, store.Index{Name: "o_owner", Fields: []store.SortKey{{Field: ownerKey}, {Field: store.FieldCreatedAt}}})
 	}
+	idx = append(idx, activityIndex)
 	var sortable []*cfield
 	for _, f := range v.fields {
 		if indexHint(f) == field.IndexSort {

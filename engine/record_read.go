@@ -60,19 +60,19 @@ func (e *Engine) liveRecord(ctx context.Context, formID, id string) (Record, err
 // DeleteRecord moves a record to the recycle bin. version > 0 makes it
 // conditional on the version the caller read.
 func (e *Engine) DeleteRecord(ctx context.Context, a Actor, formID, id string, version int64) error {
-	return e.binMove(ctx, a, formID, id, version, store.OpSoftDelete)
+	return e.binMove(ctx, a, formID, id, version, store.OpSoftDelete, WriteOptions{})
 }
 
 // RestoreRecord takes a record out of the recycle bin. A restore that would
 // break a unique field is refused with a per-field error.
 func (e *Engine) RestoreRecord(ctx context.Context, a Actor, formID, id string, version int64) (Record, error) {
-	if err := e.binMove(ctx, a, formID, id, version, store.OpRestore); err != nil {
+	if err := e.binMove(ctx, a, formID, id, version, store.OpRestore, WriteOptions{}); err != nil {
 		return Record{}, err
 	}
 	return e.record(ctx, formID, id)
 }
 
-func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, version int64, op store.WriteOp) error {
+func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, version int64, op store.WriteOp, opts WriteOptions) error {
 	v, err := e.CurrentVersion(ctx, a, formID)
 	if err != nil {
 		return err
@@ -99,9 +99,9 @@ func (e *Engine) binMove(ctx context.Context, a Actor, formID, id string, versio
 		event, action = EventRecordRestored, RecordRestore
 	}
 	u := w.unit(store.Write{Op: op, Collection: recordColl(formID), ExpectVersion: r.Version, Doc: store.Document{ID: id}},
-		event, id, r.Version+1, nil, WriteOptions{})
+		event, id, r.Version+1, nil, opts)
 	u.Events[0].Payload["data"] = r.Data
-	if err := w.writing(ctx, &u, action, id, r.Data, nil, WriteOptions{}, false); err != nil {
+	if err := w.writing(ctx, &u, action, id, r.Data, nil, opts, false); err != nil {
 		return err
 	}
 	_, err = e.st.Commit(ctx, u)

@@ -50,7 +50,7 @@ var (
 // allSchemas are the core's components and each capability's.
 func allSchemas() map[string]any {
 	all := schemas()
-	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas(), notifySchemas(), stagesSchemas()} {
+	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas(), notifySchemas(), stagesSchemas(), automationSchemas()} {
 		for k, v := range part {
 			all[k] = v
 		}
@@ -198,6 +198,7 @@ func schemas() map[string]any {
 		"JobTaskRetryResult":    obj(map[string]any{"queued": tBool}, "queued"),
 	}
 	maps.Copy(m, webhookSchemas())
+	maps.Copy(m, recordsBulkSchemas())
 	return m
 }
 
@@ -222,6 +223,9 @@ func (s *Server) buildOpenAPI() map[string]any {
 		}
 		for _, q := range r.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": tStr})
+		}
+		for _, h := range r.headers {
+			params = append(params, map[string]any{"name": h, "in": "header", "required": false, "schema": tStr})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params

@@ -147,6 +147,10 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	if err := wireIdempotency(e, work, log); err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	approvals, err := wireApprovals(ctx, e, work, log)
 	if err != nil {
@@ -154,6 +158,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		return err
 	}
 	stages, err := wireStages(ctx, e)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	automations, err := wireAutomations(ctx, e, work, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -166,7 +175,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	srv, err := server.New(server.Config{Ready: ready, Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
-		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages})
+		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations})
 	if err != nil {
 		ln.Close()
 		return err

@@ -25,6 +25,10 @@ const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const WebhooksPage = lazy(() => import('./screens/webhook/WebhooksPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
+// Automations: the list, the designer (with its log, dry run and replay) and the alert center.
+const AutomationListPage = lazy(() => import('./screens/automation/AutomationListPage'));
+const AutomationPage = lazy(() => import('./screens/automation/AutomationPage'));
+const AlertCenterPage = lazy(() => import('./screens/automation/AlertCenterPage'));
 const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
 const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
 const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
@@ -65,6 +69,10 @@ const router = createBrowserRouter([
       { path: 'admin/webhooks', element: S(<WebhooksPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
+      { path: 'forms/:formId/automations', element: S(<AutomationListPage />) },
+      { path: 'apps/:appId/automations', element: S(<AutomationListPage key="app" />) },
+      { path: 'automations/:id', element: S(<AutomationPage />) },
+      { path: 'alerts', element: S(<AlertCenterPage />) },
       { path: 'notifications', element: S(<NotificationsPage />) },
       { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
       { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },

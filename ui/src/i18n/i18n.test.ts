@@ -7,6 +7,7 @@ import { flowCatalogs } from './flows';
 import { viewsCatalogs } from './views';
 import { webhookCatalogs } from './webhook';
 import { boardCatalogs } from './board';
+import { automationScreensEn, automationScreensZhCN } from './automation.screens';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
 
@@ -18,8 +19,8 @@ function merged<T extends object>(base: T, extra: object): T {
   }
   return out as T;
 }
-const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en, boardCatalogs.en].reduce(merged, enBase);
-const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN'], boardCatalogs['zh-CN']].reduce(merged, zhBase);
+const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en, boardCatalogs.en, { automation: automationScreensEn }].reduce(merged, enBase);
+const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN'], boardCatalogs['zh-CN'], { automation: automationScreensZhCN }].reduce(merged, zhBase);
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
-import { ApartmentOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -73,6 +73,7 @@ export function AppPage() {
                 <Button icon={<TableOutlined />} disabled={!f.published} onClick={() => nav(`/forms/${f.id}/data`)}>{t('forms.data')}</Button>
                 {manages(f.id) && <Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${f.id}/permissions`)} data-testid="form-permissions">{t('perm.title')}</Button>}
                 {manages(f.id) && <Button icon={<ApartmentOutlined />} onClick={() => nav(`/forms/${f.id}/flow`)} data-testid="form-flow">{t('flows.menu')}</Button>}
+                {manages(f.id) && <Button icon={<ThunderboltOutlined />} onClick={() => nav(`/forms/${f.id}/automations`)} data-testid="form-automations">{t('automation.nav')}</Button>}
               </Space>
             </li>
           ))}

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined } from '@ant-design/icons';
+import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
@@ -337,6 +337,7 @@ function Data({ formId }: { formId: string }) {
             <Button icon={<DownloadOutlined />} loading={exporting} data-testid="export">{t('data.export')}</Button>
           </Dropdown>}
           {perm.manage && <Tooltip title={t('perm.title')}><Button icon={<SafetyOutlined />} onClick={() => nav(`/forms/${formId}/permissions`)} aria-label={t('perm.title')} data-testid="data-permissions" /></Tooltip>}
+          {perm.manage && <Tooltip title={t('automation.nav')}><Button icon={<ThunderboltOutlined />} onClick={() => nav(`/forms/${formId}/automations`)} aria-label={t('automation.nav')} data-testid="data-automations" /></Tooltip>}
           {!bin && perm.can('record.import') && <Button icon={<UploadOutlined />} onClick={() => setImportOpen(true)} data-testid="import">{t('data.import')}</Button>}
           {!bin && perm.can('record.create') && <Button type="primary" icon={<PlusOutlined />} onClick={() => nav(`/forms/${formId}/fill`)} data-testid="add">{t('data.add')}</Button>}
         </Space>);

@@ -256,6 +256,7 @@ function Designer({ formId }: { formId: string }) {
             </Popconfirm>
             {meta.published > 0 && <Link to={`/forms/${formId}/fill`}>{t('forms.fill')}</Link>}
             {meta.published > 0 && <Link to={`/forms/${formId}/data`}>{t('forms.data')}</Link>}
+            <Link to={`/forms/${formId}/automations`} data-testid="designer-automations">{t('automation.nav')}</Link>
           </Space>
         </Space>
       </Card>
