@@ -73,6 +73,16 @@ func TestSubscribeChecksTheForms(t *testing.T) {
 		if _, err := fx.hub.Subscribe(fx.ctx, fx.admin, []string{"nosuchform"}, 0); !isValidation(err, CodeFormName) {
 			t.Fatalf("unknown form: %v", err)
 		}
+		// A stream over several forms keeps the ones the member may view.
+		open := fx.openForm(t)
+		s, err := fx.hub.Subscribe(fx.ctx, outsider, []string{fx.form, open, "nosuchform"}, 0)
+		if err != nil {
+			t.Fatalf("one viewable form among others: %v", err)
+		}
+		defer s.Close()
+		if got := s.Forms(); len(got) != 1 || got[0] != open {
+			t.Fatalf("watches %v, want only %s", got, open)
+		}
 		many := make([]string, MaxForms+1)
 		for i := range many {
 			many[i] = fx.form + string(rune('a'+i%26)) + string(rune('a'+i/26))

@@ -49,6 +49,15 @@ type Subscription struct {
 	closed    bool
 }
 
+// Forms returns the forms watched.
+func (s *Subscription) Forms() []string {
+	out := make([]string, 0, len(s.forms))
+	for f := range s.forms {
+		out = append(out, f)
+	}
+	return out
+}
+
 // Events delivers the subscription's events in id order.
 func (s *Subscription) Events() <-chan Event { return s.out }
 
@@ -79,20 +88,23 @@ func (s *Subscription) SetActor(a engine.Actor) {
 
 // Recheck replaces the actor (after the stream re-authenticated: roles may
 // have changed) and checks again that it may view records of every
-// watched form; when it may not, the subscription ends (ReasonForbidden)
-// and Recheck says so with the engine's error.
+// watched form; when it may not view one, the subscription ends
+// (ReasonForbidden: a new one leaves that form out) and Recheck says so
+// with the engine's error.
 func (s *Subscription) Recheck(ctx context.Context, a engine.Actor) error {
 	s.SetActor(a)
 	forms := make([]string, 0, len(s.forms))
 	for f := range s.forms {
 		forms = append(forms, f)
 	}
-	if _, err := s.h.checkForms(ctx, a, forms); err != nil {
-		var ve *engine.ValidationError
-		if errors.Is(err, engine.ErrForbidden) || errors.Is(err, engine.ErrNotFound) || errors.As(err, &ve) {
-			s.end(ReasonForbidden)
+	for _, f := range forms {
+		if err := s.h.viewable(ctx, a, f); err != nil {
+			var ve *engine.ValidationError
+			if errors.Is(err, engine.ErrForbidden) || errors.As(err, &ve) {
+				s.end(ReasonForbidden) // the client reconnects without that form
+			}
+			return err
 		}
-		return err
 	}
 	return nil
 }
@@ -162,9 +174,10 @@ func (s *Subscription) deliver(ev Event) {
 }
 
 // Subscribe opens a stream of the changes to records of forms that a may
-// see, after the outbox position lastID (0: from now). Each form must be
-// one a may view records of (else the engine's ErrNotFound or
-// ErrForbidden); a bad list is a ValidationError on "forms". The missed
+// see, after the outbox position lastID (0: from now). Forms a may not
+// view records of are left out (Forms says which are watched); when none
+// is left the answer is the engine's ErrForbidden or a ValidationError on
+// "forms", as for a bad list. The missed
 // events still in the ring are queued first, checked against a's
 // permissions now; when some may be gone, a TypeReset event comes first.
 // Close the subscription when the client goes away.
@@ -246,12 +259,18 @@ func (h *Hub) Subscribe(ctx context.Context, a engine.Actor, forms []string, las
 	return s, nil
 }
 
-// checkForms validates the list and that a may view records of each form.
+// checkForms validates the list and keeps the forms a may view records
+// of. Forms a may not (or that do not exist) are left out, so one tab's
+// shared stream keeps running when one of its screens shows a form the
+// member lost access to; only when none is left is the answer an error
+// (the first form's: ErrForbidden, or a ValidationError naming it).
 func (h *Hub) checkForms(ctx context.Context, a engine.Actor, forms []string) (map[string]bool, error) {
 	want := map[string]bool{}
+	var order []string
 	for _, f := range forms {
-		if f != "" {
+		if f != "" && !want[f] {
 			want[f] = true
+			order = append(order, f)
 		}
 	}
 	switch {
@@ -260,16 +279,35 @@ func (h *Hub) checkForms(ctx context.Context, a engine.Actor, forms []string) (m
 	case len(want) > MaxForms:
 		return nil, &engine.ValidationError{Fields: []field.Error{{Path: "forms", Code: CodeTooMany, Params: map[string]any{"max": MaxForms}}}}
 	}
-	for f := range want {
-		if _, err := h.e.CurrentVersion(ctx, a, f); err != nil {
-			if errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrNotPublished) {
-				return nil, &engine.ValidationError{Fields: []field.Error{{Path: "forms", Code: CodeFormName, Params: map[string]any{"form": f}}}}
-			}
-			return nil, err
+	var first error
+	for _, f := range order {
+		err := h.viewable(ctx, a, f)
+		if err == nil {
+			continue
 		}
-		if _, err := h.e.Authorize(ctx, a, engine.ActRecordView, engine.Resource{Form: f}); err != nil {
-			return nil, err
+		var ve *engine.ValidationError
+		if !errors.Is(err, engine.ErrForbidden) && !errors.As(err, &ve) {
+			return nil, err // the store failed: say so rather than watch less
+		}
+		delete(want, f)
+		if first == nil {
+			first = err
 		}
 	}
+	if len(want) == 0 {
+		return nil, first
+	}
 	return want, nil
+}
+
+// viewable says whether a may view records of form f.
+func (h *Hub) viewable(ctx context.Context, a engine.Actor, f string) error {
+	if _, err := h.e.CurrentVersion(ctx, a, f); err != nil {
+		if errors.Is(err, engine.ErrNotFound) || errors.Is(err, engine.ErrNotPublished) {
+			return &engine.ValidationError{Fields: []field.Error{{Path: "forms", Code: CodeFormName, Params: map[string]any{"form": f}}}}
+		}
+		return err
+	}
+	_, err := h.e.Authorize(ctx, a, engine.ActRecordView, engine.Resource{Form: f})
+	return err
 }

@@ -35,9 +35,10 @@ function connect() {
     lastId = Number(m.lastEventId) || lastId;
     let ev: LiveEvent;
     try { ev = JSON.parse(m.data) as LiveEvent; } catch { return; }
-    // The server ends the stream: on shutdown the browser reconnects by itself (to another process); a
-    // stream replaced by the member's newer ones, or a session that ended, stays closed.
-    if (ev.type === 'live.end') { if (ev.reason !== 'shutdown') { s.close(); if (source === s) source = null; } return; }
+    // The server ends the stream: the browser reconnects by itself (to another process on shutdown, without a
+    // form the member lost access to on forbidden); a stream replaced by the member's newer ones, or of a
+    // session that ended, stays closed.
+    if (ev.type === 'live.end') { if (ev.reason === 'replaced' || ev.reason === 'unauthenticated') { s.close(); if (source === s) source = null; } return; }
     dispatch(ev);
   };
   s.onerror = () => {
