@@ -1,5 +1,5 @@
 // Live updates (issue 15, part 8): a record created in one browser appears
-// in another browser's open data view without a reload; a member who may
+// in another browser's open data view and kanban board without a reload; a member who may
 // not see that record is not even told of it (their stream never names it),
 // while their own records reach them live.
 import { join } from 'node:path';
@@ -11,19 +11,20 @@ export default function live({ page, url, byTest, apiCall, secondSession, shot, 
   let qian = null, sun = null;
 
   // create writes a record from inside a signed-in page, as the app does (session cookie and CSRF token).
-  const create = (p, title) => p.evaluate(async ([form, title]) => {
+  const create = (p, title, stage) => p.evaluate(async ([form, title, stage]) => {
     const csrf = decodeURIComponent(document.cookie.split('; ').find((c) => c.startsWith('formloom_csrf='))?.split('=')[1] ?? '');
     const r = await fetch(`/api/v1/forms/${form}/records`, { method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ data: { title } }) });
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ data: stage ? { title, stage } : { title } }) });
     if (!r.ok) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()).id;
-  }, [formId, title]);
+  }, [formId, title, stage]);
   const row = (p, text) => p.locator('[data-testid="record-row"]', { hasText: text });
 
   return [
     ['live: a form where members see only their own records, and two members (API)', async () => {
       const app = await apiCall('POST', '/apps', { name: '实时测试' });
-      const f = await apiCall('POST', `/apps/${app.id}/forms`, { name: '客户', definition: { fields: [{ key: 'title', type: 'text', label: '名称' }] } });
+      const f = await apiCall('POST', `/apps/${app.id}/forms`, { name: '客户', definition: { fields: [{ key: 'title', type: 'text', label: '名称' },
+        { key: 'stage', type: 'select', label: '阶段', options: [{ value: 'new', label: '新建' }, { value: 'won', label: '赢单' }] }] } });
       await apiCall('POST', `/forms/${f.id}/publish`, { version: f.version });
       formId = f.id;
       const fp = await apiCall('POST', `/forms/${f.id}/permissions/sets`, { version: 0, set: { name: '自己的', preset: 'manage_own',
@@ -73,6 +74,16 @@ export default function live({ page, url, byTest, apiCall, secondSession, shot, 
       // The admin sees everyone's.
       await row(page, '孙的新客户').waitFor({ timeout: T });
       await sun.page.screenshot({ path: join(outDir, 'live-member-own-only-zh.png') });
+    }],
+    ['live: the admin\'s open kanban board shows 钱\'s new card in its column, with the count', async () => {
+      await byTest('layout-kanban').click();
+      const won = page.locator('[data-testid="board-column"][data-column="won"]');
+      await won.waitFor();
+      const id = await create(qian.page, '钱的赢单', 'won');
+      await won.locator(`[data-testid="board-card"][data-record="${id}"]`).waitFor({ timeout: T });
+      await won.locator('[data-testid="board-count"]').filter({ hasText: '1' }).waitFor({ timeout: T });
+      await shot('live-admin-board-zh');
+      await byTest('layout-table').click();
     }],
     ['live: close the members\' browsers', async () => {
       await qian?.close(); await sun?.close();
