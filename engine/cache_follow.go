@@ -12,6 +12,10 @@ import (
 // within about this time (the documented bound is 2 s).
 const DefaultFollowInterval = 500 * time.Millisecond
 
+// followRewind is how many events before the outbox's end FollowChanges
+// applies again when it starts (see FollowChanges).
+const followRewind = 1024
+
 // FollowChanges keeps this process's caches true to changes other
 // processes sharing the store commit: it tails the outbox from its current
 // end every interval (0 means DefaultFollowInterval) and, for each event,
@@ -34,6 +38,11 @@ func (e *Engine) FollowChanges(ctx context.Context, interval time.Duration) erro
 		}
 		pos, err = outboxHead(ctx, e.st)
 	}
+	// The end is found while the engine already serves, so a change another
+	// process committed between this engine's first cache fill and that
+	// read would never be applied. Re-apply the last followRewind events
+	// first: it costs cache refills, and closes the start-up window.
+	pos = max(0, pos-followRewind)
 	for {
 		n, err := e.followBatch(ctx, pos)
 		if err != nil && ctx.Err() == nil {

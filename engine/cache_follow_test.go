@@ -103,3 +103,43 @@ func TestFollowChangesAcrossEngines(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestFollowChangesStartWindow: a change another process committed after
+// this engine filled a cache but before its follower found the outbox's end
+// is still applied (the follower re-applies the last events when it starts).
+func TestFollowChangesStartWindow(t *testing.T) {
+	f := newFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b, err := engine.New(ctx, f.e.Store(), engine.Options{Authorizer: access.New()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := b.Workspace(ctx, f.admin.Workspace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loc, err := b.Location(ctx, f.admin.Workspace); err != nil || loc.String() != engine.DefaultTimeZone {
+		t.Fatalf("zone on B: %v %v", loc, err)
+	}
+	if _, err := f.e.UpdateWorkspace(ctx, f.admin, engine.WorkspaceInput{Name: ws.Name, TimeZone: "Europe/Berlin"}, ws.Version); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { _ = b.FollowChanges(ctx, 20*time.Millisecond); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		loc, err := b.Location(ctx, f.admin.Workspace)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc.String() == "Europe/Berlin" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B still sees zone %s: the change before its follower started was lost", loc)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
