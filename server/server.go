@@ -15,6 +15,7 @@ import (
 	"github.com/formloom/formloom/auth"
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
@@ -81,6 +82,12 @@ type Config struct {
 	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
 	// their routes.
 	Stages *workflow.Stages
+	// Automations designs and runs automations and alerts
+	// (engine/automation); nil answers its routes with 404.
+	Automations *automation.Service
+	// Dashboards keeps dashboards and computes their charts (engine/report);
+	// nil answers 404 on their routes.
+	Dashboards *report.Dashboards
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

@@ -4,11 +4,9 @@ package i18n
 // creates (engine/record_idempotency.go) and bulk writes.
 func init() {
 	Register(ZhCN, map[string]string{
-		"idempotency_key":               "Idempotency-Key 须为 1 到 {max} 个可打印 ASCII 字符",
-		"server_idempotency_key_reused": "该 Idempotency-Key 已用于另一个不同内容的请求；请换一个新的键",
+		"idempotency_key": "Idempotency-Key 须为 1 到 {max} 个可打印 ASCII 字符",
 	})
 	Register(En, map[string]string{
-		"idempotency_key":               "Idempotency-Key must be 1 to {max} printable ASCII characters",
-		"server_idempotency_key_reused": "This Idempotency-Key was already used for a request with another body; use a new key",
+		"idempotency_key": "Idempotency-Key must be 1 to {max} printable ASCII characters",
 	})
 }

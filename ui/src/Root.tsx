@@ -25,10 +25,16 @@ const JobsPage = lazy(() => import('./screens/jobs/JobsPage'));
 const WebhooksPage = lazy(() => import('./screens/webhook/WebhooksPage'));
 const TokensPage = lazy(() => import('./screens/settings/TokensPage'));
 const InvitationsPage = lazy(() => import('./screens/invitations/InvitationsPage'));
+// Automations: the list, the designer (with its log, dry run and replay) and the alert center.
+const AutomationListPage = lazy(() => import('./screens/automation/AutomationListPage'));
+const AutomationPage = lazy(() => import('./screens/automation/AutomationPage'));
+const AlertCenterPage = lazy(() => import('./screens/automation/AlertCenterPage'));
 const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'));
 const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
 const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
 const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
+const DashboardListPage = lazy(() => import('./screens/dashboards/DashboardListPage'));
+const DashboardPage = lazy(() => import('./screens/dashboards/DashboardPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -65,10 +71,16 @@ const router = createBrowserRouter([
       { path: 'admin/webhooks', element: S(<WebhooksPage />) },
       { path: 'settings/tokens', element: S(<TokensPage />) },
       { path: 'invitations', element: S(<InvitationsPage />) },
+      { path: 'forms/:formId/automations', element: S(<AutomationListPage />) },
+      { path: 'apps/:appId/automations', element: S(<AutomationListPage key="app" />) },
+      { path: 'automations/:id', element: S(<AutomationPage />) },
+      { path: 'alerts', element: S(<AlertCenterPage />) },
       { path: 'notifications', element: S(<NotificationsPage />) },
       { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
       { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },
       { path: 'tasks', element: S(<InboxPage />) },
+      { path: 'apps/:appId/dashboards', element: S(<DashboardListPage />) },
+      { path: 'dashboards/:id', element: S(<DashboardPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

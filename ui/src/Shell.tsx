@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import { Button, Dropdown, Layout, Menu, Space } from 'antd';
-import { AppstoreOutlined, ApartmentOutlined, AuditOutlined, SafetyOutlined, KeyOutlined, ApiOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
+import { AlertOutlined, AppstoreOutlined, ApartmentOutlined, AuditOutlined, SafetyOutlined, KeyOutlined, ApiOutlined, ScheduleOutlined, LogoutOutlined, TeamOutlined, UserOutlined } from '@ant-design/icons';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { isAdmin, useAuth } from './auth/auth';
@@ -23,7 +23,7 @@ export function Shell() {
   const signOut = () => { void logout().then(() => nav('/login')); };
   const selected = loc.pathname.startsWith('/admin/members') ? 'members' : loc.pathname.startsWith('/admin/departments') ? 'departments'
     : loc.pathname.startsWith('/admin/jobs') ? 'jobs' : loc.pathname.startsWith('/admin/webhooks') ? 'webhooks' : loc.pathname.startsWith('/admin/roles') ? 'roles'
-    : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : loc.pathname.startsWith('/tasks') ? 'tasks' : 'apps';
+    : loc.pathname.startsWith('/settings/tokens') ? 'tokens' : loc.pathname.startsWith('/tasks') ? 'tasks' : loc.pathname.startsWith('/alerts') ? 'alerts' : 'apps';
   const items = [
     { key: 'apps', icon: <AppstoreOutlined />, label: <Link to="/">{t('nav.apps')}</Link> },
     { key: 'tasks', icon: <AuditOutlined />, label: <Link to="/tasks" data-testid="nav-tasks">{t('approvals.nav')}<InboxCount n={tasks} /></Link> },
@@ -34,6 +34,7 @@ export function Shell() {
       { key: 'jobs', icon: <ScheduleOutlined />, label: <Link to="/admin/jobs" data-testid="nav-jobs">{t('nav.jobs')}</Link> },
       { key: 'webhooks', icon: <ApiOutlined />, label: <Link to="/admin/webhooks" data-testid="nav-webhooks">{t('nav.webhooks')}</Link> },
     ] : []),
+    { key: 'alerts', icon: <AlertOutlined />, label: <Link to="/alerts" data-testid="nav-alerts">{t('automation.alert.nav')}</Link> },
     { key: 'tokens', icon: <KeyOutlined />, label: <Link to="/settings/tokens" data-testid="nav-tokens">{t('nav.tokens')}</Link> },
   ];
   return (

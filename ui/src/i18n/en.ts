@@ -1,3 +1,4 @@
+import automationEn from './automation.en';
 import notifyEn from './notify.en';
 // English strings. Every key here must exist in zh-CN.ts too (a unit test checks).
 import { flowsEntry } from './flows-entry';
@@ -216,6 +217,7 @@ const en = {
     owner: 'Owner', transfer: 'Transfer', transferTitle: 'Transfer the record to another member', transferTo: 'New owner', transferred: 'Transferred to {{name}}',
     noAccess: 'Not found, or you have no access to this record', noCreate: 'You may not add records to this form', noView: 'You may not see the records of this form',
   },
+  automation: automationEn,
 };
 
 export default en;

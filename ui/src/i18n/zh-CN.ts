@@ -1,4 +1,5 @@
 import type { Catalog } from './en';
+import automationZhCN from './automation.zh-CN';
 import notifyZhCN from './notify.zh-CN';
 import { flowsEntry } from './flows-entry';
 
@@ -218,6 +219,7 @@ const zhCN: Catalog = {
     owner: '所有者', transfer: '转交', transferTitle: '将这条数据转交给其他成员', transferTo: '新所有者', transferred: '已转交给 {{name}}',
     noAccess: '数据不存在，或你没有权限查看', noCreate: '你没有在该表单添加数据的权限', noView: '你没有查看该表单数据的权限',
   },
+  automation: automationZhCN,
 };
 
 export default zhCN;
