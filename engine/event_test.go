@@ -367,6 +367,10 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"FormApp", func() error { _, err := f.e.FormApp(ctx, admin.Workspace, formID); return err }, nil},
 			{"OrgChart", func() error { _, err := f.e.OrgChart(ctx, admin.Workspace); return err }, nil},
 			{"MyPermission", func() error { _, err := f.e.MyPermission(ctx, f.member, formID); return err }, nil},
+			{"RecordVisibleTo", func() error {
+				_, err := f.e.RecordVisibleTo(ctx, admin.Workspace, formID, rec2.ID, []engine.Actor{f.member, admin})
+				return err
+			}, nil},
 			{"Store", func() error { _ = f.e.Store(); return nil }, nil},
 			{"Now", func() error { _ = f.e.Now(); return nil }, nil},
 			{"OnRecordWriting", func() error { _ = f.e.OnRecordWriting(); return nil }, nil},

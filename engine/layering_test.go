@@ -44,7 +44,7 @@ func TestStoreContractIsStdlibOnly(t *testing.T) {
 // except the store adapters counts as core.
 var capabilities = map[string]bool{
 	"tabular": true, "access": true, "jobs": true, "workflow": true, "automation": true,
-	"notify": true, "webhook": true, "report": true,
+	"notify": true, "webhook": true, "report": true, "live": true,
 }
 
 // sharedCapabilities may be imported by the other capabilities: the

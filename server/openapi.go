@@ -249,6 +249,8 @@ func (s *Server) buildOpenAPI() map[string]any {
 			ok = map[string]any{"description": "Done"}
 		case "text":
 			ok = map[string]any{"description": "OK", "content": map[string]any{"text/plain": map[string]any{"schema": tStr}}}
+		case "event-stream":
+			ok = map[string]any{"description": "A stream of Server-Sent Events", "content": map[string]any{"text/event-stream": map[string]any{"schema": tStr}}}
 		case "html":
 			ok = map[string]any{"description": "OK", "content": map[string]any{"text/html": map[string]any{"schema": tStr}}}
 		case "binary":

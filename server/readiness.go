@@ -27,4 +27,7 @@ type drainFlag struct{ on atomic.Bool }
 
 // Drain makes /readyz answer 503 shutting_down from now on; call it when
 // shutdown begins, before Shutdown (serve waits --drain-delay between the two).
-func (s *Server) Drain() { s.drain.on.Store(true) }
+func (s *Server) Drain() {
+	s.drain.on.Store(true)
+	s.drainLive()
+}

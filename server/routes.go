@@ -153,6 +153,7 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.notifyRoutes()...)
 	routes = append(routes, s.webhookRoutes()...)
 	routes = append(routes, s.stagesRoutes()...)
+	routes = append(routes, s.liveRoutes()...)
 	routes = append(routes, s.recordsBulkRoutes()...)
 	routes = append(routes, s.automationRoutes()...)
 	routes = append(routes, s.dashboardsRoutes()...)

@@ -17,6 +17,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/jobs"
+	"github.com/formloom/formloom/engine/live"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/webhook"
@@ -82,6 +83,9 @@ type Config struct {
 	// Stages runs stage pipelines (engine/workflow); nil answers 404 on
 	// their routes.
 	Stages *workflow.Stages
+	// Live fans record changes out to open screens (engine/live); nil
+	// answers GET /api/v1/live with 404.
+	Live *live.Hub
 	// Automations designs and runs automations and alerts
 	// (engine/automation); nil answers its routes with 404.
 	Automations *automation.Service

@@ -180,7 +180,8 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	srv, err := server.New(server.Config{Ready: ready, Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
-		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards})
+		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards,
+		Live: wireLive(ctx, e, raw, log)})
 	if err != nil {
 		ln.Close()
 		return err

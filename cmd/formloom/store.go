@@ -47,9 +47,9 @@ func (f *storeFlags) mongoDatabase() string {
 	return "formloom"
 }
 
-// open opens the chosen store and the blob store for uploads. Uploaded
-// files stay in <data-dir>/files on MongoDB too, so processes sharing one
-// MongoDB need a shared data directory for files.
+// open opens the chosen store and the blob store for uploads: on SQLite
+// uploads go to <data-dir>/files, on MongoDB to GridFS in the database, so
+// processes sharing one MongoDB share the files without a shared disk.
 func (f *storeFlags) open(ctx context.Context, log *slog.Logger) (store.Store, blob.Store, error) {
 	if f.mongoURI != "" {
 		db := f.mongoDatabase()

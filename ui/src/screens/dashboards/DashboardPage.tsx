@@ -16,6 +16,7 @@ import { usePhone } from '../../util/usePhone';
 import { ChartView, type ChartViewHandle } from './ChartView';
 import { csvOf, stackOrder, type T } from './chartModel';
 import { useManagesApp } from './DashboardListPage';
+import { useLiveRefresh } from '../../live/useLive';
 
 // The chart dialog (field pickers, preview) loads when opened.
 const ChartDialog = lazy(() => import('./ChartDialog'));
@@ -75,6 +76,8 @@ function Board() {
     } finally { if (!ac.signal.aborted) setLoading(false); }
   }, [db, values, message]);
   useEffect(() => { void load(); }, [load]);
+  // Record changes in the charts' forms refresh the figures (debounced: a burst of writes is one reload).
+  useLiveRefresh(db ? [...new Set(db.charts.map((c) => c.form))] : [], () => void load(), 1000);
 
   // save writes the dashboard at the version read; a conflict reloads it.
   const save = async (next: Dashboard): Promise<boolean> => {

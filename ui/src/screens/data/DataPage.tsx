@@ -27,6 +27,7 @@ import { RecordDrawer } from './RecordDrawer';
 import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
 import { maskDefinition, usePermission } from '../../permissions/usePermission';
+import { useLiveRefresh } from '../../live/useLive';
 
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
@@ -159,6 +160,7 @@ function Data({ formId }: { formId: string }) {
   useEffect(() => { if (def && mayView && tableShown) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView, tableShown]);
 
   // The totals row sums the number columns over every record the query matches, not the page.
+  const [liveTick, setLiveTick] = useState(0);
   const sumFields = useMemo(() => (def ? def.fields.filter((f) => SUMMABLE.has(f.type) && !hidden.includes(f.key)) : []), [def, hidden]);
   useEffect(() => {
     if (!def || !mayView || sumFields.length === 0 || !tableShown) { setTotals(null); return; }
@@ -166,7 +168,12 @@ function Data({ formId }: { formId: string }) {
     reportApi.aggregate(formId, { filter, deleted: bin ? 'only' : undefined, metrics: sumFields.map((f) => ({ op: 'sum' as const, field: queryPath(f) })) }, ac.signal)
       .then((r) => setTotals(r.groups[0]?.values ?? null)).catch(() => setTotals(null));
     return () => ac.abort();
-  }, [def, mayView, formId, filter, bin, sumFields, tableShown]);
+  }, [def, mayView, formId, filter, bin, sumFields, tableShown, liveTick]);
+  // Changes by anyone (another member, tab or process) refresh what is shown, debounced: the table's page
+  // and totals, or the board's and calendar's columns and counts.
+  useLiveRefresh(def && mayView ? [formId] : [], () => {
+    if (tableShown) { void load(page, cursors[page], true); setLiveTick((n) => n + 1); } else setReload((n) => n + 1);
+  });
 
   // Labels of related records shown in the page.
   useEffect(() => {

@@ -19,6 +19,8 @@ export type KanbanConfig = NonNullable<ViewConfig['kanban']>;
 
 /** PAGE is how many cards a column loads at a time. */
 const PAGE = 20;
+/** MAX_REFRESH bounds the cards one column re-reads on a refresh. */
+const MAX_REFRESH = 200;
 /** MAX_COLUMNS bounds the columns drawn (a member field of a large workspace). */
 const MAX_COLUMNS = 50;
 
@@ -98,7 +100,33 @@ export default function Board({ formId, fields, filter, sort, config, onConfig, 
     const ac = new AbortController();
     fetchTotals(ac.signal).catch((e: Error) => { if (e.name !== 'AbortError') { message.error(errorText(e)); setGroups([]); } });
     return () => ac.abort();
-  }, [fetchTotals, sort, reload, message]);
+  }, [fetchTotals, sort, message]);
+
+  // A change made elsewhere (the drawer, or another user's write arriving
+  // live) refreshes the headers and the cards already shown, in place: a
+  // column keeps as many cards as it had loaded, so a live update never
+  // takes away a page the user opened or moves a button under the pointer.
+  const seenReload = useRef(reload);
+  useEffect(() => {
+    if (reload === seenReload.current || !field) return;
+    seenReload.current = reload;
+    const g = gen.current;
+    fetchTotals().catch(() => undefined);
+    for (const [key, cur] of Object.entries(colsRef.current)) {
+      if (!cur.loaded) continue;
+      const n = Math.min(Math.max(cur.items.length, PAGE), MAX_REFRESH);
+      api.query(formId, { filter: columnFilter(filter, field, key), sort: sort.length ? sort : undefined, limit: n }).then((p) => {
+        if (g !== gen.current) return;
+        setCols((c) => {
+          const now = c[key]?.items ?? [];
+          const fresh = new Set(p.items.map((r) => r.id));
+          // Cards a "load more" appended while this read ran stay after the fresh ones.
+          const tail = now.length > n ? now.slice(n).filter((r) => !fresh.has(r.id)) : [];
+          return { ...c, [key]: { items: [...p.items, ...tail], next: tail.length ? c[key]?.next : p.nextCursor, loaded: true, loading: false } };
+        });
+      }).catch(() => undefined);
+    }
+  }, [reload, field, fetchTotals, formId, filter, sort]);
 
   const inflight = useRef(new Set<string>());
   const loadMore = useCallback(async (key: string) => {

@@ -1,0 +1,1 @@
+var e={en:{flows:{menu:`Approval flow`},approvals:{nav:`Tasks`,tab:`Approval`}},"zh-CN":{flows:{menu:`审批流程`},approvals:{nav:`待办`,tab:`审批`}}};export{e as t};

@@ -1,0 +1,1 @@
+import{n as e,r as t}from"./form-vSo0YZsr.js";var n=t,r=e;export{n,r as t};
