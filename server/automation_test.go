@@ -178,6 +178,12 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	en.do("GET", base, rep, nil, nil).expect(403)
 	en.do("POST", base, rep, map[string]any{"draft": won}, nil).expect(403)
 	en.do("GET", base, "", nil, nil).expect(401)
+	// An admin's read-only token reads but does not design; a write token acknowledges alerts but does not design either.
+	readOnly := en.do("POST", "/api/v1/tokens", en.admin, map[string]any{"name": "ro", "scopes": []string{"read"}}, nil).expect(201).str("token")
+	writeTok := en.do("POST", "/api/v1/tokens", en.admin, map[string]any{"name": "rw", "scopes": []string{"read", "write"}}, nil).expect(201).str("token")
+	en.do("GET", base, readOnly, nil, nil).expect(200)
+	en.do("POST", base, readOnly, map[string]any{"draft": won}, nil).expect(403)
+	en.do("POST", base, writeTok, map[string]any{"draft": won}, nil).expect(403)
 	// Bad input: per field, nothing stored.
 	if r := en.do("POST", base, en.admin, map[string]any{"draft": map[string]any{"name": " ", "trigger": map[string]any{"type": "record.created"}, "actions": []any{}}}, nil).expect(422); !fieldErr(r, "name", "") {
 		t.Fatalf("empty name: %s", r.raw)
@@ -375,6 +381,7 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("bad filters: %s", r.raw)
 	}
 	alertID, v := alert["id"].(string), int64(alert["version"].(float64))
+	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", readOnly, map[string]any{"version": v}, nil).expect(403)
 	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", other, map[string]any{"version": v}, nil).expect(404)
 	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", rep, map[string]any{"version": v + 1}, nil).expect(409)
 	ack := en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", rep, map[string]any{"version": v}, nil).expect(200)
