@@ -252,5 +252,31 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
       }
       await page.goto(url('/'));
     }],
+
+    ['automation (12): in English: the designer, the record\'s runs and the alert center', async () => {
+      await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+      try {
+        await page.goto(url(`/automations/${autoId}`));
+        await byTest('trigger-picker').waitFor();
+        await byTest('open-dry-run').getByText('Dry run').waitFor();
+        await page.locator('.fl-auto-trigger-types').getByText('Fields changed').waitFor();
+        await shot('automation-08-designer-en');
+        await page.goto(url(`/forms/${dealsId}/data?record=${dealA}`));
+        await byTest('automation-tab').click();
+        const tab = byTest('record-automations');
+        await tab.locator('[data-testid="run-row"]').filter({ hasText: '赢单生成合同' }).first().click();
+        // The log names the 合同 form and its fields, and the notified member.
+        await tab.locator('[data-testid="detail-values"]').getByText('合同名称').first().waitFor();
+        await tab.locator('[data-testid="notice-to"]').first().waitFor();
+        await shot('automation-09-record-runs-en');
+        await page.keyboard.press('Escape');
+        await page.goto(url('/alerts'));
+        await byTest('alert-center').getByText('Alert center').waitFor();
+        await shot('automation-10-alerts-en');
+      } finally {
+        await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+        await page.goto(url('/'));
+      }
+    }],
   ];
 }
