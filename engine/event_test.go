@@ -233,6 +233,32 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				rec2, err = f.e.UpdateRecord(ctx, f.member, formID, rec2.ID, map[string]any{"company": "丙"}, rec2.Version, engine.WriteOptions{})
 				return err
 			}, W(engine.EventRecordUpdated)},
+			{"CreateRecordOnce", func() error {
+				_, _, err := f.e.CreateRecordOnce(ctx, f.member, formID, "event-key", map[string]any{"company": "幂等"}, engine.WriteOptions{})
+				return err
+			}, W(engine.EventRecordCreated)},
+			// Housekeeping: deletes only keys past their TTL (none here),
+			// bookkeeping without an event (record_idempotency.go).
+			{"PurgeIdempotencyKeys", func() error { _, err := f.e.PurgeIdempotencyKeys(ctx); return err }, nil},
+			{"CreateRecords", func() error {
+				res, err := f.e.CreateRecords(ctx, f.member, formID, []map[string]any{{"company": "批一"}, {"company": "批二"}}, engine.WriteOptions{})
+				for _, r := range res {
+					if r.Err != nil {
+						return r.Err
+					}
+				}
+				return err
+			}, W(engine.EventRecordCreated, engine.EventRecordCreated)},
+			{"UpdateRecords", func() error {
+				res, err := f.e.UpdateRecords(ctx, f.member, formID, []engine.RecordChange{{ID: rec2.ID, Version: rec2.Version, Data: map[string]any{"company": "批改"}}}, engine.WriteOptions{})
+				if err == nil && res[0].Err != nil {
+					err = res[0].Err
+				}
+				if err == nil {
+					rec2 = res[0].Record
+				}
+				return err
+			}, W(engine.EventRecordUpdated)},
 			{"TransferRecords", func() error {
 				res, err := f.e.TransferRecords(ctx, admin, formID, []string{rec2.ID}, admin.UserID)
 				if err == nil && res[0].Err != nil {

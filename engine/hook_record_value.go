@@ -71,6 +71,7 @@ func (e *RecordWritingEvent) SetValue(key string, value any) error {
 		hist := u.Writes[1].Doc.Data
 		ch, _ := hist["changes"].([]any)
 		hist["changes"] = append(ch, map[string]any{"field": key, "old": old, "new": n})
+		setPayloadOld(u.Events[0].Payload, key, old)
 	}
 	return nil
 }

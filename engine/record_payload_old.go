@@ -23,3 +23,18 @@ func oldValues(changes []map[string]any) map[string]any {
 // changed for N days" (an automation's silence scan) and "recently
 // changed" lists read a range of index entries instead of every record.
 var activityIndex = store.Index{Name: "a_updated", Fields: []store.SortKey{{Field: store.FieldUpdatedAt}}}
+
+// setPayloadOld adds a field a RecordWriting hook changed to the
+// record.updated payload's old values (RecordWritingEvent.SetValue), so
+// consumers see its previous value like the writer's own changes.
+func setPayloadOld(payload map[string]any, key string, old any) {
+	if old == nil {
+		return
+	}
+	m, _ := payload["old"].(map[string]any)
+	if m == nil {
+		m = map[string]any{}
+		payload["old"] = m
+	}
+	m[key] = old
+}

@@ -56,6 +56,12 @@ func (c *Chain) chainMap() map[string]any {
 // read-only or hidden one is a per-field read_only_permission error) and
 // the rows the new record must fall in, unless they may transfer records.
 func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions) (Record, error) {
+	return e.createRecord(ctx, a, formID, input, opts, nil)
+}
+
+// createRecord is CreateRecord; a non-nil once reserves an Idempotency-Key
+// in the record's unit of work (record_idempotency.go).
+func (e *Engine) createRecord(ctx context.Context, a Actor, formID string, input map[string]any, opts WriteOptions, once *idemReservation) (Record, error) {
 	d, err := e.Authorize(ctx, a, ActRecordCreate, Resource{Form: formID})
 	if err != nil {
 		return Record{}, err
@@ -85,11 +91,19 @@ func (e *Engine) CreateRecord(ctx context.Context, a Actor, formID string, input
 	if err := w.writing(ctx, &u, RecordCreate, id, data, changes, opts, false); err != nil {
 		return Record{}, err
 	}
+	if once != nil {
+		if err := once.reserve(ctx, w, &u, d.Mask); err != nil {
+			return Record{}, err
+		}
+	}
 	res, err := e.st.Commit(ctx, u)
 	if err != nil {
+		if once != nil && once.raced(err) {
+			return Record{}, errIdemRaced
+		}
 		return Record{}, hideErrors(w.commitErr(err), d.Mask)
 	}
-	return w.answer(ctx, formID, recordFrom(res.Docs[0]), d.Mask), nil
+	return w.answer(ctx, formID, recordFrom(res.Docs[once.recordIndex()]), d.Mask), nil
 }
 
 // UpdateRecord changes some fields of a live record. input holds only the

@@ -53,6 +53,9 @@ func (s *Server) createRecord(c *fiber.Ctx) error {
 	if in.Data == nil {
 		in.Data = map[string]any{}
 	}
+	if key, ok := idempotencyKey(c); ok {
+		return s.createRecordOnce(c, key, in)
+	}
 	r, err := s.e.CreateRecord(c.UserContext(), actor(c), c.Params("form"), in.Data, engine.WriteOptions{})
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ func init() {
 		"server_unavailable":            "服务暂时不可用，请稍后再试",
 		"server_internal":               "服务器内部错误，请稍后再试",
 		"server_import_rejected":        "有 {count} 处错误，未导入任何数据，请修改后重新上传",
+		"server_idempotency_key_reused": "该 Idempotency-Key 已用于另一个不同内容的请求；请换一个新的键",
 	})
 	i18n.Register(i18n.En, map[string]string{
 		"server_unauthenticated":        "Sign in, or send a valid API token",
@@ -60,5 +61,6 @@ func init() {
 		"server_unavailable":            "The service is unavailable; try again later",
 		"server_internal":               "Internal server error; try again later",
 		"server_import_rejected":        "{count} problems found; nothing was imported. Fix them and upload the file again",
+		"server_idempotency_key_reused": "This Idempotency-Key was already used for a request with another body; use a new key",
 	})
 }

@@ -187,6 +187,8 @@ func TestTimerMetrics(t *testing.T) {
 	wait("the acks", func(jobs.TimerStats) bool { d, err := st.Depth(ctx, jobs.QueueTimers); return err == nil && d == 1 })
 	clock.Advance(time.Minute) // the schedule's tick at 00:01 and the cancelled timer fall due
 	wait("the tick and the stale timer", func(s jobs.TimerStats) bool { return s.Fired == 1 && s.Ran == 2 && s.Stale == 1 })
+	// The counters move before the items are acked: wait for the acks too.
+	wait("the last acks", func(jobs.TimerStats) bool { d, err := st.Depth(ctx, jobs.QueueTimers); return err == nil && d == 0 })
 	for outcome, want := range map[string]float64{"ran": 2, "failed": 1, "dead_letter": 1, "panic": 1, "stale": 1} {
 		if v := gatheredLabel(t, m, "formloom_jobs_tasks_total", "outcome", outcome); v != want {
 			t.Errorf("formloom_jobs_tasks_total{outcome=%q} = %v, want %v", outcome, v, want)

@@ -198,6 +198,7 @@ func schemas() map[string]any {
 		"JobTaskRetryResult":    obj(map[string]any{"queued": tBool}, "queued"),
 	}
 	maps.Copy(m, webhookSchemas())
+	maps.Copy(m, recordsBulkSchemas())
 	return m
 }
 
@@ -222,6 +223,9 @@ func (s *Server) buildOpenAPI() map[string]any {
 		}
 		for _, q := range r.query {
 			params = append(params, map[string]any{"name": q, "in": "query", "required": false, "schema": tStr})
+		}
+		for _, h := range r.headers {
+			params = append(params, map[string]any{"name": h, "in": "header", "required": false, "schema": tStr})
 		}
 		if len(params) > 0 {
 			op["parameters"] = params

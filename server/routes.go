@@ -49,6 +49,7 @@ type route struct {
 	resp    string // success body schema name; "" for 204
 	status  int    // success status; 0 means 200
 	query   []string
+	headers []string // optional request headers the route reads
 	h       fiber.Handler
 }
 
@@ -121,7 +122,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/forms/:form/permissions/me", access: authed, action: actRead, tag: "permissions", op: "myPermission", summary: "The caller's effective permission on a published form: record actions allowed, each field's access (edit, view, hidden) and whether they may design it and manage its permissions.", resp: "EffectivePermission", h: s.myPermission},
 
 		{method: "GET", path: "/api/v1/forms/:form/records", access: authed, action: actRead, tag: "records", op: "listRecords", summary: "A page of records (query parameters: limit, cursor, offset, sort, filter, total, deleted).", resp: "RecordPage", query: []string{"limit", "cursor", "offset", "sort", "filter", "total", "deleted"}, h: s.listRecords},
-		{method: "POST", path: "/api/v1/forms/:form/records", access: authed, action: actWrite, tag: "records", op: "createRecord", summary: "Create a record.", req: "RecordCreate", resp: "Record", status: 201, h: s.createRecord},
+		{method: "POST", path: "/api/v1/forms/:form/records", access: authed, action: actWrite, tag: "records", op: "createRecord", summary: "Create a record. An Idempotency-Key header (1 to 255 printable ASCII characters, per caller and form, kept 24 h) makes a retry safe: the same key and body answer the first 201 again (header Idempotent-Replayed: true) without a second record; the same key with another body is 422 idempotency_key_reused.", req: "RecordCreate", resp: "Record", status: 201, headers: []string{"Idempotency-Key"}, h: s.createRecord},
 		{method: "POST", path: "/api/v1/forms/:form/records/query", access: authed, action: actRead, tag: "records", op: "queryRecords", summary: "Query records with a filter, sort and cursor.", req: "RecordQuery", resp: "RecordPage", h: s.queryRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records/aggregate", access: authed, action: actRead, tag: "records", op: "aggregateRecords", summary: "Group the records the caller may view and compute count, sum, avg, min and max per group (at most 3 keys, 8 metrics and 2000 groups; truncated says more existed). Keys are field keys or record properties; a key may be bucketed by day, week, month, quarter or year in the workspace time zone (or timeZone). Sum and avg take number-valued fields; a hidden field can be neither key, metric nor filter.", req: "RecordAggregate", resp: "AggregateResult", h: s.aggregateRecords},
 		{method: "POST", path: "/api/v1/forms/:form/records/delete", access: authed, action: actWrite, tag: "records", op: "deleteRecords", summary: "Move up to 500 records to the recycle bin, each with its own history entry and event; answers one result per id.", req: "BulkDelete", resp: "BulkResult", h: s.deleteRecords},
@@ -152,6 +153,7 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.notifyRoutes()...)
 	routes = append(routes, s.webhookRoutes()...)
 	routes = append(routes, s.stagesRoutes()...)
+	routes = append(routes, s.recordsBulkRoutes()...)
 	routes = append(routes, s.automationRoutes()...)
 	return append(routes,
 		route{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},

@@ -99,6 +99,21 @@ func TestWebhookOutboundOverHTTP(t *testing.T) {
 	if !strings.HasPrefix(secret, "whsec_") {
 		t.Fatalf("secret %q", secret)
 	}
+	// The actor defaults to the creator; another member may be chosen, a
+	// user outside the workspace may not.
+	adminID := en.do("GET", "/api/v1/me", en.admin, nil, nil).expect(200).body["user"].(map[string]any)["id"].(string)
+	memberID := en.do("GET", "/api/v1/me", member, nil, nil).expect(200).body["user"].(map[string]any)["id"].(string)
+	if ep.str("actor") != adminID {
+		t.Fatalf("default actor %q, want %q", ep.str("actor"), adminID)
+	}
+	other := en.do("POST", "/api/v1/webhooks/endpoints", en.admin, map[string]any{"url": rc.URL, "events": []string{"form.published"}, "actor": memberID}, nil).expect(201)
+	if other.str("actor") != memberID {
+		t.Fatalf("chosen actor %q, want %q", other.str("actor"), memberID)
+	}
+	noActor := en.do("POST", "/api/v1/webhooks/endpoints", en.admin, map[string]any{"url": rc.URL, "events": []string{"form.published"}, "actor": "01jzzzzzzzzzzzzzzzzzzzzzzz"}, nil).expect(422)
+	if !strings.Contains(string(noActor.raw), `"path":"actor","code":"webhook_actor"`) {
+		t.Fatalf("unknown actor: %s", noActor.raw)
+	}
 	list := en.do("GET", "/api/v1/webhooks/endpoints", en.admin, nil, nil).expect(200)
 	if strings.Contains(string(list.raw), secret) || strings.Contains(string(list.raw), "sealed") {
 		t.Fatal("the list shows the secret")

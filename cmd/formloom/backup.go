@@ -44,6 +44,8 @@ type manifest struct {
 	Version   string                   `json:"formloomVersion"`
 	Entries   []manifestEntry          `json:"entries"`
 	Contents  sqlitestore.SnapshotInfo `json:"contents"`
+	// Dump is set on a logical backup (entry store.jsonl, from MongoDB).
+	Dump *dumpContents `json:"dump,omitempty"`
 }
 
 type manifestEntry struct {
@@ -57,9 +59,10 @@ func backupCmd() *cobra.Command {
 	var to string
 	cmd := &cobra.Command{
 		Use:   "backup --to FILE",
-		Short: "Write a consistent backup of the data directory while Formloom serves",
+		Short: "Write a consistent backup of the data directory or MongoDB database while Formloom serves",
 		Long: "Write a backup archive (tar.gz): a consistent snapshot of the SQLite database taken with VACUUM INTO while the server keeps running,\n" +
-			"the uploaded files and a manifest with every entry's SHA-256. Check it with 'formloom backup verify FILE'; restore it with 'formloom restore'.",
+			"or, with --mongo-uri, a logical dump of every Formloom collection (records, history, outbox, queue, counters) read in one snapshot session,\n" +
+			"the uploaded files and a manifest with every entry's SHA-256 and the counts. Check it with 'formloom backup verify FILE'; restore it with 'formloom restore'.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyEnv(cmd.Flags()); err != nil {
@@ -68,12 +71,18 @@ func backupCmd() *cobra.Command {
 			if to == "" {
 				return errors.New("--to FILE is required")
 			}
+			var m manifest
+			var err error
 			if f.mongoURI != "" {
-				return errors.New("backup of a MongoDB database is not built in yet: use mongodump --db <database> (it includes the _outbox, _queue and _counters collections and the files bucket)")
+				m, err = backupMongo(cmd.Context(), &f, to, progressOut(cmd))
+			} else {
+				m, err = writeBackup(cmd.Context(), f.dataDir, to, progressOut(cmd))
 			}
-			m, err := writeBackup(cmd.Context(), f.dataDir, to, progressOut(cmd))
 			if err != nil {
 				return err
+			}
+			if m.Dump != nil && !m.Dump.Consistent {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s has no snapshot reads; the backup is consistent only if nothing wrote during it\n", m.Backend)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "backup written to %s: %d collections, %d events, %d files\n",
 				to, len(m.Contents.Documents), m.Contents.Events, countFiles(m))
@@ -156,45 +165,24 @@ func writeBackup(ctx context.Context, dataDir, to string, progress io.Writer) (m
 	if m.Contents, err = sqlitestore.CheckSnapshot(ctx, snap); err != nil {
 		return m, fmt.Errorf("the snapshot just taken fails its check: %w", err)
 	}
-	part := filepath.Join(tmp, "archive.tar.gz")
-	out, err := os.OpenFile(part, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	a, err := newArchive(tmp, &m, progress)
 	if err != nil {
 		return m, err
 	}
-	defer out.Close()
-	gz := gzip.NewWriter(out)
-	tw := tar.NewWriter(gz)
-	add := func(name, path string) error {
-		f, err := os.Open(path)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		st, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: st.Size(), ModTime: st.ModTime(), Typeflag: tar.TypeReg}); err != nil {
-			return err
-		}
-		h := sha256.New()
-		var w io.Writer = io.MultiWriter(tw, h)
-		if bar := newBar(progress, st.Size(), name); bar != nil {
-			w = io.MultiWriter(w, bar)
-			defer bar.Finish()
-		}
-		n, err := io.Copy(w, f)
-		if err != nil {
-			return fmt.Errorf("archive %s: %w", name, err)
-		}
-		m.Entries = append(m.Entries, manifestEntry{Name: name, Size: n, SHA256: hex.EncodeToString(h.Sum(nil))})
-		return nil
-	}
-	if err := add(entryDatabase, snap); err != nil {
+	defer a.close()
+	if err := a.addFile(entryDatabase, snap); err != nil {
 		return m, err
 	}
+	if err := archiveLocalFiles(a, dataDir); err != nil {
+		return m, err
+	}
+	return m, a.finish(to)
+}
+
+// archiveLocalFiles adds the uploaded files of data directory dataDir.
+func archiveLocalFiles(a *archiveWriter, dataDir string) error {
 	files := filepath.Join(dataDir, "files")
-	err = filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(files, func(p string, d fs.DirEntry, err error) error {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
@@ -205,42 +193,16 @@ func writeBackup(ctx context.Context, dataDir, to string, progress io.Writer) (m
 		if err != nil {
 			return err
 		}
-		err = add(entryFiles+filepath.ToSlash(rel), p)
+		err = a.addFile(entryFiles+filepath.ToSlash(rel), p)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // deleted since the walk listed it
 		}
 		return err
 	})
 	if err != nil {
-		return m, fmt.Errorf("archive uploaded files: %w", err)
+		return fmt.Errorf("archive uploaded files: %w", err)
 	}
-	body, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return m, err
-	}
-	if err := tw.WriteHeader(&tar.Header{Name: entryManifest, Mode: 0o600, Size: int64(len(body)), ModTime: m.CreatedAt, Typeflag: tar.TypeReg}); err != nil {
-		return m, err
-	}
-	if _, err := tw.Write(body); err != nil {
-		return m, err
-	}
-	if err := tw.Close(); err != nil {
-		return m, err
-	}
-	if err := gz.Close(); err != nil {
-		return m, err
-	}
-	if err := out.Sync(); err != nil {
-		return m, err
-	}
-	if err := out.Close(); err != nil {
-		return m, err
-	}
-	// The archive appears under its name only once complete.
-	if err := os.Link(part, to); err != nil {
-		return m, fmt.Errorf("write %s: %w", to, err)
-	}
-	return m, nil
+	return nil
 }
 
 // readBackup reads and checks the archive at path, extracting it into dir
@@ -328,6 +290,12 @@ func readBackup(ctx context.Context, path, dir string, progress io.Writer) (mani
 	for name := range seen {
 		return m, bad("entry %s is not in the manifest", name)
 	}
+	if m.Dump != nil {
+		if err := checkDump(ctx, filepath.Join(dir, entryDump), m); err != nil {
+			return m, bad("store dump: %v", err)
+		}
+		return m, nil
+	}
 	info, err := sqlitestore.CheckSnapshot(ctx, filepath.Join(dir, entryDatabase))
 	if err != nil {
 		return m, bad("database: %v", err)
@@ -346,7 +314,7 @@ func readBackup(ctx context.Context, path, dir string, progress io.Writer) (mani
 
 // safeEntry accepts the archive's own names only (no absolute path, no "..").
 func safeEntry(name string) bool {
-	if name == entryDatabase || name == entryManifest {
+	if name == entryDatabase || name == entryManifest || name == entryDump {
 		return true
 	}
 	rest, ok := strings.CutPrefix(name, entryFiles)

@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
 )
 
 func restoreCmd() *cobra.Command {
@@ -14,9 +19,11 @@ func restoreCmd() *cobra.Command {
 	var from string
 	cmd := &cobra.Command{
 		Use:   "restore --from FILE",
-		Short: "Restore a backup archive into an empty data directory",
+		Short: "Restore a backup archive into an empty data directory or MongoDB database",
 		Long: "Check the archive as 'formloom backup verify' does, then put its database and files into --data-dir,\n" +
-			"which must be empty or not exist. Start 'formloom serve --data-dir DIR' on it afterwards.",
+			"which must be empty or not exist. Start 'formloom serve --data-dir DIR' on it afterwards.\n" +
+			"With --mongo-uri, load it into an empty MongoDB database instead (a MongoDB backup, or a SQLite one: that migrates it),\n" +
+			"files into GridFS, and check the counts; an earlier restore that was interrupted is cleared and redone.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := applyEnv(cmd.Flags()); err != nil {
@@ -26,7 +33,7 @@ func restoreCmd() *cobra.Command {
 				return errors.New("--from FILE is required")
 			}
 			if f.mongoURI != "" {
-				return errors.New("restore into MongoDB is not built in yet: restore a mongodump with mongorestore")
+				return restoreMongo(cmd.Context(), &f, from, cmd.OutOrStdout(), progressOut(cmd))
 			}
 			if err := emptyDir(f.dataDir); err != nil {
 				return err
@@ -77,5 +84,56 @@ func emptyDir(dir string) error {
 	if len(ents) > 0 {
 		return fmt.Errorf("data directory %s is not empty: restore only into an empty or new directory (move the old one aside first)", dir)
 	}
+	return nil
+}
+
+// restoreMongo checks the archive from, then loads it into f's MongoDB
+// database, which must be empty (see copyToMongo).
+func restoreMongo(ctx context.Context, f *storeFlags, from string, out, progress io.Writer) error {
+	tmp, err := os.MkdirTemp("", "formloom-restore-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	m, err := readBackup(ctx, from, tmp, progress)
+	if err != nil {
+		return err
+	}
+	dst, err := openMongo(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer dst.Close()
+	var fill func(context.Context, store.Sink) (store.ExportInfo, error)
+	if m.Dump != nil {
+		fill = func(ctx context.Context, sink store.Sink) (store.ExportInfo, error) {
+			r, err := os.Open(filepath.Join(tmp, entryDump))
+			if err != nil {
+				return store.ExportInfo{}, err
+			}
+			defer r.Close()
+			return store.ExportInfo{}, store.ReadDump(ctx, r, sink)
+		}
+	} else {
+		// A SQLite backup: open its snapshot as a data directory and export it.
+		src, err := sqlitestore.Open(tmp, sqlitestore.Options{Logger: quietLog()})
+		if err != nil {
+			return fmt.Errorf("open the backup's database: %w", err)
+		}
+		defer src.Close()
+		fill = src.Export
+	}
+	db := f.mongoDatabase()
+	counts, files, err := copyToMongo(ctx, dst, db, out, progress, fill, filepath.Join(tmp, "files"))
+	var ne *store.NotEmptyError
+	if errors.As(err, &ne) {
+		return fmt.Errorf("MongoDB database %q already holds a restore or migration (%s): restore only into an empty database; "+
+			"choose another with --mongo-db or drop this one first", db, ne.What)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "restored %s (made %s from %s) into MongoDB database %q: %s, %d files; counts verified\n",
+		from, m.CreatedAt.Format("2006-01-02 15:04:05Z"), m.Backend, db, summary(counts), files)
 	return nil
 }

@@ -147,6 +147,10 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	if err := wireIdempotency(e, work, log); err != nil {
+		ln.Close()
+		return err
+	}
 	metrics.WatchJobs(work, raw)
 	approvals, err := wireApprovals(ctx, e, work, log)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/field"
 )
 
 // Recipients says who a notification goes to; every entry resolves to
@@ -279,6 +280,12 @@ func (t *template) render(rc *runCtx) string {
 // display renders a stored value for people: option labels of selects,
 // lists joined, numbers without a trailing .0.
 func display(rc *runCtx, key string, v any) string {
+	if f, ok := rc.c.form.Field(key); ok && f.Type == "datetime" && v != nil {
+		// An instant is stored in UTC; people read it in the workspace zone.
+		if t, ok := field.Get(f.Type); ok {
+			return t.Format(field.Context{Location: rc.loc, Now: rc.now}, f, v, "")
+		}
+	}
 	switch x := v.(type) {
 	case nil:
 		return ""

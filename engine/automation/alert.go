@@ -242,8 +242,9 @@ func (v Version) escalation() *Escalation {
 	return nil
 }
 
-// heads returns the heads of the owner's departments (the org chart's
-// HeadsOf, level 1).
+// heads returns the heads of the owner's departments; for a department
+// the owner heads, the heads of its parent (telling the owner again is no
+// escalation).
 func (s *Service) heads(ctx context.Context, ws, owner string) ([]string, error) {
 	if owner == "" {
 		return nil, nil
@@ -258,22 +259,17 @@ func (s *Service) heads(ctx context.Context, ws, owner string) ([]string, error)
 	}
 	var out []string
 	for _, d := range m.Departments {
-		for _, h := range headsOf(o, d) {
+		hs := o.HeadsOf(d, 1)
+		if slices.Contains(hs, owner) {
+			hs = o.HeadsOf(d, 2)
+		}
+		for _, h := range hs {
 			if h != owner && !slices.Contains(out, h) {
 				out = append(out, h)
 			}
 		}
 	}
 	return out, nil
-}
-
-// headsOf asks the org chart for a department's heads, going up a level
-// when the owner is the head.
-func headsOf(o engine.OrgChart, dept string) []string {
-	if h, ok := any(o).(interface{ HeadsOf(string, int) []string }); ok {
-		return h.HeadsOf(dept, 1)
-	}
-	return nil
 }
 
 // ruleVersion loads the published version of an alert's rule.

@@ -193,3 +193,60 @@ func TestSilenceScan(t *testing.T) {
 		}
 	})
 }
+
+// TestAlertDedupeExpression: the dedupe key expression groups records:
+// one open alert per rule and key, whichever record raised it; a dry run
+// says the alert is already open.
+func TestAlertDedupeExpression(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		rule := x.publish(x.deal, Design{Name: "per customer", Trigger: Trigger{Type: TriggerCreated},
+			Actions: []Action{{Kind: KindAlert, Config: map[string]any{"severity": "info", "title": "{{title}}", "dedupe": `UPPER(new.title)`, "autoResolve": false}}}})
+		a := x.create(x.alice, map[string]any{"title": "acme"})
+		x.create(x.bob, map[string]any{"title": "ACME"})
+		x.create(x.bob, map[string]any{"title": "other"})
+		x.settle()
+		open := x.alerts(AlertQuery{Rule: rule.ID})
+		keys := []string{}
+		for _, al := range open {
+			keys = append(keys, al.Key)
+		}
+		if !sameSet(keys, []string{"ACME", "OTHER"}) {
+			t.Fatalf("alert keys %v", keys)
+		}
+		dry, err := x.s.DryRun(x.ctx, x.admin, rule.ID, DryRunInput{Record: a.ID})
+		if err != nil || dry.Actions[0].Detail["existing"] != true {
+			t.Fatalf("dry run %+v %v", dry, err)
+		}
+	})
+}
+
+// TestEscalationSkipsTheOwnerAsHead: when the owner heads their own
+// department, the first escalation goes to the parent department's heads.
+func TestEscalationSkipsTheOwnerAsHead(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	top, err := x.e.CreateDepartment(x.ctx, x.admin, "华东", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := x.e.CreateDepartment(x.ctx, x.admin, "上海", top.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, boss := x.member("Olivia", sub.ID), x.member("Boss", top.ID)
+	if _, err := x.e.SetDepartmentHeads(x.ctx, x.admin, sub.ID, []string{owner.UserID}, sub.Version); err != nil {
+		t.Fatal(describe(err))
+	}
+	if _, err := x.e.SetDepartmentHeads(x.ctx, x.admin, top.ID, []string{boss.UserID}, top.Version); err != nil {
+		t.Fatal(describe(err))
+	}
+	rule := x.publish(x.deal, Design{Name: "r", Trigger: Trigger{Type: TriggerCreated},
+		Actions: []Action{{Kind: KindAlert, Config: map[string]any{"severity": "warning", "title": "{{title}}", "escalation": map[string]any{"headAfterHours": 1}}}}})
+	x.create(owner, map[string]any{"title": "A"})
+	x.settle()
+	x.advance(time.Hour)
+	x.waitFor("the escalation", func() bool { return x.kindTo("alert", boss.UserID) == 1 })
+	al := x.alerts(AlertQuery{Rule: rule.ID})[0]
+	if al.Level != 1 || !slices.Equal(al.Notified, []string{owner.UserID, boss.UserID}) || x.kindTo("alert", owner.UserID) != 1 {
+		t.Fatalf("alert %+v", al)
+	}
+}

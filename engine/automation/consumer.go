@@ -20,6 +20,12 @@ func (s *Service) handleEvent(ctx context.Context, d jobs.Delivery) error {
 	case EventAutomationChanged, string(engine.EventFormPublished):
 		s.invalidate(ev.Workspace)
 		return nil
+	case string(engine.EventMemberAdded), string(engine.EventMemberUpdated), string(engine.EventMemberRemoved),
+		string(engine.EventUserUpdated), string(engine.EventUserDisabled), string(engine.EventUserEnabled):
+		// Who an automation acts as, with which roles, is read again: a
+		// removed or disabled actor stops acting from the next event on.
+		s.actors.Clear()
+		return nil
 	}
 	if ev.Workspace == "" {
 		return nil
@@ -152,7 +158,12 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 		return nil, false, nil
 	}
 	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}}
+	// Who caused it: "actor" in record-like payloads, "by" in workflow
+	// ones ("system" for a due time: then the automation's actor).
 	k.by, _ = p["actor"].(string)
+	if by, _ := p["by"].(string); k.by == "" && by != "system" {
+		k.by = by
+	}
 	if rec, _ := p["record"].(string); rec != "" {
 		a, err := s.actorFor(ctx, c.auto.Workspace, c.ver.Design.Actor)
 		if err != nil {

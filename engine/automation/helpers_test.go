@@ -129,6 +129,7 @@ var dealForm = form.Definition{Fields: []form.Field{
 	{Key: "qty", Type: "number", Label: "数量"},
 	{Key: "close_date", Type: "date", Label: "预计成交"},
 	{Key: "last_contact", Type: "date", Label: "最近联系"},
+	{Key: "meeting", Type: "datetime", Label: "会议"},
 	{Key: "assignee", Type: "user", Label: "跟进人"},
 	{Key: "tags", Type: "multiselect", Label: "标签", Options: []form.Option{{Value: "hot", Label: "重点"}, {Value: "cold", Label: "冷淡"}, {Value: "vip", Label: "VIP"}}},
 }}

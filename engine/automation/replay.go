@@ -112,7 +112,9 @@ func (s *Service) replay(ctx context.Context, a engine.Actor, id string, in Repl
 					continue
 				}
 			}
-			if res.Ran+res.Matched >= MaxReplayRuns && m == replay || res.Events >= MaxReplayRuns {
+			// Events counts what was run or previewed (or found already
+			// run): it bounds both a replay and its preview.
+			if res.Events >= MaxReplayRuns {
 				res.Truncated = true
 				return res, nil
 			}

@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -278,4 +279,142 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestHookSetValueSeenAsChanged: a value a RecordWriting hook sets on an
+// update (a stage pipeline's entered-at, say) reaches automations with its
+// old value, like the writer's own changes.
+func TestHookSetValueSeenAsChanged(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	x.e.OnRecordWriting().BindFunc(func(e *engine.RecordWritingEvent) error {
+		if e.Action == engine.RecordUpdate && e.Version.Form == x.deal {
+			if q, _ := e.Data["qty"].(float64); q > 0 {
+				if err := e.SetValue("amount", q*10); err != nil {
+					return err
+				}
+			}
+		}
+		return e.Next()
+	})
+	x.publish(x.deal, Design{Name: "amount moved", Trigger: Trigger{Type: TriggerChanged, Fields: []string{"amount"}},
+		Actions: []Action{notifyOwner("{{old.amount}} → {{amount}}")}})
+	r := x.create(x.alice, map[string]any{"title": "A", "amount": 5})
+	x.update(x.alice, r.ID, map[string]any{"qty": 3})
+	x.settle()
+	var titles []string
+	for _, n := range x.notes.all() {
+		titles = append(titles, n.Title)
+	}
+	if !sameSet(titles, []string{" → 5", "5 → 30"}) {
+		t.Fatalf("notifications %q", titles)
+	}
+}
+
+// TestImportsTriggerAutomations: every row of an import starts the
+// automations of its form, unless the import opts out.
+func TestImportsTriggerAutomations(t *testing.T) {
+	each(t, func(t *testing.T, x *fx) {
+		au := x.publish(x.deal, Design{Name: "imported", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("{{title}}")}})
+		table := func(rows ...string) func() (engine.Table, error) {
+			return func() (engine.Table, error) {
+				tb := engine.Table{Header: []string{"title"}}
+				for i, r := range rows {
+					tb.Rows = append(tb.Rows, []string{r})
+					tb.RowNumbers = append(tb.RowNumbers, i+2)
+				}
+				return tb, nil
+			}
+		}
+		if _, err := x.e.ImportTable(x.ctx, x.alice, x.deal, table("i1", "i2"), engine.ImportOptions{}); err != nil {
+			t.Fatal(describe(err))
+		}
+		if _, err := x.e.ImportTable(x.ctx, x.alice, x.deal, table("q1", "q2"), engine.ImportOptions{SkipAutomations: true}); err != nil {
+			t.Fatal(describe(err))
+		}
+		x.settle()
+		var titles []string
+		for _, n := range x.notes.all() {
+			titles = append(titles, n.Title)
+		}
+		if !sameSet(titles, []string{"i1", "i2"}) || len(x.runs(au.ID)) != 2 {
+			t.Fatalf("notifications %q", titles)
+		}
+	})
+}
+
+// TestRunsAgeOut: the daily cleanup deletes runs older than the retention
+// (30 days), by the injected clock.
+func TestRunsAgeOut(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	au := x.publish(x.deal, Design{Name: "log", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("x")}})
+	x.create(x.alice, map[string]any{"title": "old"})
+	x.settle()
+	x.clock.Advance(20 * 24 * time.Hour)
+	x.create(x.alice, map[string]any{"title": "new"})
+	x.settle()
+	x.clock.Advance(11 * 24 * time.Hour)
+	n, err := x.s.Cleanup(x.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := x.runs(au.ID)
+	// The runtime's own daily cleanup may have run first (n is then 0).
+	if n > 1 || len(rs) != 1 || !rs[0].StartedAt.Equal(t0.Add(20*24*time.Hour)) {
+		t.Fatalf("cleaned %d, left %+v", n, rs)
+	}
+}
+
+// TestPublishPlansExistingAndDisableCancels: publishing a date trigger
+// plans the records that already hold a date ahead; disabling a schedule
+// cancels its timer, enabling plans it again, deleting cancels it.
+func TestPublishPlansExistingAndDisableCancels(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	ahead := x.create(x.alice, map[string]any{"title": "ahead", "close_date": "2026-04-10"})
+	past := x.create(x.alice, map[string]any{"title": "past", "close_date": "2026-01-10"})
+	x.settle()
+	dt := x.publish(x.deal, Design{Name: "d", Trigger: Trigger{Type: TriggerDate, Date: &DateTrigger{Field: "close_date", OffsetDays: 1}},
+		Actions: []Action{notifyOwner("x")}})
+	if tm, err := x.rt.GetTimer(x.ctx, dateTimer(dt.ID, ahead.ID)); err != nil || !tm.DueAt.Equal(time.Date(2026, 4, 11, 1, 0, 0, 0, time.UTC)) {
+		t.Fatalf("existing record planned %+v %v", tm, err)
+	}
+	if _, err := x.rt.GetTimer(x.ctx, dateTimer(dt.ID, past.ID)); err == nil {
+		t.Fatal("a date long past was planned")
+	}
+	sch := x.publish(x.deal, Design{Name: "s", Trigger: Trigger{Type: TriggerSchedule, Cron: "@hourly"}, Actions: []Action{notifyOwner("x")}})
+	planned := func() bool { _, err := x.rt.GetTimer(x.ctx, cronTimer(sch.ID)); return err == nil }
+	if !planned() {
+		t.Fatal("schedule not planned")
+	}
+	sch, err := x.s.SetEnabled(x.ctx, x.admin, sch.ID, false, sch.Version)
+	if err != nil || planned() {
+		t.Fatalf("disable: %v, planned %v", err, planned())
+	}
+	if sch, err = x.s.SetEnabled(x.ctx, x.admin, sch.ID, true, sch.Version); err != nil || !planned() {
+		t.Fatalf("enable: %v, planned %v", err, planned())
+	}
+	if err := x.s.Delete(x.ctx, x.admin, sch.ID); err != nil || planned() {
+		t.Fatalf("delete: %v, planned %v", err, planned())
+	}
+	if _, err := x.s.Get(x.ctx, x.admin, sch.ID); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("deleted automation: %v", err)
+	}
+}
+
+// TestDateTriggerOnDatetime: a datetime field fires at the instant plus
+// the offset, and templates show it in the workspace zone.
+func TestDateTriggerOnDatetime(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	au := x.publish(x.deal, Design{Name: "meeting", Trigger: Trigger{Type: TriggerDate, Date: &DateTrigger{Field: "meeting", OffsetDays: -1}},
+		Actions: []Action{notifyOwner("{{title}} at {{meeting}}")}})
+	r := x.create(x.alice, map[string]any{"title": "A", "meeting": "2026-03-12T06:30:00Z"})
+	x.settle()
+	want := time.Date(2026, 3, 11, 6, 30, 0, 0, time.UTC)
+	if tm, err := x.rt.GetTimer(x.ctx, dateTimer(au.ID, r.ID)); err != nil || !tm.DueAt.Equal(want) {
+		t.Fatalf("planned %+v %v, want %v", tm, err, want)
+	}
+	x.advance(want.Sub(x.clock.Now()))
+	x.waitFor("the datetime trigger", func() bool { return len(x.notes.all()) == 1 })
+	if got := x.notes.all()[0].Title; got != "A at 2026-03-12 14:30" {
+		t.Fatalf("title %q", got)
+	}
 }

@@ -15,6 +15,7 @@ func init() {
 		"webhook_mapping_run": "无法从推送内容取值：{reason}",
 		"webhook_signature":   "签名校验方式 {verify} 无效",
 		"webhook_actor":       "执行身份不可用",
+		"webhook_actor_form":  "执行身份无权查看或填写该表单的数据",
 		"webhook_form":        "找不到表单或端点",
 		"webhook_status":      "状态 {status} 无效",
 	})
@@ -31,6 +32,7 @@ func init() {
 		"webhook_mapping_run": "Could not take a value from the payload: {reason}",
 		"webhook_signature":   "Signature verification {verify} is not valid",
 		"webhook_actor":       "The acting user cannot act",
+		"webhook_actor_form":  "The acting user may not read (or, for inbound hooks, create) this form's records",
 		"webhook_form":        "The form or endpoint was not found",
 		"webhook_status":      "Status {status} is not valid",
 	})

@@ -270,11 +270,13 @@ func (r *Runtime) Run(ctx context.Context) error {
 	wakes := make([]chan struct{}, len(cs))
 	var wg sync.WaitGroup
 	for i, c := range cs {
-		wakes[i] = make(chan struct{}, 1)
+		wake := make(chan struct{}, 1)
+		wakes[i] = wake
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r.loop(ctx, c, wakes[i])
+			// wake, not wakes[i]: the slice grows below while this runs.
+			r.loop(ctx, c, wake)
 		}()
 	}
 	if r.hasTimerWork() {

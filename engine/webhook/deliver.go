@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/formloom/formloom/engine"
@@ -59,59 +58,9 @@ func retryAfter(h string, now time.Time) time.Duration {
 	return min(d, backoffMax)
 }
 
-// Run claims due deliveries and sends them, up to Options.Concurrency at
-// once, until ctx ends; it waits for those in flight before returning.
-func (s *Service) Run(ctx context.Context) error {
-	sem := make(chan struct{}, s.opts.Concurrency)
-	freed := make(chan struct{}, 1)
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for {
-	claim:
-		for ctx.Err() == nil {
-			select {
-			case sem <- struct{}{}:
-			default:
-				break claim // full: a finished delivery wakes the loop
-			}
-			it, err := s.st.Claim(ctx, queueDeliveries, s.owner, s.lease())
-			if err != nil {
-				<-sem
-				if !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil {
-					s.log.Warn("could not claim a delivery", "error", err)
-				}
-				break
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() {
-					<-sem
-					select {
-					case freed <- struct{}{}:
-					default:
-					}
-				}()
-				s.process(context.WithoutCancel(ctx), it)
-			}()
-		}
-		t := time.NewTimer(s.opts.Poll)
-		select {
-		case <-ctx.Done():
-		case <-s.wake:
-		case <-freed:
-		case <-t.C:
-		}
-		t.Stop()
-		if ctx.Err() != nil {
-			return nil
-		}
-	}
-}
-
 // lease is how long a claimed delivery is held: the request timeout and
 // room to log the attempt.
-func (s *Service) lease() time.Duration { return s.opts.Timeout + 30*time.Second }
+func (s *Service) lease() time.Duration { return s.opts.Timeout + s.leaseSlack }
 
 // DeliverDue sends every delivery due now, one after another, and returns
 // how many it handled. Tests drive delivery with it on an injected clock;
@@ -296,11 +245,10 @@ func (s *Service) logAttempt(ctx context.Context, dd store.Document, res attempt
 	att := map[string]any{"delivery": dd.ID, "endpoint": str(dd.Data, "endpoint"), "workspace": str(dd.Data, "workspace"),
 		"n": attempts, "status": res.status, "error": errText(res.err), "duration_ms": res.duration.Milliseconds(),
 		"request_headers": headerMap(res.reqHeaders, true), "response_headers": headerMap(res.respHeader, false), "response_body": res.respBody}
-	_, err := s.st.Commit(ctx, store.UnitOfWork{At: now, Actor: "webhooks", Writes: []store.Write{
+	return s.commitResult(ctx, store.UnitOfWork{At: now, Actor: "webhooks", Writes: []store.Write{
 		{Op: store.OpUpdate, Collection: collDeliveries, ExpectVersion: dd.Version, Doc: store.Document{ID: dd.ID, Data: data}},
 		{Op: store.OpInsert, Collection: collAttempts, Doc: store.Document{ID: dd.ID + "." + strconv.Itoa(attempts) + "." + store.NewID()[:6], Data: att}},
 	}})
-	return err
 }
 
 func errText(err error) string {

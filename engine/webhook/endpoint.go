@@ -80,6 +80,10 @@ type EndpointInput struct {
 	Filter      string            `json:"filter"`
 	Headers     map[string]string `json:"headers"`
 	Enabled     *bool             `json:"enabled"`
+	// Actor is the member whose permissions shape the payloads (which
+	// records and fields they carry); "" keeps the current one, which for
+	// a new endpoint is the admin creating it.
+	Actor string `json:"actor"`
 }
 
 // EndpointCreated is a new endpoint with its secret, shown this once.
@@ -139,8 +143,9 @@ func secretsData(list []secretEntry) []any {
 	return out
 }
 
-// checkInput validates an endpoint's settings, every problem at once.
-func (s *Service) checkInput(ctx context.Context, a engine.Actor, in *EndpointInput) error {
+// checkInput validates an endpoint's settings, every problem at once;
+// current is the endpoint's actor so far.
+func (s *Service) checkInput(ctx context.Context, a engine.Actor, in *EndpointInput, current string) error {
 	var errs []field.Error
 	in.URL = strings.TrimSpace(in.URL)
 	if in.URL == "" {
@@ -183,6 +188,9 @@ func (s *Service) checkInput(ctx context.Context, a engine.Actor, in *EndpointIn
 			errs = append(errs, fieldErr("form", CodeForm, map[string]any{"form": in.Form}))
 		}
 	}
+	actor, aerrs := s.chooseActor(ctx, a.Workspace, in.Actor, current, in.Form, engine.ActRecordView)
+	in.Actor = actor
+	errs = append(errs, aerrs...)
 	if strings.TrimSpace(in.Filter) != "" {
 		if in.Form == "" || slices.ContainsFunc(in.Events, func(ev string) bool { return !slices.Contains(recordEvents, ev) }) {
 			errs = append(errs, fieldErr("filter", CodeFilterForm, nil))
@@ -229,17 +237,17 @@ func (in EndpointInput) data(ws string) map[string]any {
 		events[i] = e
 	}
 	return map[string]any{"workspace": ws, "url": in.URL, "description": in.Description, "events": events,
-		"form": in.Form, "filter": strings.TrimSpace(in.Filter), "headers": headers}
+		"form": in.Form, "filter": strings.TrimSpace(in.Filter), "headers": headers, "actor": in.Actor}
 }
 
 // CreateEndpoint adds an endpoint (workspace admins only) and returns it
-// with its signing secret, which is shown only this once. The creating
-// admin is the endpoint's actor.
+// with its signing secret, which is shown only this once. Its actor is
+// in.Actor, by default the creating admin.
 func (s *Service) CreateEndpoint(ctx context.Context, a engine.Actor, in EndpointInput) (EndpointCreated, error) {
 	if err := s.admin(ctx, a); err != nil {
 		return EndpointCreated{}, err
 	}
-	if err := s.checkInput(ctx, a, &in); err != nil {
+	if err := s.checkInput(ctx, a, &in, a.UserID); err != nil {
 		return EndpointCreated{}, err
 	}
 	n, err := s.st.Count(ctx, collEndpoints, store.Query{Filter: ptr(store.Where("workspace", store.OpEq, a.Workspace))})
@@ -252,7 +260,6 @@ func (s *Service) CreateEndpoint(ctx context.Context, a engine.Actor, in Endpoin
 	secret := newSecret()
 	data := in.data(a.Workspace)
 	data["enabled"] = in.Enabled == nil || *in.Enabled
-	data["actor"] = a.UserID
 	data["secrets"] = secretsData([]secretEntry{{sealed: s.seal.seal(secret)}})
 	data["secret_hint"] = secret[len(secret)-4:]
 	res, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: a.UserID, Writes: []store.Write{{
@@ -266,38 +273,17 @@ func (s *Service) CreateEndpoint(ctx context.Context, a engine.Actor, in Endpoin
 
 // Endpoints lists the workspace's endpoints.
 func (s *Service) Endpoints(ctx context.Context, a engine.Actor) ([]Endpoint, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return nil, err
-	}
-	docs, err := s.findAll(ctx, collEndpoints, store.Where("workspace", store.OpEq, a.Workspace), []store.SortKey{{Field: store.FieldCreatedAt}})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Endpoint, len(docs))
-	for i, d := range docs {
-		out[i] = endpointFrom(d)
-	}
-	return out, nil
+	return listConfig(ctx, s, a, kindEndpoint, endpointFrom)
 }
 
 // endpointDoc reads an endpoint of the actor's workspace.
 func (s *Service) endpointDoc(ctx context.Context, ws, id string) (store.Document, error) {
-	if store.ValidateID(id) != nil {
-		return store.Document{}, fmt.Errorf("%w: endpoint %q", engine.ErrNotFound, id)
-	}
-	d, err := s.st.Get(ctx, collEndpoints, id)
-	if errors.Is(err, store.ErrNotFound) || err == nil && (str(d.Data, "workspace") != ws || d.DeletedAt != nil) {
-		return store.Document{}, fmt.Errorf("%w: endpoint %q", engine.ErrNotFound, id)
-	}
-	return d, err
+	return s.configDoc(ctx, kindEndpoint, ws, id)
 }
 
 // Endpoint returns one endpoint.
 func (s *Service) Endpoint(ctx context.Context, a engine.Actor, id string) (Endpoint, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return Endpoint{}, err
-	}
-	d, err := s.endpointDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindEndpoint, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
@@ -307,22 +293,15 @@ func (s *Service) Endpoint(ctx context.Context, a engine.Actor, id string) (Endp
 // UpdateEndpoint replaces an endpoint's settings; version > 0 makes it a
 // compare-and-set. Enabling clears the disabled reason and failure clock.
 func (s *Service) UpdateEndpoint(ctx context.Context, a engine.Actor, id string, in EndpointInput, version int64) (Endpoint, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return Endpoint{}, err
-	}
-	d, err := s.endpointDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindEndpoint, id)
 	if err != nil {
 		return Endpoint{}, err
 	}
-	if err := s.checkInput(ctx, a, &in); err != nil {
+	if err := s.checkInput(ctx, a, &in, str(d.Data, "actor")); err != nil {
 		return Endpoint{}, err
 	}
 	data := in.data(a.Workspace)
-	for _, k := range []string{"actor", "secrets", "secret_hint", "rotating_until", "enabled", "disabled_reason", "failing_since"} {
-		if v, ok := d.Data[k]; ok {
-			data[k] = v
-		}
-	}
+	carry(data, d.Data, "secrets", "secret_hint", "rotating_until", "enabled", "disabled_reason", "failing_since")
 	if in.Enabled != nil {
 		was, _ := d.Data["enabled"].(bool)
 		data["enabled"] = *in.Enabled
@@ -338,28 +317,17 @@ func (s *Service) UpdateEndpoint(ctx context.Context, a engine.Actor, id string,
 }
 
 func (s *Service) writeEndpoint(ctx context.Context, a engine.Actor, id string, data map[string]any, version int64) (Endpoint, error) {
-	res, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: a.UserID, Writes: []store.Write{{
-		Op: store.OpUpdate, Collection: collEndpoints, ExpectVersion: version, Doc: store.Document{ID: id, Data: data}}}})
+	d, err := s.replaceConfig(ctx, a, kindEndpoint, id, data, version)
 	if err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return Endpoint{}, fmt.Errorf("%w: endpoint %s was changed meanwhile", engine.ErrConflict, id)
-		}
 		return Endpoint{}, err
 	}
 	s.forget(a.Workspace)
-	return endpointFrom(res.Docs[0]), nil
+	return endpointFrom(d), nil
 }
 
 // DeleteEndpoint removes an endpoint; its pending deliveries fail when due.
 func (s *Service) DeleteEndpoint(ctx context.Context, a engine.Actor, id string) error {
-	if err := s.admin(ctx, a); err != nil {
-		return err
-	}
-	if _, err := s.endpointDoc(ctx, a.Workspace, id); err != nil {
-		return err
-	}
-	_, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: a.UserID, Writes: []store.Write{{
-		Op: store.OpHardDelete, Collection: collEndpoints, Doc: store.Document{ID: id}}}})
+	err := s.deleteConfig(ctx, a, kindEndpoint, id)
 	s.forget(a.Workspace)
 	return err
 }

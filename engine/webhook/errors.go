@@ -19,6 +19,7 @@ const (
 	CodeMappingRun   = "webhook_mapping_run"
 	CodeSignature    = "webhook_signature"
 	CodeActor        = "webhook_actor"
+	CodeActorForm    = "webhook_actor_form"
 	CodeForm         = "webhook_form"
 	CodeStatusFilter = "webhook_status"
 )

@@ -114,11 +114,18 @@ func newFixtureClock(t testing.TB, b backend, manual *store.ManualClock, tune fu
 	go func() { _ = work.Run(rctx); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 	fx := &fixture{ctx: ctx, st: st, clock: manual, e: e, b: builder.New(e), work: work, s: s}
-	u, err := e.CreateUser(ctx, engine.UserInput{Email: "admin@example.com", Name: "管理员"})
+	fx.seedWorkspace(t)
+	return fx
+}
+
+// seedWorkspace gives the fixture a workspace, its admin and a form.
+func (fx *fixture) seedWorkspace(t testing.TB) {
+	t.Helper()
+	u, err := fx.e.CreateUser(fx.ctx, engine.UserInput{Email: "admin@example.com", Name: "管理员"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, err := e.CreateWorkspace(ctx, u.ID, engine.WorkspaceInput{Name: "示例公司"})
+	ws, err := fx.e.CreateWorkspace(fx.ctx, u.ID, engine.WorkspaceInput{Name: "示例公司"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +135,6 @@ func newFixtureClock(t testing.TB, b backend, manual *store.ManualClock, tune fu
 		{Key: "amount", Type: "number", Label: "金额"},
 		{Key: "phone", Type: "text", Label: "电话"},
 	}})
-	return fx
 }
 
 func (fx *fixture) publish(t testing.TB, def form.Definition) string {

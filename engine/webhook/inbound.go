@@ -75,6 +75,10 @@ type InboundInput struct {
 	IdempotencyKey  string            `json:"idempotencyKey"`
 	UpsertField     string            `json:"upsertField"`
 	Enabled         *bool             `json:"enabled"`
+	// Actor is the member the hook writes as (its create permission, and
+	// edit for an upsert); "" keeps the current one, which for a new hook
+	// is the admin creating it.
+	Actor string `json:"actor"`
 }
 
 // InboundCreated is a new hook with its URL token (and shared secret when
@@ -97,8 +101,9 @@ func inboundFrom(d store.Document) InboundHook {
 // mappingEnv is the environment of mapping expressions.
 var mappingEnv = expr.Env{Fields: map[string]expr.Type{"payload": expr.Any, "headers": expr.Any}}
 
-// checkInbound validates a hook's settings, every problem at once.
-func (s *Service) checkInbound(ctx context.Context, a engine.Actor, in *InboundInput) error {
+// checkInbound validates a hook's settings, every problem at once;
+// current is the hook's actor so far.
+func (s *Service) checkInbound(ctx context.Context, a engine.Actor, in *InboundInput, current string) error {
 	var errs []field.Error
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
@@ -128,6 +133,15 @@ func (s *Service) checkInbound(ctx context.Context, a engine.Actor, in *InboundI
 		errs = append(errs, fieldErr("form", CodeForm, map[string]any{"form": in.Form}))
 	} else {
 		v = vv
+	}
+	acts := []engine.Action{engine.ActRecordCreate}
+	if in.UpsertField != "" {
+		acts = append(acts, engine.ActRecordEdit)
+	}
+	if v != nil {
+		actor, aerrs := s.chooseActor(ctx, a.Workspace, in.Actor, current, in.Form, acts...)
+		in.Actor = actor
+		errs = append(errs, aerrs...)
 	}
 	if len(in.Mapping) == 0 {
 		errs = append(errs, fieldErr("mapping", CodeRequired, nil))
@@ -165,7 +179,7 @@ func (in InboundInput) data(ws string) map[string]any {
 		m[k] = v
 	}
 	return map[string]any{"workspace": ws, "form": in.Form, "name": in.Name, "verify": in.Verify, "signature_header": in.SignatureHeader,
-		"mapping": m, "idempotency_key": in.IdempotencyKey, "upsert_field": in.UpsertField}
+		"mapping": m, "idempotency_key": in.IdempotencyKey, "upsert_field": in.UpsertField, "actor": in.Actor}
 }
 
 func newToken() string {
@@ -185,13 +199,12 @@ func (s *Service) CreateInbound(ctx context.Context, a engine.Actor, in InboundI
 	if err := s.admin(ctx, a); err != nil {
 		return InboundCreated{}, err
 	}
-	if err := s.checkInbound(ctx, a, &in); err != nil {
+	if err := s.checkInbound(ctx, a, &in, a.UserID); err != nil {
 		return InboundCreated{}, err
 	}
 	token := newToken()
 	data := in.data(a.Workspace)
 	data["enabled"] = in.Enabled == nil || *in.Enabled
-	data["actor"] = a.UserID
 	data["token_hash"] = tokenHash(token)
 	out := InboundCreated{Token: token}
 	switch in.Verify {
@@ -214,76 +227,40 @@ func (s *Service) CreateInbound(ctx context.Context, a engine.Actor, in InboundI
 
 // InboundHooks lists the workspace's inbound hooks.
 func (s *Service) InboundHooks(ctx context.Context, a engine.Actor) ([]InboundHook, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return nil, err
-	}
-	docs, err := s.findAll(ctx, collInbound, store.Where("workspace", store.OpEq, a.Workspace), []store.SortKey{{Field: store.FieldCreatedAt}})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]InboundHook, len(docs))
-	for i, d := range docs {
-		out[i] = inboundFrom(d)
-	}
-	return out, nil
+	return listConfig(ctx, s, a, kindInbound, inboundFrom)
 }
 
 func (s *Service) inboundDoc(ctx context.Context, ws, id string) (store.Document, error) {
-	if store.ValidateID(id) != nil {
-		return store.Document{}, fmt.Errorf("%w: inbound hook %q", engine.ErrNotFound, id)
-	}
-	d, err := s.st.Get(ctx, collInbound, id)
-	if err != nil || (ws != "" && str(d.Data, "workspace") != ws) {
-		return store.Document{}, fmt.Errorf("%w: inbound hook %q", engine.ErrNotFound, id)
-	}
-	return d, nil
+	return s.configDoc(ctx, kindInbound, ws, id)
 }
 
 // UpdateInbound replaces a hook's settings (token and secret are kept).
 func (s *Service) UpdateInbound(ctx context.Context, a engine.Actor, id string, in InboundInput, version int64) (InboundHook, error) {
-	if err := s.admin(ctx, a); err != nil {
-		return InboundHook{}, err
-	}
-	d, err := s.inboundDoc(ctx, a.Workspace, id)
+	d, err := s.ownConfigDoc(ctx, a, kindInbound, id)
 	if err != nil {
 		return InboundHook{}, err
 	}
-	if err := s.checkInbound(ctx, a, &in); err != nil {
+	if err := s.checkInbound(ctx, a, &in, str(d.Data, "actor")); err != nil {
 		return InboundHook{}, err
 	}
 	data := in.data(a.Workspace)
-	for _, k := range []string{"actor", "token_hash", "secret", "enabled"} {
-		if v, ok := d.Data[k]; ok {
-			data[k] = v
-		}
-	}
+	carry(data, d.Data, "token_hash", "secret", "enabled")
 	if in.Enabled != nil {
 		data["enabled"] = *in.Enabled
 	}
 	if in.Verify != str(d.Data, "verify") && in.Verify != VerifyNone {
 		return InboundHook{}, invalid(fieldErr("verify", CodeSignature, map[string]any{"verify": in.Verify}))
 	}
-	res, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: a.UserID, Writes: []store.Write{{
-		Op: store.OpUpdate, Collection: collInbound, ExpectVersion: version, Doc: store.Document{ID: id, Data: data}}}})
-	if errors.Is(err, store.ErrConflict) {
-		return InboundHook{}, fmt.Errorf("%w: inbound hook %s was changed meanwhile", engine.ErrConflict, id)
-	}
+	nd, err := s.replaceConfig(ctx, a, kindInbound, id, data, version)
 	if err != nil {
 		return InboundHook{}, err
 	}
-	return inboundFrom(res.Docs[0]), nil
+	return inboundFrom(nd), nil
 }
 
 // DeleteInbound removes a hook; its URL stops answering.
 func (s *Service) DeleteInbound(ctx context.Context, a engine.Actor, id string) error {
-	if err := s.admin(ctx, a); err != nil {
-		return err
-	}
-	if _, err := s.inboundDoc(ctx, a.Workspace, id); err != nil {
-		return err
-	}
-	_, err := s.st.Commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpHardDelete, Collection: collInbound, Doc: store.Document{ID: id}}}})
-	return err
+	return s.deleteConfig(ctx, a, kindInbound, id)
 }
 
 // Inbound errors the receiver maps to HTTP statuses.

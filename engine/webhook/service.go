@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/formloom/formloom/engine"
@@ -93,7 +94,12 @@ type Service struct {
 	guard  *guard
 	client *http.Client
 	owner  string
-	wake   chan struct{}
+	wake   *signal
+	// leaseSlack is the room a claimed delivery's lease leaves after the
+	// request timeout to log the attempt (30 s; the crash test shortens it).
+	leaseSlack time.Duration
+	// results batches the attempt logs of the running delivery loop.
+	results atomic.Pointer[resultBatcher]
 
 	mu    sync.Mutex
 	cache map[string]cachedEndpoints // workspace -> enabled endpoints
@@ -146,7 +152,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	}
 	g := newGuard(o.Guard)
 	s := &Service{e: o.Engine, st: o.Store, jobs: o.Jobs, clock: o.Clock, log: o.Logger.With("component", "webhook"), opts: o,
-		seal: seal, guard: g, client: g.client(o.Timeout), owner: "wh-" + store.NewID(), wake: make(chan struct{}, 1),
+		seal: seal, guard: g, client: g.client(o.Timeout), owner: "wh-" + store.NewID(), wake: &signal{}, leaseSlack: 30 * time.Second,
 		cache: map[string]cachedEndpoints{}, rates: map[string]*rateWindow{}}
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, err
@@ -184,13 +190,8 @@ func (s *Service) ensureIndexes(ctx context.Context) error {
 	return nil
 }
 
-// kick wakes the delivery loop.
-func (s *Service) kick() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
+// kick wakes the delivery loop's idle workers.
+func (s *Service) kick() { s.wake.fire() }
 
 // now is the service clock in UTC.
 func (s *Service) now() time.Time { return s.clock.Now().UTC() }

@@ -177,7 +177,7 @@ func (s *Store) detect(ctx context.Context) error {
 
 // prepare creates the indexes of the internal collections.
 func (s *Store) prepare(ctx context.Context) error {
-	_, err := s.db.Collection(collOutbox).Indexes().CreateMany(ctx, []mongo.IndexModel{{
+	err := createIndexes(ctx, s.db.Collection(collOutbox), []mongo.IndexModel{{
 		Keys:    bson.D{{Key: "eid", Value: 1}},
 		Options: options.Index().SetName("eid").SetUnique(true),
 	}, {
@@ -190,7 +190,7 @@ func (s *Store) prepare(ctx context.Context) error {
 	if err := s.migrateOutbox(ctx); err != nil {
 		return s.fail("prepare outbox", err)
 	}
-	_, err = s.db.Collection(collQueue).Indexes().CreateMany(ctx, []mongo.IndexModel{{
+	err = createIndexes(ctx, s.db.Collection(collQueue), []mongo.IndexModel{{
 		Keys:    bson.D{{Key: "q", Value: 1}, {Key: "due", Value: 1}, {Key: keyID, Value: 1}},
 		Options: options.Index().SetName("q_due"),
 	}, {
@@ -199,6 +199,18 @@ func (s *Store) prepare(ctx context.Context) error {
 	}})
 	if err != nil {
 		return s.fail("prepare queue", err)
+	}
+	return nil
+}
+
+// createIndexes creates the indexes one per command: FerretDB v1 drops
+// the connection on a createIndexes of several indexes that all exist,
+// which is every Open of a database after the first.
+func createIndexes(ctx context.Context, c *mongo.Collection, models []mongo.IndexModel) error {
+	for _, m := range models {
+		if _, err := c.Indexes().CreateOne(ctx, m); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -6,7 +6,7 @@
 import { createServer } from 'node:http';
 import { createHmac } from 'node:crypto';
 
-export default function webhookJourney({ page, url, byTest, expectText, pickOption, apiCall, shot, launchContext, server, outDir }) {
+export default function webhookJourney({ page, url, byTest, expectText, pickOption, apiCall, shot, launchContext, server, outDir, EMAIL }) {
   const got = [];
   let receiver;
   let receiverURL = '';
@@ -52,6 +52,8 @@ export default function webhookJourney({ page, url, byTest, expectText, pickOpti
       await shot('webhook-secret-once');
       await page.locator('.ant-modal-footer .ant-btn-primary').click();
       await byTest('endpoint-card').first().waitFor();
+      // The actor defaults to the creating admin and is shown on the card.
+      await waitFor('the actor on the card', async () => (await byTest('endpoint-actor').first().textContent()).includes(EMAIL));
     }],
     ['webhook: a record write is delivered, signed, and logged', async () => {
       await apiCall('POST', `/forms/${formID}/records`, { data: { company: '跳过' } });

@@ -11,7 +11,7 @@ export interface WebhookEndpoint {
 export interface WebhookEndpointCreated extends WebhookEndpoint { secret: string }
 export interface WebhookEndpointInput {
   url: string; description?: string; events: string[]; form?: string; filter?: string; headers?: Record<string, string>;
-  enabled?: boolean; version?: number;
+  enabled?: boolean; /** actor: the member whose view shapes payloads; '' keeps the current one (the creator for a new endpoint). */ actor?: string; version?: number;
 }
 export interface WebhookAttempt {
   n: number; at: string; status: number; error?: string; durationMs: number;
@@ -29,7 +29,7 @@ export interface InboundHook {
 }
 export interface InboundHookInput {
   form: string; name: string; verify: string; signatureHeader?: string; mapping: Record<string, string>;
-  idempotencyKey?: string; upsertField?: string; enabled?: boolean; version?: number;
+  idempotencyKey?: string; upsertField?: string; enabled?: boolean; /** actor: the member the hook writes as; '' keeps the current one. */ actor?: string; version?: number;
 }
 export interface InboundHookCreated { hook: InboundHook; token: string; secret?: string; url: string }
 export interface InboundCall {

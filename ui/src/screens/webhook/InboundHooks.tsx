@@ -9,9 +9,9 @@ import type { FieldDef } from '../../api/types';
 import { webhookApi } from '../../api/webhook';
 import type { InboundCall, InboundHook } from '../../api/webhook';
 import { errorText, showFormError } from '../../util/errors';
-import { SecretOnce, useForms } from './WebhooksPage';
+import { ActorField, SecretOnce, memberName, useForms, useMembers } from './WebhooksPage';
 
-interface HookValues { name: string; form: string; verify: string; signatureHeader?: string; mapping: { field: string; expression: string }[]; idempotencyKey?: string; upsertField?: string; enabled: boolean }
+interface HookValues { name: string; form: string; verify: string; signatureHeader?: string; mapping: { field: string; expression: string }[]; idempotencyKey?: string; upsertField?: string; enabled: boolean; actor?: string }
 
 /**
  * InboundHooks lists the inbound hooks: a secret URL per hook, the mapping
@@ -22,6 +22,7 @@ export default function InboundHooks() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const forms = useForms();
+  const members = useMembers();
   const [list, setList] = useState<InboundHook[] | null>(null);
   const [editing, setEditing] = useState<InboundHook | 'new' | null>(null);
   const [fields, setFields] = useState<FieldDef[]>([]);
@@ -54,7 +55,7 @@ export default function InboundHooks() {
   };
   const save = async (v: HookValues) => {
     const body = { name: v.name, form: v.form, verify: v.verify, signatureHeader: v.signatureHeader ?? '', idempotencyKey: v.idempotencyKey ?? '',
-      upsertField: v.upsertField ?? '', enabled: v.enabled, mapping: Object.fromEntries((v.mapping ?? []).filter((m) => m?.field).map((m) => [m.field, m.expression])) };
+      upsertField: v.upsertField ?? '', enabled: v.enabled, actor: v.actor ?? '', mapping: Object.fromEntries((v.mapping ?? []).filter((m) => m?.field).map((m) => [m.field, m.expression])) };
     try {
       if (editing === 'new') {
         const c = await webhookApi.createInbound(body);
@@ -64,7 +65,7 @@ export default function InboundHooks() {
         message.success(t('common.saved'));
       }
       setEditing(null); await load();
-    } catch (e) { showFormError(form, ['name', 'form', 'verify', 'idempotencyKey', 'upsertField', 'signatureHeader'], e, (s) => message.error(s)); }
+    } catch (e) { showFormError(form, ['name', 'form', 'verify', 'idempotencyKey', 'upsertField', 'signatureHeader', 'actor'], e, (s) => message.error(s)); }
   };
   const remove = async (h: InboundHook) => {
     try { await webhookApi.deleteInbound(h.id); await load(); } catch (e) { message.error(errorText(e)); }
@@ -82,6 +83,7 @@ export default function InboundHooks() {
           <Space wrap>
             <Tag color="blue">{formName(h.form)}</Tag><Tag>{t(`webhook.verify_${h.verify}`)}</Tag>
             <Tag color={h.enabled ? 'green' : 'default'}>{h.enabled ? t('webhook.enabled') : t('webhook.disabled')}</Tag>
+            <Typography.Text type="secondary" data-testid="hook-actor">{t('webhook.actsAs', { name: memberName(members, h.actor) })}</Typography.Text>
             <Button size="small" onClick={() => void open(h)} data-testid="hook-edit">{t('common.edit')}</Button>
             <Popconfirm title={t('webhook.deleteConfirm')} onConfirm={() => void remove(h)} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')}>
               <Button size="small" danger>{t('common.delete')}</Button>
@@ -124,6 +126,7 @@ export default function InboundHooks() {
           <Form.Item name="upsertField" label={t('webhook.upsertField')} extra={t('webhook.upsertHelp')}>
             <Select allowClear options={fields.map((f) => ({ value: f.key, label: `${f.label} (${f.key})` }))} />
           </Form.Item>
+          <ActorField users={members} help={t('webhook.hookActorHelp')} testId="hook-actor-select" />
           <Form.Item name="enabled" label={t('webhook.enabled')} valuePropName="checked"><Switch /></Form.Item>
         </Form>
         {editing !== 'new' && (

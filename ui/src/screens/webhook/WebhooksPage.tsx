@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import '../../i18n/webhook';
 import { api } from '../../api/client';
-import type { Form as FormInfo } from '../../api/types';
+import type { Form as FormInfo, User } from '../../api/types';
 import { webhookApi } from '../../api/webhook';
 import type { WebhookEndpoint, WebhookEvent } from '../../api/webhook';
 import { errorText, showFormError } from '../../util/errors';
@@ -29,6 +29,32 @@ export function useForms(): FormInfo[] {
   return forms;
 }
 
+/** useMembers lists the workspace's live members (the actor pickers). */
+export function useMembers(): User[] {
+  const [users, setUsers] = useState<User[]>([]);
+  useEffect(() => {
+    void api.users().then((us) => setUsers(us.filter((u) => !u.disabled && !u.memberDisabled))).catch(() => setUsers([]));
+  }, []);
+  return users;
+}
+
+/** memberName names a user id from the members list (the id when unknown). */
+export const memberName = (users: User[], id?: string) => {
+  const u = users.find((m) => m.id === id);
+  return u ? `${u.name} (${u.email})` : id ?? '';
+};
+
+/** ActorField is the actor picker of endpoints and inbound hooks. */
+export function ActorField({ users, help, testId }: { users: User[]; help: string; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item name="actor" label={t('webhook.actor')} extra={help}>
+      <Select showSearch allowClear placeholder={t('webhook.actorDefault')} data-testid={testId} optionFilterProp="label"
+        options={users.map((u) => ({ value: u.id, label: `${u.name} (${u.email})` }))} />
+    </Form.Item>
+  );
+}
+
 /** SecretOnce shows a secret (or URL) that the server shows only once, with copy. */
 export function SecretOnce({ title, value, onClose }: { title: string; value: string | null; onClose: () => void }) {
   const { t } = useTranslation();
@@ -39,7 +65,7 @@ export function SecretOnce({ title, value, onClose }: { title: string; value: st
   );
 }
 
-interface EndpointValues { url: string; description?: string; events: string[]; form?: string; filter?: string; headers?: { name: string; value: string }[]; enabled: boolean }
+interface EndpointValues { url: string; description?: string; events: string[]; form?: string; filter?: string; headers?: { name: string; value: string }[]; enabled: boolean; actor?: string }
 
 /**
  * WebhooksPage is the admin's integrations screen: outbound endpoints
@@ -63,6 +89,7 @@ function Endpoints() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const forms = useForms();
+  const members = useMembers();
   const [list, setList] = useState<WebhookEndpoint[] | null>(null);
   const [events, setEvents] = useState<WebhookEvent[]>([]);
   const [editing, setEditing] = useState<WebhookEndpoint | 'new' | null>(null);
@@ -93,7 +120,7 @@ function Endpoints() {
   };
   const save = async (v: EndpointValues) => {
     setSaving(true);
-    const body = { url: v.url, description: v.description ?? '', events: v.events, form: v.form ?? '', filter: v.filter ?? '', enabled: v.enabled,
+    const body = { url: v.url, description: v.description ?? '', events: v.events, form: v.form ?? '', filter: v.filter ?? '', enabled: v.enabled, actor: v.actor ?? '',
       headers: Object.fromEntries((v.headers ?? []).filter((h) => h?.name).map((h) => [h.name, h.value ?? ''])) };
     try {
       if (editing === 'new') {
@@ -104,11 +131,11 @@ function Endpoints() {
         message.success(t('common.saved'));
       }
       setEditing(null); await load();
-    } catch (e) { showFormError(form, ['url', 'events', 'form', 'filter', 'description'], e, (s) => message.error(s)); } finally { setSaving(false); }
+    } catch (e) { showFormError(form, ['url', 'events', 'form', 'filter', 'description', 'actor'], e, (s) => message.error(s)); } finally { setSaving(false); }
   };
   const toggle = async (ep: WebhookEndpoint, enabled: boolean) => {
     try {
-      await webhookApi.updateEndpoint(ep.id, { url: ep.url, description: ep.description, events: ep.events, form: ep.form, filter: ep.filter, headers: ep.headers, enabled, version: ep.version });
+      await webhookApi.updateEndpoint(ep.id, { url: ep.url, description: ep.description, events: ep.events, form: ep.form, filter: ep.filter, headers: ep.headers, enabled, actor: ep.actor, version: ep.version });
       await load();
     } catch (e) { message.error(errorText(e)); }
   };
@@ -137,6 +164,7 @@ function Endpoints() {
             {ep.description && <Typography.Text>{ep.description}</Typography.Text>}
             <Space wrap size={4}>{ep.events.map((e) => <Tag key={e}>{e}</Tag>)}<Tag color="blue">{formName(ep.form)}</Tag></Space>
             {ep.filter && <Typography.Text type="secondary" code>{ep.filter}</Typography.Text>}
+            <Typography.Text type="secondary" data-testid="endpoint-actor">{t('webhook.actsAs', { name: memberName(members, ep.actor) })}</Typography.Text>
             <Space wrap>
               <Switch checked={ep.enabled} onChange={(v) => void toggle(ep, v)} data-testid="endpoint-enabled" />
               <span>{ep.enabled ? t('webhook.enabled') : t('webhook.disabled')}</span>
@@ -176,6 +204,7 @@ function Endpoints() {
             validateStatus={filterCheck ? 'error' : undefined} help={filterCheck || (filterCheck === '' ? t('webhook.filterOk') : undefined)}>
             <Input.TextArea rows={2} onBlur={() => void checkFilter()} data-testid="endpoint-filter" style={{ fontFamily: 'monospace' }} />
           </Form.Item>
+          <ActorField users={members} help={t('webhook.actorHelp')} testId="endpoint-actor-select" />
           <Form.List name="headers">
             {(fields, { add, remove: del }) => (
               <Form.Item label={t('webhook.headers')}>

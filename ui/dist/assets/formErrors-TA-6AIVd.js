@@ -1,1 +1,0 @@
-import{jr as e}from"./tooltip-DePFYeXd.js";import{n as t,t as n}from"./errors-DE2SLxsD.js";function r(r,i,a,o){let s=i instanceof e?i.fields:[],c=n(r,s,e=>a.includes(String(e[0]))&&e.length===1);(c.length||s.length===0)&&r.setFields([{name:o,errors:c.length?c.map(e=>e.message||e.code):[t(i)]}])}export{r as t};

@@ -1,1 +1,0 @@
-import{n as e,r as t}from"./form-BOm5D1fL.js";var n=t,r=e;export{n,r as t};
