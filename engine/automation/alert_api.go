@@ -154,6 +154,37 @@ func (s *Service) Resolve(ctx context.Context, a engine.Actor, id string) (Alert
 	return s.transition(ctx, al, AlertResolved, a.UserID, "manual")
 }
 
+// AcknowledgeIf is Acknowledge when the alert is still at version (the
+// one the caller read): otherwise engine.ErrConflict. The check and the
+// change are one compare-and-set on the store.
+func (s *Service) AcknowledgeIf(ctx context.Context, a engine.Actor, id string, version int64) (Alert, error) {
+	al, err := s.Alert(ctx, a, id)
+	if err != nil {
+		return Alert{}, err
+	}
+	if al.Version != version {
+		return Alert{}, fmt.Errorf("%w: alert %s is at version %d, not %d", engine.ErrConflict, id, al.Version, version)
+	}
+	out, err := s.transition(ctx, al, AlertAcknowledged, a.UserID, "")
+	if err == nil && s.rt != nil {
+		_ = s.rt.Cancel(ctx, "alert_esc."+id)
+	}
+	return out, err
+}
+
+// ResolveIf is Resolve when the alert is still at version; otherwise
+// engine.ErrConflict (one compare-and-set, like AcknowledgeIf).
+func (s *Service) ResolveIf(ctx context.Context, a engine.Actor, id string, version int64) (Alert, error) {
+	al, err := s.Alert(ctx, a, id)
+	if err != nil {
+		return Alert{}, err
+	}
+	if al.Version != version {
+		return Alert{}, fmt.Errorf("%w: alert %s is at version %d, not %d", engine.ErrConflict, id, al.Version, version)
+	}
+	return s.transition(ctx, al, AlertResolved, a.UserID, "manual")
+}
+
 // MaxCountAlerts bounds the alerts one count reads.
 const MaxCountAlerts = 50_000
 

@@ -1,9 +1,12 @@
 package automation
 
 import (
+	"errors"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/formloom/formloom/engine"
 )
 
 func (x *fx) alerts(q AlertQuery) []Alert {
@@ -248,5 +251,38 @@ func TestEscalationSkipsTheOwnerAsHead(t *testing.T) {
 	al := x.alerts(AlertQuery{Rule: rule.ID})[0]
 	if al.Level != 1 || !slices.Equal(al.Notified, []string{owner.UserID, boss.UserID}) || x.kindTo("alert", owner.UserID) != 1 {
 		t.Fatalf("alert %+v", al)
+	}
+}
+
+// TestAcknowledgeIfAndListApp: acknowledging or resolving at a stale
+// version is a conflict and changes nothing; ListApp lists the app's
+// automations the caller designs.
+func TestAcknowledgeIfAndListApp(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	rule := x.publish(x.deal, Design{Name: "r", Trigger: Trigger{Type: TriggerCreated},
+		Actions: []Action{{Kind: KindAlert, Config: map[string]any{"severity": "info", "title": "{{title}}"}}}})
+	other := x.publish(x.contr, Design{Name: "c", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("x")}})
+	x.create(x.alice, map[string]any{"title": "A"})
+	x.settle()
+	al := x.alerts(AlertQuery{Rule: rule.ID})[0]
+	if _, err := x.s.AcknowledgeIf(x.ctx, x.admin, al.ID, al.Version+1); !errors.Is(err, engine.ErrConflict) {
+		t.Fatalf("stale acknowledge: %v", err)
+	}
+	acked, err := x.s.AcknowledgeIf(x.ctx, x.admin, al.ID, al.Version)
+	if err != nil || acked.State != AlertAcknowledged {
+		t.Fatalf("acknowledge: %+v %v", acked, err)
+	}
+	if _, err := x.s.ResolveIf(x.ctx, x.admin, al.ID, al.Version); !errors.Is(err, engine.ErrConflict) {
+		t.Fatalf("resolve at the version before the acknowledge: %v", err)
+	}
+	if res, err := x.s.ResolveIf(x.ctx, x.admin, al.ID, acked.Version); err != nil || res.State != AlertResolved {
+		t.Fatalf("resolve: %+v %v", res, err)
+	}
+	list, err := x.s.ListApp(x.ctx, x.admin, x.app)
+	if err != nil || len(list) != 2 || list[0].ID != rule.ID || list[1].ID != other.ID {
+		t.Fatalf("ListApp %+v %v", list, err)
+	}
+	if list, err := x.s.ListApp(x.ctx, x.alice, x.app); err != nil || len(list) != 0 {
+		t.Fatalf("a member's ListApp %+v %v", list, err)
 	}
 }

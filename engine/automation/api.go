@@ -41,6 +41,31 @@ func (s *Service) List(ctx context.Context, a engine.Actor, form string) ([]Auto
 	return out, err
 }
 
+// ListApp returns the automations of an app's forms that a may design
+// (forms they do not design are left out), oldest first.
+func (s *Service) ListApp(ctx context.Context, a engine.Actor, app string) ([]Automation, error) {
+	all, err := s.listAutomations(ctx, a.Workspace, "")
+	if err != nil {
+		return nil, err
+	}
+	out := []Automation{}
+	designs := map[string]bool{}
+	for _, au := range all {
+		if au.App != app {
+			continue
+		}
+		ok, seen := designs[au.Form]
+		if !seen {
+			ok = s.design(ctx, a, au.Form) == nil
+			designs[au.Form] = ok
+		}
+		if ok {
+			out = append(out, au)
+		}
+	}
+	return out, nil
+}
+
 // Create saves a new automation of form with d as its draft (not
 // published, not running). An empty actor means the creator.
 func (s *Service) Create(ctx context.Context, a engine.Actor, form string, d Design) (Automation, error) {

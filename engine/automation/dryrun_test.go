@@ -1,6 +1,7 @@
 package automation
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -190,4 +191,40 @@ func TestReplay(t *testing.T) {
 		}
 		_ = ids
 	})
+}
+
+// TestReplayStartsAtTheRange: a replay reads the outbox from the first
+// event of its range (found by a search on sequence numbers), so the
+// events before it neither run nor count against the scan limit.
+func TestReplayStartsAtTheRange(t *testing.T) {
+	x := newFx(t, backends()[0], true)
+	for i := range 1500 {
+		if _, err := x.st.Commit(x.ctx, store.UnitOfWork{Events: []store.Event{{Type: "test.noise", Workspace: x.ws, Collection: "test", DocID: fmt.Sprint(i)}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.create(x.alice, map[string]any{"title": "early"})
+	x.settle()
+	x.advance(24 * time.Hour)
+	from := x.clock.Now()
+	late := x.create(x.alice, map[string]any{"title": "late"})
+	x.settle()
+	seq, err := x.s.seqBefore(x.ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evs, err := x.st.ReadEvents(x.ctx, seq, 1)
+	if err != nil || len(evs) != 1 || evs[0].DocID != late.ID {
+		t.Fatalf("first event after %d: %+v %v", seq, evs, err)
+	}
+	au := x.publish(x.deal, Design{Name: "r", Trigger: Trigger{Type: TriggerCreated}, Actions: []Action{notifyOwner("{{title}}")}})
+	res, err := x.s.ReplayPreview(x.ctx, x.admin, au.ID, ReplayInput{From: from, To: x.clock.Now().Add(time.Hour)})
+	if err != nil || res.Events != 1 || res.Runs[0].Record != late.ID {
+		t.Fatalf("replay %+v %v", res, err)
+	}
+	if seq, err := x.s.seqBefore(x.ctx, x.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	} else if evs, _ := x.st.ReadEvents(x.ctx, seq, 1); len(evs) != 0 {
+		t.Fatalf("a range after every event starts at %d", seq)
+	}
 }

@@ -75,7 +75,12 @@ func (s *Service) replay(ctx context.Context, a engine.Actor, id string, in Repl
 	}
 	coll := recordColl(au.Form)
 	res := ReplayResult{Runs: []Run{}}
-	var after int64
+	// Start at the range, not at the outbox's beginning: a long outbox
+	// would spend the scan limit before reaching a recent range.
+	after, err := s.seqBefore(ctx, in.From)
+	if err != nil {
+		return res, err
+	}
 	for scanned := 0; scanned < MaxReplayScan; {
 		evs, err := s.st.ReadEvents(ctx, after, store.MaxReadEvents)
 		if err != nil {
@@ -158,4 +163,46 @@ func (s *Service) ran(ctx context.Context, c *compiled, event string) (bool, err
 		return false, nil
 	}
 	return err == nil, err
+}
+
+// seqBefore returns the sequence number to read the outbox after so that
+// the first event read is the first one at or after from: a binary search
+// over sequence numbers (events are committed in time order), each probe
+// one indexed read of one event.
+func (s *Service) seqBefore(ctx context.Context, from time.Time) (int64, error) {
+	reached := func(after int64) (bool, error) {
+		evs, err := s.st.ReadEvents(ctx, after, 1)
+		if err != nil {
+			return false, err
+		}
+		return len(evs) == 0 || !evs[0].At.Before(from), nil
+	}
+	if ok, err := reached(0); err != nil || ok {
+		return 0, err
+	}
+	// The event after lo is before from; the event after hi (if any) is not.
+	lo, hi := int64(0), int64(1024)
+	for {
+		ok, err := reached(hi)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			break
+		}
+		lo, hi = hi, hi*2
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		ok, err := reached(mid)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi, nil
 }
