@@ -218,6 +218,15 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("good condition: %s", chk.raw)
 	}
 	en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": "1", "kind": "rocket"}, nil).expect(422)
+	// Hostile expressions stay bounded: an answer (diagnostics or a refusal), never a 500 or a hang.
+	for _, src := range []string{strings.Repeat("(", 4000) + "1" + strings.Repeat(")", 4000), strings.Repeat("new.amount * ", 3000) + "1",
+		strings.Repeat("x", 70<<10)} {
+		if r := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": src, "kind": "condition"}, nil); r.status != 200 && r.status != 422 && r.status != 413 {
+			t.Fatalf("hostile expression (%d bytes): %d %s", len(src), r.status, r.raw)
+		} else if r.status == 200 && r.str("type") != "" {
+			t.Fatalf("hostile expression (%d bytes) type-checked as a condition: %s", len(src), r.raw)
+		}
+	}
 	en.do("POST", base+"/expressions/check", rep, map[string]any{"expression": "1", "kind": "value"}, nil).expect(403)
 
 	// Fix the draft: a stale version is a conflict.
