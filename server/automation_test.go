@@ -337,7 +337,7 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	if n := len(contracts()); n != 1 {
 		t.Fatalf("the replay ran an event twice: %d contracts", n)
 	}
-	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{"from": to, "to": from}, nil).expect(422); !fieldErr(r, "to", "") {
+	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{"from": to, "to": from}, nil).expect(422); !fieldErr(r, "to", "min") || !strings.Contains(string(r.raw), to) {
 		t.Fatalf("replay backwards: %s", r.raw)
 	}
 	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{}, nil).expect(422); !fieldErr(r, "from", "") || !fieldErr(r, "to", "") {

@@ -395,7 +395,7 @@ func (s *Server) replayAutomation(c *fiber.Ctx) error {
 		errs = append(errs, field.Error{Path: "to", Code: engine.CodeRequired})
 	}
 	if len(errs) == 0 && !in.From.Before(in.To) {
-		errs = append(errs, field.Error{Path: "to", Code: engine.CodeRange, Params: map[string]any{"min": in.From.Format(time.RFC3339), "max": ""}})
+		errs = append(errs, field.Error{Path: "to", Code: field.CodeMin, Params: map[string]any{"min": in.From.Format(time.RFC3339)}})
 	}
 	if len(errs) > 0 {
 		return &engine.ValidationError{Fields: errs}
