@@ -241,6 +241,9 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
         await page.screenshot({ path: join(outDir, 'automation-phone-actions.png') });
         await byTest('open-dry-run').click();
         await byTest('dry-run').waitFor();
+        // The drawer fills the phone once it has slid in.
+        await page.waitForFunction(() => { const w = document.querySelector('.ant-drawer-open .ant-drawer-content-wrapper'); return !!w && Math.abs(w.getBoundingClientRect().left) < 1; });
+        await noSideScroll('dry-run drawer');
         await page.screenshot({ path: join(outDir, 'automation-phone-dry-run.png') });
         await page.keyboard.press('Escape');
         await page.goto(url('/alerts'));
