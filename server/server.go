@@ -85,6 +85,9 @@ type Config struct {
 	// Automations designs and runs automations and alerts
 	// (engine/automation); nil answers its routes with 404.
 	Automations *automation.Service
+	// Dashboards keeps dashboards and computes their charts (engine/report);
+	// nil answers 404 on their routes.
+	Dashboards *report.Dashboards
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.

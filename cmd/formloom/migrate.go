@@ -35,6 +35,9 @@ func migrateCmd() *cobra.Command {
 				return err
 			}
 			if toMongo == "" {
+				toMongo = f.mongoURI // --mongo-uri or FORMLOOM_MONGO_URI names the target too
+			}
+			if toMongo == "" {
 				return errors.New("--to-mongo URI is required: the MongoDB replica set to copy to")
 			}
 			f.mongoURI = toMongo
@@ -42,6 +45,7 @@ func migrateCmd() *cobra.Command {
 		},
 	}
 	f.register(cmd.Flags())
+	_ = cmd.Flags().MarkHidden("mongo-uri")
 	cmd.Flags().StringVar(&toMongo, "to-mongo", "", "MongoDB URI to copy to (the database: --mongo-db, else the URI's path, else \"formloom\")")
 	return cmd
 }

@@ -246,6 +246,17 @@ func TestBackupRestoreMongo(t *testing.T) {
 		t.Fatalf("verify: %d %s %s", code, out.String(), errOut.String())
 	}
 
+	// A MongoDB backup does not restore into a SQLite data directory.
+	errOut.Reset()
+	empty := filepath.Join(t.TempDir(), "data")
+	if code := run([]string{"restore", "--from", archive, "--data-dir", empty}, &out, &errOut); code == 0 ||
+		!strings.Contains(errOut.String(), "restore it into an empty MongoDB database with --mongo-uri") {
+		t.Fatalf("restore of a MongoDB backup into a data directory: %d %s", code, errOut.String())
+	}
+	if _, err := os.Stat(empty); !os.IsNotExist(err) {
+		t.Fatalf("the refused restore left %s: %v", empty, err)
+	}
+
 	target := ferrettest.Database(t)
 	out.Reset()
 	errOut.Reset()
@@ -264,6 +275,26 @@ func TestBackupRestoreMongo(t *testing.T) {
 	if code := run([]string{"restore", "--from", archive, "--mongo-uri", uri, "--mongo-db", target}, &out, &errOut); code == 0 ||
 		!strings.Contains(errOut.String(), "restore only into an empty database") {
 		t.Fatalf("second restore: %d %s", code, errOut.String())
+	}
+
+	// A restore that was interrupted (the database is marked partly
+	// imported) is cleared and redone by the next one.
+	partial := ferrettest.Database(t)
+	ps := openFerretDB(t, partial)
+	if _, err := ps.Import(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ps.Increment(context.Background(), "left_over", 1); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	errOut.Reset()
+	if code := run([]string{"restore", "--from", archive, "--mongo-uri", uri, "--mongo-db", partial}, &out, &errOut); code != 0 ||
+		!strings.Contains(out.String(), "holds an unfinished restore or migration") || !strings.Contains(out.String(), "counts verified") {
+		t.Fatalf("restore over an interrupted one: %d %s %s", code, out.String(), errOut.String())
+	}
+	if a, b := dumpOf(t, src), dumpOf(t, openFerretDB(t, partial)); a != b {
+		t.Fatal("the redone restore differs from the backed-up database")
 	}
 
 	// A SQLite backup, restored into MongoDB.

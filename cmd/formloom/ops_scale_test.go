@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/mongostore"
@@ -308,4 +310,92 @@ func TestTwoServeProcesses(t *testing.T) {
 			time.Sleep(20 * time.Millisecond)
 		}
 	})
+}
+
+// invalidations counts what an engine's authorizer is told to forget.
+type invalidations struct {
+	*access.Policy
+	mu sync.Mutex
+	n  int
+}
+
+func (p *invalidations) Invalidate(ws string) {
+	p.mu.Lock()
+	p.n++
+	p.mu.Unlock()
+	p.Policy.Invalidate(ws)
+}
+
+func (p *invalidations) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.n
+}
+
+// TestTwoEnginesOnTwoConnectionsFollowChanges runs two engines as two
+// processes do on MongoDB: each with its own connection to one database
+// (the in-process FerretDB, units applied item by item) and its own
+// caches. A time-zone change made through A is what B answers within the
+// documented 2 s, because B follows the outbox; B had cached the old zone.
+// B's follower starts at the outbox's end, so the test first waits until
+// it sees a change (an app A creates) before B caches anything.
+func TestTwoEnginesOnTwoConnectionsFollowChanges(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	uri, db := ferrettest.URI(t), ferrettest.Database(t)
+	open := func(authz engine.Authorizer) *engine.Engine {
+		st, err := mongostore.Open(ctx, uri, db, mongostore.Options{AllowNonAtomicUnits: true, Logger: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		e, err := engine.New(ctx, st, engine.Options{Logger: quiet, Authorizer: authz})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	a := open(access.New())
+	u, ws, err := a.Setup(ctx, engine.UserInput{Email: "a@example.com", Name: "管理员"}, engine.WorkspaceInput{Name: "上海", TimeZone: "Asia/Shanghai", Language: "zh-CN"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceAPI}
+	inv := &invalidations{Policy: access.New()}
+	b := open(inv)
+	done := make(chan struct{})
+	go func() { _ = b.FollowChanges(ctx, 0); close(done) }()
+	defer func() { cancel(); <-done }()
+	for i := 0; inv.count() == 0; i++ {
+		if i == 10 {
+			t.Fatal("B's follower saw none of 10 changes")
+		}
+		if _, err := a.CreateApp(ctx, admin, engine.AppInput{Name: fmt.Sprintf("App %d", i)}); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(2 * time.Second); inv.count() == 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
+	if loc, err := b.Location(ctx, ws.ID); err != nil || loc.String() != "Asia/Shanghai" {
+		t.Fatalf("zone on B: %v %v", loc, err)
+	}
+	if _, err := a.UpdateWorkspace(ctx, admin, engine.WorkspaceInput{Name: ws.Name, TimeZone: "Europe/Berlin", Language: "zh-CN"}, ws.Version); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		loc, err := b.Location(ctx, ws.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if loc.String() == "Europe/Berlin" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("B still answers %s 2 s after A changed the zone", loc)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }

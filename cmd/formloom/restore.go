@@ -50,6 +50,10 @@ func restoreCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if m.Dump != nil {
+				return fmt.Errorf("%s is a backup of a %s database (a logical dump): restore it into an empty MongoDB database with --mongo-uri URI [--mongo-db NAME]; "+
+					"restoring a MongoDB backup into a SQLite data directory is not supported", from, m.Backend)
+			}
 			if err := os.MkdirAll(f.dataDir, 0o750); err != nil {
 				return err
 			}

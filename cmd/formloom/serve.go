@@ -162,6 +162,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	dashboards, err := wireDashboards(ctx, e, stages)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	automations, err := wireAutomations(ctx, e, work, log)
 	if err != nil {
 		ln.Close()
@@ -175,7 +180,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	srv, err := server.New(server.Config{Ready: ready, Engine: e, Builder: builder.New(e), Auth: accounts, Logger: log, Metrics: metrics,
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
-		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations})
+		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards})
 	if err != nil {
 		ln.Close()
 		return err

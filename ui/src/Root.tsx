@@ -33,6 +33,8 @@ const NotificationsPage = lazy(() => import('./screens/notify/NotificationsPage'
 const NotificationPrefsPage = lazy(() => import('./screens/notify/NotificationPrefsPage'));
 const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
 const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
+const DashboardListPage = lazy(() => import('./screens/dashboards/DashboardListPage'));
+const DashboardPage = lazy(() => import('./screens/dashboards/DashboardPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -77,6 +79,8 @@ const router = createBrowserRouter([
       { path: 'settings/notifications', element: S(<NotificationPrefsPage />) },
       { path: 'forms/:formId/flow', element: S(<FlowDesignerPage />) },
       { path: 'tasks', element: S(<InboxPage />) },
+      { path: 'apps/:appId/dashboards', element: S(<DashboardListPage />) },
+      { path: 'dashboards/:id', element: S(<DashboardPage />) },
       { path: '*', element: <Navigate to="/" replace /> },
     ],
   },

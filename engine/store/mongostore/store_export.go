@@ -105,7 +105,7 @@ func (x exporter) position() (int64, error) {
 func (x exporter) each(coll string, filter, sort bson.D, fn func(bson.Raw) error) error {
 	cur, err := x.db.Collection(coll).Find(x.rctx, filter, options.Find().SetSort(sort))
 	if err != nil {
-		return x.s.fail("export "+coll, err)
+		return x.exportErr("export "+coll, err)
 	}
 	defer cur.Close(x.rctx)
 	for cur.Next(x.rctx) {
@@ -114,7 +114,7 @@ func (x exporter) each(coll string, filter, sort bson.D, fn func(bson.Raw) error
 		}
 	}
 	if err := cur.Err(); err != nil {
-		return x.s.fail("export "+coll, err)
+		return x.exportErr("export "+coll, err)
 	}
 	return nil
 }
@@ -127,13 +127,36 @@ func (x exporter) collection(ctx context.Context, name string) error {
 	if err := x.sink.Collection(ctx, name, ix); err != nil {
 		return err
 	}
-	return x.each(name, bson.D{}, bson.D{{Key: keyID, Value: 1}}, func(raw bson.Raw) error {
+	err = x.each(name, bson.D{}, bson.D{{Key: keyID, Value: 1}}, func(raw bson.Raw) error {
 		d, err := decodeDocument(raw)
 		if err != nil {
 			return err
 		}
 		return x.sink.Document(ctx, d)
 	})
+	if errors.Is(err, errSnapshotUnavailable) {
+		// Created after the snapshot's time (collections are listed after
+		// it): at that time it did not exist, so it is empty.
+		return nil
+	}
+	return err
+}
+
+// errSnapshotUnavailable is MongoDB's SnapshotUnavailable (code 246), the
+// answer to a snapshot read of a collection created after the snapshot.
+var errSnapshotUnavailable = errors.New("mongostore: collection not in the snapshot")
+
+// exportErr maps the snapshot errors of a read in the export.
+func (x exporter) exportErr(what string, err error) error {
+	var se mongo.ServerError
+	switch {
+	case errors.As(err, &se) && se.HasErrorCode(246):
+		return errSnapshotUnavailable
+	case errors.As(err, &se) && se.HasErrorCode(239):
+		return fmt.Errorf("mongostore: %s: the export took longer than the server keeps snapshot history "+
+			"(minSnapshotHistoryWindowInSeconds, 300 s by default): raise it on the replica set and retry: %s", what, err.Error())
+	}
+	return x.s.fail(what, err)
 }
 
 // declaredIndexes reads back the indexes EnsureIndexes made on coll.

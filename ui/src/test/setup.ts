@@ -1,5 +1,9 @@
 import { afterEach } from 'vitest';
 import { cleanup } from '@testing-library/react';
+import { loadLanguage } from '../i18n';
+
+// Tests render in either language: both base catalogs are loaded up front.
+await Promise.all([loadLanguage('en'), loadLanguage('zh-CN')]);
 
 // jsdom lacks these; antd uses them.
 if (!window.matchMedia) {

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
-import { ApartmentOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, DashboardOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import type { App, Form as FormT } from '../../api/types';
 import { isAdmin, useAuth } from '../../auth/auth';
+import '../../i18n/dashboards-nav';
 import { errorText, showFormError } from '../../util/errors';
 
 export function AppPage() {
@@ -55,7 +56,10 @@ export function AppPage() {
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: app?.name ?? '…' }]} />
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
         <Typography.Title level={3} style={{ margin: 0 }}>{app?.name}</Typography.Title>
-        {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
+        <Space wrap>
+          <Button icon={<DashboardOutlined />} onClick={() => nav(`/apps/${appId}/dashboards`)} data-testid="app-dashboards">{t('dashboards.menu')}</Button>
+          {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
+        </Space>
       </Space>
       {forms === null ? <Spin /> : forms.length === 0 ? <Empty description={t('forms.empty')} /> : (
         // A plain list, not antd's List: that one brings its pager (and a

@@ -7,6 +7,7 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom'
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import '../../i18n/views';
+import '../../i18n/board';
 import type { FieldDef, Filter, FormRecord, SortKey } from '../../api/types';
 import { reportApi, type SavedView, type ViewConfig } from '../../api/report';
 import { queryPath } from '../../fields/catalog';
@@ -21,6 +22,7 @@ import { ResizableTitle } from './ResizableTitle';
 import { formatSum, GROUPABLE, SEARCHABLE, SUMMABLE } from './totals';
 import { fromView, move, ordered, SYSTEM_COLUMNS, toView, useColumns } from './useColumns';
 import { ViewBar } from './ViewBar';
+import { fromConfig, LayoutSwitch, useLayout } from './board/layoutState';
 import { RecordDrawer } from './RecordDrawer';
 import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
@@ -29,6 +31,9 @@ import { maskDefinition, usePermission } from '../../permissions/usePermission';
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
 const ImportDialog = lazy(() => import('./ImportDialog'));
+// The kanban board (with its drag library) and the calendar load when a view shows them.
+const Board = lazy(() => import('./board/Board'));
+const CalendarView = lazy(() => import('./calendar/CalendarView'));
 const SORTABLE = new Set(['text', 'email', 'phone', 'url', 'number', 'money', 'percent', 'rating', 'date', 'datetime', 'select', 'boolean', 'serial', 'formula', 'user', 'department']);
 
 export default function DataPage() {
@@ -66,6 +71,9 @@ function Data({ formId }: { formId: string }) {
     setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('record', id); else n.delete('record'); return n; }, { replace: true });
   }, [setParams]);
   const [colState, setColState] = useColumns(formId);
+  const [lay, setLay] = useLayout(formId);
+  // reload tells the board and the calendar that records changed in the drawer.
+  const [reload, setReload] = useState(0);
   const hidden = colState.hidden;
   const [search, setSearch] = useState('');
   const [searchApplied, setSearchApplied] = useState('');
@@ -100,8 +108,8 @@ function Data({ formId }: { formId: string }) {
     setGroup(g); setApplied(g);
     setSort(c.sort ?? []);
     setGroupBy(c.groupBy ?? '');
-    if (v) setColState(fromView(c.columns, allKeys));
-  }, [allKeys, setColState]);
+    if (v) { setColState(fromView(c.columns, allKeys)); setLay(fromConfig(c)); }
+  }, [allKeys, setColState, setLay]);
   const pickView = useCallback((id: string) => {
     setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('view', id); else n.delete('view'); n.delete('record'); return n; }, { replace: true });
   }, [setParams]);
@@ -112,7 +120,7 @@ function Data({ formId }: { formId: string }) {
       if (!live) return;
       setViews(r.items); setViewsLoaded(true);
       // A member's first visit opens their roles' default view.
-      if (!params.get('view') && r.default) pickView(r.default);
+      if (!params.get('view') && !params.get('filter') && r.default) pickView(r.default);
     }).catch(() => { if (live) setViewsLoaded(true); });
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -122,9 +130,14 @@ function Data({ formId }: { formId: string }) {
     const v = views.find((x) => x.id === viewId);
     if (viewId && !v) { message.info(t('views.notFound')); pickView(''); return; }
     applyView(v);
+    // A drill-down from a dashboard opens the records behind a figure (?filter=, the query model as JSON).
+    const urlFilter = params.get('filter');
+    if (!v && urlFilter) {
+      try { const g = fromFilter(JSON.parse(urlFilter) as Filter); if (g) { setGroup(g); setApplied(g); } } catch { /* a broken link shows everything */ }
+    }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [viewId, viewsLoaded]);
-  const currentConfig = (): ViewConfig => ({ layout: 'table', filter, sort: sort.length ? sort : undefined, columns: toView(colState, allKeys), groupBy: groupBy || undefined });
+  const currentConfig = (): ViewConfig => ({ layout: lay.layout, kanban: lay.kanban, calendar: lay.calendar, filter, sort: sort.length ? sort : undefined, columns: toView(colState, allKeys), groupBy: groupBy || undefined });
 
   const load = useCallback(async (pageIdx: number, cursor: string | undefined, withTotal: boolean) => {
     abort.current?.abort();
@@ -142,17 +155,18 @@ function Data({ formId }: { formId: string }) {
   }, [formId, filter, sort, pageSize, bin, message]);
 
   // A new query (filter, sort, page size, bin) starts again at the first page, and asks for the total once.
-  useEffect(() => { if (def && mayView) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView]);
+  const tableShown = lay.layout === 'table' || bin;
+  useEffect(() => { if (def && mayView && tableShown) { setSelected([]); void load(0, undefined, true); } }, [def, load, mayView, tableShown]);
 
   // The totals row sums the number columns over every record the query matches, not the page.
   const sumFields = useMemo(() => (def ? def.fields.filter((f) => SUMMABLE.has(f.type) && !hidden.includes(f.key)) : []), [def, hidden]);
   useEffect(() => {
-    if (!def || !mayView || sumFields.length === 0) { setTotals(null); return; }
+    if (!def || !mayView || sumFields.length === 0 || !tableShown) { setTotals(null); return; }
     const ac = new AbortController();
     reportApi.aggregate(formId, { filter, deleted: bin ? 'only' : undefined, metrics: sumFields.map((f) => ({ op: 'sum' as const, field: queryPath(f) })) }, ac.signal)
       .then((r) => setTotals(r.groups[0]?.values ?? null)).catch(() => setTotals(null));
     return () => ac.abort();
-  }, [def, mayView, formId, filter, bin, sumFields]);
+  }, [def, mayView, formId, filter, bin, sumFields, tableShown]);
 
   // Labels of related records shown in the page.
   useEffect(() => {
@@ -293,9 +307,10 @@ function Data({ formId }: { formId: string }) {
           <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={pickView}
             onSaved={(v) => { setViews((l) => [...l.filter((x) => x.id !== v.id), v]); pickView(v.id); }}
             onDeleted={(id) => { setViews((l) => l.filter((x) => x.id !== id)); pickView(''); }} />
+          {!bin && <LayoutSwitch value={lay.layout} onChange={(l) => setLay({ ...lay, layout: l })} fields={def.fields} />}
           {searchFields.length > 0 && <Input.Search allowClear value={search} onChange={(e) => setSearch(e.target.value)} onSearch={(v) => { setSearch(v); setSearchApplied(v); }}
             placeholder={t('views.searchPlaceholder', { fields: searchFields.slice(0, 3).map((f) => f.label).join('、') })} style={{ width: phone ? '100%' : 200 }} data-testid="quick-search" aria-label={t('views.search')} />}
-          {!phone && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
+          {!phone && tableShown && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
             prefix={t('views.groupBy')} popupMatchSelectWidth={false} />}
           <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
             <div style={{ maxWidth: phone ? 'calc(100vw - 32px)' : 760 }}>
@@ -348,7 +363,15 @@ function Data({ formId }: { formId: string }) {
             )}
           </Space>
         )}
-        {phone ? (
+        {!tableShown ? (
+          <Suspense fallback={<div style={{ textAlign: 'center', padding: 24 }}><Spin /></div>}>
+            {lay.layout === 'kanban'
+              ? <Board formId={formId} fields={def.fields} filter={filter} sort={sort} config={lay.kanban} onConfig={(k) => setLay({ ...lay, kanban: k })}
+                ctx={ctx} users={dir.users} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />
+              : <CalendarView formId={formId} fields={def.fields} filter={filter} config={lay.calendar} onConfig={(c) => setLay({ ...lay, calendar: c })}
+                ctx={ctx} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />}
+          </Suspense>
+        ) : phone ? (
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
             selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
@@ -359,7 +382,7 @@ function Data({ formId }: { formId: string }) {
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
         )}
         {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
-        <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
+        {tableShown && <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
           {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { count: total })}</Typography.Text>}
           <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
           <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
@@ -367,10 +390,10 @@ function Data({ formId }: { formId: string }) {
           {phone
             ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
             : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
-        </Space>
+        </Space>}
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}
-      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => void load(page, cursors[page], true)} />
+      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => { if (tableShown) void load(page, cursors[page], true); else setReload((n) => n + 1); }} />
     </>
   );
 }

@@ -16,6 +16,8 @@ import { permFrom, readOnlyKeys, type Perm } from '../../permissions/usePermissi
 
 // The record's approvals (instances, timeline, withdraw/end) load when their tab opens.
 const ApprovalSection = lazy(() => import('../flows/ApprovalSection'));
+// The stage bar, its gates and the stage timeline load with the drawer's first record (nothing shows without a pipeline).
+const RecordStages = lazy(() => import('../stages/RecordStages'));
 // The record's automation runs and alerts load when their tab opens.
 const RecordAutomations = lazy(() => import('../automation/RecordAutomations'));
 
@@ -261,7 +263,8 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
             <Button onClick={() => { setEditing(false); setConflict(null); }}>{t('common.cancel')}</Button>
           </Space>
         </>
-      ) : (
+      ) : (<>
+        {!deleted && <Suspense fallback={null}><RecordStages formId={formId} def={def} rec={rec} perm={perm} onRecord={(r) => { setRec(r); onChanged(); }} /></Suspense>}
         <Tabs activeKey={tab} onChange={setTab} items={[
           { key: 'fields', label: t('data.fields'), children: <RecordView formId={formId} def={def} rec={rec} /> },
           ...(perm.can('record.history') ? [{ key: 'history', label: <span data-testid="history-tab">{t('data.history')}</span>, children: <HistoryView formId={formId} rec={rec} def={def} /> }] : []),
@@ -269,7 +272,7 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
           ...(!deleted ? [{ key: 'automation', label: <span data-testid="automation-tab">{t('automation.nav')}</span>,
             children: tab === 'automation' ? <Suspense fallback={<Spin />}><RecordAutomations formId={formId} recordId={rec.id} version={rec.version} /></Suspense> : null }] : []),
         ]} />
-      )}
+      </>)}
       <Modal open={transferring} title={t('perm.transferTitle')} onCancel={() => setTransferring(false)} onOk={() => void transfer()}
         okText={t('perm.transfer')} cancelText={t('common.cancel')} okButtonProps={{ disabled: !newOwner, 'data-testid': 'transfer-ok' }} destroyOnHidden>
         <Typography.Text>{t('perm.transferTo')}</Typography.Text>

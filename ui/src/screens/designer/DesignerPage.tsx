@@ -21,6 +21,7 @@ import { addField, duplicateField, fieldIndexOfPath, keyProblem, removeField, up
 import { PropertyPanel } from './PropertyPanel';
 import { SubmitRules } from './SubmitRules';
 import { VersionsDrawer } from './VersionsDrawer';
+import { StagesButton } from '../stages/StagesButton';
 
 const WIDE = new Set<FieldType>(['textarea', 'richtext', 'subform', 'attachment', 'image', 'address', 'location']);
 
@@ -250,6 +251,7 @@ function Designer({ formId }: { formId: string }) {
             <Segmented value={cols} options={[1, 2, 3, 4]} onChange={(v) => change({ ...def, columns: Number(v) })} data-testid="columns" />
             <Button icon={<EyeOutlined />} onClick={() => { previewForm.resetFields(); setPreview(true); }} data-testid="preview">{t('designer.preview')}</Button>
             <Button icon={<HistoryOutlined />} onClick={() => setVersionsOpen(true)} data-testid="versions">{t('designer.versions')}</Button>
+            <StagesButton def={def} onChange={change} problems={problems} check={check} />
             <Button icon={<SaveOutlined />} loading={busy === 'save'} onClick={() => void save()} data-testid="save-draft">{t('designer.saveDraft')}</Button>
             <Popconfirm title={t('designer.publishConfirm')} okText={t('designer.publish')} cancelText={t('common.cancel')} onConfirm={() => void publish()}>
               <Button type="primary" icon={<RocketOutlined />} loading={busy === 'publish'} data-testid="publish">{t('designer.publish')}</Button>

@@ -1,0 +1,95 @@
+package report_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/sqlitestore"
+	"github.com/formloom/formloom/engine/tabular"
+)
+
+// BenchmarkDashboard computes a dashboard of six charts (a metric card, a
+// bar by stage with a weighted pipeline, a line by month, a pie by
+// region, a pivot table and a stage funnel with its leaderboard) over
+// 100,000 records on SQLite: the server time of one dashboard load. The
+// target is at most 300 ms. "admin" sees every record (the funnel's
+// history figures are exact store aggregates); "row_filter" is a member
+// whose permission keeps one region (history figures from the most
+// recently updated records).
+func BenchmarkDashboard(b *testing.B) {
+	st, err := sqlitestore.Open(b.TempDir(), sqlitestore.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	f := newDash(b, st, false)
+	rng := rand.New(rand.NewPCG(1, 2))
+	stages := []string{"s1", "s1", "s2", "s2", "s3", "won", "lost"}
+	batches := 50 // imports take at most engine.MaxImportRows rows
+	if n, err := strconv.Atoi(os.Getenv("FORMLOOM_BENCH_BATCHES")); err == nil && n > 0 {
+		batches = n // fewer records, for profiling
+	}
+	for range batches {
+		var csv strings.Builder
+		csv.WriteString("title,stage,region,amount,prob,due\n")
+		for i := range 2_000 {
+			fmt.Fprintf(&csv, "项目%d,%s,%s,%d,%d,2026-%02d-%02d\n", i, stages[rng.IntN(len(stages))], []string{"north", "south"}[rng.IntN(2)],
+				rng.IntN(100000), 10*rng.IntN(11), 1+rng.IntN(12), 1+rng.IntN(28))
+		}
+		res, err := f.e.ImportTable(f.ctx, f.admin, f.form, func() (engine.Table, error) { return tabular.Read(strings.NewReader(csv.String())) }, engine.ImportOptions{})
+		if err != nil || res.Created != 2_000 {
+			b.Fatalf("import: %v %+v", err, res.Errors)
+		}
+	}
+	count := report.Measure{ID: "n", Op: report.MeasureCount}
+	total := report.Measure{ID: "total", Op: report.MeasureSum, Field: "amount"}
+	cell := report.Cell{W: 6, H: 4}
+	db, err := f.d.Create(f.ctx, f.admin, report.Dashboard{App: f.app, Title: "销售", Charts: []report.Chart{
+		{ID: "card", Kind: report.ChartMetric, Form: f.form, Layout: cell, Measures: []report.Measure{count, total, {ID: "avg_amount", Op: report.MeasureAvg, Field: "amount"}}},
+		{ID: "bar", Kind: report.ChartBar, Form: f.form, Layout: cell, GroupBy: []store.GroupKey{{Field: "stage"}},
+			Measures: []report.Measure{count, total, {ID: "weighted", Op: report.MeasureWeighted, Field: "amount", Weight: "prob", Scale: 0.01}}},
+		{ID: "line", Kind: report.ChartLine, Form: f.form, Layout: cell, GroupBy: []store.GroupKey{{Field: "due", Bucket: store.BucketMonth}}, Measures: []report.Measure{total}},
+		{ID: "pie", Kind: report.ChartPie, Form: f.form, Layout: cell, GroupBy: []store.GroupKey{{Field: "region"}}, Measures: []report.Measure{count}},
+		{ID: "pivot", Kind: report.ChartTable, Form: f.form, Layout: cell, GroupBy: []store.GroupKey{{Field: "region"}, {Field: "stage"}},
+			Measures: []report.Measure{count, total, {ID: "avg_deal", Op: report.MeasureExpr, Expr: "total / n"}}},
+		{ID: "funnel", Kind: report.ChartFunnel, Form: f.form, Layout: cell, Funnel: &report.FunnelConfig{Amount: "amount", Owner: "ownedBy"}},
+	}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, who := range []struct {
+		name string
+		a    engine.Actor
+	}{{"admin", f.admin}, {"row_filter", f.rep}} {
+		b.Run(who.name, func(b *testing.B) {
+			for b.Loop() {
+				data, err := f.d.Data(f.ctx, who.a, db.ID, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, cd := range data {
+					if cd.Err != nil {
+						b.Fatalf("%s: %v", cd.Chart, cd.Err)
+					}
+				}
+			}
+		})
+	}
+	// Each chart alone, to see where the time goes.
+	for _, c := range db.Charts {
+		b.Run("chart_"+c.ID, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := f.d.ChartData(f.ctx, f.admin, db.ID, c.ID, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

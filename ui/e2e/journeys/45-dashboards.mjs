@@ -1,0 +1,113 @@
+// Dashboards (issue 15): a dashboard of an app with a bar chart and a stage
+// funnel added through the chart dialog, a dashboard filter that narrows
+// every chart, a drill-down from a funnel stage to the records behind it,
+// a chart exported as CSV, and the grid stacking at 390 px.
+export default function dashboards({ page, url, byTest, expectText, pickOption, apiCall, shot }) {
+  let appId = '';
+  let formId = '';
+  return [
+    ['dashboards: a form with a stage pipeline and records, made through the API', async () => {
+      const app = await apiCall('POST', '/apps', { name: '销售仪表盘' });
+      appId = app.id;
+      const def = { fields: [
+        { key: 'title', type: 'text', label: '名称' },
+        { key: 'stage', type: 'select', label: '阶段', options: [{ value: 'new', label: '初步接触' }, { value: 'offer', label: '报价' }, { value: 'won', label: '成交' }, { value: 'lost', label: '失败' }] },
+        { key: 'amount', type: 'number', label: '金额' },
+      ] };
+      const f = await apiCall('POST', `/apps/${app.id}/forms`, { name: '商机', definition: def });
+      formId = f.id;
+      const pipeline = { field: 'stage', transitions: 'any', stages: [
+        { value: 'new', probability: 10 }, { value: 'offer', probability: 50 },
+        { value: 'won', probability: 100, flag: 'won' }, { value: 'lost', probability: 0, flag: 'lost' }] };
+      const d = await apiCall('PUT', `/forms/${f.id}/stages`, { pipeline, version: f.version });
+      await apiCall('POST', `/forms/${f.id}/publish`, { version: d.draftVersion });
+      for (const [title, amount, moves] of [['华南电网', 300, ['offer', 'won']], ['云帆', 100, []], ['星河', 200, ['offer']], ['远山', 500, ['offer', 'won']], ['青松', 80, ['lost']]]) {
+        let r = await apiCall('POST', `/forms/${f.id}/records`, { data: { title, stage: 'new', amount } });
+        for (const to of moves) r = await apiCall('PATCH', `/forms/${f.id}/records/${r.id}`, { data: { stage: to }, version: r.version });
+      }
+    }],
+    ['dashboards: a new dashboard from the app page', async () => {
+      await page.goto(url(`/apps/${appId}`));
+      await byTest('app-dashboards').click();
+      await expectText('还没有仪表盘');
+      await byTest('new-dashboard').click();
+      await byTest('dashboard-title').fill('销售概览');
+      await page.locator('.ant-modal').getByRole('button', { name: '创建' }).click();
+      await page.waitForURL(/\/dashboards\//);
+      await byTest('dashboard-heading').filter({ hasText: '销售概览' }).waitFor();
+    }],
+    ['dashboards: add a bar chart of records by stage, with a live preview', async () => {
+      await byTest('add-chart').click();
+      await byTest('chart-title').fill('各阶段商机');
+      await pickOption(byTest('chart-group-0'), '阶段');
+      await byTest('chart-preview').locator('canvas').first().waitFor();
+      await shot('dashboards-chart-dialog-zh');
+      await byTest('chart-save').click();
+      await expectText('仪表盘已保存');
+      await page.locator('[data-testid^="tile-"]').filter({ hasText: '各阶段商机' }).locator('canvas').first().waitFor();
+    }],
+    ['dashboards: add a stage funnel with conversion, win rate and the weighted pipeline', async () => {
+      await byTest('add-chart').click();
+      await byTest('chart-title').fill('销售漏斗');
+      await pickOption(byTest('chart-kind'), '阶段漏斗');
+      await pickOption(byTest('funnel-amount'), '金额');
+      await byTest('chart-preview').getByText('赢率').first().waitFor();
+      await byTest('chart-save').click();
+      await expectText('仪表盘已保存');
+      const funnel = byTest('funnel').first();
+      await funnel.waitFor();
+      // 2 won of 3 closed; weighted: new 100×10 % + offer 200×50 % = 110.
+      await funnel.getByText('66.7%').first().waitFor();
+      await funnel.getByText('110').first().waitFor();
+      await shot('dashboards-desktop-zh');
+    }],
+    ['dashboards: a dashboard filter narrows every chart', async () => {
+      const range = byTest('filter-period');
+      await range.locator('input').first().click();
+      await range.locator('input').first().fill('2001-01-01');
+      await range.locator('input').nth(1).fill('2001-01-31');
+      await page.keyboard.press('Enter');
+      await page.locator('[data-testid^="tile-"]').filter({ hasText: '各阶段商机' }).locator('.ant-empty-description', { hasText: '暂无数据' }).waitFor();
+      await shot('dashboards-filtered-zh');
+      await range.hover();
+      await range.locator('.ant-picker-clear').click();
+      await page.locator('[data-testid^="tile-"]').filter({ hasText: '各阶段商机' }).locator('canvas').first().waitFor();
+      await pickOption(byTest('filter-owner'), '王经理');
+      await byTest('funnel').first().getByText('66.7%').first().waitFor();
+    }],
+    ['dashboards: export a chart as CSV', async () => {
+      const tile = page.locator('[data-testid^="tile-"]').filter({ hasText: '销售漏斗' });
+      await tile.locator('[data-testid^="tile-menu-"]').click();
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ant-dropdown-menu-title-content', { hasText: '导出 CSV' }).click()]);
+      if (!download.suggestedFilename().endsWith('.csv')) throw new Error(`download ${download.suggestedFilename()}`);
+    }],
+    ['dashboards: drill down from a funnel stage to its records', async () => {
+      await byTest('funnel').first().locator('.ant-table-row', { hasText: '成交' }).click();
+      await page.waitForURL((u) => u.pathname === `/forms/${formId}/data` && u.searchParams.has('filter'));
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="record-row"]').length === 2);
+      await expectText('远山');
+      await shot('dashboards-drill-zh');
+      await page.goBack();
+      await byTest('funnel').first().waitFor();
+    }],
+    ['dashboards: a manager adds a dashboard filter in the layout editor', async () => {
+      await byTest('edit-layout').click();
+      await byTest('edit-filters').click();
+      await byTest('add-filter').click();
+      await page.locator('.ant-modal').getByPlaceholder('名称').last().fill('签约日期');
+      await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+      await byTest('filter-f3').waitFor();
+      await byTest('done-layout').click();
+      await byTest('edit-layout').waitFor();
+    }],
+    ['dashboards: at 390 px the charts stack in one column', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await byTest('funnel').first().waitFor();
+      const boxes = await page.locator('[data-testid^="tile-"]:not([data-testid^="tile-menu-"])').evaluateAll((els) => els.map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.width]; }));
+      if (boxes.length !== 2 || boxes[0][0] !== boxes[1][0] || boxes[1][1] <= boxes[0][1] || boxes[0][2] > 390) throw new Error(`tiles do not stack: ${JSON.stringify(boxes)}`);
+      await shot('dashboards-phone-zh');
+      await page.setViewportSize({ width: 1440, height: 960 });
+    }],
+  ];
+}
