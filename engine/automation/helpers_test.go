@@ -307,6 +307,22 @@ func (x *fx) runs(id string) []Run {
 	return p.Items
 }
 
+// done reports whether automation id has at least n runs and none of them
+// is still running (a timer's run is claimed before its actions run, and
+// settle only waits for the outbox consumer).
+func (x *fx) done(id string, n int) bool {
+	rs := x.runs(id)
+	if len(rs) < n {
+		return false
+	}
+	for _, r := range rs {
+		if r.Status == RunRunning {
+			return false
+		}
+	}
+	return true
+}
+
 // records returns the records of a form, oldest first.
 func (x *fx) records(form string) []engine.Record {
 	x.t.Helper()

@@ -55,7 +55,7 @@ func TestTriggerActionMatrix(t *testing.T) {
 		x.advance(2 * 24 * time.Hour)
 		x.waitFor("the scan and date runs", func() bool {
 			for _, n := range []string{"scan/create", "scan/upsert", "scan/notify", "scan/alert", "date/create", "date/upsert", "date/notify", "date/alert"} {
-				if len(x.runs(ids[n])) == 0 {
+				if !x.done(ids[n], 1) {
 					return false
 				}
 			}

@@ -185,7 +185,7 @@ func TestScheduleInWorkspaceZone(t *testing.T) {
 			t.Fatalf("first tick at %v, want %v", tm.DueAt, want)
 		}
 		x.advance(want.Sub(x.clock.Now()))
-		x.waitFor("the first tick", func() bool { return len(x.runs(au.ID)) == 1 })
+		x.waitFor("the first tick", func() bool { return x.done(au.ID, 1) })
 		x.waitFor("the next tick's plan", func() bool {
 			tm, err := x.rt.GetTimer(x.ctx, cronTimer(au.ID))
 			return err == nil && tm.DueAt.Equal(want.Add(24*time.Hour))
@@ -230,7 +230,7 @@ func TestDateRelativeTrigger(t *testing.T) {
 			t.Fatalf("a stale plan fired: %+v", x.notes.all())
 		}
 		x.advance(first.Sub(x.clock.Now()))
-		x.waitFor("the date trigger", func() bool { return len(x.runs(au.ID)) == 1 })
+		x.waitFor("the date trigger", func() bool { return x.done(au.ID, 1) })
 		// Another change of another field does not plan it again.
 		x.update(x.alice, r.ID, map[string]any{"title": "A2"})
 		x.settle()
@@ -243,7 +243,7 @@ func TestDateRelativeTrigger(t *testing.T) {
 		x.update(x.alice, r.ID, map[string]any{"close_date": "2026-03-30"})
 		x.settle()
 		x.advance(time.Date(2026, 3, 27, 2, 0, 0, 0, time.UTC).Sub(x.clock.Now()))
-		x.waitFor("the date trigger of the new value", func() bool { return len(x.runs(au.ID)) == 2 })
+		x.waitFor("the date trigger of the new value", func() bool { return x.done(au.ID, 2) })
 		got := x.notes.to(x.alice.UserID)
 		if len(got) != 2 || got[0].Title != "A closes on 2026-03-25" || got[1].Title != "A2 closes on 2026-03-30" {
 			t.Fatalf("notifications %+v", got)
