@@ -90,7 +90,12 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
       await byTest('auto-publish').click();
       await byTest('err-actions[0].config.form').waitFor();
       await byTest('design-problems').waitFor();
-      await pickOption(byTest('action-0-form'), '合同');
+      // Other journeys' forms fill the picker (a virtual list): search for this app's 合同 first.
+      await byTest('action-0-form').click();
+      await page.keyboard.type('合同 · 销售自动化');
+      const contractOption = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '合同 · 销售自动化' }).first();
+      await contractOption.waitFor();
+      await contractOption.click();
       await byTest('map-same').waitFor();
       await byTest('map-same').click();
       await byTest('map-amount').waitFor();
