@@ -178,6 +178,12 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	en.do("GET", base, rep, nil, nil).expect(403)
 	en.do("POST", base, rep, map[string]any{"draft": won}, nil).expect(403)
 	en.do("GET", base, "", nil, nil).expect(401)
+	// An admin's read-only token reads but does not design; a write token acknowledges alerts but does not design either.
+	readOnly := en.do("POST", "/api/v1/tokens", en.admin, map[string]any{"name": "ro", "scopes": []string{"read"}}, nil).expect(201).str("token")
+	writeTok := en.do("POST", "/api/v1/tokens", en.admin, map[string]any{"name": "rw", "scopes": []string{"read", "write"}}, nil).expect(201).str("token")
+	en.do("GET", base, readOnly, nil, nil).expect(200)
+	en.do("POST", base, readOnly, map[string]any{"draft": won}, nil).expect(403)
+	en.do("POST", base, writeTok, map[string]any{"draft": won}, nil).expect(403)
 	// Bad input: per field, nothing stored.
 	if r := en.do("POST", base, en.admin, map[string]any{"draft": map[string]any{"name": " ", "trigger": map[string]any{"type": "record.created"}, "actions": []any{}}}, nil).expect(422); !fieldErr(r, "name", "") {
 		t.Fatalf("empty name: %s", r.raw)
@@ -212,6 +218,15 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("good condition: %s", chk.raw)
 	}
 	en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": "1", "kind": "rocket"}, nil).expect(422)
+	// Hostile expressions stay bounded: an answer (diagnostics or a refusal), never a 500 or a hang.
+	for _, src := range []string{strings.Repeat("(", 4000) + "1" + strings.Repeat(")", 4000), strings.Repeat("new.amount * ", 3000) + "1",
+		strings.Repeat("x", 70<<10)} {
+		if r := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": src, "kind": "condition"}, nil); r.status != 200 && r.status != 422 && r.status != 413 {
+			t.Fatalf("hostile expression (%d bytes): %d %s", len(src), r.status, r.raw)
+		} else if r.status == 200 && r.str("type") != "" {
+			t.Fatalf("hostile expression (%d bytes) type-checked as a condition: %s", len(src), r.raw)
+		}
+	}
 	en.do("POST", base+"/expressions/check", rep, map[string]any{"expression": "1", "kind": "value"}, nil).expect(403)
 
 	// Fix the draft: a stale version is a conflict.
@@ -322,7 +337,7 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	if n := len(contracts()); n != 1 {
 		t.Fatalf("the replay ran an event twice: %d contracts", n)
 	}
-	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{"from": to, "to": from}, nil).expect(422); !fieldErr(r, "to", "") {
+	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{"from": to, "to": from}, nil).expect(422); !fieldErr(r, "to", "min") || !strings.Contains(string(r.raw), to) {
 		t.Fatalf("replay backwards: %s", r.raw)
 	}
 	if r := en.do("POST", "/api/v1/automations/"+id+"/replay", en.admin, map[string]any{}, nil).expect(422); !fieldErr(r, "from", "") || !fieldErr(r, "to", "") {
@@ -375,6 +390,7 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("bad filters: %s", r.raw)
 	}
 	alertID, v := alert["id"].(string), int64(alert["version"].(float64))
+	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", readOnly, map[string]any{"version": v}, nil).expect(403)
 	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", other, map[string]any{"version": v}, nil).expect(404)
 	en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", rep, map[string]any{"version": v + 1}, nil).expect(409)
 	ack := en.do("POST", "/api/v1/alerts/"+alertID+"/acknowledge", rep, map[string]any{"version": v}, nil).expect(200)

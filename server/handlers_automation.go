@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -134,7 +133,7 @@ func (s *Server) listAutomations(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": out})
 }
 
-// listAppAutomations gathers the automations of the app's forms the caller
+// listAppAutomations lists the automations of the app's forms the caller
 // designs; forms they only use are left out, not refused.
 func (s *Server) listAppAutomations(c *fiber.Ctx) error {
 	svc, err := s.automations()
@@ -142,22 +141,11 @@ func (s *Server) listAppAutomations(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, a := c.UserContext(), actor(c)
-	forms, err := s.e.Forms(ctx, a, c.Params("app"))
+	list, err := svc.ListApp(ctx, a, c.Params("app"))
 	if err != nil {
 		return err
 	}
-	out := []automation.Automation{}
-	for _, f := range forms {
-		list, err := svc.List(ctx, a, f.ID)
-		if errors.Is(err, engine.ErrForbidden) || errors.Is(err, engine.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return err
-		}
-		out = append(out, list...)
-	}
-	items, err := s.summarise(ctx, svc, a, out)
+	items, err := s.summarise(ctx, svc, a, list)
 	if err != nil {
 		return err
 	}
@@ -407,7 +395,7 @@ func (s *Server) replayAutomation(c *fiber.Ctx) error {
 		errs = append(errs, field.Error{Path: "to", Code: engine.CodeRequired})
 	}
 	if len(errs) == 0 && !in.From.Before(in.To) {
-		errs = append(errs, field.Error{Path: "to", Code: engine.CodeRange, Params: map[string]any{"min": in.From.Format(time.RFC3339), "max": ""}})
+		errs = append(errs, field.Error{Path: "to", Code: field.CodeMin, Params: map[string]any{"min": in.From.Format(time.RFC3339)}})
 	}
 	if len(errs) > 0 {
 		return &engine.ValidationError{Fields: errs}
@@ -500,17 +488,16 @@ func (s *Server) getAlert(c *fiber.Ctx) error {
 }
 
 func (s *Server) acknowledgeAlert(c *fiber.Ctx) error {
-	return s.moveAlert(c, (*automation.Service).Acknowledge)
+	return s.moveAlert(c, (*automation.Service).AcknowledgeIf)
 }
 
 func (s *Server) resolveAlert(c *fiber.Ctx) error {
-	return s.moveAlert(c, (*automation.Service).Resolve)
+	return s.moveAlert(c, (*automation.Service).ResolveIf)
 }
 
-// moveAlert acknowledges or resolves an alert the caller sees. The version
-// read is compared first so that a stale screen gets 409 rather than
-// acting on an alert that moved meanwhile.
-func (s *Server) moveAlert(c *fiber.Ctx, move func(*automation.Service, context.Context, engine.Actor, string) (automation.Alert, error)) error {
+// moveAlert acknowledges or resolves an alert the caller sees, as a
+// compare-and-set on the version the caller read (409 when stale).
+func (s *Server) moveAlert(c *fiber.Ctx, move func(*automation.Service, context.Context, engine.Actor, string, int64) (automation.Alert, error)) error {
 	svc, err := s.automations()
 	if err != nil {
 		return err
@@ -522,15 +509,7 @@ func (s *Server) moveAlert(c *fiber.Ctx, move func(*automation.Service, context.
 	if err := needVersion(in.Version); err != nil {
 		return err
 	}
-	ctx, a, id := c.UserContext(), actor(c), c.Params("id")
-	cur, err := svc.Alert(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	if cur.Version != in.Version {
-		return fmt.Errorf("%w: alert %s is at version %d, not %d", engine.ErrConflict, id, cur.Version, in.Version)
-	}
-	al, err := move(svc, ctx, a, id)
+	al, err := move(svc, c.UserContext(), actor(c), c.Params("id"), in.Version)
 	if err != nil {
 		return err
 	}

@@ -90,7 +90,12 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
       await byTest('auto-publish').click();
       await byTest('err-actions[0].config.form').waitFor();
       await byTest('design-problems').waitFor();
-      await pickOption(byTest('action-0-form'), '合同');
+      // Other journeys' forms fill the picker (a virtual list): search for this app's 合同 first.
+      await byTest('action-0-form').click();
+      await page.keyboard.type('合同 · 销售自动化');
+      const contractOption = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '合同 · 销售自动化' }).first();
+      await contractOption.waitFor();
+      await contractOption.click();
       await byTest('map-same').waitFor();
       await byTest('map-same').click();
       await byTest('map-amount').waitFor();
@@ -241,6 +246,9 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
         await page.screenshot({ path: join(outDir, 'automation-phone-actions.png') });
         await byTest('open-dry-run').click();
         await byTest('dry-run').waitFor();
+        // The drawer fills the phone once it has slid in.
+        await page.waitForFunction(() => { const w = document.querySelector('.ant-drawer-open .ant-drawer-content-wrapper'); return !!w && Math.abs(w.getBoundingClientRect().left) < 1; });
+        await noSideScroll('dry-run drawer');
         await page.screenshot({ path: join(outDir, 'automation-phone-dry-run.png') });
         await page.keyboard.press('Escape');
         await page.goto(url('/alerts'));
@@ -251,6 +259,32 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
         await page.setViewportSize({ width: 1440, height: 960 });
       }
       await page.goto(url('/'));
+    }],
+
+    ['automation (12): in English: the designer, the record\'s runs and the alert center', async () => {
+      await page.evaluate(() => localStorage.setItem('formloom.lang', 'en'));
+      try {
+        await page.goto(url(`/automations/${autoId}`));
+        await byTest('trigger-picker').waitFor();
+        await byTest('open-dry-run').getByText('Dry run').waitFor();
+        await page.locator('.fl-auto-trigger-types').getByText('Fields changed').waitFor();
+        await shot('automation-08-designer-en');
+        await page.goto(url(`/forms/${dealsId}/data?record=${dealA}`));
+        await byTest('automation-tab').click();
+        const tab = byTest('record-automations');
+        await tab.locator('[data-testid="run-row"]').filter({ hasText: '赢单生成合同' }).first().click();
+        // The log names the 合同 form and its fields, and the notified member.
+        await tab.locator('[data-testid="detail-values"]').getByText('合同名称').first().waitFor();
+        await tab.locator('[data-testid="notice-to"]').first().waitFor();
+        await shot('automation-09-record-runs-en');
+        await page.keyboard.press('Escape');
+        await page.goto(url('/alerts'));
+        await byTest('alert-center').getByText('Alert center').waitFor();
+        await shot('automation-10-alerts-en');
+      } finally {
+        await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
+        await page.goto(url('/'));
+      }
     }],
   ];
 }

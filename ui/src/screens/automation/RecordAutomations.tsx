@@ -3,15 +3,22 @@ import { Alert as AntAlert, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { automationApi, type ActionKindInfo, type Alert, type Run } from '../../api/automation';
+import { DirectoryProvider } from '../../fields/directory';
 import { AlertList } from './AlertList';
+import { FormsProvider } from './forms';
 import { useKindLabel } from './ActionsEditor';
 import { RunList } from './RunView';
 
 /**
  * RecordAutomations is the record drawer's automation tab: the alerts
- * raised on the record and the runs it triggered (newest first).
+ * raised on the record and the runs it triggered (newest first), with
+ * forms, fields and members named (their lists load when the tab opens).
  */
-export default function RecordAutomations({ formId, recordId, version }: { formId: string; recordId: string; version: number }) {
+export default function RecordAutomations(props: { formId: string; recordId: string; version: number }) {
+  return <DirectoryProvider><FormsProvider><RecordTab {...props} /></FormsProvider></DirectoryProvider>;
+}
+
+function RecordTab({ formId, recordId, version }: { formId: string; recordId: string; version: number }) {
   const { t } = useTranslation();
   const [runs, setRuns] = useState<Run[] | null>(null);
   const [alerts, setAlerts] = useState<Alert[] | null>(null);
