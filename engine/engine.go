@@ -60,6 +60,7 @@ type Engine struct {
 
 	onRecordWriting hook.Hook[*RecordWritingEvent]
 	actions         ActionRegistry
+	templateParts   TemplatePartRegistry
 	notifier        Notifier
 	extensions      extensionRegistry
 }
