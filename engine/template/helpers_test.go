@@ -18,7 +18,7 @@ import (
 // clock is the injectable clock of the tests.
 type clock struct{ t atomic.Pointer[time.Time] }
 
-func (c *clock) now() time.Time { return *c.t.Load() }
+func (c *clock) now() time.Time  { return *c.t.Load() }
 func (c *clock) set(t time.Time) { c.t.Store(&t) }
 
 // fixture is an engine on a fresh SQLite store with one workspace and its

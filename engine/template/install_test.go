@@ -181,7 +181,7 @@ func TestCheckReportsDesignErrorsWithPaths(t *testing.T) {
 	err := f.svc.Check(f.ctx, f.admin, p)
 	codes := fieldCodes(err)
 	want := map[string]string{
-		"forms.task.definition.fields[1].form":            template.CodeUnknownRef,
+		"forms.task.definition.fields[1].form":           template.CodeUnknownRef,
 		"forms.project.permissions.sets[0].grants[0].id": template.CodeUnknownRef,
 	}
 	for path, code := range want {
