@@ -22,6 +22,7 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
+	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/server"
 )
 
@@ -172,6 +173,17 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	views, err := report.NewViews(ctx, e)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	tpls, err := wireTemplates(ctx, e, templateCaps{Stages: stages, Approvals: approvals, Automations: automations,
+		Dashboards: dashboards, Views: views, Webhooks: hooks}, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	var background atomic.Value // server.Background*, for /readyz
 	background.Store(server.BackgroundOff)
 	ready := func() server.Readiness {
@@ -181,7 +193,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
 		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards,
-		Live: wireLive(ctx, e, raw, log)})
+		Live: wireLive(ctx, e, raw, log), Views: views, Templates: tpls})
 	if err != nil {
 		ln.Close()
 		return err
