@@ -3,14 +3,16 @@ package main
 import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/workflow"
 )
 
 // templateServices are the capability services whose designs app
 // templates install, upgrade and export (docs/templates.md, "Parts").
 type templateServices struct {
-	stages    *workflow.Stages
-	approvals *workflow.Approvals
+	stages      *workflow.Stages
+	approvals   *workflow.Approvals
+	automations *automation.Service
 }
 
 // wireTemplateParts registers every capability's template parts on e's
@@ -19,6 +21,11 @@ type templateServices struct {
 func wireTemplateParts(e *engine.Engine, s templateServices) error {
 	if err := workflow.RegisterTemplateParts(e, s.stages, s.approvals, builder.New(e)); err != nil {
 		return err
+	}
+	if s.automations != nil {
+		if err := automation.RegisterTemplateParts(e, s.automations); err != nil {
+			return err
+		}
 	}
 	return nil
 }
