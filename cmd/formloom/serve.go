@@ -22,7 +22,6 @@ import (
 	"github.com/formloom/formloom/builder"
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
-	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/server"
 )
 
@@ -173,13 +172,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
-	views, err := report.NewViews(ctx, e)
-	if err != nil {
+	if err := wireTemplateParts(ctx, e, templateServices{stages: stages, approvals: approvals, automations: automations, dashboards: dashboards, webhooks: hooks}); err != nil {
 		ln.Close()
 		return err
 	}
-	tpls, err := wireTemplates(ctx, e, templateCaps{Stages: stages, Approvals: approvals, Automations: automations,
-		Dashboards: dashboards, Views: views, Webhooks: hooks}, log)
+	tpls, err := wireTemplates(e, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -193,7 +190,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
 		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards,
-		Live: wireLive(ctx, e, raw, log), Views: views, Templates: tpls})
+		Live: wireLive(ctx, e, raw, log), Templates: tpls})
 	if err != nil {
 		ln.Close()
 		return err

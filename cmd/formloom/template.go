@@ -16,34 +16,17 @@ import (
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
-	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/notify"
-	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/template"
-	"github.com/formloom/formloom/engine/webhook"
-	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/templates"
 )
 
-// templateCaps are the capability services whose template parts
-// (stages, flows, automations, alerts, views, dashboards, webhooks) the
-// installer uses; serve passes the ones it runs, the CLI builds the same.
-type templateCaps struct {
-	Stages      *workflow.Stages
-	Approvals   *workflow.Approvals
-	Automations *automation.Service
-	Dashboards  *report.Dashboards
-	Views       *report.Views
-	Webhooks    *webhook.Service
-}
-
 // wireTemplates builds the template service over the shipped templates.
-// Capabilities register their template parts here (each package's
-// RegisterTemplateParts), so serve and the CLI install the same parts.
-func wireTemplates(_ context.Context, e *engine.Engine, _ templateCaps, log *slog.Logger) (*template.Service, error) {
-	svc := template.New(e, templates.FS(), template.Options{Logger: log})
-	return svc, nil
+// The capabilities' parts are registered on the engine before
+// (wireTemplateParts), so serve and the CLI install the same parts.
+func wireTemplates(e *engine.Engine, log *slog.Logger) (*template.Service, error) {
+	return template.New(e, templates.FS(), template.Options{Logger: log}), nil
 }
 
 func templateCmd() *cobra.Command {
@@ -324,26 +307,26 @@ func openTemplateEnv(ctx context.Context, sf storeFlags) (*templateEnv, error) {
 	if _, err := wireNotify(ctx, nf, e, work, log, "http://127.0.0.1:8080"); err != nil {
 		return fail(err)
 	}
-	var caps templateCaps
-	if caps.Webhooks, err = wireWebhooks(ctx, raw, e, work, log); err != nil {
+	var caps templateServices
+	if caps.webhooks, err = wireWebhooks(ctx, raw, e, work, log); err != nil {
 		return fail(err)
 	}
-	if caps.Approvals, err = wireApprovals(ctx, e, work, log); err != nil {
+	if caps.approvals, err = wireApprovals(ctx, e, work, log); err != nil {
 		return fail(err)
 	}
-	if caps.Stages, err = wireStages(ctx, e); err != nil {
+	if caps.stages, err = wireStages(ctx, e); err != nil {
 		return fail(err)
 	}
-	if caps.Dashboards, err = wireDashboards(ctx, e, caps.Stages); err != nil {
+	if caps.dashboards, err = wireDashboards(ctx, e, caps.stages); err != nil {
 		return fail(err)
 	}
-	if caps.Automations, err = wireAutomations(ctx, e, work, log); err != nil {
+	if caps.automations, err = wireAutomations(ctx, e, work, log); err != nil {
 		return fail(err)
 	}
-	if caps.Views, err = report.NewViews(ctx, e); err != nil {
+	if err := wireTemplateParts(ctx, e, caps); err != nil {
 		return fail(err)
 	}
-	svc, err := wireTemplates(ctx, e, caps, log)
+	svc, err := wireTemplates(e, log)
 	if err != nil {
 		return fail(err)
 	}
