@@ -28,8 +28,17 @@ func TestExportReinstallsWithSameStructure(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export does not parse: %v", describe(err))
 	}
-	if q.Template.Key != "tasks" || len(q.Forms) != 2 || len(q.Roles) != 2 || len(q.Sample.Records["task"]) != 3 {
+	if q.Template.Key != "tasks" || len(q.Forms) != 2 || len(q.Roles) != 2 || len(q.Sample.Records["task"]) != 3 || len(q.Sample.Members) != 2 {
 		t.Fatalf("exported %+v", q.Summary())
+	}
+	assignees := map[string]bool{}
+	for _, r := range q.Sample.Records["task"] {
+		if m, ok := r.Values["assignee"].(map[string]any); ok {
+			assignees[m["$member"].(string)] = true
+		}
+	}
+	if !assignees["wang"] || !assignees["li"] {
+		t.Errorf("assignees exported as %v", assignees)
 	}
 	other := f.newWorkspace(t, "另一个团队")
 	res2, err := f.svc.Install(f.ctx, other, q, template.InstallOptions{SampleData: true})
