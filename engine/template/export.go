@@ -257,15 +257,38 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 		r    engine.Record
 	}
 	var all []rec
+	count := map[string]int{}
+	add := func(fk string, r engine.Record) {
+		count[fk]++
+		x.recKey[r.ID] = fmt.Sprintf("%s/r%04d", fk, count[fk])
+		all = append(all, rec{form: fk, r: r})
+	}
 	for _, f := range p.Forms {
 		id, _ := refs.ID("forms", f.Key)
 		page, err := s.e.QueryRecords(ctx, a, id, engine.RecordQuery{Limit: n, Sort: []store.SortKey{{Field: "createdAt"}}})
 		if err != nil {
 			return err
 		}
-		for i, r := range page.Items {
-			x.recKey[r.ID] = fmt.Sprintf("%s/r%04d", f.Key, i+1)
-			all = append(all, rec{form: f.Key, r: r})
+		for _, r := range page.Items {
+			add(f.Key, r)
+		}
+	}
+	// The records the sample links to come along (also beyond n), so a
+	// relation a rule requires is not lost.
+	for i := 0; i < len(all); i++ {
+		for _, l := range links(defs[all[i].form].Fields, all[i].r.Data) {
+			if _, have := x.recKey[l.id]; have {
+				continue
+			}
+			formID, ok := refs.ID("forms", l.form)
+			if !ok {
+				continue
+			}
+			r, err := s.e.Record(ctx, a, formID, l.id)
+			if err != nil || r.DeletedAt != nil {
+				continue // deleted or gone: the value is left out
+			}
+			add(l.form, r)
 		}
 	}
 	p.Sample = &Sample{Records: map[string][]SampleRecord{}}
@@ -318,6 +341,38 @@ func (s *Service) exportMembers(ctx context.Context, a engine.Actor, p *Package,
 		p.Sample.Members = append(p.Sample.Members, m)
 	}
 	return nil
+}
+
+type link struct{ form, id string }
+
+// links lists the records data's relation fields (subform rows included)
+// link to, with their form keys.
+func links(fields []form.Field, data map[string]any) []link {
+	var out []link
+	for _, f := range fields {
+		v := data[f.Key]
+		switch {
+		case f.Type == "relation" && f.Form != "":
+			switch x := v.(type) {
+			case string:
+				out = append(out, link{f.Form, x})
+			case []any:
+				for _, e := range x {
+					if s, ok := e.(string); ok {
+						out = append(out, link{f.Form, s})
+					}
+				}
+			}
+		case f.Type == "subform":
+			rows, _ := v.([]any)
+			for _, row := range rows {
+				if m, ok := row.(map[string]any); ok {
+					out = append(out, links(f.Fields, m)...)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // sampler turns stored values into sample values.
