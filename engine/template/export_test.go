@@ -109,3 +109,32 @@ func equalFields(a, b []string) bool {
 	}
 	return true
 }
+
+// A sample member whose email is someone's real account is not made a
+// member of the workspace: it gets a plus address of its own.
+func TestSampleMemberNeverTakesAnAccount(t *testing.T) {
+	f := newFixture(t)
+	real, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "li.na@example.com", Name: "真的李娜", PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{SampleData: true}); err != nil {
+		t.Fatalf("install: %v", describe(err))
+	}
+	if _, err := f.e.Membership(f.ctx, f.admin.Workspace, real.ID); err == nil {
+		t.Fatal("the real account was made a member")
+	}
+	members, _ := f.e.Members(f.ctx, f.admin)
+	if len(members) != 3 {
+		t.Fatalf("%d members", len(members))
+	}
+	// A second workspace installs its own placeholders too.
+	other := f.newWorkspace(t, "第二个团队")
+	if _, err := f.svc.Install(f.ctx, other, f.load(t, "tasks"), template.InstallOptions{SampleData: true}); err != nil {
+		t.Fatalf("install elsewhere: %v", describe(err))
+	}
+	ms, _ := f.e.Members(f.ctx, other)
+	if len(ms) != 3 {
+		t.Fatalf("%d members in the second workspace", len(ms))
+	}
+}
