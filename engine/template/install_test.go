@@ -131,6 +131,10 @@ func TestInstallInEnglishAppliesOverlay(t *testing.T) {
 	if res.Counts["sampleRecords"] != 0 {
 		t.Fatalf("sample installed without asking: %v", res.Counts)
 	}
+	_, err = f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{Locale: "en;drop", AppName: "x"})
+	if fieldCodes(err)["locale"] != engine.CodeLanguage {
+		t.Fatalf("bad locale: %v", describe(err))
+	}
 }
 
 // A failure in the middle (a sample record the form refuses) leaves
