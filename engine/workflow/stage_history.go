@@ -31,6 +31,10 @@ type Transition struct {
 	DurationMS  *int64   `json:"durationMs,omitempty"`
 	Probability *float64 `json:"probability,omitempty"`
 	FormVersion int      `json:"formVersion"`
+	// Created marks the record's entry into the stage it was created in,
+	// derived from the record (a create stores no transition): it has no
+	// ID, ByName, Source or FormVersion.
+	Created bool `json:"created,omitempty"`
 }
 
 func transitionFrom(d store.Document) Transition {
@@ -53,10 +57,12 @@ func transitionFrom(d store.Document) Transition {
 // MaxHistory bounds the transitions RecordHistory returns.
 const MaxHistory = 500
 
-// RecordHistory lists a record's stage transitions, oldest first. A record
-// the actor cannot see is ErrNotFound.
+// RecordHistory lists a record's stage transitions, oldest first, starting
+// with its entry into the stage it was created in (see createdEntry). A
+// record the actor cannot see is ErrNotFound.
 func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, recordID string) ([]Transition, error) {
-	if _, err := s.e.Record(ctx, a, formID, recordID); err != nil {
+	r, err := s.e.Record(ctx, a, formID, recordID)
+	if err != nil {
 		return nil, err
 	}
 	page, err := s.st.Find(ctx, collTransitions, store.Query{
@@ -65,13 +71,52 @@ func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, reco
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Transition, 0, len(page.Docs))
+	out := make([]Transition, 0, len(page.Docs)+1)
 	for _, d := range page.Docs {
 		if str(d.Data, "form") == formID && str(d.Data, "workspace") == a.Workspace {
 			out = append(out, transitionFrom(d))
 		}
 	}
+	v, err := s.e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := createdEntry(formID, s.pipeline(v), r, out); ok {
+		out = append([]Transition{t}, out...)
+	}
 	return out, nil
+}
+
+// createdEntry derives a record's entry into the stage it was created in:
+// a create stores no transition, so the entry is the record's created_at
+// and creator, and the stage it held before its first stored move (its
+// current stage when it never moved). A record whose first stored
+// transition starts from "" has its entry already (it was written before
+// creates stopped storing one, or it was created without a stage). c is
+// the form's current pipeline (nil when it has none), which gives the
+// stage's probability; ok is false when there is no entry.
+func createdEntry(formID string, c *compiled, r engine.Record, stored []Transition) (t Transition, ok bool) {
+	t = Transition{Form: formID, Record: r.ID, At: store.FormatTime(r.CreatedAt), By: r.CreatedBy, Created: true}
+	switch {
+	case len(stored) > 0:
+		t.Field, t.To, t.ToFlag = stored[0].Field, stored[0].From, stored[0].FromFlag
+	case c != nil:
+		t.Field = c.p.Field
+		t.To, _ = r.Data[c.p.Field].(string)
+		if _, ok := c.index[t.To]; !ok {
+			return Transition{}, false // no stage, or an option that is none
+		}
+		t.ToFlag = c.flag(t.To)
+	}
+	if t.To == "" {
+		return Transition{}, false
+	}
+	if c != nil && t.Field == c.p.Field {
+		if i, ok := c.index[t.To]; ok {
+			t.Probability = c.p.Stages[i].Probability
+		}
+	}
+	return t, true
 }
 
 // TransitionQuery selects transitions of a form: by target and source
