@@ -136,7 +136,10 @@ type TransitionPage struct {
 
 // Filter returns the store filter of q over formID's transitions, for the
 // dashboards' aggregates (funnels: group by "to"; time in stage: average
-// "duration_ms" grouped by "from"; velocity: count by "at" bucket).
+// "duration_ms" grouped by "from"; velocity: count by "at" bucket). The
+// transitions are the stored moves of existing records: a create stores
+// none, so an aggregate that needs the records' entries into their first
+// stage counts the records (by created_at and stage) as well.
 func (q TransitionQuery) Filter(ws, formID string) store.Filter {
 	and := []store.Filter{store.Where("form", store.OpEq, formID), store.Where("workspace", store.OpEq, ws)}
 	if q.From != "" {
@@ -158,7 +161,8 @@ func (q TransitionQuery) Filter(ws, formID string) store.Filter {
 // aggregates (see TransitionQuery.Filter for the document's keys).
 func (s *Stages) Collection() string { return collTransitions }
 
-// Transitions lists a form's transitions (for funnels and reports). It
+// Transitions lists a form's stored transitions, the moves of existing
+// records (a create stores none; see RecordHistory), for reports. It
 // needs the history permission over every record of the form: a
 // transition of a record the actor cannot see would tell about it.
 func (s *Stages) Transitions(ctx context.Context, a engine.Actor, formID string, q TransitionQuery) (TransitionPage, error) {
