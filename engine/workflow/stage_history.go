@@ -81,10 +81,56 @@ func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, reco
 	if err != nil {
 		return nil, err
 	}
-	if t, ok := createdEntry(formID, s.pipeline(v), r, out); ok {
+	gated, err := s.createdGated(ctx, a, v, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	if t, ok := createdEntry(formID, s.pipeline(v), r, out); ok && gated {
 		out = append([]Transition{t}, out...)
 	}
 	return out, nil
+}
+
+// createdGated reports whether record id was created with a version of its
+// form that had a pipeline, so its create went through the gate and is its
+// entry into its first stage. A record created before the form had one has
+// no such entry, as when creates stored their transition. v is the form's
+// current version.
+func (s *Stages) createdGated(ctx context.Context, a engine.Actor, v *engine.Version, id string) (bool, error) {
+	n, err := s.e.CreatedWith(ctx, a, v.Form, id)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	if n == v.Number {
+		return s.pipeline(v) != nil, nil
+	}
+	gated, err := s.pipelineVersions(ctx, a, v)
+	if err != nil {
+		return false, err
+	}
+	return gated[n], nil
+}
+
+// pipelineVersions lists the numbers of the form's published versions that
+// have a pipeline. It reads the versions once per current version
+// (versions are immutable; a new one changes the key).
+func (s *Stages) pipelineVersions(ctx context.Context, a engine.Actor, v *engine.Version) (map[int]bool, error) {
+	k := versionKey{v.Form, v.Number}
+	if g, ok := s.gated.Get(k); ok {
+		return g, nil
+	}
+	vs, err := s.e.Versions(ctx, a, v.Form)
+	if err != nil {
+		return nil, err
+	}
+	g := map[int]bool{}
+	for _, vi := range vs {
+		if p, err := PipelineOf(vi.Definition); err == nil && p != nil {
+			g[vi.Number] = true
+		}
+	}
+	s.gated.Add(k, g)
+	return g, nil
 }
 
 // createdEntry derives a record's entry into the stage it was created in:

@@ -1,6 +1,7 @@
 package workflow_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -90,6 +91,73 @@ func TestStageHistoryCreatedEntry(t *testing.T) {
 		}
 		if h := history(t, old.ID); len(h) != 1 || h[0].Created || h[0].Source != "ui" {
 			t.Fatalf("stored creation transition: %+v", h)
+		}
+	})
+}
+
+// TestStageHistoryBeforePipeline: a record created before its form had a
+// pipeline has no entry at its creation (its create passed no gate), as
+// when creates stored their transition; its first stored move is its
+// first entry, and a record created once the pipeline is published has
+// its derived one.
+func TestStageHistoryBeforePipeline(t *testing.T) {
+	eachStageBackend(t, func(t *testing.T, f *stageFixture) {
+		app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "CRM 旧"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, err := f.e.CreateForm(f.ctx, f.admin, app.ID, engine.FormInput{Name: "商机", Definition: dealForm()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.b.Publish(f.ctx, f.admin, fm.ID, fm.Version); err != nil {
+			t.Fatal(stageCodes(err))
+		}
+		early, err := f.e.CreateRecord(f.ctx, f.member, fm.ID, map[string]any{"title": "早", "stage": "qualify"}, engine.WriteOptions{})
+		if err != nil {
+			t.Fatal(stageCodes(err))
+		}
+		def := dealForm()
+		raw, _ := json.Marshal(dealPipeline())
+		def.Extensions = map[string]json.RawMessage{workflow.ExtensionName: raw}
+		cur, err := f.e.Form(f.ctx, f.admin, fm.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := f.e.SaveDraft(f.ctx, f.admin, fm.ID, engine.FormInput{Name: "商机", Definition: def}, cur.Version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.b.Publish(f.ctx, f.admin, fm.ID, d.Version); err != nil {
+			t.Fatal(stageCodes(err))
+		}
+		late, err := f.e.CreateRecord(f.ctx, f.member, fm.ID, map[string]any{"title": "晚", "stage": "qualify"}, engine.WriteOptions{})
+		if err != nil {
+			t.Fatal(stageCodes(err))
+		}
+		history := func(id string) []workflow.Transition {
+			t.Helper()
+			h, err := f.s.RecordHistory(f.ctx, f.admin, fm.ID, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		if h := history(early.ID); len(h) != 0 {
+			t.Fatalf("created before the pipeline: %+v", h)
+		}
+		if h := history(late.ID); len(h) != 1 || !h[0].Created || h[0].To != "qualify" {
+			t.Fatalf("created with the pipeline: %+v", h)
+		}
+		early, err = f.e.Record(f.ctx, f.admin, fm.ID, early.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.e.UpdateRecord(f.ctx, f.admin, fm.ID, early.ID, map[string]any{"stage": "proposal", "proposal_doc": "p.pdf"}, early.Version, engine.WriteOptions{}); err != nil {
+			t.Fatal(stageCodes(err))
+		}
+		if h := history(early.ID); len(h) != 1 || h[0].Created || h[0].From != "qualify" || h[0].To != "proposal" {
+			t.Fatalf("moved after the pipeline came: %+v", h)
 		}
 	})
 }
