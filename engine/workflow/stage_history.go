@@ -81,14 +81,14 @@ func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, reco
 	if err != nil {
 		return nil, err
 	}
-	gated, err := s.createdGated(ctx, a, v, r.ID)
-	if err != nil {
-		return nil, err
+	t, ok := createdEntry(formID, s.pipeline(v), r, out)
+	if !ok {
+		return out, nil
 	}
-	if t, ok := createdEntry(formID, s.pipeline(v), r, out); ok && gated {
-		out = append([]Transition{t}, out...)
+	if gated, err := s.createdGated(ctx, a, v, r.ID); err != nil || !gated {
+		return out, err
 	}
-	return out, nil
+	return append([]Transition{t}, out...), nil
 }
 
 // createdGated reports whether record id was created with a version of its
