@@ -166,8 +166,7 @@ func (s *Service) Publish(ctx context.Context, a engine.Actor, id string, versio
 		au.Enabled = true
 	}
 	au.Published, au.PublishedAt, au.Alert = n, timePtr(now), c.alert != nil
-	vw := store.Write{Op: store.OpInsert, Collection: collVersions, Doc: store.Document{ID: versionID(id, n), Data: docOf(v)}}
-	out, err := s.write(ctx, a.UserID, au, "published", vw)
+	out, err := s.commitPublish(ctx, a.UserID, au, v)
 	if err != nil {
 		return Automation{}, err
 	}
