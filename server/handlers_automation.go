@@ -42,6 +42,9 @@ type AutomationEnabledInput struct {
 type AutomationExpressionInput struct {
 	Expression string `json:"expression"`
 	Kind       string `json:"kind"`
+	// Trigger, when given, types the event variable for the design's
+	// trigger (event.from and event.to of a stage change, for example).
+	Trigger *automation.Trigger `json:"trigger,omitempty"`
 }
 
 // DryRunInput runs against a stored record or an edited old/new pair;
@@ -51,6 +54,8 @@ type DryRunInput struct {
 	Old    map[string]any     `json:"old,omitempty"`
 	New    map[string]any     `json:"new,omitempty"`
 	Design *automation.Design `json:"design,omitempty"`
+	// Event holds values of the event variable's fields.
+	Event map[string]any `json:"event,omitempty"`
 }
 
 // ReplayInput is the range of past events to re-run; DryRun previews.
@@ -274,7 +279,11 @@ func (s *Server) checkAutomationExpression(c *fiber.Ctx) error {
 	default:
 		return &engine.ValidationError{Fields: []field.Error{{Path: "kind", Code: engine.CodeOption, Params: map[string]any{"value": in.Kind}}}}
 	}
-	res, err := svc.CheckExpression(c.UserContext(), actor(c), c.Params("form"), in.Expression, in.Kind, lang(c))
+	var t automation.Trigger
+	if in.Trigger != nil {
+		t = *in.Trigger
+	}
+	res, err := svc.CheckExpressionFor(c.UserContext(), actor(c), c.Params("form"), in.Expression, in.Kind, lang(c), t)
 	if err != nil {
 		return err
 	}
@@ -371,7 +380,7 @@ func (s *Server) dryRunAutomation(c *fiber.Ctx) error {
 	if in.Record == "" && in.New == nil {
 		return &engine.ValidationError{Fields: []field.Error{{Path: "record", Code: engine.CodeRequired}}}
 	}
-	run, err := svc.DryRun(c.UserContext(), actor(c), c.Params("id"), automation.DryRunInput{Record: in.Record, Old: in.Old, New: in.New, Design: in.Design})
+	run, err := svc.DryRun(c.UserContext(), actor(c), c.Params("id"), automation.DryRunInput{Record: in.Record, Old: in.Old, New: in.New, Design: in.Design, Event: in.Event})
 	if err != nil {
 		return err
 	}

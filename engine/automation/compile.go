@@ -47,6 +47,8 @@ type compiler struct {
 	ctx  context.Context
 	ws   string
 	form *engine.Version
+	// env is the triggering form's environment with the event variable.
+	env expr.Env
 	// actor is the publisher (checks of registered actions run as them).
 	actor engine.Actor
 	errs  []field.Error
@@ -57,14 +59,14 @@ func (c *compiler) add(errs ...field.Error) { c.errs = append(c.errs, errs...) }
 // compileDesign checks d against the form version and the action registry
 // and compiles it; problems are one *engine.ValidationError.
 func (s *Service) compileDesign(ctx context.Context, a engine.Actor, auto Automation, d Design, fv *engine.Version) (*compiled, error) {
-	c := &compiler{s: s, ctx: ctx, ws: auto.Workspace, form: fv, actor: a}
+	c := &compiler{s: s, ctx: ctx, ws: auto.Workspace, form: fv, actor: a, env: s.envFor(fv, d.Trigger)}
 	out := &compiled{auto: auto, form: fv}
 	if strings.TrimSpace(d.Name) == "" {
 		c.add(ferr("name", codeRequired, nil))
 	}
 	c.trigger(d.Trigger, out)
 	if strings.TrimSpace(d.Condition) != "" {
-		p, err := expr.Compile(d.Condition, fv.Env(), expr.Bool)
+		p, err := expr.Compile(d.Condition, c.env, expr.Bool)
 		if err != nil {
 			c.add(exprErrs("condition", err)...)
 		}
@@ -272,7 +274,7 @@ func (c *compiler) values(at string, target *engine.Version, m map[string]string
 			c.add(ferr(p, CodeFieldType, map[string]any{"field": k, "want": "input"}))
 			continue
 		}
-		prog, err := expr.Compile(src, c.form.Env(), expr.Any)
+		prog, err := expr.Compile(src, c.env, expr.Any)
 		if err != nil {
 			c.add(exprErrs(p, err)...)
 			continue
@@ -302,7 +304,7 @@ func (c *compiler) expression(at, src string, want expr.Type) *expr.Program {
 		c.add(ferr(at, codeRequired, nil))
 		return nil
 	}
-	p, err := expr.Compile(src, c.form.Env(), want)
+	p, err := expr.Compile(src, c.env, want)
 	if err != nil {
 		c.add(exprErrs(at, err)...)
 		return nil

@@ -110,6 +110,7 @@ func recordCause(id, typ string, p map[string]any) *cause {
 	k.record, _ = p["record"].(string)
 	k.by, _ = p["actor"].(string)
 	k.data, _ = p["data"].(map[string]any)
+	k.ev = map[string]any{"source": p["source"], "changed": []any{}}
 	if k.data == nil {
 		k.data = map[string]any{}
 	}
@@ -119,6 +120,7 @@ func recordCause(id, typ string, p map[string]any) *cause {
 				k.changed = append(k.changed, s)
 			}
 		}
+		k.ev["changed"] = plain(list)
 	}
 	if ch, ok := p["chain"].(map[string]any); ok {
 		k.chain = &engine.Chain{}
@@ -157,7 +159,7 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 	if f, _ := p["form"].(string); f != "" && f != c.auto.Form {
 		return nil, false, nil
 	}
-	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}}
+	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}, ev: s.eventFields(typ, p)}
 	// Who caused it: "actor" in record-like payloads, "by" in workflow
 	// ones ("system" for a due time: then the automation's actor).
 	k.by, _ = p["actor"].(string)

@@ -29,6 +29,9 @@ type cause struct {
 	// by is who made the change (the automation's actor when none).
 	by    string
 	chain *engine.Chain
+	// ev are the event variable's fields from the payload (event_var.go);
+	// evVal the variable, built once.
+	ev, evVal map[string]any
 
 	// The expression input of the event, built once and shared by every
 	// automation of the same form version the event starts (read-only;
@@ -292,6 +295,7 @@ func (s *Service) eventInput(ctx context.Context, c *compiled, k *cause, now tim
 		k.inForm, k.inBy = c.form, byID
 	}
 	in := k.inBase
+	in.Vars = map[string]any{eventVar: k.eventValue()}
 	in.Budget = expr.NewBudget(0)
 	return in, nil
 }
