@@ -102,7 +102,8 @@ export interface ConfigProp {
 
 /** DryRunInput runs against a stored record, or an edited old/new pair. */
 /** design, when given, is tried instead of the saved draft (the designer's unsaved edits). */
-export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design }
+/** event holds values of the event variable's fields (event.to of a stage change, for example). */
+export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design; event?: Record<string, unknown> | null }
 
 export interface ReplayInput { from: string; to: string; dryRun: boolean }
 
@@ -143,9 +144,9 @@ export const automationApi = {
   setEnabled: (id: string, enabled: boolean, version: number) => request<Automation>('POST', `/automations/${enc(id)}/enabled`, { enabled, version }),
   remove: (id: string) => request<void>('DELETE', `/automations/${enc(id)}`),
   versions: async (id: string) => list<AutomationVersion>(await request('GET', `/automations/${enc(id)}/versions`)),
-  /** checkCondition type-checks a condition or mapping expression in the automation's scope (old, new, changed, user, now). */
-  checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal) =>
-    request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, { expression, kind }, { signal }),
+  /** checkExpression type-checks a condition or mapping expression in the automation's scope (old, new, changed, user, now, and event typed for the trigger). */
+  checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal, trigger?: Trigger) =>
+    request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, trigger ? { expression, kind, trigger } : { expression, kind }, { signal }),
   actionKinds: async () => list<ActionKindInfo>(await request('GET', '/automation-actions')),
   runs: async (id: string, q: { status?: string; cursor?: string } = {}) => list<Run>(await request('GET', `/automations/${enc(id)}/runs${qs(q)}`)),
   recordRuns: async (form: string, record: string) => list<Run>(await request('GET', `/forms/${enc(form)}/records/${enc(record)}/automation-runs`)),

@@ -6,7 +6,7 @@ const automationScreensEn = {
   when: 'When', if: 'Only if', then: 'Then', runAs: 'Run as',
   actorHelp: 'Every action acts as this member, with their permissions.',
   retrigger: 'May retrigger itself', retriggerHelp: 'Off: this automation\'s own writes never start it again. On: they may, up to 5 levels deep.',
-  conditionHelp: 'An expression over new, old, changed("field"), user and now; empty: always. An error while running counts as "did not match".',
+  conditionHelp: 'An expression over new, old, changed("field"), user, now and event (the triggering event: event.to of a stage change, event.decision of an approval); empty: always. An error while running counts as "did not match".',
   conditionPlaceholder: 'e.g. changed("stage") && new.stage == "won"',
   addAction: 'Add action', moveUp: 'Move up', moveDown: 'Move down',
   noRollback: 'Actions run in order; one that fails stops the run, and the earlier ones are not undone.',

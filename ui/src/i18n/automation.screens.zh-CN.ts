@@ -7,7 +7,7 @@ const automationScreensZhCN: typeof automationScreensEn = {
   when: '触发', if: '条件', then: '执行动作', runAs: '执行身份',
   actorHelp: '每个动作都以该成员的身份和权限执行。',
   retrigger: '允许触发自身', retriggerHelp: '关闭：本自动化自己的写入不会再次触发它。开启：可以，最多 5 层。',
-  conditionHelp: '基于 new、old、changed("字段")、user、now 的表达式；留空表示总是执行。运行时出错按“不满足”处理。',
+  conditionHelp: '基于 new、old、changed("字段")、user、now 和 event（触发事件：阶段变更的 event.to、审批的 event.decision）的表达式；留空表示总是执行。运行时出错按“不满足”处理。',
   conditionPlaceholder: '例如 changed("stage") && new.stage == "won"',
   addAction: '添加动作', moveUp: '上移', moveDown: '下移',
   noRollback: '动作按顺序执行；某个动作失败即停止本次运行，之前的动作不会回滚。',

@@ -10,7 +10,7 @@ import { FilterBuilder } from '../data/FilterBuilder';
 import { filterFields, fromFilter, toFilter, type Group } from '../data/filterModel';
 import { useForms } from './forms';
 import { BUILTIN_KINDS, isBuiltin, newAction, writable, type AlertConfig, type AssignConfig, type NotifyConfig, type RecordConfig, type Recipients, type TagsConfig, type Values } from './model';
-import { Field, TemplateInput, automationCheck, pick, scoped, type Errs } from './parts';
+import { Field, TemplateInput, pick, scoped, useAutomationCheck, type Errs } from './parts';
 
 type Cfg = Record<string, unknown>;
 
@@ -34,7 +34,7 @@ export function ValuesMapping({ formId, own, target, value, onChange, errs, path
   prop?: 'values' | 'match';
 }) {
   const { t } = useTranslation();
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
+  const check = useAutomationCheck(formId, 'value');
   const exprFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
   if (!target) return <Typography.Text type="secondary">{t('automation.pickFormFirst')}</Typography.Text>;
   const fields = prop === 'match' ? target.filter((f) => !['subform', 'attachment', 'image', 'signature'].includes(f.type)) : writable(target);
@@ -129,7 +129,7 @@ function SchemaSettings({ info, config, onChange, errs, path, formId, own }: {
   const { t, i18n } = useTranslation();
   const [raw, setRaw] = useState(() => JSON.stringify(config, null, 2));
   const [bad, setBad] = useState(false);
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
+  const check = useAutomationCheck(formId, 'value');
   const props = info?.schema?.properties;
   if (!props) {
     return (
@@ -170,7 +170,7 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
   const c = action.config;
   const set = (n: Cfg) => onChange({ ...action, config: { ...c, ...n } });
   const st = (p: string) => (errs(p) ? 'error' as const : undefined);
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
+  const check = useAutomationCheck(formId, 'value');
   const userFields = own.filter((f) => f.type === 'user' || f.type === 'users');
   const dir = useDirectory();
   const { roles } = useForms();

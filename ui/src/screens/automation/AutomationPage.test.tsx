@@ -46,6 +46,8 @@ describe('the automation designer', () => {
     expect(screen.getByDisplayValue('{{title}} 已赢单')).toBeTruthy();
     fireEvent.click(screen.getByTestId('add-action'));
     expect(await screen.findByText('调用 Webhook')).toBeTruthy();
+    // The live check sends the trigger, so the server types the event variable for it.
+    await waitFor(() => expect(automationApi.checkExpression).toHaveBeenCalledWith('deals', 'new.stage == "won"', 'condition', expect.anything(), auto.draft.trigger));
   });
 
   it('publishing sends the saved design and shows the server\'s per-field errors on their inputs (en)', async () => {

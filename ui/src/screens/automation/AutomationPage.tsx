@@ -15,7 +15,7 @@ import { useFormVersion } from './useFormVersion';
 import { ActionsEditor, useKindLabel } from './ActionsEditor';
 import { FormsProvider, useForms } from './forms';
 import { cleanDesign, validateDesign, type Problem } from './model';
-import { Field, automationCheck, scoped, type Errs } from './parts';
+import { Field, TriggerContext, automationCheck, scoped, type Errs } from './parts';
 import { RunList } from './RunView';
 import { TriggerPicker } from './TriggerPicker';
 
@@ -85,7 +85,9 @@ function Designer({ id }: { id: string }) {
 
   const problems = useMemo(() => (draft && version ? validateDesign(draft, own, fieldsOf) : []), [draft, version, own, fieldsOf]);
   const errs = useMemo(() => errLookup(serverErrs, showLocal ? problems : [], (p) => t(`automation.problem.${p.key}`, p.params)), [serverErrs, showLocal, problems, t]);
-  const condCheck = useMemo(() => automationCheck(auto?.form ?? '', 'condition'), [auto?.form]);
+  const triggerKey = draft ? JSON.stringify(draft.trigger) : '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const condCheck = useMemo(() => automationCheck(auto?.form ?? '', 'condition', draft?.trigger), [auto?.form, triggerKey]);
   const condFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
 
   if (loadErr) return <Alert type="error" title={loadErr} />;
@@ -150,7 +152,9 @@ function Designer({ id }: { id: string }) {
         </Field>
       </Card>
       <Card size="small" title={<span>3 · {t('automation.then')}</span>}>
-        <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+        <TriggerContext.Provider value={draft.trigger}>
+          <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+        </TriggerContext.Provider>
       </Card>
       <Card size="small" title={t('automation.runAs')}>
         <Space orientation="vertical" style={{ width: '100%' }}>
