@@ -218,6 +218,14 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("good condition: %s", chk.raw)
 	}
 	en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": "1", "kind": "rocket"}, nil).expect(422)
+	// With the trigger, the event variable is typed for it.
+	changedTrigger := map[string]any{"type": "fields.changed", "fields": []any{"stage"}}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `"stage" in event.changed`, "kind": "condition", "trigger": changedTrigger}, nil).expect(200); chk.str("type") != "boolean" {
+		t.Fatalf("event.changed: %s", chk.raw)
+	}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `event.to == "赢单"`, "kind": "condition", "trigger": changedTrigger}, nil).expect(200); chk.body["diagnostics"] == nil {
+		t.Fatalf("a record event has no to: %s", chk.raw)
+	}
 	// Hostile expressions stay bounded: an answer (diagnostics or a refusal), never a 500 or a hang.
 	for _, src := range []string{strings.Repeat("(", 4000) + "1" + strings.Repeat(")", 4000), strings.Repeat("new.amount * ", 3000) + "1",
 		strings.Repeat("x", 70<<10)} {
@@ -286,6 +294,15 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	}
 	if list := items(en.do("GET", base, en.admin, nil, nil).expect(200)); len(list) != 1 || list[0]["lastRun"] == nil || list[0]["failures"] != float64(0) {
 		t.Fatalf("the list's log summary: %v", list)
+	}
+	// The run summary: the create did not match (stage is not 赢单), the move did.
+	sum := en.do("GET", "/api/v1/automations/"+id+"/summary", en.admin, nil, nil).expect(200)
+	if day, _ := sum.body["last24h"].(map[string]any); day == nil || day["matched"] != float64(1) || day["succeeded"] != float64(1) || day["notMatched"] != float64(1) || day["failed"] != float64(0) {
+		t.Fatalf("summary %s", sum.raw)
+	}
+	en.do("GET", "/api/v1/automations/"+id+"/summary", rep, nil, nil).expect(403)
+	if list := items(en.do("GET", base, en.admin, nil, nil).expect(200)); list[0]["summary"] == nil {
+		t.Fatalf("the list has no run summary: %v", list)
 	}
 	if got := items(en.do("GET", "/api/v1/automations/"+id+"/runs?status=succeeded", en.admin, nil, nil).expect(200)); len(got) != 1 {
 		t.Fatalf("succeeded runs %v", got)

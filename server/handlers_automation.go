@@ -77,6 +77,8 @@ type AutomationItem struct {
 	automation.Automation
 	LastRun  *RunSummary `json:"lastRun,omitempty"`
 	Failures int         `json:"failures"`
+	// Summary counts its runs by outcome over 24 hours and 7 days.
+	Summary *automation.RunSummary `json:"summary,omitempty"`
 }
 
 // RunSummary is the status and start of a run.
@@ -95,6 +97,11 @@ func (s *Server) summarise(ctx context.Context, svc *automation.Service, a engin
 		it := AutomationItem{Automation: au}
 		p, err := svc.Runs(ctx, a, au.ID, automation.RunQuery{Limit: recentRuns})
 		if err != nil {
+			return nil, err
+		}
+		if sum, err := svc.Summary(ctx, a, au.ID); err == nil {
+			it.Summary = &sum
+		} else {
 			return nil, err
 		}
 		for i, r := range p.Items {
@@ -334,6 +341,18 @@ func needVersion(v int64) error {
 		return &engine.ValidationError{Fields: []field.Error{{Path: "version", Code: engine.CodeRequired}}}
 	}
 	return nil
+}
+
+func (s *Server) getAutomationSummary(c *fiber.Ctx) error {
+	svc, err := s.automations()
+	if err != nil {
+		return err
+	}
+	sum, err := svc.Summary(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(sum)
 }
 
 func (s *Server) listAutomationRuns(c *fiber.Ctx) error {

@@ -24,9 +24,11 @@ func automationSchemas() map[string]any {
 	return map[string]any{
 		"AutomationDesign": design,
 		"Automation": obj(map[string]any{"id": tStr, "workspace": tStr, "form": tStr, "app": tStr, "draft": ref("AutomationDesign"), "published": tInt, "enabled": tBool,
-			"version": tInt, "createdAt": tTime, "createdBy": tStr, "updatedAt": tTime, "publishedAt": tTime, "alert": tBool, "current": ref("AutomationDesign")},
+			"version": tInt, "createdAt": tTime, "createdBy": tStr, "updatedAt": tTime, "publishedAt": tTime, "alert": tBool, "current": ref("AutomationDesign"),
+			"summary": ref("AutomationRunSummary")},
 			"id", "form", "draft", "published", "enabled", "version"),
 		"AutomationList":            list("Automation"),
+		"AutomationRunSummary":      runSummary(),
 		"AutomationInput":           obj(map[string]any{"draft": ref("AutomationDesign")}, "draft"),
 		"AutomationUpdate":          obj(map[string]any{"draft": ref("AutomationDesign"), "version": tInt}, "draft", "version"),
 		"AutomationVersionInput":    obj(map[string]any{"version": tInt}, "version"),
@@ -55,4 +57,12 @@ func automationSchemas() map[string]any {
 		"AlertCount":     obj(map[string]any{"rule": tStr, "ruleName": tStr, "week": map[string]any{"type": "string", "description": "ISO week, 2026-W49"}, "start": tStr, "raised": tInt, "critical": tInt}, "rule", "week", "raised"),
 		"AlertCountList": list("AlertCount"),
 	}
+}
+
+// runSummary is the schema of automation.RunSummary.
+func runSummary() map[string]any {
+	counts := obj(map[string]any{"matched": tInt, "notMatched": tInt, "conditionErrors": tInt, "succeeded": tInt, "failed": tInt, "stopped": tInt, "skipped": tInt},
+		"matched", "notMatched", "conditionErrors", "succeeded", "failed", "stopped", "skipped")
+	last := obj(map[string]any{"at": tTime, "run": tStr, "event": tStr, "code": tStr, "message": map[string]any{"type": "object", "additionalProperties": tStr}}, "at", "code", "message")
+	return obj(map[string]any{"automation": tStr, "last24h": counts, "last7d": counts, "lastError": last}, "automation", "last24h", "last7d")
 }

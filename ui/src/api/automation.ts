@@ -47,6 +47,16 @@ export interface Automation {
   /** The list's summary of the log (when the server gives it). */
   lastRun?: { status: RunStatus; startedAt: string } | null;
   failures?: number;
+  summary?: RunSummary | null;
+}
+
+/** Outcome counts runs: matched ones succeeded or failed; notMatched includes conditionErrors; skipped are its own writes, stopped those loop protection stopped. */
+export interface Outcome { matched: number; notMatched: number; conditionErrors: number; succeeded: number; failed: number; stopped: number; skipped: number }
+
+/** RunSummary is an automation's runs by outcome over 24 hours and 7 days, with its last error. */
+export interface RunSummary {
+  automation: string; last24h: Outcome; last7d: Outcome;
+  lastError?: { at: string; run?: string; event?: string; code: string; message: Record<string, string> } | null;
 }
 
 export interface AutomationVersion { automation: string; number: number; design: Design; publishedAt: string; publishedBy: string }
@@ -148,6 +158,7 @@ export const automationApi = {
   checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal, trigger?: Trigger) =>
     request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, trigger ? { expression, kind, trigger } : { expression, kind }, { signal }),
   actionKinds: async () => list<ActionKindInfo>(await request('GET', '/automation-actions')),
+  summary: (id: string) => request<RunSummary>('GET', `/automations/${enc(id)}/summary`),
   runs: async (id: string, q: { status?: string; cursor?: string } = {}) => list<Run>(await request('GET', `/automations/${enc(id)}/runs${qs(q)}`)),
   recordRuns: async (form: string, record: string) => list<Run>(await request('GET', `/forms/${enc(form)}/records/${enc(record)}/automation-runs`)),
   dryRun: (id: string, b: DryRunInput) => request<Run>('POST', `/automations/${enc(id)}/dry-run`, b),

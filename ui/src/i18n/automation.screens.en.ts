@@ -4,6 +4,7 @@ const automationScreensEn = {
   new: 'New automation', empty: 'No automations yet', untitled: 'Untitled automation', name: 'Name', description: 'Description', form: 'Form',
   enabled: 'On', lastRun: 'Last run', failures: 'Failures (last 20 runs)', design: 'Design', log: 'Execution log', basics: 'Basics',
   when: 'When', if: 'Only if', then: 'Then', runAs: 'Run as',
+  runSummary: { title: 'Runs (24 h)', day: 'Last 24 hours', week: 'Last 7 days', matched: 'Matched', notMatched: 'Not matched', failed: 'Failed', skipped: 'Skipped', lastError: 'Last error' },
   actorHelp: 'Every action acts as this member, with their permissions.',
   retrigger: 'May retrigger itself', retriggerHelp: 'Off: this automation\'s own writes never start it again. On: they may, up to 5 levels deep.',
   conditionHelp: 'An expression over new, old, changed("field"), user, now and event (the triggering event: event.to of a stage change, event.decision of an approval); empty: always. An error while running counts as "did not match".',

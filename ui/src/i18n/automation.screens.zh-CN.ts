@@ -5,6 +5,7 @@ const automationScreensZhCN: typeof automationScreensEn = {
   new: '新建自动化', empty: '还没有自动化', untitled: '未命名自动化', name: '名称', description: '说明', form: '表单',
   enabled: '启用', lastRun: '最近运行', failures: '最近 20 次失败', design: '设计', log: '执行日志', basics: '基本信息',
   when: '触发', if: '条件', then: '执行动作', runAs: '执行身份',
+  runSummary: { title: '运行（24 小时）', day: '最近 24 小时', week: '最近 7 天', matched: '满足', notMatched: '不满足', failed: '失败', skipped: '跳过', lastError: '最近错误' },
   actorHelp: '每个动作都以该成员的身份和权限执行。',
   retrigger: '允许触发自身', retriggerHelp: '关闭：本自动化自己的写入不会再次触发它。开启：可以，最多 5 层。',
   conditionHelp: '基于 new、old、changed("字段")、user、now 和 event（触发事件：阶段变更的 event.to、审批的 event.decision）的表达式；留空表示总是执行。运行时出错按“不满足”处理。',
