@@ -17,6 +17,9 @@ import (
 type EventVariable struct {
 	// Type is the outbox event type.
 	Type string
+	// Label names the event for the designer's trigger picker, in zh-CN
+	// and en ("阶段变更" / "Moved to a stage").
+	Label map[string]string
 	// Fields are the variable's fields and their types; the automation
 	// capability adds "type" and "id" (text) to every event.
 	Fields map[string]expr.Type

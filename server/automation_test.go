@@ -22,6 +22,7 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/server"
 )
 
@@ -57,6 +58,14 @@ func startAutomations(t *testing.T, st store.Store) *autoEnv {
 		t.Fatal(err)
 	}
 	e.SetNotifier(inbox)
+	// Stage pipelines declare the event variable of workflow.stage_changed.
+	stages, err := workflow.NewStages(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stages.Bind(); err != nil {
+		t.Fatal(err)
+	}
 	svc, err := automation.New(ctx, e, rt, automation.Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +227,15 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("good condition: %s", chk.raw)
 	}
 	en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": "1", "kind": "rocket"}, nil).expect(422)
+	// The event types an event trigger may name, with their variable's fields.
+	evTypes := items(en.do("GET", "/api/v1/automation-events", rep, nil, nil).expect(200))
+	if len(evTypes) == 0 || evTypes[0]["type"] != "workflow.stage_changed" || evTypes[0]["fields"].(map[string]any)["to"] != "text" || evTypes[0]["label"].(map[string]any)["zh-CN"] == "" {
+		t.Fatalf("automation events %v", evTypes)
+	}
+	stageTrigger := map[string]any{"type": "event", "event": "workflow.stage_changed"}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `event.from == "初步接触" && event.to == "赢单"`, "kind": "condition", "trigger": stageTrigger}, nil).expect(200); chk.str("type") != "boolean" {
+		t.Fatalf("event.to of a stage change: %s", chk.raw)
+	}
 	// With the trigger, the event variable is typed for it.
 	changedTrigger := map[string]any{"type": "fields.changed", "fields": []any{"stage"}}
 	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `"stage" in event.changed`, "kind": "condition", "trigger": changedTrigger}, nil).expect(200); chk.str("type") != "boolean" {

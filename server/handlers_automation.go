@@ -297,6 +297,17 @@ func (s *Server) checkAutomationExpression(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
+func (s *Server) listAutomationEvents(c *fiber.Ctx) error {
+	svc, err := s.automations()
+	if err != nil {
+		return err
+	}
+	if actor(c).Workspace == "" {
+		return engine.ErrForbidden
+	}
+	return c.JSON(fiber.Map{"items": svc.EventTypes()})
+}
+
 func (s *Server) listAutomationActions(c *fiber.Ctx) error {
 	svc, err := s.automations()
 	if err != nil {

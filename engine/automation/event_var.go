@@ -194,3 +194,29 @@ func (k *cause) eventValue() map[string]any {
 	k.evVal = m
 	return m
 }
+
+// EventTypeInfo describes an event type an event trigger may name: its
+// label and the event variable's fields with their types ("text",
+// "number", "datetime", "list<text>"…), the common ones included.
+type EventTypeInfo struct {
+	Type   string            `json:"type"`
+	Label  map[string]string `json:"label,omitempty"`
+	Fields map[string]string `json:"fields"`
+}
+
+// EventTypes lists the event types capabilities declared an event
+// variable for, by type: what the trigger picker offers and the
+// expression editor completes after "event.".
+func (s *Service) EventTypes() []EventTypeInfo {
+	reg := s.e.EventVariables()
+	out := []EventTypeInfo{}
+	for _, typ := range reg.Types() {
+		v, _ := reg.Lookup(typ)
+		fields := map[string]string{}
+		for k, t := range withFields(v.Fields, baseEventFields) {
+			fields[k] = t.String()
+		}
+		out = append(out, EventTypeInfo{Type: typ, Label: v.Label, Fields: fields})
+	}
+	return out
+}

@@ -22,6 +22,9 @@ func TestEventVariable(t *testing.T) {
 			t.Fatal(err)
 		}
 		moved := Trigger{Type: TriggerEvent, Event: "test.moved"}
+		if ts := x.s.EventTypes(); len(ts) != 1 || ts[0].Type != "test.moved" || ts[0].Fields["at"] != "datetime" || ts[0].Fields["record"] != "text" {
+			t.Fatalf("event types %+v", ts)
+		}
 		check := func(tr Trigger, src string) ExpressionResult {
 			t.Helper()
 			res, err := x.s.CheckExpressionFor(x.ctx, x.admin, x.deal, src, "condition", "en", tr)

@@ -55,17 +55,18 @@ func taskDecided(p map[string]any) map[string]any {
 
 // registerStageVariable declares the event variable of a stage transition.
 func registerStageVariable(e *engine.Engine) error {
-	return e.EventVariables().Register(engine.EventVariable{Type: EventStageChanged, Fields: stageEventFields})
+	return e.EventVariables().Register(engine.EventVariable{Type: EventStageChanged, Fields: stageEventFields,
+		Label: map[string]string{"zh-CN": "阶段变更", "en": "Moved to a stage"}})
 }
 
 // registerApprovalVariables declares the event variables of the approval
 // events; a second call (Bind twice) changes nothing.
 func registerApprovalVariables(e *engine.Engine) {
 	for _, v := range []engine.EventVariable{
-		{Type: EventStarted, Fields: instanceEventFields},
-		{Type: EventNodeEntered, Fields: nodeEventFields},
-		{Type: EventTaskDecided, Fields: taskEventFields, Value: taskDecided},
-		{Type: EventEnded, Fields: instanceEventFields},
+		{Type: EventStarted, Fields: instanceEventFields, Label: map[string]string{"zh-CN": "审批发起", "en": "Approval started"}},
+		{Type: EventNodeEntered, Fields: nodeEventFields, Label: map[string]string{"zh-CN": "审批进入节点", "en": "Approval entered a node"}},
+		{Type: EventTaskDecided, Fields: taskEventFields, Value: taskDecided, Label: map[string]string{"zh-CN": "审批任务已处理", "en": "Approval decided"}},
+		{Type: EventEnded, Fields: instanceEventFields, Label: map[string]string{"zh-CN": "审批结束", "en": "Approval ended"}},
 	} {
 		if _, ok := e.EventVariables().Lookup(v.Type); !ok {
 			_ = e.EventVariables().Register(v)
