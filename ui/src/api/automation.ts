@@ -126,6 +126,12 @@ export interface ReplayResult {
 
 export interface ConditionCheck { type?: string; diagnostics?: Diagnostic[] }
 
+/** EventTypeInfo is an event type an event trigger may name, as a capability declared it: its label and the event variable's fields (field → type). */
+export interface EventTypeInfo { type: string; label?: Record<string, string>; fields: Record<string, string> }
+
+/** COMMON_EVENT_FIELDS are the fields every trigger's event variable has; record triggers add changed and source. */
+export const COMMON_EVENT_FIELDS = ['type', 'id', 'form', 'record', 'by'];
+
 const enc = encodeURIComponent;
 
 function list<T>(v: unknown): T[] {
@@ -158,6 +164,7 @@ export const automationApi = {
   checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal, trigger?: Trigger) =>
     request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, trigger ? { expression, kind, trigger } : { expression, kind }, { signal }),
   actionKinds: async () => list<ActionKindInfo>(await request('GET', '/automation-actions')),
+  eventTypes: async () => list<EventTypeInfo>(await request('GET', '/automation-events')),
   summary: (id: string) => request<RunSummary>('GET', `/automations/${enc(id)}/summary`),
   runs: async (id: string, q: { status?: string; cursor?: string } = {}) => list<Run>(await request('GET', `/automations/${enc(id)}/runs${qs(q)}`)),
   recordRuns: async (form: string, record: string) => list<Run>(await request('GET', `/forms/${enc(form)}/records/${enc(record)}/automation-runs`)),

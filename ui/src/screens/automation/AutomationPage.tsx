@@ -4,7 +4,8 @@ import { ExperimentOutlined, HistoryOutlined, RocketOutlined, SaveOutlined } fro
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { automationApi, type ActionKindInfo, type Automation, type Design, type Run } from '../../api/automation';
+import { COMMON_EVENT_FIELDS, automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run, type Trigger } from '../../api/automation';
+import type { FieldDef } from '../../api/types';
 import type { FieldError } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
@@ -22,6 +23,15 @@ import { TriggerPicker } from './TriggerPicker';
 // The dry-run panel and the replay dialog load when opened.
 const DryRunPanel = lazy(() => import('./DryRunPanel'));
 const ReplayDialog = lazy(() => import('./ReplayDialog'));
+
+/** eventFields are the event variable's fields the condition's picker offers for trigger (event.from, event.to… of a declared event type). */
+function eventFields(trigger: Trigger | undefined, types: EventTypeInfo[]): FieldDef[] {
+  if (!trigger) return [];
+  let keys = COMMON_EVENT_FIELDS;
+  if (trigger.type === 'event') keys = Object.keys(types.find((e) => e.type === trigger.event)?.fields ?? {}).sort();
+  else if (!['schedule', 'date'].includes(trigger.type)) keys = [...COMMON_EVENT_FIELDS, 'changed', 'source'];
+  return keys.map((k) => ({ key: `event.${k}`, type: 'text', label: `event.${k}` }));
+}
 
 export default function AutomationPage() {
   const { id = '' } = useParams();
@@ -58,6 +68,7 @@ function Designer({ id }: { id: string }) {
   const [dirty, setDirty] = useState(false);
   const [loadErr, setLoadErr] = useState<string | null>(null);
   const [kinds, setKinds] = useState<ActionKindInfo[]>([]);
+  const [eventTypes, setEventTypes] = useState<EventTypeInfo[]>([]);
   const [serverErrs, setServerErrs] = useState<FieldError[]>([]);
   const [showLocal, setShowLocal] = useState(false);
   const [busy, setBusy] = useState<'' | 'save' | 'publish'>('');
@@ -71,6 +82,7 @@ function Designer({ id }: { id: string }) {
     let live = true;
     void automationApi.get(id).then((a) => { if (live) { setAuto(a); setDraft(a.draft); } }, (e) => { if (live) setLoadErr(errorText(e)); });
     void automationApi.actionKinds().then((k) => { if (live) setKinds(k); }, () => undefined);
+    void automationApi.eventTypes().then((k) => { if (live) setEventTypes(k); }, () => undefined);
     return () => { live = false; };
   }, [id]);
   const { form, version } = useFormVersion(auto?.form ?? '');
@@ -88,7 +100,9 @@ function Designer({ id }: { id: string }) {
   const triggerKey = draft ? JSON.stringify(draft.trigger) : '';
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const condCheck = useMemo(() => automationCheck(auto?.form ?? '', 'condition', draft?.trigger), [auto?.form, triggerKey]);
-  const condFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
+  const condFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old'), ...eventFields(draft?.trigger, eventTypes)],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [own, triggerKey, eventTypes]);
 
   if (loadErr) return <Alert type="error" title={loadErr} />;
   if (!auto || !draft) return <Spin />;
@@ -143,7 +157,7 @@ function Designer({ id }: { id: string }) {
         </Space>
       </Card>
       <Card size="small" title={<span>1 · {t('automation.when')}</span>}>
-        <TriggerPicker value={draft.trigger} onChange={(trigger) => change({ ...draft, trigger })} fields={own} timeZone={me?.workspace?.timeZone ?? ''} errs={errs} />
+        <TriggerPicker value={draft.trigger} onChange={(trigger) => change({ ...draft, trigger })} fields={own} timeZone={me?.workspace?.timeZone ?? ''} errs={errs} eventTypes={eventTypes} />
       </Card>
       <Card size="small" title={<span>2 · {t('automation.if')}</span>}>
         <Field path="condition" errs={errs} help={t('automation.conditionHelp')}>
