@@ -4,8 +4,7 @@ import { ExperimentOutlined, HistoryOutlined, RocketOutlined, SaveOutlined } fro
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { COMMON_EVENT_FIELDS, automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run, type Trigger } from '../../api/automation';
-import type { FieldDef } from '../../api/types';
+import { automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run } from '../../api/automation';
 import type { FieldError } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
@@ -16,22 +15,13 @@ import { useFormVersion } from './useFormVersion';
 import { ActionsEditor, useKindLabel } from './ActionsEditor';
 import { FormsProvider, useForms } from './forms';
 import { cleanDesign, validateDesign, type Problem } from './model';
-import { Field, TriggerContext, automationCheck, scoped, type Errs } from './parts';
+import { EventTypesContext, Field, TriggerContext, automationCheck, eventFields, scoped, type Errs } from './parts';
 import { RunList } from './RunView';
 import { TriggerPicker } from './TriggerPicker';
 
 // The dry-run panel and the replay dialog load when opened.
 const DryRunPanel = lazy(() => import('./DryRunPanel'));
 const ReplayDialog = lazy(() => import('./ReplayDialog'));
-
-/** eventFields are the event variable's fields the condition's picker offers for trigger (event.from, event.to… of a declared event type). */
-function eventFields(trigger: Trigger | undefined, types: EventTypeInfo[]): FieldDef[] {
-  if (!trigger) return [];
-  let keys = COMMON_EVENT_FIELDS;
-  if (trigger.type === 'event') keys = Object.keys(types.find((e) => e.type === trigger.event)?.fields ?? {}).sort();
-  else if (!['schedule', 'date'].includes(trigger.type)) keys = [...COMMON_EVENT_FIELDS, 'changed', 'source'];
-  return keys.map((k) => ({ key: `event.${k}`, type: 'text', label: `event.${k}` }));
-}
 
 export default function AutomationPage() {
   const { id = '' } = useParams();
@@ -167,7 +157,9 @@ function Designer({ id }: { id: string }) {
       </Card>
       <Card size="small" title={<span>3 · {t('automation.then')}</span>}>
         <TriggerContext.Provider value={draft.trigger}>
-          <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+          <EventTypesContext.Provider value={eventTypes}>
+            <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+          </EventTypesContext.Provider>
         </TriggerContext.Provider>
       </Card>
       <Card size="small" title={t('automation.runAs')}>
