@@ -74,6 +74,7 @@ const automationScreensEn = {
     aRecord: 'A record', aPair: 'Edit old / new values', pickRecord: 'Pick a record', editAsPair: 'Edit as old/new', field: 'Field', old: 'Before', new: 'After',
     pairHelp: 'Values are read as JSON when they can be (12, true, ["a"]), else as text. Leave "before" empty for a create.',
     run: 'Run dry', result: 'Result', nothingWritten: 'Dry run: nothing was written, no notification was sent.',
+    event: 'Event values', eventHelp: 'What the triggering event carries, read as event.<field> (event.to of a stage change, for example); values are read like the fields above.',
   },
   replay: {
     open: 'Replay', title: 'Replay past events',

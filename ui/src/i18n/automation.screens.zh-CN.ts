@@ -75,6 +75,7 @@ const automationScreensZhCN: typeof automationScreensEn = {
     aRecord: '选择记录', aPair: '编辑修改前/后的值', pickRecord: '选择一条记录', editAsPair: '作为修改前/后编辑', field: '字段', old: '修改前', new: '修改后',
     pairHelp: '能按 JSON 解析的值按 JSON 读取（12、true、["a"]），否则按文本。新增记录时“修改前”留空。',
     run: '开始试运行', result: '结果', nothingWritten: '试运行：没有写入任何数据，也没有发送通知。',
+    event: '事件取值', eventHelp: '触发事件携带的值，表达式中写作 event.<字段>（例如阶段变更的 event.to）；读取方式同上面的字段。',
   },
   replay: {
     open: '重放', title: '重放历史事件',

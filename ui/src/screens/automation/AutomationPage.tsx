@@ -4,7 +4,7 @@ import { ExperimentOutlined, HistoryOutlined, RocketOutlined, SaveOutlined } fro
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run } from '../../api/automation';
+import { COMMON_EVENT_FIELDS, automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run } from '../../api/automation';
 import type { FieldError } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
@@ -223,7 +223,8 @@ function Designer({ id }: { id: string }) {
         </div>
       </Card>
       {dryOpen && <Suspense fallback={null}><DryRunPanel open={dryOpen} onClose={() => setDryOpen(false)} automation={auto} draft={draft} dirty={dirty}
-        own={own} kindLabel={kindLabel} /></Suspense>}
+        own={own} kindLabel={kindLabel} eventKeys={draft.trigger.type === 'event' ? Object.keys(eventTypes.find((e) => e.type === draft.trigger.event)?.fields ?? {})
+          .filter((k) => !COMMON_EVENT_FIELDS.includes(k)).sort() : []} /></Suspense>}
       {replayOpen && <Suspense fallback={null}><ReplayDialog open={replayOpen} onClose={() => setReplayOpen(false)} automation={auto} kindLabel={kindLabel} /></Suspense>}
     </>
   );
