@@ -89,6 +89,19 @@ func (s *Service) DryRun(ctx context.Context, a engine.Actor, id string, in DryR
 	} else {
 		k.changed = changedKeys(map[string]any{}, k.data)
 	}
+	if recordTrigger(d.Trigger.Type) {
+		// A record event's variable: what the pair changed, written from
+		// the designer's screen (given values win).
+		ch := make([]any, len(k.changed))
+		for i, f := range k.changed {
+			ch[i] = f
+		}
+		ev := map[string]any{"changed": ch, "source": string(engine.SourceUI)}
+		for f, v := range k.ev {
+			ev[f] = v
+		}
+		k.ev = ev
+	}
 	return s.execute(ctx, c, k, dry)
 }
 

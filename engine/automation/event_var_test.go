@@ -102,3 +102,18 @@ func TestEventVariable(t *testing.T) {
 		}
 	})
 }
+
+// TestEventVariableDryRunRecordTrigger: a dry run of a record trigger
+// gives event.changed from the edited pair.
+func TestEventVariableDryRunRecordTrigger(t *testing.T) {
+	x := newFx(t, backends()[0], false)
+	au := x.publish(x.deal, Design{Name: "stage", Trigger: Trigger{Type: TriggerUpdated}, Condition: `"stage" in event.changed`, Actions: []Action{notifyOwner("x")}})
+	run, err := x.s.DryRun(x.ctx, x.admin, au.ID, DryRunInput{Old: map[string]any{"stage": "谈判"}, New: map[string]any{"stage": "赢单"}})
+	if err != nil || !run.Matched || run.ConditionError != "" {
+		t.Fatalf("changed stage: %+v %v", run, err)
+	}
+	run, err = x.s.DryRun(x.ctx, x.admin, au.ID, DryRunInput{Old: map[string]any{"title": "a"}, New: map[string]any{"title": "b"}})
+	if err != nil || run.Matched || run.ConditionError != "" {
+		t.Fatalf("changed title: %+v %v", run, err)
+	}
+}
