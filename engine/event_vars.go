@@ -27,6 +27,11 @@ type EventVariable struct {
 	// of Fields; a missing one is empty). Nil copies the payload's keys
 	// named in Fields.
 	Value func(payload map[string]any) map[string]any
+	// Old, when set, gives the record's field values before the event
+	// (field key → value; nil: the field was empty), over its current
+	// values: automations then see old and changed() for the event, as
+	// for a record write. A stage change gives {field: from}.
+	Old func(payload map[string]any) map[string]any
 }
 
 // EventVariableRegistry holds the event variables capabilities registered.

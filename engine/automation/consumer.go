@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 
 	"github.com/formloom/formloom/engine"
@@ -181,6 +182,25 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 		k.record, k.data, k.owner = r.ID, r.Data, r.Owner
 	}
 	k.old = k.data
+	if v, ok := s.e.EventVariables().Lookup(typ); ok && v.Old != nil && k.record != "" {
+		// What the event changed, as a record write would say it.
+		if before := v.Old(p); len(before) > 0 {
+			k.old = make(map[string]any, len(k.data))
+			for f, x := range k.data {
+				k.old[f] = x
+			}
+			for f, x := range before {
+				if x == nil {
+					delete(k.old, f)
+				} else {
+					k.old[f] = x
+				}
+				if !reflect.DeepEqual(k.old[f], k.data[f]) {
+					k.changed = append(k.changed, f)
+				}
+			}
+		}
+	}
 	return k, true, nil
 }
 

@@ -18,7 +18,8 @@ import (
 func TestEventVariable(t *testing.T) {
 	each(t, func(t *testing.T, x *fx) {
 		if err := x.e.EventVariables().Register(engine.EventVariable{Type: "test.moved", Fields: map[string]expr.Type{
-			"from": expr.Text, "to": expr.Text, "at": expr.DateTime, "n": expr.Number}}); err != nil {
+			"from": expr.Text, "to": expr.Text, "at": expr.DateTime, "n": expr.Number},
+			Old: func(p map[string]any) map[string]any { return map[string]any{"stage": p["from"]} }}); err != nil {
 			t.Fatal(err)
 		}
 		moved := Trigger{Type: TriggerEvent, Event: "test.moved"}
@@ -58,6 +59,9 @@ func TestEventVariable(t *testing.T) {
 		au := x.publish(x.deal, Design{Name: "won", Trigger: moved, Condition: `event.to == "赢单" && event.from != event.to && event.at < now`,
 			Actions: []Action{{Kind: KindCreate, Config: map[string]any{"form": x.contr, "values": map[string]any{
 				"title": `new.title + ": " + event.from + " → " + event.to`, "amount": `event.n * 10`, "deal": `event.id`}}}}})
+		// The event's Old gives old and changed() as for a record write.
+		was := x.publish(x.deal, Design{Name: "was", Trigger: moved, Condition: `changed("stage") && old.stage == event.from && old.stage == "谈判"`,
+			Actions: []Action{notifyOwner("was")}})
 		r := x.create(x.alice, map[string]any{"title": "A"})
 		move := func(id, to string) {
 			if _, err := x.st.Commit(x.ctx, store.UnitOfWork{Events: []store.Event{{ID: id, Type: "test.moved", Workspace: x.ws, Collection: "test", DocID: r.ID,
@@ -72,6 +76,10 @@ func TestEventVariable(t *testing.T) {
 		rs := x.runs(au.ID)
 		if len(rs) != 1 || rs[0].Status != RunSucceeded || rs[0].Event != "ev_won" {
 			t.Fatalf("runs %+v", rs)
+		}
+		x.waitFor("the old-value runs", func() bool { return x.done(was.ID, 2) })
+		if rs := x.runs(was.ID); len(rs) != 2 || rs[0].Status != RunSucceeded || rs[1].Status != RunSucceeded {
+			t.Fatalf("old-value runs %+v", rs)
 		}
 		cs := x.records(x.contr)
 		if len(cs) != 1 || cs[0].Data["title"] != "A: 谈判 → 赢单" || cs[0].Data["amount"] != 30.0 || cs[0].Data["deal"] != "ev_won" {

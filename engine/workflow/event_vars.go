@@ -53,10 +53,24 @@ func taskDecided(p map[string]any) map[string]any {
 	return out
 }
 
+// stageOld is the stage field's value before a transition ("" on a
+// create: empty).
+func stageOld(p map[string]any) map[string]any {
+	f, _ := p["field"].(string)
+	if f == "" {
+		return nil
+	}
+	from, _ := p["from"].(string)
+	if from == "" {
+		return map[string]any{f: nil}
+	}
+	return map[string]any{f: from}
+}
+
 // registerStageVariable declares the event variable of a stage transition.
 func registerStageVariable(e *engine.Engine) error {
 	return e.EventVariables().Register(engine.EventVariable{Type: EventStageChanged, Fields: stageEventFields,
-		Label: map[string]string{"zh-CN": "阶段变更", "en": "Moved to a stage"}})
+		Label: map[string]string{"zh-CN": "阶段变更", "en": "Moved to a stage"}, Old: stageOld})
 }
 
 // registerApprovalVariables declares the event variables of the approval

@@ -42,6 +42,15 @@ func TestStageEventVariable(t *testing.T) {
 			t.Errorf("no field %q", k)
 		}
 	}
+	if v.Old == nil {
+		t.Fatal("the stage variable gives no old values")
+	}
+	if old := v.Old(evs[0].Payload); len(old) != 1 || old["stage"] != nil {
+		t.Fatalf("old values of a record's first stage: %v", old)
+	}
+	if old := v.Old(map[string]any{"field": "stage", "from": "qualify", "to": "proposal"}); old["stage"] != "qualify" {
+		t.Fatalf("old values of a move: %v", old)
+	}
 	ev := newSQLiteEnv(t)
 	for _, typ := range []string{workflow.EventStarted, workflow.EventNodeEntered, workflow.EventTaskDecided, workflow.EventEnded} {
 		if _, ok := ev.e.EventVariables().Lookup(typ); !ok {
