@@ -60,6 +60,7 @@ type Engine struct {
 
 	onRecordWriting hook.Hook[*RecordWritingEvent]
 	actions         ActionRegistry
+	eventVars       EventVariableRegistry
 	templateParts   TemplatePartRegistry
 	notifier        Notifier
 	extensions      extensionRegistry

@@ -393,6 +393,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, nil},
 			{"Actions", func() error { _ = f.e.Actions().Kinds(); return nil }, nil},
+			{"EventVariables", func() error { _ = f.e.EventVariables().Types(); return nil }, nil},
 			{"TemplateParts", func() error { _ = f.e.TemplateParts().All(); return nil }, nil},
 			{"Notify", func() error {
 				if err := f.e.Notify(ctx, engine.Notification{Workspace: "w", Recipients: []string{"u"}, Kind: "test", Title: "t"}); !errors.Is(err, engine.ErrNoNotifier) {

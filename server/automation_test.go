@@ -22,6 +22,7 @@ import (
 	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/server"
 )
 
@@ -57,6 +58,14 @@ func startAutomations(t *testing.T, st store.Store) *autoEnv {
 		t.Fatal(err)
 	}
 	e.SetNotifier(inbox)
+	// Stage pipelines declare the event variable of workflow.stage_changed.
+	stages, err := workflow.NewStages(ctx, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stages.Bind(); err != nil {
+		t.Fatal(err)
+	}
 	svc, err := automation.New(ctx, e, rt, automation.Options{Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
@@ -218,6 +227,23 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("good condition: %s", chk.raw)
 	}
 	en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": "1", "kind": "rocket"}, nil).expect(422)
+	// The event types an event trigger may name, with their variable's fields.
+	evTypes := items(en.do("GET", "/api/v1/automation-events", rep, nil, nil).expect(200))
+	if len(evTypes) == 0 || evTypes[0]["type"] != "workflow.stage_changed" || evTypes[0]["fields"].(map[string]any)["to"] != "text" || evTypes[0]["label"].(map[string]any)["zh-CN"] == "" {
+		t.Fatalf("automation events %v", evTypes)
+	}
+	stageTrigger := map[string]any{"type": "event", "event": "workflow.stage_changed"}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `event.from == "初步接触" && event.to == "赢单"`, "kind": "condition", "trigger": stageTrigger}, nil).expect(200); chk.str("type") != "boolean" {
+		t.Fatalf("event.to of a stage change: %s", chk.raw)
+	}
+	// With the trigger, the event variable is typed for it.
+	changedTrigger := map[string]any{"type": "fields.changed", "fields": []any{"stage"}}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `"stage" in event.changed`, "kind": "condition", "trigger": changedTrigger}, nil).expect(200); chk.str("type") != "boolean" {
+		t.Fatalf("event.changed: %s", chk.raw)
+	}
+	if chk := en.do("POST", base+"/expressions/check", en.admin, map[string]any{"expression": `event.to == "赢单"`, "kind": "condition", "trigger": changedTrigger}, nil).expect(200); chk.body["diagnostics"] == nil {
+		t.Fatalf("a record event has no to: %s", chk.raw)
+	}
 	// Hostile expressions stay bounded: an answer (diagnostics or a refusal), never a 500 or a hang.
 	for _, src := range []string{strings.Repeat("(", 4000) + "1" + strings.Repeat(")", 4000), strings.Repeat("new.amount * ", 3000) + "1",
 		strings.Repeat("x", 70<<10)} {
@@ -286,6 +312,15 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 	}
 	if list := items(en.do("GET", base, en.admin, nil, nil).expect(200)); len(list) != 1 || list[0]["lastRun"] == nil || list[0]["failures"] != float64(0) {
 		t.Fatalf("the list's log summary: %v", list)
+	}
+	// The run summary: the create did not match (stage is not 赢单), the move did.
+	sum := en.do("GET", "/api/v1/automations/"+id+"/summary", en.admin, nil, nil).expect(200)
+	if day, _ := sum.body["last24h"].(map[string]any); day == nil || day["matched"] != float64(1) || day["succeeded"] != float64(1) || day["notMatched"] != float64(1) || day["failed"] != float64(0) {
+		t.Fatalf("summary %s", sum.raw)
+	}
+	en.do("GET", "/api/v1/automations/"+id+"/summary", rep, nil, nil).expect(403)
+	if list := items(en.do("GET", base, en.admin, nil, nil).expect(200)); list[0]["summary"] == nil {
+		t.Fatalf("the list has no run summary: %v", list)
 	}
 	if got := items(en.do("GET", "/api/v1/automations/"+id+"/runs?status=succeeded", en.admin, nil, nil).expect(200)); len(got) != 1 {
 		t.Fatalf("succeeded runs %v", got)

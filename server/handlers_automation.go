@@ -42,6 +42,9 @@ type AutomationEnabledInput struct {
 type AutomationExpressionInput struct {
 	Expression string `json:"expression"`
 	Kind       string `json:"kind"`
+	// Trigger, when given, types the event variable for the design's
+	// trigger (event.from and event.to of a stage change, for example).
+	Trigger *automation.Trigger `json:"trigger,omitempty"`
 }
 
 // DryRunInput runs against a stored record or an edited old/new pair;
@@ -51,6 +54,8 @@ type DryRunInput struct {
 	Old    map[string]any     `json:"old,omitempty"`
 	New    map[string]any     `json:"new,omitempty"`
 	Design *automation.Design `json:"design,omitempty"`
+	// Event holds values of the event variable's fields.
+	Event map[string]any `json:"event,omitempty"`
 }
 
 // ReplayInput is the range of past events to re-run; DryRun previews.
@@ -72,6 +77,8 @@ type AutomationItem struct {
 	automation.Automation
 	LastRun  *RunSummary `json:"lastRun,omitempty"`
 	Failures int         `json:"failures"`
+	// Summary counts its runs by outcome over 24 hours and 7 days.
+	Summary *automation.RunSummary `json:"summary,omitempty"`
 }
 
 // RunSummary is the status and start of a run.
@@ -90,6 +97,11 @@ func (s *Server) summarise(ctx context.Context, svc *automation.Service, a engin
 		it := AutomationItem{Automation: au}
 		p, err := svc.Runs(ctx, a, au.ID, automation.RunQuery{Limit: recentRuns})
 		if err != nil {
+			return nil, err
+		}
+		if sum, err := svc.Summary(ctx, a, au.ID); err == nil {
+			it.Summary = &sum
+		} else {
 			return nil, err
 		}
 		for i, r := range p.Items {
@@ -274,11 +286,26 @@ func (s *Server) checkAutomationExpression(c *fiber.Ctx) error {
 	default:
 		return &engine.ValidationError{Fields: []field.Error{{Path: "kind", Code: engine.CodeOption, Params: map[string]any{"value": in.Kind}}}}
 	}
-	res, err := svc.CheckExpression(c.UserContext(), actor(c), c.Params("form"), in.Expression, in.Kind, lang(c))
+	var t automation.Trigger
+	if in.Trigger != nil {
+		t = *in.Trigger
+	}
+	res, err := svc.CheckExpressionFor(c.UserContext(), actor(c), c.Params("form"), in.Expression, in.Kind, lang(c), t)
 	if err != nil {
 		return err
 	}
 	return c.JSON(res)
+}
+
+func (s *Server) listAutomationEvents(c *fiber.Ctx) error {
+	svc, err := s.automations()
+	if err != nil {
+		return err
+	}
+	if actor(c).Workspace == "" {
+		return engine.ErrForbidden
+	}
+	return c.JSON(fiber.Map{"items": svc.EventTypes()})
 }
 
 func (s *Server) listAutomationActions(c *fiber.Ctx) error {
@@ -327,6 +354,18 @@ func needVersion(v int64) error {
 	return nil
 }
 
+func (s *Server) getAutomationSummary(c *fiber.Ctx) error {
+	svc, err := s.automations()
+	if err != nil {
+		return err
+	}
+	sum, err := svc.Summary(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(sum)
+}
+
 func (s *Server) listAutomationRuns(c *fiber.Ctx) error {
 	svc, err := s.automations()
 	if err != nil {
@@ -371,7 +410,7 @@ func (s *Server) dryRunAutomation(c *fiber.Ctx) error {
 	if in.Record == "" && in.New == nil {
 		return &engine.ValidationError{Fields: []field.Error{{Path: "record", Code: engine.CodeRequired}}}
 	}
-	run, err := svc.DryRun(c.UserContext(), actor(c), c.Params("id"), automation.DryRunInput{Record: in.Record, Old: in.Old, New: in.New, Design: in.Design})
+	run, err := svc.DryRun(c.UserContext(), actor(c), c.Params("id"), automation.DryRunInput{Record: in.Record, Old: in.Old, New: in.New, Design: in.Design, Event: in.Event})
 	if err != nil {
 		return err
 	}

@@ -257,6 +257,10 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		log.Error("shutdown", "err", err)
 	}
+	// The automations' run counts buffered since the last flush.
+	if err := automations.FlushStats(sctx); err != nil {
+		log.Warn("flush automation run counts", "err", err)
+	}
 	if err := <-errc; err != nil && !errors.Is(err, net.ErrClosed) {
 		log.Error("serve", "err", err)
 	}

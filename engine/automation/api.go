@@ -166,8 +166,7 @@ func (s *Service) Publish(ctx context.Context, a engine.Actor, id string, versio
 		au.Enabled = true
 	}
 	au.Published, au.PublishedAt, au.Alert = n, timePtr(now), c.alert != nil
-	vw := store.Write{Op: store.OpInsert, Collection: collVersions, Doc: store.Document{ID: versionID(id, n), Data: docOf(v)}}
-	out, err := s.write(ctx, a.UserID, au, "published", vw)
+	out, err := s.commitPublish(ctx, a.UserID, au, v)
 	if err != nil {
 		return Automation{}, err
 	}
@@ -270,9 +269,18 @@ type ExpressionResult struct {
 }
 
 // CheckExpression type-checks src against the published fields of form
-// (plus old, new, changed, user and now), as conditions and mappings are
-// compiled at publish; kind "condition" must give a boolean.
+// (plus old, new, changed, user, now and the event variable's common
+// fields), as conditions and mappings are compiled at publish; kind
+// "condition" must give a boolean. CheckExpressionFor knows the trigger.
 func (s *Service) CheckExpression(ctx context.Context, a engine.Actor, form, src, kind string, lang string) (ExpressionResult, error) {
+	return s.CheckExpressionFor(ctx, a, form, src, kind, lang, Trigger{})
+}
+
+// CheckExpressionFor is CheckExpression for a design with trigger t: the
+// event variable has the fields of t's events (for an event trigger,
+// those its capability registered: from and to of a stage change, the
+// decision and node of a decided approval task).
+func (s *Service) CheckExpressionFor(ctx context.Context, a engine.Actor, form, src, kind, lang string, t Trigger) (ExpressionResult, error) {
 	if err := s.design(ctx, a, form); err != nil {
 		return ExpressionResult{}, err
 	}
@@ -280,9 +288,10 @@ func (s *Service) CheckExpression(ctx context.Context, a engine.Actor, form, src
 	if err != nil {
 		return ExpressionResult{}, err
 	}
-	t, diags := expr.Check(src, fv.Env())
+	env := s.envFor(fv, t)
+	typ, diags := expr.Check(src, env)
 	if len(diags) == 0 && kind == "condition" {
-		if _, err := expr.Compile(src, fv.Env(), expr.Bool); err != nil {
+		if _, err := expr.Compile(src, env, expr.Bool); err != nil {
 			if ee, ok := err.(*expr.Error); ok {
 				diags = ee.Diagnostics
 			}
@@ -294,7 +303,7 @@ func (s *Service) CheckExpression(ctx context.Context, a engine.Actor, form, src
 		}
 		return ExpressionResult{Diagnostics: diags}, nil
 	}
-	return ExpressionResult{Type: t.String()}, nil
+	return ExpressionResult{Type: typ.String()}, nil
 }
 
 // ActionKind describes one action kind the designer offers.

@@ -47,6 +47,8 @@ type compiler struct {
 	ctx  context.Context
 	ws   string
 	form *engine.Version
+	// env is the triggering form's environment with the event variable.
+	env expr.Env
 	// actor is the publisher (checks of registered actions run as them).
 	actor engine.Actor
 	errs  []field.Error
@@ -65,14 +67,17 @@ func (s *Service) compileDesign(ctx context.Context, a engine.Actor, auto Automa
 	return s.compileWith(&compiler{s: s, ctx: ctx, ws: auto.Workspace, form: fv, actor: a}, auto, d, fv)
 }
 
+// compileWith compiles d with c, whose environment is the form's with the
+// trigger's event variable.
 func (s *Service) compileWith(c *compiler, auto Automation, d Design, fv *engine.Version) (*compiled, error) {
+	c.env = s.envFor(fv, d.Trigger)
 	out := &compiled{auto: auto, form: fv}
 	if strings.TrimSpace(d.Name) == "" {
 		c.add(ferr("name", codeRequired, nil))
 	}
 	c.trigger(d.Trigger, out)
 	if strings.TrimSpace(d.Condition) != "" {
-		p, err := expr.Compile(d.Condition, fv.Env(), expr.Bool)
+		p, err := expr.Compile(d.Condition, c.env, expr.Bool)
 		if err != nil {
 			c.add(exprErrs("condition", err)...)
 		}
@@ -283,7 +288,7 @@ func (c *compiler) values(at string, target *engine.Version, m map[string]string
 			c.add(ferr(p, CodeFieldType, map[string]any{"field": k, "want": "input"}))
 			continue
 		}
-		prog, err := expr.Compile(src, c.form.Env(), expr.Any)
+		prog, err := expr.Compile(src, c.env, expr.Any)
 		if err != nil {
 			c.add(exprErrs(p, err)...)
 			continue
@@ -318,7 +323,7 @@ func (c *compiler) expression(at, src string, want expr.Type) *expr.Program {
 		c.add(ferr(at, codeRequired, nil))
 		return nil
 	}
-	p, err := expr.Compile(src, c.form.Env(), want)
+	p, err := expr.Compile(src, c.env, want)
 	if err != nil {
 		c.add(exprErrs(at, err)...)
 		return nil

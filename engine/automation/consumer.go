@@ -3,6 +3,7 @@ package automation
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 
 	"github.com/formloom/formloom/engine"
@@ -110,6 +111,7 @@ func recordCause(id, typ string, p map[string]any) *cause {
 	k.record, _ = p["record"].(string)
 	k.by, _ = p["actor"].(string)
 	k.data, _ = p["data"].(map[string]any)
+	k.ev = map[string]any{"source": p["source"], "changed": []any{}}
 	if k.data == nil {
 		k.data = map[string]any{}
 	}
@@ -119,6 +121,7 @@ func recordCause(id, typ string, p map[string]any) *cause {
 				k.changed = append(k.changed, s)
 			}
 		}
+		k.ev["changed"] = plain(list)
 	}
 	if ch, ok := p["chain"].(map[string]any); ok {
 		k.chain = &engine.Chain{}
@@ -157,7 +160,7 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 	if f, _ := p["form"].(string); f != "" && f != c.auto.Form {
 		return nil, false, nil
 	}
-	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}}
+	k := &cause{event: id, eventType: typ, form: c.auto.Form, data: map[string]any{}, ev: s.eventFields(typ, p)}
 	// Who caused it: "actor" in record-like payloads, "by" in workflow
 	// ones ("system" for a due time: then the automation's actor).
 	k.by, _ = p["actor"].(string)
@@ -179,6 +182,25 @@ func (s *Service) eventCause(ctx context.Context, c *compiled, id, typ string, p
 		k.record, k.data, k.owner = r.ID, r.Data, r.Owner
 	}
 	k.old = k.data
+	if v, ok := s.e.EventVariables().Lookup(typ); ok && v.Old != nil && k.record != "" {
+		// What the event changed, as a record write would say it.
+		if before := v.Old(p); len(before) > 0 {
+			k.old = make(map[string]any, len(k.data))
+			for f, x := range k.data {
+				k.old[f] = x
+			}
+			for f, x := range before {
+				if x == nil {
+					delete(k.old, f)
+				} else {
+					k.old[f] = x
+				}
+				if !reflect.DeepEqual(k.old[f], k.data[f]) {
+					k.changed = append(k.changed, f)
+				}
+			}
+		}
+	}
 	return k, true, nil
 }
 

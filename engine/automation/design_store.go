@@ -240,3 +240,46 @@ func (s *Service) listAutomations(ctx context.Context, ws, form string) ([]Autom
 }
 
 func timePtr(t time.Time) *time.Time { return &t }
+
+// commitPublish stores version v of au and moves au to it, so that two
+// processes publishing the same automation at once never make two versions
+// of one number and never lose one: the version document's id is
+// "<automation>.v<n>" (unique), and the automation moves by compare-and-set
+// on the version its publisher read. One of two racing publishes commits,
+// the other is a conflict (409) and publishes nothing.
+//
+// With transactions both writes commit in one unit. Without them (FerretDB)
+// the version is inserted first, as forms do, so a process that stops in
+// between leaves at most a version document no automation points at, never
+// an automation pointing at a missing version. Such an orphan is replaced by
+// the next publish from the same automation version: its design is the
+// same draft (the draft is part of the automation document that version
+// names), so replacing it loses nothing.
+func (s *Service) commitPublish(ctx context.Context, actor string, au Automation, v Version) (Automation, error) {
+	vw := store.Write{Op: store.OpInsert, Collection: collVersions, Doc: store.Document{ID: versionID(au.ID, v.Number), Data: docOf(v)}}
+	tx := s.st.Capabilities().Transactions
+	for {
+		var out Automation
+		var err error
+		if tx {
+			out, err = s.write(ctx, actor, au, "published", vw)
+		} else if _, err = s.st.Commit(ctx, store.UnitOfWork{Actor: actor, At: s.now(), Writes: []store.Write{vw}}); err == nil {
+			out, err = s.write(ctx, actor, au, "published")
+		}
+		if !errors.Is(err, store.ErrDuplicate) || vw.Op == store.OpUpdate {
+			return out, err
+		}
+		// Version n exists: either another publish from a newer read won
+		// (the automation moved: a conflict), or it is an orphan of a
+		// publish that never moved the automation, or one racing this one
+		// from the same read (the compare-and-set lets one through).
+		cur, err := s.load(ctx, au.Workspace, au.ID)
+		if err != nil {
+			return Automation{}, err
+		}
+		if cur.Version != au.Version {
+			return Automation{}, fmt.Errorf("%w: automation %s was published meanwhile", engine.ErrConflict, au.ID)
+		}
+		vw.Op = store.OpUpdate
+	}
+}

@@ -17,6 +17,9 @@ type DryRunInput struct {
 	Old    map[string]any `json:"old,omitempty"`
 	New    map[string]any `json:"new,omitempty"`
 	Design *Design        `json:"design,omitempty"`
+	// Event holds values of the event variable's fields (event.to of a
+	// stage change, for example), coerced to their types.
+	Event map[string]any `json:"event,omitempty"`
 }
 
 // DryRun runs an automation's draft without writing anything: the result
@@ -48,6 +51,17 @@ func (s *Service) DryRun(ctx context.Context, a engine.Actor, id string, in DryR
 	}
 	c.ver = Version{Automation: au.ID, Number: au.Published + 1, Design: d}
 	k := &cause{event: "dry-run", eventType: string(d.Trigger.Type), form: au.Form, by: a.UserID}
+	if d.Trigger.Type == TriggerEvent {
+		k.eventType = d.Trigger.Event
+	}
+	if in.Event != nil {
+		t := s.eventVarType(d.Trigger)
+		if t.Fields == nil {
+			k.ev = plain(in.Event).(map[string]any)
+		} else {
+			k.ev = coerceFields(t.Fields, in.Event)
+		}
+	}
 	switch {
 	case in.Record != "":
 		r, err := s.e.Record(ctx, a, au.Form, in.Record)
@@ -74,6 +88,19 @@ func (s *Service) DryRun(ctx context.Context, a engine.Actor, id string, in DryR
 		k.changed = changedKeys(k.old, k.data)
 	} else {
 		k.changed = changedKeys(map[string]any{}, k.data)
+	}
+	if recordTrigger(d.Trigger.Type) {
+		// A record event's variable: what the pair changed, written from
+		// the designer's screen (given values win).
+		ch := make([]any, len(k.changed))
+		for i, f := range k.changed {
+			ch[i] = f
+		}
+		ev := map[string]any{"changed": ch, "source": string(engine.SourceUI)}
+		for f, v := range k.ev {
+			ev[f] = v
+		}
+		k.ev = ev
 	}
 	return s.execute(ctx, c, k, dry)
 }

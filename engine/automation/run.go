@@ -29,6 +29,9 @@ type cause struct {
 	// by is who made the change (the automation's actor when none).
 	by    string
 	chain *engine.Chain
+	// ev are the event variable's fields from the payload (event_var.go);
+	// evVal the variable, built once.
+	ev, evVal, vars map[string]any
 
 	// The expression input of the event, built once and shared by every
 	// automation of the same form version the event starts (read-only;
@@ -99,18 +102,21 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 		self := Origin(c.auto.ID)
 		if ch.Origins[len(ch.Origins)-1] == self && !c.ver.Design.Retrigger {
 			s.stats.Skipped.Add(1)
+			if m != dry {
+				s.count(ctx, c, now, Outcome{Skipped: 1}, nil)
+			}
 			return Run{}, nil // its own write: not a new cause
 		}
 		if ch.Origins[len(ch.Origins)-1] != self {
 			r.ID = runID(c.auto.ID, c.ver.Number, k.event)
 			r.Status, r.Error = RunStopped, runError(codeLoopCycle, nil2(codeLoopCycle, map[string]any{"origin": self}))
-			return s.finishStopped(ctx, r, m, start)
+			return s.finishStopped(ctx, c, r, m, start)
 		}
 	}
 	if k.chain != nil && k.chain.Depth >= MaxDepth {
 		r.ID = runID(c.auto.ID, c.ver.Number, k.event)
 		r.Status, r.Error = RunStopped, runError(codeLoopDepth, nil2(codeLoopDepth, map[string]any{"max": MaxDepth}))
-		return s.finishStopped(ctx, r, m, start)
+		return s.finishStopped(ctx, c, r, m, start)
 	}
 	in, err := s.eventInput(ctx, c, k, now)
 	if err != nil {
@@ -130,8 +136,9 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 	r.Matched = matched
 	if !matched && r.ConditionError == "" && m != dry && c.alert == nil {
 		// The hot path: most candidates of an event do not match, and
-		// cost one condition over the shared input, nothing more.
+		// cost one condition over the shared input and a count in memory.
 		r.Status = RunNoMatch
+		s.count(ctx, c, now, Outcome{NotMatched: 1}, nil)
 		return r, nil
 	}
 	r.ID = runID(c.auto.ID, c.ver.Number, k.event)
@@ -153,6 +160,13 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 			if err := s.claim(ctx, r); err != nil {
 				return Run{}, err
 			}
+		}
+		if m != dry {
+			o := Outcome{NotMatched: 1}
+			if r.ConditionError != "" {
+				o.ConditionErrors = 1
+			}
+			s.count(ctx, c, now, o, lastErrorOf(r))
 		}
 		if c.alert != nil && m != dry {
 			// An alert rule whose condition no longer holds resolves its
@@ -216,10 +230,16 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 	if m == dry {
 		return r, nil
 	}
+	o := Outcome{Matched: 1, Succeeded: 1}
 	if r.Status == RunFailed {
 		s.stats.Failed.Add(1)
+		o.Succeeded, o.Failed = 0, 1
 	}
-	return r, s.finish(ctx, r)
+	if err := s.finish(ctx, r); err != nil {
+		return r, err
+	}
+	s.count(ctx, c, now, o, lastErrorOf(r))
+	return r, nil
 }
 
 // nil2 is an error whose message is the i18n text of code.
@@ -230,7 +250,7 @@ func nil2(code string, params map[string]any) error {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // finishStopped logs a run loop protection stopped.
-func (s *Service) finishStopped(ctx context.Context, r Run, m mode, start time.Time) (Run, error) {
+func (s *Service) finishStopped(ctx context.Context, c *compiled, r Run, m mode, start time.Time) (Run, error) {
 	r.DurationMS = ms(time.Since(start))
 	if m == dry {
 		return r, nil
@@ -240,7 +260,11 @@ func (s *Service) finishStopped(ctx context.Context, r Run, m mode, start time.T
 	if err := s.claim(ctx, r); err != nil {
 		return Run{}, err
 	}
-	return r, s.finish(ctx, r)
+	if err := s.finish(ctx, r); err != nil {
+		return r, err
+	}
+	s.count(ctx, c, r.StartedAt, Outcome{Stopped: 1}, lastErrorOf(r))
+	return r, nil
 }
 
 // newRunCtx prepares the actor, the chain and the expression input of a
@@ -292,6 +316,10 @@ func (s *Service) eventInput(ctx context.Context, c *compiled, k *cause, now tim
 		k.inForm, k.inBy = c.form, byID
 	}
 	in := k.inBase
+	if k.vars == nil {
+		k.vars = map[string]any{eventVar: k.eventValue()}
+	}
+	in.Vars = k.vars
 	in.Budget = expr.NewBudget(0)
 	return in, nil
 }

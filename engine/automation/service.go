@@ -60,6 +60,8 @@ type Service struct {
 	actors  sync.Map // ws|user → actorEntry
 
 	stats Stats
+	// tally buffers the per-automation run counts (summary.go).
+	tally tally
 }
 
 // Stats are counters since start, for metrics.
@@ -100,6 +102,7 @@ func New(ctx context.Context, e *engine.Engine, rt *jobs.Runtime, opts Options) 
 			{Name: "record_at", Fields: []store.SortKey{{Field: "record"}, {Field: "started_at"}}},
 			{Name: "at", Fields: []store.SortKey{{Field: "started_at"}}},
 		},
+		collStats: {{Name: "auto_hour", Fields: []store.SortKey{{Field: "automation"}, {Field: "hour"}}}, {Name: "hour", Fields: []store.SortKey{{Field: "hour"}}}},
 		collAlerts: {
 			{Name: "ws_at", Fields: []store.SortKey{{Field: "workspace"}, {Field: "raised_at"}}},
 			{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "raised_at"}}},

@@ -317,7 +317,10 @@ func (s *Service) handleDate(ctx context.Context, t jobs.Task) error {
 
 // handleCleanup deletes the runs older than the retention, page by page.
 func (s *Service) handleCleanup(ctx context.Context, _ jobs.Task) error {
-	_, err := s.Cleanup(ctx)
+	if _, err := s.Cleanup(ctx); err != nil {
+		return err
+	}
+	_, err := s.cleanupStats(ctx)
 	return err
 }
 

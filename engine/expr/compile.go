@@ -49,6 +49,11 @@ func compile(src string, env Env, want Type) (*Program, Type, []Diagnostic) {
 			return nil, Any, []Diagnostic{newDiagnostic(1, 1, CodeReservedName, KeyReservedField, map[string]any{"name": key})}
 		}
 	}
+	for name := range env.Vars {
+		if IsReserved(name) || isHidden(name) || !identRE.MatchString(name) {
+			return nil, Any, []Diagnostic{newDiagnostic(1, 1, CodeReservedName, KeyReservedField, map[string]any{"name": name})}
+		}
+	}
 	config := newConfig(env)
 	source := file.NewSource(src)
 
@@ -128,6 +133,9 @@ func newConfig(env Env) *conf.Config {
 	vars[nameOld] = record
 	vars[nameUser] = userType.exprType()
 	vars[nameNow] = DateTime.exprType()
+	for k, t := range env.Vars {
+		vars[k] = t.exprType()
+	}
 	c.WithEnv(vars)
 	for name := range c.Builtins {
 		if !allowedBuiltins[name] {
@@ -152,6 +160,9 @@ func diagnostic(err error, code string) Diagnostic {
 	key, params := translate(err.Error(), code)
 	return newDiagnostic(1, 1, code, key, params)
 }
+
+// identRE is what a variable name must look like.
+var identRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
 
 // goTypeNames matches the Go type names expr-lang puts in its messages.
 var goTypeNames = regexp.MustCompile(`map\[string\]interface \{\}|\[\]interface \{\}|interface \{\}|\btime\.Time\b|\bfloat64\b|\bint\b|\bstring\b|\bbool\b`)
@@ -194,6 +205,9 @@ func resultType(node ast.Node, env Env) Type {
 	}
 	switch n := node.(type) {
 	case *ast.IdentifierNode:
+		if v, ok := env.Vars[n.Value]; ok {
+			return v
+		}
 		if f, ok := env.Fields[n.Value]; ok {
 			return f
 		}

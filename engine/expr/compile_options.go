@@ -28,6 +28,9 @@ func newOptionCheck(env Env, source file.Source) *optionCheck {
 func (c *optionCheck) optionField(n ast.Node) (string, bool) {
 	switch x := n.(type) {
 	case *ast.IdentifierNode:
+		if _, isVar := c.env.Vars[x.Value]; isVar {
+			return "", false
+		}
 		if _, ok := c.env.Options[x.Value]; ok {
 			return x.Value, true
 		}

@@ -19,6 +19,9 @@ func (r *readsVisitor) Visit(node *ast.Node) {
 	r.nodes++
 	switch n := (*node).(type) {
 	case *ast.IdentifierNode:
+		if _, ok := r.env.Vars[n.Value]; ok {
+			return
+		}
 		if _, ok := r.env.Fields[n.Value]; ok {
 			r.reads[n.Value] = true
 		}

@@ -42,7 +42,8 @@ func (p *prepass) Visit(node *ast.Node) {
 			p.fail(n, CodeUnknownName, KeyUnknownName, map[string]any{"name": "$env"})
 		}
 	case *ast.VariableDeclaratorNode:
-		if _, ok := p.env.Fields[n.Name]; ok || IsReserved(n.Name) {
+		_, isVar := p.env.Vars[n.Name]
+		if _, ok := p.env.Fields[n.Name]; ok || isVar || IsReserved(n.Name) {
 			p.fail(n, CodeReservedName, KeyHidesName, map[string]any{"name": n.Name})
 		}
 	case *ast.BinaryNode:
@@ -167,6 +168,9 @@ func (p *postcheck) Visit(node *ast.Node) {
 		case nameNew, nameOld, nameUser, nameNow:
 			p.withCtx = true
 		}
+		if _, ok := p.env.Vars[n.Value]; ok {
+			p.withCtx = true
+		}
 	case *ast.CallNode:
 		id, ok := n.Callee.(*ast.IdentifierNode)
 		if !ok || isHidden(id.Value) {
@@ -240,6 +244,9 @@ func (r *fieldRewriter) Visit(node *ast.Node) {
 		return
 	}
 	if _, ok := r.env.Fields[id.Value]; !ok {
+		return
+	}
+	if _, ok := r.env.Vars[id.Value]; ok {
 		return
 	}
 	base := &ast.IdentifierNode{Value: nameNew}

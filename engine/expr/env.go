@@ -37,6 +37,11 @@ type Env struct {
 	// Comparing such a field with a text literal that is not one of its
 	// option values is a compile error (see compile_options.go).
 	Options map[string][]Option
+	// Vars are named variables next to the fields, old, new, user and now
+	// (automations add "event"); their values come from Input.Vars. A
+	// variable hides a field of the same name, which stays readable as
+	// new.<key>. Names must be identifiers and not reserved.
+	Vars map[string]Type
 }
 
 // Option is one choice of a select field as expressions see it: the stored
@@ -63,6 +68,8 @@ type Input struct {
 	// Budget, when set, is shared by the runs of one write; nil leaves
 	// only the per-run limits.
 	Budget *Budget
+	// Vars are the values of Env.Vars; a missing one is nil.
+	Vars map[string]any
 }
 
 // Names the environment adds next to the field keys.

@@ -34,6 +34,7 @@ type Program struct {
 // the environment map. Library functions receive it as a hidden argument.
 type runState struct {
 	new, old, user map[string]any
+	vars           map[string]any
 	now            time.Time
 	loc            *time.Location
 	work           int
@@ -124,7 +125,7 @@ func (p *Program) run(in *Input) (any, error) {
 
 // start fills the state and the environment for one run.
 func (st *runState) start(in *Input) {
-	st.new, st.old, st.user = in.New, in.Old, in.User
+	st.new, st.old, st.user, st.vars = in.New, in.Old, in.User, in.Vars
 	if st.new == nil {
 		st.new = st.empty
 	}
@@ -147,11 +148,14 @@ func (st *runState) start(in *Input) {
 	st.env[nameUser] = st.user
 	st.env[nameNow] = st.now
 	st.env[ctxName] = st
+	for k, v := range st.vars {
+		st.env[k] = v
+	}
 }
 
 // finish drops references to the caller's data before the state is reused.
 func (st *runState) finish() {
-	st.new, st.old, st.user, st.budget = nil, nil, nil, nil
+	st.new, st.old, st.user, st.vars, st.budget = nil, nil, nil, nil, nil
 	clear(st.env)
 }
 

@@ -57,8 +57,10 @@ func (s *Approvals) checkRequired(ctx context.Context, in *Instance, n *Node) er
 
 // Bind binds the workflow's RecordWriting handler: a write an assignee
 // makes through a task may change only the fields their node lets them
-// edit (a per-field error node_field_read_only otherwise).
+// edit (a per-field error node_field_read_only otherwise). It also
+// declares the event variables automations see for the approval events.
 func (s *Approvals) Bind() {
+	registerApprovalVariables(s.e)
 	s.e.OnRecordWriting().BindFunc(func(ev *engine.RecordWritingEvent) error {
 		nw, _ := ev.Context.Value(nodeKey{}).(*nodeWrite)
 		if nw == nil || ev.Actor.Source != engine.SourceWorkflow {

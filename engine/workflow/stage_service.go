@@ -67,10 +67,16 @@ func NewStages(ctx context.Context, e *engine.Engine) (*Stages, error) {
 }
 
 // Bind registers the pipeline as a form design extension (checked at
-// publish) and the gate on the engine's RecordWriting hook.
+// publish), the gate on the engine's RecordWriting hook and the event
+// variable automations see for workflow.stage_changed (event_vars.go).
 func (s *Stages) Bind() error {
 	if err := s.e.RegisterDefinitionExtension(engine.DefinitionExtension{Name: ExtensionName, Check: checkExtension}); err != nil {
 		return err
+	}
+	if _, ok := s.e.EventVariables().Lookup(EventStageChanged); !ok {
+		if err := registerStageVariable(s.e); err != nil {
+			return err
+		}
 	}
 	s.e.OnRecordWriting().BindFunc(s.onWriting)
 	return nil

@@ -47,6 +47,16 @@ export interface Automation {
   /** The list's summary of the log (when the server gives it). */
   lastRun?: { status: RunStatus; startedAt: string } | null;
   failures?: number;
+  summary?: RunSummary | null;
+}
+
+/** Outcome counts runs: matched ones succeeded or failed; notMatched includes conditionErrors; skipped are its own writes, stopped those loop protection stopped. */
+export interface Outcome { matched: number; notMatched: number; conditionErrors: number; succeeded: number; failed: number; stopped: number; skipped: number }
+
+/** RunSummary is an automation's runs by outcome over 24 hours and 7 days, with its last error. */
+export interface RunSummary {
+  automation: string; last24h: Outcome; last7d: Outcome;
+  lastError?: { at: string; run?: string; event?: string; code: string; message: Record<string, string> } | null;
 }
 
 export interface AutomationVersion { automation: string; number: number; design: Design; publishedAt: string; publishedBy: string }
@@ -102,7 +112,8 @@ export interface ConfigProp {
 
 /** DryRunInput runs against a stored record, or an edited old/new pair. */
 /** design, when given, is tried instead of the saved draft (the designer's unsaved edits). */
-export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design }
+/** event holds values of the event variable's fields (event.to of a stage change, for example). */
+export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design; event?: Record<string, unknown> | null }
 
 export interface ReplayInput { from: string; to: string; dryRun: boolean }
 
@@ -114,6 +125,12 @@ export interface ReplayResult {
 }
 
 export interface ConditionCheck { type?: string; diagnostics?: Diagnostic[] }
+
+/** EventTypeInfo is an event type an event trigger may name, as a capability declared it: its label and the event variable's fields (field → type). */
+export interface EventTypeInfo { type: string; label?: Record<string, string>; fields: Record<string, string> }
+
+/** COMMON_EVENT_FIELDS are the fields every trigger's event variable has; record triggers add changed and source. */
+export const COMMON_EVENT_FIELDS = ['type', 'id', 'form', 'record', 'by'];
 
 const enc = encodeURIComponent;
 
@@ -143,10 +160,12 @@ export const automationApi = {
   setEnabled: (id: string, enabled: boolean, version: number) => request<Automation>('POST', `/automations/${enc(id)}/enabled`, { enabled, version }),
   remove: (id: string) => request<void>('DELETE', `/automations/${enc(id)}`),
   versions: async (id: string) => list<AutomationVersion>(await request('GET', `/automations/${enc(id)}/versions`)),
-  /** checkCondition type-checks a condition or mapping expression in the automation's scope (old, new, changed, user, now). */
-  checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal) =>
-    request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, { expression, kind }, { signal }),
+  /** checkExpression type-checks a condition or mapping expression in the automation's scope (old, new, changed, user, now, and event typed for the trigger). */
+  checkExpression: (form: string, expression: string, kind: 'condition' | 'value', signal?: AbortSignal, trigger?: Trigger) =>
+    request<ConditionCheck>('POST', `/forms/${enc(form)}/automations/expressions/check`, trigger ? { expression, kind, trigger } : { expression, kind }, { signal }),
   actionKinds: async () => list<ActionKindInfo>(await request('GET', '/automation-actions')),
+  eventTypes: async () => list<EventTypeInfo>(await request('GET', '/automation-events')),
+  summary: (id: string) => request<RunSummary>('GET', `/automations/${enc(id)}/summary`),
   runs: async (id: string, q: { status?: string; cursor?: string } = {}) => list<Run>(await request('GET', `/automations/${enc(id)}/runs${qs(q)}`)),
   recordRuns: async (form: string, record: string) => list<Run>(await request('GET', `/forms/${enc(form)}/records/${enc(record)}/automation-runs`)),
   dryRun: (id: string, b: DryRunInput) => request<Run>('POST', `/automations/${enc(id)}/dry-run`, b),

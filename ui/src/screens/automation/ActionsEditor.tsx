@@ -10,7 +10,7 @@ import { FilterBuilder } from '../data/FilterBuilder';
 import { filterFields, fromFilter, toFilter, type Group } from '../data/filterModel';
 import { useForms } from './forms';
 import { BUILTIN_KINDS, isBuiltin, newAction, writable, type AlertConfig, type AssignConfig, type NotifyConfig, type RecordConfig, type Recipients, type TagsConfig, type Values } from './model';
-import { Field, TemplateInput, automationCheck, pick, scoped, type Errs } from './parts';
+import { Field, TemplateInput, pick, scoped, useAutomationCheck, useEventFields, type Errs } from './parts';
 
 type Cfg = Record<string, unknown>;
 
@@ -34,8 +34,9 @@ export function ValuesMapping({ formId, own, target, value, onChange, errs, path
   prop?: 'values' | 'match';
 }) {
   const { t } = useTranslation();
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
-  const exprFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
+  const check = useAutomationCheck(formId, 'value');
+  const ev = useEventFields();
+  const exprFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old'), ...ev], [own, ev]);
   if (!target) return <Typography.Text type="secondary">{t('automation.pickFormFirst')}</Typography.Text>;
   const fields = prop === 'match' ? target.filter((f) => !['subform', 'attachment', 'image', 'signature'].includes(f.type)) : writable(target);
   const unmapped = fields.filter((f) => !(f.key in value));
@@ -129,7 +130,8 @@ function SchemaSettings({ info, config, onChange, errs, path, formId, own }: {
   const { t, i18n } = useTranslation();
   const [raw, setRaw] = useState(() => JSON.stringify(config, null, 2));
   const [bad, setBad] = useState(false);
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
+  const check = useAutomationCheck(formId, 'value');
+  const ev = useEventFields();
   const props = info?.schema?.properties;
   if (!props) {
     return (
@@ -151,7 +153,7 @@ function SchemaSettings({ info, config, onChange, errs, path, formId, own }: {
         if (p.enum) input = <Select style={{ minWidth: 180 }} value={v as string} onChange={set} options={p.enum.map((e) => ({ value: e, label: e }))} />;
         else if (p.type === 'boolean') input = <Switch checked={!!v} onChange={set} />;
         else if (p.type === 'number' || p.type === 'integer') input = <InputNumber value={v as number} onChange={set} precision={p.type === 'integer' ? 0 : undefined} />;
-        else if (p.format === 'expression') input = <ExpressionInput value={(v as string) ?? ''} onChange={set} check={check} fields={scoped(own, 'new')} rows={1} />;
+        else if (p.format === 'expression') input = <ExpressionInput value={(v as string) ?? ''} onChange={set} check={check} fields={[...scoped(own, 'new'), ...ev]} rows={1} />;
         else if (p.format === 'template') input = <TemplateInput value={(v as string) ?? ''} onChange={set} fields={own} />;
         else input = <Input value={(v as string) ?? ''} onChange={(e) => set(e.target.value)} />;
         return <Field key={k} label={label} path={`${path}.${k}`} errs={errs} help={text(p.description)}>{input}</Field>;
@@ -170,7 +172,8 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
   const c = action.config;
   const set = (n: Cfg) => onChange({ ...action, config: { ...c, ...n } });
   const st = (p: string) => (errs(p) ? 'error' as const : undefined);
-  const check = useMemo(() => automationCheck(formId, 'value'), [formId]);
+  const check = useAutomationCheck(formId, 'value');
+  const ev = useEventFields();
   const userFields = own.filter((f) => f.type === 'user' || f.type === 'users');
   const dir = useDirectory();
   const { roles } = useForms();
@@ -256,7 +259,7 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
           )}
           {ac.strategy === 'expression' && (
             <Field label={t('automation.assign.expression')} path={`${path}.expression`} errs={errs}>
-              <ExpressionInput value={ac.expression ?? ''} onChange={(expression) => set({ expression })} check={check} fields={scoped(own, 'new')} rows={1} />
+              <ExpressionInput value={ac.expression ?? ''} onChange={(expression) => set({ expression })} check={check} fields={[...scoped(own, 'new'), ...ev]} rows={1} />
             </Field>
           )}
           <Checkbox checked={!!ac.onlyEmpty} onChange={(e) => set({ onlyEmpty: e.target.checked })}>{t('automation.assign.onlyEmpty')}</Checkbox>
@@ -291,7 +294,7 @@ export function ActionSettings({ action, index, onChange, formId, own, kinds, er
               options={(['info', 'warning', 'critical'] as const).map((s) => ({ value: s, label: t(`automation.alert.sev.${s}`) }))} />
           </Field>
           <Field label={t('automation.alert.dedupe')} path={`${path}.dedupe`} errs={errs} help={t('automation.alert.dedupeHelp')}>
-            <ExpressionInput value={al.dedupe ?? ''} onChange={(dedupe) => set({ dedupe })} placeholder="new.id" check={check} fields={scoped(own, 'new')} rows={1} />
+            <ExpressionInput value={al.dedupe ?? ''} onChange={(dedupe) => set({ dedupe })} placeholder="new.id" check={check} fields={[...scoped(own, 'new'), ...ev]} rows={1} />
           </Field>
           <Field label={t('automation.noticeTitle')} path={`${path}.title`} errs={errs}>
             <TemplateInput value={al.title} onChange={(title) => set({ title })} fields={own} status={st(`${path}.title`)} />

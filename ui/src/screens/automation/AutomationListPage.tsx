@@ -12,12 +12,13 @@ import { errorText, showFormError } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { newDesign } from './model';
 import { StatusTag } from './RunView';
+import { RunSummaryCell } from './RunSummaryCell';
 import { triggerSummary } from './summary';
 
 /**
  * AutomationListPage lists the automations of a form (/forms/:formId/automations)
  * or of an app (/apps/:appId/automations): name, trigger, on/off, the last
- * run's status and the recent failures.
+ * run's status, the recent failures and the runs of the last 24 hours by outcome.
  */
 export default function AutomationListPage() {
   const { formId, appId } = useParams();
@@ -94,7 +95,7 @@ export default function AutomationListPage() {
                   <Space wrap size={4}><Typography.Text strong>{design(a).name}</Typography.Text>{a.alert && <Tag color="orange">{t('automation.alert.rule')}</Tag>}
                     {!a.published && <Tag>{t('forms.notPublished')}</Tag>}</Space>
                   <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{!formId && `${formName(a.form)} · `}{triggerSummary(t, design(a).trigger, fields[a.form] ?? [])}</Typography.Text></div>
-                  <Space size={8} style={{ marginTop: 4 }}>{last(a)}<span>{t('automation.failures')}: {failures(a)}</span></Space>
+                  <Space size={8} style={{ marginTop: 4 }} wrap>{last(a)}<span>{t('automation.failures')}: {failures(a)}</span><RunSummaryCell summary={a.summary} /></Space>
                 </div>
                 {enabledSwitch(a)}
               </li>
@@ -111,6 +112,7 @@ export default function AutomationListPage() {
               { key: 'enabled', title: t('automation.enabled'), width: 90, render: (_, a) => enabledSwitch(a) },
               { key: 'last', title: t('automation.lastRun'), render: (_, a) => last(a) },
               { key: 'fail', title: t('automation.failures'), width: 100, render: (_, a) => failures(a) },
+              { key: 'summary', title: t('automation.runSummary.title'), render: (_, a) => <RunSummaryCell summary={a.summary} /> },
             ]} />
         )}
       </Card>

@@ -16,7 +16,7 @@ const auto: Automation = {
 const api = vi.hoisted(() => ({
   form: vi.fn(), versions: vi.fn(), apps: vi.fn(), forms: vi.fn(), roles: vi.fn(), users: vi.fn(), departments: vi.fn(), checkExpression: vi.fn(),
 }));
-const automationApi = vi.hoisted(() => ({ get: vi.fn(), actionKinds: vi.fn(), save: vi.fn(), publish: vi.fn(), runs: vi.fn(), checkExpression: vi.fn() }));
+const automationApi = vi.hoisted(() => ({ get: vi.fn(), actionKinds: vi.fn(), eventTypes: vi.fn(), save: vi.fn(), publish: vi.fn(), runs: vi.fn(), checkExpression: vi.fn() }));
 vi.mock('../../api/client', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/client')>()), api }));
 vi.mock('../../api/automation', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/automation')>()), automationApi }));
 vi.mock('../../auth/auth', () => ({ useAuth: () => ({ me: { user: { id: 'u1', name: '王经理' }, workspace: { timeZone: 'Asia/Shanghai' } } }), isAdmin: () => true }));
@@ -31,6 +31,7 @@ function mount() {
   automationApi.get.mockResolvedValue(auto);
   automationApi.actionKinds.mockResolvedValue([{ kind: 'webhook.call', label: { 'zh-CN': '调用 Webhook', en: 'Call a webhook' } }]);
   automationApi.checkExpression.mockResolvedValue({ type: 'boolean' });
+  automationApi.eventTypes.mockResolvedValue([{ type: 'workflow.stage_changed', label: { 'zh-CN': '阶段变更', en: 'Moved to a stage' }, fields: { from: 'text', to: 'text' } }]);
   return render(<AntApp><MemoryRouter initialEntries={['/automations/a1']}><Routes><Route path="/automations/:id" element={<AutomationPage />} /></Routes></MemoryRouter></AntApp>);
 }
 
@@ -46,6 +47,8 @@ describe('the automation designer', () => {
     expect(screen.getByDisplayValue('{{title}} 已赢单')).toBeTruthy();
     fireEvent.click(screen.getByTestId('add-action'));
     expect(await screen.findByText('调用 Webhook')).toBeTruthy();
+    // The live check sends the trigger, so the server types the event variable for it.
+    await waitFor(() => expect(automationApi.checkExpression).toHaveBeenCalledWith('deals', 'new.stage == "won"', 'condition', expect.anything(), auto.draft.trigger));
   });
 
   it('publishing sends the saved design and shows the server\'s per-field errors on their inputs (en)', async () => {

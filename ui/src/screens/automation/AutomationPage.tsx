@@ -4,7 +4,7 @@ import { ExperimentOutlined, HistoryOutlined, RocketOutlined, SaveOutlined } fro
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
-import { automationApi, type ActionKindInfo, type Automation, type Design, type Run } from '../../api/automation';
+import { COMMON_EVENT_FIELDS, automationApi, type ActionKindInfo, type Automation, type Design, type EventTypeInfo, type Run } from '../../api/automation';
 import type { FieldError } from '../../api/types';
 import { useAuth } from '../../auth/auth';
 import { DirectoryProvider, useDirectory } from '../../fields/directory';
@@ -15,7 +15,7 @@ import { useFormVersion } from './useFormVersion';
 import { ActionsEditor, useKindLabel } from './ActionsEditor';
 import { FormsProvider, useForms } from './forms';
 import { cleanDesign, validateDesign, type Problem } from './model';
-import { Field, automationCheck, scoped, type Errs } from './parts';
+import { EventTypesContext, Field, TriggerContext, automationCheck, eventFields, scoped, type Errs } from './parts';
 import { RunList } from './RunView';
 import { TriggerPicker } from './TriggerPicker';
 
@@ -58,6 +58,7 @@ function Designer({ id }: { id: string }) {
   const [dirty, setDirty] = useState(false);
   const [loadErr, setLoadErr] = useState<string | null>(null);
   const [kinds, setKinds] = useState<ActionKindInfo[]>([]);
+  const [eventTypes, setEventTypes] = useState<EventTypeInfo[]>([]);
   const [serverErrs, setServerErrs] = useState<FieldError[]>([]);
   const [showLocal, setShowLocal] = useState(false);
   const [busy, setBusy] = useState<'' | 'save' | 'publish'>('');
@@ -71,6 +72,7 @@ function Designer({ id }: { id: string }) {
     let live = true;
     void automationApi.get(id).then((a) => { if (live) { setAuto(a); setDraft(a.draft); } }, (e) => { if (live) setLoadErr(errorText(e)); });
     void automationApi.actionKinds().then((k) => { if (live) setKinds(k); }, () => undefined);
+    void automationApi.eventTypes().then((k) => { if (live) setEventTypes(k); }, () => undefined);
     return () => { live = false; };
   }, [id]);
   const { form, version } = useFormVersion(auto?.form ?? '');
@@ -85,8 +87,12 @@ function Designer({ id }: { id: string }) {
 
   const problems = useMemo(() => (draft && version ? validateDesign(draft, own, fieldsOf) : []), [draft, version, own, fieldsOf]);
   const errs = useMemo(() => errLookup(serverErrs, showLocal ? problems : [], (p) => t(`automation.problem.${p.key}`, p.params)), [serverErrs, showLocal, problems, t]);
-  const condCheck = useMemo(() => automationCheck(auto?.form ?? '', 'condition'), [auto?.form]);
-  const condFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old')], [own]);
+  const triggerKey = draft ? JSON.stringify(draft.trigger) : '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const condCheck = useMemo(() => automationCheck(auto?.form ?? '', 'condition', draft?.trigger), [auto?.form, triggerKey]);
+  const condFields = useMemo(() => [...scoped(own, 'new'), ...scoped(own, 'old'), ...eventFields(draft?.trigger, eventTypes)],
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [own, triggerKey, eventTypes]);
 
   if (loadErr) return <Alert type="error" title={loadErr} />;
   if (!auto || !draft) return <Spin />;
@@ -141,7 +147,7 @@ function Designer({ id }: { id: string }) {
         </Space>
       </Card>
       <Card size="small" title={<span>1 · {t('automation.when')}</span>}>
-        <TriggerPicker value={draft.trigger} onChange={(trigger) => change({ ...draft, trigger })} fields={own} timeZone={me?.workspace?.timeZone ?? ''} errs={errs} />
+        <TriggerPicker value={draft.trigger} onChange={(trigger) => change({ ...draft, trigger })} fields={own} timeZone={me?.workspace?.timeZone ?? ''} errs={errs} eventTypes={eventTypes} />
       </Card>
       <Card size="small" title={<span>2 · {t('automation.if')}</span>}>
         <Field path="condition" errs={errs} help={t('automation.conditionHelp')}>
@@ -150,7 +156,11 @@ function Designer({ id }: { id: string }) {
         </Field>
       </Card>
       <Card size="small" title={<span>3 · {t('automation.then')}</span>}>
-        <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+        <TriggerContext.Provider value={draft.trigger}>
+          <EventTypesContext.Provider value={eventTypes}>
+            <ActionsEditor value={draft.actions} onChange={(actions) => change({ ...draft, actions })} formId={auto.form} own={own} kinds={kinds} errs={errs} />
+          </EventTypesContext.Provider>
+        </TriggerContext.Provider>
       </Card>
       <Card size="small" title={t('automation.runAs')}>
         <Space orientation="vertical" style={{ width: '100%' }}>
@@ -213,7 +223,8 @@ function Designer({ id }: { id: string }) {
         </div>
       </Card>
       {dryOpen && <Suspense fallback={null}><DryRunPanel open={dryOpen} onClose={() => setDryOpen(false)} automation={auto} draft={draft} dirty={dirty}
-        own={own} kindLabel={kindLabel} /></Suspense>}
+        own={own} kindLabel={kindLabel} eventKeys={draft.trigger.type === 'event' ? Object.keys(eventTypes.find((e) => e.type === draft.trigger.event)?.fields ?? {})
+          .filter((k) => !COMMON_EVENT_FIELDS.includes(k)).sort() : []} /></Suspense>}
       {replayOpen && <Suspense fallback={null}><ReplayDialog open={replayOpen} onClose={() => setReplayOpen(false)} automation={auto} kindLabel={kindLabel} /></Suspense>}
     </>
   );

@@ -32,8 +32,10 @@ function loose(v: unknown): string { return v === undefined || v === null ? '' :
  * pair edited field by field, without writing anything, and shows the
  * condition's result and what each action would do.
  */
-export default function DryRunPanel({ open, onClose, automation, draft, dirty, own, kindLabel }: {
+export default function DryRunPanel({ open, onClose, automation, draft, dirty, own, kindLabel, eventKeys = [] }: {
   open: boolean; onClose: () => void; automation: Automation; draft: Design; dirty: boolean; own: FieldDef[]; kindLabel: (k: string) => string;
+  /** eventKeys are the fields of the trigger's declared event (from, to…), given values for the event variable. */
+  eventKeys?: string[];
 }) {
   const { t } = useTranslation();
   const phone = usePhone();
@@ -43,6 +45,7 @@ export default function DryRunPanel({ open, onClose, automation, draft, dirty, o
   const [record, setRecord] = useState<string | undefined>();
   const [oldV, setOldV] = useState<Record<string, string>>({});
   const [newV, setNewV] = useState<Record<string, string>>({});
+  const [evV, setEvV] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Run | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -75,7 +78,9 @@ export default function DryRunPanel({ open, onClose, automation, draft, dirty, o
         return o;
       };
       const hasOld = Object.values(oldV).some((v) => v.trim() !== '');
-      setResult(await automationApi.dryRun(automation.id, mode === 'record' ? { record, design: draft } : { old: hasOld ? pick(oldV) : null, new: pick(newV), design: draft }));
+      const ev = pick(evV);
+      const event = Object.keys(ev).length > 0 ? ev : undefined;
+      setResult(await automationApi.dryRun(automation.id, mode === 'record' ? { record, design: draft, event } : { old: hasOld ? pick(oldV) : null, new: pick(newV), design: draft, event }));
     } catch (e) { setError(errorText(e)); } finally { setBusy(false); }
   };
 
@@ -105,6 +110,16 @@ export default function DryRunPanel({ open, onClose, automation, draft, dirty, o
             ]} />
         )}
         {mode === 'pair' && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('automation.dry.pairHelp')}</Typography.Text>}
+        {eventKeys.length > 0 && (
+          <div data-testid="dry-event">
+            <Typography.Text strong>{t('automation.dry.event')}</Typography.Text>
+            <Space wrap style={{ width: '100%', marginTop: 4 }}>
+              {eventKeys.map((k) => <Input key={k} size="small" style={{ width: 200 }} addonBefore={`event.${k}`} value={evV[k] ?? ''} data-testid={`dry-event-${k}`}
+                onChange={(e) => setEvV({ ...evV, [k]: e.target.value })} />)}
+            </Space>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('automation.dry.eventHelp')}</Typography.Text>
+          </div>
+        )}
         <Button type="primary" icon={<ExperimentOutlined />} loading={busy} disabled={mode === 'record' && !record} onClick={() => void run()} data-testid="dry-run-go">
           {t('automation.dry.run')}</Button>
         {error && <Alert type="error" showIcon title={error} data-testid="dry-error" />}

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import i18n from '../../i18n';
 import type { Trigger } from '../../api/automation';
@@ -17,7 +17,7 @@ function Harness({ initial, onChange, errs = () => undefined }: { initial: Trigg
   return <TriggerPicker value={v} fields={fields} timeZone="Asia/Shanghai" errs={errs} onChange={(n) => { setV(n); onChange(n); }} />;
 }
 
-afterEach(() => { vi.clearAllMocks(); });
+afterEach(() => { vi.clearAllMocks(); cleanup(); });
 
 describe('the trigger picker', () => {
   it('offers every trigger kind and shows the field picker for "fields changed" (zh-CN)', async () => {
@@ -65,5 +65,22 @@ describe('the trigger picker', () => {
     await i18n.changeLanguage('en');
     render(<Harness initial={{ type: 'event', event: 'x' }} onChange={() => undefined} errs={(p) => (p === 'trigger.event' ? 'Unsupported trigger "x"' : undefined)} />);
     expect(screen.getByTestId('err-trigger.event').textContent).toBe('Unsupported trigger "x"');
+  });
+
+  it('offers the declared event types by their label, and still takes any typed one (zh-CN)', async () => {
+    await i18n.changeLanguage('zh-CN');
+    const onChange = vi.fn();
+    function WithTypes() {
+      const [v, setV] = useState<Trigger>({ type: 'event', event: '' });
+      return <TriggerPicker value={v} fields={fields} timeZone="Asia/Shanghai" errs={() => undefined} onChange={(n) => { setV(n); onChange(n); }}
+        eventTypes={[{ type: 'workflow.stage_changed', label: { 'zh-CN': '阶段变更', en: 'Moved to a stage' }, fields: { from: 'text', to: 'text' } }]} />;
+    }
+    render(<WithTypes />);
+    const input = screen.getByTestId('trigger-event-type');
+    await act(async () => { fireEvent.mouseDown(input); fireEvent.focus(input); fireEvent.change(input, { target: { value: '阶段' } }); });
+    fireEvent.click(await screen.findByText((c) => c.includes('阶段变更 · workflow.stage_changed')));
+    expect(onChange).toHaveBeenLastCalledWith({ type: 'event', event: 'workflow.stage_changed' });
+    fireEvent.change(input, { target: { value: 'test.poked ' } });
+    expect(onChange).toHaveBeenLastCalledWith({ type: 'event', event: 'test.poked' });
   });
 });

@@ -1,7 +1,7 @@
-import { Input, InputNumber, Radio, Segmented, Select, Space, TimePicker, Typography } from 'antd';
+import { AutoComplete, Input, InputNumber, Radio, Segmented, Select, Space, TimePicker, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { TRIGGER_TYPES, type Trigger, type TriggerType } from '../../api/automation';
+import { TRIGGER_TYPES, type EventTypeInfo, type Trigger, type TriggerType } from '../../api/automation';
 import type { FieldDef } from '../../api/types';
 import { cronOf, cronValid, joinOffset, presetOf, setTriggerType, splitOffset, type CronPreset } from './model';
 import { Field, type Errs } from './parts';
@@ -46,10 +46,13 @@ export function CronHelper({ value, onChange, timeZone, errs }: { value: string;
  * time zone, optionally visiting the records unchanged for N days), a date
  * relative to a date field, or any other event by its type name.
  */
-export function TriggerPicker({ value, onChange, fields, timeZone, errs }: {
+export function TriggerPicker({ value, onChange, fields, timeZone, errs, eventTypes = [] }: {
   value: Trigger; onChange: (t: Trigger) => void; fields: FieldDef[]; timeZone: string; errs: Errs;
+  /** eventTypes are the declared event types the event trigger offers (any other type may still be typed). */
+  eventTypes?: EventTypeInfo[];
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const eventOpts = eventTypes.map((e) => ({ value: e.type, label: `${e.label?.[i18n.language] ?? e.label?.en ?? e.type} · ${e.type}` }));
   const dateFields = fields.filter((f) => DATE_TYPES.includes(f.type));
   const fieldOpts = fields.map((f) => ({ value: f.key, label: f.label }));
   const off = splitOffset(value.date?.offsetDays ?? 0);
@@ -108,8 +111,10 @@ export function TriggerPicker({ value, onChange, fields, timeZone, errs }: {
       )}
       {value.type === 'event' && (
         <Field label={t('automation.trigger.eventType')} path="trigger.event" errs={errs} help={t('automation.trigger.eventHelp')}>
-          <Input value={value.event} placeholder="workflow.stage_changed" onChange={(e) => onChange({ ...value, event: e.target.value.trim() })}
-            status={errs('trigger.event') ? 'error' : undefined} data-testid="trigger-event" style={{ fontFamily: 'ui-monospace, monospace' }} />
+          <AutoComplete value={value.event} options={eventOpts} onChange={(v: string) => onChange({ ...value, event: v.trim() })} style={{ width: '100%' }}
+            filterOption={(input, o) => !!o && String(o.label).toLowerCase().includes(input.toLowerCase())}>
+            <Input placeholder="workflow.stage_changed" status={errs('trigger.event') ? 'error' : undefined} data-testid="trigger-event-type" style={{ fontFamily: 'ui-monospace, monospace' }} />
+          </AutoComplete>
         </Field>
       )}
     </Space>

@@ -1,9 +1,10 @@
-import { useMemo, useRef } from 'react';
+import { createContext, useContext, useMemo, useRef } from 'react';
 import { Input, Select, Typography } from 'antd';
 import type { InputRef } from 'antd';
 import type { TextAreaRef } from 'antd/es/input/TextArea';
 import { useTranslation } from 'react-i18next';
-import { automationApi } from '../../api/automation';
+import { COMMON_EVENT_FIELDS, automationApi } from '../../api/automation';
+import type { EventTypeInfo, Trigger } from '../../api/automation';
 import type { FieldDef } from '../../api/types';
 import type { CheckFn } from '../designer/ExpressionInput';
 import { insertAt } from '../designer/ExpressionInput';
@@ -14,11 +15,43 @@ export type Errs = (path: string) => string | undefined;
 
 /**
  * automationCheck type-checks an expression in an automation's scope (old,
- * new, changed, user, now): a condition must be a boolean, a value (a
- * field mapping) anything.
+ * new, changed, user, now, and event typed for the trigger): a condition
+ * must be a boolean, a value (a field mapping) anything.
  */
-export function automationCheck(formId: string, kind: 'condition' | 'value'): CheckFn {
-  return (src, signal) => automationApi.checkExpression(formId, src, kind, signal);
+export function automationCheck(formId: string, kind: 'condition' | 'value', trigger?: Trigger): CheckFn {
+  return (src, signal) => automationApi.checkExpression(formId, src, kind, signal, trigger);
+}
+
+/** TriggerContext carries the design's trigger to the expression inputs of its actions, so their live check knows the event variable. */
+export const TriggerContext = createContext<Trigger | undefined>(undefined);
+
+/** EventTypesContext carries the declared event types (GET /automation-events) to the action editors' pickers. */
+export const EventTypesContext = createContext<EventTypeInfo[]>([]);
+
+/** eventFields are the event variable's fields the condition's picker offers for trigger (event.from, event.to… of a declared event type). */
+export function eventFields(trigger: Trigger | undefined, types: EventTypeInfo[]): FieldDef[] {
+  if (!trigger) return [];
+  let keys = COMMON_EVENT_FIELDS;
+  if (trigger.type === 'event') keys = Object.keys(types.find((e) => e.type === trigger.event)?.fields ?? {}).sort();
+  else if (!['schedule', 'date'].includes(trigger.type)) keys = [...COMMON_EVENT_FIELDS, 'changed', 'source'];
+  return keys.map((k) => ({ key: `event.${k}`, type: 'text', label: `event.${k}` }));
+}
+
+/** useEventFields is eventFields for the surrounding TriggerContext and EventTypesContext. */
+export function useEventFields(): FieldDef[] {
+  const trigger = useContext(TriggerContext);
+  const types = useContext(EventTypesContext);
+  const key = trigger ? JSON.stringify(trigger) : '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => eventFields(trigger, types), [key, types]);
+}
+
+/** useAutomationCheck is automationCheck for the trigger of the surrounding TriggerContext. */
+export function useAutomationCheck(formId: string, kind: 'condition' | 'value'): CheckFn {
+  const trigger = useContext(TriggerContext);
+  const key = trigger ? JSON.stringify(trigger) : '';
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  return useMemo(() => automationCheck(formId, kind, trigger), [formId, kind, key]);
 }
 
 /** scoped renames fields to how an automation's expressions name them (new.amount, old.amount). */
