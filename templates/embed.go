@@ -6,7 +6,11 @@ package templates
 
 import "embed"
 
-// FS holds the shipped templates, one directory per template key.
+//go:generate go run ./crm/gen -out crm/sample
+
+// FS holds the shipped templates, one directory per template key. The
+// patterns name the data of each template, leaving out its generator
+// (crm/gen, the program that writes crm/sample).
 //
-//go:embed all:crm
+//go:embed crm/*.json crm/forms crm/i18n crm/sample
 var FS embed.FS
