@@ -22,13 +22,13 @@ type crmForm struct {
 
 func readCRMForms(t *testing.T) map[string]crmForm {
 	t.Helper()
-	names, err := fs.Glob(FS, "crm/forms/*.json")
+	names, err := fs.Glob(FS(), "crm/forms/*.json")
 	if err != nil || len(names) == 0 {
 		t.Fatalf("no CRM forms: %v", err)
 	}
 	out := map[string]crmForm{}
 	for _, n := range names {
-		raw, err := fs.ReadFile(FS, n)
+		raw, err := fs.ReadFile(FS(), n)
 		if err != nil {
 			t.Fatal(err)
 		}

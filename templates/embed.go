@@ -1,16 +1,21 @@
-// Package templates holds the app templates Formloom ships, as data: each
-// directory is one package in the template format (docs/templates.md),
-// embedded so the binary carries them. The installer lives in
-// engine/template; nothing here is code the engine runs.
+// Package templates holds the app templates Formloom ships, as data: one
+// directory per template (templates/<key>/template.json, forms/, roles.json,
+// the part files, sample/ and i18n/; docs/templates.md has the format).
+// engine/template installs them.
 package templates
 
-import "embed"
+import (
+	"embed"
+	"io/fs"
+)
 
 //go:generate go run ./crm/gen -out crm/sample
 
-// FS holds the shipped templates, one directory per template key. The
-// patterns name the data of each template, leaving out its generator
-// (crm/gen, the program that writes crm/sample).
+// files embeds every template directory (and this file, which the
+// installer ignores: it lists directories with a template.json only).
 //
-//go:embed crm/*.json crm/forms crm/i18n crm/sample
-var FS embed.FS
+//go:embed *
+var files embed.FS
+
+// FS returns the shipped templates, one directory per template key.
+func FS() fs.FS { return files }
