@@ -25,6 +25,7 @@ import (
 type Record struct {
 	Key     string         `json:"key"`
 	DaysAgo int            `json:"daysAgo"`
+	Owner   string         `json:"owner,omitempty"`
 	Values  map[string]any `json:"values"`
 	Changes []Change       `json:"changes,omitempty"`
 }
@@ -642,7 +643,10 @@ func main() {
 		var pays []Record
 		for k := 0; k < nPay; k++ {
 			pm++
-			share := o.amount / float64(nPay)
+			share := float64(int(o.amount/float64(nPay)/100) * 100)
+			if k == nPay-1 {
+				share = o.amount - share*float64(nPay-1)
+			}
 			planAgo := signed - 15*(k+1)
 			status := "planned"
 			pv := map[string]any{"contract": ref("contract", ckey), "customer": ref("customer", o.c.key), "owner": member(o.c.owner),
@@ -684,6 +688,15 @@ func main() {
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		log.Fatal(err)
+	}
+	// Each record is written by (and owned by) its owner, as if the rep
+	// had entered it.
+	for _, list := range [][]Record{customerRecs, contactRecs, leadRecs, oppRecs, fuRecs, quoteRecs, contractRecs, paymentRecs} {
+		for i := range list {
+			if m, ok := list[i].Values["owner"].(map[string]any); ok {
+				list[i].Owner = m["$member"].(string)
+			}
+		}
 	}
 	for name, v := range files {
 		var buf bytes.Buffer
