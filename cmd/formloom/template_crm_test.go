@@ -12,6 +12,8 @@ import (
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
+	"github.com/formloom/formloom/engine/automation"
+	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 	"github.com/formloom/formloom/engine/template"
@@ -26,6 +28,8 @@ type crmFixture struct {
 	svc   *template.Service
 	admin engine.Actor
 	clock *store.ManualClock
+	auto  *automation.Service
+	dash  *report.Dashboards
 	app   string
 	forms map[string]engine.Form // by template form key
 	took  time.Duration
@@ -81,7 +85,15 @@ func installCRM(t *testing.T) *crmFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wireTemplateParts(e, templateServices{stages: stages, approvals: approvals}); err != nil {
+	automations, err := wireAutomations(ctx, e, work, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dashboards, err := wireDashboards(ctx, e, stages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wireTemplateParts(ctx, e, templateServices{stages: stages, approvals: approvals, automations: automations, dashboards: dashboards}); err != nil {
 		t.Fatal(err)
 	}
 	svc := template.New(e, templates.FS(), template.Options{Logger: quiet})
@@ -119,7 +131,7 @@ func installCRM(t *testing.T) *crmFixture {
 	for _, spec := range p.Forms {
 		forms[spec.Key] = byName[spec.Name]
 	}
-	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, app: res.AppID, forms: forms, took: took}
+	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, auto: automations, dash: dashboards, app: res.AppID, forms: forms, took: took}
 }
 
 func (f *crmFixture) count(t *testing.T, form string, filter *store.Filter) int64 {

@@ -78,7 +78,9 @@ func (s *Service) Check(ctx context.Context, a engine.Actor, p *Package) error {
 func (s *Service) declared(p *Package, app string) *engine.TemplateRefs {
 	refs := engine.NewTemplateRefs("", app)
 	for _, f := range p.Forms {
-		refs.Declare("forms", f.Key)
+		// The design, not only the key: parts check their items against
+		// the forms before they are installed (TemplateFormVersion).
+		refs.SetDefinition(f.Key, f.Definition)
 	}
 	for _, r := range p.Roles {
 		refs.Declare("roles", r.Key)
