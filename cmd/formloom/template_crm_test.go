@@ -13,6 +13,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
 	"github.com/formloom/formloom/engine/automation"
+	"github.com/formloom/formloom/engine/jobs"
 	"github.com/formloom/formloom/engine/report"
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
@@ -28,6 +29,7 @@ type crmFixture struct {
 	svc   *template.Service
 	admin engine.Actor
 	clock *store.ManualClock
+	work  *jobs.Runtime
 	auto  *automation.Service
 	dash  *report.Dashboards
 	app   string
@@ -131,7 +133,7 @@ func installCRM(t *testing.T) *crmFixture {
 	for _, spec := range p.Forms {
 		forms[spec.Key] = byName[spec.Name]
 	}
-	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, auto: automations, dash: dashboards, app: res.AppID, forms: forms, took: took}
+	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, work: work, auto: automations, dash: dashboards, app: res.AppID, forms: forms, took: took}
 }
 
 func (f *crmFixture) count(t *testing.T, form string, filter *store.Filter) int64 {
@@ -215,4 +217,146 @@ func TestCRMTemplateInstall(t *testing.T) {
 	if n := f.count(t, "opportunity", &stale); n == 0 {
 		t.Errorf("no sample opportunity stuck in its stage for 21 days")
 	}
+}
+
+// TestCRMTemplateDashboards computes the installed dashboards over the
+// sample data: every chart renders, and the funnel has every stage, a win
+// rate and a weighted pipeline.
+func TestCRMTemplateDashboards(t *testing.T) {
+	f := installCRM(t)
+	list, err := f.dash.List(f.ctx, f.admin, f.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) < 2 {
+		t.Fatalf("%d dashboards, want the overview and the risk board", len(list))
+	}
+	funnels := 0
+	for _, db := range list {
+		data, err := f.dash.Data(f.ctx, f.admin, db.ID, nil)
+		if err != nil {
+			t.Fatalf("dashboard %s: %s", db.Title, describeErr(err))
+		}
+		for _, c := range data {
+			if c.Err != nil {
+				t.Errorf("dashboard %s chart %s: %s", db.Title, c.Chart, describeErr(c.Err))
+				continue
+			}
+			if c.Kind == "funnel" {
+				funnels++
+				fd := c.Funnel
+				if fd == nil || len(fd.Stages) != 6 || fd.WinRate == nil || fd.Weighted == nil || len(fd.Leaders) == 0 {
+					t.Errorf("funnel = %+v", fd)
+					continue
+				}
+				for _, st := range fd.Stages {
+					if st.Count == 0 {
+						t.Errorf("funnel stage %s is empty", st.Value)
+					}
+				}
+				t.Logf("funnel: win rate %.2f, weighted %.0f, %d leaders", *fd.WinRate, *fd.Weighted, len(fd.Leaders))
+			} else if len(c.Rows) == 0 {
+				t.Errorf("dashboard %s chart %s has no rows", db.Title, c.Chart)
+			}
+		}
+	}
+	if funnels == 0 {
+		t.Error("no funnel chart")
+	}
+}
+
+// TestCRMTemplateAutomations runs the installed automations and alerts on
+// the jobs runtime with a manual clock: a new lead is scored, tagged and
+// assigned; a follow-up updates its customer's last contact; a won deal
+// gets a contract draft; the next morning's scan raises silence alerts.
+func TestCRMTemplateAutomations(t *testing.T) {
+	f := installCRM(t)
+	rctx, cancel := context.WithCancel(f.ctx)
+	done := make(chan struct{})
+	go func() { _ = f.work.Run(rctx); close(done) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(60 * time.Second)
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s", what)
+			}
+			f.work.Kick()
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	get := func(form, id string) engine.Record {
+		t.Helper()
+		r, err := f.e.Record(f.ctx, f.admin, f.forms[form].ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	// A lead from a referral with budget, authority, need and timeline: 100 points, grade A.
+	lead, err := f.e.CreateRecord(f.ctx, f.admin, f.forms["lead"].ID, map[string]any{
+		"company": "杭州示例科技有限公司", "contact_name": "钱多多", "phone": "13900001111", "source": "referral",
+		"budget": 2000000, "authority": "decision_maker", "need": "clear", "timeline": "m3", "region": "east"}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatalf("create lead: %s", describeErr(err))
+	}
+	if lead.Data["score"] != 100.0 || lead.Data["grade"] != "A" {
+		t.Fatalf("score %v grade %v, want 100 and A", lead.Data["score"], lead.Data["grade"])
+	}
+	waitFor("the lead's assignment and tag", func() bool {
+		r := get("lead", lead.ID)
+		tags, _ := r.Data["tags"].([]any)
+		return r.Data["owner"] != nil && r.Data["assigned_at"] != nil && len(tags) > 0 && tags[0] == "high_intent"
+	})
+
+	// A follow-up moves the customer's last contact.
+	fl := store.Where("status", store.OpEq, "active")
+	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
+		Sort: []store.SortKey{{Field: "last_contact_at"}}})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("a customer: %v", err)
+	}
+	cus := page.Items[0]
+	before := cus.Data["last_contact_at"]
+	if _, err := f.e.CreateRecord(f.ctx, f.admin, f.forms["follow_up"].ID, map[string]any{
+		"customer": cus.ID, "method": "visit", "content": "上门拜访，确认续约意向"}, engine.WriteOptions{}); err != nil {
+		t.Fatalf("create follow-up: %s", describeErr(err))
+	}
+	waitFor("the customer's last contact", func() bool { return get("customer", cus.ID).Data["last_contact_at"] != before })
+
+	// A won deal gets a contract draft.
+	neg := store.Where("stage", store.OpEq, "negotiation")
+	page, err = f.e.QueryRecords(f.ctx, f.admin, f.forms["opportunity"].ID, engine.RecordQuery{Filter: &neg, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("an opportunity in negotiation: %v", err)
+	}
+	opp := page.Items[0]
+	if _, err := f.e.UpdateRecord(f.ctx, f.admin, f.forms["opportunity"].ID, opp.ID,
+		map[string]any{"stage": "won", "won_date": f.clock.Now().Format("2006-01-02")}, opp.Version, engine.WriteOptions{}); err != nil {
+		t.Fatalf("win: %s", describeErr(err))
+	}
+	draft := store.And(store.Where("name", store.OpEq, opp.Data["name"].(string)+" 合同"), store.Where("status", store.OpEq, "draft"))
+	waitFor("the contract draft", func() bool { return f.count(t, "contract", &draft) == 1 })
+
+	// The next morning's scans raise silence alerts.
+	rules, err := f.auto.ListApp(f.ctx, f.admin, f.app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var silent7 string
+	for _, r := range rules {
+		if r.Draft.Name == "客户 7 天未跟进" {
+			silent7 = r.ID
+		}
+	}
+	if silent7 == "" {
+		t.Fatal("no 7-day silence rule")
+	}
+	f.clock.Set(f.clock.Now().Add(23 * time.Hour))
+	waitFor("silence alerts", func() bool {
+		p, err := f.auto.Alerts(f.ctx, f.admin, automation.AlertQuery{Rule: silent7, Limit: 100})
+		return err == nil && len(p.Items) > 0
+	})
 }
