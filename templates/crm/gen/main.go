@@ -295,11 +295,11 @@ func main() {
 		// Last contact: most within the week, some silent for 7, 14 or 30+ days.
 		var silent int
 		switch x := g.r.Float64(); {
-		case x < 0.55:
+		case x < 0.62:
 			silent = g.between(0, 6)
-		case x < 0.75:
+		case x < 0.80:
 			silent = g.between(8, 13)
-		case x < 0.88:
+		case x < 0.90:
 			silent = g.between(15, 28)
 		default:
 			silent = g.between(32, 55)
