@@ -11,6 +11,7 @@ func init() {
 		"template_key":           "键“{value}”无效：只能使用小写字母、数字、_、. 和 -，且以字母或数字开头",
 		"template_conflict":      "升级冲突 {id} 尚未选择保留哪一方",
 		"template_not_installed": "该应用不是从模板安装的",
+		"template_source":        "请只提供模板键（key）或模板包（bundle）之一",
 	})
 	Register(En, map[string]string{
 		"template_format":        "Template format version {value} is not supported (this server reads {supported})",
@@ -21,5 +22,6 @@ func init() {
 		"template_key":           "The key “{value}” is invalid: use lower-case letters, digits, _, . and -, starting with a letter or digit",
 		"template_conflict":      "Upgrade conflict {id} has no choice yet",
 		"template_not_installed": "This app was not installed from a template",
+		"template_source":        "Give either a template key or a bundle, not both",
 	})
 }

@@ -33,6 +33,8 @@ const (
 	CodeKey = "template_key"
 	// CodeConflict: an upgrade conflict the request left unresolved.
 	CodeConflict = "template_conflict"
+	// CodeSource: a request names both a shipped template and a bundle.
+	CodeSource = "template_source"
 	// CodeNotInstalled: the app was not installed from a template.
 	CodeNotInstalled = "template_not_installed"
 )
