@@ -324,6 +324,22 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		return r.Data["owner"] != nil && r.Data["assigned_at"] != nil && len(tags) > 0 && tags[0] == "high_intent"
 	})
 
+	// Converting the lead creates its customer, contact and opportunity,
+	// linked to each other and back to the lead.
+	r := get("lead", lead.ID)
+	if _, err := f.e.UpdateRecord(f.ctx, f.admin, f.forms["lead"].ID, lead.ID, map[string]any{"status": "converted"}, r.Version, engine.WriteOptions{}); err != nil {
+		t.Fatalf("convert: %s", describeErr(err))
+	}
+	waitFor("the conversion", func() bool { return get("lead", lead.ID).Data["customer"] != nil && get("lead", lead.ID).Data["converted_at"] != nil })
+	newCus := get("lead", lead.ID).Data["customer"].(string)
+	if c := get("customer", newCus); c.Data["name"] != "杭州示例科技有限公司" || c.Data["source_lead"] != lead.ID {
+		t.Errorf("converted customer = %+v", c.Data)
+	}
+	ofCus := store.Where("customer", store.OpEq, newCus)
+	waitFor("the converted contact", func() bool { return f.count(t, "contact", &ofCus) == 1 })
+	fromLead := store.And(store.Where("customer", store.OpEq, newCus), store.Where("lead", store.OpEq, lead.ID), store.Where("stage", store.OpEq, "qualify"))
+	waitFor("the converted opportunity", func() bool { return f.count(t, "opportunity", &fromLead) == 1 })
+
 	// A follow-up moves the customer's last contact.
 	fl := store.Where("status", store.OpEq, "active")
 	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
@@ -350,7 +366,8 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		map[string]any{"stage": "won", "won_date": f.clock.Now().Format("2006-01-02")}, opp.Version, engine.WriteOptions{}); err != nil {
 		t.Fatalf("win: %s", describeErr(err))
 	}
-	draft := store.And(store.Where("name", store.OpEq, opp.Data["name"].(string)+" 合同"), store.Where("status", store.OpEq, "draft"))
+	draft := store.And(store.Where("name", store.OpEq, opp.Data["name"].(string)+" 合同"), store.Where("status", store.OpEq, "draft"),
+		store.Where("opportunity", store.OpEq, opp.ID))
 	waitFor("the contract draft", func() bool { return f.count(t, "contract", &draft) == 1 })
 
 	// The next morning's scans raise silence alerts.
