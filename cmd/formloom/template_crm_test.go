@@ -330,7 +330,9 @@ func TestCRMTemplateAutomations(t *testing.T) {
 	if _, err := f.e.UpdateRecord(f.ctx, f.admin, f.forms["lead"].ID, lead.ID, map[string]any{"status": "converted"}, r.Version, engine.WriteOptions{}); err != nil {
 		t.Fatalf("convert: %s", describeErr(err))
 	}
-	waitFor("the conversion", func() bool { return get("lead", lead.ID).Data["customer"] != nil && get("lead", lead.ID).Data["converted_at"] != nil })
+	waitFor("the conversion", func() bool {
+		return get("lead", lead.ID).Data["customer"] != nil && get("lead", lead.ID).Data["converted_at"] != nil
+	})
 	newCus := get("lead", lead.ID).Data["customer"].(string)
 	if c := get("customer", newCus); c.Data["name"] != "杭州示例科技有限公司" || c.Data["source_lead"] != lead.ID {
 		t.Errorf("converted customer = %+v", c.Data)
