@@ -127,6 +127,8 @@ func TestAutomationPartsRoundTrip(t *testing.T) {
 	}
 	sameItems(t, PartAutomations, autoItems, autoAgain)
 	sameItems(t, PartAlerts, alertItems, alertAgain)
+	sameItems(t, "normalized", autoAgain, normalized(autos, autoAgain))
+	sameItems(t, "normalized", alertAgain, normalized(alerts, alertAgain))
 	id, _ := dst.ID(PartAutomations, autoItems[0].Key)
 	got, err := x.s.Get(x.ctx, x.admin, id)
 	if err != nil {
@@ -233,4 +235,12 @@ func sameItems(t *testing.T, kind string, want, got []engine.TemplateItem) {
 	if a, b := norm(want), norm(got); a != b {
 		t.Fatalf("%s differ after the round trip:\nwant %s\n got %s", kind, a, b)
 	}
+}
+
+func normalized(p engine.TemplatePart, items []engine.TemplateItem) []engine.TemplateItem {
+	out := make([]engine.TemplateItem, len(items))
+	for i, it := range items {
+		out[i] = p.Normalize(it)
+	}
+	return out
 }

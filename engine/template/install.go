@@ -93,8 +93,7 @@ func (s *Service) install(ctx context.Context, a engine.Actor, p, base *Package,
 		return InstallResult{}, prefixErr("app", err)
 	}
 	u.push(func(ctx context.Context) error { return s.e.DeleteApp(ctx, a, app.ID) })
-	refs := s.declared(p, app.ID)
-	refs.Workspace = a.Workspace
+	refs := s.declared(p, a.Workspace, app.ID)
 	counts := map[string]int{}
 	if err := s.installRoles(ctx, a, p, refs, u); err != nil {
 		return InstallResult{}, err
