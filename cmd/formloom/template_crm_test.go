@@ -19,6 +19,7 @@ import (
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 	"github.com/formloom/formloom/engine/template"
 	"github.com/formloom/formloom/engine/webhook"
+	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/templates"
 )
 
@@ -33,6 +34,7 @@ type crmFixture struct {
 	work  *jobs.Runtime
 	auto  *automation.Service
 	hooks *webhook.Service
+	flows *workflow.Approvals
 	dash  *report.Dashboards
 	app   string
 	forms map[string]engine.Form // by template form key
@@ -138,12 +140,32 @@ func installCRM(t *testing.T) *crmFixture {
 	for _, spec := range p.Forms {
 		forms[spec.Key] = byName[spec.Name]
 	}
-	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, work: work, auto: automations, hooks: hooks, dash: dashboards, app: res.AppID, forms: forms, took: took}
+	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, work: work, auto: automations, hooks: hooks, flows: approvals, dash: dashboards, app: res.AppID, forms: forms, took: took}
+}
+
+// member is the sample member of email as a signed-in member would be.
+func (f *crmFixture) member(t *testing.T, email string) engine.Actor {
+	t.Helper()
+	u, err := f.e.UserByEmail(f.ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.e.Membership(f.ctx, f.admin.Workspace, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Workspace: f.admin.Workspace, Role: m.Role,
+		Departments: m.Departments, Roles: m.Roles, AdminApps: m.AdminApps, Source: engine.SourceUI}
 }
 
 func (f *crmFixture) count(t *testing.T, form string, filter *store.Filter) int64 {
 	t.Helper()
-	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms[form].ID, engine.RecordQuery{Filter: filter, Limit: 1, Total: true})
+	return f.countAs(t, f.admin, form, filter)
+}
+
+func (f *crmFixture) countAs(t *testing.T, a engine.Actor, form string, filter *store.Filter) int64 {
+	t.Helper()
+	page, err := f.e.QueryRecords(f.ctx, a, f.forms[form].ID, engine.RecordQuery{Filter: filter, Limit: 1, Total: true})
 	if err != nil {
 		t.Fatalf("count %s: %s", form, describeErr(err))
 	}
@@ -216,6 +238,51 @@ func TestCRMTemplateInstall(t *testing.T) {
 			t.Logf("%d customers silent for more than %d days", n, days)
 		}
 	}
+	// Leaving 方案提交 needs the proposal.
+	prop := store.Where("stage", store.OpEq, "proposal")
+	page, err = f.e.QueryRecords(f.ctx, f.admin, f.forms["opportunity"].ID, engine.RecordQuery{Filter: &prop, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("an opportunity in 方案提交: %v", err)
+	}
+	_, err = f.e.UpdateRecord(f.ctx, f.admin, f.forms["opportunity"].ID, page.Items[0].ID, map[string]any{"stage": "tech"}, page.Items[0].Version, engine.WriteOptions{})
+	if !errors.As(err, &ve) || ve.Fields[0].Path != "stage" || ve.Fields[0].Code != "stage_condition" {
+		t.Errorf("leaving 方案提交 without a proposal: %s", describeErr(err))
+	} else if msg := ve.Fields[0].Message("zh-CN"); !strings.Contains(msg, "方案") {
+		t.Errorf("gate message %q does not say what is missing", msg)
+	}
+
+	// Who sees what: a rep their own deals, a manager their team's,
+	// finance no leads but every contract.
+	zhang, li, he := f.member(t, "zhang.wei@example.com"), f.member(t, "li.na@example.com"), f.member(t, "he.fang@example.com")
+	total := f.count(t, "opportunity", nil)
+	own := f.countAs(t, zhang, "opportunity", nil)
+	notOwn := store.Where("owner", store.OpNe, zhang.UserID)
+	if own == 0 || own >= total || f.countAs(t, zhang, "opportunity", &notOwn) != 0 {
+		t.Errorf("a rep sees %d of %d opportunities (%d not theirs)", own, total, f.countAs(t, zhang, "opportunity", &notOwn))
+	}
+	team := f.countAs(t, li, "opportunity", nil)
+	if team <= own || team >= total {
+		t.Errorf("the east manager sees %d opportunities, the rep %d, everyone %d", team, own, total)
+	}
+	if _, err := f.e.QueryRecords(f.ctx, he, f.forms["lead"].ID, engine.RecordQuery{Limit: 1}); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+		t.Errorf("finance reads leads: %v", err)
+	}
+	if n := f.countAs(t, he, "contract", nil); n != f.count(t, "contract", nil) {
+		t.Errorf("finance sees %d contracts, want all", n)
+	}
+	// The sample managers head their departments.
+	deps, err := f.e.Departments(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := map[string][]string{}
+	for _, d := range deps {
+		heads[d.Name] = d.Heads
+	}
+	if len(heads["华东销售部"]) != 1 || heads["华东销售部"][0] != li.UserID {
+		t.Errorf("heads = %v, want 李娜 heading 华东销售部", heads)
+	}
+
 	// The ERP endpoint is installed switched off, for the opportunity form.
 	eps, err := f.hooks.Endpoints(f.ctx, f.admin)
 	if err != nil {
@@ -342,9 +409,51 @@ func TestCRMTemplateAutomations(t *testing.T) {
 	fromLead := store.And(store.Where("customer", store.OpEq, newCus), store.Where("lead", store.OpEq, lead.ID), store.Where("stage", store.OpEq, "qualify"))
 	waitFor("the converted opportunity", func() bool { return f.count(t, "opportunity", &fromLead) == 1 })
 
+	// A rep's quote at a 15% discount goes to their manager, who approves it.
+	zhang, li := f.member(t, "zhang.wei@example.com"), f.member(t, "li.na@example.com")
+	mine := store.Where("owner", store.OpEq, zhang.UserID)
+	page, err := f.e.QueryRecords(f.ctx, zhang, f.forms["opportunity"].ID, engine.RecordQuery{Filter: &mine, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("an opportunity of the rep: %v", err)
+	}
+	prod, err := f.e.QueryRecords(f.ctx, zhang, f.forms["product"].ID, engine.RecordQuery{Limit: 1})
+	if err != nil || len(prod.Items) == 0 {
+		t.Fatalf("a product: %v", err)
+	}
+	quote, err := f.e.CreateRecord(f.ctx, zhang, f.forms["quote"].ID, map[string]any{
+		"opportunity": page.Items[0].ID, "customer": page.Items[0].Data["customer"], "discount": 0.15, "discount_reason": "首单优惠",
+		"items": []any{map[string]any{"product": prod.Items[0].ID, "unit_price": 10000, "quantity": 3}}}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatalf("quote: %s", describeErr(err))
+	}
+	if quote.Data["amount"] != 25500.0 {
+		t.Errorf("quote amount = %v, want 25500", quote.Data["amount"])
+	}
+	var task workflow.Task
+	waitFor("the manager's approval task", func() bool {
+		p, err := f.flows.Inbox(f.ctx, li, "todo", "", 50)
+		if err != nil {
+			return false
+		}
+		for _, x := range p.Tasks {
+			if x.Record == quote.ID {
+				task = x
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := f.flows.Act(f.ctx, li, task.ID, "approve", workflow.ActInput{Comment: "同意"}); err != nil {
+		t.Fatalf("approve: %s", describeErr(err))
+	}
+	waitFor("the approved quote flow", func() bool {
+		list, err := f.flows.RecordInstances(f.ctx, f.admin, f.forms["quote"].ID, quote.ID)
+		return err == nil && len(list) == 1 && list[0].Status == workflow.StatusApproved
+	})
+
 	// A follow-up moves the customer's last contact.
 	fl := store.Where("status", store.OpEq, "active")
-	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
+	page, err = f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
 		Sort: []store.SortKey{{Field: "last_contact_at"}}})
 	if err != nil || len(page.Items) == 0 {
 		t.Fatalf("a customer: %v", err)
