@@ -501,3 +501,91 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		return err == nil && len(p.Items) > 0
 	})
 }
+
+// TestCRMTemplateExportAndUpgrade: the installed CRM previews no change
+// against its own package (nothing to upgrade, no conflict), and its export
+// installs in another workspace with the same forms, fields and parts.
+func TestCRMTemplateExportAndUpgrade(t *testing.T) {
+	f := installCRM(t)
+	p, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.svc.Preview(f.ctx, f.admin, f.app, p)
+	if err != nil {
+		t.Fatalf("preview: %s", describeErr(err))
+	}
+	if len(plan.Changes) != 0 || len(plan.Conflicts) != 0 {
+		for _, c := range plan.Changes {
+			t.Errorf("change against its own package: %+v", c)
+		}
+		for _, c := range plan.Conflicts {
+			t.Errorf("conflict against its own package: %s %s %s", c.Kind, c.Key, c.Path)
+		}
+	}
+
+	// Without a sample: a sample of a few records per form leaves required
+	// relations to records outside it (reported to the installer's owner).
+	out, err := f.svc.Export(f.ctx, f.admin, f.app, template.ExportOptions{})
+	if err != nil {
+		t.Fatalf("export: %s", describeErr(err))
+	}
+	raw, err := out.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := template.ParseBundle(raw)
+	if err != nil {
+		t.Fatalf("parse the export: %s", describeErr(err))
+	}
+	u, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "other@example.com", Name: "另一位管理员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.e.CreateWorkspace(f.ctx, u.ID, engine.WorkspaceInput{Name: "另一家公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
+	res, err := f.svc.Install(f.ctx, other, again, template.InstallOptions{})
+	if err != nil {
+		t.Fatalf("install the export: %s", describeErr(err))
+	}
+	for _, kind := range []string{"forms", "roles", "stages", "flows", "automations", "alerts", "views", "dashboards", "webhooks"} {
+		want := len(p.Parts[kind])
+		switch kind {
+		case "forms":
+			want = len(p.Forms)
+		case "roles":
+			want = len(p.Roles)
+		}
+		if res.Counts[kind] != want {
+			t.Errorf("the export installs %d %s, the template %d", res.Counts[kind], kind, want)
+		}
+	}
+	forms, err := f.e.Forms(f.ctx, other, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]engine.Form{}
+	for _, fm := range forms {
+		byName[fm.Name] = fm
+	}
+	for _, spec := range p.Forms {
+		fm, ok := byName[spec.Name]
+		if !ok {
+			t.Errorf("form %s missing after the round trip", spec.Name)
+			continue
+		}
+		var want, got []string
+		for _, fd := range spec.Definition.Fields {
+			want = append(want, fd.Key+":"+fd.Type)
+		}
+		for _, fd := range fm.Draft.Fields {
+			got = append(got, fd.Key+":"+fd.Type)
+		}
+		if strings.Join(want, ",") != strings.Join(got, ",") {
+			t.Errorf("%s fields after the round trip:\n got %v\nwant %v", spec.Key, got, want)
+		}
+	}
+}
