@@ -589,3 +589,67 @@ func TestCRMTemplateExportAndUpgrade(t *testing.T) {
 		}
 	}
 }
+
+// TestCRMTemplateEnglish installs the CRM in English: labels, names and
+// titles come from the overlay, stored option values stay the same.
+func TestCRMTemplateEnglish(t *testing.T) {
+	f := installCRM(t)
+	p, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "en@example.com", Name: "Admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.e.CreateWorkspace(f.ctx, u.ID, engine.WorkspaceInput{Name: "Example Ltd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
+	res, err := f.svc.Install(f.ctx, admin, p, template.InstallOptions{Locale: "en", SampleData: true})
+	if err != nil {
+		t.Fatalf("install in English: %s", describeErr(err))
+	}
+	app, err := f.e.App(f.ctx, admin, res.AppID)
+	if err != nil || app.Name != "Opportunity CRM" {
+		t.Errorf("app = %q, %v", app.Name, err)
+	}
+	forms, err := f.e.Forms(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opp *engine.Form
+	for i := range forms {
+		if forms[i].Name == "Opportunities" {
+			opp = &forms[i]
+		}
+	}
+	if opp == nil {
+		t.Fatalf("no Opportunities form among %d", len(forms))
+	}
+	stage, _ := opp.Draft.FieldByKey("stage")
+	if stage.Label != "Stage" || stage.Options[0].Value != "qualify" || stage.Options[0].Label != "Qualification" {
+		t.Errorf("stage field = %+v", stage)
+	}
+	dbs, err := f.dash.List(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]bool{}
+	for _, d := range dbs {
+		titles[d.Title] = true
+	}
+	if !titles["Sales overview"] || !titles["Risk alerts"] {
+		t.Errorf("dashboards = %v", titles)
+	}
+	rules, err := f.auto.ListApp(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		if strings.ContainsAny(r.Draft.Name, "线索客户商机跟进") {
+			t.Errorf("automation %q is not translated", r.Draft.Name)
+		}
+	}
+}
