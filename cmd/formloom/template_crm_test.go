@@ -429,6 +429,7 @@ func TestCRMTemplateAutomations(t *testing.T) {
 	if quote.Data["amount"] != 25500.0 {
 		t.Errorf("quote amount = %v, want 25500", quote.Data["amount"])
 	}
+	waitFor("the quote in approval", func() bool { return get("quote", quote.ID).Data["status"] == "approving" })
 	var task workflow.Task
 	waitFor("the manager's approval task", func() bool {
 		p, err := f.flows.Inbox(f.ctx, li, "todo", "", 50)
