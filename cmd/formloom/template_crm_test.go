@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -461,11 +462,17 @@ func TestCRMTemplateAutomations(t *testing.T) {
 	}
 	cus := page.Items[0]
 	before := cus.Data["last_contact_at"]
+	if tags, _ := cus.Data["tags"].([]any); !slices.Contains(tags, any("at_risk")) {
+		t.Errorf("the most silent active customer is not tagged at risk in the sample: %v", cus.Data)
+	}
 	if _, err := f.e.CreateRecord(f.ctx, f.admin, f.forms["follow_up"].ID, map[string]any{
 		"customer": cus.ID, "method": "visit", "content": "上门拜访，确认续约意向"}, engine.WriteOptions{}); err != nil {
 		t.Fatalf("create follow-up: %s", describeErr(err))
 	}
 	waitFor("the customer's last contact", func() bool { return get("customer", cus.ID).Data["last_contact_at"] != before })
+	if tags, _ := get("customer", cus.ID).Data["tags"].([]any); slices.Contains(tags, any("at_risk")) {
+		t.Errorf("the followed-up customer is still tagged at risk: %v", tags)
+	}
 
 	// A won deal gets a contract draft.
 	neg := store.Where("stage", store.OpEq, "negotiation")
