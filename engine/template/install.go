@@ -486,6 +486,28 @@ func (s *Service) sampleActor(a engine.Actor, owner string, r *resolver, names m
 	return w
 }
 
+// ours reports whether a sample member may be the account u: a member of
+// the workspace already, or a placeholder the workspace made (no password).
+func (s *Service) ours(ctx context.Context, a engine.Actor, u engine.User) bool {
+	if _, err := s.e.Membership(ctx, a.Workspace, u.ID); err == nil {
+		return true
+	}
+	return u.Home == a.Workspace && u.PasswordHash == ""
+}
+
+// plusAddress is email with a tag of the workspace: local+tag@domain.
+func plusAddress(email, ws string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	tag := strings.ToLower(ws)
+	if len(tag) > 8 {
+		tag = tag[len(tag)-8:]
+	}
+	return local + "+" + tag + "@" + domain
+}
+
 // sampleMember makes m a member of the workspace: the account of its email
 // if one exists, else a new placeholder account without a password.
 func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMember, refs *engine.TemplateRefs, u *undo) (string, error) {
@@ -497,9 +519,20 @@ func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMemb
 		}
 		deps = []string{id}
 	}
-	user, err := s.e.UserByEmail(ctx, m.Email)
+	email := m.Email
+	user, err := s.e.UserByEmail(ctx, email)
+	if err == nil && !s.ours(ctx, a, user) {
+		// Someone's real account (or another workspace's placeholder):
+		// never made a member without their consent. The sample member
+		// gets a plus address of its own instead.
+		email = plusAddress(m.Email, a.Workspace)
+		user, err = s.e.UserByEmail(ctx, email)
+		if err == nil && !s.ours(ctx, a, user) {
+			return "", invalid(problem("email", engine.CodeTaken, nil))
+		}
+	}
 	if errors.Is(err, engine.ErrNotFound) {
-		user, err = s.e.CreateUser(ctx, engine.UserInput{Email: m.Email, Name: m.Name, Home: a.Workspace})
+		user, err = s.e.CreateUser(ctx, engine.UserInput{Email: email, Name: m.Name, Home: a.Workspace})
 		if err == nil {
 			uid := user.ID
 			u.push(func(ctx context.Context) error { return s.e.DeletePlaceholderUser(ctx, a, uid) })
