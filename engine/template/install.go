@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +26,9 @@ type InstallOptions struct {
 	// already existing is refused).
 	AppName string
 }
+
+// localePattern is what a locale looks like: "en", "zh-CN", "en_US".
+var localePattern = regexp.MustCompile(`^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,3}$`)
 
 // InstallResult says what an install created.
 type InstallResult struct {
@@ -57,6 +61,9 @@ func (u undo) run(ctx context.Context) error {
 // nothing: on any failure what was created is removed again and the error
 // returned.
 func (s *Service) Install(ctx context.Context, a engine.Actor, p *Package, opts InstallOptions) (InstallResult, error) {
+	if opts.Locale != "" && !localePattern.MatchString(opts.Locale) {
+		return InstallResult{}, invalid(problem("locale", engine.CodeLanguage, map[string]any{"value": opts.Locale}))
+	}
 	if err := s.Check(ctx, a, p); err != nil {
 		return InstallResult{}, err
 	}
