@@ -9,6 +9,8 @@ import (
 	"io/fs"
 )
 
+//go:generate go run ./crm/gen -out crm/sample
+
 // files embeds every template directory (and this file, which the
 // installer ignores: it lists directories with a template.json only).
 //

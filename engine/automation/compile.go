@@ -330,3 +330,24 @@ func (c *compiler) expression(at, src string, want expr.Type) *expr.Program {
 	}
 	return p
 }
+
+// RecordIDName is the name under which an automation's condition,
+// mappings and matches read the triggering record's id (empty when a run has
+// no record, as a schedule without a scan). Field keys may not be "id", so
+// it shadows none. With it a mapping links what it creates back to the
+// record that caused it ({"source": "id"}), and a match finds the
+// record a relation names ({"id": "parent"}).
+const RecordIDName = "id"
+
+// RecordEnv is the expression environment of an automation over form
+// version fv: the form's fields and RecordIDName.
+func RecordEnv(fv *engine.Version) expr.Env {
+	env := fv.Env()
+	fields := make(map[string]expr.Type, len(env.Fields)+1)
+	for k, t := range env.Fields {
+		fields[k] = t
+	}
+	env.Fields = fields
+	env.Fields[RecordIDName] = expr.Text
+	return env
+}

@@ -56,7 +56,7 @@ func (s *Service) eventVarType(t Trigger) expr.Type {
 // envFor is the expression environment of a design on form version fv:
 // the form's fields, old, new, changed, user, now and the event variable.
 func (s *Service) envFor(fv *engine.Version, t Trigger) expr.Env {
-	env := fv.Env()
+	env := RecordEnv(fv)
 	env.Vars = map[string]expr.Type{eventVar: s.eventVarType(t)}
 	return env
 }

@@ -605,5 +605,42 @@ func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMemb
 			})
 		}
 	}
+	if m.Head && len(deps) == 1 {
+		if err := s.makeHead(ctx, a, deps[0], user.ID, u); err != nil {
+			return "", prefixErr("head", err)
+		}
+	}
 	return user.ID, nil
+}
+
+// makeHead adds user to the heads of department dept (the undo puts the
+// previous heads back).
+func (s *Service) makeHead(ctx context.Context, a engine.Actor, dept, user string, u *undo) error {
+	deps, err := s.e.Departments(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if d.ID != dept || slices.Contains(d.Heads, user) {
+			continue
+		}
+		prev := slices.Clone(d.Heads)
+		if _, err := s.e.SetDepartmentHeads(ctx, a, dept, append(slices.Clone(d.Heads), user), d.Version); err != nil {
+			return err
+		}
+		u.push(func(ctx context.Context) error {
+			all, err := s.e.Departments(ctx, a)
+			if err != nil {
+				return err
+			}
+			for _, cur := range all {
+				if cur.ID == dept {
+					_, err = s.e.SetDepartmentHeads(ctx, a, dept, prev, cur.Version)
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return nil
 }
