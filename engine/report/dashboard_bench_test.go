@@ -6,7 +6,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/report"
@@ -64,11 +66,26 @@ func BenchmarkDashboard(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	// The first load of a dashboard asks the store for value columns of
+	// the paths it reads; the writer adds them in the background. Two
+	// writes after it queue behind that work, so the timed loads read the
+	// columns, as every load after the first does.
+	for _, a := range []engine.Actor{f.admin, f.rep} {
+		if _, err := f.d.Data(f.ctx, a, db.ID, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for range 2 {
+		if _, err := st.Increment(f.ctx, "bench.dashboard.sync", 1); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for _, who := range []struct {
 		name string
 		a    engine.Actor
 	}{{"admin", f.admin}, {"row_filter", f.rep}} {
 		b.Run(who.name, func(b *testing.B) {
+			defer reportCPU(b)()
 			for b.Loop() {
 				data, err := f.d.Data(f.ctx, who.a, db.ID, nil)
 				if err != nil {
@@ -85,6 +102,7 @@ func BenchmarkDashboard(b *testing.B) {
 	// Each chart alone, to see where the time goes.
 	for _, c := range db.Charts {
 		b.Run("chart_"+c.ID, func(b *testing.B) {
+			defer reportCPU(b)()
 			for b.Loop() {
 				if _, err := f.d.ChartData(f.ctx, f.admin, db.ID, c.ID, nil); err != nil {
 					b.Fatal(err)
@@ -92,4 +110,19 @@ func BenchmarkDashboard(b *testing.B) {
 			}
 		})
 	}
+}
+
+// reportCPU reports the process CPU time (user and system) per operation:
+// on a machine shared with other work it varies far less than wall time.
+func reportCPU(b *testing.B) func() {
+	start := processCPU()
+	return func() { b.ReportMetric(float64(processCPU()-start)/float64(b.N), "cpu-ns/op") }
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
