@@ -89,6 +89,27 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 	if err != nil {
 		return ChartData{}, err
 	}
+	if s.cache == nil {
+		return s.compute(ctx, a, c, v, filter)
+	}
+	key, coll := chartKey(a, c, filter, v.Number, loc.String()), engine.RecordCollection(c.Form)
+	cd, ok, seq, err := s.cache.lookup(ctx, key, coll, a.Workspace)
+	if err != nil {
+		return ChartData{}, err
+	}
+	if ok {
+		return cd, nil
+	}
+	cd, err = s.compute(ctx, a, c, v, filter)
+	if err == nil {
+		s.cache.store(key, coll, a.Workspace, seq, cd)
+	}
+	return cd, err
+}
+
+// compute computes a chart: every aggregate runs through
+// engine.AggregateRecords as the actor.
+func (s *Dashboards) compute(ctx context.Context, a engine.Actor, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
 	if c.Kind == ChartFunnel {
 		return s.funnel(ctx, a, c, v, filter)
 	}
