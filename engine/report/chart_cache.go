@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/store"
@@ -28,9 +29,16 @@ import (
 // events when they are read). A write that commits while a chart is being
 // computed has a later number than the entry's tag, so that entry is
 // never served.
+//
+// Outbox events are trimmed after a retention of days (engine/jobs): when
+// no lookup read the outbox for maxCacheIdle, events it never saw may be
+// gone, so the cache starts over from the outbox's end.
 type chartCache struct {
-	st store.Store
-	mu sync.Mutex
+	st  store.Store
+	now func() time.Time
+	mu  sync.Mutex
+	// read is when the outbox was last read.
+	read time.Time
 	// pos is the outbox position read so far; started once it was found.
 	pos     int64
 	started bool
@@ -50,8 +58,12 @@ type cacheEntry struct {
 // maxCachedCharts bounds the entries; the cache starts over when full.
 const maxCachedCharts = 1024
 
-func newChartCache(st store.Store) *chartCache {
-	return &chartCache{st: st, recSeq: map[string]int64{}, wsSeq: map[string]int64{}, entries: map[string]cacheEntry{}}
+// maxCacheIdle is how long the cache may go without reading the outbox
+// before it starts over (far below any event retention).
+const maxCacheIdle = time.Hour
+
+func newChartCache(st store.Store, now func() time.Time) *chartCache {
+	return &chartCache{st: st, now: now, recSeq: map[string]int64{}, wsSeq: map[string]int64{}, entries: map[string]cacheEntry{}}
 }
 
 // chartKey is the cache key of a chart computed for a viewer.
@@ -104,6 +116,12 @@ func (c *chartCache) store(key, coll, ws string, seq int64, cd ChartData) {
 // follow reads the outbox after pos; the first call starts at its end
 // (nothing is cached yet). Callers hold mu.
 func (c *chartCache) follow(ctx context.Context) error {
+	now := c.now()
+	if c.started && now.Sub(c.read) > maxCacheIdle {
+		c.started = false
+		c.entries, c.recSeq, c.wsSeq = map[string]cacheEntry{}, map[string]int64{}, map[string]int64{}
+	}
+	c.read = now
 	if !c.started {
 		head, err := outboxHead(ctx, c.st)
 		if err != nil {

@@ -103,5 +103,17 @@ func TestChartCacheFollowsWrites(t *testing.T) {
 		// The admin's entry was dropped too (any non-record event in the
 		// workspace) and is computed again, unchanged.
 		expect("admin after the permission change", f.admin, "[4 705]")
+
+		// Events may be trimmed (engine/jobs keeps them for days): after an
+		// hour without a lookup the cache starts over rather than trust
+		// an outbox that may have lost events it never read.
+		if _, err := other.CreateRecord(f.ctx, f.admin, f.form, map[string]any{"title": "f", "stage": "s1", "region": "north", "amount": 1}, engine.WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.e.Store().TrimEvents(f.ctx, 1<<60, day.Add(1000*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		f.clk.Set(day.Add(2 * time.Hour))
+		expect("admin after an idle hour whose events were trimmed", f.admin, "[5 706]")
 	})
 }

@@ -95,7 +95,8 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 	key, coll := chartKey(a, c, filter, v.Number, loc.String()), engine.RecordCollection(c.Form)
 	cd, ok, seq, err := s.cache.lookup(ctx, key, coll, a.Workspace)
 	if err != nil {
-		return ChartData{}, err
+		// The outbox could not be read: compute, and keep nothing.
+		return s.compute(ctx, a, c, v, filter)
 	}
 	if ok {
 		return cd, nil

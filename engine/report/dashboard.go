@@ -98,7 +98,7 @@ func NewDashboards(ctx context.Context, e *engine.Engine, o DashboardOptions) (*
 	}
 	d := &Dashboards{e: e, transitions: o.StageHistory}
 	if !o.NoCache {
-		d.cache = newChartCache(e.Store())
+		d.cache = newChartCache(e.Store(), e.Now)
 	}
 	return d, nil
 }
