@@ -29,7 +29,12 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 	}
 	acc := newAggAcc(q)
 	if s.reg.exists(coll) {
-		scan := aggregateScanBetter(q, s.reg.declared(coll))
+		declared := s.reg.declared(coll)
+		scan := aggregateScanBetter(q, declared)
+		var indexed string
+		if !scan {
+			indexed = aggregateIndex(q, declared)
+		}
 		// Group keys an index may serve keep its expressions (as a sort
 		// would); a table scan reads value columns wherever they exist.
 		var order []store.SortKey
@@ -42,7 +47,7 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 		}
 		err = s.readQuery(ctx, coll, q.Filter, order, func(c *compiler) (string, error) {
 			acc.reset()
-			return buildAggregate(c, coll, q, acc, scan)
+			return buildAggregate(c, coll, q, acc, scan, indexed)
 		}, func(query string, args []any) error {
 			return s.runAggregate(ctx, query, args, acc)
 		})
@@ -82,8 +87,9 @@ func metricSlot(c *compiler, field string) (slot, error) {
 }
 
 // buildAggregate compiles an aggregate; with scan it reads the table in
-// rowid order (see aggregateScanBetter).
-func buildAggregate(c *compiler, coll string, q store.AggregateQuery, acc *aggAcc, scan bool) (string, error) {
+// rowid order (see aggregateScanBetter), with indexed it groups from that
+// declared index (see aggregateIndex).
+func buildAggregate(c *compiler, coll string, q store.AggregateQuery, acc *aggAcc, scan bool, indexed string) (string, error) {
 	where, err := c.where(q.Filter)
 	if err != nil {
 		return "", err
@@ -178,8 +184,11 @@ func buildAggregate(c *compiler, coll string, q store.AggregateQuery, acc *aggAc
 		}
 	}
 	from := " FROM " + tableName(coll)
-	if scan {
+	switch {
+	case scan:
 		from += " NOT INDEXED"
+	case indexed != "":
+		from += ` INDEXED BY "` + indexSQLName(coll, indexed) + `"`
 	}
 	query := "SELECT " + strings.Join(cols, ", ") + from + " WHERE " + deletedClause(q.Deleted) + " AND " + where
 	if nkeys > 0 {

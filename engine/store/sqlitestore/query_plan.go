@@ -61,7 +61,7 @@ func aggregateScanBetter(q store.AggregateQuery, declared map[string]store.Index
 			if k.Bucket != store.BucketNone || !leads(k.Field) {
 				continue
 			}
-			if _, _, sys := systemColumn(k.Field); sys || coveringIndex(q, k.Field, declared) {
+			if _, _, sys := systemColumn(k.Field); sys || coveringIndex(q, k.Field, declared) != "" {
 				return false
 			}
 		}
@@ -69,14 +69,13 @@ func aggregateScanBetter(q store.AggregateQuery, declared map[string]store.Index
 	return true
 }
 
-// coveringIndex reports whether a declared index led by field holds every
-// path the aggregate reads (group keys, metric fields and weights), so
-// SQLite can group from it without reading rows. Grouping from an index
-// that does not cover them fetches every row by rowid, about three times
-// the cost of scanning the table and sorting the keys: a kanban board
-// grouped by an indexed stage and summing an amount no index holds took
-// 190 ms at 100k records that way (docs/performance.md, ## Kanban).
-func coveringIndex(q store.AggregateQuery, field string, declared map[string]store.Index) bool {
+// coveringIndex returns the name of a declared index led by field that
+// holds every path the aggregate reads (group keys, metric fields and
+// weights), so SQLite can group from it without reading rows; "" if none.
+// Grouping from an index that does not hold them fetches every row by
+// rowid, about three times the cost of scanning the table and sorting the
+// keys.
+func coveringIndex(q store.AggregateQuery, field string, declared map[string]store.Index) string {
 	for _, ix := range declared {
 		if len(ix.Fields) == 0 || ix.Fields[0].Field != field {
 			continue
@@ -93,10 +92,33 @@ func coveringIndex(q store.AggregateQuery, field string, declared map[string]sto
 			ok = ok && (m.Field == "" || has[m.Field]) && (m.Weight == "" || has[m.Weight])
 		}
 		if ok {
-			return true
+			return ix.Name
 		}
 	}
-	return false
+	return ""
+}
+
+// aggregateIndex returns the declared index an aggregate without a filter
+// should group from, or "": SQLite, without statistics, picks among the
+// indexes its first key leads by their order, not by what they hold (a
+// kanban board grouped by a stage with three indexes led by it walked the
+// one without the amount it sums and fetched every row: 190 ms at 100k
+// records against 20–40 ms from the one with it, docs/performance.md,
+// ## Kanban), so the compiler names it (INDEXED BY). Only for the default
+// recycle-bin selection, which the partial indexes match.
+func aggregateIndex(q store.AggregateQuery, declared map[string]store.Index) string {
+	if q.Filter != nil || q.Deleted != store.ExcludeDeleted {
+		return ""
+	}
+	for _, k := range q.GroupBy {
+		if k.Bucket != store.BucketNone {
+			continue
+		}
+		if name := coveringIndex(q, k.Field, declared); name != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // indexLeads returns a test of whether some index (a system one or a
