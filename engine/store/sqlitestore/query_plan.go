@@ -107,18 +107,12 @@ func coveringIndex(q store.AggregateQuery, field string, declared map[string]sto
 // ## Kanban), so the compiler names it (INDEXED BY). Only for the default
 // recycle-bin selection, which the partial indexes match.
 func aggregateIndex(q store.AggregateQuery, declared map[string]store.Index) string {
-	if q.Filter != nil || q.Deleted != store.ExcludeDeleted {
+	// The first key only: the compiler keeps the expressions of the
+	// indexes led by the query's first group key (registry.columnTester).
+	if q.Filter != nil || q.Deleted != store.ExcludeDeleted || len(q.GroupBy) == 0 || q.GroupBy[0].Bucket != store.BucketNone {
 		return ""
 	}
-	for _, k := range q.GroupBy {
-		if k.Bucket != store.BucketNone {
-			continue
-		}
-		if name := coveringIndex(q, k.Field, declared); name != "" {
-			return name
-		}
-	}
-	return ""
+	return coveringIndex(q, q.GroupBy[0].Field, declared)
 }
 
 // indexLeads returns a test of whether some index (a system one or a
