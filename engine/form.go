@@ -177,6 +177,14 @@ func formFrom(d store.Document) (Form, error) {
 	return f, nil
 }
 
+// RecordCollectionPrefix begins the store collection name of every form's
+// records, so outbox readers can tell record events from the others.
+const RecordCollectionPrefix = "r_"
+
+// RecordCollection is the store collection of a form's records (the
+// Collection of their outbox events).
+func RecordCollection(formID string) string { return recordColl(formID) }
+
 // recordColl and historyColl name the collections of a form's records and history.
-func recordColl(formID string) string  { return "r_" + strings.ToLower(formID) }
+func recordColl(formID string) string  { return RecordCollectionPrefix + strings.ToLower(formID) }
 func historyColl(formID string) string { return "h_" + strings.ToLower(formID) }

@@ -64,6 +64,10 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 			probe.Sort = append(probe.Sort, store.SortKey{Field: m.Field})
 			paths = append(paths, fmt.Sprintf("metrics[%d].field", i))
 		}
+		if m.Weight != "" {
+			probe.Sort = append(probe.Sort, store.SortKey{Field: m.Weight})
+			paths = append(paths, fmt.Sprintf("metrics[%d].weight", i))
+		}
 	}
 	if err := d.Mask.checkPaths(probe); err != nil {
 		return AggregateResult{}, renameSortPaths(err, paths)
@@ -117,6 +121,9 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 	}
 	for i, m := range q.Metrics {
 		at := fmt.Sprintf("metrics[%d]", i)
+		if m.Weight != "" && m.Op != store.AggSum {
+			return AggregateResult{}, invalid(fieldErr(at+".weight", CodeAggregate, map[string]any{"op": string(m.Op), "field": m.Weight}))
+		}
 		if m.Op == store.AggCount {
 			sq.Metrics = append(sq.Metrics, store.Metric{Op: store.AggCount})
 			continue
@@ -142,7 +149,19 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 		default:
 			return AggregateResult{}, invalid(fieldErr(at+".op", CodeOption, map[string]any{"value": string(m.Op)}))
 		}
-		sq.Metrics = append(sq.Metrics, store.Metric{Op: m.Op, Field: p})
+		sm := store.Metric{Op: m.Op, Field: p}
+		if m.Weight != "" {
+			// Sum of Field × Weight: both number-valued.
+			wp, wf, err := v.storePath(m.Weight, at+".weight")
+			if err != nil {
+				return AggregateResult{}, err
+			}
+			if !(wf != nil && wf.typ.ExprType(wf.def).Kind == expr.KindNumber || v.moneyAmount(m.Weight)) {
+				return AggregateResult{}, invalid(fieldErr(at+".weight", CodeAggregate, map[string]any{"op": string(m.Op), "field": m.Weight}))
+			}
+			sm.Weight = wp
+		}
+		sq.Metrics = append(sq.Metrics, sm)
 	}
 	groups, err := e.st.Aggregate(ctx, recordColl(formID), sq)
 	if err != nil {

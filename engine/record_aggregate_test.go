@@ -48,6 +48,15 @@ func TestAggregateRecords(t *testing.T) {
 		if fmt.Sprint(res.Groups) != "[{[2026-11] [100]} {[2026-12] [300]}]" {
 			t.Fatalf("monthly = %v", res.Groups)
 		}
+		// A weighted sum: amount × amount over the records with an amount.
+		res, err = f.e.AggregateRecords(f.ctx, f.admin, formID, engine.RecordAggregate{
+			Metrics: []store.Metric{{Op: store.AggSum, Field: "amount", Weight: "amount"}}})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if fmt.Sprint(res.Groups) != "[{[] [102500]}]" {
+			t.Fatalf("weighted = %v", res.Groups)
+		}
 		bad := []struct {
 			name string
 			q    engine.RecordAggregate
@@ -60,6 +69,9 @@ func TestAggregateRecords(t *testing.T) {
 			{"no metric", engine.RecordAggregate{}, "metrics"},
 			{"unknown op", engine.RecordAggregate{Metrics: []store.Metric{{Op: "median", Field: "amount"}}}, "metrics[0].op"},
 			{"sum without field", engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggSum}}}, "metrics[0].field"},
+			{"weight of text", engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggSum, Field: "amount", Weight: "company"}}}, "metrics[0].weight"},
+			{"weight with avg", engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggAvg, Field: "amount", Weight: "amount"}}}, "metrics[0].weight"},
+			{"unknown weight", engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggSum, Field: "amount", Weight: "nope"}}}, "metrics[0].weight"},
 		}
 		for _, b := range bad {
 			_, err := f.e.AggregateRecords(f.ctx, f.admin, formID, b.q)
@@ -106,6 +118,7 @@ func TestAggregateRecordsFollowsPermissions(t *testing.T) {
 			"group":   {GroupBy: []store.GroupKey{{Field: "price"}}, Metrics: []store.Metric{{Op: store.AggCount}}},
 			"filter":  {Filter: &priceFilter, Metrics: []store.Metric{{Op: store.AggCount}}},
 			"formula": {Metrics: []store.Metric{{Op: store.AggSum, Field: "doubled"}}},
+			"weight":  {Metrics: []store.Metric{{Op: store.AggCount}, {Op: store.AggSum, Field: "doubled", Weight: "price"}}},
 		} {
 			_, err := f.e.AggregateRecords(f.ctx, p.rep, p.form, q)
 			if len(fieldErrors(t, err)) == 0 {

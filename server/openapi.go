@@ -133,7 +133,7 @@ func schemas() map[string]any {
 				"field": tStr, "op": map[string]any{"enum": ops}, "value": tAny}, "additionalProperties": false},
 		"RecordAggregate": obj(map[string]any{"filter": ref("Filter"),
 			"groupBy": arr(obj(map[string]any{"field": tStr, "bucket": map[string]any{"enum": []any{"day", "week", "month", "quarter", "year"}}, "timeZone": tStr}, "field")),
-			"metrics": arr(obj(map[string]any{"op": map[string]any{"enum": []any{"count", "sum", "avg", "min", "max"}}, "field": tStr}, "op")),
+			"metrics": arr(obj(map[string]any{"op": map[string]any{"enum": []any{"count", "sum", "avg", "min", "max"}}, "field": tStr, "weight": tStr}, "op")),
 			"deleted": map[string]any{"enum": []any{"exclude", "only", "include"}}}, "metrics"),
 		"AggregateResult": obj(map[string]any{"groups": arr(obj(map[string]any{"keys": arr(tAny), "values": arr(tAny)}, "keys", "values")), "truncated": tBool}, "groups"),
 		"RecordQuery": obj(map[string]any{"filter": ref("Filter"), "sort": arr(obj(map[string]any{"field": tStr, "desc": tBool}, "field")),

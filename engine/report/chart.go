@@ -74,12 +74,10 @@ type Cell struct {
 //
 // A weighted measure is SUM(Field × Weight) × Scale, for example a
 // weighted pipeline SUM(amount × probability / 100) is {op: weighted,
-// field: amount, weight: probability, scale: 0.01}. It is computed exactly
-// from store aggregates: the records are also grouped by the weight's
-// value, each group's SUM(Field) is multiplied by that value, and the
-// products are added up per chart group, so no record leaves the store
-// and the cost grows with the number of distinct weights (at most
-// engine.MaxAggregateGroups per chart), not with the records.
+// field: amount, weight: probability, scale: 0.01}. The store adds up
+// Field × Weight over the records where both are numbers in the chart's
+// own aggregate (one pass, no record leaves the store); the sum is then
+// multiplied by Scale.
 type Measure struct {
 	ID     string  `json:"id"`
 	Label  string  `json:"label,omitempty"`

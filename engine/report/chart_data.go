@@ -89,6 +89,28 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 	if err != nil {
 		return ChartData{}, err
 	}
+	if s.cache == nil {
+		return s.compute(ctx, a, c, v, filter)
+	}
+	key, coll := chartKey(a, c, filter, v.Number, loc.String()), engine.RecordCollection(c.Form)
+	cd, ok, seq, err := s.cache.lookup(ctx, key, coll, a.Workspace)
+	if err != nil {
+		// The outbox could not be read: compute, and keep nothing.
+		return s.compute(ctx, a, c, v, filter)
+	}
+	if ok {
+		return cd, nil
+	}
+	cd, err = s.compute(ctx, a, c, v, filter)
+	if err == nil {
+		s.cache.store(key, coll, a.Workspace, seq, cd)
+	}
+	return cd, err
+}
+
+// compute computes a chart: every aggregate runs through
+// engine.AggregateRecords as the actor.
+func (s *Dashboards) compute(ctx context.Context, a engine.Actor, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
 	if c.Kind == ChartFunnel {
 		return s.funnel(ctx, a, c, v, filter)
 	}
@@ -111,6 +133,10 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 		case MeasureSum, MeasureAvg, MeasureMin, MeasureMax:
 			slot[i] = len(metrics)
 			metrics = append(metrics, store.Metric{Op: store.AggOp(m.Op), Field: m.Field})
+		case MeasureWeighted:
+			// SUM(Field × Weight) in the same pass; × Scale below.
+			slot[i] = len(metrics)
+			metrics = append(metrics, store.Metric{Op: store.AggSum, Field: m.Field, Weight: m.Weight})
 		}
 	}
 	res, err := s.e.AggregateRecords(ctx, a, c.Form, engine.RecordAggregate{Filter: filter, GroupBy: c.GroupBy, Metrics: metrics})
@@ -127,18 +153,9 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 			if sl >= 0 {
 				rows[i].Values[j] = g.Values[sl]
 			}
-		}
-	}
-	for j, m := range c.Measures {
-		if m.Op != MeasureWeighted {
-			continue
-		}
-		sums, err := s.weighted(ctx, a, c, filter, m, j)
-		if err != nil {
-			return ChartData{}, err
-		}
-		for i := range rows {
-			rows[i].Values[j] = num(sums[keyOf(rows[i].Keys)]) // a sum over no weights is 0, like a store sum
+			if m := c.Measures[j]; m.Op == MeasureWeighted {
+				rows[i].Values[j] = num(g.Values[sl]) * scaleOf(m)
+			}
 		}
 	}
 	if err := evalExpressions(c, rows); err != nil {
@@ -156,36 +173,12 @@ func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard
 	return out, nil
 }
 
-// weighted computes SUM(Field × Weight) × Scale per chart group: the
-// records are grouped by the chart's keys and the weight's value, and each
-// group's sum of Field is multiplied by that value.
-func (s *Dashboards) weighted(ctx context.Context, a engine.Actor, c Chart, filter *store.Filter, m Measure, j int) (map[string]any, error) {
-	groupBy := append(slices.Clone(c.GroupBy), store.GroupKey{Field: m.Weight})
-	res, err := s.e.AggregateRecords(ctx, a, c.Form, engine.RecordAggregate{Filter: filter, GroupBy: groupBy,
-		Metrics: []store.Metric{{Op: store.AggSum, Field: m.Field}, {Op: store.AggSum, Field: m.Weight}}})
-	if err != nil {
-		return nil, prefix(renamePath(err, map[string]string{
-			fmt.Sprintf("groupBy[%d].field", len(c.GroupBy)): "weight", "metrics[0].field": "field", "metrics[1].field": "weight"}),
-			fmt.Sprintf("measures[%d].", j))
+// scaleOf is a weighted measure's scale (1 when not set).
+func scaleOf(m Measure) float64 {
+	if m.Scale == 0 {
+		return 1
 	}
-	if res.Truncated {
-		return nil, invalidAt(fmt.Sprintf("measures[%d].weight", j), engine.CodeMaxItems, map[string]any{"max": engine.MaxAggregateGroups})
-	}
-	scale := m.Scale
-	if scale == 0 {
-		scale = 1
-	}
-	out := map[string]any{}
-	for _, g := range res.Groups {
-		w, ok := g.Keys[len(g.Keys)-1].(float64)
-		if !ok {
-			continue // no weight: the record adds nothing
-		}
-		k := keyOf(g.Keys[:len(g.Keys)-1])
-		sum, _ := out[k].(float64)
-		out[k] = sum + num(g.Values[0])*w*scale
-	}
-	return out, nil
+	return m.Scale
 }
 
 // evalExpressions fills the expression measures of each row from the
@@ -239,6 +232,7 @@ func measurePaths(err error, c Chart, slot []int) error {
 		if sl > 0 {
 			names[fmt.Sprintf("metrics[%d].field", sl)] = fmt.Sprintf("measures[%d].field", j)
 			names[fmt.Sprintf("metrics[%d].op", sl)] = fmt.Sprintf("measures[%d].op", j)
+			names[fmt.Sprintf("metrics[%d].weight", sl)] = fmt.Sprintf("measures[%d].weight", j)
 		}
 	}
 	return renamePath(err, names)

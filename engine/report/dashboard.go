@@ -71,6 +71,8 @@ type Dashboards struct {
 	// transitions is the store collection of stage history (see
 	// NewDashboards); "" leaves the funnels without history figures.
 	transitions string
+	// cache keeps computed charts (nil: DashboardOptions.NoCache).
+	cache *chartCache
 }
 
 // DashboardOptions configures the service.
@@ -80,6 +82,10 @@ type DashboardOptions struct {
 	// to, to_flag, at and duration_ms (engine/workflow writes it; cmd
 	// passes its name, so this package imports no other capability).
 	StageHistory string
+	// NoCache computes every chart on every request (benchmarks of the
+	// aggregates themselves); by default computed charts are kept until an
+	// outbox event makes them stale (see chartCache).
+	NoCache bool
 }
 
 // NewDashboards declares the dashboards collection's indexes and returns the service.
@@ -90,7 +96,11 @@ func NewDashboards(ctx context.Context, e *engine.Engine, o DashboardOptions) (*
 	if err != nil {
 		return nil, fmt.Errorf("report: declare dashboard indexes: %w", err)
 	}
-	return &Dashboards{e: e, transitions: o.StageHistory}, nil
+	d := &Dashboards{e: e, transitions: o.StageHistory}
+	if !o.NoCache {
+		d.cache = newChartCache(e.Store(), e.Now)
+	}
+	return d, nil
 }
 
 // List returns the dashboards of an app the actor may see, by title.

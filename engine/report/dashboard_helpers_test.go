@@ -50,6 +50,8 @@ type dash struct {
 	app, form      string
 	roleID         string
 	mongo          bool
+	// history is the stage-history collection the dashboards read.
+	history string
 }
 
 var dashSeq atomic.Int64
@@ -122,7 +124,7 @@ func newDash(t testing.TB, st store.Store, mongo bool) *dash {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &dash{ctx: ctx, e: e, d: d, clk: clk, mongo: mongo}
+	f := &dash{ctx: ctx, e: e, d: d, clk: clk, mongo: mongo, history: stages.Collection()}
 	n := dashSeq.Add(1)
 	au, err := e.CreateUser(ctx, engine.UserInput{Email: fmt.Sprintf("admin%d@example.com", n), Name: "管理员"})
 	if err != nil {

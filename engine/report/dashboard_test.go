@@ -170,7 +170,9 @@ func TestChartDataAndDrill(t *testing.T) {
 		}
 		// A chart over a field hidden from the rep fails alone, with its path.
 		db.Charts = append(db.Charts, report.Chart{ID: "cost", Kind: report.ChartMetric, Form: f.form,
-			Measures: []report.Measure{{ID: "cost", Op: report.MeasureSum, Field: "cost"}}, Layout: report.Cell{X: 6, W: 6, H: 2}})
+			Measures: []report.Measure{{ID: "cost", Op: report.MeasureSum, Field: "cost"}}, Layout: report.Cell{X: 6, W: 6, H: 2}},
+			report.Chart{ID: "by_cost", Kind: report.ChartMetric, Form: f.form, Layout: report.Cell{X: 0, Y: 8, W: 6, H: 2},
+				Measures: []report.Measure{{ID: "n", Op: report.MeasureCount}, {ID: "w", Op: report.MeasureWeighted, Field: "amount", Weight: "cost"}}})
 		db.Roles = nil
 		db, err = f.d.Update(f.ctx, f.admin, db.ID, db, db.Version)
 		if err != nil {
@@ -179,6 +181,10 @@ func TestChartDataAndDrill(t *testing.T) {
 		data, err = f.d.Data(f.ctx, f.rep, db.ID, nil)
 		if err != nil || data[0].Err != nil || data[1].Err == nil {
 			t.Fatalf("rep's data: %v; %v / %v", err, data[0].Err, data[1].Err)
+		}
+		// Nor can a hidden field weigh a sum.
+		if data[2].Err == nil || codes(data[2].Err)["measures[1].weight"] == "" {
+			t.Fatalf("rep's weighted chart by the hidden cost: %v (%v)", data[2].Err, codes(data[2].Err))
 		}
 		// A member without access to the form gets each chart's error.
 		data, err = f.d.Data(f.ctx, f.no, db.ID, nil)

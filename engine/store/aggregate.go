@@ -43,9 +43,12 @@ const (
 )
 
 // Metric is one aggregate. Count needs no field (it counts documents).
+// Weight, with sum only, makes the metric the sum of Field × Weight over
+// the documents where both are numbers (a weighted total in one pass).
 type Metric struct {
-	Op    AggOp  `json:"op"`
-	Field string `json:"field,omitempty"`
+	Op     AggOp  `json:"op"`
+	Field  string `json:"field,omitempty"`
+	Weight string `json:"weight,omitempty"`
 }
 
 // AggregateQuery groups the documents matched by Filter.
@@ -111,6 +114,14 @@ func NormalizeAggregate(q AggregateQuery) (AggregateQuery, error) {
 			}
 		default:
 			return AggregateQuery{}, filterErr(at, "unknown aggregate %q", truncate(string(m.Op)))
+		}
+		if m.Weight != "" {
+			if m.Op != AggSum {
+				return AggregateQuery{}, filterErr(at, "a weight needs sum, not %q", truncate(string(m.Op)))
+			}
+			if _, err := SplitPath(m.Weight); err != nil {
+				return AggregateQuery{}, filterErr(at+".weight", "%v", unwrapMsg(err))
+			}
 		}
 	}
 	return q, nil

@@ -63,6 +63,13 @@ func buildPipeline(filter bson.D, q store.AggregateQuery) mongo.Pipeline {
 			present := bson.D{{Key: "$gt", Value: bson.A{f, nil}}}
 			group = append(group, bson.E{Key: name, Value: bson.D{{Key: "$sum", Value: bson.D{{Key: "$cond", Value: bson.A{present, 1, 0}}}}}})
 		case store.AggSum:
+			if m.Weight != "" {
+				wp, _ := storedPath(m.Weight)
+				both := bson.D{{Key: "$and", Value: bson.A{isNumber, bson.D{{Key: "$isNumber", Value: "$" + wp}}}}}
+				product := bson.D{{Key: "$multiply", Value: bson.A{f, "$" + wp}}}
+				group = append(group, bson.E{Key: name, Value: bson.D{{Key: "$sum", Value: bson.D{{Key: "$cond", Value: bson.A{both, product, "$$REMOVE"}}}}}})
+				break
+			}
 			group = append(group, bson.E{Key: name, Value: bson.D{{Key: "$sum", Value: onlyIf(isNumber)}}})
 		case store.AggAvg:
 			group = append(group, bson.E{Key: name, Value: bson.D{{Key: "$avg", Value: onlyIf(isNumber)}}})

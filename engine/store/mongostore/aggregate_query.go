@@ -182,6 +182,9 @@ func (s *Store) aggregateStream(ctx context.Context, coll string, filter bson.D,
 		if m.Field != "" {
 			addField(m.Field)
 		}
+		if m.Weight != "" {
+			addField(m.Weight)
+		}
 	}
 	cur, err := s.db.Collection(coll).Find(ctx, filter, options.Find().SetProjection(proj))
 	if err != nil {
@@ -219,6 +222,16 @@ func (s *Store) aggregateStream(ctx context.Context, coll string, filter bson.D,
 			v, ok := lookupPath(d, m.Field)
 			if ok && v != nil {
 				acc.count++
+			}
+			if m.Weight != "" {
+				// A weighted sum adds Field × Weight where both are numbers.
+				x, xok := v.(float64)
+				wv, _ := lookupPath(d, m.Weight)
+				y, yok := wv.(float64)
+				if !xok || !yok {
+					continue
+				}
+				v = x * y
 			}
 			acc.add(v)
 		}

@@ -8,24 +8,28 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/formloom/formloom/engine/store"
 )
 
 // TestAggregatePlans checks with EXPLAIN QUERY PLAN where an aggregate
 // reads: a group key an index leads with and no filter keeps the index
-// (grouped in its order); an unindexed filter, or an unindexed key, scans
+// (grouped in its order) when the index holds every path the aggregate
+// reads, and scans otherwise; an unindexed filter, or an unindexed key, scans
 // the table in rowid order and reads value columns instead of json_extract;
 // a filter an index serves keeps SQLite's choice.
 func TestAggregatePlans(t *testing.T) {
 	s := openTest(t)
 	ctx := context.Background()
-	if err := s.EnsureIndexes(ctx, "deals", []store.Index{{Name: "stage_amount", Fields: []store.SortKey{{Field: "f.stage"}, {Field: "f.amount"}}}}); err != nil {
+	// Two indexes lead with the stage; only the second holds the amount.
+	if err := s.EnsureIndexes(ctx, "deals", []store.Index{{Name: "stage_created", Fields: []store.SortKey{{Field: "f.stage"}, {Field: store.FieldCreatedAt}}},
+		{Name: "stage_amount", Fields: []store.SortKey{{Field: "f.stage"}, {Field: "f.amount"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	seed(t, s, "deals", map[string]map[string]any{
-		"a": {"f": map[string]any{"stage": "won", "amount": 60000, "region": "华南", "source": "web"}},
-		"b": {"f": map[string]any{"stage": "new", "amount": 10, "region": "华北", "source": "ads"}},
+		"a": {"f": map[string]any{"stage": "won", "amount": 60000, "region": "华南", "source": "web", "price": 3}},
+		"b": {"f": map[string]any{"stage": "new", "amount": 10, "region": "华北", "source": "ads", "price": 4}},
 	})
 	sum := []store.Metric{{Op: store.AggCount}, {Op: store.AggSum, Field: "f.amount"}}
 	unindexed := ptrF(store.Where("f.source", store.OpEq, "web"))
@@ -37,7 +41,13 @@ func TestAggregatePlans(t *testing.T) {
 		planWant  string
 	}{
 		{"indexed key without a filter groups from its index", store.AggregateQuery{GroupBy: []store.GroupKey{{Field: "f.stage"}}, Metrics: sum},
-			false, "json_extract(data,'$.f.stage')", "NOT INDEXED", "c_deals__ix_stage_amount"},
+			false, `INDEXED BY "c_deals__ix_stage_amount"`, "NOT INDEXED", "c_deals__ix_stage_amount"},
+		{"an index that does not hold the summed field is not worth its row fetches", store.AggregateQuery{GroupBy: []store.GroupKey{{Field: "f.stage"}},
+			Metrics: []store.Metric{{Op: store.AggCount}, {Op: store.AggSum, Field: "f.price"}}},
+			true, "NOT INDEXED", "json_extract(data,'$.f.price')", "SCAN"},
+		{"nor one that does not hold a weight", store.AggregateQuery{GroupBy: []store.GroupKey{{Field: "f.stage"}},
+			Metrics: []store.Metric{{Op: store.AggSum, Field: "f.amount", Weight: "f.price"}}},
+			true, "NOT INDEXED", "json_extract(data,'$.f.price')", "SCAN"},
 		{"indexed key under an unindexed filter scans", store.AggregateQuery{Filter: unindexed, GroupBy: []store.GroupKey{{Field: "f.stage"}}, Metrics: sum},
 			true, "NOT INDEXED", "json_extract(data,'$.f.source')", "SCAN"},
 		{"unindexed key scans", store.AggregateQuery{GroupBy: []store.GroupKey{{Field: "f.region"}}, Metrics: sum},
@@ -68,7 +78,7 @@ func TestAggregatePlans(t *testing.T) {
 			}
 			comp := newCompiler(s.reg.kindTester("deals", false))
 			comp.column, _ = s.reg.columnTester("deals", false, q.Filter, order)
-			sql, err := buildAggregate(comp, "deals", q, newAggAcc(q), scan)
+			sql, err := buildAggregate(comp, "deals", q, newAggAcc(q), scan, aggregateIndex(q, s.reg.declared("deals")))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -159,6 +169,74 @@ func TestAggregateColumnsMatchJSON(t *testing.T) {
 		if vc == nil || vc.byPath[p] == "" {
 			t.Fatalf("no value column for %s: %+v", p, vc)
 		}
+	}
+	after := answer()
+	for i := range queries {
+		if before[i] != after[i] {
+			t.Errorf("query %d %+v:\nJSON:    %s\ncolumns: %s", i, queries[i], before[i], after[i])
+		}
+	}
+}
+
+// TestDateBucketColumnsMatchJSON checks date-bucket aggregates and
+// weighted sums read from value columns (dates grouped by their value and
+// bucketed once per distinct date) against the same aggregates over JSON
+// (fl_bucket per row): dates across year ends and leap days, strings of a
+// date's length that are not dates, times around the 2026 DST changes of
+// New York, numbers of ten digits, nulls and missing values, in UTC and in
+// a DST zone.
+func TestDateBucketColumnsMatchJSON(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(3, 5))
+	odd := []any{"2026-02-30", "2026-13-01", "2026-1-011", "２０２６-01-01", "abcdefghij", "2026-03-08T06:30:00Z",
+		"2026-03-08T07:30:00Z", "2026-11-01T05:30:00.5Z", "2026-11-01T06:30:00Z", "2026-03-08T01:30:00-05:00", "", 1234567890.0, 7.0, nil}
+	value := func() any {
+		if r.IntN(4) == 0 {
+			return odd[r.IntN(len(odd))]
+		}
+		return time.Date(2024, 12, 20, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(800)).Format("2006-01-02")
+	}
+	u := store.UnitOfWork{Actor: "t"}
+	for i := range 400 {
+		f := map[string]any{"d": value(), "n": float64(r.IntN(50)), "w": float64(r.IntN(11) * 10)}
+		if i%7 == 0 {
+			delete(f, "d")
+		}
+		if i%5 == 0 {
+			f["w"] = "high"
+		}
+		u.Writes = append(u.Writes, store.Write{Op: store.OpInsert, Collection: "dates", Doc: store.Document{ID: fmt.Sprintf("d%03d", i), Data: map[string]any{"f": f}}})
+	}
+	if _, err := s.Commit(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	var queries []store.AggregateQuery
+	for _, b := range []store.Bucket{store.BucketDay, store.BucketWeek, store.BucketMonth, store.BucketQuarter, store.BucketYear} {
+		for _, zone := range []string{"", "America/New_York"} {
+			for _, f := range []*store.Filter{nil, ptrF(store.Where("f.n", store.OpGt, 20.0))} {
+				queries = append(queries, store.AggregateQuery{Filter: f, GroupBy: []store.GroupKey{{Field: "f.d", Bucket: b, TimeZone: zone}},
+					Metrics: []store.Metric{{Op: store.AggCount}, {Op: store.AggSum, Field: "f.n"}, {Op: store.AggSum, Field: "f.n", Weight: "f.w"},
+						{Op: store.AggMin, Field: "f.d"}, {Op: store.AggMax, Field: "f.n"}, {Op: store.AggAvg, Field: "f.w"}}})
+			}
+		}
+	}
+	answer := func() []string {
+		var out []string
+		for _, q := range queries {
+			g, err := s.Aggregate(ctx, "dates", q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := json.Marshal(g)
+			out = append(out, string(b))
+		}
+		return out
+	}
+	before := answer()
+	syncWriter(t, s)
+	if vc := s.reg.columns("dates"); vc == nil || vc.byPath["f.d"] == "" || vc.byPath["f.w"] == "" {
+		t.Fatalf("no value columns: %+v", vc)
 	}
 	after := answer()
 	for i := range queries {

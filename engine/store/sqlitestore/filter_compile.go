@@ -50,6 +50,8 @@ type compiler struct {
 type slot struct {
 	v, t  string
 	plain bool
+	// col is set when v is a value column (cheap to read again).
+	col bool
 }
 
 // pred builds a condition on one candidate value.

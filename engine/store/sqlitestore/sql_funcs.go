@@ -80,6 +80,19 @@ func foldRune(r rune) rune {
 
 var zoneCache sync.Map // IANA name -> *time.Location
 
+// loadZone is time.LoadLocation, cached.
+func loadZone(zone string) (*time.Location, error) {
+	if l, ok := zoneCache.Load(zone); ok {
+		return l.(*time.Location), nil
+	}
+	l, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, err
+	}
+	zoneCache.Store(zone, l)
+	return l, nil
+}
+
 // bucketFunc is fl_bucket(value, bucket, zone): the date-bucket group key of
 // a stored date or time string, rendered by store.BucketValue; NULL for
 // values that are not dates.
@@ -92,16 +105,11 @@ func bucketFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	zone, _ := textArg(args[2])
 	loc := time.UTC
 	if zone != "" {
-		if l, ok := zoneCache.Load(zone); ok {
-			loc = l.(*time.Location)
-		} else {
-			l, err := time.LoadLocation(zone)
-			if err != nil {
-				return nil, err
-			}
-			zoneCache.Store(zone, l)
-			loc = l
+		l, err := loadZone(zone)
+		if err != nil {
+			return nil, err
 		}
+		loc = l
 	}
 	key, ok := store.BucketValue(v, store.Bucket(b), loc)
 	if !ok {

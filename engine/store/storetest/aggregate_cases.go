@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -10,6 +11,7 @@ import (
 func aggregateCases() []testCase {
 	return []testCase{
 		{name: "Metrics", run: testAggregateMetrics},
+		{name: "WeightedSum", run: testAggregateWeighted},
 	}
 }
 
@@ -130,5 +132,51 @@ func testAggregateMetrics(f *fixture) {
 			continue
 		}
 		f.sameGroups(sc.name, got, sc.want)
+	}
+}
+
+// testAggregateWeighted checks sums with a weight: Field × Weight added
+// over the documents where both are numbers, next to plain metrics.
+func testAggregateWeighted(f *fixture) {
+	f.seed("weighted", []doc{
+		{"w1", map[string]any{"stage": "a", "amount": 100, "prob": 10}},
+		{"w2", map[string]any{"stage": "a", "amount": 50.5, "prob": 40}},
+		{"w3", map[string]any{"stage": "a", "amount": 7, "prob": "high"}},
+		{"w4", map[string]any{"stage": "a", "amount": "n/a", "prob": 70}},
+		{"w5", map[string]any{"stage": "b", "amount": 20}},
+		{"w6", map[string]any{"stage": "b", "prob": 100}},
+		{"w7", map[string]any{"stage": "b", "amount": 3.25, "prob": 0.5, "nested": map[string]any{"w": 2}}},
+		{"w8", map[string]any{"stage": "c", "amount": nil, "prob": nil}},
+		{"w9", map[string]any{"stage": "a", "amount": 1000, "prob": 100}},
+	})
+	f.softDelete("weighted", "w9")
+	metrics := []store.Metric{{Op: store.AggCount}, {Op: store.AggSum, Field: "amount", Weight: "prob"}, {Op: store.AggSum, Field: "amount"},
+		{Op: store.AggSum, Field: "amount", Weight: "nested.w"}}
+	scenarios := []struct {
+		name string
+		q    store.AggregateQuery
+		want []store.Group
+	}{
+		{"totals", store.AggregateQuery{Metrics: metrics},
+			[]store.Group{{Keys: keys(), Values: vals(8.0, 100*10+50.5*40+3.25*0.5, 180.75, 6.5)}}},
+		{"grouped", store.AggregateQuery{GroupBy: []store.GroupKey{{Field: "stage"}}, Metrics: metrics},
+			[]store.Group{
+				{Keys: keys("a"), Values: vals(4.0, 100*10+50.5*40, 157.5, 0.0)},
+				{Keys: keys("b"), Values: vals(3.0, 3.25*0.5, 23.25, 6.5)},
+				{Keys: keys("c"), Values: vals(1.0, 0.0, 0.0, 0.0)},
+			}},
+		{"filtered", store.AggregateQuery{Filter: ptr(w("prob", store.OpGte, 40)), Metrics: metrics[:2]},
+			[]store.Group{{Keys: keys(), Values: vals(3.0, 50.5*40)}}},
+	}
+	for _, sc := range scenarios {
+		got, err := f.s.Aggregate(f.ctx, "weighted", sc.q)
+		if err != nil {
+			f.t.Errorf("%s: Aggregate: %v", sc.name, err)
+			continue
+		}
+		f.sameGroups(sc.name, got, sc.want)
+	}
+	if _, err := f.s.Aggregate(f.ctx, "weighted", store.AggregateQuery{Metrics: []store.Metric{{Op: store.AggAvg, Field: "amount", Weight: "prob"}}}); !errors.Is(err, store.ErrInvalidFilter) {
+		f.t.Errorf("avg with a weight: %v, want ErrInvalidFilter", err)
 	}
 }
