@@ -82,7 +82,7 @@ func (e *Engine) createRecord(ctx context.Context, a Actor, formID string, input
 	if err != nil {
 		return Record{}, err
 	}
-	w.backdate(opts)
+	w.backdate(ctx, opts)
 	data, err := w.run(ctx, input)
 	if err != nil {
 		return Record{}, hideErrors(err, d.Mask)
@@ -149,7 +149,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	if err != nil {
 		return Record{}, err
 	}
-	w.backdate(opts)
+	w.backdate(ctx, opts)
 	data, err := w.run(ctx, input)
 	if err != nil {
 		return Record{}, hideErrors(err, d.Mask)

@@ -1,5 +1,7 @@
 package engine
 
+import "context"
+
 // backdate moves the write's clock to opts.At when the write may be
 // backdated: a trusted internal write (Source import) by a workspace
 // admin, such as the sample data a template installs or an import of
@@ -8,8 +10,11 @@ package engine
 // the write's Now (stage transitions) all take that time. A time in the
 // future, or any other source, is ignored: API and UI writes always happen
 // now.
-func (w *write) backdate(opts WriteOptions) {
-	if opts.At.IsZero() || w.a.Source != SourceImport || w.a.Role != RoleAdmin {
+func (w *write) backdate(ctx context.Context, opts WriteOptions) {
+	if opts.At.IsZero() || w.a.Source != SourceImport {
+		return
+	}
+	if w.e.allow(ctx, w.a, ActWorkspaceManage, Resource{}) != nil {
 		return
 	}
 	if opts.At.After(w.ctx.Now) {

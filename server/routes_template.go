@@ -56,7 +56,7 @@ func (s *Server) templates(c *fiber.Ctx) (*tpl.Service, error) {
 	if s.cfg.Templates == nil {
 		return nil, errNoTemplates
 	}
-	if actor(c).Role != engine.RoleAdmin {
+	if _, err := s.e.Authorize(c.UserContext(), actor(c), engine.ActWorkspaceManage, engine.Resource{}); err != nil {
 		return nil, fmt.Errorf("%w: templates are for workspace admins", engine.ErrForbidden)
 	}
 	if len(c.Body()) > tpl.MaxBundleBytes {

@@ -166,9 +166,16 @@ func New(cfg Config) (*Server, error) {
 		}
 		s.assets = assets
 	}
+	// Fiber refuses a longer body by its Content-Length before reading it
+	// (and answers Expect: 100-continue with 413). Template bundles raise
+	// that bound only on a server that serves templates.
+	readLimit := max(cfg.BodyLimit, cfg.UploadLimit+64<<10)
+	if cfg.Templates != nil {
+		readLimit = max(readLimit, template.MaxBundleBytes+64<<10)
+	}
 	fc := fiber.Config{
 		AppName:               "formloom",
-		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10, template.MaxBundleBytes+64<<10),
+		BodyLimit:             readLimit,
 		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,

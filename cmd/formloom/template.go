@@ -346,15 +346,18 @@ func (te *templateEnv) workspaceAdmin(ctx context.Context, wsID string) (engine.
 		return engine.Actor{}, err
 	}
 	for _, m := range members {
-		if m.Role != engine.RoleAdmin || m.Disabled {
+		if m.Disabled {
 			continue
 		}
 		u, err := te.e.User(ctx, m.UserID)
 		if err != nil {
 			continue
 		}
-		return engine.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Workspace: wsID, Role: engine.RoleAdmin,
-			Departments: m.Departments, Roles: m.Roles, AdminApps: m.AdminApps, Source: engine.SourceSystem}, nil
+		a := engine.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Workspace: wsID, Role: m.Role,
+			Departments: m.Departments, Roles: m.Roles, AdminApps: m.AdminApps, Source: engine.SourceSystem}
+		if _, err := te.e.Authorize(ctx, a, engine.ActWorkspaceManage, engine.Resource{}); err == nil {
+			return a, nil
+		}
 	}
 	return engine.Actor{}, fmt.Errorf("workspace %s has no admin to install as", wsID)
 }

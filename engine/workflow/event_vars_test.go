@@ -21,7 +21,13 @@ func TestStageEventVariable(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	f := stageFixtureOn(t, st, false)
 	formID := f.publishDeal(t, dealPipeline())
-	if _, err := f.e.CreateRecord(f.ctx, f.admin, formID, map[string]any{"title": "华东项目", "stage": "qualify"}, engine.WriteOptions{}); err != nil {
+	// A create writes no stage event (the record is its first stage
+	// entry); a move does.
+	rec, err := f.e.CreateRecord(f.ctx, f.admin, formID, map[string]any{"title": "华东项目", "stage": "qualify"}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.e.UpdateRecord(f.ctx, f.admin, formID, rec.ID, map[string]any{"stage": "tech"}, rec.Version, engine.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	v, ok := f.e.EventVariables().Lookup(workflow.EventStageChanged)
@@ -45,8 +51,11 @@ func TestStageEventVariable(t *testing.T) {
 	if v.Old == nil {
 		t.Fatal("the stage variable gives no old values")
 	}
-	if old := v.Old(evs[0].Payload); len(old) != 1 || old["stage"] != nil {
-		t.Fatalf("old values of a record's first stage: %v", old)
+	if old := v.Old(evs[0].Payload); len(old) != 1 || old["stage"] != "qualify" {
+		t.Fatalf("old values of the record's move: %v", old)
+	}
+	if old := v.Old(map[string]any{"field": "stage", "from": "", "to": "qualify"}); len(old) != 1 || old["stage"] != nil {
+		t.Fatalf("old values of a first stage: %v", old)
 	}
 	if old := v.Old(map[string]any{"field": "stage", "from": "qualify", "to": "proposal"}); old["stage"] != "qualify" {
 		t.Fatalf("old values of a move: %v", old)
