@@ -156,7 +156,7 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 			if err != nil {
 				return AggregateResult{}, err
 			}
-			if !(wf != nil && wf.typ.ExprType(wf.def).Kind == expr.KindNumber || v.moneyAmount(m.Weight)) {
+			if !(wf != nil && wf.valueKind() == expr.KindNumber || v.moneyAmount(m.Weight)) {
 				return AggregateResult{}, invalid(fieldErr(at+".weight", CodeAggregate, map[string]any{"op": string(m.Op), "field": m.Weight}))
 			}
 			sm.Weight = wp
