@@ -233,3 +233,28 @@ func isValidation(err error, code string) bool {
 	}
 	return false
 }
+
+// caughtUp waits until the hub has fanned out every event committed so
+// far: a test that needs the ring to have moved past a point (a resume
+// that must reset) cannot rely on the tail having read the latest writes.
+func (fx *fixture) caughtUp(t testing.TB) {
+	t.Helper()
+	var end int64
+	for {
+		evs, err := fx.st.ReadEvents(fx.ctx, end, store.MaxReadEvents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) == 0 {
+			break
+		}
+		end = evs[len(evs)-1].Seq
+	}
+	stop := time.Now().Add(deadline)
+	for fx.hub.Done() < end {
+		if time.Now().After(stop) {
+			t.Fatalf("the hub passed %d, not %d, before the deadline", fx.hub.Done(), end)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

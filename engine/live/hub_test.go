@@ -117,6 +117,7 @@ func TestResumeReplaysWhatWasMissed(t *testing.T) {
 		for range 5 {
 			fx.create(t, rep1, "多")
 		}
+		fx.caughtUp(t)
 		s = fx.subscribe(t, rep1, seen.ID)
 		reset := next(t, s)
 		if reset.Type != TypeReset || reset.ID <= seen.ID {
