@@ -54,7 +54,7 @@ export function groupProblems(fields: FieldError[]): ItemProblems[] {
   };
   for (const f of fields) {
     let segs = (f.path ?? '').split('.').filter(Boolean);
-    if (segs[0] === 'bundle' || segs[0] === 'parts') segs = segs.slice(1);
+    while (segs[0] === 'bundle' || segs[0] === 'parts') segs = segs.slice(1);
     const message = f.message || f.code;
     const head = segs[0] ? SEGMENT.exec(segs[0]) : null;
     if (head && (PART_ORDER.includes(head[1]) || head[1] === 'sample')) {
@@ -133,11 +133,22 @@ export class BundleFileError extends Error {
 /** readBundle reads an uploaded template file: at most 8 MiB of JSON holding an object with a template. */
 export async function readBundle(file: Blob): Promise<Bundle> {
   if (file.size > MAX_BUNDLE_BYTES) throw new BundleFileError('tooLarge');
-  const text = await file.text();
+  const text = await blobText(file);
   let v: unknown;
   try { v = JSON.parse(text); } catch (e) { throw new BundleFileError('notJSON', (e as Error).message); }
   if (!v || typeof v !== 'object' || Array.isArray(v) || !('template' in v)) throw new BundleFileError('notBundle');
   return v as Bundle;
+}
+
+/** blobText reads a file as UTF-8 text (FileReader where Blob.text is missing). */
+function blobText(b: Blob): Promise<string> {
+  if (typeof b.text === 'function') return b.text();
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result ?? ''));
+    r.onerror = () => reject(r.error ?? new Error('read failed'));
+    r.readAsText(b);
+  });
 }
 
 /** bundleSummary reads what an unchecked bundle says about itself: its template's key, version and name. */
