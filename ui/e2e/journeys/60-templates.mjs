@@ -1,0 +1,174 @@
+// App templates (issue 17): the admin installs the shipped CRM with sample
+// data from the apps page's gallery, opens the opportunities as records and
+// as a board (the README's screenshot), sees the funnel dashboard render,
+// exports the app as a template, checks the exported file through the
+// upload dialog (a duplicate app name is refused on its box) and previews
+// an upgrade from it; at 390 px the gallery and the install dialog fit.
+import { readFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoDir } from '../harness.mjs';
+
+export default function templates({ page, url, byTest, expectText, apiCall, shot, launchContext, loginIn, errs, outDir, EMAIL, PASSWORD, T }) {
+  // Installing writes hundreds of sample records through the write pipeline: allow it a minute.
+  const INSTALL = 60_000;
+  let appId = '';
+  let appName = '';
+  let oppId = '';
+  let exported = '';
+  const dialog = () => byTest('install-dialog');
+
+  return [
+    ['templates: the apps page shows the CRM in the gallery with what it contains', async () => {
+      await page.goto(url('/'));
+      const card = page.locator('[data-testid="template-card"][data-key="crm"]');
+      await card.waitFor();
+      await card.locator('[data-count="forms"]').filter({ hasText: '个表单' }).waitFor();
+      await card.locator('[data-count="dashboards"]').waitFor();
+      await card.locator('[data-count="automations"]').waitFor();
+      await shot('templates-gallery-zh');
+    }],
+    ['templates: install the CRM with sample data; the dialog shows progress, then a link to the new app', async () => {
+      const card = page.locator('[data-testid="template-card"][data-key="crm"]');
+      await card.locator('[data-testid="template-install"]').click();
+      await dialog().waitFor();
+      appName = await byTest('install-app-name').inputValue();
+      if (!appName) throw new Error('the install dialog has no default app name');
+      if (await byTest('install-sample').getAttribute('aria-checked') !== 'true') throw new Error('sample data is not on by default');
+      const t0 = Date.now();
+      await byTest('install-ok').click();
+      await byTest('install-open').waitFor({ timeout: INSTALL });
+      console.log(`  · CRM with sample data installed from the browser in ${Date.now() - t0} ms`);
+      await dialog().getByText(`“${appName}”已安装`).waitFor();
+      await shot('templates-installed-zh');
+      await byTest('install-open').click();
+      await page.waitForURL(/\/apps\/[^/]+$/);
+      appId = page.url().split('/apps/')[1];
+      // The new app is on the apps page too.
+      const apps = await apiCall('GET', '/apps');
+      if (!(apps.items ?? apps).some((a) => a.id === appId && a.name === appName)) throw new Error(`the app ${appId} "${appName}" is not listed`);
+    }],
+    ['templates: the app page names the template and its version', async () => {
+      await byTest('app-template').filter({ hasText: /v\d+\.\d+/ }).waitFor();
+      await byTest('export-template').waitFor();
+      const forms = await apiCall('GET', `/apps/${appId}/forms`);
+      const list = forms.items ?? forms;
+      if (list.length < 9) throw new Error(`the CRM has ${list.length} forms: ${list.map((f) => f.name)}`);
+      const opp = list.find((f) => f.name === '商机');
+      if (!opp) throw new Error(`no 商机 form: ${list.map((f) => f.name)}`);
+      oppId = opp.id;
+      await byTest('form-item').filter({ hasText: '商机' }).first().waitFor();
+    }],
+    ['templates: the opportunities have sample records, and the board shows them per stage (desktop screenshot for the README)', async () => {
+      await page.goto(url(`/forms/${oppId}/data`));
+      await byTest('record-row').first().waitFor();
+      await byTest('layout-kanban').click();
+      await page.locator('[data-testid="board-column"]').nth(4).waitFor();
+      await page.locator('[data-testid="board-card"]').first().waitFor();
+      const columns = await page.locator('[data-testid="board-column"]').count();
+      if (columns < 6) throw new Error(`the board has ${columns} columns, not one per stage`);
+      for (const stage of ['需求确认', '方案提交', '赢单']) await page.locator('[data-testid="board-column-head"]', { hasText: stage }).first().waitFor();
+      // Every column has loaded its cards before the picture is taken.
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="board-card"]').length >= 12);
+      const dir = join(repoDir, 'docs', 'screenshots');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'crm-board.png') });
+      await shot('templates-crm-board-zh');
+    }],
+    ['templates: the funnel dashboard renders with the sample data', async () => {
+      await page.goto(url(`/apps/${appId}/dashboards`));
+      await byTest('dashboard-link').first().waitFor();
+      const links = byTest('dashboard-link');
+      const n = await links.count();
+      // The funnel is on one of the CRM's dashboards: open each until it shows.
+      let found = false;
+      for (let i = 0; i < n && !found; i++) {
+        await page.goto(url(`/apps/${appId}/dashboards`));
+        await links.nth(i).click();
+        await page.waitForURL(/\/dashboards\/[^/]+$/);
+        await page.locator('[data-testid^="tile-"]').first().waitFor();
+        found = await byTest('funnel').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
+      }
+      if (!found) throw new Error('no CRM dashboard shows a funnel');
+      const funnel = byTest('funnel').first();
+      await funnel.locator('.ant-table-row').first().waitFor();
+      await funnel.getByText('需求确认').first().waitFor();
+      await shot('templates-crm-funnel-zh');
+    }],
+    ['templates: export the app as a template, with a sample of its records', async () => {
+      await page.goto(url(`/apps/${appId}`));
+      await byTest('export-template').click();
+      await byTest('export-with-sample').click();
+      await byTest('export-sample').fill('5');
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: INSTALL }), byTest('export-ok').click()]);
+      if (!download.suggestedFilename().endsWith('.json')) throw new Error(`the export is named ${download.suggestedFilename()}`);
+      exported = await download.path();
+      const b = JSON.parse(readFileSync(exported, 'utf8'));
+      if (b.format !== 1 || !b.template || !Array.isArray(b.forms) || b.forms.length < 9) throw new Error(`not a bundle of the CRM: ${JSON.stringify(Object.keys(b))} with ${b.forms?.length} forms`);
+      const sampled = Object.values(b.sample?.records ?? {}).reduce((n, r) => n + r.length, 0);
+      if (sampled === 0 || Object.values(b.sample.records).some((r) => r.length > 5)) throw new Error(`the export's sample is not up to 5 records per form: ${sampled}`);
+      await expectText('模板已下载');
+    }],
+    ['templates: the exported file checks as a valid template; installing it under a taken name is refused on the name box', async () => {
+      await page.goto(url('/'));
+      await byTest('template-upload').click();
+      await byTest('upload-dialog').locator('input[type=file]').setInputFiles(exported);
+      await byTest('template-checked').waitFor({ timeout: INSTALL });
+      await byTest('upload-install').click();
+      await dialog().waitFor();
+      await byTest('install-app-name').fill(appName);
+      await byTest('install-ok').click();
+      await byTest('install-dialog').locator('.ant-form-item-explain-error, [data-testid="template-problems"], [data-testid="install-error"]').first().waitFor({ timeout: INSTALL });
+      await expectText('未安装任何内容');
+      await shot('templates-install-refused-zh');
+      const apps = await apiCall('GET', '/apps');
+      if ((apps.items ?? apps).filter((a) => a.name === appName).length !== 1) throw new Error('a refused install left an app behind');
+      await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    }],
+    ['templates: an upgrade from the exported file shows its preview', async () => {
+      await page.goto(url(`/apps/${appId}`));
+      await byTest('template-upgrade-file').click();
+      await byTest('upgrade-dialog').locator('input[type=file]').setInputFiles(exported);
+      await byTest('upgrade-plan').waitFor({ timeout: INSTALL });
+      await byTest('upgrade-versions').waitFor();
+      await shot('templates-upgrade-preview-zh');
+      await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    }],
+    ['templates: at 390 px the gallery, the install dialog and the app page fit the screen', async () => {
+      const W = 390;
+      const s = await launchContext('zh-CN', { viewport: { width: W, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+      try {
+        s.context.setDefaultTimeout(T);
+        const p = s.context.pages()[0] ?? await s.context.newPage();
+        errs.watch(p, 'phone templates');
+        const on = (id) => p.locator(`[data-testid="${id}"]`);
+        const fits = async (where) => {
+          const sw = await p.evaluate(() => document.documentElement.scrollWidth);
+          if (sw > W) throw new Error(`${where}: the page is ${sw} px wide, wider than the ${W} px screen`);
+        };
+        const inside = async (loc, what) => {
+          await loc.waitFor({ state: 'visible' });
+          await loc.scrollIntoViewIfNeeded();
+          const b = await loc.boundingBox();
+          if (!b || b.x < 0 || b.x + b.width > W + 0.5) throw new Error(`${what} is not inside the ${W} px wide screen: ${JSON.stringify(b)}`);
+        };
+        await loginIn(p, EMAIL, PASSWORD);
+        await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+        const card = p.locator('[data-testid="template-card"][data-key="crm"]');
+        await card.waitFor();
+        await fits('apps page with the gallery');
+        await inside(card, 'the CRM card');
+        await inside(card.locator('[data-testid="template-install"]'), 'install');
+        await card.locator('[data-testid="template-install"]').click();
+        await inside(on('install-ok'), 'the install button');
+        await inside(on('install-app-name'), 'the app name box');
+        await fits('install dialog');
+        await p.screenshot({ path: join(outDir, 'phone-templates-install-zh.png') });
+        await p.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+        await p.goto(url(`/apps/${appId}`));
+        await inside(on('export-template'), 'export as template');
+        await inside(on('app-template'), 'the template tag');
+        await fits('app page');
+      } finally { await s.close(); }
+    }],
+  ];
+}
