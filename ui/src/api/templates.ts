@@ -10,9 +10,8 @@ export type Text = string | Record<string, string>;
 /** TemplateSummary describes a template package: a shipped one, or the answer to checking a bundle. */
 export interface TemplateSummary {
   key: string; version: string; name: Text; description?: Text; icon?: string; color?: string;
-  /** counts holds how many items of each part the package has: forms, roles, stages, automations, dashboards… */
+  /** counts holds how many items of each part the package has (forms, roles, stages, automations, dashboards…), and sampleMembers, sampleRecords. */
   counts?: Record<string, number>;
-  sample?: boolean;
 }
 
 /** Bundle is a whole template package as one JSON document (an uploaded or exported file). */
@@ -26,7 +25,7 @@ export interface InstallResult { appId: string; counts?: Record<string, number> 
 
 /** Installation is what an app installed from a template remembers: which package, which version. */
 export interface Installation {
-  key: string; version: string; name?: Text; installedAt?: string; upgradedAt?: string;
+  app?: string; key: string; version: string; name?: Text; locale?: string; installedAt?: string; upgradedAt?: string;
 }
 
 /** PlanChange is one difference an upgrade applies: a form, a field of a form, a role or a part's item added, removed or changed. */

@@ -103,7 +103,14 @@ export function InstallDialog({ source, name, hasSample = true, onClose, onInsta
             {failure && <Alert type="error" showIcon style={{ marginBottom: 12 }} title={t('templates.failed')} description={failure} data-testid="install-error" />}
             {problems.length > 0 && <div style={{ marginBottom: 12 }}><ProblemList fields={problems} /></div>}
             <Form form={form} layout="vertical" disabled={phase === 'installing'} onFinish={() => void install()}
-              onValuesChange={(c: Partial<Values>) => { if ('sampleData' in c) setSample(!!c.sampleData); }}>
+              onValuesChange={(c: Partial<Values>) => {
+                if ('sampleData' in c) setSample(!!c.sampleData);
+                // A name left as the template's follows the language chosen for the app.
+                if (c.locale && name && typeof name === 'object') {
+                  const cur = form.getFieldValue('appName');
+                  if (!cur || Object.values(name).includes(cur)) form.setFieldValue('appName', localized(name, c.locale));
+                }
+              }}>
               <Form.Item name="appName" label={t('templates.appName')} extra={t('templates.appNameHelp')}
                 rules={[{ required: true, whitespace: true, message: t('validation.required') }, { max: 100 }]}>
                 <Input data-testid="install-app-name" />

@@ -4,7 +4,6 @@ import { AppstoreOutlined, UploadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import '../../i18n/templates';
 import { templateApi, type InstallResult, type Source, type TemplateSummary, type Text } from '../../api/templates';
-import { currentLang } from '../../i18n';
 import { errorText } from '../../util/errors';
 import { Counts } from './Counts';
 import { InstallDialog } from './InstallDialog';
@@ -20,7 +19,7 @@ import './templates.css';
  */
 export default function TemplateGallery({ onInstalled }: { onInstalled?: (r: InstallResult) => void }) {
   const { t, i18n } = useTranslation();
-  const lang = i18n.language === 'en' ? 'en' : currentLang();
+  const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
   const [items, setItems] = useState<TemplateSummary[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [uploading, setUploading] = useState(false);
@@ -47,7 +46,7 @@ export default function TemplateGallery({ onInstalled }: { onInstalled?: (r: Ins
               <Col key={tp.key} xs={24} sm={12} lg={8}>
                 <Card data-testid="template-card" data-key={tp.key} className="fl-tpl-card"
                   actions={[
-                    <Button key="i" type="link" onClick={() => setInstalling({ source: { key: tp.key }, name: tp.name, sample: tp.sample !== false })} data-testid="template-install">{t('templates.install')}</Button>,
+                    <Button key="i" type="link" onClick={() => setInstalling({ source: { key: tp.key }, name: tp.name, sample: (tp.counts?.sampleRecords ?? 0) > 0 || (tp.counts?.sampleMembers ?? 0) > 0 })} data-testid="template-install">{t('templates.install')}</Button>,
                   ]}>
                   <Card.Meta
                     avatar={<Avatar shape="square" size={40} style={{ background: tp.color || '#1677ff' }} icon={<AppstoreOutlined />} />}

@@ -8,7 +8,7 @@ import { templateApi, type PlanChange, type PlanConflict, type Resolution, type 
 import { errorText } from '../../util/errors';
 import { BundlePicker } from './BundlePicker';
 import { ProblemList } from './ProblemList';
-import { planSections, resolutionsOf, shown, unresolved } from './model';
+import { itemName, narrowed, planSections, resolutionsOf, shown, unresolved } from './model';
 import './templates.css';
 
 export interface UpgradeDialogProps {
@@ -113,7 +113,7 @@ function PlanView({ plan, choices, setChoice, all }: {
               <ul className="fl-tpl-changes">
                 {fields.filter((f) => f.form === form).map((f) => (
                   <li key={`${f.op}.${f.field}`} data-testid="plan-field" data-op={f.op} data-field={`${form}.${f.field}`}>
-                    {opTag(f.op)}<Typography.Text code>{f.field}</Typography.Text>
+                    {opTag(f.op)}{f.label && <span>{f.label} </span>}<Typography.Text code>{f.field}</Typography.Text>
                     {f.props.length > 0 && <Typography.Text type="secondary"> {t('templates.changedProps', { props: f.props.join(t('templates.sep')) })}</Typography.Text>}
                   </li>
                 ))}
@@ -129,7 +129,7 @@ function PlanView({ plan, choices, setChoice, all }: {
           <ul className="fl-tpl-changes">
             {items.map((c: PlanChange, i) => (
               <li key={i} data-testid="plan-item" data-op={c.op} data-item={`${c.kind}.${c.key}`}>
-                {opTag(c.op)}{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · <Typography.Text code>{c.key}</Typography.Text>
+                {opTag(c.op)}{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {itemName(c) && <span>{itemName(c)} </span>}<Typography.Text code>{c.key}</Typography.Text>
                 {c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}
               </li>
             ))}
@@ -155,6 +155,7 @@ function PlanView({ plan, choices, setChoice, all }: {
 
 function ConflictCard({ c, choice, onChoose }: { c: PlanConflict; choice?: Resolution; onChoose: (r: Resolution) => void }) {
   const { t } = useTranslation();
+  const v = narrowed(c);
   const value = (label: string, v: unknown, side: string, picked: boolean) => (
     <Col xs={24} md={8}>
       <div className={`fl-tpl-value${picked ? ' fl-tpl-picked' : ''}`} data-testid={`conflict-${side}`}>
@@ -171,9 +172,9 @@ function ConflictCard({ c, choice, onChoose }: { c: PlanConflict; choice?: Resol
           options={[{ value: 'ours', label: t('templates.keepMine') }, { value: 'theirs', label: t('templates.takeTemplate') }]} />
       </Space>
       <Row gutter={[8, 8]} style={{ marginTop: 8 }}>
-        {value(t('templates.base'), c.base, 'base', false)}
-        {value(t('templates.ours'), c.ours, 'ours', choice === 'ours')}
-        {value(t('templates.theirs'), c.theirs, 'theirs', choice === 'theirs')}
+        {value(t('templates.base'), v.base, 'base', false)}
+        {value(t('templates.ours'), v.ours, 'ours', choice === 'ours')}
+        {value(t('templates.theirs'), v.theirs, 'theirs', choice === 'theirs')}
       </Row>
     </div>
   );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, countList, groupProblems, localized, planSections, resolutionsOf, unresolved } from './model';
+import { compareVersions, countList, groupProblems, localized, narrowed, planSections, resolutionsOf, unresolved } from './model';
 
 describe('template helpers', () => {
   it('order versions numerically', () => {
@@ -35,14 +35,14 @@ describe('template helpers', () => {
   });
   it('split a plan into field changes and item changes', () => {
     const s = planSections({ from: '1', to: '2', conflicts: [], changes: [
-      { kind: 'forms', key: 'lead', op: 'add', path: 'definition.fields[score]' },
+      { kind: 'forms', key: 'lead', op: 'add', path: 'definition.fields[score]', detail: { type: 'number', label: '评分' } },
       { kind: 'forms', key: 'lead', op: 'change', path: 'fields.source', detail: { props: ['options', 'label'] } },
       { kind: 'forms', key: 'lead', op: 'change', path: '', detail: { field: 'grade', props: ['expression'] } },
       { kind: 'forms', key: 'quote', op: 'change', path: 'name' },
       { kind: 'views', key: 'my_leads', op: 'remove' },
     ] });
     expect(s.fields).toEqual([
-      { form: 'lead', field: 'score', op: 'add', props: [] },
+      { form: 'lead', field: 'score', op: 'add', props: [], label: '评分' },
       { form: 'lead', field: 'source', op: 'change', props: ['options', 'label'] },
       { form: 'lead', field: 'grade', op: 'change', props: ['expression'] },
     ]);
@@ -52,5 +52,13 @@ describe('template helpers', () => {
     const cs = [{ id: 'a', kind: 'forms', key: 'x' }, { id: 'b', kind: 'roles', key: 'y' }];
     expect(unresolved(cs, { a: 'ours' }).map((c) => c.id)).toEqual(['b']);
     expect(resolutionsOf(cs, { a: 'ours', b: 'theirs', stale: 'ours' })).toEqual({ a: 'ours', b: 'theirs' });
+  });
+  it('narrow a conflict of whole objects to the properties that differ', () => {
+    const f = (label: string, required: boolean) => ({ key: 'amount', type: 'money', label, required });
+    expect(narrowed({ id: 'x', kind: 'forms', key: 'opp', path: 'fields.amount', base: f('金额', false), ours: f('合同金额', false), theirs: f('预计金额', true) }))
+      .toEqual({ base: { label: '金额', required: false }, ours: { label: '合同金额', required: false }, theirs: { label: '预计金额', required: true } });
+    expect(narrowed({ id: 'y', kind: 'forms', key: 'opp', path: 'fields.x', base: null, ours: f('a', false), theirs: f('b', false) }))
+      .toEqual({ base: null, ours: { label: 'a' }, theirs: { label: 'b' } });
+    expect(narrowed({ id: 'z', kind: 'forms', key: 'opp', path: 'name', base: 'A', ours: 'B', theirs: 'C' })).toEqual({ base: 'A', ours: 'B', theirs: 'C' });
   });
 });

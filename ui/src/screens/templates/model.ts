@@ -72,7 +72,7 @@ export function groupProblems(fields: FieldError[]): ItemProblems[] {
 }
 
 /** FieldChange is a field of a form the upgrade adds, removes or changes. */
-export interface FieldChange { form: string; field: string; op: PlanChange['op']; props: string[] }
+export interface FieldChange { form: string; field: string; op: PlanChange['op']; props: string[]; label?: string }
 
 export interface PlanSections {
   fields: FieldChange[];
@@ -100,8 +100,9 @@ export function planSections(plan: UpgradePlan): PlanSections {
   for (const c of plan.changes) {
     const f = c.kind === 'forms' ? fieldOf(c) : null;
     if (!f) { items.push(c); continue; }
+    const label = typeof c.detail?.label === 'string' && c.detail.label !== f.field ? c.detail.label : undefined;
     const same = fields.find((x) => x.form === c.key && x.field === f.field && x.op === c.op);
-    if (same) { for (const p of f.props) if (!same.props.includes(p)) same.props.push(p); } else fields.push({ form: c.key, field: f.field, op: c.op, props: f.props });
+    if (same) { for (const p of f.props) if (!same.props.includes(p)) same.props.push(p); } else fields.push({ form: c.key, field: f.field, op: c.op, props: f.props, ...(label ? { label } : {}) });
   }
   return { fields, items };
 }
@@ -116,6 +117,31 @@ export function resolutionsOf(conflicts: PlanConflict[], choices: Record<string,
   const out: Record<string, Resolution> = {};
   for (const c of conflicts) { const v = choices[c.id]; if (v === 'ours' || v === 'theirs') out[c.id] = v; }
   return out;
+}
+
+/** itemName is the name a change's detail gives its form, role or item ("" when none). */
+export function itemName(c: PlanChange): string {
+  const n = c.detail?.name;
+  return typeof n === 'string' && n !== c.key ? n : '';
+}
+
+const plain = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * narrowed keeps, of a conflict whose values are objects (a whole field,
+ * an automation's design), only the properties that differ between them,
+ * so the admin reads what the choice is about; other values stay whole.
+ */
+export function narrowed(c: PlanConflict): { base: unknown; ours: unknown; theirs: unknown } {
+  const vs = [c.base, c.ours, c.theirs];
+  if (!vs.every((v) => v === null || v === undefined || plain(v)) || !vs.some(plain)) return { base: c.base, ours: c.ours, theirs: c.theirs };
+  const objs = vs.map((v) => (plain(v) ? v : null));
+  const keys = [...new Set(objs.flatMap((o) => (o ? Object.keys(o) : [])))];
+  // A side without the object (added on both sides, removed on one) does not make every property differ.
+  const present = objs.filter((o): o is Record<string, unknown> => o !== null);
+  const differ = keys.filter((k) => new Set(present.map((o) => JSON.stringify(o[k] ?? null))).size > 1);
+  const pick = (o: Record<string, unknown> | null) => (o ? Object.fromEntries(differ.filter((k) => k in o).map((k) => [k, o[k]])) : null);
+  return { base: pick(objs[0]), ours: pick(objs[1]), theirs: pick(objs[2]) };
 }
 
 /** shown renders a conflict's value for reading: text as is, anything else as indented JSON. */
