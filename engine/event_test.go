@@ -157,6 +157,13 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, W(engine.EventUserCreated)},
 			{"SetPasswordHash", func() error { return f.e.SetPasswordHash(ctx, user.ID, "hash") }, W(engine.EventUserPasswordChanged)},
+			{"DeletePlaceholderUser", func() error {
+				ph, err := f.e.CreateUser(ctx, engine.UserInput{Email: email("placeholder"), Name: "占位", Home: admin.Workspace})
+				if err != nil {
+					return err
+				}
+				return f.e.DeletePlaceholderUser(ctx, admin, ph.ID)
+			}, W(engine.EventUserCreated, engine.EventUserDeleted)},
 			{"AddMember", func() error {
 				member, err = f.e.AddMember(ctx, admin, user.ID, engine.RoleMember, []string{dept.ID})
 				return err

@@ -49,6 +49,9 @@ const (
 	EventUserEnabled         EventType = "user.enabled"
 	EventUserPasswordChanged EventType = "user.password_changed"
 	EventUserPasswordReset   EventType = "user.password_reset"
+	// EventUserDeleted: a placeholder account nobody used was deleted
+	// (DeletePlaceholderUser).
+	EventUserDeleted EventType = "user.deleted"
 
 	// Files (payload FilePayload).
 	EventFileUploaded EventType = "file.uploaded"
@@ -92,7 +95,7 @@ func EventTypes() []EventInfo {
 		{EventMemberInvited, "InvitationPayload", InvitationPayloadVersion},
 		{EventMemberInvitationDeclined, "InvitationPayload", InvitationPayloadVersion},
 		usr(EventUserCreated), usr(EventUserUpdated), usr(EventUserDisabled), usr(EventUserEnabled),
-		usr(EventUserPasswordChanged), usr(EventUserPasswordReset),
+		usr(EventUserPasswordChanged), usr(EventUserPasswordReset), usr(EventUserDeleted),
 		{EventFileUploaded, "FilePayload", FilePayloadVersion},
 		{EventRoleCreated, "RolePayload", RolePayloadVersion},
 		{EventRoleUpdated, "RolePayload", RolePayloadVersion},

@@ -128,7 +128,7 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 		if err != nil {
 			return AggregateResult{}, err
 		}
-		numeric := cf != nil && cf.typ.ExprType(cf.def).Kind == expr.KindNumber || v.moneyAmount(m.Field)
+		numeric := cf != nil && cf.valueKind() == expr.KindNumber || v.moneyAmount(m.Field)
 		ordered := numeric || datePath(p, cf)
 		switch m.Op {
 		case store.AggSum, store.AggAvg:
@@ -182,8 +182,21 @@ func datePath(p string, f *cfield) bool {
 	if f == nil {
 		return p == store.FieldCreatedAt || p == store.FieldUpdatedAt || p == store.FieldDeletedAt
 	}
-	k := f.typ.ExprType(f.def).Kind
+	k := f.valueKind()
 	return k == expr.KindDate || k == expr.KindDateTime
+}
+
+// valueKind is the expression kind of a field's stored value. A formula's
+// field type cannot know it (it is any there); its compiled expression's
+// result type does, so a number formula (a probability, a weighted
+// amount) can be summed and a date formula bucketed.
+func (f *cfield) valueKind() expr.Kind {
+	if f.formula != nil {
+		if k := f.formula.Type().Kind; k != expr.KindAny {
+			return k
+		}
+	}
+	return f.typ.ExprType(f.def).Kind
 }
 
 // renameSortPaths renames the sort[i] paths checkPaths reports to the

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 
@@ -135,6 +136,35 @@ func TestAggregateMoney(t *testing.T) {
 		}
 		if fmt.Sprint(res.Groups) != "[{[] [30.5]}]" {
 			t.Fatalf("sum = %v", res.Groups)
+		}
+	})
+}
+
+// TestAggregateNumberFormula: a formula whose expression gives a number
+// (its field type alone cannot tell) is summed like a number field, and a
+// text formula is still refused.
+func TestAggregateNumberFormula(t *testing.T) {
+	eachBackend(t, func(t *testing.T, f *fixture) {
+		def := opportunityForm()
+		def.Fields = append(def.Fields, form.Field{Key: "size", Type: "formula", Label: "规模", Expression: `IF(amount > 100, "big", "small")`})
+		formID := f.publish(t, f.admin, def)
+		for _, r := range []map[string]any{{"company": "甲", "amount": 100}, {"company": "乙", "amount": 300}} {
+			if _, err := f.e.CreateRecord(f.ctx, f.admin, formID, r, engine.WriteOptions{}); err != nil {
+				t.Fatal(describe(err))
+			}
+		}
+		res, err := f.e.AggregateRecords(f.ctx, f.admin, formID, engine.RecordAggregate{
+			Metrics: []store.Metric{{Op: store.AggSum, Field: "weighted"}, {Op: store.AggMax, Field: "weighted"}}})
+		if err != nil {
+			t.Fatal(describe(err))
+		}
+		if fmt.Sprint(res.Groups) != "[{[] [120 90]}]" {
+			t.Fatalf("sum and max of the weighted formula = %v, want [120 90]", res.Groups)
+		}
+		_, err = f.e.AggregateRecords(f.ctx, f.admin, formID, engine.RecordAggregate{Metrics: []store.Metric{{Op: store.AggSum, Field: "size"}}})
+		var ve *engine.ValidationError
+		if !errors.As(err, &ve) || ve.Fields[0].Path != "metrics[0].field" || ve.Fields[0].Code != engine.CodeAggregate {
+			t.Fatalf("sum of a text formula: %v", describe(err))
 		}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/field"
@@ -22,6 +23,10 @@ type WriteOptions struct {
 	// it is recorded in history and in the event, so a consumer can stop
 	// a loop (too deep, or back at an origin already in the chain).
 	Chain *Chain
+	// At backdates the write (record_write_at.go): honoured only for
+	// trusted internal writes (Source import by a workspace admin), such
+	// as a template's sample data; zero means now.
+	At time.Time
 }
 
 // Chain identifies a cascade of after-commit writes: the first write's
@@ -77,6 +82,7 @@ func (e *Engine) createRecord(ctx context.Context, a Actor, formID string, input
 	if err != nil {
 		return Record{}, err
 	}
+	w.backdate(opts)
 	data, err := w.run(ctx, input)
 	if err != nil {
 		return Record{}, hideErrors(err, d.Mask)
@@ -143,6 +149,7 @@ func (e *Engine) UpdateRecord(ctx context.Context, a Actor, formID, id string, i
 	if err != nil {
 		return Record{}, err
 	}
+	w.backdate(opts)
 	data, err := w.run(ctx, input)
 	if err != nil {
 		return Record{}, hideErrors(err, d.Mask)

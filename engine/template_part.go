@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+
+	"github.com/formloom/formloom/engine/form"
 )
 
 // TemplatePart is one kind of an app template's parts that a capability
@@ -67,6 +69,7 @@ type TemplateRefs struct {
 	ids   map[string]map[string]string // kind -> key -> id
 	keys  map[string]map[string]string // kind -> id -> key
 	known map[string]map[string]bool   // kind -> key declared by the template
+	defs  map[string]form.Definition   // form key -> design, for checks before install
 }
 
 // NewTemplateRefs returns empty refs for an app of a workspace.

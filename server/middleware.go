@@ -162,6 +162,11 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	if c.Method() == fiber.MethodPost && (c.Path() == "/api/v1/files" || isImportPath(c.Path())) {
 		return c.Next()
 	}
+	if c.Method() == fiber.MethodPost && isTemplateBundlePath(c.Path()) {
+		// Template bundles may be up to template.MaxBundleBytes; the
+		// template routes check that limit themselves.
+		return c.Next()
+	}
 	if len(c.Request().Body()) > s.cfg.BodyLimit {
 		return errBodyTooLarge
 	}
@@ -177,4 +182,20 @@ func isImportPath(p string) bool {
 	}
 	form, tail, _ := strings.Cut(rest, "/")
 	return form != "" && tail == "records/import"
+}
+
+// isTemplateBundlePath matches the template routes whose bodies carry a
+// bundle: POST /api/v1/templates/check and /install, and
+// /api/v1/apps/{app}/template/preview and /upgrade.
+func isTemplateBundlePath(p string) bool {
+	switch p {
+	case "/api/v1/templates/check", "/api/v1/templates/install":
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "/api/v1/apps/")
+	if !ok {
+		return false
+	}
+	app, tail, _ := strings.Cut(rest, "/")
+	return app != "" && (tail == "template/preview" || tail == "template/upgrade")
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/formloom/formloom/engine/live"
 	"github.com/formloom/formloom/engine/notify"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/template"
 	"github.com/formloom/formloom/engine/webhook"
 	"github.com/formloom/formloom/engine/workflow"
 )
@@ -92,6 +93,9 @@ type Config struct {
 	// Dashboards keeps dashboards and computes their charts (engine/report);
 	// nil answers 404 on their routes.
 	Dashboards *report.Dashboards
+	// Templates installs, exports and upgrades app templates
+	// (engine/template); nil answers 404 on their routes.
+	Templates *template.Service
 }
 
 // Server is the HTTP adapter. Create it with New; it is safe for concurrent use.
@@ -164,7 +168,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	fc := fiber.Config{
 		AppName:               "formloom",
-		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10),
+		BodyLimit:             max(cfg.BodyLimit, cfg.UploadLimit+64<<10, template.MaxBundleBytes+64<<10),
 		ReadTimeout:           cfg.ReadTimeout,
 		WriteTimeout:          cfg.WriteTimeout,
 		IdleTimeout:           cfg.IdleTimeout,

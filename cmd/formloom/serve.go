@@ -172,6 +172,10 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	if err := wireTemplateParts(ctx, e, templateServices{stages: stages, approvals: approvals, automations: automations, dashboards: dashboards}); err != nil {
+		ln.Close()
+		return err
+	}
 	var background atomic.Value // server.Background*, for /readyz
 	background.Store(server.BackgroundOff)
 	ready := func() server.Readiness {

@@ -50,6 +50,11 @@ type compiler struct {
 	// actor is the publisher (checks of registered actions run as them).
 	actor engine.Actor
 	errs  []field.Error
+	// forms, when set, is asked first for a target form's version (a
+	// template's check, before its forms are installed); skip lists the
+	// actions (by path) whose registered check cannot run yet.
+	forms func(id string) (*engine.Version, bool)
+	skip  map[string]bool
 }
 
 func (c *compiler) add(errs ...field.Error) { c.errs = append(c.errs, errs...) }
@@ -57,7 +62,10 @@ func (c *compiler) add(errs ...field.Error) { c.errs = append(c.errs, errs...) }
 // compileDesign checks d against the form version and the action registry
 // and compiles it; problems are one *engine.ValidationError.
 func (s *Service) compileDesign(ctx context.Context, a engine.Actor, auto Automation, d Design, fv *engine.Version) (*compiled, error) {
-	c := &compiler{s: s, ctx: ctx, ws: auto.Workspace, form: fv, actor: a}
+	return s.compileWith(&compiler{s: s, ctx: ctx, ws: auto.Workspace, form: fv, actor: a}, auto, d, fv)
+}
+
+func (s *Service) compileWith(c *compiler, auto Automation, d Design, fv *engine.Version) (*compiled, error) {
 	out := &compiled{auto: auto, form: fv}
 	if strings.TrimSpace(d.Name) == "" {
 		c.add(ferr("name", codeRequired, nil))
@@ -184,6 +192,9 @@ func (c *compiler) action(at string, a Action) stepImpl {
 		return b(c, at+".config", a.Config)
 	}
 	t, ok := c.s.e.Actions().Lookup(a.Kind)
+	if ok && c.skip[at] {
+		return nil
+	}
 	if !ok {
 		c.add(ferr(at+".kind", CodeActionKind, map[string]any{"value": a.Kind}))
 		return nil
@@ -287,6 +298,11 @@ func (c *compiler) values(at string, target *engine.Version, m map[string]string
 func (c *compiler) targetForm(at, id string) *engine.Version {
 	if id == "" || id == c.form.Form {
 		return c.form
+	}
+	if c.forms != nil {
+		if v, ok := c.forms(id); ok {
+			return v
+		}
 	}
 	v, err := c.s.e.VersionOf(c.ctx, c.ws, id)
 	if err != nil {

@@ -26,6 +26,14 @@ func TestLibrary(t *testing.T) {
 		{`ISEMPTY("  ")`, true, false},
 		{`ISEMPTY(tags)`, false, false},
 		{`ISEMPTY([])`, true, false},
+		// checks
+		{`USCC_VALID("91350100M000100Y43")`, true, false},
+		{`USCC_VALID(" 91110000802100433b ")`, true, false},
+		{`USCC_VALID("91350100M000100Y44")`, false, false},
+		{`USCC_VALID("91350100M000100Y4")`, false, false},
+		{`USCC_VALID("91350100I000100Y43")`, false, false},
+		{`USCC_VALID("")`, false, false},
+		{`USCC_VALID(note)`, false, false},
 		// math
 		{`SUM(1, 2, 3)`, 6.0, false},
 		{`SUM(map(items, .qty * .price))`, 17.0, false},
@@ -171,7 +179,7 @@ var testedFunctions = map[string]bool{
 	"RIGHT": true, "MID": true, "UPPER": true, "LOWER": true, "TRIM": true, "CONTAINS": true,
 	"VALUE": true, "TEXT": true, "TODAY": true, "NOW": true, "DATE": true, "YEAR": true,
 	"MONTH": true, "DAY": true, "DATEDIF": true, "DATEADD": true, "WORKDAY": true,
-	"ISEMPTY": true, "changed": true,
+	"ISEMPTY": true, "changed": true, "USCC_VALID": true,
 }
 
 func TestBoolRuntimeErrorIsNoMatch(t *testing.T) {

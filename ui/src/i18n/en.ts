@@ -90,7 +90,7 @@ const en = {
       LEFT: 'first characters', RIGHT: 'last characters', MID: 'characters from a position', UPPER: 'upper case', LOWER: 'lower case',
       TRIM: 'remove extra spaces', CONTAINS: 'contains', TEXT: 'format as text', VALUE: 'text to number', TODAY: 'today',
       NOW: 'now', DATE: 'a date', YEAR: 'year', MONTH: 'month', DAY: 'day', DATEDIF: 'time between dates',
-      DATEADD: 'add to a date', WORKDAY: 'working days later',
+      DATEADD: 'add to a date', WORKDAY: 'working days later', USCC_VALID: 'valid unified social credit code',
     },
   },
   versions: {

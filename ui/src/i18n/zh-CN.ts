@@ -92,7 +92,7 @@ const zhCN: Catalog = {
       LEFT: '开头几个字符', RIGHT: '末尾几个字符', MID: '从某位置取字符', UPPER: '转大写', LOWER: '转小写',
       TRIM: '去掉多余空格', CONTAINS: '是否包含', TEXT: '格式化为文本', VALUE: '文本转数字', TODAY: '今天',
       NOW: '现在', DATE: '构造日期', YEAR: '年', MONTH: '月', DAY: '日', DATEDIF: '两个日期相差',
-      DATEADD: '日期加减', WORKDAY: '若干工作日后',
+      DATEADD: '日期加减', WORKDAY: '若干工作日后', USCC_VALID: '统一社会信用代码是否有效',
     },
   },
   versions: {

@@ -21,7 +21,7 @@ export const FUNCTIONS: { name: string; insert: string }[] = [
   'IF(|, , )', 'AND(|)', 'OR(|)', 'NOT(|)', 'ISEMPTY(|)', 'SUM(|)', 'AVERAGE(|)', 'MAX(|)', 'MIN(|)', 'COUNT(|)', 'ROUND(|, 2)',
   'ABS(|)', 'INT(|)', 'MOD(|, )', 'CONCATENATE(|)', 'LEN(|)', 'LEFT(|, 1)', 'RIGHT(|, 1)', 'MID(|, 1, 1)', 'UPPER(|)', 'LOWER(|)',
   'TRIM(|)', 'CONTAINS(|, )', 'TEXT(|, "#,##0.00")', 'VALUE(|)', 'TODAY()|', 'NOW()|', 'DATE(|, 1, 1)', 'YEAR(|)', 'MONTH(|)',
-  'DAY(|)', 'DATEDIF(|, TODAY(), "D")', 'DATEADD(|, 1, "day")', 'WORKDAY(|, 1)',
+  'DAY(|)', 'DATEDIF(|, TODAY(), "D")', 'DATEADD(|, 1, "day")', 'WORKDAY(|, 1)', 'USCC_VALID(|)',
 ].map((insert) => ({ name: insert.slice(0, insert.indexOf('(')), insert }));
 
 /** Insertion is a piece of text to put at the cursor; | marks where the cursor goes after. */

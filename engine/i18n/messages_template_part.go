@@ -1,0 +1,17 @@
+package i18n
+
+// Codes of template parts (engine/template_part_keys.go): an item of a
+// template that refers to something the template does not have, or that
+// cannot be read at all.
+func init() {
+	Register(ZhCN, map[string]string{
+		"template_ref":       "模板中没有{kind}“{value}”",
+		"template_spec":      "无法读取此项：{reason}",
+		"template_duplicate": "键“{value}”在模板中重复",
+	})
+	Register(En, map[string]string{
+		"template_ref":       "The template has no {kind} “{value}”",
+		"template_spec":      "This item cannot be read: {reason}",
+		"template_duplicate": "The key “{value}” appears twice in the template",
+	})
+}

@@ -1,0 +1,336 @@
+package template
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/field"
+	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/store"
+)
+
+// ExportOptions adjust an export.
+type ExportOptions struct {
+	// Sample exports up to this many records per form as sample data
+	// (relations between exported records as $ref; values that cannot
+	// travel, such as users and files, left out).
+	Sample int
+}
+
+// MaxExportSample bounds ExportOptions.Sample.
+const MaxExportSample = 1000
+
+// Export returns appID as a template package: its forms' published
+// designs (form ids replaced by keys), the roles its permission sets are
+// granted to, every registered part's items, and optionally a sample of
+// records. An app installed from a template keeps its keys; any other app
+// gets keys derived from its names (or ids), stable from one export to
+// the next.
+func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, error) {
+	if _, err := s.e.Authorize(ctx, a, engine.ActAppManage, engine.Resource{App: appID}); err != nil {
+		return nil, err
+	}
+	app, err := s.e.App(ctx, a, appID)
+	if err != nil {
+		return nil, err
+	}
+	in, err := s.Installed(ctx, a, appID)
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		return nil, err
+	}
+	known := map[string]map[string]string{}
+	if in != nil {
+		known = in.Refs
+	}
+	p := &Package{Format: FormatVersion}
+	if in != nil && in.Base != nil {
+		p.Template = in.Base.Template
+		p.Template.Format = 0
+	} else {
+		p.Template = Meta{Key: keyFrom(app.Name, app.ID), Version: "1.0.0", Name: map[string]string{engine.DefaultLanguage: app.Name}}
+	}
+	p.Template.App = AppSpec{Name: app.Name, Description: app.Description, Icon: app.Icon}
+	refs := engine.NewTemplateRefs(a.Workspace, appID)
+	forms, err := s.e.Forms(ctx, a, appID)
+	if err != nil {
+		return nil, err
+	}
+	keys := newKeyer(known["forms"])
+	var published []engine.Form
+	for _, f := range forms {
+		if f.Published == 0 {
+			continue // a form never published has no structure to install
+		}
+		refs.Set("forms", keys.key(f.ID, f.Name), f.ID)
+		published = append(published, f)
+	}
+	idToKey := map[string]string{}
+	for k, id := range refs.Keys("forms") {
+		idToKey[id] = k
+	}
+	roles, err := s.e.Roles(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	roleByID := map[string]engine.WorkspaceRole{}
+	for _, r := range roles {
+		roleByID[r.ID] = r
+	}
+	deps, err := s.e.Departments(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	depName := map[string]string{}
+	for _, d := range deps {
+		depName[d.ID] = d.Name
+	}
+	roleKeys := newKeyer(known["roles"])
+	usedRoles := map[string]bool{}
+	defs := map[string]form.Definition{}
+	for _, f := range published {
+		v, err := s.e.CurrentVersion(ctx, a, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		key, _ := refs.Key("forms", f.ID)
+		def := translate(v.Def, idToKey)
+		var errs []field.Error
+		eachRef(def.Fields, "forms."+key+".definition.", func(path string, fd *form.Field) {
+			if _, ok := refs.ID("forms", fd.Form); !ok {
+				errs = append(errs, problem(path+".form", CodeUnknownRef, map[string]any{"kind": "forms", "key": fd.Form}))
+			}
+		})
+		if len(errs) > 0 {
+			return nil, invalid(errs...)
+		}
+		defs[key] = def
+		spec := FormSpec{Key: key, Name: f.Name, Description: f.Description, Definition: def}
+		fp, err := s.e.FormPermissions(ctx, a, f.ID)
+		if err != nil {
+			return nil, err
+		}
+		if fp.Configured {
+			spec.Permissions = &FormPerms{Sets: []engine.PermissionSet{}}
+			for _, set := range fp.Sets {
+				set.ID = ""
+				var grants []engine.Grant
+				for _, g := range set.Grants {
+					switch g.Kind {
+					case engine.GrantRole:
+						r, ok := roleByID[g.ID]
+						if !ok {
+							continue
+						}
+						usedRoles[r.ID] = true
+						g.ID = roleKeys.key(r.ID, r.Name)
+					case engine.GrantDepartment:
+						name, ok := depName[g.ID]
+						if !ok {
+							continue
+						}
+						g.ID = name
+					case engine.GrantMember:
+						continue // people do not travel with a template
+					}
+					grants = append(grants, g)
+				}
+				if grants == nil {
+					grants = []engine.Grant{}
+				}
+				set.Grants = grants
+				spec.Permissions.Sets = append(spec.Permissions.Sets, set)
+			}
+		}
+		p.Forms = append(p.Forms, spec)
+	}
+	for _, r := range roles {
+		if usedRoles[r.ID] {
+			k := roleKeys.key(r.ID, r.Name)
+			refs.Set("roles", k, r.ID)
+			p.Roles = append(p.Roles, RoleSpec{Key: k, Name: r.Name, Description: r.Description})
+		}
+	}
+	sort.Slice(p.Roles, func(i, j int) bool { return p.Roles[i].Key < p.Roles[j].Key })
+	for kind, ids := range known {
+		if kind == "forms" || kind == "roles" || kind == "members" {
+			continue
+		}
+		for k, id := range ids {
+			refs.Set(kind, k, id)
+		}
+	}
+	for _, part := range s.e.TemplateParts().All() {
+		items, err := part.Export(ctx, a, refs)
+		if err != nil {
+			return nil, fmt.Errorf("template: export %s: %w", part.Kind, err)
+		}
+		if len(items) > 0 {
+			if p.Parts == nil {
+				p.Parts = map[string][]engine.TemplateItem{}
+			}
+			sort.Slice(items, func(i, j int) bool { return items[i].Key < items[j].Key })
+			p.Parts[part.Kind] = items
+		}
+	}
+	if opts.Sample > 0 {
+		if err := s.exportSample(ctx, a, p, refs, defs, min(opts.Sample, MaxExportSample)); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// keyer gives items keys: the key they were installed with, else one
+// derived from their name (or, for a name with no letters of a-z, their
+// id), unique within the kind.
+type keyer struct {
+	byID  map[string]string
+	taken map[string]bool
+}
+
+func newKeyer(known map[string]string) *keyer {
+	k := &keyer{byID: map[string]string{}, taken: map[string]bool{}}
+	for key, id := range known {
+		k.byID[id], k.taken[key] = key, true
+	}
+	return k
+}
+
+func (k *keyer) key(id, name string) string {
+	if key, ok := k.byID[id]; ok {
+		return key
+	}
+	base := keyFrom(name, id)
+	key := base
+	for n := 2; k.taken[key]; n++ {
+		key = fmt.Sprintf("%s-%d", base, n)
+	}
+	k.byID[id], k.taken[key] = key, true
+	return key
+}
+
+// keyFrom derives a key from a name: lower-case ASCII letters and digits,
+// other runs as "-"; a name without any gives the id.
+func keyFrom(name, id string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case b.Len() > 0 && !dash:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	key := strings.TrimRight(b.String(), "-")
+	if len(key) > 40 {
+		key = key[:40]
+	}
+	if !keyPattern.MatchString(key) {
+		key = strings.ToLower(id)
+	}
+	if !keyPattern.MatchString(key) {
+		key = "item"
+	}
+	return key
+}
+
+// exportSample adds up to n records of every form, oldest first.
+func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, defs map[string]form.Definition, n int) error {
+	now := s.e.Now()
+	recKey := map[string]string{} // record id -> "form/key"
+	type rec struct {
+		form string
+		r    engine.Record
+	}
+	var all []rec
+	for _, f := range p.Forms {
+		id, _ := refs.ID("forms", f.Key)
+		page, err := s.e.QueryRecords(ctx, a, id, engine.RecordQuery{Limit: n, Sort: []store.SortKey{{Field: "createdAt"}}})
+		if err != nil {
+			return err
+		}
+		for i, r := range page.Items {
+			recKey[r.ID] = fmt.Sprintf("%s/r%04d", f.Key, i+1)
+			all = append(all, rec{form: f.Key, r: r})
+		}
+	}
+	p.Sample = &Sample{Records: map[string][]SampleRecord{}}
+	for _, x := range all {
+		def := defs[x.form]
+		_, key, _ := strings.Cut(recKey[x.r.ID], "/")
+		vals := sampleValues(def.Fields, x.r.Data, recKey)
+		days := int(math.Floor(now.Sub(x.r.CreatedAt).Hours() / 24))
+		if days < 0 {
+			days = 0
+		}
+		p.Sample.Records[x.form] = append(p.Sample.Records[x.form], SampleRecord{Key: key, DaysAgo: days, Values: vals})
+	}
+	return nil
+}
+
+// sampleValues keeps the values of input fields that travel: relations to
+// exported records become $ref, users, departments and files are left out.
+func sampleValues(fields []form.Field, data map[string]any, recKey map[string]string) map[string]any {
+	out := map[string]any{}
+	for _, f := range fields {
+		v, ok := data[f.Key]
+		if !ok || v == nil {
+			continue
+		}
+		t, known := field.Get(f.Type)
+		if !known || !t.Input() {
+			continue
+		}
+		switch f.Type {
+		case "user", "users", "department", "departments", "attachment", "image", "signature":
+			continue
+		case "relation":
+			if ref := refValue(v, recKey); ref != nil {
+				out[f.Key] = ref
+			}
+			continue
+		case "subform":
+			rows, _ := v.([]any)
+			var kept []any
+			for _, row := range rows {
+				if m, isMap := row.(map[string]any); isMap {
+					kept = append(kept, sampleValues(f.Fields, m, recKey))
+				}
+			}
+			if len(kept) > 0 {
+				out[f.Key] = kept
+			}
+			continue
+		}
+		out[f.Key] = v
+	}
+	return out
+}
+
+func refValue(v any, recKey map[string]string) any {
+	switch x := v.(type) {
+	case string:
+		if k, ok := recKey[x]; ok {
+			return map[string]any{"$ref": k}
+		}
+	case []any:
+		var out []any
+		for _, e := range x {
+			if r := refValue(e, recKey); r != nil {
+				out = append(out, r)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
+}

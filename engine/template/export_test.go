@@ -1,0 +1,102 @@
+package template_test
+
+import (
+	"testing"
+
+	"github.com/formloom/formloom/builder"
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/form"
+	"github.com/formloom/formloom/engine/template"
+)
+
+// Export, then install into another workspace: the same structure.
+func TestExportReinstallsWithSameStructure(t *testing.T) {
+	f := newFixture(t)
+	res, err := f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{SampleData: true})
+	if err != nil {
+		t.Fatalf("install: %v", describe(err))
+	}
+	p, err := f.svc.Export(f.ctx, f.admin, res.AppID, template.ExportOptions{Sample: 10})
+	if err != nil {
+		t.Fatalf("export: %v", describe(err))
+	}
+	b, err := p.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := template.ParseBundle(b)
+	if err != nil {
+		t.Fatalf("the export does not parse: %v", describe(err))
+	}
+	if q.Template.Key != "tasks" || len(q.Forms) != 2 || len(q.Roles) != 2 || len(q.Sample.Records["task"]) != 3 {
+		t.Fatalf("exported %+v", q.Summary())
+	}
+	other := f.newWorkspace(t, "另一个团队")
+	res2, err := f.svc.Install(f.ctx, other, q, template.InstallOptions{SampleData: true})
+	if err != nil {
+		t.Fatalf("install the export elsewhere: %v", describe(err))
+	}
+	a := structure(t, f, f.admin, res.AppID)
+	b2 := structure(t, f, other, res2.AppID)
+	if len(a) != len(b2) {
+		t.Fatalf("structures differ: %v vs %v", a, b2)
+	}
+	for name, fields := range a {
+		if !equalFields(fields, b2[name]) {
+			t.Errorf("form %s: %+v vs %+v", name, fields, b2[name])
+		}
+	}
+	tasks := f.formsByName(t, other, res2.AppID)["任务"]
+	if n := len(f.records(t, other, tasks.ID)); n != 3 {
+		t.Errorf("%d sample tasks re-imported", n)
+	}
+	// An app not installed from a template exports too, with derived keys.
+	app, err := f.e.CreateApp(f.ctx, f.admin, engine.AppInput{Name: "Asset Register"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fm, err := f.e.CreateForm(f.ctx, f.admin, app.ID, engine.FormInput{Name: "Laptops", Definition: form.Definition{Fields: []form.Field{{Key: "tag", Type: "text", Label: "Tag"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := builder.New(f.e).Publish(f.ctx, f.admin, fm.ID, fm.Version); err != nil {
+		t.Fatal(describe(err))
+	}
+	e1, err := f.svc.Export(f.ctx, f.admin, app.ID, template.ExportOptions{})
+	if err != nil {
+		t.Fatal(describe(err))
+	}
+	e2, _ := f.svc.Export(f.ctx, f.admin, app.ID, template.ExportOptions{})
+	if e1.Template.Key != "asset-register" || e1.Forms[0].Key != "laptops" || e2.Forms[0].Key != "laptops" {
+		t.Fatalf("keys %s %s", e1.Template.Key, e1.Forms[0].Key)
+	}
+}
+
+// structure is form name -> its fields (key, type, label, relation target's name).
+func structure(t *testing.T, f *fixture, a engine.Actor, app string) map[string][]string {
+	t.Helper()
+	forms := f.formsByName(t, a, app)
+	names := map[string]string{}
+	for n, fm := range forms {
+		names[fm.ID] = n
+	}
+	out := map[string][]string{}
+	for n, fm := range forms {
+		for _, fd := range fm.Draft.Fields {
+			out[n] = append(out[n], fd.Key+":"+fd.Type+":"+fd.Label+":"+names[fd.Form])
+		}
+	}
+	return out
+}
+
+func equalFields(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

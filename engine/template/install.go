@@ -1,0 +1,485 @@
+package template
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/form"
+)
+
+// InstallOptions adjust an install.
+type InstallOptions struct {
+	// SampleData installs the sample members and records.
+	SampleData bool
+	// Locale picks the labels: "en" applies the template's English
+	// overlay; "" means the workspace's language.
+	Locale string
+	// AppName replaces the template's app name (an app of that name
+	// already existing is refused).
+	AppName string
+}
+
+// InstallResult says what an install created.
+type InstallResult struct {
+	AppID  string         `json:"appId"`
+	Counts map[string]int `json:"counts"`
+}
+
+// undo is the stack of steps that take back what an install created.
+type undo []func(ctx context.Context) error
+
+func (u *undo) push(f func(ctx context.Context) error) { *u = append(*u, f) }
+
+// run takes every step back, newest first, and returns the first failure
+// (the others are still tried).
+func (u undo) run(ctx context.Context) error {
+	var first error
+	for i := len(u) - 1; i >= 0; i-- {
+		if err := u[i](ctx); err != nil && !isNotFound(err) && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// Install creates an app from p in the workspace of a (a workspace admin):
+// the app, its roles (an existing role of the same name is reused), its
+// forms (created, then published through the builder, so forms may refer
+// to each other), their permission sets, every registered part in install
+// order, and, when asked, the sample members and records. It is all or
+// nothing: on any failure what was created is removed again and the error
+// returned.
+func (s *Service) Install(ctx context.Context, a engine.Actor, p *Package, opts InstallOptions) (InstallResult, error) {
+	if err := s.Check(ctx, a, p); err != nil {
+		return InstallResult{}, err
+	}
+	p, locale, err := s.localized(ctx, a, p, opts.Locale)
+	if err != nil {
+		return InstallResult{}, err
+	}
+	opts.Locale = locale
+	// The base of later upgrades is the package as installed, in the
+	// language installed (an upgrade applies the same overlay).
+	base := p.clone()
+	base.Sample = nil
+	var u undo
+	res, err := s.install(ctx, a, p, base, opts, &u)
+	if err != nil {
+		if uerr := u.run(context.WithoutCancel(ctx)); uerr != nil {
+			s.log.Error("template: undoing a failed install left something behind", "template", p.Template.Key, "err", uerr)
+		}
+		return InstallResult{}, err
+	}
+	return res, nil
+}
+
+func (s *Service) install(ctx context.Context, a engine.Actor, p, base *Package, opts InstallOptions, u *undo) (InstallResult, error) {
+	name := strings.TrimSpace(opts.AppName)
+	if name == "" {
+		name = p.Template.App.Name
+	}
+	icon := p.Template.App.Icon
+	if icon == "" {
+		icon = p.Template.Icon
+	}
+	app, err := s.e.CreateApp(ctx, a, engine.AppInput{Name: name, Description: p.Template.App.Description, Icon: icon})
+	if err != nil {
+		return InstallResult{}, prefixErr("app", err)
+	}
+	u.push(func(ctx context.Context) error { return s.e.DeleteApp(ctx, a, app.ID) })
+	refs := s.declared(p, app.ID)
+	refs.Workspace = a.Workspace
+	counts := map[string]int{}
+	if err := s.installRoles(ctx, a, p, refs, u); err != nil {
+		return InstallResult{}, err
+	}
+	counts["roles"] = len(p.Roles)
+	if err := s.installForms(ctx, a, app.ID, p, refs, u); err != nil {
+		return InstallResult{}, err
+	}
+	counts["forms"] = len(p.Forms)
+	parts, err := s.parts(p)
+	if err != nil {
+		return InstallResult{}, err
+	}
+	kinds := []string{"forms", "roles"}
+	for _, part := range parts {
+		part := part
+		items := p.Parts[part.Kind]
+		u.push(func(ctx context.Context) error {
+			var first error
+			for _, id := range refs.Keys(part.Kind) {
+				if err := part.Remove(ctx, a, refs, id); err != nil && !isNotFound(err) && first == nil {
+					first = err
+				}
+			}
+			return first
+		})
+		if err := part.Install(ctx, a, refs, items); err != nil {
+			return InstallResult{}, prefixErr("parts."+part.Kind, err)
+		}
+		counts[part.Kind] = len(items)
+		kinds = append(kinds, part.Kind)
+	}
+	if opts.SampleData && p.Sample != nil {
+		n, m, err := s.installSample(ctx, a, p, refs, u)
+		if err != nil {
+			return InstallResult{}, err
+		}
+		counts["sampleMembers"], counts["sampleRecords"] = m, n
+		kinds = append(kinds, "members")
+	}
+	if err := s.saveInstallation(ctx, a, app.ID, opts.Locale, base, refsMap(refs, kinds), 0); err != nil {
+		return InstallResult{}, err
+	}
+	return InstallResult{AppID: app.ID, Counts: counts}, nil
+}
+
+// prefixErr puts at before the paths of a validation error.
+func prefixErr(at string, err error) error {
+	var ve *engine.ValidationError
+	if errors.As(err, &ve) {
+		return invalid(prefixed(at, ve.Fields)...)
+	}
+	return err
+}
+
+func (s *Service) installRoles(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, u *undo) error {
+	if len(p.Roles) == 0 {
+		return nil
+	}
+	existing, err := s.e.Roles(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, r := range p.Roles {
+		i := slices.IndexFunc(existing, func(w engine.WorkspaceRole) bool { return strings.EqualFold(w.Name, strings.TrimSpace(r.Name)) })
+		if i >= 0 {
+			refs.Set("roles", r.Key, existing[i].ID)
+			continue
+		}
+		role, err := s.e.CreateRole(ctx, a, r.Name, r.Description)
+		if err != nil {
+			return prefixErr("roles."+r.Key, err)
+		}
+		u.push(func(ctx context.Context) error { return s.e.DeleteRole(ctx, a, role.ID) })
+		refs.Set("roles", r.Key, role.ID)
+	}
+	return nil
+}
+
+// installForms creates every form, then publishes each with its
+// references translated to ids, then saves its permission sets.
+func (s *Service) installForms(ctx context.Context, a engine.Actor, app string, p *Package, refs *engine.TemplateRefs, u *undo) error {
+	for _, f := range p.Forms {
+		fm, err := s.e.CreateForm(ctx, a, app, engine.FormInput{Name: f.Name, Description: f.Description, Definition: form.Definition{Fields: []form.Field{}}})
+		if err != nil {
+			return prefixErr("forms."+f.Key, err)
+		}
+		refs.Set("forms", f.Key, fm.ID)
+	}
+	ids := refs.Keys("forms")
+	for _, f := range p.Forms {
+		if err := s.publish(ctx, a, ids[f.Key], f, ids); err != nil {
+			return prefixErr("forms."+f.Key, err)
+		}
+	}
+	for _, f := range p.Forms {
+		if f.Permissions == nil {
+			continue
+		}
+		formID := ids[f.Key]
+		u.push(func(ctx context.Context) error { return s.clearSets(ctx, a, formID) })
+		if err := s.saveSets(ctx, a, formID, f.Permissions.Sets, refs, u); err != nil {
+			return prefixErr("forms."+f.Key+".permissions", err)
+		}
+	}
+	return nil
+}
+
+// publish saves f's design (references translated) as the draft of
+// formID and publishes it through the builder.
+func (s *Service) publish(ctx context.Context, a engine.Actor, formID string, f FormSpec, ids map[string]string) error {
+	cur, err := s.e.Form(ctx, a, formID)
+	if err != nil {
+		return err
+	}
+	def := translate(f.Definition, ids)
+	saved, err := s.e.SaveDraft(ctx, a, formID, engine.FormInput{Name: f.Name, Description: f.Description, Definition: def}, cur.Version)
+	if err != nil {
+		return err
+	}
+	if _, _, err := s.b.Publish(ctx, a, formID, saved.Version); err != nil {
+		var ve *engine.ValidationError
+		if errors.As(err, &ve) && len(ve.Fields) == 1 && ve.Fields[0].Code == engine.CodeNoChanges {
+			return nil
+		}
+		return prefixErr("definition", err)
+	}
+	return nil
+}
+
+// saveSets replaces the permission sets of formID with sets (role keys
+// and department names translated to ids).
+func (s *Service) saveSets(ctx context.Context, a engine.Actor, formID string, sets []engine.PermissionSet, refs *engine.TemplateRefs, u *undo) error {
+	fp, err := s.e.FormPermissions(ctx, a, formID)
+	if err != nil {
+		return err
+	}
+	old := map[string]bool{}
+	for _, st := range fp.Sets {
+		old[st.ID] = true
+	}
+	version := fp.Version
+	for i, set := range sets {
+		set.ID = ""
+		grants, err := s.grants(ctx, a, set.Grants, refs, u)
+		if err != nil {
+			return prefixErr(fmt.Sprintf("sets[%d]", i), err)
+		}
+		set.Grants = grants
+		out, _, err := s.e.SavePermissionSet(ctx, a, formID, set, version)
+		if err != nil {
+			return prefixErr(fmt.Sprintf("sets[%d]", i), err)
+		}
+		version = out.Version
+		if i == 0 && !fp.Configured {
+			// The default set became a real one: it is among the old.
+			old = map[string]bool{out.Sets[0].ID: true}
+		}
+	}
+	fp, err = s.e.FormPermissions(ctx, a, formID)
+	if err != nil {
+		return err
+	}
+	for _, st := range fp.Sets {
+		if old[st.ID] {
+			if fp, err = s.e.DeletePermissionSet(ctx, a, formID, st.ID, fp.Version); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// clearSets deletes every permission set of formID (undoing an install,
+// so the roles it created can be deleted).
+func (s *Service) clearSets(ctx context.Context, a engine.Actor, formID string) error {
+	fp, err := s.e.FormPermissions(ctx, a, formID)
+	if err != nil || !fp.Configured {
+		return err
+	}
+	ids := make([]string, len(fp.Sets))
+	for i, st := range fp.Sets {
+		ids[i] = st.ID
+	}
+	for _, id := range ids {
+		if fp, err = s.e.DeletePermissionSet(ctx, a, formID, id, fp.Version); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// grants translates a template's grants: role keys to ids, department
+// names to ids (a missing department is created).
+func (s *Service) grants(ctx context.Context, a engine.Actor, in []engine.Grant, refs *engine.TemplateRefs, u *undo) ([]engine.Grant, error) {
+	out := make([]engine.Grant, 0, len(in))
+	for i, g := range in {
+		switch g.Kind {
+		case engine.GrantRole:
+			id, ok := refs.ID("roles", g.ID)
+			if !ok {
+				return nil, invalid(problem(fmt.Sprintf("grants[%d].id", i), CodeUnknownRef, map[string]any{"kind": "roles", "key": g.ID}))
+			}
+			g.ID = id
+		case engine.GrantDepartment:
+			id, err := s.department(ctx, a, g.ID, u)
+			if err != nil {
+				return nil, prefixErr(fmt.Sprintf("grants[%d]", i), err)
+			}
+			g.ID = id
+		}
+		out = append(out, g)
+	}
+	return out, nil
+}
+
+// department returns the id of the department named name, creating it
+// (top level) when the workspace has none of that name.
+func (s *Service) department(ctx context.Context, a engine.Actor, name string, u *undo) (string, error) {
+	deps, err := s.e.Departments(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range deps {
+		if strings.EqualFold(d.Name, strings.TrimSpace(name)) {
+			return d.ID, nil
+		}
+	}
+	d, err := s.e.CreateDepartment(ctx, a, name, "")
+	if err != nil {
+		return "", err
+	}
+	u.push(func(ctx context.Context) error { return s.e.DeleteDepartment(ctx, a, d.ID) })
+	return d.ID, nil
+}
+
+// installSample creates the sample members (placeholder accounts, or the
+// existing account of the same email) and then the sample records in
+// dependency order, backdated, with automations off.
+func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, u *undo) (records, members int, err error) {
+	r := &resolver{now: s.e.Now(), records: map[string]string{}, members: map[string]string{}, fallback: a.UserID}
+	if r.loc, err = s.e.Location(ctx, a.Workspace); err != nil {
+		return 0, 0, err
+	}
+	names := map[string]string{a.UserID: a.Name}
+	for _, m := range p.Sample.Members {
+		uid, err := s.sampleMember(ctx, a, m, refs, u)
+		if err != nil {
+			return 0, 0, prefixErr("sample.members."+m.Key, err)
+		}
+		r.members[m.Key] = uid
+		names[uid] = m.Name
+		refs.Set("members", m.Key, uid)
+	}
+	order := make([]string, len(p.Forms))
+	for i, f := range p.Forms {
+		order[i] = f.Key
+	}
+	seq, err := sampleOrder(p.Sample, order)
+	if err != nil {
+		return 0, 0, err
+	}
+	byID := map[string]SampleRecord{}
+	for fk, recs := range p.Sample.Records {
+		for _, rec := range recs {
+			byID[fk+"/"+rec.Key] = rec
+		}
+	}
+	type pending struct {
+		form, id, key string
+		at            time.Time
+		owner         engine.Actor
+		values        map[string]any
+		n             int
+	}
+	var changes []pending
+	versions := map[string]int64{}
+	for _, key := range seq {
+		fk, _, _ := strings.Cut(key, "/")
+		rec := byID[key]
+		spec, _ := p.form(fk)
+		formID, _ := refs.ID("forms", fk)
+		owner := s.sampleActor(a, rec.Owner, r, names)
+		at := "sample.records." + key + ".values"
+		input, err := r.row(rec.Values, spec.Definition.Fields, at)
+		if err != nil {
+			return 0, 0, err
+		}
+		when := r.now.AddDate(0, 0, -rec.DaysAgo)
+		created, err := s.e.CreateRecord(ctx, owner, formID, input, engine.WriteOptions{SkipAutomations: true, At: when})
+		if err != nil {
+			return 0, 0, prefixErr(at, err)
+		}
+		r.records[key] = created.ID
+		versions[created.ID] = created.Version
+		records++
+		for i, c := range rec.Changes {
+			changes = append(changes, pending{form: formID, id: created.ID, key: key, at: r.now.AddDate(0, 0, -c.DaysAgo), owner: owner, values: c.Values, n: i})
+		}
+	}
+	// Changes in the order they happened, so history reads forward.
+	sort.SliceStable(changes, func(i, j int) bool { return changes[i].at.Before(changes[j].at) })
+	for _, c := range changes {
+		fk, _, _ := strings.Cut(c.key, "/")
+		spec, _ := p.form(fk)
+		at := fmt.Sprintf("sample.records.%s.changes[%d].values", c.key, c.n)
+		input, err := r.row(c.values, spec.Definition.Fields, at)
+		if err != nil {
+			return 0, 0, err
+		}
+		updated, err := s.e.UpdateRecord(ctx, c.owner, c.form, c.id, input, versions[c.id], engine.WriteOptions{SkipAutomations: true, At: c.at})
+		if err != nil {
+			return 0, 0, prefixErr(at, err)
+		}
+		versions[c.id] = updated.Version
+	}
+	return records, len(p.Sample.Members), nil
+}
+
+// sampleActor is who writes a sample record: its owner (a sample member)
+// or the installer, as a trusted import (which the engine lets backdate).
+func (s *Service) sampleActor(a engine.Actor, owner string, r *resolver, names map[string]string) engine.Actor {
+	w := a
+	w.Source, w.Role = engine.SourceImport, engine.RoleAdmin
+	if uid, ok := r.members[owner]; ok {
+		w.UserID, w.Name = uid, names[uid]
+	}
+	return w
+}
+
+// sampleMember makes m a member of the workspace: the account of its email
+// if one exists, else a new placeholder account without a password.
+func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMember, refs *engine.TemplateRefs, u *undo) (string, error) {
+	var deps []string
+	if strings.TrimSpace(m.Department) != "" {
+		id, err := s.department(ctx, a, m.Department, u)
+		if err != nil {
+			return "", prefixErr("department", err)
+		}
+		deps = []string{id}
+	}
+	user, err := s.e.UserByEmail(ctx, m.Email)
+	if errors.Is(err, engine.ErrNotFound) {
+		user, err = s.e.CreateUser(ctx, engine.UserInput{Email: m.Email, Name: m.Name, Home: a.Workspace})
+		if err == nil {
+			uid := user.ID
+			u.push(func(ctx context.Context) error { return s.e.DeletePlaceholderUser(ctx, a, uid) })
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	member, err := s.e.Membership(ctx, a.Workspace, user.ID)
+	if errors.Is(err, engine.ErrNotFound) {
+		member, err = s.e.AddMember(ctx, a, user.ID, engine.RoleMember, deps)
+		if err == nil {
+			mid := member.ID
+			u.push(func(ctx context.Context) error { return s.e.RemoveMember(ctx, a, mid) })
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	if len(m.Roles) > 0 {
+		roles := slices.Clone(member.Roles)
+		for _, k := range m.Roles {
+			if id, ok := refs.ID("roles", k); ok && !slices.Contains(roles, id) {
+				roles = append(roles, id)
+			}
+		}
+		if len(roles) != len(member.Roles) {
+			prev, mid := member.Roles, member.ID
+			member, err = s.e.SetMemberAccess(ctx, a, member.ID, roles, member.AdminApps, member.Version)
+			if err != nil {
+				return "", prefixErr("roles", err)
+			}
+			u.push(func(ctx context.Context) error {
+				cur, err := s.e.Membership(ctx, a.Workspace, user.ID)
+				if err != nil {
+					return err
+				}
+				_, err = s.e.SetMemberAccess(ctx, a, mid, prev, cur.AdminApps, cur.Version)
+				return err
+			})
+		}
+	}
+	return user.ID, nil
+}
