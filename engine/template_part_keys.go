@@ -22,6 +22,8 @@ const (
 	CodeTemplateSpec = "template_spec"
 	// CodeTemplateDuplicate: two items of a part share a key (param value).
 	CodeTemplateDuplicate = "template_duplicate"
+	// CodeTemplateSecret: an item carries what looks like a secret (param name).
+	CodeTemplateSecret = "template_secret"
 )
 
 // SetDefinition records the design of the template's form key, so a part's

@@ -7,6 +7,7 @@ import (
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/automation"
 	"github.com/formloom/formloom/engine/report"
+	"github.com/formloom/formloom/engine/webhook"
 	"github.com/formloom/formloom/engine/workflow"
 )
 
@@ -17,6 +18,7 @@ type templateServices struct {
 	approvals   *workflow.Approvals
 	automations *automation.Service
 	dashboards  *report.Dashboards
+	webhooks    *webhook.Service
 }
 
 // wireTemplateParts registers every capability's template parts on e's
@@ -30,6 +32,11 @@ func wireTemplateParts(ctx context.Context, e *engine.Engine, s templateServices
 	}
 	if s.automations != nil {
 		if err := automation.RegisterTemplateParts(e, s.automations); err != nil {
+			return err
+		}
+	}
+	if s.webhooks != nil {
+		if err := webhook.RegisterTemplateParts(e, s.webhooks); err != nil {
 			return err
 		}
 	}
