@@ -16,6 +16,12 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
   let oppId = '';
   let exported = '';
   const dialog = () => byTest('install-dialog');
+  /** installed waits for the install's result: the link to the new app, or (failing at once) its errors. */
+  async function installed() {
+    const done = byTest('install-open').or(byTest('install-error'));
+    await done.first().waitFor({ timeout: INSTALL });
+    if (await byTest('install-error').count()) throw new Error(`the install failed: ${await dialog().innerText()}`);
+  }
 
   return [
     ['templates: the apps page shows the CRM in the gallery with what it contains', async () => {
@@ -36,7 +42,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       if (await byTest('install-sample').getAttribute('aria-checked') !== 'true') throw new Error('sample data is not on by default');
       const t0 = Date.now();
       await byTest('install-ok').click();
-      await byTest('install-open').waitFor({ timeout: INSTALL });
+      await installed();
       console.log(`  · CRM with sample data installed from the browser in ${Date.now() - t0} ms`);
       await dialog().getByText(`“${appName}”已安装`).waitFor();
       await shot('templates-installed-zh');

@@ -19,9 +19,9 @@ export function ProblemList({ fields }: { fields: FieldError[] }) {
       description={
         <div className="fl-tpl-problems">
           {groups.map((g) => (
-            <div key={`${g.kind}.${g.key}`} data-testid="problem-item" data-item={g.kind ? `${g.kind}.${g.key}` : ''}>
+            <div key={`${g.kind}.${g.key}`} data-testid="problem-item" data-item={[g.kind, g.key].filter(Boolean).join('.')}>
               <Typography.Text strong>
-                {g.kind ? `${t(`templates.kind.${g.kind}`, { defaultValue: g.kind })} · ${g.key}` : t('templates.kind.package')}
+                {g.kind ? [t(`templates.kind.${g.kind}`, { defaultValue: g.kind }), g.key].filter(Boolean).join(' · ') : t('templates.kind.package')}
               </Typography.Text>
               <ul>
                 {g.problems.map((p, i) => (

@@ -22,6 +22,7 @@ describe('template helpers', () => {
       { path: 'forms[2].name', code: 'x', message: 'b' },
       { path: 'bundle.parts.flows.discount.spec.nodes[1]', code: 'x', message: 'c' },
       { path: 'dashboards.funnel[0].charts', code: 'x', message: 'd' },
+      { path: 'parts.webhooks', code: 'x', message: 'g' },
       { path: 'format', code: 'x', message: 'e' },
       { path: '', code: 'x', message: 'f' },
     ]);
@@ -30,6 +31,7 @@ describe('template helpers', () => {
       ['forms', '2', ['name']],
       ['flows', 'discount', ['spec.nodes[1]']],
       ['dashboards', 'funnel', ['[0].charts']],
+      ['webhooks', '', ['']],
       ['', '', ['format', '']],
     ]);
   });

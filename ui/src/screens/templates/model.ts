@@ -60,6 +60,8 @@ export function groupProblems(fields: FieldError[]): ItemProblems[] {
     if (head && (PART_ORDER.includes(head[1]) || head[1] === 'sample')) {
       // "forms[2].key" names the item by position, "forms.opportunity" by key.
       if (head[2]) { find(head[1], head[2].slice(1, head[2].indexOf(']'))).problems.push({ path: segs.slice(1).join('.'), message }); continue; }
+      // "parts.webhooks": the part as a whole (a kind this server does not have).
+      if (segs.length === 1) { find(head[1], '').problems.push({ path: '', message }); continue; }
       if (segs.length >= 2) {
         const k = SEGMENT.exec(segs[1]);
         find(head[1], k ? k[1] : segs[1]).problems.push({ path: [k?.[2] ?? '', ...segs.slice(2)].filter(Boolean).join('.').replace(/^\./, ''), message });
