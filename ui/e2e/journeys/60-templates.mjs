@@ -67,14 +67,20 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
     ['templates: the opportunities have sample records, and the board shows them per stage (desktop screenshot for the README)', async () => {
       await page.goto(url(`/forms/${oppId}/data`));
       await byTest('record-row').first().waitFor();
-      await byTest('layout-kanban').click();
-      await page.locator('[data-testid="board-column"]').nth(4).waitFor();
+      // The CRM ships a shared board view of the pipeline (商机看板): one column per stage.
+      await byTest('view-picker').click();
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '商机看板' }).first().click();
+      await page.waitForURL(/view=/);
+      await byTest('board-columns').waitFor();
+      await page.locator('[data-testid="board-column"][data-column="qualify"]').waitFor();
       await page.locator('[data-testid="board-card"]').first().waitFor();
       const columns = await page.locator('[data-testid="board-column"]').count();
       if (columns < 6) throw new Error(`the board has ${columns} columns, not one per stage`);
       for (const stage of ['需求确认', '方案提交', '赢单']) await page.locator('[data-testid="board-column-head"]', { hasText: stage }).first().waitFor();
       // Every column has loaded its cards before the picture is taken.
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="board-card"]').length >= 12);
+      // Related customers show by name on every card, never as a raw record id.
+      await page.waitForFunction(() => ![...document.querySelectorAll('[data-testid="board-card"]')].some((c) => /\b0[0-9a-z]{15,}\b/.test(c.textContent ?? '')));
       const dir = join(repoDir, 'docs', 'screenshots');
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'crm-board.png') });
