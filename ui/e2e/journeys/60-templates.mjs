@@ -87,20 +87,14 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await shot('templates-crm-board-zh');
     }],
     ['templates: the funnel dashboard renders with the sample data', async () => {
+      // The funnel is on one of the CRM's dashboards: open that one from the app's list.
+      const list = await apiCall('GET', `/apps/${appId}/dashboards`);
+      const withFunnel = (list.items ?? list).find((d) => d.charts?.some((c) => c.kind === 'funnel'));
+      if (!withFunnel) throw new Error(`no CRM dashboard has a funnel: ${JSON.stringify((list.items ?? list).map((d) => d.title))}`);
       await page.goto(url(`/apps/${appId}/dashboards`));
-      await byTest('dashboard-link').first().waitFor();
-      const links = byTest('dashboard-link');
-      const n = await links.count();
-      // The funnel is on one of the CRM's dashboards: open each until it shows.
-      let found = false;
-      for (let i = 0; i < n && !found; i++) {
-        await page.goto(url(`/apps/${appId}/dashboards`));
-        await links.nth(i).click();
-        await page.waitForURL(/\/dashboards\/[^/]+$/);
-        await page.locator('[data-testid^="tile-"]').first().waitFor();
-        found = await byTest('funnel').first().waitFor({ timeout: 5_000 }).then(() => true, () => false);
-      }
-      if (!found) throw new Error('no CRM dashboard shows a funnel');
+      await byTest('dashboard-link').filter({ hasText: withFunnel.title }).click();
+      await page.waitForURL(new RegExp(`/dashboards/${withFunnel.id}$`));
+      await byTest('funnel').first().waitFor({ timeout: 60_000 });
       const funnel = byTest('funnel').first();
       await funnel.locator('.ant-table-row').first().waitFor();
       await funnel.getByText('需求确认').first().waitFor();
@@ -144,6 +138,26 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await byTest('upgrade-versions').waitFor();
       await shot('templates-upgrade-preview-zh');
       await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    }],
+    ['templates: in English the gallery and the install dialog show no Chinese UI text', async () => {
+      await page.goto(url('/'));
+      await byTest('lang-switch').getByText('EN').click();
+      await expectText('Start from a template');
+      const card = page.locator('[data-testid="template-card"][data-key="crm"]');
+      await card.locator('[data-count="forms"]').filter({ hasText: 'forms' }).waitFor();
+      // Only user data may stay Chinese: the app installed above, under its Chinese name.
+      const han = (t) => (t.match(/[\u4e00-\u9fff]/g) ?? []).join('');
+      const gallery = han(await byTest('template-gallery').innerText());
+      if (gallery) throw new Error(`Chinese text in the English gallery: ${gallery}`);
+      await card.locator('[data-testid="template-install"]').click();
+      await dialog().waitFor();
+      if (await byTest('install-app-name').inputValue() === appName) throw new Error('the default app name stayed Chinese in English');
+      const inDialog = han(await dialog().innerText());
+      if (inDialog) throw new Error(`Chinese text in the English install dialog: ${inDialog}`);
+      await shot('templates-install-en');
+      await page.locator('.ant-modal').getByRole('button', { name: 'Cancel' }).click();
+      await byTest('lang-switch').getByText('中文').click();
+      await expectText('从模板开始');
     }],
     ['templates: at 390 px the gallery, the install dialog and the app page fit the screen', async () => {
       const W = 390;
