@@ -371,6 +371,12 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 			{"FormPermissions", func() error { _, err := f.e.FormPermissions(ctx, admin, formID); return err }, nil},
 			{"FormPermissionsOf", func() error { _, err := f.e.FormPermissionsOf(ctx, admin.Workspace, formID); return err }, nil},
 			{"VersionOf", func() error { _, err := f.e.VersionOf(ctx, admin.Workspace, formID); return err }, nil},
+			{"TemplateFormVersion", func() error {
+				refs := engine.NewTemplateRefs(admin.Workspace, "")
+				refs.Set("forms", "f", formID)
+				_, err := f.e.TemplateFormVersion(ctx, refs, "f")
+				return err
+			}, nil},
 			{"FormApp", func() error { _, err := f.e.FormApp(ctx, admin.Workspace, formID); return err }, nil},
 			{"OrgChart", func() error { _, err := f.e.OrgChart(ctx, admin.Workspace); return err }, nil},
 			{"MyPermission", func() error { _, err := f.e.MyPermission(ctx, f.member, formID); return err }, nil},

@@ -48,6 +48,12 @@ type TemplatePart struct {
 	// an item installed from a template keeps its key (refs.Key), others
 	// get a new stable one.
 	Export func(ctx context.Context, a Actor, refs *TemplateRefs) ([]TemplateItem, error)
+	// Normalize, when set, returns an item as Export would write it once
+	// installed (defaults filled in or left out, lists in their stored
+	// order), so the installer's three-way merge compares a template's
+	// items and an app's exported ones like with like. Nil: items compare
+	// as written. A spec it cannot read is returned unchanged.
+	Normalize func(item TemplateItem) TemplateItem
 }
 
 // TemplateItem is one item of a template part: its key, unique within the

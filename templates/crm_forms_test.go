@@ -105,3 +105,71 @@ func checkRefs(t *testing.T, key string, fields []form.Field, forms map[string]c
 		}
 	}
 }
+
+// TestCRMEnglishOverlay checks that the en overlay names every form, field,
+// option, role and part item of the CRM, so an English install shows no
+// Chinese label.
+func TestCRMEnglishOverlay(t *testing.T) {
+	raw, err := fs.ReadFile(FS(), "crm/i18n/en.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var en map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &en); err != nil {
+		t.Fatal(err)
+	}
+	var forms map[string]struct {
+		Name    string                       `json:"name"`
+		Fields  map[string]string            `json:"fields"`
+		Options map[string]map[string]string `json:"options"`
+	}
+	if err := json.Unmarshal(en["forms"], &forms); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(key string, fields []form.Field)
+	walk = func(key string, fields []form.Field) {
+		o := forms[key]
+		for _, fd := range fields {
+			if o.Fields[fd.Key] == "" {
+				t.Errorf("en: %s.%s has no label", key, fd.Key)
+			}
+			for _, opt := range fd.Options {
+				if o.Options[fd.Key][opt.Value] == "" {
+					t.Errorf("en: %s.%s option %s has no label", key, fd.Key, opt.Value)
+				}
+			}
+			walk(key, fd.Fields)
+		}
+	}
+	for key, f := range readCRMForms(t) {
+		if forms[key].Name == "" {
+			t.Errorf("en: form %s has no name", key)
+		}
+		walk(key, f.Definition.Fields)
+	}
+	var roles map[string]string
+	_ = json.Unmarshal(en["roles"], &roles)
+	var roleList []struct{ Key string }
+	b, _ := fs.ReadFile(FS(), "crm/roles.json")
+	_ = json.Unmarshal(b, &roleList)
+	for _, r := range roleList {
+		if roles[r.Key] == "" {
+			t.Errorf("en: role %s has no name", r.Key)
+		}
+	}
+	for _, kind := range []string{"flows", "automations", "alerts", "views", "dashboards", "webhooks"} {
+		b, err := fs.ReadFile(FS(), "crm/"+kind+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var items []struct{ Key string }
+		_ = json.Unmarshal(b, &items)
+		var tr map[string]map[string]string
+		_ = json.Unmarshal(en[kind], &tr)
+		for _, it := range items {
+			if len(tr[it.Key]) == 0 {
+				t.Errorf("en: %s item %s is not translated", kind, it.Key)
+			}
+		}
+	}
+}

@@ -93,7 +93,7 @@ func rootCmd() *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return fmt.Errorf("%w\nRun '%s --help' for usage", err, cmd.CommandPath())
 	})
-	root.AddCommand(serveCmd(), adminCmd(), versionCmd(), backupCmd(), restoreCmd(), migrateCmd(), doctorCmd())
+	root.AddCommand(serveCmd(), adminCmd(), versionCmd(), backupCmd(), restoreCmd(), migrateCmd(), doctorCmd(), templateCmd())
 	return root
 }
 

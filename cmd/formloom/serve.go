@@ -176,6 +176,11 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		ln.Close()
 		return err
 	}
+	tpls, err := wireTemplates(e, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	var background atomic.Value // server.Background*, for /readyz
 	background.Store(server.BackgroundOff)
 	ready := func() server.Readiness {
@@ -185,7 +190,7 @@ func serve(ctx context.Context, f serveFlags, out io.Writer) error {
 		BaseURL: base, BodyLimit: f.bodyLimit, UploadLimit: f.uploadLimit, CORSOrigins: f.corsOrigins,
 		TrustedProxies: f.trustedProxies, PublicMetrics: f.metricsPublic, Version: versionString(), UI: uiFiles(), Jobs: work,
 		Approvals: approvals, Notify: notifier, Webhooks: hooks, Stages: stages, Automations: automations, Dashboards: dashboards,
-		Live: wireLive(ctx, e, raw, log)})
+		Live: wireLive(ctx, e, raw, log), Templates: tpls})
 	if err != nil {
 		ln.Close()
 		return err

@@ -18,6 +18,8 @@ import (
 	"github.com/formloom/formloom/engine/store"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 	"github.com/formloom/formloom/engine/template"
+	"github.com/formloom/formloom/engine/webhook"
+	"github.com/formloom/formloom/engine/workflow"
 	"github.com/formloom/formloom/templates"
 )
 
@@ -31,6 +33,8 @@ type crmFixture struct {
 	clock *store.ManualClock
 	work  *jobs.Runtime
 	auto  *automation.Service
+	hooks *webhook.Service
+	flows *workflow.Approvals
 	dash  *report.Dashboards
 	app   string
 	forms map[string]engine.Form // by template form key
@@ -95,7 +99,11 @@ func installCRM(t *testing.T) *crmFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := wireTemplateParts(ctx, e, templateServices{stages: stages, approvals: approvals, automations: automations, dashboards: dashboards}); err != nil {
+	hooks, err := wireWebhooks(ctx, st, e, work, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wireTemplateParts(ctx, e, templateServices{stages: stages, approvals: approvals, automations: automations, dashboards: dashboards, webhooks: hooks}); err != nil {
 		t.Fatal(err)
 	}
 	svc := template.New(e, templates.FS(), template.Options{Logger: quiet})
@@ -107,8 +115,7 @@ func installCRM(t *testing.T) *crmFixture {
 	// said so), so the rest is still installed and checked.
 	for kind := range p.Parts {
 		if _, ok := e.TemplateParts().Get(kind); !ok {
-			t.Logf("part %q is not registered by this build: not installed", kind)
-			delete(p.Parts, kind)
+			t.Errorf("part %q is not registered by serve's wiring", kind)
 		}
 	}
 	if err := svc.Check(ctx, admin, p); err != nil {
@@ -133,12 +140,32 @@ func installCRM(t *testing.T) *crmFixture {
 	for _, spec := range p.Forms {
 		forms[spec.Key] = byName[spec.Name]
 	}
-	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, work: work, auto: automations, dash: dashboards, app: res.AppID, forms: forms, took: took}
+	return &crmFixture{ctx: ctx, e: e, svc: svc, admin: admin, clock: clock, work: work, auto: automations, hooks: hooks, flows: approvals, dash: dashboards, app: res.AppID, forms: forms, took: took}
+}
+
+// member is the sample member of email as a signed-in member would be.
+func (f *crmFixture) member(t *testing.T, email string) engine.Actor {
+	t.Helper()
+	u, err := f.e.UserByEmail(f.ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.e.Membership(f.ctx, f.admin.Workspace, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return engine.Actor{UserID: u.ID, Name: u.Name, Email: u.Email, Workspace: f.admin.Workspace, Role: m.Role,
+		Departments: m.Departments, Roles: m.Roles, AdminApps: m.AdminApps, Source: engine.SourceUI}
 }
 
 func (f *crmFixture) count(t *testing.T, form string, filter *store.Filter) int64 {
 	t.Helper()
-	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms[form].ID, engine.RecordQuery{Filter: filter, Limit: 1, Total: true})
+	return f.countAs(t, f.admin, form, filter)
+}
+
+func (f *crmFixture) countAs(t *testing.T, a engine.Actor, form string, filter *store.Filter) int64 {
+	t.Helper()
+	page, err := f.e.QueryRecords(f.ctx, a, f.forms[form].ID, engine.RecordQuery{Filter: filter, Limit: 1, Total: true})
 	if err != nil {
 		t.Fatalf("count %s: %s", form, describeErr(err))
 	}
@@ -210,6 +237,59 @@ func TestCRMTemplateInstall(t *testing.T) {
 		} else {
 			t.Logf("%d customers silent for more than %d days", n, days)
 		}
+	}
+	// Leaving 方案提交 needs the proposal.
+	prop := store.Where("stage", store.OpEq, "proposal")
+	page, err = f.e.QueryRecords(f.ctx, f.admin, f.forms["opportunity"].ID, engine.RecordQuery{Filter: &prop, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("an opportunity in 方案提交: %v", err)
+	}
+	_, err = f.e.UpdateRecord(f.ctx, f.admin, f.forms["opportunity"].ID, page.Items[0].ID, map[string]any{"stage": "tech"}, page.Items[0].Version, engine.WriteOptions{})
+	if !errors.As(err, &ve) || ve.Fields[0].Path != "stage" || ve.Fields[0].Code != "stage_condition" {
+		t.Errorf("leaving 方案提交 without a proposal: %s", describeErr(err))
+	} else if msg := ve.Fields[0].Message("zh-CN"); !strings.Contains(msg, "方案") {
+		t.Errorf("gate message %q does not say what is missing", msg)
+	}
+
+	// Who sees what: a rep their own deals, a manager their team's,
+	// finance no leads but every contract.
+	zhang, li, he := f.member(t, "zhang.wei@example.com"), f.member(t, "li.na@example.com"), f.member(t, "he.fang@example.com")
+	total := f.count(t, "opportunity", nil)
+	own := f.countAs(t, zhang, "opportunity", nil)
+	notOwn := store.Where("owner", store.OpNe, zhang.UserID)
+	if own == 0 || own >= total || f.countAs(t, zhang, "opportunity", &notOwn) != 0 {
+		t.Errorf("a rep sees %d of %d opportunities (%d not theirs)", own, total, f.countAs(t, zhang, "opportunity", &notOwn))
+	}
+	team := f.countAs(t, li, "opportunity", nil)
+	if team <= own || team >= total {
+		t.Errorf("the east manager sees %d opportunities, the rep %d, everyone %d", team, own, total)
+	}
+	if _, err := f.e.QueryRecords(f.ctx, he, f.forms["lead"].ID, engine.RecordQuery{Limit: 1}); !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrForbidden) {
+		t.Errorf("finance reads leads: %v", err)
+	}
+	if n := f.countAs(t, he, "contract", nil); n != f.count(t, "contract", nil) {
+		t.Errorf("finance sees %d contracts, want all", n)
+	}
+	// The sample managers head their departments.
+	deps, err := f.e.Departments(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heads := map[string][]string{}
+	for _, d := range deps {
+		heads[d.Name] = d.Heads
+	}
+	if len(heads["华东销售部"]) != 1 || heads["华东销售部"][0] != li.UserID {
+		t.Errorf("heads = %v, want 李娜 heading 华东销售部", heads)
+	}
+
+	// The ERP endpoint is installed switched off, for the opportunity form.
+	eps, err := f.hooks.Endpoints(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eps) != 1 || eps[0].Enabled || eps[0].Form != f.forms["opportunity"].ID {
+		t.Errorf("endpoints = %+v, want the ERP endpoint, disabled, on the opportunity form", eps)
 	}
 	// Stagnant deals: in an open stage for more than 21 days.
 	stale := store.And(store.Where("stage", store.OpIn, []any{"qualify", "proposal", "tech", "negotiation"}),
@@ -311,9 +391,70 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		return r.Data["owner"] != nil && r.Data["assigned_at"] != nil && len(tags) > 0 && tags[0] == "high_intent"
 	})
 
+	// Converting the lead creates its customer, contact and opportunity,
+	// linked to each other and back to the lead.
+	r := get("lead", lead.ID)
+	if _, err := f.e.UpdateRecord(f.ctx, f.admin, f.forms["lead"].ID, lead.ID, map[string]any{"status": "converted"}, r.Version, engine.WriteOptions{}); err != nil {
+		t.Fatalf("convert: %s", describeErr(err))
+	}
+	waitFor("the conversion", func() bool {
+		return get("lead", lead.ID).Data["customer"] != nil && get("lead", lead.ID).Data["converted_at"] != nil
+	})
+	newCus := get("lead", lead.ID).Data["customer"].(string)
+	if c := get("customer", newCus); c.Data["name"] != "杭州示例科技有限公司" || c.Data["source_lead"] != lead.ID {
+		t.Errorf("converted customer = %+v", c.Data)
+	}
+	ofCus := store.Where("customer", store.OpEq, newCus)
+	waitFor("the converted contact", func() bool { return f.count(t, "contact", &ofCus) == 1 })
+	fromLead := store.And(store.Where("customer", store.OpEq, newCus), store.Where("lead", store.OpEq, lead.ID), store.Where("stage", store.OpEq, "qualify"))
+	waitFor("the converted opportunity", func() bool { return f.count(t, "opportunity", &fromLead) == 1 })
+
+	// A rep's quote at a 15% discount goes to their manager, who approves it.
+	zhang, li := f.member(t, "zhang.wei@example.com"), f.member(t, "li.na@example.com")
+	mine := store.Where("owner", store.OpEq, zhang.UserID)
+	page, err := f.e.QueryRecords(f.ctx, zhang, f.forms["opportunity"].ID, engine.RecordQuery{Filter: &mine, Limit: 1})
+	if err != nil || len(page.Items) == 0 {
+		t.Fatalf("an opportunity of the rep: %v", err)
+	}
+	prod, err := f.e.QueryRecords(f.ctx, zhang, f.forms["product"].ID, engine.RecordQuery{Limit: 1})
+	if err != nil || len(prod.Items) == 0 {
+		t.Fatalf("a product: %v", err)
+	}
+	quote, err := f.e.CreateRecord(f.ctx, zhang, f.forms["quote"].ID, map[string]any{
+		"opportunity": page.Items[0].ID, "customer": page.Items[0].Data["customer"], "discount": 0.15, "discount_reason": "首单优惠",
+		"items": []any{map[string]any{"product": prod.Items[0].ID, "unit_price": 10000, "quantity": 3}}}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatalf("quote: %s", describeErr(err))
+	}
+	if quote.Data["amount"] != 25500.0 {
+		t.Errorf("quote amount = %v, want 25500", quote.Data["amount"])
+	}
+	waitFor("the quote in approval", func() bool { return get("quote", quote.ID).Data["status"] == "approving" })
+	var task workflow.Task
+	waitFor("the manager's approval task", func() bool {
+		p, err := f.flows.Inbox(f.ctx, li, "todo", "", 50)
+		if err != nil {
+			return false
+		}
+		for _, x := range p.Tasks {
+			if x.Record == quote.ID {
+				task = x
+				return true
+			}
+		}
+		return false
+	})
+	if _, err := f.flows.Act(f.ctx, li, task.ID, "approve", workflow.ActInput{Comment: "同意"}); err != nil {
+		t.Fatalf("approve: %s", describeErr(err))
+	}
+	waitFor("the approved quote flow", func() bool {
+		list, err := f.flows.RecordInstances(f.ctx, f.admin, f.forms["quote"].ID, quote.ID)
+		return err == nil && len(list) == 1 && list[0].Status == workflow.StatusApproved
+	})
+
 	// A follow-up moves the customer's last contact.
 	fl := store.Where("status", store.OpEq, "active")
-	page, err := f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
+	page, err = f.e.QueryRecords(f.ctx, f.admin, f.forms["customer"].ID, engine.RecordQuery{Filter: &fl, Limit: 1,
 		Sort: []store.SortKey{{Field: "last_contact_at"}}})
 	if err != nil || len(page.Items) == 0 {
 		t.Fatalf("a customer: %v", err)
@@ -337,7 +478,8 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		map[string]any{"stage": "won", "won_date": f.clock.Now().Format("2006-01-02")}, opp.Version, engine.WriteOptions{}); err != nil {
 		t.Fatalf("win: %s", describeErr(err))
 	}
-	draft := store.And(store.Where("name", store.OpEq, opp.Data["name"].(string)+" 合同"), store.Where("status", store.OpEq, "draft"))
+	draft := store.And(store.Where("name", store.OpEq, opp.Data["name"].(string)+" 合同"), store.Where("status", store.OpEq, "draft"),
+		store.Where("opportunity", store.OpEq, opp.ID))
 	waitFor("the contract draft", func() bool { return f.count(t, "contract", &draft) == 1 })
 
 	// The next morning's scans raise silence alerts.
@@ -359,4 +501,156 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		p, err := f.auto.Alerts(f.ctx, f.admin, automation.AlertQuery{Rule: silent7, Limit: 100})
 		return err == nil && len(p.Items) > 0
 	})
+}
+
+// TestCRMTemplateExportAndUpgrade: the installed CRM previews no change
+// against its own package (nothing to upgrade, no conflict), and its export
+// installs in another workspace with the same forms, fields and parts.
+func TestCRMTemplateExportAndUpgrade(t *testing.T) {
+	f := installCRM(t)
+	p, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := f.svc.Preview(f.ctx, f.admin, f.app, p)
+	if err != nil {
+		t.Fatalf("preview: %s", describeErr(err))
+	}
+	if len(plan.Changes) != 0 || len(plan.Conflicts) != 0 {
+		for _, c := range plan.Changes {
+			t.Errorf("change against its own package: %+v", c)
+		}
+		for _, c := range plan.Conflicts {
+			t.Errorf("conflict against its own package: %s %s %s", c.Kind, c.Key, c.Path)
+		}
+	}
+
+	// Without a sample: a sample of a few records per form leaves required
+	// relations to records outside it (reported to the installer's owner).
+	out, err := f.svc.Export(f.ctx, f.admin, f.app, template.ExportOptions{})
+	if err != nil {
+		t.Fatalf("export: %s", describeErr(err))
+	}
+	raw, err := out.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := template.ParseBundle(raw)
+	if err != nil {
+		t.Fatalf("parse the export: %s", describeErr(err))
+	}
+	u, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "other@example.com", Name: "另一位管理员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.e.CreateWorkspace(f.ctx, u.ID, engine.WorkspaceInput{Name: "另一家公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
+	res, err := f.svc.Install(f.ctx, other, again, template.InstallOptions{})
+	if err != nil {
+		t.Fatalf("install the export: %s", describeErr(err))
+	}
+	for _, kind := range []string{"forms", "roles", "stages", "flows", "automations", "alerts", "views", "dashboards", "webhooks"} {
+		want := len(p.Parts[kind])
+		switch kind {
+		case "forms":
+			want = len(p.Forms)
+		case "roles":
+			want = len(p.Roles)
+		}
+		if res.Counts[kind] != want {
+			t.Errorf("the export installs %d %s, the template %d", res.Counts[kind], kind, want)
+		}
+	}
+	forms, err := f.e.Forms(f.ctx, other, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]engine.Form{}
+	for _, fm := range forms {
+		byName[fm.Name] = fm
+	}
+	for _, spec := range p.Forms {
+		fm, ok := byName[spec.Name]
+		if !ok {
+			t.Errorf("form %s missing after the round trip", spec.Name)
+			continue
+		}
+		var want, got []string
+		for _, fd := range spec.Definition.Fields {
+			want = append(want, fd.Key+":"+fd.Type)
+		}
+		for _, fd := range fm.Draft.Fields {
+			got = append(got, fd.Key+":"+fd.Type)
+		}
+		if strings.Join(want, ",") != strings.Join(got, ",") {
+			t.Errorf("%s fields after the round trip:\n got %v\nwant %v", spec.Key, got, want)
+		}
+	}
+}
+
+// TestCRMTemplateEnglish installs the CRM in English: labels, names and
+// titles come from the overlay, stored option values stay the same.
+func TestCRMTemplateEnglish(t *testing.T) {
+	f := installCRM(t)
+	p, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "en@example.com", Name: "Admin"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.e.CreateWorkspace(f.ctx, u.ID, engine.WorkspaceInput{Name: "Example Ltd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
+	res, err := f.svc.Install(f.ctx, admin, p, template.InstallOptions{Locale: "en", SampleData: true})
+	if err != nil {
+		t.Fatalf("install in English: %s", describeErr(err))
+	}
+	app, err := f.e.App(f.ctx, admin, res.AppID)
+	if err != nil || app.Name != "Opportunity CRM" {
+		t.Errorf("app = %q, %v", app.Name, err)
+	}
+	forms, err := f.e.Forms(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opp *engine.Form
+	for i := range forms {
+		if forms[i].Name == "Opportunities" {
+			opp = &forms[i]
+		}
+	}
+	if opp == nil {
+		t.Fatalf("no Opportunities form among %d", len(forms))
+	}
+	stage, _ := opp.Draft.FieldByKey("stage")
+	if stage.Label != "Stage" || stage.Options[0].Value != "qualify" || stage.Options[0].Label != "Qualification" {
+		t.Errorf("stage field = %+v", stage)
+	}
+	dbs, err := f.dash.List(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := map[string]bool{}
+	for _, d := range dbs {
+		titles[d.Title] = true
+	}
+	if !titles["Sales overview"] || !titles["Risk alerts"] {
+		t.Errorf("dashboards = %v", titles)
+	}
+	rules, err := f.auto.ListApp(f.ctx, admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rules {
+		if strings.ContainsAny(r.Draft.Name, "线索客户商机跟进") {
+			t.Errorf("automation %q is not translated", r.Draft.Name)
+		}
+	}
 }

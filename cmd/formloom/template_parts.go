@@ -18,15 +18,20 @@ type templateServices struct {
 	approvals   *workflow.Approvals
 	automations *automation.Service
 	dashboards  *report.Dashboards
+	views       *report.Views // nil: built here
 	webhooks    *webhook.Service
 }
 
 // wireTemplateParts registers every capability's template parts on e's
-// registry, where the app-template installer finds them. It runs once,
-// after the services are built; a nil service leaves its parts out.
-// Saved views keep no state beyond the store, so their service is built
-// here (the server builds its own the same way).
+// registry, where the app-template installer finds them, after the
+// services are built; a nil service leaves its parts out. Saved views
+// keep no state beyond the store, so without one their service is built
+// here. Serve and the template CLI both wire through it: on an engine
+// whose parts are registered already it does nothing.
 func wireTemplateParts(ctx context.Context, e *engine.Engine, s templateServices) error {
+	if len(e.TemplateParts().All()) > 0 {
+		return nil
+	}
 	if err := workflow.RegisterTemplateParts(e, s.stages, s.approvals, builder.New(e)); err != nil {
 		return err
 	}
@@ -40,9 +45,12 @@ func wireTemplateParts(ctx context.Context, e *engine.Engine, s templateServices
 			return err
 		}
 	}
-	views, err := report.NewViews(ctx, e)
-	if err != nil {
-		return err
+	if s.views == nil {
+		v, err := report.NewViews(ctx, e)
+		if err != nil {
+			return err
+		}
+		s.views = v
 	}
-	return report.RegisterTemplateParts(e, views, s.dashboards)
+	return report.RegisterTemplateParts(e, s.views, s.dashboards)
 }

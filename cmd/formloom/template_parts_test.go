@@ -53,6 +53,10 @@ func TestTemplatePartsWiring(t *testing.T) {
 		dashboards: dashboards, webhooks: hooks}); err != nil {
 		t.Fatal(err)
 	}
+	// A second wiring (serve and the CLI share the function) is a no-op.
+	if err := wireTemplateParts(ctx, e, templateServices{stages: stages}); err != nil {
+		t.Fatal(err)
+	}
 	var kinds []string
 	for _, p := range e.TemplateParts().All() {
 		kinds = append(kinds, p.Kind)

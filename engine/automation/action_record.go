@@ -78,7 +78,7 @@ func compileRecord(kind string) func(c *compiler, at string, cfg map[string]any)
 			c.add(ferr(at+".limit", CodeRange, map[string]any{"min": 0, "max": MaxRecordsPerAction}))
 		}
 		st.values = c.values(at+".values", st.target, cfg.Values)
-		st.match = c.values(at+".match", st.target, cfg.Match)
+		st.match = c.matchValues(at+".match", kind, st.target, cfg.Match)
 		return st
 	}
 }
@@ -291,6 +291,31 @@ func anyStrings(s []string) []any {
 	out := make([]any, len(s))
 	for i, v := range s {
 		out[i] = v
+	}
+	return out
+}
+
+// matchValues compiles the match of a record action: target field keys
+// and, for an update or a delete, RecordIDName, the target record whose id
+// the expression gives (a relation field of the triggering record). An
+// upsert creates from its match, so it matches fields only.
+func (c *compiler) matchValues(at, kind string, target *engine.Version, m map[string]string) map[string]*expr.Program {
+	src, ok := m[RecordIDName]
+	if !ok || kind == KindUpsert {
+		return c.values(at, target, m)
+	}
+	rest := make(map[string]string, len(m)-1)
+	for k, v := range m {
+		if k != RecordIDName {
+			rest[k] = v
+		}
+	}
+	out := c.values(at, target, rest)
+	if out == nil {
+		out = map[string]*expr.Program{}
+	}
+	if p := c.expression(at+"."+RecordIDName, src, expr.Any); p != nil {
+		out[RecordIDName] = p
 	}
 	return out
 }

@@ -280,9 +280,10 @@ func (s *Service) CheckExpression(ctx context.Context, a engine.Actor, form, src
 	if err != nil {
 		return ExpressionResult{}, err
 	}
-	t, diags := expr.Check(src, fv.Env())
+	env := RecordEnv(fv)
+	t, diags := expr.Check(src, env)
 	if len(diags) == 0 && kind == "condition" {
-		if _, err := expr.Compile(src, fv.Env(), expr.Bool); err != nil {
+		if _, err := expr.Compile(src, env, expr.Bool); err != nil {
 			if ee, ok := err.(*expr.Error); ok {
 				diags = ee.Diagnostics
 			}

@@ -72,7 +72,7 @@ func (s *Service) compileWith(c *compiler, auto Automation, d Design, fv *engine
 	}
 	c.trigger(d.Trigger, out)
 	if strings.TrimSpace(d.Condition) != "" {
-		p, err := expr.Compile(d.Condition, fv.Env(), expr.Bool)
+		p, err := expr.Compile(d.Condition, RecordEnv(fv), expr.Bool)
 		if err != nil {
 			c.add(exprErrs("condition", err)...)
 		}
@@ -283,7 +283,7 @@ func (c *compiler) values(at string, target *engine.Version, m map[string]string
 			c.add(ferr(p, CodeFieldType, map[string]any{"field": k, "want": "input"}))
 			continue
 		}
-		prog, err := expr.Compile(src, c.form.Env(), expr.Any)
+		prog, err := expr.Compile(src, RecordEnv(c.form), expr.Any)
 		if err != nil {
 			c.add(exprErrs(p, err)...)
 			continue
@@ -318,10 +318,30 @@ func (c *compiler) expression(at, src string, want expr.Type) *expr.Program {
 		c.add(ferr(at, codeRequired, nil))
 		return nil
 	}
-	p, err := expr.Compile(src, c.form.Env(), want)
+	p, err := expr.Compile(src, RecordEnv(c.form), want)
 	if err != nil {
 		c.add(exprErrs(at, err)...)
 		return nil
 	}
 	return p
+}
+
+// RecordIDName is the name under which an automation's condition,
+// mappings and matches read the triggering record's id ("" when a run has
+// no record, as a schedule without a scan). Field keys may not be "id", so
+// it shadows none. With it a mapping links what it creates back to the
+// record that caused it ({"source_lead": "id"}), and a match finds the
+// record a relation names ({"id": "customer"}).
+const RecordIDName = "id"
+
+// RecordEnv is the expression environment of an automation over form
+// version fv: the form's fields and RecordIDName.
+func RecordEnv(fv *engine.Version) expr.Env {
+	base := fv.Env()
+	env := expr.Env{Fields: make(map[string]expr.Type, len(base.Fields)+1), Options: base.Options}
+	for k, t := range base.Fields {
+		env.Fields[k] = t
+	}
+	env.Fields[RecordIDName] = expr.Text
+	return env
 }

@@ -289,6 +289,11 @@ func (s *Service) eventInput(ctx context.Context, c *compiled, k *cause, now tim
 		// their roles.
 		k.inBase = c.form.ExprInput(by, k.data, k.old, now, k.loc)
 		k.inBase.User = userValue(by)
+		if k.record != "" {
+			k.inBase.New[RecordIDName] = k.record
+		} else {
+			k.inBase.New[RecordIDName] = nil
+		}
 		k.inForm, k.inBy = c.form, byID
 	}
 	in := k.inBase

@@ -55,7 +55,7 @@ func RegisterTemplateParts(e *engine.Engine, svc *Service) error {
 	for _, kind := range []string{PartAutomations, PartAlerts} {
 		p := autoPart{e: e, s: svc, kind: kind}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: kind, After: []string{"flows", "webhooks"},
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeAutomation}); err != nil {
 			return err
 		}
 	}
@@ -491,7 +491,7 @@ func (p autoPart) export(ctx context.Context, a engine.Actor, refs *engine.Templ
 		if !ok {
 			key = engine.TemplateKey(strings.TrimSuffix(p.kind, "s"), d.Name, taken)
 		}
-		raw, err := json.Marshal(sp)
+		raw, err := json.Marshal(canonicalAutomation(sp))
 		if err != nil {
 			return nil, err
 		}
@@ -510,4 +510,40 @@ func memberKeys(refs *engine.TemplateRefs, v any) []string {
 		}
 	}
 	return out
+}
+
+// canonicalAutomation leaves the defaults out: enabled, the installer as
+// actor; action configurations read back as stored (JSON objects).
+func canonicalAutomation(sp AutomationSpec) AutomationSpec {
+	if sp.Enabled != nil && *sp.Enabled {
+		sp.Enabled = nil
+	}
+	if sp.Actor == ActorInstaller {
+		sp.Actor = ""
+	}
+	for i, a := range sp.Actions {
+		a.Config = cloneMap(a.Config)
+		if r, _ := a.Config["recipients"].(map[string]any); r != nil && a.Kind == KindNotify {
+			delete(r, "departments")
+		}
+		if a.Kind == KindAssign {
+			delete(a.Config, "department")
+		}
+		sp.Actions[i] = a
+	}
+	return sp
+}
+
+// normalizeAutomation writes an automation or alert item as its part
+// exports it.
+func normalizeAutomation(it engine.TemplateItem) engine.TemplateItem {
+	var sp AutomationSpec
+	if engine.DecodeTemplateSpec(it, &sp) != nil {
+		return it
+	}
+	raw, err := json.Marshal(canonicalAutomation(sp))
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
 }

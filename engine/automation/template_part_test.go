@@ -3,6 +3,7 @@ package automation
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/formloom/formloom/engine"
@@ -13,6 +14,7 @@ import (
 type partFx struct {
 	*fx
 	role string
+	apps int
 }
 
 func newPartFx(t *testing.T) *partFx {
@@ -39,7 +41,8 @@ func newPartFx(t *testing.T) *partFx {
 // returns refs that know them and the role by key.
 func (x *partFx) secondApp(t *testing.T) *engine.TemplateRefs {
 	t.Helper()
-	app, err := x.e.CreateApp(x.ctx, x.admin, engine.AppInput{Name: "销售 2"})
+	x.apps++
+	app, err := x.e.CreateApp(x.ctx, x.admin, engine.AppInput{Name: fmt.Sprintf("销售 %d", x.apps+1)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,6 +130,8 @@ func TestAutomationPartsRoundTrip(t *testing.T) {
 	}
 	sameItems(t, PartAutomations, autoItems, autoAgain)
 	sameItems(t, PartAlerts, alertItems, alertAgain)
+	sameItems(t, "normalized", autoAgain, normalized(autos, autoAgain))
+	sameItems(t, "normalized", alertAgain, normalized(alerts, alertAgain))
 	id, _ := dst.ID(PartAutomations, autoItems[0].Key)
 	got, err := x.s.Get(x.ctx, x.admin, id)
 	if err != nil {
@@ -232,5 +237,53 @@ func sameItems(t *testing.T, kind string, want, got []engine.TemplateItem) {
 	}
 	if a, b := norm(want), norm(got); a != b {
 		t.Fatalf("%s differ after the round trip:\nwant %s\n got %s", kind, a, b)
+	}
+}
+
+func normalized(p engine.TemplatePart, items []engine.TemplateItem) []engine.TemplateItem {
+	out := make([]engine.TemplateItem, len(items))
+	for i, it := range items {
+		out[i] = p.Normalize(it)
+	}
+	return out
+}
+
+// TestAutomationPartMembers: sample member keys map to the members'
+// users both ways; without them, a round robin falls back to the
+// installer so the item stays valid.
+func TestAutomationPartMembers(t *testing.T) {
+	x := newPartFx(t)
+	dst := x.secondApp(t)
+	part := x.part(t, PartAutomations)
+	spec := AutomationSpec{Form: "deal", Name: "轮流分配", Trigger: Trigger{Type: TriggerCreated},
+		Actions: []Action{{Kind: KindAssign, Config: map[string]any{"field": "assignee", "strategy": StrategyRoundRobin, "users": []any{"alice", "bob"}}}}}
+	dst.Set("members", "alice", x.alice.UserID)
+	dst.Set("members", "bob", x.bob.UserID)
+	if err := part.Install(x.ctx, x.admin, dst, []engine.TemplateItem{item(t, "rr", spec)}); err != nil {
+		t.Fatal(describe(err))
+	}
+	id, _ := dst.ID(PartAutomations, "rr")
+	got, err := x.s.Get(x.ctx, x.admin, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if users := strList(got.Current.Actions[0].Config["users"]); len(users) != 2 || users[0] != x.alice.UserID || users[1] != x.bob.UserID {
+		t.Fatalf("installed candidates %v", users)
+	}
+	out, err := part.Export(x.ctx, x.admin, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameItems(t, "members", []engine.TemplateItem{part.Normalize(item(t, "rr", spec))}, out)
+
+	// Without sample members the installer takes the round robin.
+	bare := x.secondApp(t)
+	if err := part.Install(x.ctx, x.admin, bare, []engine.TemplateItem{item(t, "rr", spec)}); err != nil {
+		t.Fatal(describe(err))
+	}
+	id, _ = bare.ID(PartAutomations, "rr")
+	got, _ = x.s.Get(x.ctx, x.admin, id)
+	if users := strList(got.Current.Actions[0].Config["users"]); len(users) != 1 || users[0] != x.admin.UserID {
+		t.Fatalf("candidates without members %v", users)
 	}
 }

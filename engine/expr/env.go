@@ -2,6 +2,7 @@ package expr
 
 import (
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -111,7 +112,19 @@ func ReservedNames() []string {
 }
 
 // IsReserved reports whether name may not be used as a field key or a let
-// variable.
+// variable. Every compile asks it, so the names are a set built once (the
+// library is complete when the package's init functions have run).
 func IsReserved(name string) bool {
-	return slices.Contains(ReservedNames(), name)
+	reservedOnce.Do(func() {
+		reservedSet = map[string]bool{}
+		for _, n := range ReservedNames() {
+			reservedSet[n] = true
+		}
+	})
+	return reservedSet[name]
 }
+
+var (
+	reservedOnce sync.Once
+	reservedSet  map[string]bool
+)

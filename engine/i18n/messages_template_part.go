@@ -5,7 +5,7 @@ package i18n
 // cannot be read at all.
 func init() {
 	Register(ZhCN, map[string]string{
-		"template_ref":       "模板中没有{kind}“{value}”",
+		"template_ref":       "模板的 {kind} 中没有“{value}”",
 		"template_spec":      "无法读取此项：{reason}",
 		"template_duplicate": "键“{value}”在模板中重复",
 		"template_secret":    "模板不能携带密钥：“{name}”的值看起来是密钥，请删除，安装后再由管理员填写",

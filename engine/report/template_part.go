@@ -45,14 +45,14 @@ func RegisterTemplateParts(e *engine.Engine, views *Views, dashboards *Dashboard
 	if views != nil {
 		p := viewPart{e: e, s: views}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartViews, After: []string{"stages"},
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeView}); err != nil {
 			return err
 		}
 	}
 	if dashboards != nil {
 		p := dashPart{e: e, s: dashboards}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartDashboards, After: []string{"stages"},
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeDashboard}); err != nil {
 			return err
 		}
 	}
@@ -528,4 +528,57 @@ func (p dashPart) export(ctx context.Context, a engine.Actor, refs *engine.Templ
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// normalizeView writes a view item as the views part exports it: the
+// name trimmed, the table layout explicit.
+func normalizeView(it engine.TemplateItem) engine.TemplateItem {
+	var sp ViewSpec
+	if engine.DecodeTemplateSpec(it, &sp) != nil {
+		return it
+	}
+	sp.Name = strings.TrimSpace(sp.Name)
+	if sp.Config.Layout == "" {
+		sp.Config.Layout = LayoutTable
+	}
+	if len(sp.DefaultFor) == 0 {
+		sp.DefaultFor = nil
+	}
+	raw, err := json.Marshal(sp)
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
+}
+
+// normalizeDashboard writes a dashboard item as the dashboards part
+// exports it: titles trimmed, empty lists and bindings left out.
+func normalizeDashboard(it engine.TemplateItem) engine.TemplateItem {
+	var sp DashboardSpec
+	if engine.DecodeTemplateSpec(it, &sp) != nil {
+		return it
+	}
+	sp.Title = strings.TrimSpace(sp.Title)
+	if len(sp.Roles) == 0 {
+		sp.Roles = nil
+	}
+	if len(sp.Filters) == 0 {
+		sp.Filters = nil
+	}
+	for i := range sp.Filters {
+		if len(sp.Filters[i].Fields) == 0 {
+			sp.Filters[i].Fields = nil
+		}
+	}
+	if sp.Charts == nil {
+		sp.Charts = []Chart{}
+	}
+	for i := range sp.Charts {
+		sp.Charts[i].Title = strings.TrimSpace(sp.Charts[i].Title)
+	}
+	raw, err := json.Marshal(sp)
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
 }

@@ -126,6 +126,11 @@ func TestViewAndDashboardPartsRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameReportItems(t, c.p.Kind, c.want, got)
+		norm := make([]engine.TemplateItem, len(got))
+		for i, it := range got {
+			norm[i] = c.p.Normalize(it)
+		}
+		sameReportItems(t, "normalized "+c.p.Kind, got, norm)
 	}
 
 	// Update replaces the view; Remove deletes the dashboard.

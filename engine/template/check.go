@@ -37,7 +37,7 @@ func (s *Service) Check(ctx context.Context, a engine.Actor, p *Package) error {
 		}
 	}
 	errs = append(errs, p.checkSampleFields()...)
-	refs := s.declared(p, "")
+	refs := s.declared(p, a.Workspace, "")
 	registered := map[string]bool{}
 	for _, part := range s.e.TemplateParts().All() {
 		registered[part.Kind] = true
@@ -75,8 +75,8 @@ func (s *Service) Check(ctx context.Context, a engine.Actor, p *Package) error {
 }
 
 // declared returns refs of app with every key p declares.
-func (s *Service) declared(p *Package, app string) *engine.TemplateRefs {
-	refs := engine.NewTemplateRefs("", app)
+func (s *Service) declared(p *Package, ws, app string) *engine.TemplateRefs {
+	refs := engine.NewTemplateRefs(ws, app)
 	for _, f := range p.Forms {
 		// The design, not only the key: parts check their items against
 		// the forms before they are installed (TemplateFormVersion).

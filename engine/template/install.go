@@ -7,7 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
+	"sync"
+	"sync/atomic"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/form"
@@ -93,8 +94,7 @@ func (s *Service) install(ctx context.Context, a engine.Actor, p, base *Package,
 		return InstallResult{}, prefixErr("app", err)
 	}
 	u.push(func(ctx context.Context) error { return s.e.DeleteApp(ctx, a, app.ID) })
-	refs := s.declared(p, app.ID)
-	refs.Workspace = a.Workspace
+	refs := s.declared(p, a.Workspace, app.ID)
 	counts := map[string]int{}
 	if err := s.installRoles(ctx, a, p, refs, u); err != nil {
 		return InstallResult{}, err
@@ -353,7 +353,7 @@ func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package,
 	for i, f := range p.Forms {
 		order[i] = f.Key
 	}
-	seq, err := sampleOrder(p.Sample, order)
+	levels, err := sampleLevels(p.Sample, order)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -363,55 +363,116 @@ func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package,
 			byID[fk+"/"+rec.Key] = rec
 		}
 	}
-	type pending struct {
-		form, id, key string
-		at            time.Time
-		owner         engine.Actor
-		values        map[string]any
-		n             int
+	// The records of one level refer only to records of earlier levels:
+	// they are written concurrently (the store commits them in groups),
+	// the levels one after the other.
+	created := map[string]engine.Record{}
+	for _, level := range levels {
+		out := make([]engine.Record, len(level))
+		err := parallel(ctx, sampleWorkers, len(level), func(i int) error {
+			key := level[i]
+			fk, _, _ := strings.Cut(key, "/")
+			rec := byID[key]
+			spec, _ := p.form(fk)
+			formID, _ := refs.ID("forms", fk)
+			at := "sample.records." + key + ".values"
+			input, err := r.row(rec.Values, spec.Definition.Fields, at)
+			if err != nil {
+				return err
+			}
+			when := r.now.AddDate(0, 0, -rec.DaysAgo)
+			out[i], err = s.e.CreateRecord(ctx, s.sampleActor(a, rec.Owner, r, names), formID, input, engine.WriteOptions{SkipAutomations: true, At: when})
+			return prefixErr(at, err)
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+		for i, key := range level {
+			r.records[key] = out[i].ID
+			created[key] = out[i]
+			records++
+		}
 	}
-	var changes []pending
-	versions := map[string]int64{}
-	for _, key := range seq {
+	// Each record's changes in the order they happened, so its history
+	// reads forward; records concurrently.
+	var keys []string
+	for _, level := range levels {
+		for _, key := range level {
+			if len(byID[key].Changes) > 0 {
+				keys = append(keys, key)
+			}
+		}
+	}
+	err = parallel(ctx, sampleWorkers, len(keys), func(i int) error {
+		key := keys[i]
 		fk, _, _ := strings.Cut(key, "/")
 		rec := byID[key]
-		spec, _ := p.form(fk)
+		fs, _ := p.form(fk)
 		formID, _ := refs.ID("forms", fk)
 		owner := s.sampleActor(a, rec.Owner, r, names)
-		at := "sample.records." + key + ".values"
-		input, err := r.row(rec.Values, spec.Definition.Fields, at)
-		if err != nil {
-			return 0, 0, err
+		idx := make([]int, len(rec.Changes))
+		for j := range idx {
+			idx[j] = j
 		}
-		when := r.now.AddDate(0, 0, -rec.DaysAgo)
-		created, err := s.e.CreateRecord(ctx, owner, formID, input, engine.WriteOptions{SkipAutomations: true, At: when})
-		if err != nil {
-			return 0, 0, prefixErr(at, err)
+		sort.SliceStable(idx, func(x, y int) bool { return rec.Changes[idx[x]].DaysAgo > rec.Changes[idx[y]].DaysAgo })
+		cur := created[key]
+		for _, j := range idx {
+			c := rec.Changes[j]
+			at := fmt.Sprintf("sample.records.%s.changes[%d].values", key, j)
+			input, err := r.row(c.Values, fs.Definition.Fields, at)
+			if err != nil {
+				return err
+			}
+			cur, err = s.e.UpdateRecord(ctx, owner, formID, cur.ID, input, cur.Version, engine.WriteOptions{SkipAutomations: true, At: r.now.AddDate(0, 0, -c.DaysAgo)})
+			if err != nil {
+				return prefixErr(at, err)
+			}
 		}
-		r.records[key] = created.ID
-		versions[created.ID] = created.Version
-		records++
-		for i, c := range rec.Changes {
-			changes = append(changes, pending{form: formID, id: created.ID, key: key, at: r.now.AddDate(0, 0, -c.DaysAgo), owner: owner, values: c.Values, n: i})
-		}
-	}
-	// Changes in the order they happened, so history reads forward.
-	sort.SliceStable(changes, func(i, j int) bool { return changes[i].at.Before(changes[j].at) })
-	for _, c := range changes {
-		fk, _, _ := strings.Cut(c.key, "/")
-		spec, _ := p.form(fk)
-		at := fmt.Sprintf("sample.records.%s.changes[%d].values", c.key, c.n)
-		input, err := r.row(c.values, spec.Definition.Fields, at)
-		if err != nil {
-			return 0, 0, err
-		}
-		updated, err := s.e.UpdateRecord(ctx, c.owner, c.form, c.id, input, versions[c.id], engine.WriteOptions{SkipAutomations: true, At: c.at})
-		if err != nil {
-			return 0, 0, prefixErr(at, err)
-		}
-		versions[c.id] = updated.Version
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	return records, len(p.Sample.Members), nil
+}
+
+// sampleWorkers bounds the sample records written at the same time.
+const sampleWorkers = 8
+
+// parallel runs fn(0..n-1) on up to workers goroutines and returns the
+// error of the lowest index that failed; after a failure no new index
+// starts.
+func parallel(ctx context.Context, workers, n int, fn func(i int) error) error {
+	if n == 0 {
+		return nil
+	}
+	errs := make([]error, n)
+	var next atomic.Int64
+	var failed atomic.Bool
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || failed.Load() || ctx.Err() != nil {
+					return
+				}
+				if err := fn(i); err != nil {
+					errs[i] = err
+					failed.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
 }
 
 // sampleActor is who writes a sample record: its owner (a sample member)
@@ -481,5 +542,42 @@ func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMemb
 			})
 		}
 	}
+	if m.Head && len(deps) == 1 {
+		if err := s.makeHead(ctx, a, deps[0], user.ID, u); err != nil {
+			return "", prefixErr("head", err)
+		}
+	}
 	return user.ID, nil
+}
+
+// makeHead adds user to the heads of department dept (the undo puts the
+// previous heads back).
+func (s *Service) makeHead(ctx context.Context, a engine.Actor, dept, user string, u *undo) error {
+	deps, err := s.e.Departments(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, d := range deps {
+		if d.ID != dept || slices.Contains(d.Heads, user) {
+			continue
+		}
+		prev := slices.Clone(d.Heads)
+		if _, err := s.e.SetDepartmentHeads(ctx, a, dept, append(slices.Clone(d.Heads), user), d.Version); err != nil {
+			return err
+		}
+		u.push(func(ctx context.Context) error {
+			all, err := s.e.Departments(ctx, a)
+			if err != nil {
+				return err
+			}
+			for _, cur := range all {
+				if cur.ID == dept {
+					_, err = s.e.SetDepartmentHeads(ctx, a, dept, prev, cur.Version)
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return nil
 }

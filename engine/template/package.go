@@ -81,6 +81,9 @@ type SampleMember struct {
 	Email      string   `json:"email"`
 	Roles      []string `json:"roles,omitempty"`
 	Department string   `json:"department,omitempty"`
+	// Head makes the member a head (负责人) of Department, so approvals
+	// and escalations that go to "the head of the department" reach them.
+	Head bool `json:"head,omitempty"`
 }
 
 // SampleRecord is one sample record: its values (with $ref, $member,

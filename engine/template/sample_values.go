@@ -149,15 +149,19 @@ func (r *resolver) row(vals map[string]any, fields []form.Field, at string) (map
 	return out, nil
 }
 
-// sampleOrder returns the sample records ("form/key") so that every
-// record comes after the records its values refer to; a cycle is an error.
-func sampleOrder(s *Sample, formOrder []string) ([]string, error) {
+// sampleLevels groups the sample records ("form/key") by dependency
+// level: level 0 refers to no other record, level n only to records of
+// lower levels. Within a level, older records (more days ago) come first,
+// then template order. A cycle of $ref is an error.
+func sampleLevels(s *Sample, formOrder []string) ([][]string, error) {
 	deps := map[string][]string{}
+	days := map[string]int{}
 	var all []string
 	for _, fk := range formOrder {
 		for _, r := range s.Records[fk] {
 			id := fk + "/" + r.Key
 			all = append(all, id)
+			days[id] = r.DaysAgo
 			walkSpecial(r.Values, "", func(_, op, arg string) {
 				if op == "$ref" && arg != id {
 					deps[id] = append(deps[id], arg)
@@ -166,30 +170,42 @@ func sampleOrder(s *Sample, formOrder []string) ([]string, error) {
 			sort.Strings(deps[id])
 		}
 	}
-	state := map[string]int{} // 1 visiting, 2 done
-	out := make([]string, 0, len(all))
-	var visit func(id string) error
-	visit = func(id string) error {
-		switch state[id] {
-		case 1:
-			return invalid(problem("sample.records."+id, engine.CodeCycle, map[string]any{"key": id}))
-		case 2:
-			return nil
+	level := map[string]int{}
+	visiting := map[string]bool{}
+	var visit func(id string) (int, error)
+	visit = func(id string) (int, error) {
+		if l, done := level[id]; done {
+			return l, nil
 		}
-		state[id] = 1
+		if visiting[id] {
+			return 0, invalid(problem("sample.records."+id, engine.CodeCycle, map[string]any{"key": id}))
+		}
+		visiting[id] = true
+		l := 0
 		for _, d := range deps[id] {
-			if err := visit(d); err != nil {
-				return err
+			dl, err := visit(d)
+			if err != nil {
+				return 0, err
 			}
+			l = max(l, dl+1)
 		}
-		state[id] = 2
-		out = append(out, id)
-		return nil
+		visiting[id] = false
+		level[id] = l
+		return l, nil
 	}
+	var out [][]string
 	for _, id := range all {
-		if err := visit(id); err != nil {
+		l, err := visit(id)
+		if err != nil {
 			return nil, err
 		}
+		for len(out) <= l {
+			out = append(out, nil)
+		}
+		out[l] = append(out[l], id)
+	}
+	for _, ids := range out {
+		sort.SliceStable(ids, func(i, j int) bool { return days[ids[i]] > days[ids[j]] })
 	}
 	return out, nil
 }

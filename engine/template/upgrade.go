@@ -84,6 +84,7 @@ type merge struct {
 	roles          []roleOp
 	parts          map[string][]itemOp
 	applied        int
+	registry       *engine.TemplatePartRegistry
 }
 
 type roleOp struct {
@@ -124,7 +125,7 @@ func (s *Service) merge(ctx context.Context, a engine.Actor, appID string, p *Pa
 		return nil, err
 	}
 	m := &merge{plan: &UpgradePlan{From: in.Version, To: theirs.Template.Version, Changes: []Change{}, Conflicts: []Conflict{}},
-		in: in, theirs: theirs, refs: refsOf(a.Workspace, appID, in.Refs), res: res, perms: map[string]*FormPerms{}, parts: map[string][]itemOp{}}
+		in: in, theirs: theirs, refs: refsOf(a.Workspace, appID, in.Refs), res: res, perms: map[string]*FormPerms{}, parts: map[string][]itemOp{}, registry: s.e.TemplateParts()}
 	m.mergeForms(in.Base, ours, theirs)
 	if err := s.mergeRoles(ctx, a, m, in.Base, theirs); err != nil {
 		return nil, err
@@ -484,9 +485,16 @@ func (m *merge) mergeParts(base, ours, theirs *Package) {
 	}
 	sort.Strings(sorted)
 	items := func(p *Package, kind string) (map[string]engine.TemplateItem, []string) {
+		// Items as the part's Export writes them (TemplatePart.Normalize),
+		// so a template's items and the app's exported ones compare like
+		// with like.
+		part, _ := m.registry.Get(kind)
 		out := map[string]engine.TemplateItem{}
 		var keys []string
 		for _, it := range p.Parts[kind] {
+			if part.Normalize != nil {
+				it = part.Normalize(it)
+			}
 			out[it.Key] = it
 			keys = append(keys, it.Key)
 		}

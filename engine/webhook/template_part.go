@@ -40,7 +40,7 @@ type WebhookSpec struct {
 func RegisterTemplateParts(e *engine.Engine, svc *Service) error {
 	p := hookPart{e: e, s: svc}
 	return e.TemplateParts().Register(engine.TemplatePart{Kind: PartWebhooks,
-		Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export})
+		Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeWebhook})
 }
 
 type hookPart struct {
@@ -286,4 +286,31 @@ func (p hookPart) export(ctx context.Context, a engine.Actor, refs *engine.Templ
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// normalizeWebhook writes an endpoint item as the webhooks part exports
+// it, without the secretHeaders note (what an admin set up after
+// installing is not a change of the template's): events sorted once
+// each, header names canonical, URL and filter trimmed.
+func normalizeWebhook(it engine.TemplateItem) engine.TemplateItem {
+	var sp WebhookSpec
+	if engine.DecodeTemplateSpec(it, &sp) != nil {
+		return it
+	}
+	sp.URL, sp.Filter, sp.SecretHeaders = strings.TrimSpace(sp.URL), strings.TrimSpace(sp.Filter), nil
+	sp.Events = slices.Compact(slices.Sorted(slices.Values(sp.Events)))
+	if len(sp.Headers) > 0 {
+		h := make(map[string]string, len(sp.Headers))
+		for k, v := range sp.Headers {
+			h[textproto.CanonicalMIMEHeaderKey(strings.TrimSpace(k))] = v
+		}
+		sp.Headers = h
+	} else {
+		sp.Headers = nil
+	}
+	raw, err := json.Marshal(sp)
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
 }

@@ -107,6 +107,10 @@ func TestWebhookPartRoundTrip(t *testing.T) {
 	if len(again) != 1 || again[0].Key != items[0].Key || string(again[0].Spec) != string(want) {
 		t.Fatalf("round trip:\nwant %s\n got %+v", want, again)
 	}
+	// The secretHeaders note is not part of the normal form.
+	if n := part.Normalize(items[0]); string(n.Spec) != string(want) {
+		t.Fatalf("normalized:\nwant %s\n got %s", want, n.Spec)
+	}
 
 	// The admin sets the credential; an update from the template keeps it
 	// and leaves the endpoint as the admin switched it.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/field"
@@ -32,14 +33,14 @@ func RegisterTemplateParts(e *engine.Engine, stages *Stages, approvals *Approval
 	if stages != nil && forms != nil {
 		p := stagePart{e: e, s: stages, pub: forms}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartStages,
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeStages}); err != nil {
 			return err
 		}
 	}
 	if approvals != nil {
 		p := flowPart{e: e, s: approvals}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartFlows,
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeFlow}); err != nil {
 			return err
 		}
 	}
@@ -211,9 +212,11 @@ type FlowDesignSpec struct {
 	Edges []Edge     `json:"edges"`
 }
 
-// NodeSpec is a Node whose assignees use keys.
+// NodeSpec is a Node whose assignees use keys (and whose name may be
+// left out).
 type NodeSpec struct {
 	Node
+	Name      string         `json:"name,omitempty"`
 	Assignees []AssigneeSpec `json:"assignees,omitempty"`
 	Due       *DueSpec       `json:"due,omitempty"`
 }
@@ -277,6 +280,7 @@ func toDesign(refs *engine.TemplateRefs, at string, d FlowDesignSpec, installer 
 	}
 	for _, n := range d.Nodes {
 		node := n.Node
+		node.Name = n.Name
 		node.Assignees = conv(at+".nodes."+n.ID+".assignees", n.Assignees)
 		if n.Due != nil {
 			due := n.Due.Due
@@ -313,8 +317,8 @@ func fromDesign(refs *engine.TemplateRefs, d FlowDesign) FlowDesignSpec {
 	}
 	out := FlowDesignSpec{Nodes: []NodeSpec{}, Edges: d.Edges}
 	for _, n := range d.Nodes {
-		ns := NodeSpec{Node: n, Assignees: conv(n.Assignees)}
-		ns.Node.Assignees = nil
+		ns := NodeSpec{Node: n, Name: n.Name, Assignees: conv(n.Assignees)}
+		ns.Node.Assignees, ns.Node.Name = nil, ""
 		if n.Due != nil {
 			ns.Due = &DueSpec{Due: *n.Due, EscalateTo: conv(n.Due.EscalateTo)}
 			ns.Due.Due.EscalateTo = nil
@@ -482,7 +486,7 @@ func (p flowPart) export(ctx context.Context, a engine.Actor, refs *engine.Templ
 			enabled := f.Enabled
 			sp := FlowSpec{Form: formKey, Name: fv.Name, Description: f.Description, StartOnCreate: fv.StartOnCreate,
 				Fallback: fv.Fallback, Enabled: &enabled, Design: fromDesign(refs, fv.FlowDesign)}
-			raw, err := json.Marshal(sp)
+			raw, err := json.Marshal(canonicalFlow(sp))
 			if err != nil {
 				return nil, err
 			}
@@ -491,4 +495,49 @@ func (p flowPart) export(ctx context.Context, a engine.Actor, refs *engine.Templ
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out, nil
+}
+
+// normalizeStages writes a pipeline item as the stages part exports it.
+func normalizeStages(it engine.TemplateItem) engine.TemplateItem {
+	var pl Pipeline
+	if engine.DecodeTemplateSpec(it, &pl) != nil {
+		return it
+	}
+	raw, err := json.Marshal(pl)
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
+}
+
+// canonicalFlow leaves the defaults out: enabled, the "admins" fallback,
+// a blank name's spaces, empty lists.
+func canonicalFlow(sp FlowSpec) FlowSpec {
+	if sp.Enabled != nil && *sp.Enabled {
+		sp.Enabled = nil
+	}
+	if sp.Fallback == FallbackAdmins {
+		sp.Fallback = ""
+	}
+	sp.Name = strings.TrimSpace(sp.Name)
+	if sp.Design.Nodes == nil {
+		sp.Design.Nodes = []NodeSpec{}
+	}
+	if sp.Design.Edges == nil {
+		sp.Design.Edges = []Edge{}
+	}
+	return sp
+}
+
+// normalizeFlow writes a flow item as the flows part exports it.
+func normalizeFlow(it engine.TemplateItem) engine.TemplateItem {
+	var sp FlowSpec
+	if engine.DecodeTemplateSpec(it, &sp) != nil {
+		return it
+	}
+	raw, err := json.Marshal(canonicalFlow(sp))
+	if err != nil {
+		return it
+	}
+	return engine.TemplateItem{Key: it.Key, Spec: raw}
 }

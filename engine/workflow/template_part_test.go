@@ -161,6 +161,9 @@ func TestStagesAndFlowsRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameItems(t, "flows", flowItems, againFlows)
+	// Exported items are in their normal form.
+	sameItems(t, "normalized stages", again, normalized(stages, again))
+	sameItems(t, "normalized flows", againFlows, normalized(flows, againFlows))
 	// The given user became the installing admin, who may act on the node.
 	flowID, ok := dst.ID(workflow.PartFlows, flowItems[0].Key)
 	if !ok {
@@ -295,3 +298,11 @@ func sameItems(t *testing.T, kind string, want, got []engine.TemplateItem) {
 }
 
 var _ = fmt.Sprint
+
+func normalized(p engine.TemplatePart, items []engine.TemplateItem) []engine.TemplateItem {
+	out := make([]engine.TemplateItem, len(items))
+	for i, it := range items {
+		out[i] = p.Normalize(it)
+	}
+	return out
+}

@@ -43,6 +43,7 @@ type Member struct {
 	Email      string   `json:"email"`
 	Roles      []string `json:"roles"`
 	Department string   `json:"department"`
+	Head       bool     `json:"head,omitempty"`
 }
 
 func ref(form, key string) map[string]any { return map[string]any{"$ref": form + "/" + key} }
@@ -72,20 +73,20 @@ var teams = []team{
 }
 
 var members = []Member{
-	{"wang", "王建国", "wang.jianguo@example.com", []string{"sales_director"}, "销售中心"},
-	{"li", "李娜", "li.na@example.com", []string{"sales_manager"}, "华东销售部"},
-	{"chen", "陈刚", "chen.gang@example.com", []string{"sales_manager"}, "华南销售部"},
-	{"zhao", "赵敏", "zhao.min@example.com", []string{"sales_manager"}, "华北销售部"},
-	{"zhang", "张伟", "zhang.wei@example.com", []string{"sales"}, "华东销售部"},
-	{"liu", "刘洋", "liu.yang@example.com", []string{"sales"}, "华东销售部"},
-	{"huang", "黄磊", "huang.lei@example.com", []string{"sales"}, "华东销售部"},
-	{"zhou", "周婷", "zhou.ting@example.com", []string{"sales"}, "华南销售部"},
-	{"wu", "吴昊", "wu.hao@example.com", []string{"sales"}, "华南销售部"},
-	{"xu", "徐静", "xu.jing@example.com", []string{"sales"}, "华南销售部"},
-	{"sun", "孙鹏", "sun.peng@example.com", []string{"sales"}, "华北销售部"},
-	{"ma", "马丽", "ma.li@example.com", []string{"sales"}, "华北销售部"},
-	{"he", "何芳", "he.fang@example.com", []string{"finance"}, "财务部"},
-	{"lin", "林晓", "lin.xiao@example.com", []string{"crm_admin"}, "信息部"},
+	{"wang", "王建国", "wang.jianguo@example.com", []string{"sales_director"}, "销售中心", true},
+	{"li", "李娜", "li.na@example.com", []string{"sales_manager"}, "华东销售部", true},
+	{"chen", "陈刚", "chen.gang@example.com", []string{"sales_manager"}, "华南销售部", true},
+	{"zhao", "赵敏", "zhao.min@example.com", []string{"sales_manager"}, "华北销售部", true},
+	{"zhang", "张伟", "zhang.wei@example.com", []string{"sales"}, "华东销售部", false},
+	{"liu", "刘洋", "liu.yang@example.com", []string{"sales"}, "华东销售部", false},
+	{"huang", "黄磊", "huang.lei@example.com", []string{"sales"}, "华东销售部", false},
+	{"zhou", "周婷", "zhou.ting@example.com", []string{"sales"}, "华南销售部", false},
+	{"wu", "吴昊", "wu.hao@example.com", []string{"sales"}, "华南销售部", false},
+	{"xu", "徐静", "xu.jing@example.com", []string{"sales"}, "华南销售部", false},
+	{"sun", "孙鹏", "sun.peng@example.com", []string{"sales"}, "华北销售部", false},
+	{"ma", "马丽", "ma.li@example.com", []string{"sales"}, "华北销售部", false},
+	{"he", "何芳", "he.fang@example.com", []string{"finance"}, "财务部", true},
+	{"lin", "林晓", "lin.xiao@example.com", []string{"crm_admin"}, "信息部", false},
 }
 
 var (
@@ -295,11 +296,11 @@ func main() {
 		// Last contact: most within the week, some silent for 7, 14 or 30+ days.
 		var silent int
 		switch x := g.r.Float64(); {
-		case x < 0.55:
+		case x < 0.62:
 			silent = g.between(0, 6)
-		case x < 0.75:
+		case x < 0.80:
 			silent = g.between(8, 13)
-		case x < 0.88:
+		case x < 0.90:
 			silent = g.between(15, 28)
 		default:
 			silent = g.between(32, 55)
