@@ -3,10 +3,11 @@
 // as a board (the README's screenshot), sees the funnel dashboard render,
 // exports the app as a template, checks the exported file through the
 // upload dialog (a duplicate app name is refused on its box) and previews
-// an upgrade from it; at 390 px the gallery and the install dialog fit.
+// an upgrade from it; at 390 px the gallery and the install dialog fit;
+// and first-run setup on a fresh server can start with the CRM.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoDir } from '../harness.mjs';
+import { frontFor, repoDir, startServer } from '../harness.mjs';
 
 export default function templates({ page, url, byTest, expectText, apiCall, shot, launchContext, loginIn, errs, outDir, EMAIL, PASSWORD, T }) {
   // Installing writes hundreds of sample records through the write pipeline: allow it a minute.
@@ -158,6 +159,30 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await page.locator('.ant-modal').getByRole('button', { name: 'Cancel' }).click();
       await byTest('lang-switch').getByText('中文').click();
       await expectText('从模板开始');
+    }],
+    ['templates: first-run setup on a fresh server with "start with the CRM" lands in the installed CRM with its sample data', async () => {
+      const fresh = await startServer();
+      const s = await launchContext('zh-CN', { viewport: { width: 1280, height: 900 } });
+      try {
+        s.context.setDefaultTimeout(T);
+        const p = s.context.pages()[0] ?? await s.context.newPage();
+        errs.watch(p, 'setup with the CRM');
+        const front = await frontFor(fresh.api);
+        const link = new URL(fresh.setupLink);
+        await p.goto(front.url + link.pathname + link.search);
+        await p.getByText('初始化 Formloom').first().waitFor();
+        await p.getByLabel('姓名').fill('李总');
+        await p.getByLabel('邮箱').fill('li@example.com');
+        await p.getByLabel('密码', { exact: true }).fill(PASSWORD);
+        await p.getByLabel('确认密码').fill(PASSWORD);
+        await p.locator('[data-testid="setup-crm"]').check();
+        await p.locator('[data-testid="setup-submit"]').click();
+        await p.locator('[data-testid="setup-crm-progress"]').getByText('正在安装 CRM 和示例数据').waitFor();
+        await p.waitForURL(/\/apps\/[^/]+$/, { timeout: INSTALL });
+        await p.locator('[data-testid="app-template"]').waitFor();
+        if (await p.locator('[data-testid="form-item"]').count() < 9) throw new Error('the CRM set up at first run has fewer than 9 forms');
+        await p.screenshot({ path: join(outDir, 'templates-setup-crm-zh.png') });
+      } finally { await s.close(); await fresh.stop(); }
     }],
     ['templates: at 390 px the gallery, the install dialog and the app page fit the screen', async () => {
       const W = 390;
