@@ -5,7 +5,8 @@
 // upload dialog (a duplicate app name is refused on its box) and previews
 // an upgrade from it; at 390 px the gallery and the install dialog fit;
 // and first-run setup on a fresh server can start with the CRM.
-import { readFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { frontFor, repoDir, startServer } from '../harness.mjs';
 
@@ -139,6 +140,48 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await byTest('upgrade-versions').waitFor();
       await shot('templates-upgrade-preview-zh');
       await page.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
+    }],
+    ['templates: an upgrade to a newer version: the preview lists the added field and the conflict on a label both changed; taking the template\'s applies it', async () => {
+      // Ours: the admin renames the opportunity's name field in the app and publishes.
+      const form = await apiCall('GET', `/forms/${oppId}`);
+      const def = structuredClone(form.draft);
+      def.fields.find((f) => f.key === 'name').label = '机会名称';
+      const saved = await apiCall('PUT', `/forms/${oppId}`, { name: form.name, description: form.description, definition: def, version: form.version });
+      await apiCall('POST', `/forms/${oppId}/publish`, { version: saved.version });
+      // Theirs: version 1.1.0 of the template renames it otherwise and adds a field.
+      const b = JSON.parse(readFileSync(exported, 'utf8'));
+      b.template.version = '1.1.0';
+      delete b.sample;
+      const opp = b.forms.find((f) => f.key === 'opportunity');
+      opp.definition.fields.find((f) => f.key === 'name').label = '商机标题';
+      opp.definition.fields.push({ key: 'tpl_note', type: 'text', label: '模板备注' });
+      const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.1.0.formloom.json');
+      writeFileSync(file, JSON.stringify(b));
+
+      await page.goto(url(`/apps/${appId}`));
+      await byTest('template-upgrade-file').click();
+      await byTest('upgrade-dialog').locator('input[type=file]').setInputFiles(file);
+      await byTest('upgrade-plan').waitFor({ timeout: INSTALL });
+      await byTest('upgrade-versions').filter({ hasText: 'v1.0.0 → v1.1.0' }).waitFor();
+      await page.locator('[data-testid="plan-field"][data-field="opportunity.tpl_note"][data-op="add"]').waitFor();
+      const conflict = byTest('conflict').filter({ hasText: 'fields.name' });
+      await conflict.waitFor();
+      await conflict.locator('[data-testid="conflict-base"]').getByText('商机名称').waitFor();
+      await conflict.locator('[data-testid="conflict-ours"]').getByText('机会名称').waitFor();
+      await conflict.locator('[data-testid="conflict-theirs"]').getByText('商机标题').waitFor();
+      if (!(await byTest('upgrade-apply').isDisabled())) throw new Error('the upgrade may be applied before the conflicts are resolved');
+      await shot('templates-upgrade-conflict-zh');
+      // Every other conflict (if any) keeps the admin's; this one takes the template's.
+      await byTest('conflicts-all-ours').click();
+      await conflict.getByText('采用模板').click();
+      await byTest('upgrade-apply').click();
+      await byTest('upgrade-dialog').getByText('已升级到 v1.1.0').waitFor({ timeout: INSTALL });
+      await byTest('upgrade-close').click();
+      await byTest('app-template').filter({ hasText: 'v1.1.0' }).waitFor();
+      const after = await apiCall('GET', `/forms/${oppId}`);
+      const fields = after.draft.fields;
+      if (fields.find((f) => f.key === 'name')?.label !== '商机标题') throw new Error(`the template's label was not applied: ${fields.find((f) => f.key === 'name')?.label}`);
+      if (!fields.some((f) => f.key === 'tpl_note')) throw new Error('the added field is missing after the upgrade');
     }],
     ['templates: in English the gallery and the install dialog show no Chinese UI text', async () => {
       await page.goto(url('/'));
