@@ -39,7 +39,10 @@ export default function AppTemplateBar({ appId, appName }: { appId: string; appN
     <>
       <Space wrap data-testid="app-template-bar">
       {inst && (
-        <Tooltip title={t('templates.fromTemplateHelp', { when: when ? t('templates.installedAt', { time: dayjs(when).format('YYYY-MM-DD HH:mm') }) : '' })}>
+        <Tooltip title={<>
+          {t('templates.fromTemplateHelp', { when: when ? t('templates.installedAt', { time: dayjs(when).format('YYYY-MM-DD HH:mm') }) : '' })}
+          {shipped && !newer && <div>{t('templates.upToDate')}</div>}
+        </>}>
           <Tag color="geekblue" data-testid="app-template" style={{ marginInlineEnd: 0 }}>{t('templates.fromTemplate', { name, version: inst.version })}</Tag>
         </Tooltip>
       )}
