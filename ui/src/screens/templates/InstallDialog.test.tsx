@@ -2,17 +2,22 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App as AntApp } from 'antd';
-import { MemoryRouter } from 'react-router-dom';
+import { MemoryRouter, Route, Routes, useParams } from 'react-router-dom';
 import i18n from '../../i18n';
 import { fieldErrors, stubFetch } from '../../test/fetchStub';
 import { InstallDialog } from './InstallDialog';
 
 afterEach(() => { vi.unstubAllGlobals(); });
 
+function AppShown() { return <div data-testid="app-page">{useParams().appId}</div>; }
+
 function mount(onInstalled = vi.fn()) {
   render(
     <MemoryRouter><AntApp>
-      <InstallDialog source={{ key: 'crm' }} name={{ 'zh-CN': '商机管理', en: 'Opportunity CRM' }} onClose={() => undefined} onInstalled={onInstalled} />
+      <Routes>
+        <Route path="/" element={<InstallDialog source={{ key: 'crm' }} name={{ 'zh-CN': '商机管理', en: 'Opportunity CRM' }} onClose={() => undefined} onInstalled={onInstalled} />} />
+        <Route path="/apps/:appId" element={<AppShown />} />
+      </Routes>
     </AntApp></MemoryRouter>,
   );
   return onInstalled;
@@ -58,8 +63,9 @@ describe('the install dialog', () => {
     await within(dialog).findByText('“CRM 2” is installed');
     expect(calls[1].body).toEqual({ key: 'crm', appName: 'CRM 2', sampleData: true, locale: 'en' });
     expect(within(dialog).getByText('Created: 9 forms, 12 automations, 2 dashboards')).toBeTruthy();
-    expect(within(dialog).getByTestId('install-open').getAttribute('href')).toBe('/apps/A1');
     expect(onInstalled).toHaveBeenCalledWith({ appId: 'A1', counts: { forms: 9, automations: 12, dashboards: 2 } });
+    fireEvent.click(within(dialog).getByTestId('install-open'));
+    expect((await screen.findByTestId('app-page')).textContent).toBe('A1');
   });
 
   it('shows its progress while installing, in Chinese', async () => {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Result, Select, Steps, Switch } from 'antd';
 import { LoadingOutlined } from '@ant-design/icons';
-import { Link } from 'react-router-dom';
+import { useNavigate } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import '../../i18n/templates';
 import { ApiError } from '../../api/client';
@@ -39,6 +39,7 @@ const FORM_FIELDS = ['appName', 'sampleData', 'locale'];
 export function InstallDialog({ source, name, hasSample = true, onClose, onInstalled }: InstallDialogProps) {
   const { t } = useTranslation();
   const countsText = useCountsText();
+  const nav = useNavigate();
   const [form] = Form.useForm<Values>();
   const [phase, setPhase] = useState<'form' | 'installing' | 'done'>('form');
   const [sample, setSample] = useState(hasSample);
@@ -91,7 +92,7 @@ export function InstallDialog({ source, name, hasSample = true, onClose, onInsta
           <Result status="success" title={t('templates.installed', { name: form.getFieldValue('appName') || title })}
             subTitle={countsText(result.counts) ? t('templates.installedCounts', { list: countsText(result.counts) }) : undefined}
             extra={[
-              <Link key="o" to={`/apps/${result.appId}`} onClick={onClose} data-testid="install-open"><Button type="primary">{t('templates.openApp')}</Button></Link>,
+              <Button key="o" type="primary" onClick={() => { onClose(); nav(`/apps/${result.appId}`); }} data-testid="install-open">{t('templates.openApp')}</Button>,
               <Button key="c" onClick={onClose}>{t('templates.close')}</Button>,
             ]} />
         ) : (
