@@ -353,6 +353,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, nil},
 			{"History", func() error { _, err := f.e.History(ctx, f.member, formID, rec2.ID); return err }, nil},
+			{"CreatedWith", func() error { _, err := f.e.CreatedWith(ctx, f.member, formID, rec2.ID); return err }, nil},
 			{"File", func() error {
 				_, body, err := f.e.File(ctx, f.member, file.ID, engine.FileRef{})
 				if err == nil {

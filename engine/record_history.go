@@ -95,3 +95,25 @@ func createChanges(current map[string]any, later []store.Document) []map[string]
 	}
 	return changes
 }
+
+// CreatedWith returns the number of the form version a record of formID
+// was created with, from its history's create entry (the record's own
+// form_version is that of its last write); 0 when the record has no
+// create entry. It reveals no field value: capabilities that derive what
+// a create meant under the version's design (a stage pipeline's entry into
+// the first stage) call it for a record the actor may see.
+func (e *Engine) CreatedWith(ctx context.Context, a Actor, formID, id string) (int, error) {
+	if _, err := e.CurrentVersion(ctx, a, formID); err != nil {
+		return 0, err
+	}
+	f := store.Where("record", store.OpEq, id)
+	page, err := e.st.Find(ctx, historyColl(formID), store.Query{Filter: &f, Sort: []store.SortKey{{Field: "version"}}, Limit: 1})
+	if err != nil {
+		return 0, mapStoreErr(err)
+	}
+	if len(page.Docs) == 0 || str(page.Docs[0].Data, "action") != "created" {
+		return 0, nil
+	}
+	n, _ := page.Docs[0].Data["form_version"].(float64)
+	return int(n), nil
+}

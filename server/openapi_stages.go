@@ -14,7 +14,7 @@ func stagesSchemas() map[string]any {
 	fieldErr := obj(map[string]any{"path": tStr, "code": tStr, "message": tStr}, "path", "code", "message")
 	transition := obj(map[string]any{"id": tStr, "form": tStr, "record": tStr, "field": tStr, "from": tStr, "to": tStr,
 		"fromFlag": tStr, "toFlag": tStr, "at": tTime, "by": tStr, "byName": tStr, "source": tStr, "durationMs": tInt,
-		"probability": tNum, "formVersion": tInt}, "id", "record", "from", "to", "at", "by")
+		"probability": tNum, "formVersion": tInt, "created": tBool}, "id", "record", "from", "to", "at", "by")
 	return map[string]any{
 		"StagePipeline": obj(map[string]any{"field": tStr, "transitions": map[string]any{"enum": []any{"", "forward", "any", "list"}},
 			"enteredAtField": tStr, "stages": arr(stage)}, "field", "stages"),

@@ -142,7 +142,45 @@ func TestTemplatesAPI(t *testing.T) {
 	if up.str("version") != "2.0.0" || up.num("applied") != 1 {
 		t.Fatalf("upgrade = %s", up.raw)
 	}
+	// The user relabels a field the next version relabels too: a conflict.
+	formsRes := en.do("GET", "/api/v1/apps/"+app+"/forms", en.admin, nil, nil).expect(200)
+	var task map[string]any
+	for _, it := range formsRes.body["items"].([]any) {
+		if m := it.(map[string]any); m["name"] == "任务" {
+			task = m
+		}
+	}
+	draft := task["draft"].(map[string]any)
+	draft["fields"].([]any)[0].(map[string]any)["label"] = "我的任务名"
+	saved := en.do("PUT", "/api/v1/forms/"+task["id"].(string), en.admin, map[string]any{"name": "任务", "definition": draft, "version": task["version"]}, nil).expect(200)
+	en.do("POST", "/api/v1/forms/"+task["id"].(string)+"/publish", en.admin, map[string]any{"version": saved.num("version")}, nil).expect(201)
+	tf["fields"].([]any)[0].(map[string]any)["label"] = "模板的任务名"
+	v2["template"].(map[string]any)["version"] = "3.0.0"
+	plan = en.do("POST", "/api/v1/apps/"+app+"/template/preview", en.admin, map[string]any{"bundle": v2}, nil).expect(200)
+	conflicts, _ := plan.body["conflicts"].([]any)
+	if len(conflicts) != 1 {
+		t.Fatalf("preview with a conflict: %s", plan.raw)
+	}
+	id := conflicts[0].(map[string]any)["id"].(string)
+	res = en.do("POST", "/api/v1/apps/"+app+"/template/upgrade", en.admin, map[string]any{"bundle": v2}, nil).expect(422)
+	if !strings.Contains(string(res.raw), `"path":"resolutions.`+id+`"`) {
+		t.Errorf("unresolved: %s", res.raw)
+	}
+	en.do("POST", "/api/v1/apps/"+app+"/template/upgrade", en.admin, map[string]any{"bundle": v2, "resolutions": map[string]string{id: "ours"}}, nil).expect(200)
+	after := en.do("GET", "/api/v1/forms/"+task["id"].(string), en.admin, nil, nil).expect(200)
+	if !strings.Contains(string(after.raw), "我的任务名") {
+		t.Errorf("the user's label was not kept: %s", after.raw)
+	}
+
 	// An app not installed from a template has no installation.
 	plain := en.do("POST", "/api/v1/apps", en.admin, map[string]any{"name": "空"}, nil).expect(201).str("id")
 	en.do("GET", "/api/v1/apps/"+plain+"/template", en.admin, nil, nil).expect(404)
+	res = en.do("POST", "/api/v1/apps/"+plain+"/template/preview", en.admin, map[string]any{"key": "tasks"}, nil).expect(422)
+	if !strings.Contains(string(res.raw), "template_not_installed") {
+		t.Errorf("preview of a plain app: %s", res.raw)
+	}
+	// The plain app exports too (keys from its names), and a conflict
+	// left unresolved is refused.
+	en.do("GET", "/api/v1/apps/"+plain+"/template/export", en.admin, nil, nil).expect(200)
+	en.do("POST", "/api/v1/templates/install", en.admin, map[string]any{"key": "tasks", "bundle": bundle}, nil).expect(422)
 }

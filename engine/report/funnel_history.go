@@ -32,6 +32,13 @@ const (
 // the actor cannot see. The lost counts are then spread over the stages in
 // the proportions the transitions show, so they add up to the lost records
 // counted from the records themselves.
+//
+// A create stores no transition (the record is its entry into its first
+// stage), so the records created straight into a closed stage are counted
+// from the records: the lost ones no move into a lost stage accounts for
+// were lost from "" (placed at the first stage, as records without
+// history are), and a won record without a move into a won stage has a
+// cycle of 0, the figures a stored creation transition gave.
 func (s *Dashboards) history(ctx context.Context, a engine.Actor, c Chart, p *stagePipeline, filter *store.Filter, fd *FunnelData) (map[string]int64, map[string]*float64, error) {
 	lostFrom, durations := map[string]int64{}, map[string]*float64{}
 	if s.transitions == "" {
@@ -63,9 +70,17 @@ func (s *Dashboards) history(ctx context.Context, a engine.Actor, c Chart, p *st
 		if err != nil {
 			return nil, nil, err
 		}
+		var moves float64
 		for _, g := range groups {
 			k, _ := g.Keys[0].(string)
 			lostShare[k] += num(g.Values[0])
+			moves += num(g.Values[0])
+		}
+		// A record created into a lost stage has no transition into it
+		// (a create stores none): the lost records the moves do not
+		// account for were created lost, as from "".
+		if created := float64(lostCount(fd)) - moves; created > 0 {
+			lostShare[""] += created
 		}
 		groups, err = s.e.Store().Aggregate(ctx, s.transitions, store.AggregateQuery{
 			Filter:  ptr(store.And(append(slices.Clone(base), store.Where("duration_ms", store.OpExists, true))...)),
@@ -118,6 +133,12 @@ func (s *Dashboards) history(ctx context.Context, a engine.Actor, c Chart, p *st
 		for _, doc := range last {
 			lostShare[str(doc, "from")]++
 		}
+		// A lost record without a move into a lost stage was created lost.
+		for _, id := range lost {
+			if _, moved := last[id.(string)]; !moved {
+				lostShare[""]++
+			}
+		}
 	}
 	spread(lostFrom, lostShare, lostCount(fd))
 	if err := s.cycle(ctx, a, c.Form, base, filter, wonValues, fd); err != nil {
@@ -153,6 +174,13 @@ func (s *Dashboards) cycle(ctx context.Context, a engine.Actor, form string, bas
 	})
 	if err != nil {
 		return err
+	}
+	// A won record without a move into a won stage was created won (a
+	// create stores no transition): its cycle is 0.
+	for rec, t := range created {
+		if _, moved := wonAt[rec]; !moved {
+			wonAt[rec] = t
+		}
 	}
 	var total float64
 	for rec, t := range wonAt {

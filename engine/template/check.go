@@ -172,9 +172,10 @@ func (p *Package) checkSampleFields() []field.Error {
 	return errs
 }
 
-// translate returns def with the form keys of its relations replaced by
-// ids (to true) or ids by keys (to false); a reference it cannot map is
-// left as it is (the builder then reports it).
+// translate returns def with the form references of its relations (subform
+// rows included) mapped through m: keys to ids when installing, ids to keys
+// when exporting. A reference m does not have is left as it is (the
+// builder, or the export's own check, then reports it).
 func translate(def form.Definition, m map[string]string) form.Definition {
 	out := def
 	out.Fields = translateFields(def.Fields, m)

@@ -178,7 +178,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 		}
 	}
 	if opts.Sample > 0 {
-		if err := s.exportSample(ctx, a, p, refs, defs, min(opts.Sample, MaxExportSample)); err != nil {
+		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample)); err != nil {
 			return nil, err
 		}
 	}
@@ -242,43 +242,150 @@ func keyFrom(name, id string) string {
 	return key
 }
 
-// exportSample adds up to n records of every form, oldest first.
-func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, defs map[string]form.Definition, n int) error {
+// exportSample adds up to n records of every form, oldest first. Users in
+// user fields and owners that are the installation's sample members become
+// $member (and those members are exported); any other user becomes
+// {"$member": ""}, the installing admin.
+func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, defs map[string]form.Definition, n int) error {
 	now := s.e.Now()
-	recKey := map[string]string{} // record id -> "form/key"
+	x := &sampler{recKey: map[string]string{}, member: map[string]string{}, used: map[string]bool{}}
+	for k, uid := range members {
+		x.member[uid] = k
+	}
 	type rec struct {
 		form string
 		r    engine.Record
 	}
 	var all []rec
+	count := map[string]int{}
+	add := func(fk string, r engine.Record) {
+		count[fk]++
+		x.recKey[r.ID] = fmt.Sprintf("%s/r%04d", fk, count[fk])
+		all = append(all, rec{form: fk, r: r})
+	}
 	for _, f := range p.Forms {
 		id, _ := refs.ID("forms", f.Key)
 		page, err := s.e.QueryRecords(ctx, a, id, engine.RecordQuery{Limit: n, Sort: []store.SortKey{{Field: "createdAt"}}})
 		if err != nil {
 			return err
 		}
-		for i, r := range page.Items {
-			recKey[r.ID] = fmt.Sprintf("%s/r%04d", f.Key, i+1)
-			all = append(all, rec{form: f.Key, r: r})
+		for _, r := range page.Items {
+			add(f.Key, r)
+		}
+	}
+	// The records the sample links to come along (also beyond n), so a
+	// relation a rule requires is not lost.
+	for i := 0; i < len(all); i++ {
+		for _, l := range links(defs[all[i].form].Fields, all[i].r.Data) {
+			if _, have := x.recKey[l.id]; have {
+				continue
+			}
+			formID, ok := refs.ID("forms", l.form)
+			if !ok {
+				continue
+			}
+			r, err := s.e.Record(ctx, a, formID, l.id)
+			if err != nil || r.DeletedAt != nil {
+				continue // deleted or gone: the value is left out
+			}
+			add(l.form, r)
 		}
 	}
 	p.Sample = &Sample{Records: map[string][]SampleRecord{}}
-	for _, x := range all {
-		def := defs[x.form]
-		_, key, _ := strings.Cut(recKey[x.r.ID], "/")
-		vals := sampleValues(def.Fields, x.r.Data, recKey)
-		days := int(math.Floor(now.Sub(x.r.CreatedAt).Hours() / 24))
-		if days < 0 {
-			days = 0
+	for _, it := range all {
+		_, key, _ := strings.Cut(x.recKey[it.r.ID], "/")
+		days := int(math.Floor(now.Sub(it.r.CreatedAt).Hours() / 24))
+		sr := SampleRecord{Key: key, DaysAgo: max(days, 0), Values: x.values(defs[it.form].Fields, it.r.Data)}
+		if k, ok := x.member[it.r.Owner]; ok {
+			sr.Owner = k
+			x.used[k] = true
 		}
-		p.Sample.Records[x.form] = append(p.Sample.Records[x.form], SampleRecord{Key: key, DaysAgo: days, Values: vals})
+		p.Sample.Records[it.form] = append(p.Sample.Records[it.form], sr)
+	}
+	return s.exportMembers(ctx, a, p, refs, members, x.used)
+}
+
+// exportMembers adds the sample members the exported records use, with
+// the exported roles they hold and their first department's name.
+func (s *Service) exportMembers(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, used map[string]bool) error {
+	deps, err := s.e.Departments(ctx, a)
+	if err != nil {
+		return err
+	}
+	depName := map[string]string{}
+	for _, d := range deps {
+		depName[d.ID] = d.Name
+	}
+	keys := make([]string, 0, len(used))
+	for k := range used {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		uid := members[k]
+		u, err := s.e.User(ctx, uid)
+		if err != nil {
+			continue
+		}
+		m := SampleMember{Key: k, Name: u.Name, Email: u.Email}
+		if ms, err := s.e.Membership(ctx, a.Workspace, uid); err == nil {
+			for _, r := range ms.Roles {
+				if rk, ok := refs.Key("roles", r); ok {
+					m.Roles = append(m.Roles, rk)
+				}
+			}
+			if len(ms.Departments) > 0 {
+				m.Department = depName[ms.Departments[0]]
+			}
+		}
+		p.Sample.Members = append(p.Sample.Members, m)
 	}
 	return nil
 }
 
-// sampleValues keeps the values of input fields that travel: relations to
-// exported records become $ref, users, departments and files are left out.
-func sampleValues(fields []form.Field, data map[string]any, recKey map[string]string) map[string]any {
+type link struct{ form, id string }
+
+// links lists the records data's relation fields (subform rows included)
+// link to, with their form keys.
+func links(fields []form.Field, data map[string]any) []link {
+	var out []link
+	for _, f := range fields {
+		v := data[f.Key]
+		switch {
+		case f.Type == "relation" && f.Form != "":
+			switch x := v.(type) {
+			case string:
+				out = append(out, link{f.Form, x})
+			case []any:
+				for _, e := range x {
+					if s, ok := e.(string); ok {
+						out = append(out, link{f.Form, s})
+					}
+				}
+			}
+		case f.Type == "subform":
+			rows, _ := v.([]any)
+			for _, row := range rows {
+				if m, ok := row.(map[string]any); ok {
+					out = append(out, links(f.Fields, m)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// sampler turns stored values into sample values.
+type sampler struct {
+	recKey map[string]string // record id -> "form/key"
+	member map[string]string // user id -> sample member key
+	used   map[string]bool   // member keys referred to
+}
+
+// values keeps the values of input fields that travel: relations to
+// exported records become $ref, users $member; departments and files are
+// left out.
+func (x *sampler) values(fields []form.Field, data map[string]any) map[string]any {
 	out := map[string]any{}
 	for _, f := range fields {
 		v, ok := data[f.Key]
@@ -290,10 +397,15 @@ func sampleValues(fields []form.Field, data map[string]any, recKey map[string]st
 			continue
 		}
 		switch f.Type {
-		case "user", "users", "department", "departments", "attachment", "image", "signature":
+		case "department", "departments", "attachment", "image", "signature":
+			continue
+		case "user", "users":
+			if u := x.users(v); u != nil {
+				out[f.Key] = u
+			}
 			continue
 		case "relation":
-			if ref := refValue(v, recKey); ref != nil {
+			if ref := refValue(v, x.recKey); ref != nil {
 				out[f.Key] = ref
 			}
 			continue
@@ -302,7 +414,7 @@ func sampleValues(fields []form.Field, data map[string]any, recKey map[string]st
 			var kept []any
 			for _, row := range rows {
 				if m, isMap := row.(map[string]any); isMap {
-					kept = append(kept, sampleValues(f.Fields, m, recKey))
+					kept = append(kept, x.values(f.Fields, m))
 				}
 			}
 			if len(kept) > 0 {
@@ -313,6 +425,32 @@ func sampleValues(fields []form.Field, data map[string]any, recKey map[string]st
 		out[f.Key] = v
 	}
 	return out
+}
+
+// users maps user ids to $member values.
+func (x *sampler) users(v any) any {
+	one := func(id string) any {
+		k, ok := x.member[id]
+		if ok {
+			x.used[k] = true
+		}
+		return map[string]any{"$member": k}
+	}
+	switch u := v.(type) {
+	case string:
+		return one(u)
+	case []any:
+		var out []any
+		for _, e := range u {
+			if s, ok := e.(string); ok {
+				out = append(out, one(s))
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	return nil
 }
 
 func refValue(v any, recKey map[string]string) any {

@@ -28,8 +28,17 @@ func TestExportReinstallsWithSameStructure(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the export does not parse: %v", describe(err))
 	}
-	if q.Template.Key != "tasks" || len(q.Forms) != 2 || len(q.Roles) != 2 || len(q.Sample.Records["task"]) != 3 {
+	if q.Template.Key != "tasks" || len(q.Forms) != 2 || len(q.Roles) != 2 || len(q.Sample.Records["task"]) != 3 || len(q.Sample.Members) != 2 {
 		t.Fatalf("exported %+v", q.Summary())
+	}
+	assignees := map[string]bool{}
+	for _, r := range q.Sample.Records["task"] {
+		if m, ok := r.Values["assignee"].(map[string]any); ok {
+			assignees[m["$member"].(string)] = true
+		}
+	}
+	if !assignees["wang"] || !assignees["li"] {
+		t.Errorf("assignees exported as %v", assignees)
 	}
 	other := f.newWorkspace(t, "另一个团队")
 	res2, err := f.svc.Install(f.ctx, other, q, template.InstallOptions{SampleData: true})
@@ -99,4 +108,33 @@ func equalFields(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// A sample member whose email is someone's real account is not made a
+// member of the workspace: it gets a plus address of its own.
+func TestSampleMemberNeverTakesAnAccount(t *testing.T) {
+	f := newFixture(t)
+	real, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "li.na@example.com", Name: "真的李娜", PasswordHash: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{SampleData: true}); err != nil {
+		t.Fatalf("install: %v", describe(err))
+	}
+	if _, err := f.e.Membership(f.ctx, f.admin.Workspace, real.ID); err == nil {
+		t.Fatal("the real account was made a member")
+	}
+	members, _ := f.e.Members(f.ctx, f.admin)
+	if len(members) != 3 {
+		t.Fatalf("%d members", len(members))
+	}
+	// A second workspace installs its own placeholders too.
+	other := f.newWorkspace(t, "第二个团队")
+	if _, err := f.svc.Install(f.ctx, other, f.load(t, "tasks"), template.InstallOptions{SampleData: true}); err != nil {
+		t.Fatalf("install elsewhere: %v", describe(err))
+	}
+	ms, _ := f.e.Members(f.ctx, other)
+	if len(ms) != 3 {
+		t.Fatalf("%d members in the second workspace", len(ms))
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"sync/atomic"
 	"testing"
@@ -11,8 +13,11 @@ import (
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
+	"github.com/formloom/formloom/engine/store"
+	"github.com/formloom/formloom/engine/store/mongostore"
 	"github.com/formloom/formloom/engine/store/sqlitestore"
 	"github.com/formloom/formloom/engine/template"
+	"github.com/formloom/formloom/internal/ferrettest"
 )
 
 // clock is the injectable clock of the tests.
@@ -40,6 +45,24 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return fixtureOn(t, st)
+}
+
+// newMongoFixture is newFixture on the Mongo adapter against the
+// in-process FerretDB.
+func newMongoFixture(t testing.TB) *fixture {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := mongostore.Open(context.Background(), ferrettest.URI(t), ferrettest.Database(t), mongostore.Options{AllowNonAtomicUnits: true, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return fixtureOn(t, st)
+}
+
+func fixtureOn(t testing.TB, st store.Store) *fixture {
+	t.Helper()
 	c := &clock{}
 	c.set(time.Date(2026, 6, 15, 9, 0, 0, 0, time.UTC))
 	ctx := context.Background()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,6 +26,9 @@ type InstallOptions struct {
 	// already existing is refused).
 	AppName string
 }
+
+// localePattern is what a locale looks like: "en", "zh-CN", "en_US".
+var localePattern = regexp.MustCompile(`^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8}){0,3}$`)
 
 // InstallResult says what an install created.
 type InstallResult struct {
@@ -57,6 +61,9 @@ func (u undo) run(ctx context.Context) error {
 // nothing: on any failure what was created is removed again and the error
 // returned.
 func (s *Service) Install(ctx context.Context, a engine.Actor, p *Package, opts InstallOptions) (InstallResult, error) {
+	if opts.Locale != "" && !localePattern.MatchString(opts.Locale) {
+		return InstallResult{}, invalid(problem("locale", engine.CodeLanguage, map[string]any{"value": opts.Locale}))
+	}
 	if err := s.Check(ctx, a, p); err != nil {
 		return InstallResult{}, err
 	}
@@ -486,6 +493,28 @@ func (s *Service) sampleActor(a engine.Actor, owner string, r *resolver, names m
 	return w
 }
 
+// ours reports whether a sample member may be the account u: a member of
+// the workspace already, or a placeholder the workspace made (no password).
+func (s *Service) ours(ctx context.Context, a engine.Actor, u engine.User) bool {
+	if _, err := s.e.Membership(ctx, a.Workspace, u.ID); err == nil {
+		return true
+	}
+	return u.Home == a.Workspace && u.PasswordHash == ""
+}
+
+// plusAddress is email with a tag of the workspace: local+tag@domain.
+func plusAddress(email, ws string) string {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return email
+	}
+	tag := strings.ToLower(ws)
+	if len(tag) > 8 {
+		tag = tag[len(tag)-8:]
+	}
+	return local + "+" + tag + "@" + domain
+}
+
 // sampleMember makes m a member of the workspace: the account of its email
 // if one exists, else a new placeholder account without a password.
 func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMember, refs *engine.TemplateRefs, u *undo) (string, error) {
@@ -497,9 +526,20 @@ func (s *Service) sampleMember(ctx context.Context, a engine.Actor, m SampleMemb
 		}
 		deps = []string{id}
 	}
-	user, err := s.e.UserByEmail(ctx, m.Email)
+	email := m.Email
+	user, err := s.e.UserByEmail(ctx, email)
+	if err == nil && !s.ours(ctx, a, user) {
+		// Someone's real account (or another workspace's placeholder):
+		// never made a member without their consent. The sample member
+		// gets a plus address of its own instead.
+		email = plusAddress(m.Email, a.Workspace)
+		user, err = s.e.UserByEmail(ctx, email)
+		if err == nil && !s.ours(ctx, a, user) {
+			return "", invalid(problem("email", engine.CodeTaken, nil))
+		}
+	}
 	if errors.Is(err, engine.ErrNotFound) {
-		user, err = s.e.CreateUser(ctx, engine.UserInput{Email: m.Email, Name: m.Name, Home: a.Workspace})
+		user, err = s.e.CreateUser(ctx, engine.UserInput{Email: email, Name: m.Name, Home: a.Workspace})
 		if err == nil {
 			uid := user.ID
 			u.push(func(ctx context.Context) error { return s.e.DeletePlaceholderUser(ctx, a, uid) })

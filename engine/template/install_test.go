@@ -131,6 +131,10 @@ func TestInstallInEnglishAppliesOverlay(t *testing.T) {
 	if res.Counts["sampleRecords"] != 0 {
 		t.Fatalf("sample installed without asking: %v", res.Counts)
 	}
+	_, err = f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{Locale: "en;drop", AppName: "x"})
+	if fieldCodes(err)["locale"] != engine.CodeLanguage {
+		t.Fatalf("bad locale: %v", describe(err))
+	}
 }
 
 // A failure in the middle (a sample record the form refuses) leaves
@@ -246,5 +250,33 @@ func TestParseBundleStrict(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The same install, undo and export on the Mongo adapter (FerretDB).
+func TestInstallOnMongo(t *testing.T) {
+	f := newMongoFixture(t)
+	p := f.load(t, "tasks")
+	p.Sample.Records["task"] = append(p.Sample.Records["task"], template.SampleRecord{Key: "bad", Values: map[string]any{"hours": 3}})
+	if _, err := f.svc.Install(f.ctx, f.admin, p, template.InstallOptions{SampleData: true}); fieldCodes(err)["sample.records.task/bad.values.title"] != engine.CodeRequired {
+		t.Fatalf("err = %v", describe(err))
+	}
+	if apps, _ := f.e.Apps(f.ctx, f.admin); len(apps) != 0 {
+		t.Fatalf("apps left: %+v", apps)
+	}
+	res, err := f.svc.Install(f.ctx, f.admin, f.load(t, "tasks"), template.InstallOptions{SampleData: true})
+	if err != nil {
+		t.Fatalf("install: %v", describe(err))
+	}
+	if res.Counts["sampleRecords"] != 5 {
+		t.Fatalf("counts = %v", res.Counts)
+	}
+	exp, err := f.svc.Export(f.ctx, f.admin, res.AppID, template.ExportOptions{Sample: 5})
+	if err != nil || len(exp.Forms) != 2 || len(exp.Sample.Records["task"]) != 3 {
+		t.Fatalf("export: %v", describe(err))
+	}
+	in, err := f.svc.Installed(f.ctx, f.admin, res.AppID)
+	if err != nil || in.Key != "tasks" {
+		t.Fatalf("installed: %+v %v", in, err)
 	}
 }

@@ -105,11 +105,7 @@ func (s *Service) Load(key string) (*Package, error) {
 // each after the kinds its After names (unknown kinds are reported by
 // Check).
 func (s *Service) parts(p *Package) ([]engine.TemplatePart, error) {
-	reg := s.e.TemplateParts()
-	var all []engine.TemplatePart
-	for _, part := range reg.All() {
-		all = append(all, part)
-	}
+	all := s.e.TemplateParts().All()
 	byKind := map[string]engine.TemplatePart{}
 	for _, part := range all {
 		byKind[part.Kind] = part

@@ -189,7 +189,7 @@ func formsByKey(p *Package) map[string]*FormSpec {
 	return out
 }
 
-// keysOf lists the keys of the maps, first-seen order of the lists given.
+// unionKeys lists the keys of the lists given, each once, in first-seen order.
 func unionKeys(lists ...[]string) []string {
 	var out []string
 	seen := map[string]bool{}

@@ -216,7 +216,7 @@ func (p *Package) validateSample(forms map[string]*FormSpec, roles map[string]bo
 							add(p, CodeUnknownRef, map[string]any{"kind": "records", "key": arg})
 						}
 					case "$member":
-						if !members[arg] && len(members) > 0 {
+						if arg != "" && !members[arg] && len(members) > 0 {
 							add(p, CodeUnknownRef, map[string]any{"kind": "members", "key": arg})
 						}
 					}

@@ -133,8 +133,20 @@ func runReason(err error) map[string]string {
 
 // record adds the transition, its event and the entered-at stamp to the
 // write's unit of work.
+//
+// A create adds only the stamp. The record is its own entry into the stage
+// it is created in: its created_at, creator and stage value say what a
+// transition from "" would, and its record.created event carries the
+// stage. Storing that entry again cost a create a transition row and a
+// second outbox row, half again the CPU of a create without a pipeline
+// (docs/performance.md, "Stage pipelines"). RecordHistory derives the
+// entry (createdEntry) and the funnels count records created into a
+// closed stage from the records (engine/report/funnel_history.go).
 func (s *Stages) record(ev *engine.RecordWritingEvent, c *compiled, from, to string) error {
 	now := ev.Now().UTC()
+	if ev.Action == engine.RecordCreate {
+		return s.stampEntered(ev, c, now)
+	}
 	var dur int64 = -1
 	if from != "" {
 		since, err := s.enteredAt(ev, c)
@@ -166,12 +178,16 @@ func (s *Stages) record(ev *engine.RecordWritingEvent, c *compiled, from, to str
 		}
 	}
 	ev.AddEvent(store.Event{Type: EventStageChanged, Workspace: ev.Actor.Workspace, Collection: collTransitions, DocID: ev.RecordID, Payload: payload})
-	if c.p.EnteredAtField != "" {
-		if err := ev.SetValue(c.p.EnteredAtField, now.Format(time.RFC3339Nano)); err != nil {
-			return err
-		}
+	return s.stampEntered(ev, c, now)
+}
+
+// stampEntered sets the pipeline's entered-at field, when it has one, to
+// the time of the move.
+func (s *Stages) stampEntered(ev *engine.RecordWritingEvent, c *compiled, now time.Time) error {
+	if c.p.EnteredAtField == "" {
+		return nil
 	}
-	return nil
+	return ev.SetValue(c.p.EnteredAtField, now.Format(time.RFC3339Nano))
 }
 
 // enteredAt is when the record entered its current stage: the entered-at

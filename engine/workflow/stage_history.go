@@ -31,6 +31,10 @@ type Transition struct {
 	DurationMS  *int64   `json:"durationMs,omitempty"`
 	Probability *float64 `json:"probability,omitempty"`
 	FormVersion int      `json:"formVersion"`
+	// Created marks the record's entry into the stage it was created in,
+	// derived from the record (a create stores no transition): it has no
+	// ID, ByName, Source or FormVersion.
+	Created bool `json:"created,omitempty"`
 }
 
 func transitionFrom(d store.Document) Transition {
@@ -53,10 +57,12 @@ func transitionFrom(d store.Document) Transition {
 // MaxHistory bounds the transitions RecordHistory returns.
 const MaxHistory = 500
 
-// RecordHistory lists a record's stage transitions, oldest first. A record
-// the actor cannot see is ErrNotFound.
+// RecordHistory lists a record's stage transitions, oldest first, starting
+// with its entry into the stage it was created in (see createdEntry). A
+// record the actor cannot see is ErrNotFound.
 func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, recordID string) ([]Transition, error) {
-	if _, err := s.e.Record(ctx, a, formID, recordID); err != nil {
+	r, err := s.e.Record(ctx, a, formID, recordID)
+	if err != nil {
 		return nil, err
 	}
 	page, err := s.st.Find(ctx, collTransitions, store.Query{
@@ -65,13 +71,98 @@ func (s *Stages) RecordHistory(ctx context.Context, a engine.Actor, formID, reco
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Transition, 0, len(page.Docs))
+	out := make([]Transition, 0, len(page.Docs)+1)
 	for _, d := range page.Docs {
 		if str(d.Data, "form") == formID && str(d.Data, "workspace") == a.Workspace {
 			out = append(out, transitionFrom(d))
 		}
 	}
-	return out, nil
+	v, err := s.e.CurrentVersion(ctx, a, formID)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := createdEntry(formID, s.pipeline(v), r, out)
+	if !ok {
+		return out, nil
+	}
+	if gated, err := s.createdGated(ctx, a, v, r.ID); err != nil || !gated {
+		return out, err
+	}
+	return append([]Transition{t}, out...), nil
+}
+
+// createdGated reports whether record id was created with a version of its
+// form that had a pipeline, so its create went through the gate and is its
+// entry into its first stage. A record created before the form had one has
+// no such entry, as when creates stored their transition. v is the form's
+// current version.
+func (s *Stages) createdGated(ctx context.Context, a engine.Actor, v *engine.Version, id string) (bool, error) {
+	n, err := s.e.CreatedWith(ctx, a, v.Form, id)
+	if err != nil || n == 0 {
+		return false, err
+	}
+	if n == v.Number {
+		return s.pipeline(v) != nil, nil
+	}
+	gated, err := s.pipelineVersions(ctx, a, v)
+	if err != nil {
+		return false, err
+	}
+	return gated[n], nil
+}
+
+// pipelineVersions lists the numbers of the form's published versions that
+// have a pipeline. It reads the versions once per current version
+// (versions are immutable; a new one changes the key).
+func (s *Stages) pipelineVersions(ctx context.Context, a engine.Actor, v *engine.Version) (map[int]bool, error) {
+	k := versionKey{v.Form, v.Number}
+	if g, ok := s.gated.Get(k); ok {
+		return g, nil
+	}
+	vs, err := s.e.Versions(ctx, a, v.Form)
+	if err != nil {
+		return nil, err
+	}
+	g := map[int]bool{}
+	for _, vi := range vs {
+		if p, err := PipelineOf(vi.Definition); err == nil && p != nil {
+			g[vi.Number] = true
+		}
+	}
+	s.gated.Add(k, g)
+	return g, nil
+}
+
+// createdEntry derives a record's entry into the stage it was created in:
+// a create stores no transition, so the entry is the record's created_at
+// and creator, and the stage it held before its first stored move (its
+// current stage when it never moved). A record whose first stored
+// transition starts from "" has its entry already (it was written before
+// creates stopped storing one, or it was created without a stage). c is
+// the form's current pipeline (nil when it has none), which gives the
+// stage's probability; ok is false when there is no entry.
+func createdEntry(formID string, c *compiled, r engine.Record, stored []Transition) (t Transition, ok bool) {
+	t = Transition{Form: formID, Record: r.ID, At: store.FormatTime(r.CreatedAt), By: r.CreatedBy, Created: true}
+	switch {
+	case len(stored) > 0:
+		t.Field, t.To, t.ToFlag = stored[0].Field, stored[0].From, stored[0].FromFlag
+	case c != nil:
+		t.Field = c.p.Field
+		t.To, _ = r.Data[c.p.Field].(string)
+		if _, ok := c.index[t.To]; !ok {
+			return Transition{}, false // no stage, or an option that is none
+		}
+		t.ToFlag = c.flag(t.To)
+	}
+	if t.To == "" {
+		return Transition{}, false
+	}
+	if c != nil && t.Field == c.p.Field {
+		if i, ok := c.index[t.To]; ok {
+			t.Probability = c.p.Stages[i].Probability
+		}
+	}
+	return t, true
 }
 
 // TransitionQuery selects transitions of a form: by target and source
@@ -91,7 +182,10 @@ type TransitionPage struct {
 
 // Filter returns the store filter of q over formID's transitions, for the
 // dashboards' aggregates (funnels: group by "to"; time in stage: average
-// "duration_ms" grouped by "from"; velocity: count by "at" bucket).
+// "duration_ms" grouped by "from"; velocity: count by "at" bucket). The
+// transitions are the stored moves of existing records: a create stores
+// none, so an aggregate that needs the records' entries into their first
+// stage counts the records (by created_at and stage) as well.
 func (q TransitionQuery) Filter(ws, formID string) store.Filter {
 	and := []store.Filter{store.Where("form", store.OpEq, formID), store.Where("workspace", store.OpEq, ws)}
 	if q.From != "" {
@@ -113,7 +207,8 @@ func (q TransitionQuery) Filter(ws, formID string) store.Filter {
 // aggregates (see TransitionQuery.Filter for the document's keys).
 func (s *Stages) Collection() string { return collTransitions }
 
-// Transitions lists a form's transitions (for funnels and reports). It
+// Transitions lists a form's stored transitions, the moves of existing
+// records (a create stores none; see RecordHistory), for reports. It
 // needs the history permission over every record of the form: a
 // transition of a record the actor cannot see would tell about it.
 func (s *Stages) Transitions(ctx context.Context, a engine.Actor, formID string, q TransitionQuery) (TransitionPage, error) {

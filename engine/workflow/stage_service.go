@@ -30,6 +30,9 @@ type Stages struct {
 	e     *engine.Engine
 	st    store.Store
 	cache *lru.Cache[versionKey, *compiled]
+	// gated caches, per current form version, the numbers of the form's
+	// versions with a pipeline (RecordHistory's entry of a record's create).
+	gated *lru.Cache[versionKey, map[int]bool]
 }
 
 type versionKey struct {
@@ -46,7 +49,11 @@ func NewStages(ctx context.Context, e *engine.Engine) (*Stages, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stages{e: e, st: e.Store(), cache: c}
+	gated, err := lru.New[versionKey, map[int]bool](1024)
+	if err != nil {
+		return nil, err
+	}
+	s := &Stages{e: e, st: e.Store(), cache: c, gated: gated}
 	idx := []store.Index{
 		{Name: "record_at", Fields: []store.SortKey{{Field: "record"}, {Field: "at"}}},
 		{Name: "form_at", Fields: []store.SortKey{{Field: "form"}, {Field: "at"}}},

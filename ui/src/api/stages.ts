@@ -58,6 +58,8 @@ export interface Transition {
   at: string; by: string; byName?: string; source?: string;
   /** durationMs is the time spent in from (absent for the record's first stage). */
   durationMs?: number; probability?: number; formVersion?: number;
+  /** created marks the record's entry into the stage it was created in, derived from the record (its id is empty). */
+  created?: boolean;
 }
 
 /** StageCheck is what the gates would say about a move: ok, or per-field errors in the request's language. */
