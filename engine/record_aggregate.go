@@ -74,7 +74,7 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 	}
 	sq := store.AggregateQuery{Deleted: q.Deleted}
 	if q.Filter != nil {
-		f, err := v.translateFilter(*q.Filter, "filter", 0)
+		f, err := v.translateFilter(resolveMe(*q.Filter, a.UserID), "filter", 0)
 		if err != nil {
 			return AggregateResult{}, err
 		}

@@ -161,7 +161,7 @@ func (e *Engine) QueryRecords(ctx context.Context, a Actor, formID string, q Rec
 	}
 	sq := store.Query{Limit: q.Limit, Offset: q.Offset, After: q.Cursor, Deleted: q.Deleted}
 	if q.Filter != nil {
-		f, err := v.translateFilter(*q.Filter, "filter", 0)
+		f, err := v.translateFilter(resolveMe(*q.Filter, a.UserID), "filter", 0)
 		if err != nil {
 			return RecordPage{}, err
 		}

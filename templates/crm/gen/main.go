@@ -254,6 +254,15 @@ type customerRec struct {
 func main() {
 	out := flag.String("out", "crm/sample", "directory to write the sample files to")
 	flag.Parse()
+	counts, err := generate(*out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("sample: %s", counts)
+}
+
+// generate writes the sample files into out and describes what it wrote.
+func generate(out string) (string, error) {
 	g := &gen{r: rand.New(rand.NewPCG(20261204, 17)), phones: map[string]bool{}, emails: map[string]bool{}, usccs: map[string]bool{},
 		names: map[string]bool{}, oppName: map[string]bool{}}
 	regions := []string{"east", "east", "east", "south", "south", "north", "north", "west", "central"}
@@ -687,8 +696,8 @@ func main() {
 		"contract.json":    contractRecs,
 		"payment.json":     paymentRecs,
 	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		log.Fatal(err)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", err
 	}
 	// Each record is written by (and owned by) its owner, as if the rep
 	// had entered it.
@@ -705,14 +714,14 @@ func main() {
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", " ")
 		if err := enc.Encode(v); err != nil {
-			log.Fatal(err)
+			return "", err
 		}
-		if err := os.WriteFile(filepath.Join(*out, name), buf.Bytes(), 0o644); err != nil {
-			log.Fatal(err)
+		if err := os.WriteFile(filepath.Join(out, name), buf.Bytes(), 0o644); err != nil {
+			return "", err
 		}
 	}
-	log.Printf("sample: %d products, %d customers, %d contacts, %d leads, %d opportunities, %d follow-ups, %d quotes, %d contracts, %d payments",
-		len(productRecs), len(customerRecs), len(contactRecs), len(leadRecs), len(oppRecs), len(fuRecs), len(quoteRecs), len(contractRecs), len(paymentRecs))
+	return fmt.Sprintf("%d products, %d customers, %d contacts, %d leads, %d opportunities, %d follow-ups, %d quotes, %d contracts, %d payments",
+		len(productRecs), len(customerRecs), len(contactRecs), len(leadRecs), len(oppRecs), len(fuRecs), len(quoteRecs), len(contractRecs), len(paymentRecs)), nil
 }
 
 func indexOf(list []*customerRec, c *customerRec) int {

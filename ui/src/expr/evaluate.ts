@@ -348,6 +348,7 @@ const FUNCS: Record<string, Fn> = {
     if (start > r.length) return '';
     return r.slice(start - 1, Math.min(start - 1 + n, r.length)).join('');
   },
+  USCC_VALID: ([s]) => usccValid(text(s)),
   UPPER: ([s]) => text(s).toUpperCase(),
   LOWER: ([s]) => text(s).toLowerCase(),
   TRIM: ([s]) => text(s).split(/\s+/).filter(Boolean).join(' '),
@@ -519,4 +520,21 @@ export function evalFormula(src: string | undefined, vars: Vars): FormulaResult 
   } catch (e) {
     return e instanceof EvalError ? { ok: true, value: null } : { ok: false };
   }
+}
+
+/** The characters of a unified social credit code, in the order of their values (engine/expr/func_check.go). */
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+
+/** usccValid checks a unified social credit code's alphabet and check character, as USCC_VALID on the server. */
+export function usccValid(raw: string): boolean {
+  const s = raw.trim().toUpperCase();
+  if (s.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const v = USCC_CHARS.indexOf(s[i]);
+    if (v < 0) return false;
+    sum += v * USCC_WEIGHTS[i];
+  }
+  return s[17] === USCC_CHARS[(31 - (sum % 31)) % 31];
 }
