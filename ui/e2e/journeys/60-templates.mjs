@@ -112,8 +112,9 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       exported = await download.path();
       const b = JSON.parse(readFileSync(exported, 'utf8'));
       if (b.format !== 1 || !b.template || !Array.isArray(b.forms) || b.forms.length < 9) throw new Error(`not a bundle of the CRM: ${JSON.stringify(Object.keys(b))} with ${b.forms?.length} forms`);
+      // Up to 5 records per form, plus the records they link to (so the relations survive): far fewer than the 1179 installed.
       const sampled = Object.values(b.sample?.records ?? {}).reduce((n, r) => n + r.length, 0);
-      if (sampled === 0 || Object.values(b.sample.records).some((r) => r.length > 5)) throw new Error(`the export's sample is not up to 5 records per form: ${sampled}`);
+      if (sampled === 0 || sampled > 5 * 9 * 4) throw new Error(`the export's sample is not a small sample: ${sampled} records`);
       await expectText('模板已下载');
     }],
     ['templates: the exported file checks as a valid template; installing it under a taken name is refused on the name box', async () => {
