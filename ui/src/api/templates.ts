@@ -26,6 +26,8 @@ export interface InstallResult { appId: string; counts?: Record<string, number> 
 /** Installation is what an app installed from a template remembers: which package, which version. */
 export interface Installation {
   app?: string; key: string; version: string; name?: Text; locale?: string; installedAt?: string; upgradedAt?: string;
+  /** refs maps each kind's keys to the ids installed in the app: {"forms": {"opportunity": "<form id>"}, …}. */
+  refs?: Record<string, Record<string, string>>;
 }
 
 /** PlanChange is one difference an upgrade applies: a form, a field of a form, a role or a part's item added, removed or changed. */

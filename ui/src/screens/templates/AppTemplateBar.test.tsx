@@ -8,7 +8,7 @@ import AppTemplateBar from './AppTemplateBar';
 afterEach(() => { vi.unstubAllGlobals(); vi.restoreAllMocks(); });
 
 const shipped = { key: 'crm', version: '1.1.0', name: { 'zh-CN': '商机管理', en: 'Opportunity CRM' }, counts: { forms: 9 } };
-const installation = { app: 'A1', key: 'crm', version: '1.0.0', installedAt: '2026-12-01T08:00:00Z', refs: {} };
+const installation: { app: string; key: string; version: string; installedAt: string; refs: Record<string, Record<string, string>> } = { app: 'A1', key: 'crm', version: '1.0.0', installedAt: '2026-12-01T08:00:00Z', refs: {} };
 
 function mount() { render(<AntApp><AppTemplateBar appId="A1" appName="商机管理" /></AntApp>); }
 
@@ -18,13 +18,19 @@ describe('the app page\'s template controls', () => {
     const calls = stubFetch([
       ['GET', '/apps/A1/template', { body: installation }],
       ['GET', '/templates', { body: { templates: [shipped] } }],
-      ['POST', '/apps/A1/template/preview', { body: { from: '1.0.0', to: '1.1.0', changes: [], conflicts: [] } }],
+      ['GET', '/apps/A1/forms', { body: { items: [{ id: 'F1', name: 'Opportunities' }] } }],
+      ['POST', '/apps/A1/template/preview', { body: { from: '1.0.0', to: '1.1.0', conflicts: [],
+        changes: [{ kind: 'forms', key: 'opportunity', op: 'add', path: 'fields.budget', detail: { type: 'money', label: 'Budget' } }] } }],
     ]);
+    installation.refs = { forms: { opportunity: 'F1' } };
     mount();
     expect((await screen.findByTestId('app-template')).textContent).toBe('Template: Opportunity CRM v1.0.0');
     fireEvent.click(await screen.findByText('Upgrade to v1.1.0'));
-    await screen.findByTestId('upgrade-plan');
+    const plan = await screen.findByTestId('upgrade-plan');
     expect(calls.find((c) => c.path === '/apps/A1/template/preview')?.body).toEqual({ key: 'crm' });
+    // The plan names forms by template key; the dialog shows the app's form name with it.
+    expect(plan.textContent).toContain('Form · Opportunities (opportunity)');
+    expect(screen.getByTestId('plan-field').textContent).toContain('Budget');
   });
 
   it('offer no upgrade when the shipped version is the installed one, and nothing but export on an app not from a template', async () => {

@@ -4,6 +4,7 @@ import { CloudDownloadOutlined, ExportOutlined, UploadOutlined } from '@ant-desi
 import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import '../../i18n/templates';
+import { api } from '../../api/client';
 import { templateApi, type Installation, type Source, type TemplateSummary } from '../../api/templates';
 import { currentLang } from '../../i18n';
 import { ExportDialog } from './ExportDialog';
@@ -22,13 +23,17 @@ export default function AppTemplateBar({ appId, appName }: { appId: string; appN
   const [shipped, setShipped] = useState<TemplateSummary | null>(null);
   const [upgrading, setUpgrading] = useState<Source | 'file' | null>(null);
   const [exporting, setExporting] = useState(false);
+  const [formNames, setFormNames] = useState<Record<string, string>>({});
 
   const load = useCallback(async () => {
     const i = await templateApi.installed(appId).catch(() => null);
     setInst(i);
     if (!i) { setShipped(null); return; }
-    const list = await templateApi.list().catch(() => []);
+    const [list, forms] = await Promise.all([templateApi.list().catch(() => []), api.forms(appId).catch(() => [])]);
     setShipped(list.find((s) => s.key === i.key) ?? null);
+    // The upgrade preview names the app's forms by their names, not only their template keys.
+    const byId = new Map(forms.map((f) => [f.id, f.name]));
+    setFormNames(Object.fromEntries(Object.entries(i.refs?.forms ?? {}).flatMap(([k, id]) => (byId.has(id) ? [[k, byId.get(id)!]] : []))));
   }, [appId]);
   useEffect(() => { void load(); }, [load]);
 
@@ -54,7 +59,7 @@ export default function AppTemplateBar({ appId, appName }: { appId: string; appN
       {inst && <Button icon={<UploadOutlined />} onClick={() => setUpgrading('file')} data-testid="template-upgrade-file">{t('templates.upgradeFromFile')}</Button>}
       <Button icon={<ExportOutlined />} onClick={() => setExporting(true)} data-testid="export-template">{t('templates.export')}</Button>
       </Space>
-      <UpgradeDialog appId={appId} appName={appName} source={upgrading} onClose={() => setUpgrading(null)} onUpgraded={() => void load()} />
+      <UpgradeDialog appId={appId} appName={appName} formNames={formNames} source={upgrading} onClose={() => setUpgrading(null)} onUpgraded={() => void load()} />
       <ExportDialog appId={appId} appName={appName} open={exporting} onClose={() => setExporting(false)} />
     </>
   );

@@ -14,6 +14,8 @@ import './templates.css';
 export interface UpgradeDialogProps {
   appId: string;
   appName: string;
+  /** formNames are the app's form names by template key (the plan names forms by key). */
+  formNames?: Record<string, string>;
   /** source is the new version: a shipped template's key, or "file" to upload a bundle first; null keeps the dialog closed. */
   source: Source | 'file' | null;
   onClose: () => void;
@@ -30,7 +32,7 @@ const OP_COLOR: Record<string, string> = { add: 'green', remove: 'red', change: 
  * admin's and taking the template's; then it applies the upgrade with those
  * choices.
  */
-export function UpgradeDialog({ appId, appName, source, onClose, onUpgraded }: UpgradeDialogProps) {
+export function UpgradeDialog({ appId, appName, formNames = {}, source, onClose, onUpgraded }: UpgradeDialogProps) {
   const { t } = useTranslation();
   const [target, setTarget] = useState<Source | null>(null);
   const [plan, setPlan] = useState<UpgradePlan | null>(null);
@@ -85,7 +87,7 @@ export function UpgradeDialog({ appId, appName, source, onClose, onUpgraded }: U
             {loading && <Space data-testid="upgrade-loading"><Spin size="small" /><Typography.Text type="secondary">{t('templates.previewing')}</Typography.Text></Space>}
             {error && <Alert type="error" showIcon title={error} data-testid="upgrade-error" />}
             {problems.length > 0 && <ProblemList fields={problems} />}
-            {plan && <PlanView plan={plan} choices={choices} setChoice={(id, r) => setChoices((c) => ({ ...c, [id]: r }))} all={all} />}
+            {plan && <PlanView plan={plan} formNames={formNames} choices={choices} setChoice={(id, r) => setChoices((c) => ({ ...c, [id]: r }))} all={all} />}
             {empty && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('templates.nothing')} />}
           </Space>
         )}
@@ -94,8 +96,8 @@ export function UpgradeDialog({ appId, appName, source, onClose, onUpgraded }: U
   );
 }
 
-function PlanView({ plan, choices, setChoice, all }: {
-  plan: UpgradePlan; choices: Record<string, Resolution | undefined>; setChoice: (id: string, r: Resolution) => void; all: (r: Resolution) => void;
+function PlanView({ plan, formNames, choices, setChoice, all }: {
+  plan: UpgradePlan; formNames: Record<string, string>; choices: Record<string, Resolution | undefined>; setChoice: (id: string, r: Resolution) => void; all: (r: Resolution) => void;
 }) {
   const { t } = useTranslation();
   const { fields, items } = planSections(plan);
@@ -109,7 +111,7 @@ function PlanView({ plan, choices, setChoice, all }: {
           <Typography.Text strong>{t('templates.fieldsChanged')}</Typography.Text>
           {forms.map((form) => (
             <div key={form} className="fl-tpl-form">
-              <Typography.Text type="secondary">{t('templates.form')} · {form}</Typography.Text>
+              <Typography.Text type="secondary">{t('templates.form')} · {formNames[form] ? `${formNames[form]} (${form})` : form}</Typography.Text>
               <ul className="fl-tpl-changes">
                 {fields.filter((f) => f.form === form).map((f) => (
                   <li key={`${f.op}.${f.field}`} data-testid="plan-field" data-op={f.op} data-field={`${form}.${f.field}`}>
@@ -129,7 +131,7 @@ function PlanView({ plan, choices, setChoice, all }: {
           <ul className="fl-tpl-changes">
             {items.map((c: PlanChange, i) => (
               <li key={i} data-testid="plan-item" data-op={c.op} data-item={`${c.kind}.${c.key}`}>
-                {opTag(c.op)}{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {itemName(c) && <span>{itemName(c)} </span>}<Typography.Text code>{c.key}</Typography.Text>
+                {opTag(c.op)}{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {(itemName(c) || (c.kind === 'forms' && formNames[c.key])) && <span>{itemName(c) || formNames[c.key]} </span>}<Typography.Text code>{c.key}</Typography.Text>
                 {c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}
               </li>
             ))}
@@ -146,14 +148,14 @@ function PlanView({ plan, choices, setChoice, all }: {
             </Space>
           </Space>
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 8px' }}>{t('templates.conflictsIntro')}</Typography.Paragraph>
-          {plan.conflicts.map((c) => <ConflictCard key={c.id} c={c} choice={choices[c.id]} onChoose={(r) => setChoice(c.id, r)} />)}
+          {plan.conflicts.map((c) => <ConflictCard key={c.id} c={c} name={c.kind === 'forms' ? formNames[c.key] : undefined} choice={choices[c.id]} onChoose={(r) => setChoice(c.id, r)} />)}
         </section>
       )}
     </div>
   );
 }
 
-function ConflictCard({ c, choice, onChoose }: { c: PlanConflict; choice?: Resolution; onChoose: (r: Resolution) => void }) {
+function ConflictCard({ c, name, choice, onChoose }: { c: PlanConflict; name?: string; choice?: Resolution; onChoose: (r: Resolution) => void }) {
   const { t } = useTranslation();
   const v = narrowed(c);
   const value = (label: string, v: unknown, side: string, picked: boolean) => (
@@ -167,7 +169,7 @@ function ConflictCard({ c, choice, onChoose }: { c: PlanConflict; choice?: Resol
   return (
     <div className="fl-tpl-conflict" data-testid="conflict" data-id={c.id}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
-        <span>{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · <Typography.Text code>{c.key}</Typography.Text>{c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}</span>
+        <span>{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {name && <span>{name} </span>}<Typography.Text code>{c.key}</Typography.Text>{c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}</span>
         <Radio.Group value={choice} onChange={(e) => onChoose(e.target.value as Resolution)} optionType="button" buttonStyle="solid" size="small" data-testid="conflict-choice"
           options={[{ value: 'ours', label: t('templates.keepMine') }, { value: 'theirs', label: t('templates.takeTemplate') }]} />
       </Space>
