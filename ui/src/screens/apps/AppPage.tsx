@@ -60,7 +60,7 @@ export function AppPage() {
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{app?.name}</Typography.Title>
         <Space wrap>
-          {admin && app && <Suspense fallback={null}><AppTemplateBar appId={appId} appName={app.name} /></Suspense>}
+          {admin && app && <Suspense fallback={null}><AppTemplateBar appId={appId} appName={app.name} onUpgraded={() => void load()} /></Suspense>}
           <Button icon={<DashboardOutlined />} onClick={() => nav(`/apps/${appId}/dashboards`)} data-testid="app-dashboards">{t('dashboards.menu')}</Button>
           {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
         </Space>

@@ -17,7 +17,7 @@ import { compareVersions, localized } from './model';
  * the shipped version is newer (or from an uploaded file), and "Export as
  * template" on any app. It loads on demand, apart from the app page.
  */
-export default function AppTemplateBar({ appId, appName }: { appId: string; appName: string }) {
+export default function AppTemplateBar({ appId, appName, onUpgraded }: { appId: string; appName: string; /** onUpgraded follows an applied upgrade (the app page reloads its forms) */ onUpgraded?: () => void }) {
   const { t } = useTranslation();
   const [inst, setInst] = useState<Installation | null>(null);
   const [shipped, setShipped] = useState<TemplateSummary | null>(null);
@@ -59,7 +59,7 @@ export default function AppTemplateBar({ appId, appName }: { appId: string; appN
       {inst && <Button icon={<UploadOutlined />} onClick={() => setUpgrading('file')} data-testid="template-upgrade-file">{t('templates.upgradeFromFile')}</Button>}
       <Button icon={<ExportOutlined />} onClick={() => setExporting(true)} data-testid="export-template">{t('templates.export')}</Button>
       </Space>
-      <UpgradeDialog appId={appId} appName={appName} formNames={formNames} source={upgrading} onClose={() => setUpgrading(null)} onUpgraded={() => void load()} />
+      <UpgradeDialog appId={appId} appName={appName} formNames={formNames} source={upgrading} onClose={() => setUpgrading(null)} onUpgraded={() => { void load(); onUpgraded?.(); }} />
       <ExportDialog appId={appId} appName={appName} open={exporting} onClose={() => setExporting(false)} />
     </>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Col, Empty, Modal, Radio, Result, Row, Space, Spin, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import '../../i18n/templates';
@@ -47,13 +47,20 @@ export function UpgradeDialog({ appId, appName, formNames = {}, source, onClose,
     setError(errorText(e));
     setProblems(e instanceof ApiError ? e.fields : []);
   };
+  // Only the newest preview counts: another file chosen meanwhile, or the dialog closed, drops older answers.
+  const gen = useRef(0);
   const preview = useCallback(async (src: Source) => {
+    const g = ++gen.current;
     setTarget(src); setPlan(null); setChoices({}); setError(null); setProblems([]); setLoading(true);
-    try { setPlan(await templateApi.preview(appId, src)); } catch (e) { fail(e); } finally { setLoading(false); }
+    try {
+      const p = await templateApi.preview(appId, src);
+      if (g === gen.current) setPlan(p);
+    } catch (e) { if (g === gen.current) fail(e); } finally { if (g === gen.current) setLoading(false); }
   }, [appId]);
 
   useEffect(() => {
-    setDone(null); setPlan(null); setTarget(null); setError(null); setProblems([]); setChoices({});
+    gen.current++;
+    setDone(null); setPlan(null); setTarget(null); setError(null); setProblems([]); setChoices({}); setLoading(false);
     if (source && source !== 'file') void preview(source);
   }, [source, preview]);
 
