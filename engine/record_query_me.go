@@ -30,6 +30,11 @@ func resolveMe(f store.Filter, me string) store.Filter {
 	case string:
 		if v == PlaceholderMe {
 			f.Value = me
+			switch f.Op {
+			case store.OpIn, store.OpNin, store.OpContainsAny, store.OpContainsAll:
+				// A placeholder stands for the whole list (as in row filters).
+				f.Value = []any{me}
+			}
 		}
 	case []any:
 		out := make([]any, len(v))

@@ -39,6 +39,9 @@ func TestQueryFilterMe(t *testing.T) {
 		if n := count(f.member, in); n != 2 {
 			t.Fatalf("owner in [me]: %d, want 2", n)
 		}
+		if n := count(f.member, store.Where("owner", store.OpIn, "$me")); n != 2 {
+			t.Fatalf("owner in $me: %d, want 2", n)
+		}
 		if mine.Value != "$me" {
 			t.Fatalf("the caller's filter was changed: %v", mine.Value)
 		}

@@ -327,11 +327,11 @@ func (c *compiler) expression(at, src string, want expr.Type) *expr.Program {
 }
 
 // RecordIDName is the name under which an automation's condition,
-// mappings and matches read the triggering record's id ("" when a run has
+// mappings and matches read the triggering record's id (empty when a run has
 // no record, as a schedule without a scan). Field keys may not be "id", so
 // it shadows none. With it a mapping links what it creates back to the
-// record that caused it ({"source_lead": "id"}), and a match finds the
-// record a relation names ({"id": "customer"}).
+// record that caused it ({"source": "id"}), and a match finds the
+// record a relation names ({"id": "parent"}).
 const RecordIDName = "id"
 
 // RecordEnv is the expression environment of an automation over form

@@ -116,6 +116,16 @@ func (s *Service) install(ctx context.Context, a engine.Actor, p, base *Package,
 		return InstallResult{}, err
 	}
 	kinds := []string{"forms", "roles"}
+	// Sample members come before the parts, so the parts' items that name
+	// them (an assignment's round robin, a flow's approver) find their
+	// accounts; the sample records come after, once the pipelines exist.
+	var sample *sampleState
+	if opts.SampleData && p.Sample != nil {
+		if sample, err = s.installSampleMembers(ctx, a, p, refs, u); err != nil {
+			return InstallResult{}, err
+		}
+		kinds = append(kinds, "members")
+	}
 	for _, part := range parts {
 		part := part
 		items := p.Parts[part.Kind]
@@ -134,13 +144,12 @@ func (s *Service) install(ctx context.Context, a engine.Actor, p, base *Package,
 		counts[part.Kind] = len(items)
 		kinds = append(kinds, part.Kind)
 	}
-	if opts.SampleData && p.Sample != nil {
-		n, m, err := s.installSample(ctx, a, p, refs, u)
+	if sample != nil {
+		n, err := s.installSampleRecords(ctx, a, p, refs, sample)
 		if err != nil {
 			return InstallResult{}, err
 		}
-		counts["sampleMembers"], counts["sampleRecords"] = m, n
-		kinds = append(kinds, "members")
+		counts["sampleMembers"], counts["sampleRecords"] = len(p.Sample.Members), n
 	}
 	if err := s.saveInstallation(ctx, a, app.ID, opts.Locale, base, refsMap(refs, kinds), 0); err != nil {
 		return InstallResult{}, err
@@ -338,31 +347,45 @@ func (s *Service) department(ctx context.Context, a engine.Actor, name string, u
 	return d.ID, nil
 }
 
-// installSample creates the sample members (placeholder accounts, or the
-// existing account of the same email) and then the sample records in
-// dependency order, backdated, with automations off.
-func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, u *undo) (records, members int, err error) {
+// sampleState carries the sample members' accounts from their install to
+// the sample records'.
+type sampleState struct {
+	r     *resolver
+	names map[string]string // user id -> name
+}
+
+// installSampleMembers creates the sample members (placeholder accounts,
+// or the existing account of the same email).
+func (s *Service) installSampleMembers(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, u *undo) (*sampleState, error) {
 	r := &resolver{now: s.e.Now(), records: map[string]string{}, members: map[string]string{}, fallback: a.UserID}
+	var err error
 	if r.loc, err = s.e.Location(ctx, a.Workspace); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	names := map[string]string{a.UserID: a.Name}
 	for _, m := range p.Sample.Members {
 		uid, err := s.sampleMember(ctx, a, m, refs, u)
 		if err != nil {
-			return 0, 0, prefixErr("sample.members."+m.Key, err)
+			return nil, prefixErr("sample.members."+m.Key, err)
 		}
 		r.members[m.Key] = uid
 		names[uid] = m.Name
 		refs.Set("members", m.Key, uid)
 	}
+	return &sampleState{r: r, names: names}, nil
+}
+
+// installSampleRecords writes the sample records in dependency order,
+// backdated, with automations off. The undo of the app removes them.
+func (s *Service) installSampleRecords(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, st *sampleState) (records int, err error) {
+	r, names := st.r, st.names
 	order := make([]string, len(p.Forms))
 	for i, f := range p.Forms {
 		order[i] = f.Key
 	}
 	levels, err := sampleLevels(p.Sample, order)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	byID := map[string]SampleRecord{}
 	for fk, recs := range p.Sample.Records {
@@ -392,7 +415,7 @@ func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package,
 			return prefixErr(at, err)
 		})
 		if err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 		for i, key := range level {
 			r.records[key] = out[i].ID
@@ -438,9 +461,9 @@ func (s *Service) installSample(ctx context.Context, a engine.Actor, p *Package,
 		return nil
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	return records, len(p.Sample.Members), nil
+	return records, nil
 }
 
 // sampleWorkers bounds the sample records written at the same time.

@@ -48,6 +48,13 @@ describe('filterFields', () => {
     expect(ff[0].ops).toContain('between');
     expect(ff[1].ops).toEqual(['containsAny', 'containsAll', 'empty', 'exists']);
   });
+  it('offers "me" on member fields', () => {
+    const ff = filterFields([{ key: 'rep', type: 'user', label: 'Rep' }, { key: 'n', type: 'text', label: 'N' }], { createdAt: 'C', updatedAt: 'U', createdBy: 'CB', updatedBy: 'UB' });
+    const by = (p: string) => ff.find((f) => f.path === p)!;
+    expect(by('rep').placeholders).toEqual(['$me']);
+    expect(by('createdBy').placeholders).toEqual(['$me']);
+    expect(by('n').placeholders).toBeUndefined();
+  });
 });
 
 describe('row filters of permission sets', () => {

@@ -50,7 +50,10 @@ export function filterFields(fields: FieldDef[], labels: { createdAt: string; up
     const def: FieldDef = { key: path, type, label: labels[path] };
     out.push({ path, label: labels[path], def, ops: operatorsOf(def) });
   }
-  return out;
+  // A query filter may say "me" on a member field: the server reads $me as
+  // whoever runs the view or chart (docs/api.md), so one view shows each
+  // viewer their own records.
+  return out.map((ff) => (ff.def.type === 'user' || ff.def.type === 'users' ? { ...ff, placeholders: ['$me'] as Placeholder[] } : ff));
 }
 
 /** Operators that take no value from the user beyond yes/no. */
