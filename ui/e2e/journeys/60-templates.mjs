@@ -17,6 +17,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
   let appName = '';
   let oppId = '';
   let exported = '';
+  let newer = '';
   const dialog = () => byTest('install-dialog');
   /** installed waits for the install's result: the link to the new app, or (failing at once) its errors. */
   async function installed() {
@@ -158,6 +159,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       opp.definition.fields.push({ key: 'tpl_note', type: 'text', label: '模板备注' });
       const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.1.0.formloom.json');
       writeFileSync(file, JSON.stringify(b));
+      newer = file;
 
       await page.goto(url(`/apps/${appId}`));
       await byTest('template-upgrade-file').click();
@@ -228,7 +230,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
         await p.screenshot({ path: join(outDir, 'templates-setup-crm-zh.png') });
       } finally { await s.close(); await fresh.stop(); }
     }],
-    ['templates: at 390 px the gallery, the install dialog and the app page fit the screen', async () => {
+    ['templates: at 390 px the gallery, the install dialog, the app page and an upgrade\'s conflict fit the screen', async () => {
       const W = 390;
       const s = await launchContext('zh-CN', { viewport: { width: W, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
       try {
@@ -263,6 +265,27 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
         await inside(on('export-template'), 'export as template');
         await inside(on('app-template'), 'the template tag');
         await fits('app page');
+        // A conflict at 390 px: the admin renames the field again, version 1.2.0 renames it otherwise.
+        const form = await apiCall('GET', `/forms/${oppId}`);
+        const def = structuredClone(form.draft);
+        def.fields.find((f) => f.key === 'name').label = '项目名称';
+        const saved = await apiCall('PUT', `/forms/${oppId}`, { name: form.name, description: form.description, definition: def, version: form.version });
+        await apiCall('POST', `/forms/${oppId}/publish`, { version: saved.version });
+        const b = JSON.parse(readFileSync(newer, 'utf8'));
+        b.template.version = '1.2.0';
+        b.forms.find((f) => f.key === 'opportunity').definition.fields.find((f) => f.key === 'name').label = '商机主题';
+        const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.2.0.formloom.json');
+        writeFileSync(file, JSON.stringify(b));
+        await on('template-upgrade-file').click();
+        await on('upgrade-dialog').locator('input[type=file]').setInputFiles(file);
+        const conflict = on('conflict').filter({ hasText: 'fields.name' });
+        await conflict.waitFor({ timeout: INSTALL });
+        for (const side of ['base', 'ours', 'theirs']) await inside(conflict.locator(`[data-testid="conflict-${side}"]`), `the conflict's ${side} value`);
+        await inside(conflict.getByText('采用模板'), 'take template');
+        await inside(on('upgrade-apply'), 'apply');
+        await fits('upgrade dialog');
+        await p.screenshot({ path: join(outDir, 'phone-templates-upgrade-zh.png'), fullPage: true });
+        await p.locator('.ant-modal').getByRole('button', { name: '取消' }).click();
       } finally { await s.close(); }
     }],
   ];
