@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVersions, countList, groupProblems, localized, narrowed, planSections, resolutionsOf, unresolved } from './model';
+import { BundleFileError, bundleSummary, compareVersions, countList, groupProblems, localized, narrowed, planSections, readBundle, resolutionsOf, unresolved } from './model';
 
 describe('template helpers', () => {
   it('order versions numerically', () => {
@@ -62,5 +62,13 @@ describe('template helpers', () => {
     expect(narrowed({ id: 'y', kind: 'forms', key: 'opp', path: 'fields.x', base: null, ours: f('a', false), theirs: f('b', false) }))
       .toEqual({ base: null, ours: { label: 'a' }, theirs: { label: 'b' } });
     expect(narrowed({ id: 'z', kind: 'forms', key: 'opp', path: 'name', base: 'A', ours: 'B', theirs: 'C' })).toEqual({ base: 'A', ours: 'B', theirs: 'C' });
+  });
+  it('read a bundle file: at most 8 MiB of JSON holding a template', async () => {
+    const reason = (b: Blob) => readBundle(b).then(() => 'ok', (e: unknown) => (e instanceof BundleFileError ? e.reason : String(e)));
+    expect(await reason(new Blob([new Uint8Array((8 << 20) + 1)]))).toBe('tooLarge');
+    expect(await reason(new Blob(['{"template":'])) ).toBe('notJSON');
+    expect(await reason(new Blob(['[1,2]']))).toBe('notBundle');
+    const b = await readBundle(new Blob([JSON.stringify({ format: 1, template: { key: 'crm', version: '1.0.0', name: { en: 'CRM' } } })]));
+    expect(bundleSummary(b)).toEqual({ key: 'crm', version: '1.0.0', name: { en: 'CRM' } });
   });
 });
