@@ -392,6 +392,21 @@ func TestCRMTemplateAutomations(t *testing.T) {
 		return r.Data["owner"] != nil && r.Data["assigned_at"] != nil && len(tags) > 0 && tags[0] == "high_intent"
 	})
 
+	// A lower-grade lead from the south goes round-robin to the south team.
+	south, err := f.e.CreateRecord(f.ctx, f.admin, f.forms["lead"].ID, map[string]any{
+		"company": "深圳小微商贸有限公司", "contact_name": "孙小美", "phone": "13900002222", "source": "ads", "region": "south"}, engine.WriteOptions{})
+	if err != nil {
+		t.Fatalf("create lead: %s", describeErr(err))
+	}
+	team := map[string]bool{}
+	for _, email := range []string{"zhou.ting@example.com", "wu.hao@example.com", "xu.jing@example.com"} {
+		team[f.member(t, email).UserID] = true
+	}
+	waitFor("the south lead's assignment", func() bool { return get("lead", south.ID).Data["owner"] != nil })
+	if owner, _ := get("lead", south.ID).Data["owner"].(string); !team[owner] {
+		t.Errorf("the south lead went to %s, not to the south team", owner)
+	}
+
 	// Converting the lead creates its customer, contact and opportunity,
 	// linked to each other and back to the lead.
 	r := get("lead", lead.ID)
