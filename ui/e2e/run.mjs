@@ -951,6 +951,12 @@ const steps = [
   }],
 ];
 
+// FORMLOOM_E2E_ONLY=<text> (or `node e2e/run.mjs --only <text>`) runs first-run setup, then
+// only the journeys whose file name contains the text: one capability's journey, not the suite.
+const onlyArg = process.argv.indexOf('--only');
+const only = process.env.FORMLOOM_E2E_ONLY || (onlyArg > 0 ? process.argv[onlyArg + 1] ?? '' : '');
+if (only) steps.splice(1);
+
 // The journeys of each capability live in e2e/journeys/*.mjs, run after
 // the ones above in file-name order: each module's default export takes
 // the shared helpers and returns its [name, step] pairs. They start signed
@@ -964,7 +970,7 @@ steps.push(['back to the admin in zh-CN on a desktop for the capability journeys
   await page.reload();
   await expectText('应用');
 }]);
-for (const f of readdirSync(journeyDir).filter((n) => n.endsWith('.mjs')).sort()) {
+for (const f of readdirSync(journeyDir).filter((n) => n.endsWith('.mjs') && (!only || n.includes(only))).sort()) {
   const m = await import(new URL(f, journeyDir).href);
   steps.push(...m.default(helpers));
 }

@@ -14,6 +14,8 @@ const en = {
     setupToken: 'Setup code', setupTokenHelp: 'Open the setup link that formloom serve printed, or paste its token here.',
     setupFirst: 'No administrator yet: set up Formloom first', setupTitle: 'Set up Formloom',
     setupIntro: 'Create the first administrator account. You can invite your team afterwards.',
+    setupCrm: 'Start with the CRM', setupCrmHelp: 'Installs the opportunity CRM with sample data in the new workspace.',
+    setupInstalling: 'Setting up the CRM with sample data…', setupFailed: 'The workspace is ready, but the CRM could not be installed', setupContinue: 'Continue',
   },
   validation: {
     required: 'Required', email: 'Enter a valid email address', url: 'Enter a valid URL', pattern: 'Does not match the required format',

@@ -16,6 +16,8 @@ const zhCN: Catalog = {
     setupToken: '初始化口令', setupTokenHelp: '打开 formloom serve 启动时打印的初始化链接，或在此粘贴其中的 token。',
     setupFirst: '尚无管理员：请先完成初始化设置', setupTitle: '初始化 Formloom',
     setupIntro: '创建第一个管理员账号，之后即可邀请团队成员。',
+    setupCrm: '从 CRM 开始', setupCrmHelp: '在新工作区中安装商机管理 CRM，并附带示例数据。',
+    setupInstalling: '正在安装 CRM 和示例数据…', setupFailed: '工作区已就绪，但 CRM 安装失败', setupContinue: '继续',
   },
   validation: {
     required: '必填', email: '请输入有效的邮箱地址', url: '请输入有效的网址', pattern: '格式不正确',

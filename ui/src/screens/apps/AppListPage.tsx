@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Button, Card, Empty, Form, Input, Modal, Popconfirm, Row, Col, Space, Spin, Tooltip, Typography } from 'antd';
 import { AppstoreAddOutlined, DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router-dom';
@@ -7,6 +7,9 @@ import { api } from '../../api/client';
 import type { App } from '../../api/types';
 import { isAdmin, useAuth } from '../../auth/auth';
 import { errorText, showFormError } from '../../util/errors';
+
+// The template gallery (and its install and upload dialogs) loads on demand, after the apps.
+const TemplateGallery = lazy(() => import('../templates/TemplateGallery'));
 
 interface AppValues { name: string; description?: string }
 
@@ -76,6 +79,7 @@ export function AppListPage() {
           ))}
         </Row>
       )}
+      {admin && <Suspense fallback={null}><TemplateGallery onInstalled={() => void load()} /></Suspense>}
       <Modal open={editing !== null} title={editing === 'new' ? t('apps.new') : t('apps.rename')} onCancel={() => setEditing(null)} onOk={() => void save()}
         okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={() => void save()}>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
 import { ApartmentOutlined, DashboardOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -8,6 +8,9 @@ import type { App, Form as FormT } from '../../api/types';
 import { isAdmin, useAuth } from '../../auth/auth';
 import '../../i18n/dashboards-nav';
 import { errorText, showFormError } from '../../util/errors';
+
+// The template controls (installed version, upgrade, export) load on demand.
+const AppTemplateBar = lazy(() => import('../templates/AppTemplateBar'));
 
 export function AppPage() {
   const { appId = '' } = useParams();
@@ -54,9 +57,10 @@ export function AppPage() {
   return (
     <div>
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: app?.name ?? '…' }]} />
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }}>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{app?.name}</Typography.Title>
         <Space wrap>
+          {admin && app && <Suspense fallback={null}><AppTemplateBar appId={appId} appName={app.name} onUpgraded={() => void load()} /></Suspense>}
           <Button icon={<DashboardOutlined />} onClick={() => nav(`/apps/${appId}/dashboards`)} data-testid="app-dashboards">{t('dashboards.menu')}</Button>
           {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-form">{t('forms.new')}</Button>}
         </Space>

@@ -86,6 +86,8 @@ function Data({ formId }: { formId: string }) {
   const viewId = params.get('view') ?? '';
   const [filterOpen, setFilterOpen] = useState(false);
   const [relLabels, setRelLabels] = useState(new Map<string, string>());
+  // The records the board shows (its columns load their own pages): their related records need labels too.
+  const [boardRows, setBoardRows] = useState<FormRecord[]>([]);
   const [importOpen, setImportOpen] = useState(false);
   const [exporting, setExporting] = useState(false);
   const abort = useRef<AbortController | null>(null);
@@ -175,18 +177,24 @@ function Data({ formId }: { formId: string }) {
     if (tableShown) { void load(page, cursors[page], true); setLiveTick((n) => n + 1); } else setReload((n) => n + 1);
   });
 
-  // Labels of related records shown in the page.
+  // Labels of related records shown in the page (asked: the ids already requested).
+  const asked = useRef(new Set<string>());
   useEffect(() => {
     if (!def) return;
+    const shown = [...rows, ...boardRows];
     for (const f of def.fields.filter((x) => x.type === 'relation' && x.form && x.displayField)) {
-      const ids = [...new Set(rows.flatMap((r) => { const v = r.data[f.key]; return v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]; }))].filter((id) => !relLabels.has(id));
-      if (ids.length === 0) continue;
-      void api.query(f.form!, { filter: { field: 'id', op: 'in', value: ids }, limit: ids.length }).then((p) => {
-        setRelLabels((m) => { const n = new Map(m); for (const r of p.items) n.set(r.id, String(r.data[f.displayField!] ?? r.id)); return n; });
-      }).catch(() => undefined);
+      const ids = [...new Set(shown.flatMap((r) => { const v = r.data[f.key]; return v == null ? [] : Array.isArray(v) ? v.map(String) : [String(v)]; }))].filter((id) => !relLabels.has(id) && !asked.current.has(id));
+      // A board's columns hold many records: ask in pages of 100 ids, each id once.
+      for (let i = 0; i < ids.length; i += 100) {
+        const part = ids.slice(i, i + 100);
+        for (const id of part) asked.current.add(id);
+        void api.query(f.form!, { filter: { field: 'id', op: 'in', value: part }, limit: part.length }).then((p) => {
+          setRelLabels((m) => { const n = new Map(m); for (const r of p.items) n.set(r.id, String(r.data[f.displayField!] ?? r.id)); return n; });
+        }).catch(() => { for (const id of part) asked.current.delete(id); });
+      }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [rows, def]);
+  }, [rows, boardRows, def]);
 
   if (error) return <Alert type="error" title={error} />;
   if (!meta || !version || !def) return meta && !version ? <Alert type="info" title={t('fill.notPublished')} /> : <Spin />;
@@ -374,7 +382,7 @@ function Data({ formId }: { formId: string }) {
           <Suspense fallback={<div style={{ textAlign: 'center', padding: 24 }}><Spin /></div>}>
             {lay.layout === 'kanban'
               ? <Board formId={formId} fields={def.fields} filter={filter} sort={sort} config={lay.kanban} onConfig={(k) => setLay({ ...lay, kanban: k })}
-                ctx={ctx} users={dir.users} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />
+                ctx={ctx} users={dir.users} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} onShown={setBoardRows} />
               : <CalendarView formId={formId} fields={def.fields} filter={filter} config={lay.calendar} onConfig={(c) => setLay({ ...lay, calendar: c })}
                 ctx={ctx} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />}
           </Suspense>

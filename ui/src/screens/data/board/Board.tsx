@@ -39,6 +39,8 @@ interface Props {
   onOpen: (id: string) => void;
   /** reload changes when records changed elsewhere (the drawer) */
   reload: number;
+  /** onShown hears the records the columns have loaded (the data view fetches their related records' labels) */
+  onShown?: (records: FormRecord[]) => void;
 }
 
 // Columns under the pointer win; when the pointer is between columns, the one the card overlaps.
@@ -54,7 +56,7 @@ const collision: CollisionDetection = (args) => { const p = pointerWithin(args);
  * refuses it (a stage gate, a validation rule, a stale version), the card
  * goes back and shows why.
  */
-export default function Board({ formId, fields, filter, sort, config, onConfig, ctx, users, movable, onOpen, reload }: Props) {
+export default function Board({ formId, fields, filter, sort, config, onConfig, ctx, users, movable, onOpen, reload, onShown }: Props) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const phone = usePhone();
@@ -79,6 +81,7 @@ export default function Board({ formId, fields, filter, sort, config, onConfig, 
   const [cols, setCols] = useState<Record<string, ColumnState>>({});
   const colsRef = useRef(cols);
   colsRef.current = cols;
+  useEffect(() => { onShown?.(Object.values(cols).flatMap((c) => c.items)); }, [cols, onShown]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [active, setActive] = useState<FormRecord | null>(null);
   // A new field, filter or sort starts every column again; answers to older requests are dropped.
