@@ -131,8 +131,13 @@ func newFixture(t testing.TB, b backend, o fixtureOpts) *fixture {
 	f.other = other.ID
 	opts := notify.Options{Engine: e, Mailer: o.mailer, Logger: quiet, BaseURL: o.baseURL, DigestHour: -1}
 	if o.jobs {
+		// The tests move the manual clock by hours and days, and await
+		// moves it a second every poll: a lease of the default 30 s would
+		// expire under a task still running on a busy machine, and a
+		// second claim would run it again (a digest sent twice). One
+		// process holds the leases here, so they outlast any jump.
 		f.rt = jobs.New(st, jobs.Options{Owner: "p1", Clock: clock, Logger: quiet, Poll: 20 * time.Millisecond,
-			Workspaces: e.WorkspaceZones, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond})
+			Lease: 1000 * time.Hour, Workspaces: e.WorkspaceZones, BackoffBase: time.Millisecond, BackoffMax: 5 * time.Millisecond})
 		opts.Jobs = f.rt
 	}
 	if f.svc, err = notify.New(ctx, opts); err != nil {
