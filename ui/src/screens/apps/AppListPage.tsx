@@ -79,7 +79,7 @@ export function AppListPage() {
           ))}
         </Row>
       )}
-      {admin && <Suspense fallback={null}><TemplateGallery onInstalled={() => void load()} /></Suspense>}
+      {admin && <Suspense fallback={null}><TemplateGallery onInstalled={() => void load()} appNames={apps?.map((a) => a.name)} /></Suspense>}
       <Modal open={editing !== null} title={editing === 'new' ? t('apps.new') : t('apps.rename')} onCancel={() => setEditing(null)} onOk={() => void save()}
         okText={t('common.save')} cancelText={t('common.cancel')} confirmLoading={busy} destroyOnHidden>
         <Form form={form} layout="vertical" onFinish={() => void save()}>

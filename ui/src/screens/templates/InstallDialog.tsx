@@ -11,7 +11,7 @@ import { currentLang, LANGS } from '../../i18n';
 import { applyFieldErrors, errorText } from '../../util/errors';
 import { useCountsText } from './Counts';
 import { ProblemList } from './ProblemList';
-import { localized } from './model';
+import { freeName, localized } from './model';
 
 interface Values { appName: string; sampleData: boolean; locale: string }
 
@@ -22,6 +22,8 @@ export interface InstallDialogProps {
   name?: Text;
   /** hasSample says whether the package has sample data to offer (default: yes). */
   hasSample?: boolean;
+  /** takenNames are the workspace's app names: the default name avoids them. */
+  takenNames?: string[];
   onClose: () => void;
   /** onInstalled follows a successful install (the app list reloads). */
   onInstalled?: (r: InstallResult) => void;
@@ -36,7 +38,7 @@ const FORM_FIELDS = ['appName', 'sampleData', 'locale'];
  * problems (on the fields they name, the rest per item of the package).
  * Nothing is half-installed on a failure (the server removes it all).
  */
-export function InstallDialog({ source, name, hasSample = true, onClose, onInstalled }: InstallDialogProps) {
+export function InstallDialog({ source, name, hasSample = true, takenNames, onClose, onInstalled }: InstallDialogProps) {
   const { t } = useTranslation();
   const countsText = useCountsText();
   const nav = useNavigate();
@@ -46,7 +48,7 @@ export function InstallDialog({ source, name, hasSample = true, onClose, onInsta
   const [result, setResult] = useState<InstallResult | null>(null);
   const [problems, setProblems] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
-  const title = localized(name, currentLang());
+  const title = freeName(localized(name, currentLang()), takenNames);
 
   useEffect(() => {
     if (!source) return;
@@ -109,7 +111,8 @@ export function InstallDialog({ source, name, hasSample = true, onClose, onInsta
                 // A name left as the template's follows the language chosen for the app.
                 if (c.locale && name && typeof name === 'object') {
                   const cur = form.getFieldValue('appName');
-                  if (!cur || Object.values(name).includes(cur)) form.setFieldValue('appName', localized(name, c.locale));
+                  const defaults = Object.values(name).flatMap((n) => [n, freeName(n, takenNames)]);
+                  if (!cur || defaults.includes(cur)) form.setFieldValue('appName', freeName(localized(name, c.locale), takenNames));
                 }
               }}>
               <Form.Item name="appName" label={t('templates.appName')} extra={t('templates.appNameHelp')}

@@ -17,7 +17,7 @@ import './templates.css';
  * an install button, and the upload of a template file. It loads on
  * demand, apart from the apps page's first load.
  */
-export default function TemplateGallery({ onInstalled }: { onInstalled?: (r: InstallResult) => void }) {
+export default function TemplateGallery({ onInstalled, appNames }: { onInstalled?: (r: InstallResult) => void; appNames?: string[] }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language === 'en' ? 'en' : 'zh-CN';
   const [items, setItems] = useState<TemplateSummary[] | null>(null);
@@ -61,7 +61,7 @@ export default function TemplateGallery({ onInstalled }: { onInstalled?: (r: Ins
       )}
       <UploadDialog open={uploading} onClose={() => setUploading(false)}
         onInstall={(b) => { setUploading(false); setInstalling({ source: { bundle: b.bundle }, name: b.summary.name, sample: hasSample(b.bundle) }); }} />
-      <InstallDialog source={installing?.source ?? null} name={installing?.name} hasSample={installing?.sample}
+      <InstallDialog source={installing?.source ?? null} name={installing?.name} hasSample={installing?.sample} takenNames={appNames}
         onClose={() => setInstalling(null)} onInstalled={onInstalled} />
     </section>
   );

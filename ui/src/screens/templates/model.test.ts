@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { BundleFileError, bundleSummary, compareVersions, countList, groupProblems, localized, narrowed, planSections, readBundle, resolutionsOf, unresolved } from './model';
+import { BundleFileError, bundleSummary, compareVersions, countList, freeName, groupProblems, localized, narrowed, planSections, readBundle, resolutionsOf, unresolved } from './model';
 
 describe('template helpers', () => {
+  it('default an app name that no app of the workspace has', () => {
+    expect(freeName('商机管理', undefined)).toBe('商机管理');
+    expect(freeName('商机管理', ['客户'])).toBe('商机管理');
+    expect(freeName('商机管理', ['商机管理'])).toBe('商机管理 2');
+    expect(freeName('商机管理', ['商机管理', '商机管理 2', ' 商机管理 3 '])).toBe('商机管理 4');
+    expect(freeName('', ['商机管理'])).toBe('');
+  });
   it('order versions numerically', () => {
     expect(compareVersions('1.10.0', '1.9.2')).toBe(1);
     expect(compareVersions('1.0.0', '1.0')).toBe(0);

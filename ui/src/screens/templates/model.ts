@@ -184,3 +184,18 @@ export function bundleSummary(b: Bundle): { key: string; version: string; name?:
   const t = (b.template && typeof b.template === 'object' ? b.template : {}) as Record<string, unknown>;
   return { key: String(t.key ?? ''), version: String(t.version ?? ''), name: t.name as Text | undefined };
 }
+
+/**
+ * freeName is name, or "name 2", "name 3"… when an app of the workspace
+ * already has it (app names are unique), so installing a template twice
+ * does not start with a refusal.
+ */
+export function freeName(name: string, taken: readonly string[] | undefined): string {
+  if (!name || !taken?.length) return name;
+  const used = new Set(taken.map((n) => n.trim()));
+  if (!used.has(name)) return name;
+  for (let i = 2; ; i++) {
+    const n = `${name} ${i}`;
+    if (!used.has(n)) return n;
+  }
+}
