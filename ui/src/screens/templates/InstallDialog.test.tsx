@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App as AntApp } from 'antd';
+import { useState } from 'react';
 import { MemoryRouter, Route, Routes, useParams } from 'react-router-dom';
 import i18n from '../../i18n';
 import { fieldErrors, stubFetch } from '../../test/fetchStub';
@@ -82,5 +83,22 @@ describe('the install dialog', () => {
     release(new Response(JSON.stringify({ appId: 'A2', counts: { forms: 1 } }), { status: 201 }));
     await within(dialog).findByText('“商机管理”已安装');
     await waitFor(() => expect(within(dialog).queryByTestId('install-progress')).toBeNull());
+  });
+
+  it('defaults to a name no app has, and stays on its result when the app list reloads with the new app', async () => {
+    await i18n.changeLanguage('zh-CN');
+    stubFetch([['POST', '/templates/install', [{ status: 201, body: { appId: 'A3', counts: { forms: 9 } } }]]]);
+    const source = { key: 'crm' };
+    function Page() {
+      const [names, setNames] = useState(['商机管理']);
+      return <InstallDialog source={source} name={{ 'zh-CN': '商机管理', en: 'Opportunity CRM' }} takenNames={names}
+        onClose={() => undefined} onInstalled={() => setNames((n) => [...n, '商机管理 2'])} />;
+    }
+    render(<MemoryRouter><AntApp><Page /></AntApp></MemoryRouter>);
+    const dialog = await screen.findByTestId('install-dialog');
+    expect((within(dialog).getByTestId('install-app-name') as HTMLInputElement).value).toBe('商机管理 2');
+    fireEvent.click(screen.getByTestId('install-ok'));
+    await within(dialog).findByText('“商机管理 2”已安装');
+    expect(within(dialog).getByTestId('install-open')).toBeTruthy();
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Form, Input, Modal, Result, Select, Steps, Switch } from 'antd';
 import { LoadingOutlined } from '@ant-design/icons';
 import { useNavigate } from 'react-router-dom';
@@ -48,12 +48,16 @@ export function InstallDialog({ source, name, hasSample = true, takenNames, onCl
   const [result, setResult] = useState<InstallResult | null>(null);
   const [problems, setProblems] = useState<FieldError[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
-  const title = freeName(localized(name, currentLang()), takenNames);
+  const title = localized(name, currentLang());
+  // The default name is chosen when the dialog opens: the app list reloads
+  // once the install has made the app, and must not reset the dialog.
+  const taken = useRef(takenNames);
+  taken.current = takenNames;
 
   useEffect(() => {
     if (!source) return;
     setPhase('form'); setResult(null); setProblems([]); setFailure(null); setSample(hasSample);
-    form.setFieldsValue({ appName: title, sampleData: hasSample, locale: currentLang() });
+    form.setFieldsValue({ appName: freeName(title, taken.current), sampleData: hasSample, locale: currentLang() });
   }, [source, title, hasSample, form]);
 
   const install = async () => {
@@ -111,8 +115,8 @@ export function InstallDialog({ source, name, hasSample = true, takenNames, onCl
                 // A name left as the template's follows the language chosen for the app.
                 if (c.locale && name && typeof name === 'object') {
                   const cur = form.getFieldValue('appName');
-                  const defaults = Object.values(name).flatMap((n) => [n, freeName(n, takenNames)]);
-                  if (!cur || defaults.includes(cur)) form.setFieldValue('appName', freeName(localized(name, c.locale), takenNames));
+                  const defaults = Object.values(name).flatMap((n) => [n, freeName(n, taken.current)]);
+                  if (!cur || defaults.includes(cur)) form.setFieldValue('appName', freeName(localized(name, c.locale), taken.current));
                 }
               }}>
               <Form.Item name="appName" label={t('templates.appName')} extra={t('templates.appNameHelp')}
