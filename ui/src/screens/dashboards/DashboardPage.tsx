@@ -14,7 +14,7 @@ import { DirectoryProvider, useDirectory } from '../../fields/directory';
 import { errorText } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { ChartView, type ChartViewHandle } from './ChartView';
-import { csvOf, stackOrder, type T } from './chartModel';
+import { csvOf, fieldText, namesOf, stackOrder, type Names, type T } from './chartModel';
 import { useManagesApp } from './DashboardListPage';
 import { useLiveRefresh } from '../../live/useLive';
 
@@ -51,6 +51,8 @@ function Board() {
   const { width, containerRef, mounted } = useContainerWidth();
   const phone = usePhone();
   const abort = useRef<AbortController | null>(null);
+  // Field labels and members' names per form, so charts never show a raw key or id.
+  const names = useMemo(() => new Map(forms.map((f) => [f.id, namesOf(f.draft?.fields, dir.users)])), [forms, dir.users]);
 
   useEffect(() => {
     let live = true;
@@ -171,7 +173,7 @@ function Board() {
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
               <div key={c.id} style={{ height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
-                <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -182,7 +184,7 @@ function Board() {
             resizeConfig={{ enabled: editing }} onLayoutChange={onLayout}>
             {db.charts.map((c) => (
               <div key={c.id}>
-                <Tile chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -212,13 +214,13 @@ function Board() {
 }
 
 interface TileProps {
-  chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string;
+  chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string; names?: Names;
   onDrill: (keys: unknown[]) => void; onEdit: () => void; onRemove: () => void;
 }
 
 /** Tile is one chart card: its title (the drag handle while editing), its menu (export, edit, remove) and the chart. */
-function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemove }: TileProps) {
-  const { t } = useTranslation();
+function Tile({ chart, data, manager, editing, formName, names, onDrill, onEdit, onRemove }: TileProps) {
+  const { t, i18n } = useTranslation();
   const view = useRef<ChartViewHandle>(null);
   const title = chart.title || t(`dashboards.kind.${chart.kind}`);
   const download = (href: string, name: string) => { const a = document.createElement('a'); a.href = href; a.download = name; a.click(); };
@@ -230,7 +232,8 @@ function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemo
   const onMenu = ({ key }: { key: string }) => {
     if (key === 'png') { const u = view.current?.dataURL(); if (u) download(u, `${title}.png`); }
     if (key === 'csv' && data) {
-      const csv = csvOf(chart, data, t as unknown as T, (chart.groupBy ?? []).map((g) => g.field));
+      const tt = t as unknown as T;
+      const csv = csvOf(chart, data, tt, (chart.groupBy ?? []).map((g) => fieldText(g.field, names, tt)), names, i18n.language);
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       download(url, `${title}.csv`);
       setTimeout(() => URL.revokeObjectURL(url), 1000);
@@ -243,7 +246,7 @@ function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemo
       data-testid={`tile-${chart.id}`}
       title={<span className={editing ? 'fl-tile-drag' : undefined} style={{ cursor: editing ? 'move' : undefined }} title={formName}>{title}</span>}
       extra={<Dropdown menu={{ items, onClick: onMenu }} trigger={['click']}><Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('dashboards.chart.title')} data-testid={`tile-menu-${chart.id}`} /></Dropdown>}>
-      {data ? <ChartView ref={view} chart={chart} data={data} onDrill={editing ? undefined : onDrill} /> : <Spin />}
+      {data ? <ChartView ref={view} chart={chart} data={data} names={names} onDrill={editing ? undefined : onDrill} /> : <Spin />}
     </Card>
   );
 }
