@@ -39,7 +39,7 @@ export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({
     if (chart.kind === 'pie') {
       return {
         tooltip: { trigger: 'item' }, legend: { type: 'scroll', bottom: 0 },
-        series: [{ type: 'pie', radius: ['35%', '65%'], data: axis.labels.map((name, i) => ({ name, value: axis.series[0]?.values[i] ?? 0 })) }],
+        series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '45%'], labelLayout: { hideOverlap: true }, data: axis.labels.map((name, i) => ({ name, value: axis.series[0]?.values[i] ?? 0 })) }],
       };
     }
     return {

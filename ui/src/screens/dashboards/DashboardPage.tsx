@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { App as AntApp, Breadcrumb, Button, Card, DatePicker, Dropdown, Empty, Result, Select, Space, Spin, Typography } from 'antd';
 import { CheckOutlined, DeleteOutlined, FilterOutlined, DownloadOutlined, EditOutlined, LayoutOutlined, MoreOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -48,7 +48,6 @@ function Board() {
   const [dialog, setDialog] = useState<{ chart?: Chart } | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const manager = useManagesApp(db?.app ?? '');
-  const { width, containerRef, mounted } = useContainerWidth();
   const phone = usePhone();
   const abort = useRef<AbortController | null>(null);
   // Field labels and members' names per form, so charts never show a raw key or id.
@@ -127,8 +126,6 @@ function Board() {
 
   if (missing) return <Result status="404" title={t('dashboards.notFound')} extra={<Link to="/">{t('nav.apps')}</Link>} />;
   if (!db) return <Spin />;
-  // A phone always stacks: the grid's own width must not decide the width it is measured at.
-  const stacked = phone || (mounted && width < STACK_BELOW);
   const formName = (fid: string) => forms.find((f) => f.id === fid)?.name ?? fid;
   const tiles = stackOrder(db.charts);
   return (
@@ -168,11 +165,12 @@ function Board() {
           })}
         </Space>
       )}
-      <div ref={containerRef} style={{ width: '100%', minWidth: 0, overflow: 'hidden' }}>
-        {tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} /> : stacked ? (
+      <Measured>{(width, mounted) => (tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} />
+        // A phone always stacks: the grid's own width must not decide the width it is measured at.
+        : phone || (mounted && width < STACK_BELOW) ? (
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
-              <div key={c.id} style={{ height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
+              <div key={c.id} style={c.kind === 'metric' ? undefined : { height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
                 <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
@@ -189,8 +187,7 @@ function Board() {
               </div>
             ))}
           </ReactGridLayout>
-        )}
-      </div>
+        ))}</Measured>
       {filtersOpen && (
         <Suspense fallback={null}>
           <FiltersDialog filters={db.filters ?? []} forms={forms} onCancel={() => setFiltersOpen(false)}
@@ -211,6 +208,17 @@ function Board() {
       )}
     </div>
   );
+}
+
+/**
+ * Measured is the grid's container, measured from its own mount: measuring
+ * from the page's mount found no element while the dashboard loaded and left
+ * the grid at the library's default 1280 px (short of a wide screen, clipped
+ * on a narrower one).
+ */
+function Measured({ children }: { children: (width: number, mounted: boolean) => ReactNode }) {
+  const { width, containerRef, mounted } = useContainerWidth();
+  return <div ref={containerRef} style={{ width: '100%', minWidth: 0, overflow: 'hidden' }} data-testid="dashboard-grid">{children(width, mounted)}</div>;
 }
 
 interface TileProps {
