@@ -228,14 +228,14 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   };
 
   return (
-    <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
+    <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={<span style={{ whiteSpace: 'nowrap' }} data-testid="record-title">{deleted ? t('data.deletedRecord') : t('data.record')}</span>} destroyOnHidden
       extra={rec && !editing && (
         <Space>
           {deleted ? perm.can('record.restore') && <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
-            {perm.can('record.transfer') && <Button icon={<SwapOutlined />} onClick={() => { setNewOwner(undefined); setTransferring(true); }} data-testid="transfer">{t('perm.transfer')}</Button>}
+            {perm.can('record.transfer') && <Button icon={<SwapOutlined />} onClick={() => { setNewOwner(undefined); setTransferring(true); }} data-testid="transfer" aria-label={t('perm.transfer')} title={phone ? t('perm.transfer') : undefined}>{phone ? null : t('perm.transfer')}</Button>}
             {perm.can('record.edit') && <Button type="primary" icon={<EditOutlined />} onClick={() => startEdit(rec)} data-testid="edit">{t('common.edit')}</Button>}
             {perm.can('record.delete') && <Popconfirm title={t('data.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void del()}>
-              <Button danger icon={<DeleteOutlined />} data-testid="delete">{t('common.delete')}</Button>
+              <Button danger icon={<DeleteOutlined />} data-testid="delete" aria-label={t('common.delete')} title={phone ? t('common.delete') : undefined}>{phone ? null : t('common.delete')}</Button>
             </Popconfirm>}
           </>}
         </Space>
