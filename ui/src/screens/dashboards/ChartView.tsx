@@ -80,13 +80,15 @@ function ChartTable({ chart, data, onDrill, names }: { chart: Chart; data: Chart
   const { t, i18n } = useTranslation();
   const tt = t as unknown as T;
   const locale = i18n.language;
-  const keyName = (i: number) => fieldText(chart.groupBy?.[i]?.field, names, tt);
+  // Headers stay on one line (a narrow table scrolls sideways rather than breaking 负责人 into 负责 / 人).
+  const nw = (s: string) => <span style={{ whiteSpace: 'nowrap' }}>{s}</span>;
+  const keyName = (i: number) => nw(fieldText(chart.groupBy?.[i]?.field, names, tt));
   if (data.keys.length === 2) {
     const p = pivotOf(data, tt, names, locale);
     return (
       <Table size="small" pagination={false} scroll={{ x: true }} rowKey={(r) => JSON.stringify(r.key)} dataSource={p.rows}
         columns={[{ title: keyName(0), dataIndex: 'label', fixed: 'left' as const },
-          ...p.cols.map((c, j) => ({ title: c.label, key: String(j), align: 'right' as const,
+          ...p.cols.map((c, j) => ({ title: nw(c.label), key: String(j), align: 'right' as const,
             render: (_: unknown, r: (typeof p.rows)[number]) => <a onClick={() => onDrill?.([r.key, c.key])}>{formatNumber(r.cells[j], locale)}</a> }))]} />
     );
   }
@@ -94,7 +96,7 @@ function ChartTable({ chart, data, onDrill, names }: { chart: Chart; data: Chart
     <Table size="small" pagination={false} scroll={{ x: true }} rowKey={(_, i) => String(i)} dataSource={data.rows}
       onRow={(r) => ({ onClick: () => onDrill?.(r.keys), style: { cursor: onDrill ? 'pointer' : undefined } })}
       columns={[...data.keys.map((_, i) => ({ title: keyName(i), key: `k${i}`, render: (_: unknown, r: ChartData['rows'][number]) => keyText(data, i, r.keys[i], tt, names, locale) })),
-        ...data.measures.map((m, j) => ({ title: measureText(chart.measures?.find((x) => x.id === m), m, tt, names), key: `m${j}`, align: 'right' as const,
+        ...data.measures.map((m, j) => ({ title: nw(measureText(chart.measures?.find((x) => x.id === m), m, tt, names)), key: `m${j}`, align: 'right' as const,
           render: (_: unknown, r: ChartData['rows'][number]) => valueText(r.values[j], locale, chart.measures?.find((x) => x.id === m), names, tt) }))]} />
   );
 }
