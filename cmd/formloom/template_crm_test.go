@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/access"
@@ -666,6 +667,24 @@ func TestCRMTemplateEnglish(t *testing.T) {
 	if !titles["Sales overview"] || !titles["Risk alerts"] {
 		t.Errorf("dashboards = %v", titles)
 	}
+	// Every chart title, measure label and filter label is translated.
+	for _, d := range dbs {
+		for _, fl := range d.Filters {
+			if strings.ContainsFunc(fl.Label, isHan) {
+				t.Errorf("dashboard %q: filter %s label %q is not translated", d.Title, fl.ID, fl.Label)
+			}
+		}
+		for _, c := range d.Charts {
+			if strings.ContainsFunc(c.Title, isHan) {
+				t.Errorf("dashboard %q: chart %s title %q is not translated", d.Title, c.ID, c.Title)
+			}
+			for _, m := range c.Measures {
+				if strings.ContainsFunc(m.Label, isHan) {
+					t.Errorf("dashboard %q: chart %s measure %s label %q is not translated", d.Title, c.ID, m.ID, m.Label)
+				}
+			}
+		}
+	}
 	rules, err := f.auto.ListApp(f.ctx, admin, res.AppID)
 	if err != nil {
 		t.Fatal(err)
@@ -676,3 +695,6 @@ func TestCRMTemplateEnglish(t *testing.T) {
 		}
 	}
 }
+
+// isHan reports a Chinese character (an untranslated label).
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

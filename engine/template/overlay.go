@@ -79,13 +79,39 @@ func (p *Package) apply(o *Overlay) {
 			if json.Unmarshal(it.Spec, &spec) != nil {
 				continue
 			}
-			for k, v := range props {
-				if _, has := spec[k]; has {
-					spec[k] = v
-				}
-			}
+			overlayProps(spec, props)
 			if b, err := json.Marshal(spec); err == nil {
 				it.Spec = b
+			}
+		}
+	}
+}
+
+// overlayProps applies an overlay to an item's properties: a property the
+// item has is replaced, except a list of objects with ids (a dashboard's
+// charts and filters, a chart's measures), which an object keyed by id
+// translates item by item the same way. Properties the item does not have
+// are not added.
+func overlayProps(item, props map[string]any) {
+	for k, v := range props {
+		cur, has := item[k]
+		if !has {
+			continue
+		}
+		list, isList := cur.([]any)
+		byID, isMap := v.(map[string]any)
+		if !isList || !isMap {
+			item[k] = v
+			continue
+		}
+		for _, el := range list {
+			m, ok := el.(map[string]any)
+			if !ok {
+				continue
+			}
+			id, _ := m["id"].(string)
+			if sub, ok := byID[id].(map[string]any); ok && id != "" {
+				overlayProps(m, sub)
 			}
 		}
 	}

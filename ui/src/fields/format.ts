@@ -24,7 +24,16 @@ export function displayText(v: unknown): string {
   return String(v);
 }
 
-export interface FormatContext { users: User[]; departments: Department[]; t: (k: string, o?: Record<string, unknown>) => string; relationLabels?: Map<string, string> }
+export interface FormatContext {
+  users: User[]; departments: Department[]; t: (k: string, o?: Record<string, unknown>) => string; relationLabels?: Map<string, string>;
+  /** lookups maps a lookup field's key to the field it shows in the related form (see useLookupSources). */
+  lookups?: Map<string, FieldDef>;
+}
+
+/** LOOKUP_AS_IS are source types a lookup shows as plain text (their display needs more than the value). */
+const LOOKUP_AS_IS = new Set(['relation', 'lookup', 'subform', 'formula']);
+/** MULTI holds the types whose value is a list by themselves. */
+const MULTI = new Set(['multiselect', 'users', 'departments', 'attachment', 'image', 'signature', 'subform']);
 
 function stripHTML(s: string): string {
   return s.replace(/<[^>]*>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
@@ -60,6 +69,13 @@ export function formatValue(f: FieldDef, v: unknown, ctx: FormatContext): string
       return (v as StoredFile[]).map((x) => x.name).join(', ');
     case 'subform': return ctx.t('data.rows', { count: (v as unknown[]).length });
     case 'formula': return formatFormula(f, v, ctx);
+    case 'lookup': {
+      // A lookup shows the related record's value as that field would: an option's label, a member's name, a date.
+      const src = ctx.lookups?.get(f.key);
+      if (!src || LOOKUP_AS_IS.has(src.type)) return displayText(v);
+      if (Array.isArray(v) && !MULTI.has(src.type)) return v.map((x) => formatValue(src, x, ctx)).filter((x) => x !== '').join(', ');
+      return formatValue(src, v, ctx);
+    }
     default: return displayText(v);
   }
 }

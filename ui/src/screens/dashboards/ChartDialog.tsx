@@ -8,9 +8,10 @@ import type { Bucket } from '../../api/report';
 import { dashboardsApi, type Chart, type ChartData, type ChartKind, type Dashboard, type FilterValues, type Measure, type MeasureOp } from '../../api/dashboards';
 import { errorText } from '../../util/errors';
 import { ChartView } from './ChartView';
+import { useDirectory } from '../../fields/directory';
 import { FilterBuilder } from '../data/FilterBuilder';
 import { emptyGroup, filterFields, fromFilter, toFilter, type Group } from '../data/filterModel';
-import { measureId, nextCell } from './chartModel';
+import { measureId, namesOf, nextCell } from './chartModel';
 
 const KINDS: ChartKind[] = ['bar', 'line', 'pie', 'metric', 'table', 'funnel'];
 const OPS: MeasureOp[] = ['count', 'sum', 'avg', 'min', 'max', 'weighted', 'expr'];
@@ -74,6 +75,8 @@ export default function ChartDialog({ appId, dashboard, forms, chart, values, on
   const isDate = (k: string) => k === 'createdAt' || k === 'updatedAt' || DATES.has(fields.find((f) => f.key === k)?.type ?? '');
   const numeric = useMemo(() => fields.filter((f) => NUMERIC.has(f.type)).map((f) => (f.type === 'money' ? `${f.key}.amount` : f.key)), [fields]);
   const numLabel = (k: string) => label(k.replace(/\.amount$/, ''));
+  const dir = useDirectory();
+  const names = useMemo(() => namesOf(fields, dir.users), [fields, dir.users]);
   const users = useMemo(() => [...fields.filter((f) => f.type === 'user').map((f) => f.key), 'ownedBy', 'createdBy'], [fields]);
   const opt = (keys: string[], lb = label) => keys.map((k) => ({ value: k, label: lb(k) }));
 
@@ -181,7 +184,7 @@ export default function ChartDialog({ appId, dashboard, forms, chart, values, on
         <Col xs={24} md={12}>
           <Typography.Text type="secondary">{t('dashboards.chart.preview')}</Typography.Text>
           <div style={{ height: 320, overflow: 'auto', marginTop: 8 }} data-testid="chart-preview">
-            {problem ? <Alert type="error" showIcon message={problem} /> : <ChartView chart={draft} data={preview} />}
+            {problem ? <Alert type="error" showIcon message={problem} /> : <ChartView chart={draft} data={preview} names={names} />}
           </div>
         </Col>
       </Row>

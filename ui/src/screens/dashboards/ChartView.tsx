@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Chart, ChartData } from '../../api/dashboards';
 import { EChart, type EChartHandle } from './EChart';
 import type { EChartsOption } from './echarts';
-import { duration, formatNumber, keyText, measureText, percent, pivotOf, seriesOf, type T } from './chartModel';
+import { duration, fieldText, formatNumber, keyText, measureText, percent, pivotOf, seriesOf, valueText, type Names, type T } from './chartModel';
 
 /** ChartViewHandle exports a chart: its drawing as a PNG data URL (none for cards and tables). */
 export interface ChartViewHandle { dataURL: () => string | undefined }
@@ -14,15 +14,17 @@ interface Props {
   data: ChartData | undefined;
   /** onDrill opens the records behind a group (its keys as the data gave them). */
   onDrill?: (keys: unknown[]) => void;
+  /** names gives the chart form's field labels and members' names (without it keys show as is). */
+  names?: Names;
 }
 
 /** ChartView draws one chart's data as its kind. */
-export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({ chart, data, onDrill }, ref) {
+export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({ chart, data, onDrill, names }, ref) {
   const { t, i18n } = useTranslation();
   const tt = t as unknown as T;
   const echart = useRef<EChartHandle>(null);
   useImperativeHandle(ref, () => ({ dataURL: () => echart.current?.dataURL() }), []);
-  const axis = useMemo(() => (data && !data.error && !data.funnel ? seriesOf(chart, data, tt) : null), [chart, data, tt]);
+  const axis = useMemo(() => (data && !data.error && !data.funnel ? seriesOf(chart, data, tt, names, i18n.language) : null), [chart, data, tt, names, i18n.language]);
   const option = useMemo((): EChartsOption | null => {
     if (!data || data.error) return null;
     if (chart.kind === 'funnel' && data.funnel) {
@@ -37,7 +39,7 @@ export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({
     if (chart.kind === 'pie') {
       return {
         tooltip: { trigger: 'item' }, legend: { type: 'scroll', bottom: 0 },
-        series: [{ type: 'pie', radius: ['35%', '65%'], data: axis.labels.map((name, i) => ({ name, value: axis.series[0]?.values[i] ?? 0 })) }],
+        series: [{ type: 'pie', radius: ['30%', '55%'], center: ['50%', '45%'], labelLayout: { hideOverlap: true }, data: axis.labels.map((name, i) => ({ name, value: axis.series[0]?.values[i] ?? 0 })) }],
       };
     }
     return {
@@ -59,12 +61,12 @@ export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({
     return (
       <div style={{ display: 'flex', flexWrap: 'wrap', gap: 24 }} data-testid="metric">
         {data.measures.map((m, j) => (
-          <Statistic key={m} title={measureText(chart.measures?.find((x) => x.id === m), m, tt)} value={formatNumber(row?.values[j], locale)} />
+          <Statistic key={m} title={measureText(chart.measures?.find((x) => x.id === m), m, tt, names)} value={valueText(row?.values[j], locale, chart.measures?.find((x) => x.id === m), names, tt)} />
         ))}
       </div>
     );
   }
-  if (chart.kind === 'table') return <>{truncated}<ChartTable chart={chart} data={data} onDrill={onDrill} /></>;
+  if (chart.kind === 'table') return <>{truncated}<ChartTable chart={chart} data={data} onDrill={onDrill} names={names} /></>;
   return (
     <>
       {truncated}
@@ -74,26 +76,28 @@ export const ChartView = forwardRef<ChartViewHandle, Props>(function ChartView({
   );
 });
 
-function ChartTable({ chart, data, onDrill }: { chart: Chart; data: ChartData; onDrill?: (keys: unknown[]) => void }) {
+function ChartTable({ chart, data, onDrill, names }: { chart: Chart; data: ChartData; onDrill?: (keys: unknown[]) => void; names?: Names }) {
   const { t, i18n } = useTranslation();
   const tt = t as unknown as T;
   const locale = i18n.language;
-  const keyName = (i: number) => chart.groupBy?.[i]?.field ?? '';
+  // Headers stay on one line (a narrow table scrolls sideways rather than breaking 负责人 into 负责 / 人).
+  const nw = (s: string) => <span style={{ whiteSpace: 'nowrap' }}>{s}</span>;
+  const keyName = (i: number) => nw(fieldText(chart.groupBy?.[i]?.field, names, tt));
   if (data.keys.length === 2) {
-    const p = pivotOf(data, tt);
+    const p = pivotOf(data, tt, names, locale);
     return (
       <Table size="small" pagination={false} scroll={{ x: true }} rowKey={(r) => JSON.stringify(r.key)} dataSource={p.rows}
         columns={[{ title: keyName(0), dataIndex: 'label', fixed: 'left' as const },
-          ...p.cols.map((c, j) => ({ title: c.label, key: String(j), align: 'right' as const,
+          ...p.cols.map((c, j) => ({ title: nw(c.label), key: String(j), align: 'right' as const,
             render: (_: unknown, r: (typeof p.rows)[number]) => <a onClick={() => onDrill?.([r.key, c.key])}>{formatNumber(r.cells[j], locale)}</a> }))]} />
     );
   }
   return (
     <Table size="small" pagination={false} scroll={{ x: true }} rowKey={(_, i) => String(i)} dataSource={data.rows}
       onRow={(r) => ({ onClick: () => onDrill?.(r.keys), style: { cursor: onDrill ? 'pointer' : undefined } })}
-      columns={[...data.keys.map((_, i) => ({ title: keyName(i), key: `k${i}`, render: (_: unknown, r: ChartData['rows'][number]) => keyText(data, i, r.keys[i], tt) })),
-        ...data.measures.map((m, j) => ({ title: measureText(chart.measures?.find((x) => x.id === m), m, tt), key: `m${j}`, align: 'right' as const,
-          render: (_: unknown, r: ChartData['rows'][number]) => formatNumber(r.values[j], locale) }))]} />
+      columns={[...data.keys.map((_, i) => ({ title: keyName(i), key: `k${i}`, render: (_: unknown, r: ChartData['rows'][number]) => keyText(data, i, r.keys[i], tt, names, locale) })),
+        ...data.measures.map((m, j) => ({ title: nw(measureText(chart.measures?.find((x) => x.id === m), m, tt, names)), key: `m${j}`, align: 'right' as const,
+          render: (_: unknown, r: ChartData['rows'][number]) => valueText(r.values[j], locale, chart.measures?.find((x) => x.id === m), names, tt) }))]} />
   );
 }
 

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { App as AntApp, Breadcrumb, Button, Card, DatePicker, Dropdown, Empty, Result, Select, Space, Spin, Typography } from 'antd';
 import { CheckOutlined, DeleteOutlined, FilterOutlined, DownloadOutlined, EditOutlined, LayoutOutlined, MoreOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -14,7 +14,7 @@ import { DirectoryProvider, useDirectory } from '../../fields/directory';
 import { errorText } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { ChartView, type ChartViewHandle } from './ChartView';
-import { csvOf, stackOrder, type T } from './chartModel';
+import { csvOf, fieldText, namesOf, stackOrder, type Names, type T } from './chartModel';
 import { useManagesApp } from './DashboardListPage';
 import { useLiveRefresh } from '../../live/useLive';
 
@@ -48,9 +48,10 @@ function Board() {
   const [dialog, setDialog] = useState<{ chart?: Chart } | null>(null);
   const [filtersOpen, setFiltersOpen] = useState(false);
   const manager = useManagesApp(db?.app ?? '');
-  const { width, containerRef, mounted } = useContainerWidth();
   const phone = usePhone();
   const abort = useRef<AbortController | null>(null);
+  // Field labels and members' names per form, so charts never show a raw key or id.
+  const names = useMemo(() => new Map(forms.map((f) => [f.id, namesOf(f.draft?.fields, dir.users)])), [forms, dir.users]);
 
   useEffect(() => {
     let live = true;
@@ -125,8 +126,6 @@ function Board() {
 
   if (missing) return <Result status="404" title={t('dashboards.notFound')} extra={<Link to="/">{t('nav.apps')}</Link>} />;
   if (!db) return <Spin />;
-  // A phone always stacks: the grid's own width must not decide the width it is measured at.
-  const stacked = phone || (mounted && width < STACK_BELOW);
   const formName = (fid: string) => forms.find((f) => f.id === fid)?.name ?? fid;
   const tiles = stackOrder(db.charts);
   return (
@@ -166,12 +165,13 @@ function Board() {
           })}
         </Space>
       )}
-      <div ref={containerRef} style={{ width: '100%', minWidth: 0, overflow: 'hidden' }}>
-        {tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} /> : stacked ? (
+      <Measured>{(width, mounted) => (tiles.length === 0 ? <Empty description={t('dashboards.noCharts')} />
+        // A phone always stacks: the grid's own width must not decide the width it is measured at.
+        : phone || (mounted && width < STACK_BELOW) ? (
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
-              <div key={c.id} style={{ height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
-                <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} onDrill={(k) => void drill(c, k)}
+              <div key={c.id} style={c.kind === 'metric' ? undefined : { height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
+                <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -182,13 +182,12 @@ function Board() {
             resizeConfig={{ enabled: editing }} onLayoutChange={onLayout}>
             {db.charts.map((c) => (
               <div key={c.id}>
-                <Tile chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
           </ReactGridLayout>
-        )}
-      </div>
+        ))}</Measured>
       {filtersOpen && (
         <Suspense fallback={null}>
           <FiltersDialog filters={db.filters ?? []} forms={forms} onCancel={() => setFiltersOpen(false)}
@@ -211,14 +210,25 @@ function Board() {
   );
 }
 
+/**
+ * Measured is the grid's container, measured from its own mount: measuring
+ * from the page's mount found no element while the dashboard loaded and left
+ * the grid at the library's default 1280 px (short of a wide screen, clipped
+ * on a narrower one).
+ */
+function Measured({ children }: { children: (width: number, mounted: boolean) => ReactNode }) {
+  const { width, containerRef, mounted } = useContainerWidth();
+  return <div ref={containerRef} style={{ width: '100%', minWidth: 0, overflow: 'hidden' }} data-testid="dashboard-grid">{children(width, mounted)}</div>;
+}
+
 interface TileProps {
-  chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string;
+  chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string; names?: Names;
   onDrill: (keys: unknown[]) => void; onEdit: () => void; onRemove: () => void;
 }
 
 /** Tile is one chart card: its title (the drag handle while editing), its menu (export, edit, remove) and the chart. */
-function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemove }: TileProps) {
-  const { t } = useTranslation();
+function Tile({ chart, data, manager, editing, formName, names, onDrill, onEdit, onRemove }: TileProps) {
+  const { t, i18n } = useTranslation();
   const view = useRef<ChartViewHandle>(null);
   const title = chart.title || t(`dashboards.kind.${chart.kind}`);
   const download = (href: string, name: string) => { const a = document.createElement('a'); a.href = href; a.download = name; a.click(); };
@@ -230,7 +240,8 @@ function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemo
   const onMenu = ({ key }: { key: string }) => {
     if (key === 'png') { const u = view.current?.dataURL(); if (u) download(u, `${title}.png`); }
     if (key === 'csv' && data) {
-      const csv = csvOf(chart, data, t as unknown as T, (chart.groupBy ?? []).map((g) => g.field));
+      const tt = t as unknown as T;
+      const csv = csvOf(chart, data, tt, (chart.groupBy ?? []).map((g) => fieldText(g.field, names, tt)), names, i18n.language);
       const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
       download(url, `${title}.csv`);
       setTimeout(() => URL.revokeObjectURL(url), 1000);
@@ -243,7 +254,7 @@ function Tile({ chart, data, manager, editing, formName, onDrill, onEdit, onRemo
       data-testid={`tile-${chart.id}`}
       title={<span className={editing ? 'fl-tile-drag' : undefined} style={{ cursor: editing ? 'move' : undefined }} title={formName}>{title}</span>}
       extra={<Dropdown menu={{ items, onClick: onMenu }} trigger={['click']}><Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('dashboards.chart.title')} data-testid={`tile-menu-${chart.id}`} /></Dropdown>}>
-      {data ? <ChartView ref={view} chart={chart} data={data} onDrill={editing ? undefined : onDrill} /> : <Spin />}
+      {data ? <ChartView ref={view} chart={chart} data={data} names={names} onDrill={editing ? undefined : onDrill} /> : <Spin />}
     </Card>
   );
 }

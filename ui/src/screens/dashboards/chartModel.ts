@@ -4,21 +4,86 @@ import type { Chart, ChartData, Measure } from '../../api/dashboards';
 
 export type T = (key: string, opts?: Record<string, unknown>) => string;
 
-/** keyText names a group key value: an option label or user name, a bucket as is, "(empty)" for none. */
-export function keyText(data: ChartData, i: number, v: unknown, t: T): string {
-  if (v === null || v === undefined || v === '') return t('dashboards.empty_value');
-  const labels = data.keys[i]?.labels;
-  const s = typeof v === 'string' ? v : String(v);
-  return labels?.[s] ?? s;
+/**
+ * Names resolves what a chart shows by key: a field of the chart's form to its
+ * label and type, a member's id to their name. Any part may be missing; then
+ * the key shows as is.
+ */
+export interface Names {
+  field?: (key: string) => { label: string; type: string } | undefined;
+  user?: (id: string) => string | undefined;
 }
 
-/** measureText names a measure: its label, else its function and field. */
-export function measureText(m: Measure | undefined, id: string, t: T): string {
+/** SYSTEM_FIELDS are the record properties a chart may group by, with their i18n keys and types. */
+const SYSTEM_FIELDS: Record<string, { label: string; type: string }> = {
+  createdAt: { label: 'data.createdAt', type: 'datetime' }, updatedAt: { label: 'data.updatedAt', type: 'datetime' },
+  createdBy: { label: 'data.createdBy', type: 'user' }, updatedBy: { label: 'data.updatedBy', type: 'user' },
+  ownedBy: { label: 'data.owner', type: 'user' },
+};
+
+function fieldOf(key: string | undefined, names: Names | undefined, t: T): { label: string; type: string } | undefined {
+  if (!key) return undefined;
+  const f = names?.field?.(key) ?? (key.endsWith('.amount') ? names?.field?.(key.slice(0, -'.amount'.length)) : undefined);
+  if (f) return f;
+  const s = SYSTEM_FIELDS[key];
+  return s ? { label: t(s.label), type: s.type } : undefined;
+}
+
+/** fieldText names a field of the chart's form: its label, else its key. */
+export function fieldText(key: string | undefined, names: Names | undefined, t: T): string {
+  return fieldOf(key, names, t)?.label || key || '';
+}
+
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * dateText shows a date or datetime in the viewer's language and time zone:
+ * an instant ("2026-10-22T19:44:26Z") with its time, a calendar date
+ * ("2026-10-22", only for a date field) without shifting it. Anything else
+ * is undefined.
+ */
+export function dateText(v: unknown, locale: string, type?: string, timeZone?: string): string | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (ISO_DATETIME.test(v)) {
+    const d = new Date(v);
+    if (Number.isNaN(d.getTime())) return undefined;
+    return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(d);
+  }
+  const m = type === 'date' || type === 'datetime' ? ISO_DATE.exec(v) : null;
+  if (m) return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])));
+  return undefined;
+}
+
+/**
+ * keyText names a group key value: an option label or user name, a date in
+ * the viewer's locale, a bucket as is, "(empty)" for none.
+ */
+export function keyText(data: ChartData, i: number, v: unknown, t: T, names?: Names, locale = 'zh-CN'): string {
+  if (v === null || v === undefined || v === '') return t('dashboards.empty_value');
+  const key = data.keys[i];
+  const s = typeof v === 'string' ? v : String(v);
+  const l = key?.labels?.[s];
+  if (l) return l;
+  const f = fieldOf(key?.field, names, t);
+  if (f?.type === 'user') return names?.user?.(s) ?? s;
+  if (!key?.bucket) return dateText(v, locale, f?.type) ?? s;
+  return s;
+}
+
+/** measureText names a measure: its label, else its function and field's label. */
+export function measureText(m: Measure | undefined, id: string, t: T, names?: Names): string {
   if (!m) return id;
   if (m.label) return m.label;
   if (m.op === 'count') return t('dashboards.op.count');
   if (m.op === 'expr') return m.expr ?? id;
-  return `${t(`dashboards.op.${m.op}`)} ${m.field ?? ''}`.trim();
+  return `${t(`dashboards.op.${m.op}`)} ${m.field ? fieldText(m.field, names, t) : ''}`.trim();
+}
+
+/** valueText shows a measure's figure: a number with at most two decimals, a date (a min or max of one) in the viewer's locale. */
+export function valueText(v: unknown, locale: string, m?: Measure, names?: Names, t?: T): string {
+  if (typeof v === 'string') return dateText(v, locale, m?.field && t ? fieldOf(m.field, names, t)?.type : undefined) ?? v;
+  return formatNumber(v, locale);
 }
 
 /** num is a figure as a number (null for none). */
@@ -41,7 +106,7 @@ export interface Series { name: string; measure: string; split?: unknown; values
  * a series of the first measure, otherwise each measure is a series.
  * keysAt returns the group keys behind a category and series (for drill-down).
  */
-export function seriesOf(chart: Chart, data: ChartData, t: T): {
+export function seriesOf(chart: Chart, data: ChartData, t: T, names?: Names, locale?: string): {
   categories: unknown[]; labels: string[]; series: Series[]; keysAt: (cat: number, ser: number) => unknown[];
 } {
   const cats: unknown[] = [];
@@ -52,7 +117,7 @@ export function seriesOf(chart: Chart, data: ChartData, t: T): {
     if (!catIndex.has(k)) { catIndex.set(k, cats.length); cats.push(r.keys[0] ?? null); }
   }
   const measures = chart.measures ?? [];
-  const labels = cats.map((c) => keyText(data, 0, c, t));
+  const labels = cats.map((c) => keyText(data, 0, c, t, names, locale));
   if (data.keys.length > 1) {
     const splits: unknown[] = [];
     const splitIndex = new Map<string, number>();
@@ -60,14 +125,14 @@ export function seriesOf(chart: Chart, data: ChartData, t: T): {
       const k = id(r.keys[1]);
       if (!splitIndex.has(k)) { splitIndex.set(k, splits.length); splits.push(r.keys[1] ?? null); }
     }
-    const series: Series[] = splits.map((s) => ({ name: keyText(data, 1, s, t), measure: data.measures[0], split: s, values: cats.map(() => null) }));
+    const series: Series[] = splits.map((s) => ({ name: keyText(data, 1, s, t, names, locale), measure: data.measures[0], split: s, values: cats.map(() => null) }));
     for (const r of data.rows) {
       series[splitIndex.get(id(r.keys[1]))!].values[catIndex.get(id(r.keys[0]))!] = num(r.values[0]);
     }
     return { categories: cats, labels, series, keysAt: (c, s) => [cats[c], splits[s]] };
   }
   const series: Series[] = data.measures.map((m) => ({
-    name: measureText(measures.find((x) => x.id === m), m, t), measure: m, values: cats.map(() => null),
+    name: measureText(measures.find((x) => x.id === m), m, t, names), measure: m, values: cats.map(() => null),
   }));
   for (const r of data.rows) {
     const c = catIndex.get(id(r.keys[0]))!;
@@ -77,7 +142,7 @@ export function seriesOf(chart: Chart, data: ChartData, t: T): {
 }
 
 /** pivotOf turns a two-key table into rows of the first key and columns of the second (first measure). */
-export function pivotOf(data: ChartData, t: T): { rows: { key: unknown; label: string; cells: (number | null)[] }[]; cols: { key: unknown; label: string }[] } {
+export function pivotOf(data: ChartData, t: T, names?: Names, locale?: string): { rows: { key: unknown; label: string; cells: (number | null)[] }[]; cols: { key: unknown; label: string }[] } {
   const id = (v: unknown) => JSON.stringify(v ?? null);
   const cols: { key: unknown; label: string }[] = [];
   const colIndex = new Map<string, number>();
@@ -85,18 +150,18 @@ export function pivotOf(data: ChartData, t: T): { rows: { key: unknown; label: s
   const rowIndex = new Map<string, number>();
   for (const r of data.rows) {
     const c = id(r.keys[1]);
-    if (!colIndex.has(c)) { colIndex.set(c, cols.length); cols.push({ key: r.keys[1] ?? null, label: keyText(data, 1, r.keys[1], t) }); }
+    if (!colIndex.has(c)) { colIndex.set(c, cols.length); cols.push({ key: r.keys[1] ?? null, label: keyText(data, 1, r.keys[1], t, names, locale) }); }
   }
   for (const r of data.rows) {
     const k = id(r.keys[0]);
-    if (!rowIndex.has(k)) { rowIndex.set(k, rows.length); rows.push({ key: r.keys[0] ?? null, label: keyText(data, 0, r.keys[0], t), cells: cols.map(() => null) }); }
+    if (!rowIndex.has(k)) { rowIndex.set(k, rows.length); rows.push({ key: r.keys[0] ?? null, label: keyText(data, 0, r.keys[0], t, names, locale), cells: cols.map(() => null) }); }
     rows[rowIndex.get(k)!].cells[colIndex.get(id(r.keys[1]))!] = num(r.values[0]);
   }
   return { rows, cols };
 }
 
 /** csvOf renders a chart's data as CSV (keys then measures; a funnel's stages), with a BOM so Excel reads UTF-8. */
-export function csvOf(chart: Chart, data: ChartData, t: T, keyNames: string[]): string {
+export function csvOf(chart: Chart, data: ChartData, t: T, keyNames: string[], names?: Names, locale?: string): string {
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${(/^[=+\-@]/.test(s) ? "'" : '') + s.replace(/"/g, '""')}"` : s;
@@ -107,8 +172,8 @@ export function csvOf(chart: Chart, data: ChartData, t: T, keyNames: string[]): 
     for (const s of data.funnel.stages) lines.push([s.label || s.value, s.count, s.reached, s.conversion ?? '', s.amount ?? ''].map(cell).join(','));
   } else {
     const measures = chart.measures ?? [];
-    lines.push([...keyNames, ...data.measures.map((m) => measureText(measures.find((x) => x.id === m), m, t))].map(cell).join(','));
-    for (const r of data.rows) lines.push([...r.keys.map((k, i) => keyText(data, i, k, t)), ...r.values].map(cell).join(','));
+    lines.push([...keyNames, ...data.measures.map((m) => measureText(measures.find((x) => x.id === m), m, t, names))].map(cell).join(','));
+    for (const r of data.rows) lines.push([...r.keys.map((k, i) => keyText(data, i, k, t, names, locale)), ...r.values].map(cell).join(','));
   }
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
 }
@@ -145,4 +210,13 @@ export function duration(ms: number | undefined, t: T): string {
 /** percent shows a 0..1 share. */
 export function percent(v: number | undefined): string {
   return v === undefined || v === null ? '–' : `${(v * 100).toFixed(1)}%`;
+}
+
+/** namesOf builds a chart's Names from its form's fields (subform fields too) and the workspace's members. */
+export function namesOf(fields: { key: string; label: string; type: string; fields?: unknown[] }[] | undefined, users: { id: string; name: string }[]): Names {
+  const byKey = new Map<string, { label: string; type: string }>();
+  const walk = (fs: typeof fields) => { for (const f of fs ?? []) { byKey.set(f.key, { label: f.label, type: f.type }); walk(f.fields as typeof fields); } };
+  walk(fields);
+  const byId = new Map(users.map((u) => [u.id, u.name]));
+  return { field: (k) => byKey.get(k), user: (id) => byId.get(id) };
 }

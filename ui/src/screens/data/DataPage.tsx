@@ -28,6 +28,7 @@ import { RecordCards } from './RecordCards';
 import { usePhone } from '../../util/usePhone';
 import { maskDefinition, usePermission } from '../../permissions/usePermission';
 import { useLiveRefresh } from '../../live/useLive';
+import { useLookupSources } from '../../fields/lookups';
 
 const PAGE_SIZES = [20, 50, 100];
 // The import dialog (upload, preview table) loads on first use.
@@ -86,6 +87,7 @@ function Data({ formId }: { formId: string }) {
   const viewId = params.get('view') ?? '';
   const [filterOpen, setFilterOpen] = useState(false);
   const [relLabels, setRelLabels] = useState(new Map<string, string>());
+  const lookups = useLookupSources(def?.fields);
   // The records the board shows (its columns load their own pages): their related records need labels too.
   const [boardRows, setBoardRows] = useState<FormRecord[]>([]);
   const [importOpen, setImportOpen] = useState(false);
@@ -211,7 +213,7 @@ function Data({ formId }: { formId: string }) {
   // Deleting several records at once is a bulk action (record.bulk_edit) besides a delete; restoring goes one by one.
   const mayBulk = bin ? perm.can('record.restore') : perm.can('record.delete') && perm.can('record.bulk_edit');
 
-  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels };
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: relLabels, lookups };
   const sortOrder = (f: FieldDef): 'ascend' | 'descend' | null => { const s = sort.find((x) => x.field === queryPath(f)); return s ? (s.desc ? 'descend' : 'ascend') : null; };
   const renderCell = (f: FieldDef, v: unknown) => {
     // Choices show as tags in their option's colour.

@@ -13,6 +13,7 @@ import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/erro
 import { knownName } from '../fill/FillPage';
 import { FileRefContext } from '../../fields/fileRef';
 import { permFrom, readOnlyKeys, type Perm } from '../../permissions/usePermission';
+import { useLookupSources } from '../../fields/lookups';
 
 // The record's approvals (instances, timeline, withdraw/end) load when their tab opens.
 const ApprovalSection = lazy(() => import('../flows/ApprovalSection'));
@@ -39,11 +40,11 @@ function useRelationLabels(f: FieldDef, v: unknown, given?: Map<string, string>)
 }
 
 /** ValueView shows one stored value; files link through fileRef (the record and field listing them). */
-export function ValueView({ f, v, relationLabels, fileRef }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string>; fileRef?: FileRef | null }) {
+export function ValueView({ f, v, relationLabels, fileRef, lookups }: { f: FieldDef; v: unknown; relationLabels?: Map<string, string>; fileRef?: FileRef | null; lookups?: Map<string, FieldDef> }) {
   const { t } = useTranslation();
   const dir = useDirectory();
   const labels = useRelationLabels(f, v, relationLabels);
-  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: labels };
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels: labels, lookups };
   if (v === null || v === undefined || v === '') return <Typography.Text type="secondary">—</Typography.Text>;
   switch (f.type) {
     case 'richtext':
@@ -73,9 +74,10 @@ function RecordView({ formId, def, rec }: { formId: string; def: Definition; rec
   const { t } = useTranslation();
   const dir = useDirectory();
   const owner = rec.ownedBy || rec.createdBy;
+  const lookups = useLookupSources(def.fields);
   return (
     <Descriptions column={1} bordered size="small" data-testid="record-view" items={[
-      ...def.fields.map((f) => ({ key: f.key, label: f.label, children: <ValueView f={f} v={rec.data[f.key]} fileRef={{ form: formId, record: rec.id, field: f.key }} /> })),
+      ...def.fields.map((f) => ({ key: f.key, label: f.label, children: <ValueView f={f} v={rec.data[f.key]} lookups={lookups} fileRef={{ form: formId, record: rec.id, field: f.key }} /> })),
       { key: '_owner', label: t('perm.owner'), children: <span data-testid="record-owner">{dir.users.find((u) => u.id === owner)?.name ?? owner}</span> },
       { key: '_v', label: t('data.version'), children: rec.version },
       { key: '_u', label: t('data.updatedAt'), children: dayjs(rec.updatedAt).format('YYYY-MM-DD HH:mm:ss') },
@@ -108,9 +110,10 @@ function HistoryView({ formId, rec, def }: { formId: string; rec: FormRecord; de
   const [list, setList] = useState<HistoryEntry[] | null>(null);
   useEffect(() => { void api.history(formId, rec.id).then(setList).catch(() => setList([])); }, [formId, rec.id, rec.version]);
   const relationLabels = useHistoryRelationLabels(def, list);
+  const lookups = useLookupSources(def.fields);
   if (list === null) return <Spin />;
   if (list.length === 0) return <Empty />;
-  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels };
+  const ctx = { users: dir.users, departments: dir.departments, t, relationLabels, lookups };
   // Only fields the member sees are listed (the server already drops the others), and the owner.
   const ownerDef: FieldDef = { key: 'ownedBy', type: 'user', label: t('perm.owner') };
   const known = (k: string) => def.fields.find((f) => f.key === k) ?? (k === 'ownedBy' ? ownerDef : undefined);
@@ -228,14 +231,14 @@ export function RecordDrawer({ formId, def, recordId, onClose, onChanged, delete
   };
 
   return (
-    <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={deleted ? t('data.deletedRecord') : t('data.record')} destroyOnHidden
+    <Drawer open={!!recordId} onClose={onClose} size={phone ? '100%' : 720} title={<span style={{ whiteSpace: 'nowrap' }} data-testid="record-title">{deleted ? t('data.deletedRecord') : t('data.record')}</span>} destroyOnHidden
       extra={rec && !editing && (
         <Space>
           {deleted ? perm.can('record.restore') && <Button icon={<RollbackOutlined />} onClick={() => void restore()} data-testid="restore">{t('data.restore')}</Button> : <>
-            {perm.can('record.transfer') && <Button icon={<SwapOutlined />} onClick={() => { setNewOwner(undefined); setTransferring(true); }} data-testid="transfer">{t('perm.transfer')}</Button>}
+            {perm.can('record.transfer') && <Button icon={<SwapOutlined />} onClick={() => { setNewOwner(undefined); setTransferring(true); }} data-testid="transfer" aria-label={t('perm.transfer')} title={phone ? t('perm.transfer') : undefined}>{phone ? null : t('perm.transfer')}</Button>}
             {perm.can('record.edit') && <Button type="primary" icon={<EditOutlined />} onClick={() => startEdit(rec)} data-testid="edit">{t('common.edit')}</Button>}
             {perm.can('record.delete') && <Popconfirm title={t('data.deleteConfirm')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void del()}>
-              <Button danger icon={<DeleteOutlined />} data-testid="delete">{t('common.delete')}</Button>
+              <Button danger icon={<DeleteOutlined />} data-testid="delete" aria-label={t('common.delete')} title={phone ? t('common.delete') : undefined}>{phone ? null : t('common.delete')}</Button>
             </Popconfirm>}
           </>}
         </Space>
