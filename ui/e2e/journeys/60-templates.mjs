@@ -228,7 +228,16 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
         await p.locator('[data-testid="setup-crm"]').check();
         await p.locator('[data-testid="setup-submit"]').click();
         await p.locator('[data-testid="setup-crm-progress"]').getByText('正在安装 CRM 和示例数据').waitFor();
-        await p.waitForURL(/\/apps\/[^/]+$/, { timeout: INSTALL });
+        // Setup lands on the CRM's first dashboard, over the sample data.
+        await p.waitForURL(/\/dashboards\/[^/]+$/, { timeout: INSTALL });
+        await p.locator('[data-testid="dashboard-grid"]').waitFor();
+        await p.locator('[data-testid="funnel"]').first().locator('.ant-table-row').first().waitFor({ timeout: INSTALL });
+        await p.screenshot({ path: join(outDir, 'templates-setup-crm-dashboard-zh.png') });
+        const appLink = await p.evaluate(async () => {
+          const apps = await (await fetch('/api/v1/apps', { credentials: 'same-origin' })).json();
+          return (apps.items ?? apps)[0]?.id;
+        });
+        await p.goto(front.url + `/apps/${appLink}`);
         await p.locator('[data-testid="app-template"]').waitFor();
         if (await p.locator('[data-testid="form-item"]').count() < 9) throw new Error('the CRM set up at first run has fewer than 9 forms');
         await p.screenshot({ path: join(outDir, 'templates-setup-crm-zh.png') });

@@ -10,13 +10,14 @@ import { SetupPage } from './SetupPage';
 afterEach(() => { vi.unstubAllGlobals(); });
 
 function AppShown() { return <div data-testid="app-page">{useParams().appId}</div>; }
+function DashboardShown() { return <div data-testid="dashboard-page">{useParams().id}</div>; }
 
 function fill(label: string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
 
 describe('first-run setup', () => {
-  it('"Start with the CRM" installs the crm template with sample data once the workspace exists, then opens it (en)', async () => {
+  it('"Start with the CRM" installs the crm template with sample data once the workspace exists, then opens its first dashboard (en)', async () => {
     await i18n.changeLanguage('en');
     const me = { user: { id: 'u1', email: 'a@example.com', name: 'Ann', role: 'admin' }, role: 'admin' };
     const calls = stubFetch([
@@ -24,17 +25,18 @@ describe('first-run setup', () => {
       ['GET', '/setup', { body: { needed: true } }],
       ['POST', '/setup', { body: { user: me.user } }],
       ['POST', '/templates/install', { status: 201, body: { appId: 'CRM1', counts: { forms: 9 } } }],
+      ['GET', '/apps/CRM1/dashboards', { body: { items: [{ id: 'D1', title: '销售总览' }, { id: 'D2', title: '风险看板' }] } }],
     ]);
     render(
       <MemoryRouter initialEntries={['/setup?token=T0K']}><AntApp><AuthProvider>
-        <Routes><Route path="/setup" element={<SetupPage />} /><Route path="/apps/:appId" element={<AppShown />} /><Route path="/" element={<div data-testid="home" />} /></Routes>
+        <Routes><Route path="/setup" element={<SetupPage />} /><Route path="/apps/:appId" element={<AppShown />} /><Route path="/dashboards/:id" element={<DashboardShown />} /><Route path="/" element={<div data-testid="home" />} /></Routes>
       </AuthProvider></AntApp></MemoryRouter>,
     );
     await screen.findByText('Set up Formloom');
     fill('Name', 'Ann'); fill('Email', 'a@example.com'); fill('Password', 'long enough pw'); fill('Confirm password', 'long enough pw');
     fireEvent.click(screen.getByTestId('setup-crm'));
     fireEvent.click(screen.getByTestId('setup-submit'));
-    expect((await screen.findByTestId('app-page')).textContent).toBe('CRM1');
+    expect((await screen.findByTestId('dashboard-page')).textContent).toBe('D1');
     const setup = calls.findIndex((c) => c.method === 'POST' && c.path === '/setup');
     const install = calls.findIndex((c) => c.path === '/templates/install');
     expect(setup).toBeGreaterThanOrEqual(0);

@@ -7,6 +7,7 @@ import { LanguageSwitch } from '../../LanguageSwitch';
 import { currentLang } from '../../i18n';
 import { ApiError } from '../../api/client';
 import { templateApi } from '../../api/templates';
+import { dashboardsApi } from '../../api/dashboards';
 import { applyFieldErrors, errorText } from '../../util/errors';
 
 interface SetupValues { token: string; workspace: string; name: string; email: string; password: string; confirm: string; crm?: boolean }
@@ -67,7 +68,10 @@ export function SetupPage() {
           setStarting('installing');
           try {
             const r = await templateApi.install({ key: CRM_TEMPLATE }, { sampleData: true, locale: currentLang() });
-            nav(`/apps/${r.appId}`, { replace: true });
+            // The CRM's first dashboard shows its sample data at once; the
+            // app page when it has none (or the list cannot be read).
+            const boards = await dashboardsApi.list(r.appId).catch(() => []);
+            nav(boards.length > 0 ? `/dashboards/${boards[0].id}` : `/apps/${r.appId}`, { replace: true });
           } catch (e) {
             setErr(errorText(e));
             setStarting('failed');
