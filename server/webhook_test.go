@@ -142,9 +142,17 @@ func TestWebhookOutboundOverHTTP(t *testing.T) {
 	if !strings.Contains(string(bodies[0]), rec.str("id")) {
 		t.Errorf("payload %s", bodies[0])
 	}
-	dl := en.do("GET", "/api/v1/webhooks/endpoints/"+ep.str("id")+"/deliveries", en.admin, nil, nil).expect(200)
-	if !strings.Contains(string(dl.raw), `"status":"succeeded"`) {
-		t.Errorf("delivery log %s", dl.raw)
+	// The receiver has the request before the delivery's outcome commits:
+	// wait for the log to say so.
+	for {
+		dl := en.do("GET", "/api/v1/webhooks/endpoints/"+ep.str("id")+"/deliveries", en.admin, nil, nil).expect(200)
+		if strings.Contains(string(dl.raw), `"status":"succeeded"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("delivery log %s", dl.raw)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	check := en.do("POST", "/api/v1/webhooks/check-filter", en.admin, map[string]any{"form": form, "expression": "amount >"}, nil).expect(200)
 	if !strings.Contains(string(check.raw), `"line":1`) {
