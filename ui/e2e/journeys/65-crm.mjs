@@ -93,7 +93,7 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
     return texts.every((t) => body.includes(t));
   }, ms);
 
-  return [
+  const steps = [
     ['crm: the admin has the CRM with sample data', async () => {
       const t0 = Date.now();
       await apiCall('POST', '/templates/install', { key: 'crm', sampleData: true, locale: 'zh-CN', appName: APP });
@@ -137,7 +137,7 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await p.screenshot({ path: join(outDir, 'crm-lead-fill.png') });
       await p.locator('[data-testid="submit"]').click();
       // Website 12 + budget 300 000 18 + influencer 12 + general need 10 + within 6 months 10 = 62: grade B, not A, so round-robin in 华东.
-      lead = await until('the lead', async () => (await query('lead', { field: 'company', op: 'eq', value: company }))[0]).catch(async (e) => { await p.screenshot({ path: join(outDir, 'failed-crm-lead-submit.png') }); throw e; });
+      lead = await until('the lead', async () => (await query('lead', { field: 'company', op: 'eq', value: company }))[0]);
       await until('the lead to be assigned', async () => {
         lead = (await query('lead', { field: 'company', op: 'eq', value: company }))[0];
         return lead?.data?.owner && lead.data.assigned_at;
@@ -189,16 +189,22 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await on('stage-gate-messages').waitFor();
       await on('stage-gate-messages').getByText('方案').first().waitFor();
       await p.screenshot({ path: join(outDir, 'crm-gate-tech.png') });
-      await on('stage-fill').locator('[data-testid="field-proposal_url"] input').fill('https://example.com/crm-proposal.pdf');
-      await on('stage-fill-move').click();
+      await on('stage-gate-messages').getByText('离开“方案提交”前须上传方案附件').waitFor();
+      // The proposal is a condition, not a field to fill on the bar: the owner edits the record, then moves.
+      await on('edit').click();
+      await p.locator('[data-testid="field-proposal_url"] input').fill('https://example.com/crm-proposal.pdf');
+      await on('save-record').click();
+      await on('record-view').getByText('https://example.com/crm-proposal.pdf').waitFor();
+      await on('stage-step-tech').click();
+      await on('stage-move').click();
       await on('stage-current').getByText('技术交流').waitFor();
       const moved = (await query('opportunity', { field: 'lead', op: 'eq', value: lead.id }))[0];
       if (moved.data.stage !== 'tech' || !moved.data.stage_entered_at) throw new Error(`the opportunity is not in 技术交流 with its time stamped: ${JSON.stringify(moved.data)}`);
       // Entering 输单 without the lost reason is refused with its message; the deal stays open.
       await on('stage-step-lost').click();
       await on('stage-gate-messages').getByText('输单原因').first().waitFor();
+      await on('stage-fill').locator('[data-testid="field-lost_reason"]').waitFor();
       await p.screenshot({ path: join(outDir, 'crm-gate-lost.png') });
-      await p.keyboard.press('Escape');
       const still = (await query('opportunity', { field: 'lead', op: 'eq', value: lead.id }))[0];
       if (still.data.stage !== 'tech') throw new Error(`a refused move changed the stage to ${still.data.stage}`);
       opp = still;
@@ -286,4 +292,11 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       } finally { await s.close(); await closeAll(); }
     }],
   ];
+  // A failing step also shows the screens of the journey's own browsers (the runner shoots the admin's).
+  return steps.map(([name, fn]) => [name, async () => {
+    try { await fn(); } catch (e) {
+      for (const [email, s] of Object.entries(sessions)) await s.page.screenshot({ path: join(outDir, `failed-crm-${email.split('@')[0]}.png`) }).catch(() => undefined);
+      throw e;
+    }
+  }]);
 }
