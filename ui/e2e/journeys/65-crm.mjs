@@ -75,9 +75,11 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
   };
   const closeAll = async () => { for (const k of Object.keys(sessions)) { await sessions[k].close(); delete sessions[k]; } };
   const query = async (form, filter) => (await apiCall('POST', `/forms/${forms[form]}/records/query`, { filter })).items ?? [];
-  const pick = async (p, trigger, text) => {
+  const pick = async (p, trigger, text, exact = false) => {
     await trigger.click();
-    const opt = p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+    // exact: a relation's option list may also hold a longer name holding the text (商机 “<customer>-<no>”).
+    const want = exact ? new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) : text;
+    const opt = p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: want }).first();
     await opt.waitFor({ state: 'visible' });
     await opt.click();
   };
@@ -215,8 +217,15 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await p.goto(url(`/forms/${forms.quote}/fill`));
       await field('discount').locator('input.ant-input-number-input').waitFor();
       await pick(p, p.locator('[data-testid="relation-opportunity"]'), opp.data.name);
-      await pick(p, p.locator('[data-testid="relation-customer"]'), company);
+      await pick(p, p.locator('[data-testid="relation-customer"]'), company, true);
       if (!(await field('owner').innerText()).includes(EAST[owner])) await pick(p, field('owner').locator('.ant-select'), EAST[owner]);
+      // One line: ten users of the standard edition at its list price.
+      await p.locator('[data-testid="add-row-items"]').click();
+      const line = p.locator('[data-testid="subform-row-items"]').first();
+      // Subform columns carry no test ids: product (the relation) comes first, then price and quantity.
+      await pick(p, line.locator('.ant-select').first(), '销售云 标准版（年）');
+      await line.locator('input.ant-input-number-input').nth(0).fill('1200');
+      await line.locator('input.ant-input-number-input').nth(1).fill('10');
       await field('discount').locator('input.ant-input-number-input').fill('15');
       await field('discount_reason').locator('textarea').fill('战略客户首单');
       await p.locator('[data-testid="submit"]').click();
