@@ -160,6 +160,7 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await p.locator('[data-testid="edit"]').click();
       await pick(p, p.locator('[data-testid="field-status"] .ant-select'), label('lead', 'status', 'converted'));
       await p.locator('[data-testid="save-record"]').click();
+      await p.locator('[data-testid="record-view"]').getByText(label('lead', 'status', 'converted')).first().waitFor();
       customer = await until('the customer', async () => (await query('customer', { field: 'name', op: 'eq', value: company }))[0]);
       if (customer.data.source_lead !== lead.id) throw new Error(`the customer is not linked to its lead: ${JSON.stringify(customer.data)}`);
       const contact = await until('the contact', async () => (await query('contact', { field: 'customer', op: 'eq', value: customer.id }))[0]);
