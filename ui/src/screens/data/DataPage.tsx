@@ -115,8 +115,10 @@ function Data({ formId }: { formId: string }) {
     setGroupBy(c.groupBy ?? '');
     if (v) { setColState(fromView(c.columns, allKeys)); setLay(fromConfig(c)); }
   }, [allKeys, setColState, setLay]);
-  const pickView = useCallback((id: string) => {
-    setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('view', id); else n.delete('view'); n.delete('record'); return n; }, { replace: true });
+  // Picking a view closes the open record; opening the default view on arrival keeps it
+  // (a link to a record, from an alert or a run, opens it under the member's default view).
+  const pickView = useCallback((id: string, keepRecord = false) => {
+    setParams((p) => { const n = new URLSearchParams(p); if (id) n.set('view', id); else n.delete('view'); if (!keepRecord) n.delete('record'); return n; }, { replace: true });
   }, [setParams]);
   useEffect(() => {
     if (!def) return;
@@ -125,7 +127,7 @@ function Data({ formId }: { formId: string }) {
       if (!live) return;
       setViews(r.items); setViewsLoaded(true);
       // A member's first visit opens their roles' default view.
-      if (!params.get('view') && !params.get('filter') && r.default) pickView(r.default);
+      if (!params.get('view') && !params.get('filter') && r.default) pickView(r.default, true);
     }).catch(() => { if (live) setViewsLoaded(true); });
     return () => { live = false; };
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -321,7 +323,7 @@ function Data({ formId }: { formId: string }) {
         onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
   const groupOptions = [{ value: '', label: t('views.noGroup') }, ...def.fields.filter((f) => GROUPABLE.has(f.type)).map((f) => ({ value: f.key, label: f.label }))];
   const toolbar = (<Space wrap={phone} className="fl-toolbar">
-          <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={pickView}
+          <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={(id) => pickView(id)}
             onSaved={(v) => { setViews((l) => [...l.filter((x) => x.id !== v.id), v]); pickView(v.id); }}
             onDeleted={(id) => { setViews((l) => l.filter((x) => x.id !== id)); pickView(''); }} />
           {!bin && <LayoutSwitch value={lay.layout} onChange={(l) => setLay({ ...lay, layout: l })} fields={def.fields} />}

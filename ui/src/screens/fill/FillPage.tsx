@@ -8,6 +8,7 @@ import { DirectoryProvider } from '../../fields/directory';
 import { FormRenderer, inputData } from '../../fields/FormRenderer';
 import { applyFieldErrors, errorText, scrollToFirstError } from '../../util/errors';
 import { liveFormulas } from './liveFormulas';
+import { fieldDefaults } from './defaults';
 import { usePublished } from './usePublished';
 import { maskDefinition, readOnlyKeys, usePermission } from '../../permissions/usePermission';
 
@@ -35,6 +36,7 @@ export default function FillPage() {
   const perm = usePermission(formId);
   const liveDef = useMemo(() => (version && perm.loaded ? maskDefinition(version.definition, perm) : undefined), [version, perm]);
   const readOnly = useMemo(() => (liveDef ? readOnlyKeys(liveDef, perm) : new Set<string>()), [liveDef, perm]);
+  const defaults = useMemo(() => (liveDef ? fieldDefaults(liveDef) : {}), [liveDef]);
   // Formula fields follow the values as the user types (server semantics).
   const recompute = (all: Record<string, unknown>) => { if (liveDef) form.setFieldsValue(liveFormulas(liveDef, all)); };
   useEffect(() => { if (liveDef && !done) form.setFieldsValue(liveFormulas(liveDef, form.getFieldsValue(true))); }, [liveDef, done, form]);
@@ -77,7 +79,7 @@ export default function FillPage() {
           <>
             {formErrors.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} data-testid="form-errors"
               title={formErrors.map((e) => e.message).join('；')} />}
-            <FormRenderer def={def} form={form} onValuesChange={recompute} readOnly={readOnly} />
+            <FormRenderer def={def} form={form} onValuesChange={recompute} readOnly={readOnly} initialValues={defaults} />
             <Space><Button type="primary" loading={busy} onClick={() => void submit()} data-testid="submit">{t('fill.submit')}</Button>
               <Button onClick={() => { form.resetFields(); setFormErrors([]); recompute(form.getFieldsValue(true)); }}>{t('fill.reset')}</Button></Space>
           </>
