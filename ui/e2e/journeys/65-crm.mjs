@@ -79,8 +79,12 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
   };
   const closeAll = async () => { for (const k of Object.keys(sessions)) { await sessions[k].close(); delete sessions[k]; } };
   const query = async (form, filter) => (await apiCall('POST', `/forms/${forms[form]}/records/query`, { filter })).items ?? [];
-  const pick = async (p, trigger, text, exact = false) => {
+  const pick = async (p, trigger, text, exact = false, search = false) => {
     await trigger.click();
+    // search: type the text, for a picker whose list is long (a member
+    // picker after the other journeys: its virtual list renders only the
+    // first options).
+    if (search) await p.keyboard.type(text);
     // exact: a relation's option list may also hold a longer name holding the text (商机 “<customer>-<no>”).
     const want = exact ? new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) : text;
     const opt = p.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: want }).first();
@@ -223,7 +227,7 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await field('discount').locator('input.ant-input-number-input').waitFor();
       await pick(p, p.locator('[data-testid="relation-opportunity"]'), opp.data.name);
       await pick(p, p.locator('[data-testid="relation-customer"]'), company, true);
-      if (!(await field('owner').innerText()).includes(EAST[owner])) await pick(p, field('owner').locator('.ant-select'), EAST[owner]);
+      if (!(await field('owner').innerText()).includes(EAST[owner])) await pick(p, field('owner').locator('.ant-select'), EAST[owner], false, true);
       // One line: ten users of the standard edition at its list price.
       await p.locator('[data-testid="add-row-items"]').click();
       const line = p.locator('[data-testid="subform-row-items"]').first();
