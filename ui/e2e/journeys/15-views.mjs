@@ -51,13 +51,17 @@ export default function views({ page, url, byTest, expectText, pickOption, apiCa
       await byTest('columns-button').click();
       await byTest('col-up-amount').click();
       await page.keyboard.press('Escape');
-      const heads = await page.locator('.ant-table-thead th').allInnerTexts();
-      const a = heads.findIndex((h) => h.includes('金额')); const s = heads.findIndex((h) => h.includes('阶段'));
-      if (a < 0 || s < 0 || a > s) throw new Error(`金额 is not before 阶段: ${heads.join(' | ')}`);
+      // The table re-renders after the click: wait for the order (a busy
+      // machine renders later than the headers are read).
+      const amountFirst = () => page.waitForFunction(() => {
+        const hs = [...document.querySelectorAll('.ant-table-thead th')].map((th) => th.textContent ?? '');
+        const a = hs.findIndex((h) => h.includes('金额')); const s = hs.findIndex((h) => h.includes('阶段'));
+        return a >= 0 && s >= 0 && a < s;
+      }, null, { timeout: 15_000 }).then(() => true, () => false);
+      if (!await amountFirst()) throw new Error(`金额 is not before 阶段: ${(await page.locator('.ant-table-thead th').allInnerTexts()).join(' | ')}`);
       await page.reload();
       await byTest('record-row').first().waitFor();
-      const again = await page.locator('.ant-table-thead th').allInnerTexts();
-      if (again.findIndex((h) => h.includes('金额')) > again.findIndex((h) => h.includes('阶段'))) throw new Error('the column order was not kept');
+      if (!await amountFirst()) throw new Error(`the column order was not kept: ${(await page.locator('.ant-table-thead th').allInnerTexts()).join(' | ')}`);
       await shot('views-table-zh');
     }],
   ];
