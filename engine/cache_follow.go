@@ -30,13 +30,13 @@ func (e *Engine) FollowChanges(ctx context.Context, interval time.Duration) erro
 	if interval <= 0 {
 		interval = DefaultFollowInterval
 	}
-	pos, err := outboxHead(ctx, e.st)
+	pos, err := store.OutboxHead(ctx, e.st)
 	for err != nil {
 		e.log.Warn("follow changes: could not find the end of the outbox", "err", err)
 		if wait(ctx, interval) != nil {
 			return nil
 		}
-		pos, err = outboxHead(ctx, e.st)
+		pos, err = store.OutboxHead(ctx, e.st)
 	}
 	// The end is found while the engine already serves, so a change another
 	// process committed between this engine's first cache fill and that
@@ -58,7 +58,7 @@ func (e *Engine) FollowChanges(ctx context.Context, interval time.Duration) erro
 // followBatch applies every event after pos and returns the new position.
 func (e *Engine) followBatch(ctx context.Context, pos int64) (int64, error) {
 	for {
-		evs, err := readEventHeads(ctx, e.st, pos, store.MaxReadEvents)
+		evs, err := store.ReadEventHeads(ctx, e.st, pos, store.MaxReadEvents)
 		if err != nil {
 			return pos, err
 		}
@@ -104,65 +104,6 @@ func (e *Engine) forgetCurrent(ws string) {
 		}
 		return true
 	})
-}
-
-// readEventHeads reads events without their payloads where the store can.
-func readEventHeads(ctx context.Context, st store.Store, after int64, limit int) ([]store.Event, error) {
-	if rr, ok := st.(store.RawEventReader); ok {
-		raw, err := rr.ReadRawEvents(ctx, after, limit, false)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]store.Event, len(raw))
-		for i, r := range raw {
-			out[i] = r.Event
-		}
-		return out, nil
-	}
-	return st.ReadEvents(ctx, after, limit)
-}
-
-// outboxHead returns the highest sequence number in the outbox (0 when
-// empty) with a logarithmic number of one-event reads, since the contract
-// reads forward only: "some event lies after x" holds for every x below
-// the head and for none at or above it.
-func outboxHead(ctx context.Context, st store.Store) (int64, error) {
-	after := func(x int64) (bool, error) {
-		evs, err := readEventHeads(ctx, st, x, 1)
-		return len(evs) > 0, err
-	}
-	var lo, hi int64 = 0, 1 // the head is >= lo and < hi once after(hi) is false
-	for {
-		ok, err := after(hi)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			break
-		}
-		lo, hi = hi, hi*2
-	}
-	ok, err := after(lo)
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return lo, nil
-	}
-	// after(lo) is true and after(hi) false: the head is in (lo, hi].
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		ok, err := after(mid)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi, nil
 }
 
 // wait waits d or until ctx ends (then it returns ctx's error).

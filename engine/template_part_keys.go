@@ -96,6 +96,17 @@ func TemplateItemErrors(key string, err error) ([]field.Error, error) {
 	return out, nil
 }
 
+// TemplateItemError is err with the field paths of a validation error
+// prefixed by an item's key, as one *ValidationError; another error is
+// returned as it is, and nil stays nil.
+func TemplateItemError(key string, err error) error {
+	fe, other := TemplateItemErrors(key, err)
+	if other != nil || fe == nil {
+		return other
+	}
+	return &ValidationError{Fields: fe}
+}
+
 // PrefixTemplateErrors prefixes paths of field errors with an item's key.
 func PrefixTemplateErrors(key string, errs []field.Error) []field.Error {
 	out := make([]field.Error, len(errs))

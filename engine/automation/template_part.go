@@ -308,14 +308,6 @@ func (p autoPart) check(ctx context.Context, a engine.Actor, refs *engine.Templa
 	return nil
 }
 
-func itemErr(key string, err error) error {
-	fe, err2 := engine.TemplateItemErrors(key, err)
-	if err2 != nil {
-		return err2
-	}
-	return &engine.ValidationError{Fields: fe}
-}
-
 func (p autoPart) install(ctx context.Context, a engine.Actor, refs *engine.TemplateRefs, items []engine.TemplateItem) error {
 	for _, it := range items {
 		r, fe, err := p.resolve(ctx, a, refs, it, true)
@@ -327,7 +319,7 @@ func (p autoPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 		}
 		au, err := p.s.Create(ctx, a, r.form, r.design)
 		if err != nil {
-			return itemErr(it.Key, err)
+			return engine.TemplateItemError(it.Key, err)
 		}
 		refs.Set(p.kind, it.Key, au.ID)
 		if err := p.publish(ctx, a, it.Key, au, r.enabled); err != nil {
@@ -340,11 +332,11 @@ func (p autoPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 func (p autoPart) publish(ctx context.Context, a engine.Actor, key string, au Automation, enabled bool) error {
 	out, err := p.s.Publish(ctx, a, au.ID, au.Version)
 	if err != nil {
-		return itemErr(key, err)
+		return engine.TemplateItemError(key, err)
 	}
 	if out.Enabled != enabled {
 		if _, err := p.s.SetEnabled(ctx, a, au.ID, enabled, out.Version); err != nil {
-			return itemErr(key, err)
+			return engine.TemplateItemError(key, err)
 		}
 	}
 	return nil
@@ -367,7 +359,7 @@ func (p autoPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 	}
 	au, err := p.s.SaveDraft(ctx, a, id, r.design, cur.Version)
 	if err != nil {
-		return itemErr(it.Key, err)
+		return engine.TemplateItemError(it.Key, err)
 	}
 	return p.publish(ctx, a, it.Key, au, r.enabled)
 }

@@ -24,7 +24,7 @@ func (h *Hub) Run(ctx context.Context) error {
 	}
 	poll := time.NewTicker(h.opts.Poll)
 	defer poll.Stop()
-	pos, err := outboxHead(ctx, h.st)
+	pos, err := store.OutboxHead(ctx, h.st)
 	for err != nil {
 		h.log.Warn("live: could not find the end of the outbox", "err", err)
 		select {
@@ -32,7 +32,7 @@ func (h *Hub) Run(ctx context.Context) error {
 			return nil
 		case <-poll.C:
 		}
-		pos, err = outboxHead(ctx, h.st)
+		pos, err = store.OutboxHead(ctx, h.st)
 	}
 	h.mu.Lock()
 	h.pos, h.ring.floor = pos, pos
@@ -115,45 +115,4 @@ func readRaw(ctx context.Context, st store.Store, after int64, limit int, withPa
 		out[i] = store.RawEvent{Event: e}
 	}
 	return out, err
-}
-
-// outboxHead returns the highest outbox position (0 when empty) with a
-// logarithmic number of one-event reads, as engine.FollowChanges finds
-// its start (the store contract reads forward only).
-func outboxHead(ctx context.Context, st store.Store) (int64, error) {
-	after := func(x int64) (bool, error) {
-		evs, err := readRaw(ctx, st, x, 1, false)
-		return len(evs) > 0, err
-	}
-	var lo, hi int64 = 0, 1
-	for {
-		ok, err := after(hi)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			break
-		}
-		lo, hi = hi, hi*2
-	}
-	ok, err := after(lo)
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return lo, nil
-	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		ok, err := after(mid)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi, nil
 }

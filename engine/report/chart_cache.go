@@ -123,7 +123,7 @@ func (c *chartCache) follow(ctx context.Context) error {
 	}
 	c.read = now
 	if !c.started {
-		head, err := outboxHead(ctx, c.st)
+		head, err := store.OutboxHead(ctx, c.st)
 		if err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (c *chartCache) follow(ctx context.Context) error {
 		return nil
 	}
 	for {
-		evs, err := readEventHeads(ctx, c.st, c.pos, store.MaxReadEvents)
+		evs, err := store.ReadEventHeads(ctx, c.st, c.pos, store.MaxReadEvents)
 		if err != nil {
 			return err
 		}
@@ -147,61 +147,4 @@ func (c *chartCache) follow(ctx context.Context) error {
 			return nil
 		}
 	}
-}
-
-// readEventHeads reads events without their payloads where the store can.
-func readEventHeads(ctx context.Context, st store.Store, after int64, limit int) ([]store.Event, error) {
-	if rr, ok := st.(store.RawEventReader); ok {
-		raw, err := rr.ReadRawEvents(ctx, after, limit, false)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]store.Event, len(raw))
-		for i, r := range raw {
-			out[i] = r.Event
-		}
-		return out, nil
-	}
-	return st.ReadEvents(ctx, after, limit)
-}
-
-// outboxHead returns the highest sequence number in the outbox (0 when
-// empty) with a logarithmic number of one-event reads (the contract reads
-// forward only).
-func outboxHead(ctx context.Context, st store.Store) (int64, error) {
-	after := func(x int64) (bool, error) {
-		evs, err := readEventHeads(ctx, st, x, 1)
-		return len(evs) > 0, err
-	}
-	var lo, hi int64 = 0, 1
-	for {
-		ok, err := after(hi)
-		if err != nil {
-			return 0, err
-		}
-		if !ok {
-			break
-		}
-		lo, hi = hi, hi*2
-	}
-	ok, err := after(lo)
-	if err != nil {
-		return 0, err
-	}
-	if !ok {
-		return lo, nil
-	}
-	for hi-lo > 1 {
-		mid := lo + (hi-lo)/2
-		ok, err := after(mid)
-		if err != nil {
-			return 0, err
-		}
-		if ok {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return hi, nil
 }

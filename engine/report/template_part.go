@@ -81,14 +81,6 @@ func (r *refResolver) id(path, kind, key string) string {
 	return ""
 }
 
-func itemErr(key string, err error) error {
-	fe, err2 := engine.TemplateItemErrors(key, err)
-	if err2 != nil {
-		return err2
-	}
-	return &engine.ValidationError{Fields: fe}
-}
-
 func roleKeyOf(refs *engine.TemplateRefs, id string) string {
 	if k, ok := refs.Key("roles", id); ok {
 		return k
@@ -233,7 +225,7 @@ func (p viewPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 		}
 		out, err := p.s.Create(ctx, a, v)
 		if err != nil {
-			return itemErr(it.Key, err)
+			return engine.TemplateItemError(it.Key, err)
 		}
 		refs.Set(PartViews, it.Key, out.ID)
 	}
@@ -253,7 +245,7 @@ func (p viewPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 		return &engine.ValidationError{Fields: []field.Error{{Path: it.Key + ".form", Code: engine.CodeReadOnly}}}
 	}
 	if _, err := p.s.Update(ctx, a, id, v, cur.Version); err != nil {
-		return itemErr(it.Key, err)
+		return engine.TemplateItemError(it.Key, err)
 	}
 	return nil
 }
@@ -449,7 +441,7 @@ func (p dashPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 		}
 		out, err := p.s.Create(ctx, a, db)
 		if err != nil {
-			return itemErr(it.Key, err)
+			return engine.TemplateItemError(it.Key, err)
 		}
 		refs.Set(PartDashboards, it.Key, out.ID)
 	}
@@ -466,7 +458,7 @@ func (p dashPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 		return err
 	}
 	if _, err := p.s.Update(ctx, a, id, db, cur.Version); err != nil {
-		return itemErr(it.Key, err)
+		return engine.TemplateItemError(it.Key, err)
 	}
 	return nil
 }

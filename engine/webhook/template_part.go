@@ -173,14 +173,6 @@ func (p hookPart) check(ctx context.Context, a engine.Actor, refs *engine.Templa
 	return nil
 }
 
-func itemErr(key string, err error) error {
-	fe, err2 := engine.TemplateItemErrors(key, err)
-	if err2 != nil {
-		return err2
-	}
-	return &engine.ValidationError{Fields: fe}
-}
-
 // install creates each endpoint switched off; the signing secret the
 // service makes is not kept anywhere but sealed in the endpoint, so an
 // admin rotates it to see one.
@@ -192,7 +184,7 @@ func (p hookPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 		}
 		ep, err := p.s.CreateEndpoint(ctx, a, in)
 		if err != nil {
-			return itemErr(it.Key, err)
+			return engine.TemplateItemError(it.Key, err)
 		}
 		refs.Set(PartWebhooks, it.Key, ep.ID)
 	}
@@ -218,7 +210,7 @@ func (p hookPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 	}
 	in.Enabled, in.Actor = nil, cur.Actor
 	if _, err := p.s.UpdateEndpoint(ctx, a, id, in, cur.Version); err != nil {
-		return itemErr(it.Key, err)
+		return engine.TemplateItemError(it.Key, err)
 	}
 	return nil
 }

@@ -393,23 +393,14 @@ func (p flowPart) install(ctx context.Context, a engine.Actor, refs *engine.Temp
 		}
 		f, err := p.s.CreateFlow(ctx, a, formID, in)
 		if err != nil {
-			return itemErr(it.Key, err)
+			return engine.TemplateItemError(it.Key, err)
 		}
 		refs.Set(PartFlows, it.Key, f.ID)
 		if _, err := p.s.Publish(ctx, a, f.ID); err != nil {
-			return itemErr(it.Key+".design", err)
+			return engine.TemplateItemError(it.Key+".design", err)
 		}
 	}
 	return nil
-}
-
-// itemErr prefixes a validation error's paths with the item's path.
-func itemErr(at string, err error) error {
-	fe, err2 := engine.TemplateItemErrors(at, err)
-	if err2 != nil {
-		return err2
-	}
-	return &engine.ValidationError{Fields: fe}
 }
 
 func (p flowPart) update(ctx context.Context, a engine.Actor, refs *engine.TemplateRefs, it engine.TemplateItem, id string) error {
@@ -427,7 +418,7 @@ func (p flowPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 	in.Version = cur.Version
 	f, err := p.s.SaveFlow(ctx, a, id, in)
 	if err != nil {
-		return itemErr(it.Key, err)
+		return engine.TemplateItemError(it.Key, err)
 	}
 	if f.Published > 0 {
 		if fv, err := p.s.Version(ctx, a, id, f.Published); err == nil && reflect.DeepEqual(normDesign(fv.FlowDesign), normDesign(in.Draft)) &&
@@ -436,7 +427,7 @@ func (p flowPart) update(ctx context.Context, a engine.Actor, refs *engine.Templ
 		}
 	}
 	if _, err := p.s.Publish(ctx, a, id); err != nil {
-		return itemErr(it.Key+".design", err)
+		return engine.TemplateItemError(it.Key+".design", err)
 	}
 	return nil
 }
