@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 
@@ -73,7 +74,11 @@ func (src TemplateSource) pkg(svc *tpl.Service) (*tpl.Package, error) {
 	case len(src.Bundle) > 0:
 		return tpl.ParseBundle(src.Bundle)
 	case src.Key != "":
-		return svc.Load(src.Key)
+		p, err := svc.Load(src.Key)
+		if errors.Is(err, engine.ErrNotFound) {
+			return nil, &engine.ValidationError{Fields: []field.Error{{Path: "key", Code: tpl.CodeUnknown, Params: map[string]any{"value": src.Key}}}}
+		}
+		return p, err
 	}
 	return nil, &engine.ValidationError{Fields: []field.Error{{Path: "key", Code: engine.CodeRequired}}}
 }

@@ -64,6 +64,11 @@ func TestTemplatesAPI(t *testing.T) {
 		t.Fatalf("detail = %s", detail.raw)
 	}
 	en.do("GET", "/api/v1/templates/nosuch", en.admin, nil, nil).expect(404)
+	// Installing a template the server does not ship names the key.
+	unknown := en.do("POST", "/api/v1/templates/install", en.admin, map[string]any{"key": "nosuch"}, map[string]string{"Accept-Language": "en"}).expect(422)
+	if !strings.Contains(string(unknown.raw), `"path":"key","code":"template_unknown"`) || !strings.Contains(string(unknown.raw), "There is no template named “nosuch”") {
+		t.Fatalf("unknown template: %s", unknown.raw)
+	}
 
 	// Workspace admins only.
 	for _, r := range []struct{ method, path string }{

@@ -12,6 +12,7 @@ func init() {
 		"template_conflict":      "升级冲突 {id} 尚未选择保留哪一方",
 		"template_not_installed": "该应用不是从模板安装的",
 		"template_source":        "请只提供模板键（key）或模板包（bundle）之一",
+		"template_unknown":       "没有名为“{value}”的模板",
 	})
 	Register(En, map[string]string{
 		"template_format":        "Template format version {value} is not supported (this server reads {supported})",
@@ -23,5 +24,6 @@ func init() {
 		"template_conflict":      "Upgrade conflict {id} has no choice yet",
 		"template_not_installed": "This app was not installed from a template",
 		"template_source":        "Give either a template key or a bundle, not both",
+		"template_unknown":       "There is no template named “{value}”",
 	})
 }

@@ -35,6 +35,8 @@ const (
 	CodeConflict = "template_conflict"
 	// CodeSource: a request names both a shipped template and a bundle.
 	CodeSource = "template_source"
+	// CodeUnknown: a request names a shipped template the server does not have.
+	CodeUnknown = "template_unknown"
 	// CodeNotInstalled: the app was not installed from a template.
 	CodeNotInstalled = "template_not_installed"
 )
