@@ -93,13 +93,14 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		if len(b) > store.MaxDocumentBytes {
 			return nil, fmt.Errorf("%w: event %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
 		}
-		enc, c, sample := dicts.encode(e.Collection, b)
+		text := packEvent(e, b)
+		enc, c, sample := dicts.encode(e.Collection, text)
 		p.payloads[i], p.encs[i] = c, enc
-		if sample && len(b) <= dictMaxBytes {
+		if sample && len(text) <= dictMaxBytes {
 			if p.samples == nil {
 				p.samples = make([][]byte, len(u.Events))
 			}
-			p.samples[i] = b
+			p.samples[i] = text
 		}
 	}
 	for i, it := range u.Enqueue {
@@ -142,8 +143,7 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	}
 	for i, e := range u.Events {
 		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
-		r, err := tx.exec(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, enc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], p.encs[i], store.FormatTime(e.At))
+		r, err := tx.exec(insertEventSQL, e.ID, eventMicros(e.At), p.encs[i], p.payloads[i])
 		if err == nil {
 			e.Seq, err = r.LastInsertId()
 		}
