@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -208,4 +209,33 @@ func compareSnapshot(t *testing.T, stage string, got, want []byte) {
 		}
 	}
 	t.Fatalf("%s: the store answers differently from the release (%d lines vs %d)", stage, len(gl), len(wl))
+}
+
+// TestEventIDIndex: an event id a caller gives is unique (a second event
+// with it is ErrDuplicate, and the unit writes nothing); ids the store
+// generates stay out of the unique index.
+func TestEventIDIndex(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	unit := func(id string) store.UnitOfWork {
+		return store.UnitOfWork{Writes: []store.Write{{Op: store.OpInsert, Collection: "c", Doc: store.Document{Data: map[string]any{"a": 1}}}},
+			Events: []store.Event{{ID: id, Type: "t", Collection: "c", DocID: "d"}, {Type: "t", Collection: "c", DocID: "d"}}}
+	}
+	if _, err := s.Commit(ctx, unit("given-1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(ctx, unit("given-1")); !errors.Is(err, store.ErrDuplicate) {
+		t.Fatalf("second event with the id given-1: %v; want ErrDuplicate", err)
+	}
+	var events, docs, indexed int
+	if err := s.rdb.QueryRow(`SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM c_c), (SELECT count(*) FROM outbox INDEXED BY outbox_given_id WHERE given IS NOT NULL AND id > '')`).Scan(&events, &docs, &indexed); err != nil {
+		t.Fatal(err)
+	}
+	if events != 2 || docs != 1 || indexed != 1 {
+		t.Fatalf("events %d, documents %d, ids in the unique index %d; want 2, 1, 1", events, docs, indexed)
+	}
+	evs := readAllEvents(t, s)
+	if len(evs) != 2 || evs[0].ID != "given-1" || len(evs[1].ID) != 26 {
+		t.Fatalf("events: %+v", evs)
+	}
 }

@@ -13,7 +13,9 @@ import (
 // Outbox rows (schema version 7, migration 7).
 //
 // A row written since holds seq, id, at (microseconds since the Unix
-// epoch), enc and one compressed block (outbox_codec.go); its type,
+// epoch), enc, one compressed block (outbox_codec.go) and given (1 when
+// the caller gave the id, which the partial unique index outbox_given_id
+// then holds; NULL for an id of store.NewID, which does not repeat); its type,
 // workspace, collection and doc_id columns are NULL. The block's text is
 // the event's head, four strings each preceded by its length as a
 // uvarint (type, workspace, collection, document id), followed by the
@@ -33,8 +35,10 @@ const (
 	outboxHeadColumns = `seq, id, at, enc, type IS NULL, coalesce(type, ''), coalesce(workspace, ''), coalesce(collection, ''), coalesce(doc_id, ''), iif(type IS NULL, payload, NULL)`
 )
 
-// insertEventSQL inserts an event in the current row format.
-const insertEventSQL = `INSERT INTO outbox (id, at, enc, payload) VALUES (?, ?, ?, ?)`
+// insertEventSQL inserts an event in the current row format; its last
+// argument is 1 when the caller gave the event's id (checked unique by
+// the index outbox_given_id), NULL when the store generated it.
+const insertEventSQL = `INSERT INTO outbox (id, at, enc, payload, given) VALUES (?, ?, ?, ?, ?)`
 
 // eventMicros is the stored time of an event: microseconds since the
 // Unix epoch, the precision of store.TimeLayout.

@@ -19,6 +19,7 @@ type preparedUnit struct {
 	kinds    [][]pathKind // per write, value kinds by path
 	payloads [][]byte     // per event, compressed with encs
 	encs     []int64      // per event (outbox.enc)
+	given    []any        // per event: 1 when the caller gave its id (outbox.given), else nil
 	samples  [][]byte     // per event, its JSON text when it may train a dictionary
 	items    [][]byte     // per queue item
 }
@@ -36,6 +37,11 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	p, err := prepareUnit(nu, s.dicts)
 	if err != nil {
 		return store.CommitResult{}, err
+	}
+	for i, e := range u.Events {
+		if e.ID != "" {
+			p.given[i] = 1
+		}
 	}
 	var res store.CommitResult
 	j := &job{apply: func(tx *wtx) error {
@@ -69,6 +75,7 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		kinds:    make([][]pathKind, len(u.Writes)),
 		payloads: make([][]byte, len(u.Events)),
 		encs:     make([]int64, len(u.Events)),
+		given:    make([]any, len(u.Events)),
 		items:    make([][]byte, len(u.Enqueue)),
 	}
 	for i, w := range u.Writes {
@@ -143,7 +150,7 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	}
 	for i, e := range u.Events {
 		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
-		r, err := tx.exec(insertEventSQL, e.ID, eventMicros(e.At), p.encs[i], p.payloads[i])
+		r, err := tx.exec(insertEventSQL, e.ID, eventMicros(e.At), p.encs[i], p.payloads[i], p.given[i])
 		if err == nil {
 			e.Seq, err = r.LastInsertId()
 		}
