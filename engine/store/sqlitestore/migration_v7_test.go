@@ -221,7 +221,8 @@ func TestEventIDIndex(t *testing.T) {
 		return store.UnitOfWork{Writes: []store.Write{{Op: store.OpInsert, Collection: "c", Doc: store.Document{Data: map[string]any{"a": 1}}}},
 			Events: []store.Event{{ID: id, Type: "t", Collection: "c", DocID: "d"}, {Type: "t", Collection: "c", DocID: "d"}}}
 	}
-	if _, err := s.Commit(ctx, unit("given-1")); err != nil {
+	first, err := s.Commit(ctx, unit("given-1"))
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Commit(ctx, unit("given-1")); !errors.Is(err, store.ErrDuplicate) {
@@ -235,7 +236,34 @@ func TestEventIDIndex(t *testing.T) {
 		t.Fatalf("events %d, documents %d, ids in the unique index %d; want 2, 1, 1", events, docs, indexed)
 	}
 	evs := readAllEvents(t, s)
-	if len(evs) != 2 || evs[0].ID != "given-1" || len(evs[1].ID) != 26 {
-		t.Fatalf("events: %+v", evs)
+	if len(evs) != 2 || evs[0].ID != "given-1" || evs[1].ID != first.Events[1].ID {
+		t.Fatalf("events: %+v; want given-1 and %s", evs, first.Events[1].ID)
+	}
+	var kinds string
+	if err := s.rdb.QueryRow(`SELECT group_concat(typeof(id) || length(id), ' ') FROM (SELECT id FROM outbox ORDER BY seq)`).Scan(&kinds); err != nil || kinds != "text7 blob16" {
+		t.Fatalf("stored ids: %q, %v; want the given one as text, the generated one in 16 bytes", kinds, err)
+	}
+}
+
+// TestPackedEventIDs: ids in store.NewID's form round-trip through their
+// 16 bytes; other ids are stored as text.
+func TestPackedEventIDs(t *testing.T) {
+	for range 1000 {
+		id := store.NewID()
+		b := packID(id)
+		if len(b) != 16 || unpackID(b) != id {
+			t.Fatalf("%s packs to %x, unpacks to %q", id, b, unpackID(b))
+		}
+	}
+	for _, id := range []string{"", "given-1", "01M99DHHMR2199V1YQ3470EV5P", "81m99dhhmr2199v1yq3470ev5p", "01m99dhhmr2199v1yq3470ev5", "01m99dhhmr2199v1yq3470ev5pp", "01m99dhhmr2199v1yq3470ev5i",
+		"8000000000000000000000000a"} {
+		if b := packID(id); b != nil {
+			t.Errorf("%q packs to %x", id, b)
+		}
+	}
+	for _, id := range []string{"7zzzzzzzzzzzzzzzzzzzzzzzzz", "00000000000000000000000000"} { // 2^128 - 1, 0
+		if b := packID(id); unpackID(b) != id {
+			t.Errorf("%s packs to %x", id, b)
+		}
 	}
 }

@@ -15,7 +15,8 @@ import (
 // A row written since holds seq, id, at (microseconds since the Unix
 // epoch), enc, one compressed block (outbox_codec.go) and given (1 when
 // the caller gave the id, which the partial unique index outbox_given_id
-// then holds; NULL for an id of store.NewID, which does not repeat); its type,
+// then holds; NULL for an id of store.NewID, which does not repeat and is
+// stored as its 16 bytes, eventID); its type,
 // workspace, collection and doc_id columns are NULL. The block's text is
 // the event's head, four strings each preceded by its length as a
 // uvarint (type, workspace, collection, document id), followed by the
@@ -31,14 +32,75 @@ import (
 // order; outboxHeadColumns leave out the payloads of rows that keep their
 // head in columns.
 const (
-	outboxColumns     = `seq, id, at, enc, type IS NULL, coalesce(type, ''), coalesce(workspace, ''), coalesce(collection, ''), coalesce(doc_id, ''), iif(enc = 0, json(payload), payload)`
-	outboxHeadColumns = `seq, id, at, enc, type IS NULL, coalesce(type, ''), coalesce(workspace, ''), coalesce(collection, ''), coalesce(doc_id, ''), iif(type IS NULL, payload, NULL)`
+	outboxColumns     = `seq, id, typeof(id) = 'blob', at, enc, type IS NULL, coalesce(type, ''), coalesce(workspace, ''), coalesce(collection, ''), coalesce(doc_id, ''), iif(enc = 0, json(payload), payload)`
+	outboxHeadColumns = `seq, id, typeof(id) = 'blob', at, enc, type IS NULL, coalesce(type, ''), coalesce(workspace, ''), coalesce(collection, ''), coalesce(doc_id, ''), iif(type IS NULL, payload, NULL)`
 )
 
 // insertEventSQL inserts an event in the current row format; its last
 // argument is 1 when the caller gave the event's id (checked unique by
 // the index outbox_given_id), NULL when the store generated it.
 const insertEventSQL = `INSERT INTO outbox (id, at, enc, payload, given) VALUES (?, ?, ?, ?, ?)`
+
+// eventID is the stored form of an event's id: the 16 bytes of an id the
+// store generated (store.NewID: 26 characters of lower-case Crockford
+// base32 holding 128 bits), the text of any other.
+func eventID(id string, given bool) any {
+	if !given {
+		if b := packID(id); b != nil {
+			return b
+		}
+	}
+	return id
+}
+
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// crockfordValue maps a character of crockford to its value, others to 0xff.
+var crockfordValue = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < len(crockford); i++ {
+		t[crockford[i]] = byte(i)
+	}
+	return t
+}()
+
+// packID returns the 128 bits of an id in store.NewID's form, nil for any
+// other id.
+func packID(id string) []byte {
+	if len(id) != 26 {
+		return nil
+	}
+	var hi, lo uint64
+	for i := 0; i < len(id); i++ {
+		v := crockfordValue[id[i]]
+		if v == 0xff || hi>>59 != 0 { // not base32, or more than 128 bits
+			return nil
+		}
+		hi = hi<<5 | lo>>59
+		lo = lo<<5 | uint64(v)
+	}
+	b := make([]byte, 16)
+	binary.BigEndian.PutUint64(b, hi)
+	binary.BigEndian.PutUint64(b[8:], lo)
+	return b
+}
+
+// unpackID is the text of an id packed by packID ("" when b is not 16 bytes).
+func unpackID(b []byte) string {
+	if len(b) != 16 {
+		return ""
+	}
+	hi, lo := binary.BigEndian.Uint64(b), binary.BigEndian.Uint64(b[8:])
+	var out [26]byte
+	for i := 25; i >= 0; i-- {
+		out[i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out[:])
+}
 
 // eventMicros is the stored time of an event: microseconds since the
 // Unix epoch, the precision of store.TimeLayout.
@@ -84,10 +146,17 @@ type eventScanner struct {
 // the next call.
 func (r *eventScanner) scan(rows interface{ Scan(...any) error }, e *store.Event) ([]byte, error) {
 	var at, enc int64
-	var packed bool
-	var payload sql.RawBytes
-	if err := rows.Scan(&e.Seq, &e.ID, &at, &enc, &packed, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &payload); err != nil {
+	var packed, idBlob bool
+	var id, payload sql.RawBytes
+	if err := rows.Scan(&e.Seq, &id, &idBlob, &at, &enc, &packed, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &payload); err != nil {
 		return nil, err
+	}
+	if idBlob {
+		if e.ID = unpackID(id); e.ID == "" {
+			return nil, fmt.Errorf("sqlitestore: event %d has a malformed id", e.Seq)
+		}
+	} else {
+		e.ID = string(id)
 	}
 	e.At = time.UnixMicro(at).UTC()
 	if payload == nil {

@@ -150,7 +150,7 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	}
 	for i, e := range u.Events {
 		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
-		r, err := tx.exec(insertEventSQL, e.ID, eventMicros(e.At), p.encs[i], p.payloads[i], p.given[i])
+		r, err := tx.exec(insertEventSQL, eventID(e.ID, p.given[i] != nil), eventMicros(e.At), p.encs[i], p.payloads[i], p.given[i])
 		if err == nil {
 			e.Seq, err = r.LastInsertId()
 		}
