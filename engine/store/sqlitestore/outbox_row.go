@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/formloom/formloom/engine/store"
@@ -106,17 +107,19 @@ func unpackID(b []byte) string {
 // Unix epoch, the precision of store.TimeLayout.
 func eventMicros(t time.Time) int64 { return t.UTC().Truncate(time.Microsecond).UnixMicro() }
 
-// packEvent is the text a row's block compresses: e's head, then the
-// payload's JSON text.
-func packEvent(e store.Event, payload []byte) []byte {
-	n := len(e.Type) + len(e.Workspace) + len(e.Collection) + len(e.DocID) + 4*binary.MaxVarintLen32 + len(payload)
-	b := make([]byte, 0, n)
+// packEvent appends to b the text a row's block compresses: e's head,
+// then the payload's JSON text.
+func packEvent(b []byte, e store.Event, payload []byte) []byte {
 	for _, s := range [...]string{e.Type, e.Workspace, e.Collection, e.DocID} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
 	return append(b, payload...)
 }
+
+// packBufs are buffers (*[]byte) for packEvent's text, which lives only
+// until it is compressed.
+var packBufs sync.Pool
 
 var errBadHead = errors.New("malformed event head")
 

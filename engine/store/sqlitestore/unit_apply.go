@@ -1,6 +1,7 @@
 package sqlitestore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -100,14 +101,22 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		if len(b) > store.MaxDocumentBytes {
 			return nil, fmt.Errorf("%w: event %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
 		}
-		text := packEvent(e, b)
+		bp, _ := packBufs.Get().(*[]byte)
+		if bp == nil {
+			bp = new([]byte)
+		}
+		text := packEvent((*bp)[:0], e, b)
 		enc, c, sample := dicts.encode(e.Collection, text)
 		p.payloads[i], p.encs[i] = c, enc
 		if sample && len(text) <= dictMaxBytes {
 			if p.samples == nil {
 				p.samples = make([][]byte, len(u.Events))
 			}
-			p.samples[i] = text
+			p.samples[i] = bytes.Clone(text)
+		}
+		if cap(text) <= maxPooledBuf {
+			*bp = text[:0]
+			packBufs.Put(bp)
 		}
 	}
 	for i, it := range u.Enqueue {
