@@ -176,11 +176,12 @@ func New(ctx context.Context, o Options) (*Service, error) {
 
 func (s *Service) ensureIndexes(ctx context.Context) error {
 	idx := map[string][]store.Index{
-		collEndpoints:  {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
-		collDeliveries: {{Name: "ep_at", Fields: []store.SortKey{{Field: "endpoint"}, {Field: store.FieldCreatedAt}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
-		collAttempts:   {{Name: "delivery", Fields: []store.SortKey{{Field: "delivery"}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
-		collInbound:    {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
-		collInboundLog: {{Name: "hook_at", Fields: []store.SortKey{{Field: "hook"}, {Field: store.FieldCreatedAt}}}},
+		collEndpoints:   {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
+		collDeliveries:  {{Name: "ep_at", Fields: []store.SortKey{{Field: "endpoint"}, {Field: store.FieldCreatedAt}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
+		collAttempts:    {{Name: "delivery", Fields: []store.SortKey{{Field: "delivery"}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
+		collInbound:     {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
+		collPublicLinks: {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}, {Name: "token", Fields: []store.SortKey{{Field: "token_hash"}}}},
+		collInboundLog:  {{Name: "hook_at", Fields: []store.SortKey{{Field: "hook"}, {Field: store.FieldCreatedAt}}}},
 	}
 	for coll, ix := range idx {
 		if err := s.st.EnsureIndexes(ctx, coll, ix); err != nil {
