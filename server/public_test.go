@@ -205,9 +205,24 @@ func TestPublicLinkOverHTTP(t *testing.T) {
 func TestPublicLinkSubmissionLimit(t *testing.T) {
 	en := startWebhooks(t)
 	form := publicForm(t, en)
-	r := en.do("PUT", "/api/v1/forms/"+form+"/public-link", en.admin, map[string]any{"fields": []string{"company"}, "maxSubmissions": 1, "enabled": true}, nil).expect(200)
+	r := en.do("PUT", "/api/v1/forms/"+form+"/public-link", en.admin, map[string]any{"fields": []string{"company"}, "presets": map[string]any{"company": "x", "owner": "u", "nope": 1}}, nil).expect(422)
+	got := fieldCodes(r)
+	for p, code := range map[string]string{"presets.company": "public_preset_shown", "presets.owner": "public_field_type", "presets.nope": "webhook_mapping"} {
+		if !strings.HasPrefix(got[p], code) {
+			t.Errorf("%s: want %s, got %v", p, code, got)
+		}
+	}
+	r = en.do("PUT", "/api/v1/forms/"+form+"/public-link", en.admin, map[string]any{"fields": []string{"company"}, "maxSubmissions": 1, "enabled": true,
+		"presets": map[string]any{"source": "ad"}}, nil).expect(200)
 	pub := "/api/v1/public/forms/" + r.str("token")
+	if f := en.do("GET", pub, "", nil, nil).expect(200); strings.Contains(string(f.raw), "source") {
+		t.Fatalf("the public form shows a preset: %s", f.raw)
+	}
 	en.do("POST", pub, "", map[string]any{"values": map[string]any{"company": "一号"}}, nil).expect(201)
+	page := en.do("GET", "/api/v1/forms/"+form+"/records", en.admin, nil, nil).expect(200)
+	if items, _ := page.body["items"].([]any); len(items) != 1 || items[0].(map[string]any)["data"].(map[string]any)["source"] != "ad" {
+		t.Fatalf("preset not written: %s", page.raw)
+	}
 	r = en.do("POST", pub, "", map[string]any{"values": map[string]any{"company": "二号"}}, map[string]string{"Accept-Language": "zh-CN"}).expect(410)
 	if e, _ := r.body["error"].(map[string]any); e["message"] != "此表单已停止收集" {
 		t.Fatalf("closed: %s", r.raw)

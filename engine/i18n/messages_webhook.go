@@ -24,6 +24,7 @@ func init() {
 		"public_unknown_field":   "公开表单中没有字段 {field}",
 		"public_limit":           "应在 {min} 到 {max} 之间",
 		"public_no_fields":       "至少选择一个字段",
+		"public_preset_shown":    "字段 {field} 已在表单中显示，不能再设固定值",
 	})
 	Register(En, map[string]string{
 		"webhook_url":         "The URL is invalid or not allowed: {reason}",
@@ -47,5 +48,6 @@ func init() {
 		"public_unknown_field":   "The public form has no field {field}",
 		"public_limit":           "Must be between {min} and {max}",
 		"public_no_fields":       "Choose at least one field",
+		"public_preset_shown":    "Field {field} is shown on the form, so it cannot also have a fixed value",
 	})
 }

@@ -39,12 +39,13 @@ type InboundSpec struct {
 // the form's key (a form has one link). It is installed switched off and
 // without a token: a form admin enables it, which makes the token.
 type PublicLinkSpec struct {
-	Fields         []string `json:"fields"`
-	Title          string   `json:"title,omitempty"`
-	Description    string   `json:"description,omitempty"`
-	Thanks         string   `json:"thanks,omitempty"`
-	MaxSubmissions int      `json:"maxSubmissions,omitempty"`
-	PerIPHour      int      `json:"perIpHour,omitempty"`
+	Fields         []string       `json:"fields"`
+	Title          string         `json:"title,omitempty"`
+	Description    string         `json:"description,omitempty"`
+	Thanks         string         `json:"thanks,omitempty"`
+	MaxSubmissions int            `json:"maxSubmissions,omitempty"`
+	PerIPHour      int            `json:"perIpHour,omitempty"`
+	Presets        map[string]any `json:"presets,omitempty"`
 }
 
 // RotateInbound gives a hook a new URL token and, when it verifies
@@ -274,7 +275,7 @@ func normalizeInbound(it engine.TemplateItem) engine.TemplateItem {
 
 func (sp PublicLinkSpec) input() PublicLinkInput {
 	return PublicLinkInput{Fields: append([]string(nil), sp.Fields...), Title: sp.Title, Description: sp.Description, Thanks: sp.Thanks,
-		MaxSubmissions: sp.MaxSubmissions, PerIPHour: sp.PerIPHour}
+		MaxSubmissions: sp.MaxSubmissions, PerIPHour: sp.PerIPHour, Presets: sp.Presets}
 }
 
 func (p capturePart) checkLinks(ctx context.Context, a engine.Actor, refs *engine.TemplateRefs, items []engine.TemplateItem) error {
@@ -296,7 +297,7 @@ func (p capturePart) checkLinks(ctx context.Context, a engine.Actor, refs *engin
 		}
 		in := sp.input()
 		errs = append(errs, checkPublicInput(&in, it.Key+".")...)
-		errs = append(errs, checkPublicFields(v, in.Fields, it.Key+".")...)
+		errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, it.Key+".")...)
 	}
 	if len(errs) > 0 {
 		return &engine.ValidationError{Fields: errs}
@@ -370,7 +371,7 @@ func (p capturePart) exportLinks(ctx context.Context, a engine.Actor, refs *engi
 		}
 		l := publicFrom(d)
 		raw, err := json.Marshal(PublicLinkSpec{Fields: l.Fields, Title: l.Title, Description: l.Description, Thanks: l.Thanks,
-			MaxSubmissions: l.MaxSubmissions, PerIPHour: l.PerIPHour})
+			MaxSubmissions: l.MaxSubmissions, PerIPHour: l.PerIPHour, Presets: l.Presets})
 		if err != nil {
 			return nil, err
 		}

@@ -49,6 +49,7 @@ const (
 	CodePublicUnknown     = "public_unknown_field"
 	CodePublicLimit       = "public_limit"
 	CodePublicNoFields    = "public_no_fields"
+	CodePublicPreset      = "public_preset_shown"
 	collPublicLinks       = "webhook_public_links"
 	publicRateWindow      = time.Hour
 	publicLinkIDPrefix    = "pl_"
@@ -87,25 +88,29 @@ type PublicLink struct {
 	MaxSubmissions int `json:"maxSubmissions,omitempty"`
 	// PerIPHour is how many submissions one client address may make per
 	// hour (0: DefaultPublicPerIP).
-	PerIPHour   int       `json:"perIpHour,omitempty"`
-	Enabled     bool      `json:"enabled"`
-	HasToken    bool      `json:"hasToken"`
-	Submissions int       `json:"submissions"`
-	Actor       string    `json:"actor"`
-	Version     int64     `json:"version"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	PerIPHour int `json:"perIpHour,omitempty"`
+	// Presets are fixed values of fields the link does not show (a lead's
+	// source), written with every submission through the pipeline.
+	Presets     map[string]any `json:"presets,omitempty"`
+	Enabled     bool           `json:"enabled"`
+	HasToken    bool           `json:"hasToken"`
+	Submissions int            `json:"submissions"`
+	Actor       string         `json:"actor"`
+	Version     int64          `json:"version"`
+	CreatedAt   time.Time      `json:"createdAt"`
+	UpdatedAt   time.Time      `json:"updatedAt"`
 }
 
 // PublicLinkInput is what a form admin sets on the link.
 type PublicLinkInput struct {
-	Fields         []string `json:"fields"`
-	Title          string   `json:"title"`
-	Description    string   `json:"description"`
-	Thanks         string   `json:"thanks"`
-	MaxSubmissions int      `json:"maxSubmissions"`
-	PerIPHour      int      `json:"perIpHour"`
-	Enabled        *bool    `json:"enabled"`
+	Fields         []string       `json:"fields"`
+	Title          string         `json:"title"`
+	Description    string         `json:"description"`
+	Thanks         string         `json:"thanks"`
+	MaxSubmissions int            `json:"maxSubmissions"`
+	PerIPHour      int            `json:"perIpHour"`
+	Presets        map[string]any `json:"presets"`
+	Enabled        *bool          `json:"enabled"`
 	// Actor is the member submissions write as; "" keeps the current one
 	// (for a new link, the admin saving it).
 	Actor string `json:"actor"`
@@ -166,6 +171,9 @@ func publicFrom(d store.Document) PublicLink {
 		Form: str(d.Data, "form"), Title: str(d.Data, "title"), Description: str(d.Data, "description"), Thanks: str(d.Data, "thanks"),
 		Actor: str(d.Data, "actor"), Enabled: boolOf(d.Data, "enabled"), HasToken: str(d.Data, "token_hash") != "",
 		MaxSubmissions: intOf(d.Data["max_submissions"]), PerIPHour: intOf(d.Data["per_ip_hour"]), Submissions: intOf(d.Data["submissions"])}
+	if m, ok := d.Data["presets"].(map[string]any); ok && len(m) > 0 {
+		l.Presets = m
+	}
 	l.Fields = []string{}
 	if list, ok := d.Data["fields"].([]any); ok {
 		for _, x := range list {
@@ -202,7 +210,7 @@ func (s *Service) formAdmin(ctx context.Context, a engine.Actor, formID string) 
 // every field exists and is of a type strangers may fill in, and every
 // required field the link leaves out has a default (the rest get their
 // defaults). v nil checks only the list's shape.
-func checkPublicFields(v *engine.Version, fields []string, prefix string) []field.Error {
+func checkPublicFields(v *engine.Version, fields []string, presets map[string]any, prefix string) []field.Error {
 	var errs []field.Error
 	if len(fields) == 0 {
 		return []field.Error{fieldErr(prefix+"fields", CodePublicNoFields, nil)}
@@ -230,9 +238,27 @@ func checkPublicFields(v *engine.Version, fields []string, prefix string) []fiel
 			errs = append(errs, fieldErr(path, CodePublicFieldType, map[string]any{"field": k, "type": f.Type}))
 		}
 	}
+	if len(presets) > publicLinkFieldsLimit {
+		return append(errs, fieldErr(prefix+"presets", CodeTooMany, map[string]any{"max": publicLinkFieldsLimit}))
+	}
+	for k := range presets {
+		path := prefix + "presets." + k
+		if seen[k] {
+			errs = append(errs, fieldErr(path, CodePublicPreset, map[string]any{"field": k}))
+			continue
+		}
+		if v == nil {
+			continue
+		}
+		if f, ok := v.Field(k); !ok {
+			errs = append(errs, fieldErr(path, CodeMapping, map[string]any{"field": k}))
+		} else if !publicTypes[f.Type] {
+			errs = append(errs, fieldErr(path, CodePublicFieldType, map[string]any{"field": k, "type": f.Type}))
+		}
+	}
 	if v != nil {
 		for _, f := range v.Def.Fields {
-			if f.Required && !seen[f.Key] && f.Default == nil && f.DefaultExpression == "" && f.Type != "serial" && f.Type != "formula" {
+			if f.Required && !seen[f.Key] && presets[f.Key] == nil && f.Default == nil && f.DefaultExpression == "" && f.Type != "serial" && f.Type != "formula" {
 				errs = append(errs, fieldErr(prefix+"fields", CodePublicHidden, map[string]any{"field": f.Key, "label": f.Label}))
 			}
 		}
@@ -264,12 +290,17 @@ func checkPublicInput(in *PublicLinkInput, prefix string) []field.Error {
 }
 
 func (in PublicLinkInput) data(ws, form string) map[string]any {
+	presets := map[string]any{}
+	for k, v := range in.Presets {
+		presets[k] = v
+	}
 	fields := make([]any, len(in.Fields))
 	for i, f := range in.Fields {
 		fields[i] = f
 	}
 	return map[string]any{"workspace": ws, "form": form, "fields": fields, "title": in.Title, "description": in.Description,
-		"thanks": in.Thanks, "max_submissions": in.MaxSubmissions, "per_ip_hour": in.PerIPHour, "actor": in.Actor}
+		"thanks": in.Thanks, "max_submissions": in.MaxSubmissions, "per_ip_hour": in.PerIPHour, "actor": in.Actor,
+		"presets": presets}
 }
 
 // publicDoc reads the form's link of the actor's workspace.
@@ -321,7 +352,7 @@ func (s *Service) savePublicLink(ctx context.Context, a engine.Actor, formID str
 		return PublicLinkSaved{}, err
 	}
 	errs := checkPublicInput(&in, "")
-	errs = append(errs, checkPublicFields(v, in.Fields, "")...)
+	errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, "")...)
 	current := a.UserID
 	if exists {
 		current = str(cur.Data, "actor")
@@ -541,6 +572,9 @@ func (s *Service) SubmitPublic(ctx context.Context, token, ip string, values map
 	a, err := s.actorOf(ctx, l.Workspace, l.Actor, engine.SourcePublic)
 	if err != nil {
 		return PublicResult{}, ErrLinkUnknown
+	}
+	for k, v := range l.Presets {
+		values[k] = v
 	}
 	rec, err := s.e.CreateRecord(ctx, a, l.Form, values, engine.WriteOptions{})
 	if errors.Is(err, engine.ErrNotFound) {
