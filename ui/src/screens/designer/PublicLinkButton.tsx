@@ -115,7 +115,7 @@ export function PublicLinkButton({ formId, def, published }: { formId: string; d
                 <Form.Item name="maxSubmissions" label={t('publink.maxSubmissions')} extra={t('publink.maxSubmissionsHelp')}><InputNumber min={0} precision={0} /></Form.Item>
                 <Form.Item name="perIpHour" label={t('publink.perIpHour')} extra={t('publink.perIpHourHelp')}><InputNumber min={0} max={1000} precision={0} /></Form.Item>
               </Space>
-              <Typography.Text strong>{t('publink.presets')}</Typography.Text>
+              <div><Typography.Text strong>{t('publink.presets')}</Typography.Text></div>
               <Form.List name="presets">
                 {(rows, { add, remove: drop }) => (
                   <Space orientation="vertical" style={{ width: '100%', marginTop: 8 }}>
