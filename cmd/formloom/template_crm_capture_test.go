@@ -95,3 +95,128 @@ func TestCRMTemplateLeadCapture(t *testing.T) {
 		}
 	}
 }
+
+// TestCRMTemplateLeadCaptureUpgrade upgrades a CRM installed without the
+// capture parts (as installed before they existed) to the shipped one: the
+// preview lists the public link and the hook as added, the upgrade installs
+// them switched off; a later template change of the link's texts is a
+// change that keeps the link on with its token.
+func TestCRMTemplateLeadCaptureUpgrade(t *testing.T) {
+	f := installCRM(t)
+	old, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	delete(old.Parts, webhook.PartInbound)
+	delete(old.Parts, webhook.PartPublicLinks)
+	res, err := f.svc.Install(f.ctx, f.admin, old, template.InstallOptions{AppName: "旧版商机管理"})
+	if err != nil {
+		t.Fatalf("install the old package: %s", describeErr(err))
+	}
+	next, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next.Template.Version = "1.0.1"
+	plan, err := f.svc.Preview(f.ctx, f.admin, res.AppID, next)
+	if err != nil {
+		t.Fatalf("preview: %s", describeErr(err))
+	}
+	added := map[string]bool{}
+	for _, c := range plan.Changes {
+		if c.Op == "add" {
+			added[c.Kind+":"+c.Key] = true
+		}
+	}
+	if !added["inbound:landing_page"] || !added["publinks:lead"] || len(plan.Conflicts) != 0 {
+		t.Fatalf("preview: %+v", plan)
+	}
+	if _, err := f.svc.Upgrade(f.ctx, f.admin, res.AppID, next, nil); err != nil {
+		t.Fatalf("upgrade: %s", describeErr(err))
+	}
+	forms, err := f.e.Forms(f.ctx, f.admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lead string
+	for _, fm := range forms {
+		if fm.Name == "线索" {
+			lead = fm.ID
+		}
+	}
+	l, err := f.hooks.PublicLinkOf(f.ctx, f.admin, lead)
+	if err != nil || l.Enabled || l.HasToken {
+		t.Fatalf("the upgrade's public link: %+v %v", l, err)
+	}
+	on := true
+	saved, err := f.hooks.SavePublicLink(f.ctx, f.admin, lead, webhook.PublicLinkInput{Fields: l.Fields, Title: l.Title, Description: l.Description,
+		Thanks: l.Thanks, PerIPHour: l.PerIPHour, Presets: l.Presets, Enabled: &on}, l.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The template's next version retitles the page.
+	later, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later.Template.Version = "1.0.2"
+	var sp webhook.PublicLinkSpec
+	if err := json.Unmarshal(later.Parts[webhook.PartPublicLinks][0].Spec, &sp); err != nil {
+		t.Fatal(err)
+	}
+	sp.Title = "免费试用申请"
+	later.Parts[webhook.PartPublicLinks][0].Spec, _ = json.Marshal(sp)
+	plan, err = f.svc.Preview(f.ctx, f.admin, res.AppID, later)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := false
+	for _, c := range plan.Changes {
+		changed = changed || c.Kind == webhook.PartPublicLinks && c.Key == "lead" && c.Op == "change"
+	}
+	if !changed || len(plan.Conflicts) != 0 {
+		t.Fatalf("preview of the retitle: %+v", plan)
+	}
+	if _, err := f.svc.Upgrade(f.ctx, f.admin, res.AppID, later, nil); err != nil {
+		t.Fatalf("upgrade: %s", describeErr(err))
+	}
+	pf, err := f.hooks.PublicFormOf(f.ctx, saved.Token)
+	if err != nil || pf.Title != "免费试用申请" {
+		t.Fatalf("after the retitle: %+v %v", pf, err)
+	}
+
+	// Installed in English, the page's texts and the hook's name are the overlay's.
+	en, err := f.svc.Load("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = f.svc.Install(f.ctx, f.admin, en, template.InstallOptions{AppName: "CRM (en)", Locale: "en"})
+	if err != nil {
+		t.Fatalf("install in English: %s", describeErr(err))
+	}
+	forms, err = f.e.Forms(f.ctx, f.admin, res.AppID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, fm := range forms {
+		if l, err := f.hooks.PublicLinkOf(f.ctx, f.admin, fm.ID); err == nil {
+			found = true
+			if l.Title != "Contact us" || !strings.HasPrefix(l.Thanks, "Thank you") {
+				t.Fatalf("English public link: %+v", l)
+			}
+		}
+	}
+	hooks, err := f.hooks.InboundHooks(f.ctx, f.admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, h := range hooks {
+		named = named || h.Name == "Website landing page"
+	}
+	if !found || !named {
+		t.Fatalf("English install: link %v, hook named %v", found, named)
+	}
+}

@@ -16,7 +16,7 @@ import (
 )
 
 // A public link is a form's shareable fill-in page for people without an
-// account (a landing page's lead form, a sign-up sheet): whoever has the
+// account (a contact form on a website, a sign-up sheet): whoever has the
 // link's unguessable token may read the fields the link shows and submit
 // a record. The submission goes through the normal write pipeline
 // (validation, unique fields, stage gates, automations, history) with
@@ -89,8 +89,9 @@ type PublicLink struct {
 	// PerIPHour is how many submissions one client address may make per
 	// hour (0: DefaultPublicPerIP).
 	PerIPHour int `json:"perIpHour,omitempty"`
-	// Presets are fixed values of fields the link does not show (a lead's
-	// source), written with every submission through the pipeline.
+	// Presets are fixed values of fields the link does not show (which
+	// channel a submission came from), written with every submission
+	// through the pipeline.
 	Presets     map[string]any `json:"presets,omitempty"`
 	Enabled     bool           `json:"enabled"`
 	HasToken    bool           `json:"hasToken"`
