@@ -4,7 +4,7 @@
 // client checks, switches to Chinese, submits, and sees the thank-you
 // message; the record appears in the admin's data view with source
 // "public link"; after a rotation the old link says it is not available.
-export default function publinkJourney({ page, url, byTest, expectText, apiCall, shot, launchContext, errs, outDir }) {
+export default function publinkJourney({ page, url, byTest, expectText, apiCall, shot, launchContext, errs, outDir, server }) {
   let formID = '';
   let link = '';
   const visitor = async (locale, viewport) => {
@@ -101,6 +101,29 @@ export default function publinkJourney({ page, url, byTest, expectText, apiCall,
         await p.goto(fresh);
         await p.locator('[data-testid="public-title"]').waitFor();
       } finally { await close(); }
+    }],
+    ['public link: an inbound hook left off (as a template installs it) gets its URL from "New URL"', async () => {
+      const hook = await apiCall('POST', '/webhooks/inbound', { form: formID, name: '落地页（模板）', verify: 'none', enabled: false,
+        mapping: { company: 'payload.company' } });
+      const oldPath = hook.url.slice(hook.url.indexOf('/api/v1/hooks/'));
+      await page.goto(url('/admin/webhooks'));
+      await byTest('tab-inbound').click();
+      const card = byTest('hook-card').filter({ hasText: '落地页（模板）' });
+      await card.waitFor();
+      await card.locator('[data-testid="hook-rotate"]').click();
+      await page.locator('.ant-popconfirm .ant-btn-primary').click();
+      const once = byTest('secret-once');
+      await once.waitFor({ state: 'visible' });
+      const fresh = (await once.textContent()).trim();
+      const path = fresh.slice(fresh.indexOf('/api/v1/hooks/'));
+      if (!path || path === oldPath) throw new Error(`new URL: ${fresh}`);
+      await shot('publink-hook-rotated');
+      await page.locator('.ant-modal-footer .ant-btn-primary').click();
+      const post = (p) => fetch(`${server.api}${p}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ company: '落地页公司' }) });
+      const r = await post(path);
+      if (r.status !== 200) throw new Error(`call with the new URL: ${r.status} ${await r.text()}`);
+      if ((await post(oldPath)).status !== 404) throw new Error('the old URL still answers');
+      await card.locator('.ant-tag', { hasText: '已启用' }).waitFor();
     }],
   ];
 }
