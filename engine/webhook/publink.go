@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -584,29 +585,26 @@ func (s *Service) SubmitPublic(ctx context.Context, token, ip string, values map
 	if err != nil {
 		return PublicResult{}, err
 	}
-	s.countSubmission(ctx, d.ID)
+	s.countSubmission(ctx, d)
 	return PublicResult{OK: true, Thanks: l.Thanks, record: rec.ID}, nil
 }
 
-// countSubmission adds one to the link's submissions (a compare-and-set,
-// retried; the limit may be passed by the submissions in flight at once).
-func (s *Service) countSubmission(ctx context.Context, id string) {
+// countSubmission adds one to the link's submissions (a compare-and-set
+// on d, the link as read for this submission, then retried on fresh
+// reads; the limit may be passed by the submissions in flight at once).
+func (s *Service) countSubmission(ctx context.Context, d store.Document) {
 	for range 5 {
-		d, err := s.st.Get(ctx, collPublicLinks, id)
-		if err != nil {
-			return
-		}
-		data := map[string]any{}
-		for k, v := range d.Data {
-			data[k] = v
-		}
+		data := maps.Clone(d.Data)
 		data["submissions"] = intOf(d.Data["submissions"]) + 1
-		_, err = s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: "webhooks", Writes: []store.Write{{
-			Op: store.OpUpdate, Collection: collPublicLinks, ExpectVersion: d.Version, Doc: store.Document{ID: id, Data: data}}}})
+		_, err := s.st.Commit(ctx, store.UnitOfWork{At: s.now(), Actor: "webhooks", Writes: []store.Write{{
+			Op: store.OpUpdate, Collection: collPublicLinks, ExpectVersion: d.Version, Doc: store.Document{ID: d.ID, Data: data}}}})
 		if !errors.Is(err, store.ErrConflict) {
 			if err != nil {
-				s.log.Warn("could not count a public submission", "link", id, "error", err)
+				s.log.Warn("could not count a public submission", "link", d.ID, "error", err)
 			}
+			return
+		}
+		if d, err = s.st.Get(ctx, collPublicLinks, d.ID); err != nil {
 			return
 		}
 	}
