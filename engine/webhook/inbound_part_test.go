@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/form"
@@ -268,4 +269,43 @@ func hmacHex(secret string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	m.Write(body)
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// TestPublicRateWindows: a link's windows per client address count every
+// call for an hour of the service clock, then start again; addresses are
+// counted apart from each other and from the per-link window.
+func TestPublicRateWindows(t *testing.T) {
+	fx := newFixture(t)
+	on := true
+	l, err := fx.s.SavePublicLink(fx.ctx, fx.admin, fx.form, PublicLinkInput{Fields: []string{"company"}, PerIPHour: 2, Enabled: &on}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submit := func(ip string) error {
+		_, err := fx.s.SubmitPublic(fx.ctx, l.Token, ip, map[string]any{"company": "一号"}, "")
+		return err
+	}
+	for i := range 2 {
+		if err := submit("192.0.2.1"); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	if err := submit("192.0.2.1"); !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("third call: %v", err)
+	}
+	if err := submit("192.0.2.2"); err != nil {
+		t.Fatalf("another address: %v", err)
+	}
+	fx.clock.Advance(61 * time.Minute)
+	if err := submit("192.0.2.1"); err != nil {
+		t.Fatalf("an hour later: %v", err)
+	}
+	// A filled honeypot writes nothing and still counts.
+	if _, err := fx.s.SubmitPublic(fx.ctx, l.Token, "192.0.2.3", map[string]any{"company": "机器人"}, "http://spam.example"); err != nil {
+		t.Fatal(err)
+	}
+	page, err := fx.e.QueryRecords(fx.ctx, fx.admin, fx.form, engine.RecordQuery{Limit: 10, Total: true})
+	if err != nil || *page.Total != 4 {
+		t.Fatalf("records: %v %v", page.Total, err)
+	}
 }

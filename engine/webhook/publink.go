@@ -53,6 +53,7 @@ const (
 	CodePublicPreset      = "public_preset_shown"
 	collPublicLinks       = "webhook_public_links"
 	publicRateWindow      = time.Hour
+	maxAddrWindows        = 50000
 	publicLinkIDPrefix    = "pl_"
 	publicLinkFieldsLimit = 200
 )
@@ -511,13 +512,26 @@ func (s *Service) allowPublic(link, ip string, limit int) bool {
 	now := s.now()
 	key := "pl:" + link + "|" + ip
 	s.mu.Lock()
-	w := s.rates[key]
+	w := s.addrRates[key]
 	if w == nil {
-		if len(s.rates) > 10000 {
-			clear(s.rates)
+		if len(s.addrRates) >= maxAddrWindows {
+			// Drop the windows that have run out; if every one is current
+			// (that many addresses this hour), start over: the per-link
+			// window in rates still bounds the link.
+			for k, x := range s.addrRates {
+				x.mu.Lock()
+				old := now.Sub(x.start) >= publicRateWindow
+				x.mu.Unlock()
+				if old {
+					delete(s.addrRates, k)
+				}
+			}
+			if len(s.addrRates) >= maxAddrWindows {
+				clear(s.addrRates)
+			}
 		}
 		w = &rateWindow{start: now}
-		s.rates[key] = w
+		s.addrRates[key] = w
 	}
 	s.mu.Unlock()
 	w.mu.Lock()
