@@ -205,9 +205,10 @@ func TestPublicLinkOverHTTP(t *testing.T) {
 func TestPublicLinkSubmissionLimit(t *testing.T) {
 	en := startWebhooks(t)
 	form := publicForm(t, en)
-	r := en.do("PUT", "/api/v1/forms/"+form+"/public-link", en.admin, map[string]any{"fields": []string{"company"}, "presets": map[string]any{"company": "x", "owner": "u", "nope": 1}}, nil).expect(422)
+	r := en.do("PUT", "/api/v1/forms/"+form+"/public-link", en.admin, map[string]any{"fields": []string{"company"}, "presets": map[string]any{"company": "x", "owner": "u", "nope": 1, "source": "电视"}}, nil).expect(422)
 	got := fieldCodes(r)
-	for p, code := range map[string]string{"presets.company": "public_preset_shown", "presets.owner": "public_field_type", "presets.nope": "webhook_mapping"} {
+	for p, code := range map[string]string{"presets.company": "public_preset_shown", "presets.owner": "public_field_type", "presets.nope": "webhook_mapping",
+		"presets.source": "option"} {
 		if !strings.HasPrefix(got[p], code) {
 			t.Errorf("%s: want %s, got %v", p, code, got)
 		}

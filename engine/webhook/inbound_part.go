@@ -297,7 +297,7 @@ func (p capturePart) checkLinks(ctx context.Context, a engine.Actor, refs *engin
 		}
 		in := sp.input()
 		errs = append(errs, checkPublicInput(&in, it.Key+".")...)
-		errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, it.Key+".")...)
+		errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, it.Key+".", p.s.now())...)
 	}
 	if len(errs) > 0 {
 		return &engine.ValidationError{Fields: errs}

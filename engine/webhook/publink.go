@@ -213,7 +213,7 @@ func (s *Service) formAdmin(ctx context.Context, a engine.Actor, formID string) 
 // every field exists and is of a type strangers may fill in, and every
 // required field the link leaves out has a default (the rest get their
 // defaults). v nil checks only the list's shape.
-func checkPublicFields(v *engine.Version, fields []string, presets map[string]any, prefix string) []field.Error {
+func checkPublicFields(v *engine.Version, fields []string, presets map[string]any, prefix string, now time.Time) []field.Error {
 	var errs []field.Error
 	if len(fields) == 0 {
 		return []field.Error{fieldErr(prefix+"fields", CodePublicNoFields, nil)}
@@ -257,6 +257,13 @@ func checkPublicFields(v *engine.Version, fields []string, presets map[string]an
 			errs = append(errs, fieldErr(path, CodeMapping, map[string]any{"field": k}))
 		} else if !publicTypes[f.Type] {
 			errs = append(errs, fieldErr(path, CodePublicFieldType, map[string]any{"field": k, "type": f.Type}))
+		} else if ft, ok := field.Get(f.Type); ok {
+			// The value as a write would read it (an option that does
+			// not exist, a number that is not one), so that a preset
+			// cannot make every submission fail on a field nobody sees.
+			if _, ferrs := ft.Normalize(field.Context{Now: now}, f, path, presets[k]); len(ferrs) > 0 {
+				errs = append(errs, ferrs...)
+			}
 		}
 	}
 	if v != nil {
@@ -355,7 +362,7 @@ func (s *Service) savePublicLink(ctx context.Context, a engine.Actor, formID str
 		return PublicLinkSaved{}, err
 	}
 	errs := checkPublicInput(&in, "")
-	errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, "")...)
+	errs = append(errs, checkPublicFields(v, in.Fields, in.Presets, "", s.now())...)
 	current := a.UserID
 	if exists {
 		current = str(cur.Data, "actor")
