@@ -14,6 +14,15 @@ interface Values {
   presets?: { field?: string; value?: string }[];
 }
 
+/** presetValue reads a typed-in preset as its field's JSON value (numbers, yes/no, lists of a multiselect). */
+export function presetValue(type: string | undefined, text: string): unknown {
+  const v = text.trim();
+  if (['number', 'money', 'percent', 'rating'].includes(type ?? '') && v !== '' && Number.isFinite(Number(v))) return Number(v);
+  if (type === 'boolean') return v === 'true' || v === '1' || v === '是' || v.toLowerCase() === 'yes';
+  if (type === 'multiselect') return v ? v.split(/[,，]/).map((x) => x.trim()).filter(Boolean) : [];
+  return v;
+}
+
 const NAMES = new Set(['enabled', 'fields', 'title', 'description', 'thanks', 'maxSubmissions', 'perIpHour']);
 
 /**
@@ -44,7 +53,7 @@ export function PublicLinkButton({ formId, def, published }: { formId: string; d
     form.setFieldsValue(link
       ? { enabled: link.enabled, fields: link.fields, title: link.title, description: link.description, thanks: link.thanks,
           maxSubmissions: link.maxSubmissions ?? 0, perIpHour: link.perIpHour ?? 0,
-          presets: Object.entries(link.presets ?? {}).map(([field, value]) => ({ field, value: String(value) })) }
+          presets: Object.entries(link.presets ?? {}).map(([field, value]) => ({ field, value: Array.isArray(value) ? value.join(', ') : String(value) })) }
       : { enabled: true, fields: def.fields.filter((f) => PUBLIC_TYPES.has(f.type) && f.required).map((f) => f.key), maxSubmissions: 0, perIpHour: 0, presets: [] });
   }, [open, link, def, form]);
 
@@ -58,7 +67,7 @@ export function PublicLinkButton({ formId, def, published }: { formId: string; d
   const save = async () => {
     const v = form.getFieldsValue(true) as Values;
     const presets: Record<string, unknown> = {};
-    for (const p of v.presets ?? []) if (p?.field) presets[p.field] = p.value ?? '';
+    for (const p of v.presets ?? []) if (p?.field) presets[p.field] = presetValue(def.fields.find((f) => f.key === p.field)?.type, p.value ?? '');
     setBusy('save'); setRest([]);
     try {
       took(await publinkApi.save(formId, { enabled: !!v.enabled, fields: v.fields ?? [], title: v.title ?? '', description: v.description ?? '',
