@@ -82,8 +82,12 @@ func (s *Dashboards) history(ctx context.Context, a engine.Actor, c Chart, p *st
 		if created := float64(lostCount(fd)) - moves; created > 0 {
 			lostShare[""] += created
 		}
+		// The average ignores transitions without a duration (a source
+		// stage with none has no average, as without its transitions):
+		// no condition on duration_ms, so the aggregate reads only keys
+		// of the stage history's covering index (engine/workflow).
 		groups, err = s.e.Store().Aggregate(ctx, s.transitions, store.AggregateQuery{
-			Filter:  ptr(store.And(append(slices.Clone(base), store.Where("duration_ms", store.OpExists, true))...)),
+			Filter:  ptr(store.And(base...)),
 			GroupBy: []store.GroupKey{{Field: "from"}}, Metrics: []store.Metric{{Op: store.AggAvg, Field: "duration_ms"}}})
 		if err != nil {
 			return nil, nil, err
