@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -167,7 +168,25 @@ func planShare(reqs []formAggregate) []shareGroup {
 			out = append(out, shareGroup{form: r.form, q: q, members: []engine.RecordAggregate{r.q}})
 		}
 	}
-	return slices.DeleteFunc(out, func(g shareGroup) bool { return len(g.members) < 2 })
+	out = slices.DeleteFunc(out, func(g shareGroup) bool { return len(g.members) < 2 })
+	for i := range out {
+		// Date buckets first: SQLite sorts the records by the keys in
+		// this order, a bucket over dates groups by the date itself (the
+		// key with the most values), and the more comparisons end at the
+		// first key, the cheaper the sort (about 8 % of a four-key
+		// dashboard aggregate, docs/performance.md).
+		slices.SortStableFunc(out[i].q.GroupBy, func(x, y store.GroupKey) int {
+			return cmp.Compare(bucketRank(x), bucketRank(y))
+		})
+	}
+	return out
+}
+
+func bucketRank(k store.GroupKey) int {
+	if k.Bucket != store.BucketNone {
+		return 0
+	}
+	return 1
 }
 
 // rollable reports whether an aggregate's metrics roll up from finer groups.
