@@ -17,6 +17,10 @@ type RecordAggregate struct {
 	GroupBy []store.GroupKey `json:"groupBy,omitempty"`
 	Metrics []store.Metric   `json:"metrics"`
 	Deleted store.Deleted    `json:"-"`
+	// MaxGroups bounds the groups answered: 0 is MaxAggregateGroups, more
+	// is for callers that roll the groups up in Go (engine/report's shared
+	// aggregate of a dashboard), at most MaxRollupGroups.
+	MaxGroups int `json:"-"`
 }
 
 // AggregateGroup is one group: Keys in GroupBy order (nil for records
@@ -36,6 +40,9 @@ type AggregateResult struct {
 
 // MaxAggregateGroups bounds the groups one aggregate answers.
 const MaxAggregateGroups = 2000
+
+// MaxRollupGroups bounds RecordAggregate.MaxGroups.
+const MaxRollupGroups = 20000
 
 // AggregateRecords runs an aggregate over the records the actor may view:
 // their view rows are part of the store query, so counts and sums cover
@@ -167,9 +174,13 @@ func (e *Engine) AggregateRecords(ctx context.Context, a Actor, formID string, q
 	if err != nil {
 		return AggregateResult{}, mapStoreErr(err)
 	}
-	out := AggregateResult{Groups: make([]AggregateGroup, 0, min(len(groups), MaxAggregateGroups))}
+	limit := MaxAggregateGroups
+	if q.MaxGroups > 0 {
+		limit = min(q.MaxGroups, MaxRollupGroups)
+	}
+	out := AggregateResult{Groups: make([]AggregateGroup, 0, min(len(groups), limit))}
 	for i, g := range groups {
-		if i == MaxAggregateGroups {
+		if i == limit {
 			out.Truncated = true
 			break
 		}

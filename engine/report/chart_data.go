@@ -25,26 +25,53 @@ func (s *Dashboards) Data(ctx context.Context, a engine.Actor, id string, values
 	if err := checkValues(db, values); err != nil {
 		return nil, err
 	}
-	// The charts are independent reads: a few at a time, so a dashboard
-	// costs about its slowest charts rather than their sum (the store
-	// serves concurrent readers).
-	out := make([]ChartData, len(db.Charts))
+	return s.data(ctx, a, db, db.Charts, values), nil
+}
+
+// data computes charts of a dashboard: those the cache holds are served
+// from it, the aggregates of the others are shared where they can be
+// (aggShare), then the charts are computed a few at a time (the store
+// serves concurrent readers).
+func (s *Dashboards) data(ctx context.Context, a engine.Actor, db Dashboard, charts []Chart, values map[string]FilterValue) []ChartData {
+	out := make([]ChartData, len(charts))
+	preps := make([]chartPrep, len(charts))
+	var reqs []formAggregate
+	for i, c := range charts {
+		p, err := s.prepare(ctx, a, db, c, values)
+		preps[i] = p
+		switch {
+		case err != nil:
+			out[i] = chartError(c, err)
+		case p.hit:
+			out[i] = p.cached
+		default:
+			reqs = append(reqs, chartAggregates(c, p.v, p.filter)...)
+		}
+	}
+	sh := s.share(ctx, a, reqs)
 	sem := make(chan struct{}, dataParallelism)
 	var wg sync.WaitGroup
-	for i, c := range db.Charts {
+	for i, c := range charts {
+		if p := preps[i]; p.v == nil || p.hit {
+			continue
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			cd, err := s.chartData(ctx, a, db, c, values)
+			cd, err := s.finish(ctx, a, sh, c, preps[i])
 			if err != nil {
-				cd = ChartData{Chart: c.ID, Kind: c.Kind, Form: c.Form, Keys: []ChartKey{}, Measures: []string{}, Rows: []ChartRow{}, Err: err}
+				cd = chartError(c, err)
 			}
 			out[i] = cd
 		}()
 	}
 	wg.Wait()
-	return out, nil
+	return out
+}
+
+func chartError(c Chart, err error) ChartData {
+	return ChartData{Chart: c.ID, Kind: c.Kind, Form: c.Form, Keys: []ChartKey{}, Measures: []string{}, Rows: []ChartRow{}, Err: err}
 }
 
 // dataParallelism bounds the charts of one dashboard computed at once.
@@ -66,6 +93,19 @@ func (s *Dashboards) ChartData(ctx context.Context, a engine.Actor, id, chartID 
 	return s.chartData(ctx, a, db, c, values)
 }
 
+// chartData computes one chart (a funnel's own aggregates, its stages and
+// its leaderboard, are shared too).
+func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard, c Chart, values map[string]FilterValue) (ChartData, error) {
+	p, err := s.prepare(ctx, a, db, c, values)
+	if err != nil {
+		return ChartData{}, err
+	}
+	if p.hit {
+		return p.cached, nil
+	}
+	return s.finish(ctx, a, s.share(ctx, a, chartAggregates(c, p.v, p.filter)), c, p)
+}
+
 func chartOf(db Dashboard, id string) (Chart, bool) {
 	i := slices.IndexFunc(db.Charts, func(c Chart) bool { return c.ID == id })
 	if i < 0 {
@@ -74,45 +114,68 @@ func chartOf(db Dashboard, id string) (Chart, bool) {
 	return db.Charts[i], true
 }
 
-// chartData computes a chart: its filter and the dashboard's are one
-// filter, every aggregate runs through engine.AggregateRecords as the actor.
-func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard, c Chart, values map[string]FilterValue) (ChartData, error) {
+// chartPrep is a chart ready to compute: its form version, the filter its
+// own and the dashboard's filters resolve to, and its cache entry.
+type chartPrep struct {
+	v      *engine.Version
+	filter *store.Filter
+	// key, coll and seq tag the cache entry to store (caching: key != "").
+	key, coll string
+	seq       int64
+	hit       bool
+	cached    ChartData
+}
+
+// prepare resolves a chart's filter (its filter and the dashboard's are
+// one filter) and looks it up in the cache. The cache lookup comes before
+// any aggregate is computed, so its outbox position tags what is computed
+// after it.
+func (s *Dashboards) prepare(ctx context.Context, a engine.Actor, db Dashboard, c Chart, values map[string]FilterValue) (chartPrep, error) {
 	v, err := s.e.CurrentVersion(ctx, a, c.Form)
 	if err != nil {
-		return ChartData{}, err
+		return chartPrep{}, err
 	}
 	loc, err := s.e.Location(ctx, a.Workspace)
 	if err != nil {
-		return ChartData{}, err
+		return chartPrep{}, err
 	}
 	filter, err := chartFilter(v, db, c, values, loc)
 	if err != nil {
-		return ChartData{}, err
+		return chartPrep{}, err
 	}
+	p := chartPrep{v: v, filter: filter}
 	if s.cache == nil {
-		return s.compute(ctx, a, c, v, filter)
+		return p, nil
 	}
 	key, coll := chartKey(a, c, filter, v.Number, loc.String()), engine.RecordCollection(c.Form)
 	cd, ok, seq, err := s.cache.lookup(ctx, key, coll, a.Workspace)
 	if err != nil {
 		// The outbox could not be read: compute, and keep nothing.
-		return s.compute(ctx, a, c, v, filter)
+		return p, nil
 	}
 	if ok {
-		return cd, nil
+		p.hit, p.cached = true, cd
+		return p, nil
 	}
-	cd, err = s.compute(ctx, a, c, v, filter)
-	if err == nil {
-		s.cache.store(key, coll, a.Workspace, seq, cd)
+	p.key, p.coll, p.seq = key, coll, seq
+	return p, nil
+}
+
+// finish computes a prepared chart and keeps it in the cache.
+func (s *Dashboards) finish(ctx context.Context, a engine.Actor, sh *aggShare, c Chart, p chartPrep) (ChartData, error) {
+	cd, err := s.compute(ctx, a, sh, c, p.v, p.filter)
+	if err == nil && p.key != "" {
+		s.cache.store(p.key, p.coll, a.Workspace, p.seq, cd)
 	}
 	return cd, err
 }
 
 // compute computes a chart: every aggregate runs through
-// engine.AggregateRecords as the actor.
-func (s *Dashboards) compute(ctx context.Context, a engine.Actor, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
+// engine.AggregateRecords as the actor, or is rolled up from the shared
+// aggregate sh computed (see aggShare; sh may be nil).
+func (s *Dashboards) compute(ctx context.Context, a engine.Actor, sh *aggShare, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
 	if c.Kind == ChartFunnel {
-		return s.funnel(ctx, a, c, v, filter)
+		return s.funnel(ctx, a, sh, c, v, filter)
 	}
 	out := ChartData{Chart: c.ID, Kind: c.Kind, Form: c.Form, Keys: make([]ChartKey, len(c.GroupBy)), Measures: make([]string, len(c.Measures))}
 	for i, g := range c.GroupBy {
@@ -121,25 +184,8 @@ func (s *Dashboards) compute(ctx context.Context, a engine.Actor, c Chart, v *en
 	for i, m := range c.Measures {
 		out.Measures[i] = m.ID
 	}
-	// Plain measures go in one aggregate; count is always there so every
-	// group shows up even when a chart has only weighted measures.
-	metrics := []store.Metric{{Op: store.AggCount}}
-	slot := make([]int, len(c.Measures)) // index into metrics, -1 for others
-	for i, m := range c.Measures {
-		slot[i] = -1
-		switch m.Op {
-		case MeasureCount:
-			slot[i] = 0
-		case MeasureSum, MeasureAvg, MeasureMin, MeasureMax:
-			slot[i] = len(metrics)
-			metrics = append(metrics, store.Metric{Op: store.AggOp(m.Op), Field: m.Field})
-		case MeasureWeighted:
-			// SUM(Field × Weight) in the same pass; × Scale below.
-			slot[i] = len(metrics)
-			metrics = append(metrics, store.Metric{Op: store.AggSum, Field: m.Field, Weight: m.Weight})
-		}
-	}
-	res, err := s.e.AggregateRecords(ctx, a, c.Form, engine.RecordAggregate{Filter: filter, GroupBy: c.GroupBy, Metrics: metrics})
+	q, slot := chartAggregate(c, filter)
+	res, err := s.aggregate(ctx, a, sh, c.Form, q)
 	if err != nil {
 		return ChartData{}, measurePaths(err, c, slot)
 	}
@@ -171,6 +217,30 @@ func (s *Dashboards) compute(ctx context.Context, a engine.Actor, c Chart, v *en
 	out.Rows = rows
 	s.labelKeys(ctx, v, out.Keys, rows)
 	return out, nil
+}
+
+// chartAggregate is the aggregate of a chart other than a funnel, and
+// for each measure the index of its metric (-1 for expressions). Plain
+// measures go in one aggregate; count is always there so every group
+// shows up even when a chart has only weighted measures.
+func chartAggregate(c Chart, filter *store.Filter) (engine.RecordAggregate, []int) {
+	metrics := []store.Metric{{Op: store.AggCount}}
+	slot := make([]int, len(c.Measures)) // index into metrics, -1 for others
+	for i, m := range c.Measures {
+		slot[i] = -1
+		switch m.Op {
+		case MeasureCount:
+			slot[i] = 0
+		case MeasureSum, MeasureAvg, MeasureMin, MeasureMax:
+			slot[i] = len(metrics)
+			metrics = append(metrics, store.Metric{Op: store.AggOp(m.Op), Field: m.Field})
+		case MeasureWeighted:
+			// SUM(Field × Weight) in the same pass; × Scale below.
+			slot[i] = len(metrics)
+			metrics = append(metrics, store.Metric{Op: store.AggSum, Field: m.Field, Weight: m.Weight})
+		}
+	}
+	return engine.RecordAggregate{Filter: filter, GroupBy: c.GroupBy, Metrics: metrics}, slot
 }
 
 // scaleOf is a weighted measure's scale (1 when not set).

@@ -73,6 +73,8 @@ type Dashboards struct {
 	transitions string
 	// cache keeps computed charts (nil: DashboardOptions.NoCache).
 	cache *chartCache
+	// noShare: DashboardOptions.NoShare.
+	noShare bool
 }
 
 // DashboardOptions configures the service.
@@ -86,6 +88,10 @@ type DashboardOptions struct {
 	// aggregates themselves); by default computed charts are kept until an
 	// outbox event makes them stale (see chartCache).
 	NoCache bool
+	// NoShare computes each chart's aggregates on their own instead of
+	// rolling them up from one aggregate per form and filter
+	// (chart_share.go): the reference of the differential test.
+	NoShare bool
 }
 
 // NewDashboards declares the dashboards collection's indexes and returns the service.
@@ -96,7 +102,7 @@ func NewDashboards(ctx context.Context, e *engine.Engine, o DashboardOptions) (*
 	if err != nil {
 		return nil, fmt.Errorf("report: declare dashboard indexes: %w", err)
 	}
-	d := &Dashboards{e: e, transitions: o.StageHistory}
+	d := &Dashboards{e: e, transitions: o.StageHistory, noShare: o.NoShare}
 	if !o.NoCache {
 		d.cache = newChartCache(e.Store(), e.Now)
 	}

@@ -131,6 +131,72 @@ func BenchmarkDashboard(b *testing.B) {
 			}
 		})
 	}
+	// A create stores no transition, so the records above have no stage
+	// history. Give every record that left the first stage one move into
+	// its stage, as engine/workflow writes them: the funnel's history
+	// figures then aggregate that many transitions.
+	addHistory(b, f, st, stages)
+	for _, who := range []struct {
+		name string
+		a    engine.Actor
+	}{{"history_admin", f.admin}, {"history_row_filter", f.rep}} {
+		b.Run(who.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := nocache.Data(f.ctx, who.a, db.ID, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("history_chart_funnel", func(b *testing.B) {
+		defer reportCPU(b)()
+		for b.Loop() {
+			if _, err := nocache.ChartData(f.ctx, f.admin, db.ID, "funnel", nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// addHistory stores one transition per record outside the first stage,
+// from a random earlier open stage, with a duration.
+func addHistory(b *testing.B, f *dash, st store.Store, stages []string) {
+	b.Helper()
+	rng := rand.New(rand.NewPCG(3, 4))
+	flag := map[string]string{"won": "won", "lost": "lost"}
+	at := store.FormatTime(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	cursor := ""
+	for {
+		page, err := st.Find(f.ctx, engine.RecordCollection(f.form), store.Query{Limit: store.MaxPageSize, After: cursor})
+		if err != nil {
+			b.Fatal(err)
+		}
+		var writes []store.Write
+		for _, d := range page.Docs {
+			fields, _ := d.Data["fields"].(map[string]any)
+			to, _ := fields["stage"].(string)
+			if to == "s1" || to == "" {
+				continue
+			}
+			from := stages[rng.IntN(4)] // s1, s1, s2, s2
+			if from == to {
+				from = "s1"
+			}
+			t := map[string]any{"workspace": f.admin.Workspace, "form": f.form, "app": f.app, "record": d.ID, "field": "stage",
+				"from": from, "to": to, "from_flag": "", "to_flag": flag[to], "at": at, "by": f.admin.UserID,
+				"by_name": f.admin.Name, "source": "ui", "form_version": float64(1), "duration_ms": float64(rng.IntN(86_400_000))}
+			writes = append(writes, store.Write{Op: store.OpInsert, Collection: f.history, Doc: store.Document{ID: store.NewID(), Data: t}})
+		}
+		if len(writes) > 0 {
+			if _, err := st.Commit(f.ctx, store.UnitOfWork{Actor: f.admin.UserID, At: time.Now(), Writes: writes}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			return
+		}
+	}
 }
 
 // reportCPU reports the process CPU time (user and system) per operation:

@@ -71,9 +71,9 @@ func (s *Dashboards) check(ctx context.Context, a engine.Actor, db *Dashboard) e
 	if len(errs) > 0 {
 		return invalid(errs...)
 	}
-	for i, c := range db.Charts {
-		if _, err := s.chartData(ctx, a, *db, c, nil); err != nil {
-			return prefix(err, fmt.Sprintf("charts[%d].", i))
+	for i, cd := range s.data(ctx, a, *db, db.Charts, nil) {
+		if cd.Err != nil {
+			return prefix(cd.Err, fmt.Sprintf("charts[%d].", i))
 		}
 	}
 	return nil

@@ -110,21 +110,15 @@ const maxLeaders = 20
 // pipeline, the win rate and the leaderboard come from the records the
 // actor sees (engine.AggregateRecords); the figures that need stage
 // history come from the transitions (see history).
-func (s *Dashboards) funnel(ctx context.Context, a engine.Actor, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
+func (s *Dashboards) funnel(ctx context.Context, a engine.Actor, sh *aggShare, c Chart, v *engine.Version, filter *store.Filter) (ChartData, error) {
 	p := pipelineOf(v)
 	if p == nil {
 		return ChartData{}, invalidAt("form", CodeNoPipeline, nil)
 	}
-	cfg := FunnelConfig{}
-	if c.Funnel != nil {
-		cfg = *c.Funnel
-	}
-	metrics := []store.Metric{{Op: store.AggCount}}
-	if cfg.Amount != "" {
-		metrics = append(metrics, store.Metric{Op: store.AggSum, Field: cfg.Amount})
-	}
+	cfg := funnelConfig(c)
 	paths := map[string]string{"metrics[1].field": "funnel.amount", "groupBy[0].field": "funnel.owner"}
-	res, err := s.e.AggregateRecords(ctx, a, c.Form, engine.RecordAggregate{Filter: filter, GroupBy: []store.GroupKey{{Field: p.Field}}, Metrics: metrics})
+	stages, leaders := funnelAggregates(p, cfg, filter)
+	res, err := s.aggregate(ctx, a, sh, c.Form, stages)
 	if err != nil {
 		return ChartData{}, renamePath(err, paths)
 	}
@@ -223,7 +217,7 @@ func (s *Dashboards) funnel(ctx context.Context, a engine.Actor, c Chart, v *eng
 		prev = st
 	}
 	if cfg.Owner != "" {
-		if err := s.leaders(ctx, a, c, v, p, cfg, filter, fd); err != nil {
+		if err := s.leaders(ctx, a, sh, c, v, p, leaders, fd); err != nil {
 			return ChartData{}, renamePath(err, paths)
 		}
 	}
@@ -233,13 +227,9 @@ func (s *Dashboards) funnel(ctx context.Context, a engine.Actor, c Chart, v *eng
 // leaders fills the leaderboard: per owner, won, lost and open records,
 // the won amount and the owner's weighted pipeline; best won amount first
 // (won count without an amount field).
-func (s *Dashboards) leaders(ctx context.Context, a engine.Actor, c Chart, v *engine.Version, p *stagePipeline, cfg FunnelConfig, filter *store.Filter, fd *FunnelData) error {
-	metrics := []store.Metric{{Op: store.AggCount}}
-	if cfg.Amount != "" {
-		metrics = append(metrics, store.Metric{Op: store.AggSum, Field: cfg.Amount})
-	}
-	res, err := s.e.AggregateRecords(ctx, a, c.Form, engine.RecordAggregate{Filter: filter,
-		GroupBy: []store.GroupKey{{Field: cfg.Owner}, {Field: p.Field}}, Metrics: metrics})
+func (s *Dashboards) leaders(ctx context.Context, a engine.Actor, sh *aggShare, c Chart, v *engine.Version, p *stagePipeline, q engine.RecordAggregate, fd *FunnelData) error {
+	cfg := funnelConfig(c)
+	res, err := s.aggregate(ctx, a, sh, c.Form, q)
 	if err != nil {
 		return err
 	}
@@ -300,6 +290,26 @@ func (s *Dashboards) leaders(ctx context.Context, a engine.Actor, c Chart, v *en
 		}
 	}
 	return nil
+}
+
+func funnelConfig(c Chart) FunnelConfig {
+	if c.Funnel != nil {
+		return *c.Funnel
+	}
+	return FunnelConfig{}
+}
+
+// funnelAggregates are a funnel's aggregates over records: count (and
+// the amount's sum) by stage, and by owner and stage for the leaderboard
+// (used when cfg.Owner is set).
+func funnelAggregates(p *stagePipeline, cfg FunnelConfig, filter *store.Filter) (stages, leaders engine.RecordAggregate) {
+	metrics := []store.Metric{{Op: store.AggCount}}
+	if cfg.Amount != "" {
+		metrics = append(metrics, store.Metric{Op: store.AggSum, Field: cfg.Amount})
+	}
+	stages = engine.RecordAggregate{Filter: filter, GroupBy: []store.GroupKey{{Field: p.Field}}, Metrics: metrics}
+	leaders = engine.RecordAggregate{Filter: filter, GroupBy: []store.GroupKey{{Field: cfg.Owner}, {Field: p.Field}}, Metrics: metrics}
+	return stages, leaders
 }
 
 // CodeNoPipeline: a funnel chart over a form without a stage pipeline.

@@ -82,8 +82,12 @@ func (s *Dashboards) history(ctx context.Context, a engine.Actor, c Chart, p *st
 		if created := float64(lostCount(fd)) - moves; created > 0 {
 			lostShare[""] += created
 		}
+		// The average ignores transitions without a duration (a source
+		// stage with none has no average, as without its transitions):
+		// no condition on duration_ms, so the aggregate reads only keys
+		// of the stage history's covering index (engine/workflow).
 		groups, err = s.e.Store().Aggregate(ctx, s.transitions, store.AggregateQuery{
-			Filter:  ptr(store.And(append(slices.Clone(base), store.Where("duration_ms", store.OpExists, true))...)),
+			Filter:  ptr(store.And(base...)),
 			GroupBy: []store.GroupKey{{Field: "from"}}, Metrics: []store.Metric{{Op: store.AggAvg, Field: "duration_ms"}}})
 		if err != nil {
 			return nil, nil, err
@@ -153,14 +157,13 @@ func (s *Dashboards) cycle(ctx context.Context, a engine.Actor, form string, bas
 	if len(wonValues) == 0 {
 		return nil
 	}
-	page, err := s.e.QueryRecords(ctx, a, form, engine.RecordQuery{Filter: andFilter(filter, store.Where(fd.Field, store.OpIn, wonValues)),
-		Sort: []store.SortKey{{Field: "updatedAt", Desc: true}}, Limit: cycleSample})
+	items, _, err := s.recent(ctx, a, form, andFilter(filter, store.Where(fd.Field, store.OpIn, wonValues)), cycleSample)
 	if err != nil {
 		return err
 	}
 	created := map[string]time.Time{}
-	ids := make([]any, len(page.Items))
-	for i, r := range page.Items {
+	ids := make([]any, len(items))
+	for i, r := range items {
 		created[r.ID] = r.CreatedAt
 		ids[i] = r.ID
 	}
@@ -205,14 +208,47 @@ func (s *Dashboards) recordIDs(ctx context.Context, a engine.Actor, form string,
 		}
 		f = andFilter(filter, store.Where(stageField, store.OpIn, stages))
 	}
-	page, err := s.e.QueryRecords(ctx, a, form, engine.RecordQuery{Filter: f, Sort: []store.SortKey{{Field: "updatedAt", Desc: true}}, Limit: limit})
+	recs, more, err := s.recent(ctx, a, form, f, limit)
+	for _, r := range recs {
+		ids = append(ids, r.ID)
+	}
+	return ids, more, err
+}
+
+// recent returns the limit most recently updated records the actor sees
+// that match f, in the order of a page sorted by updatedAt descending
+// (equal times by id ascending, the store's tie-break); more is set when
+// there are further records.
+//
+// That page read from the store's (updated_at, id) index backwards comes
+// in id descending order, so the store sorts every group of records with
+// one updated_at again: an import, or a clock that does not move, makes
+// that group the whole form. So this reads the page ordered by id
+// descending within equal times, which the index serves and stops early,
+// and when there are further records, reads the first ids in ascending
+// order of the records updated at the page's last time (an index search
+// on that one time) in place of the page's. The records are the same as
+// the page's.
+func (s *Dashboards) recent(ctx context.Context, a engine.Actor, form string, f *store.Filter, limit int) ([]engine.Record, bool, error) {
+	page, err := s.e.QueryRecords(ctx, a, form, engine.RecordQuery{Filter: f,
+		Sort: []store.SortKey{{Field: "updatedAt", Desc: true}, {Field: "id", Desc: true}}, Limit: limit})
 	if err != nil {
 		return nil, false, err
 	}
-	for _, r := range page.Items {
-		ids = append(ids, r.ID)
+	items := page.Items
+	if page.NextCursor == "" || len(items) == 0 {
+		return items, false, nil
 	}
-	return ids, page.NextCursor != "", nil
+	// Further records may share the last time: keep the newer ones and
+	// the lowest ids of the records updated at the last time.
+	last := items[len(items)-1].UpdatedAt
+	keep := slices.IndexFunc(items, func(r engine.Record) bool { return r.UpdatedAt.Equal(last) })
+	tie, err := s.e.QueryRecords(ctx, a, form, engine.RecordQuery{Filter: andFilter(f, store.Where("updatedAt", store.OpEq, store.FormatTime(last))),
+		Sort: []store.SortKey{{Field: "id"}}, Limit: len(items) - keep})
+	if err != nil {
+		return nil, false, err
+	}
+	return append(items[:keep:keep], tie.Items...), true, nil
 }
 
 // eachTransition calls fn for each transition of the records ids (and

@@ -59,6 +59,14 @@ func NewStages(ctx context.Context, e *engine.Engine) (*Stages, error) {
 		{Name: "form_at", Fields: []store.SortKey{{Field: "form"}, {Field: "at"}}},
 		{Name: "form_to_at", Fields: []store.SortKey{{Field: "form"}, {Field: "to"}, {Field: "at"}}},
 		{Name: "form_from_at", Fields: []store.SortKey{{Field: "form"}, {Field: "from"}, {Field: "at"}}},
+		// The funnels' exact history figures (engine/report): per source
+		// stage, the moves into a lost stage and the average duration of
+		// a form's transitions, grouped from this index in its order
+		// without reading the transitions (it holds every key those
+		// aggregates read; its two leading equalities make SQLite prefer
+		// it to form_from_at, which made it fetch every transition:
+		// docs/performance.md, "Shared aggregates").
+		{Name: "form_ws_from", Fields: []store.SortKey{{Field: "form"}, {Field: "workspace"}, {Field: "from"}, {Field: "to_flag"}, {Field: "duration_ms"}}},
 	}
 	if err := s.st.EnsureIndexes(ctx, collTransitions, idx); err != nil {
 		return nil, fmt.Errorf("workflow: declare indexes of %s: %w", collTransitions, err)
