@@ -188,3 +188,26 @@ func RecordCollection(formID string) string { return recordColl(formID) }
 // recordColl and historyColl name the collections of a form's records and history.
 func recordColl(formID string) string  { return RecordCollectionPrefix + strings.ToLower(formID) }
 func historyColl(formID string) string { return "h_" + strings.ToLower(formID) }
+
+// RestoreForm takes a form out of the recycle bin (admins only), with its
+// records and versions as they were.
+func (e *Engine) RestoreForm(ctx context.Context, a Actor, id string) (Form, error) {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: id}); err != nil {
+		return Form{}, err
+	}
+	d, err := e.getScoped(ctx, collForms, a.Workspace, id)
+	if err != nil {
+		return Form{}, err
+	}
+	if d.DeletedAt == nil {
+		return formFrom(d)
+	}
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpRestore, Collection: collForms, Doc: store.Document{ID: id}}},
+		Events: []store.Event{newEvent(EventFormRestored, a.Workspace, collForms, id, FormPayload{Form: id, App: str(d.Data, "app"), Name: str(d.Data, "name")})}})
+	e.current.Delete(id)
+	if err != nil {
+		return Form{}, mapStoreErr(err)
+	}
+	return formFrom(res.Docs[0])
+}

@@ -32,16 +32,27 @@ const MaxExportSample = 1000
 // gets keys derived from its names (or ids), stable from one export to
 // the next.
 func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, error) {
+	p, _, err := s.export(ctx, a, appID, opts)
+	return p, err
+}
+
+// export is Export that also returns the refs of the keys it gave.
+func (s *Service) export(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, *engine.TemplateRefs, error) {
+	p, refs, err := s.exportApp(ctx, a, appID, opts)
+	return p, refs, err
+}
+
+func (s *Service) exportApp(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, *engine.TemplateRefs, error) {
 	if _, err := s.e.Authorize(ctx, a, engine.ActAppManage, engine.Resource{App: appID}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	app, err := s.e.App(ctx, a, appID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in, err := s.Installed(ctx, a, appID)
 	if err != nil && !errors.Is(err, engine.ErrNotFound) {
-		return nil, err
+		return nil, nil, err
 	}
 	known := map[string]map[string]string{}
 	if in != nil {
@@ -58,9 +69,10 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	refs := engine.NewTemplateRefs(a.Workspace, appID)
 	forms, err := s.e.Forms(ctx, a, appID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys := newKeyer(known["forms"])
+	owned := s.owned()
 	var published []engine.Form
 	for _, f := range forms {
 		if f.Published == 0 {
@@ -75,7 +87,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	}
 	roles, err := s.e.Roles(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	roleByID := map[string]engine.WorkspaceRole{}
 	for _, r := range roles {
@@ -83,7 +95,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	}
 	deps, err := s.e.Departments(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	depName := map[string]string{}
 	for _, d := range deps {
@@ -95,7 +107,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	for _, f := range published {
 		v, err := s.e.CurrentVersion(ctx, a, f.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		key, _ := refs.Key("forms", f.ID)
 		def := translate(v.Def, idToKey)
@@ -106,13 +118,15 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 			}
 		})
 		if len(errs) > 0 {
-			return nil, invalid(errs...)
+			return nil, nil, invalid(errs...)
 		}
 		defs[key] = def
-		spec := FormSpec{Key: key, Name: f.Name, Description: f.Description, Definition: def}
+		// An extension a part owns (the stage pipeline) is that part's
+		// item, not part of the form design: one source of truth.
+		spec := FormSpec{Key: key, Name: f.Name, Description: f.Description, Definition: withoutOwned(def, owned)}
 		fp, err := s.e.FormPermissions(ctx, a, f.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if fp.Configured {
 			spec.Permissions = &FormPerms{Sets: []engine.PermissionSet{}}
@@ -167,7 +181,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	for _, part := range s.e.TemplateParts().All() {
 		items, err := part.Export(ctx, a, refs)
 		if err != nil {
-			return nil, fmt.Errorf("template: export %s: %w", part.Kind, err)
+			return nil, nil, fmt.Errorf("template: export %s: %w", part.Kind, err)
 		}
 		if len(items) > 0 {
 			if p.Parts == nil {
@@ -179,10 +193,10 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	}
 	if opts.Sample > 0 {
 		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample)); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return p, nil
+	return p, refs, nil
 }
 
 // keyer gives items keys: the key they were installed with, else one

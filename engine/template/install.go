@@ -67,6 +67,7 @@ func (s *Service) Install(ctx context.Context, a engine.Actor, p *Package, opts 
 	if err := s.Check(ctx, a, p); err != nil {
 		return InstallResult{}, err
 	}
+	p = s.owning(p)
 	p, locale, err := s.localized(ctx, a, p, opts.Locale)
 	if err != nil {
 		return InstallResult{}, err
