@@ -295,11 +295,19 @@ func (s *Service) apply(ctx context.Context, a engine.Actor, m *merge) (int, err
 		}
 		return engine.TemplateItem{}, false
 	}
+	// touchOwned prepares the form of an owned extension's item: its part
+	// publishes the form's whole draft, so an unpublished draft is set
+	// aside first (the rebased one is saved at the end).
 	touchOwned := func(kind, key string) error {
 		for _, k := range ext {
-			if k == kind {
-				return touch(ids[key])
+			if k != kind {
+				continue
 			}
+			id := ids[key]
+			if err := touch(id); err != nil {
+				return err
+			}
+			return s.draftToPublished(ctx, a, id)
 		}
 		return nil
 	}
@@ -566,4 +574,22 @@ func jsonEqual(x, y any) bool { return bytes.Equal(canon(x), canon(y)) }
 func isNoChanges(err error) bool {
 	var ve *engine.ValidationError
 	return errors.As(err, &ve) && len(ve.Fields) == 1 && ve.Fields[0].Code == engine.CodeNoChanges
+}
+
+// draftToPublished makes a form's draft its published design again (when
+// they differ), so that publishing the draft publishes nothing else.
+func (s *Service) draftToPublished(ctx context.Context, a engine.Actor, id string) error {
+	cur, err := s.e.Form(ctx, a, id)
+	if err != nil || cur.Published == 0 {
+		return err
+	}
+	v, err := s.e.CurrentVersion(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if jsonEqual(cur.Draft, v.Def) {
+		return nil
+	}
+	_, err = s.e.SaveDraft(ctx, a, id, engine.FormInput{Name: cur.Name, Description: cur.Description, Definition: v.Def}, cur.Version)
+	return err
 }

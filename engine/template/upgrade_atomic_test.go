@@ -44,6 +44,13 @@ func newUpgradeFixture(t *testing.T, f *fixture) *upgradeFixture {
 	if err != nil {
 		t.Fatalf("install v1: %v", describe(err))
 	}
+	// An unpublished draft the upgrade rebases.
+	task := f.formsByName(t, f.admin, res.AppID)["任务"]
+	def := task.Draft
+	def.Fields = append(def.Fields, form.Field{Key: "draft_only", Type: "text", Label: "草稿字段"})
+	if _, err := f.e.SaveDraft(f.ctx, f.admin, task.ID, engine.FormInput{Name: task.Name, Definition: def}, task.Version); err != nil {
+		t.Fatal(describe(err))
+	}
 	v2 := f.load(t, "tasks")
 	v2.Template.Version = "2.0.0"
 	v2.Roles[1].Name = "项目组员" // worker renamed; guest dropped
@@ -135,7 +142,7 @@ func TestUpgradeAllOrNothing(t *testing.T) {
 				}
 			}
 			steps := []string{"roles", "forms.create", "forms.publish", "permissions", "parts.memos", "parts.boards",
-				"parts.memos.remove", "roles.remove", "forms.remove", "installation"}
+				"parts.memos.remove", "roles.remove", "forms.remove", "drafts", "installation"}
 			for _, step := range steps {
 				seen := 0
 				template.SetFailAt(u.svc, func(s string) error {
@@ -168,6 +175,9 @@ func TestUpgradeAllOrNothing(t *testing.T) {
 				t.Fatalf("upgrade: %v", describe(err))
 			}
 			forms := u.formsByName(t, u.admin, u.app)
+			if d := labels(forms["任务"].Draft.Fields); d["draft_only"] != "草稿字段" || d["notes"] != "备注" {
+				t.Errorf("the draft after the upgrade: %v", d)
+			}
 			if _, has := forms["笔记"]; has {
 				t.Errorf("the dropped form is still live")
 			}
