@@ -89,3 +89,68 @@ func TestCRMTemplateUpgradeStages(t *testing.T) {
 		t.Fatal("unreachable")
 	}
 }
+
+// TestCRMTemplateExportSample: an export with a small sample (3 records a
+// form) brings the records they link to, within the app, and re-imports
+// into another workspace with its sample data: the same structure, and
+// every record written through the write pipeline (so valid).
+func TestCRMTemplateExportSample(t *testing.T) {
+	f := installCRM(t)
+	out, err := f.svc.Export(f.ctx, f.admin, f.app, template.ExportOptions{Sample: 3})
+	if err != nil {
+		t.Fatalf("export: %s", describeErr(err))
+	}
+	raw, err := out.Bundle()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := template.ParseBundle(raw)
+	if err != nil {
+		t.Fatalf("parse the export: %s", describeErr(err))
+	}
+	total := 0
+	for _, recs := range again.Sample.Records {
+		total += len(recs)
+	}
+	t.Logf("sample: %d records, %d notes", total, len(again.Sample.Notes))
+	u, err := f.e.CreateUser(f.ctx, engine.UserInput{Email: "other@example.com", Name: "另一位管理员"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := f.e.CreateWorkspace(f.ctx, u.ID, engine.WorkspaceInput{Name: "另一家公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := engine.Actor{UserID: u.ID, Name: u.Name, Workspace: ws.ID, Role: engine.RoleAdmin, Source: engine.SourceUI}
+	res, err := f.svc.Install(f.ctx, other, again, template.InstallOptions{SampleData: true})
+	if err != nil {
+		t.Fatalf("install the export with its sample: %s", describeErr(err))
+	}
+	if res.Counts["sampleRecords"] != total {
+		t.Errorf("installed %d sample records of %d", res.Counts["sampleRecords"], total)
+	}
+	back, err := f.svc.Export(f.ctx, other, res.AppID, template.ExportOptions{})
+	if err != nil {
+		t.Fatal(describeErr(err))
+	}
+	first, _ := f.svc.Export(f.ctx, f.admin, f.app, template.ExportOptions{})
+	a, _ := json.Marshal(first.Forms)
+	b, _ := json.Marshal(back.Forms)
+	if string(a) != string(b) {
+		for i := range first.Forms {
+			x, _ := json.Marshal(first.Forms[i])
+			var y []byte
+			if i < len(back.Forms) {
+				y, _ = json.Marshal(back.Forms[i])
+			}
+			if string(x) != string(y) {
+				t.Errorf("form %s differs after the round trip:\n%s\n%s", first.Forms[i].Key, x, y)
+			}
+		}
+	}
+	for kind, items := range first.Parts {
+		if len(back.Parts[kind]) != len(items) {
+			t.Errorf("%s: %d items after the round trip, %d before", kind, len(back.Parts[kind]), len(items))
+		}
+	}
+}

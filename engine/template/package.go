@@ -71,6 +71,19 @@ type RoleSpec struct {
 type Sample struct {
 	Members []SampleMember            `json:"members,omitempty"`
 	Records map[string][]SampleRecord `json:"records,omitempty"`
+	// Notes, written by an export, say which records were left out of the
+	// sample or which values cleared, and why; an install ignores them.
+	Notes []SampleNote `json:"notes,omitempty"`
+}
+
+// SampleNote is one thing an export left out of its sample: a record
+// ("dropped", a required value could not travel: Field names it) or a
+// value ("cleared", a link to a record outside the app or the sample's
+// bound, or a value such as a file that does not travel).
+type SampleNote struct {
+	Record string `json:"record"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // SampleMember is a placeholder member (an account without a password,

@@ -91,6 +91,8 @@ type merge struct {
 	ours     *Package
 	drafts   []draftOp
 	roleDels []roleDel
+	// order is the app's form order after the upgrade (form keys).
+	order []string
 }
 
 // draftOp is a form's unpublished draft rebased on the design the upgrade
@@ -151,6 +153,7 @@ func (s *Service) merge(ctx context.Context, a engine.Actor, appID string, p *Pa
 	m := &merge{plan: &UpgradePlan{From: in.Version, To: theirs.Template.Version, Changes: []Change{}, Conflicts: []Conflict{}},
 		in: in, theirs: theirs, ours: ours, refs: refsOf(a.Workspace, appID, in.Refs), res: res, perms: map[string]*FormPerms{}, parts: map[string][]itemOp{}, registry: s.e.TemplateParts()}
 	m.mergeForms(base, ours, theirs)
+	m.mergeOrder(base, ours, theirs)
 	m.mergeParts(base, ours, theirs)
 	if err := s.mergeRoles(ctx, a, m, base, theirs); err != nil {
 		return nil, err
@@ -605,4 +608,72 @@ func (s *Service) roleByID(ctx context.Context, a engine.Actor, id string) (engi
 		}
 	}
 	return engine.WorkspaceRole{}, fmt.Errorf("%w: role %s", engine.ErrNotFound, id)
+}
+
+// mergeOrder decides the app's form order: the template's new order when
+// it rearranged its forms and the user did not (the user's own forms stay
+// after the form they followed), else the app's order with the forms the
+// template adds after the form that precedes them in the template.
+func (m *merge) mergeOrder(base, ours, theirs *Package) {
+	removed := map[string]bool{}
+	for _, k := range m.removed {
+		removed[k] = true
+	}
+	in := func(list []string, of ...[]string) []string {
+		var out []string
+		for _, k := range list {
+			ok := !removed[k]
+			for _, o := range of {
+				ok = ok && slices.Contains(o, k)
+			}
+			if ok {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	b, o, t := formKeys(base), formKeys(ours), formKeys(theirs)
+	common := in(b, o, t)
+	userKept := slices.Equal(in(o, common), common)
+	templateMoved := !slices.Equal(in(t, common), common)
+	keep := map[string]bool{}
+	for _, k := range o {
+		keep[k] = !removed[k]
+	}
+	for _, k := range m.added {
+		keep[k] = true
+	}
+	if userKept && templateMoved {
+		m.order = orderKeys(in(t), o, keep)
+		m.plan.Changes = append(m.plan.Changes, Change{Kind: "app", Key: theirs.Template.Key, Op: "change", Path: "formOrder", Detail: map[string]any{"order": m.order}})
+		m.applied++
+		return
+	}
+	m.order = orderKeys(in(o), t, keep)
+}
+
+// orderKeys lists the keys of primary that keep holds, then those of
+// secondary it holds that primary lacks, each after the key that precedes
+// it in secondary.
+func orderKeys(primary, secondary []string, keep map[string]bool) []string {
+	var order []string
+	for _, k := range primary {
+		if keep[k] && !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
+	for i, k := range secondary {
+		if !keep[k] || slices.Contains(order, k) {
+			continue
+		}
+		at := 0
+		for j := i - 1; j >= 0; j-- {
+			if p := slices.Index(order, secondary[j]); p >= 0 {
+				at = p + 1
+				break
+			}
+		}
+		order = slices.Insert(order, at, k)
+	}
+	return order
 }

@@ -250,6 +250,28 @@ func (s *Service) apply(ctx context.Context, a engine.Actor, m *merge) (int, err
 		refs.Set("forms", k, fm.ID)
 	}
 	ids = refs.Keys("forms")
+	// The app's form order.
+	if err := step("forms.order"); err != nil {
+		return fail(err)
+	}
+	app, err := s.e.App(ctx, a, refs.App)
+	if err != nil {
+		return fail(err)
+	}
+	var parts []engine.TemplatePart
+	order := make([]string, 0, len(m.order))
+	for _, k := range m.order {
+		if id, ok := ids[k]; ok {
+			order = append(order, id)
+		}
+	}
+	if !slices.Equal(order, app.FormOrder) {
+		prev := app.FormOrder
+		u.push(func(ctx context.Context) error { return s.setFormOrder(ctx, a, refs.App, prev) })
+		if err := s.setFormOrder(ctx, a, refs.App, order); err != nil {
+			return fail(prefixErr("forms", err))
+		}
+	}
 	// The merged designs, each published as the form's next version (an
 	// owned extension keeps its published value: its part publishes it).
 	for _, f := range m.forms {
@@ -283,7 +305,7 @@ func (s *Service) apply(ctx context.Context, a engine.Actor, m *merge) (int, err
 		}
 	}
 	// Part items added and changed, in install order.
-	parts, err := s.parts(&Package{Parts: partsOf(m.parts)})
+	parts, err = s.parts(&Package{Parts: partsOf(m.parts)})
 	if err != nil {
 		return fail(err)
 	}

@@ -141,7 +141,7 @@ func TestUpgradeAllOrNothing(t *testing.T) {
 					t.Errorf("plan: %s is %q, want %q (all %v)", k, ops[k], op, ops)
 				}
 			}
-			steps := []string{"roles", "forms.create", "forms.publish", "permissions", "parts.memos", "parts.boards",
+			steps := []string{"roles", "forms.create", "forms.order", "forms.publish", "permissions", "parts.memos", "parts.boards",
 				"parts.memos.remove", "roles.remove", "forms.remove", "drafts", "installation"}
 			for _, step := range steps {
 				seen := 0
