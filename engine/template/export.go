@@ -20,10 +20,21 @@ type ExportOptions struct {
 	// (relations between exported records as $ref; values that cannot
 	// travel, such as users and files, left out).
 	Sample int
+	// Linked bounds the records the sample brings along because sampled
+	// records link to them (0: MaxSampleLinked; negative: none).
+	Linked int
 }
 
 // MaxExportSample bounds ExportOptions.Sample.
 const MaxExportSample = 1000
+
+// MaxSampleLinked bounds, by default, the records an export's sample
+// brings along beyond Sample per form: the records sampled ones link to
+// (within the app), and the ones those link to.
+const MaxSampleLinked = 2000
+
+// maxSampleNotes bounds the notes of an exported sample.
+const maxSampleNotes = 500
 
 // Export returns appID as a template package: its forms' published
 // designs (form ids replaced by keys), the roles its permission sets are
@@ -192,7 +203,14 @@ func (s *Service) exportApp(ctx context.Context, a engine.Actor, appID string, o
 		}
 	}
 	if opts.Sample > 0 {
-		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample)); err != nil {
+		linked := opts.Linked
+		switch {
+		case linked == 0:
+			linked = MaxSampleLinked
+		case linked < 0:
+			linked = 0
+		}
+		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample), linked); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -256,11 +274,16 @@ func keyFrom(name, id string) string {
 	return key
 }
 
-// exportSample adds up to n records of every form, oldest first. Users in
+// exportSample adds up to n records of every form, oldest first, and the
+// records they link to within the app (at most linked of them). Users in
 // user fields and owners that are the installation's sample members become
 // $member (and those members are exported); any other user becomes
-// {"$member": ""}, the installing admin.
-func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, defs map[string]form.Definition, n int) error {
+// {"$member": ""}, the installing admin. So that the sample installs
+// elsewhere, a record whose required value cannot travel (a link to a
+// record outside the app, deleted or beyond the bound; a file; a
+// department) is left out, and links to it cleared, as notes say;
+// optional links that cannot travel are cleared with a note.
+func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, defs map[string]form.Definition, n, linked int) error {
 	now := s.e.Now()
 	x := &sampler{recKey: map[string]string{}, member: map[string]string{}, used: map[string]bool{}}
 	for k, uid := range members {
@@ -287,11 +310,12 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 			add(f.Key, r)
 		}
 	}
-	// The records the sample links to come along (also beyond n), so a
-	// relation a rule requires is not lost.
-	for i := 0; i < len(all); i++ {
+	// The records the sample links to come along (also beyond n, up to
+	// linked), so a relation a rule requires is not lost.
+	brought := 0
+	for i := 0; i < len(all) && brought < linked; i++ {
 		for _, l := range links(defs[all[i].form].Fields, all[i].r.Data) {
-			if _, have := x.recKey[l.id]; have {
+			if _, have := x.recKey[l.id]; have || brought >= linked {
 				continue
 			}
 			formID, ok := refs.ID("forms", l.form)
@@ -303,20 +327,102 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 				continue // deleted or gone: the value is left out
 			}
 			add(l.form, r)
+			brought++
 		}
 	}
+	// Leave out the records a required value of which cannot travel, and
+	// again those that required a link to them, until none is left.
+	var notes []SampleNote
+	note := func(n SampleNote) {
+		if len(notes) < maxSampleNotes {
+			notes = append(notes, n)
+		}
+	}
+	dropped := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, it := range all {
+			if dropped[it.r.ID] {
+				continue
+			}
+			fields := defs[it.form].Fields
+			if f := missingRequired(fields, it.r.Data, x.values(fields, it.r.Data)); f != "" {
+				dropped[it.r.ID], changed = true, true
+				note(SampleNote{Record: x.recKey[it.r.ID], Field: f, Reason: "dropped"})
+				delete(x.recKey, it.r.ID)
+			}
+		}
+	}
+	x.used = map[string]bool{}
 	p.Sample = &Sample{Records: map[string][]SampleRecord{}}
 	for _, it := range all {
+		if dropped[it.r.ID] {
+			continue
+		}
+		fields := defs[it.form].Fields
 		_, key, _ := strings.Cut(x.recKey[it.r.ID], "/")
 		days := int(math.Floor(now.Sub(it.r.CreatedAt).Hours() / 24))
-		sr := SampleRecord{Key: key, DaysAgo: max(days, 0), Values: x.values(defs[it.form].Fields, it.r.Data)}
+		vals := x.values(fields, it.r.Data)
+		for _, f := range fields {
+			if f.Type == "relation" && !isEmptyValue(it.r.Data[f.Key]) && vals[f.Key] == nil {
+				note(SampleNote{Record: x.recKey[it.r.ID], Field: f.Key, Reason: "cleared"})
+			}
+		}
+		sr := SampleRecord{Key: key, DaysAgo: max(days, 0), Values: vals}
 		if k, ok := x.member[it.r.Owner]; ok {
 			sr.Owner = k
 			x.used[k] = true
 		}
 		p.Sample.Records[it.form] = append(p.Sample.Records[it.form], sr)
 	}
+	p.Sample.Notes = notes
 	return s.exportMembers(ctx, a, p, refs, members, x.used)
+}
+
+// missingRequired names the first required input field (a subform's as
+// "sub.field") that has a value in data but none in the sample values
+// (it cannot travel), or "".
+func missingRequired(fields []form.Field, data, values map[string]any) string {
+	for _, f := range fields {
+		t, known := field.Get(f.Type)
+		if !known || !t.Input() {
+			continue
+		}
+		if f.Type == "subform" {
+			rows, _ := data[f.Key].([]any)
+			out, _ := values[f.Key].([]any)
+			for i, row := range rows {
+				m, ok := row.(map[string]any)
+				if !ok {
+					continue
+				}
+				var v map[string]any
+				if i < len(out) {
+					v, _ = out[i].(map[string]any)
+				}
+				if sub := missingRequired(f.Fields, m, v); sub != "" {
+					return f.Key + "." + sub
+				}
+			}
+			continue
+		}
+		if f.Required && !isEmptyValue(data[f.Key]) && isEmptyValue(values[f.Key]) {
+			return f.Key
+		}
+	}
+	return ""
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 // exportMembers adds the sample members the exported records use, with
