@@ -172,6 +172,7 @@ func (s *Service) exportApp(ctx context.Context, a engine.Actor, appID string, o
 			}
 		}
 		p.Forms = append(p.Forms, spec)
+		p.Template.App.Forms = append(p.Template.App.Forms, key)
 	}
 	for _, r := range roles {
 		if usedRoles[r.ID] {
