@@ -49,6 +49,7 @@ const templatesEn = {
   chooseAll_one: 'Choose for {{count}} conflict first', chooseAll_other: 'Choose for {{count}} conflicts first',
   apply: 'Apply the upgrade', upgraded: 'Upgraded to v{{version}}', appliedN_one: '{{count}} change applied as new versions', appliedN_other: '{{count}} changes applied as new versions',
   export: 'Export as template', exportTitle: 'Export “{{name}}” as a template', exportIntro: 'A .json bundle with the app’s forms, roles and parts; it installs in another workspace or on another server.',
+  sampleNotes: 'So that it installs elsewhere, the sample leaves out {{dropped}} records (a required value could not travel) and clears {{cleared}} links; sample.notes in the file lists each.',
   exportSample: 'Include a sample of the data', exportSampleN: 'Records per form', exportOk: 'Download', exported: 'Template downloaded',
 };
 export default templatesEn;

@@ -47,6 +47,7 @@ const templatesZhCN: typeof import('./templates.en').default = {
   chooseAll_one: '请先为 {{count}} 个冲突做出选择', chooseAll_other: '请先为 {{count}} 个冲突做出选择',
   apply: '应用升级', upgraded: '已升级到 v{{version}}', appliedN_one: '已作为新版本应用 {{count}} 项更改', appliedN_other: '已作为新版本应用 {{count}} 项更改',
   export: '导出为模板', exportTitle: '将“{{name}}”导出为模板', exportIntro: '包含应用的表单、角色和各部分的 .json 模板包，可安装到其他工作区或服务器。',
+  sampleNotes: '为了能在别处安装，示例中略去了 {{dropped}} 条记录（必填的值无法带走），清空了 {{cleared}} 个关联；文件中的 sample.notes 逐条说明。',
   exportSample: '包含部分数据作为示例', exportSampleN: '每个表单的记录数', exportOk: '下载', exported: '模板已下载',
 };
 export default templatesZhCN;
