@@ -1,11 +1,13 @@
 // App templates (issue 17): the admin installs the shipped CRM with sample
-// data from the apps page's gallery, opens the opportunities as records and
+// data from the apps page's gallery, sees its forms in the template's order
+// and moves one (the order stays), opens the opportunities as records and
 // as a board (the README's screenshot), sees the funnel dashboard render,
 // exports the app as a template, checks the exported file through the
 // upload dialog (a duplicate app name is refused on its box), previews an
 // upgrade from it, then upgrades to a version 1.1.0 made from it whose
 // field rename conflicts with the admin's (taking the template's applies
-// it); in English no Chinese UI text shows; first-run setup on a fresh
+// it; the admin's unpublished draft field stays unpublished in the draft,
+// and the admin's form order stays); in English no Chinese UI text shows; first-run setup on a fresh
 // server can start with the CRM; at 390 px the gallery, the install dialog,
 // the app page and an upgrade's conflict fit the screen. It needs a server
 // with the template routes and templates/crm (branches tpl and crm).
