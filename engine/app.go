@@ -2,22 +2,28 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/store"
 )
 
 // App (应用) groups forms, and later workflows, automations and dashboards.
 type App struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Icon        string    `json:"icon,omitempty"`
-	Version     int64     `json:"version"`
-	CreatedAt   time.Time `json:"createdAt"`
-	UpdatedAt   time.Time `json:"updatedAt"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Icon        string `json:"icon,omitempty"`
+	// FormOrder is the order of the app's forms (form ids) as its admins
+	// or its template arranged them; Forms lists them in this order, forms
+	// it does not name after, oldest first.
+	FormOrder []string  `json:"formOrder"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // AppInput creates or changes an app.
@@ -25,7 +31,14 @@ type AppInput struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Icon        string `json:"icon"`
+	// FormOrder, when given (not null), rearranges the app's forms: ids of
+	// its live forms, each once; forms it leaves out keep their place
+	// after the named ones. Null keeps the current order.
+	FormOrder []string `json:"formOrder,omitempty"`
 }
+
+// MaxAppForms bounds the ids of an app's form order.
+const MaxAppForms = 500
 
 func (in *AppInput) check() error {
 	in.Name = strings.TrimSpace(in.Name)
@@ -41,8 +54,50 @@ func (in *AppInput) check() error {
 	return nil
 }
 
-func (in AppInput) data(ws string) map[string]any {
-	return map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
+func (in AppInput) data(ws string, order []string) map[string]any {
+	d := map[string]any{"workspace": ws, "name": in.Name, "description": in.Description, "icon": in.Icon}
+	if len(order) > 0 {
+		ids := make([]any, len(order))
+		for i, id := range order {
+			ids[i] = id
+		}
+		d["form_order"] = ids
+	}
+	return d
+}
+
+// checkFormOrder validates a new form order of app: ids of its live forms,
+// each once.
+func (e *Engine) checkFormOrder(ctx context.Context, ws, app string, order []string) error {
+	if len(order) > MaxAppForms {
+		return invalid(fieldErr("formOrder", CodeMaxItems, map[string]any{"max": MaxAppForms}))
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	docs, err := e.findAll(ctx, collForms, store.And(store.Where("workspace", store.OpEq, ws), store.Where("app", store.OpEq, app)), nil)
+	if err != nil {
+		return err
+	}
+	live := map[string]bool{}
+	for _, d := range docs {
+		live[d.ID] = true
+	}
+	seen := map[string]bool{}
+	var errs []field.Error
+	for i, id := range order {
+		switch {
+		case !live[id]:
+			errs = append(errs, fieldErr(fmt.Sprintf("formOrder.%d", i), CodeNotFound, map[string]any{"value": id}))
+		case seen[id]:
+			errs = append(errs, fieldErr(fmt.Sprintf("formOrder.%d", i), field.CodeDuplicate, map[string]any{"value": id}))
+		}
+		seen[id] = true
+	}
+	if len(errs) > 0 {
+		return invalid(errs...)
+	}
+	return nil
 }
 
 // checkAppName refuses a name another live app of the workspace (other than
@@ -73,7 +128,7 @@ func (e *Engine) CreateApp(ctx context.Context, a Actor, in AppInput) (App, erro
 	}
 	id := store.NewID()
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
-		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		Writes: []store.Write{{Op: store.OpInsert, Collection: collApps, Doc: store.Document{ID: id, Data: in.data(a.Workspace, nil)}}},
 		Events: []store.Event{newEvent(EventAppCreated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
@@ -114,7 +169,8 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := e.allow(ctx, a, ActAppManage, Resource{App: id}); err != nil {
 		return App{}, err
 	}
-	if _, err := e.liveScoped(ctx, collApps, a.Workspace, id); err != nil {
+	cur, err := e.liveScoped(ctx, collApps, a.Workspace, id)
+	if err != nil {
 		return App{}, err
 	}
 	if err := in.check(); err != nil {
@@ -123,8 +179,15 @@ func (e *Engine) UpdateApp(ctx context.Context, a Actor, id string, in AppInput,
 	if err := e.checkAppName(ctx, a.Workspace, id, in.Name); err != nil {
 		return App{}, err
 	}
+	order := appFrom(cur).FormOrder
+	if in.FormOrder != nil {
+		if err := e.checkFormOrder(ctx, a.Workspace, id, in.FormOrder); err != nil {
+			return App{}, err
+		}
+		order = in.FormOrder
+	}
 	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID, Writes: []store.Write{{Op: store.OpUpdate, Collection: collApps,
-		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace)}}},
+		ExpectVersion: version, Doc: store.Document{ID: id, Data: in.data(a.Workspace, order)}}},
 		Events: []store.Event{newEvent(EventAppUpdated, a.Workspace, collApps, id, AppPayload{App: id, Name: in.Name})}})
 	if err != nil {
 		return App{}, mapStoreErr(err)
@@ -184,6 +247,14 @@ func (e *Engine) liveScoped(ctx context.Context, coll, ws, id string) (store.Doc
 }
 
 func appFrom(d store.Document) App {
+	order := []string{}
+	if ids, ok := d.Data["form_order"].([]any); ok {
+		for _, id := range ids {
+			if s, ok := id.(string); ok {
+				order = append(order, s)
+			}
+		}
+	}
 	return App{ID: d.ID, Name: str(d.Data, "name"), Description: str(d.Data, "description"), Icon: str(d.Data, "icon"),
-		Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
+		FormOrder: order, Version: d.Version, CreatedAt: d.CreatedAt, UpdatedAt: d.UpdatedAt}
 }

@@ -137,6 +137,7 @@ func TestEveryMutatingMethodCommitsItsEvent(t *testing.T) {
 				return err
 			}, W(engine.EventFormPublished)},
 			{"DeleteForm", func() error { return f.e.DeleteForm(ctx, admin, draft.ID) }, W(engine.EventFormDeleted)},
+			{"RestoreForm", func() error { _, err := f.e.RestoreForm(ctx, admin, draft.ID); return err }, W(engine.EventFormRestored)},
 			{"DeleteApp", func() error { return f.e.DeleteApp(ctx, admin, app.ID) }, W(engine.EventAppDeleted)},
 			{"RestoreApp", func() error { _, err := f.e.RestoreApp(ctx, admin, app.ID); return err }, W(engine.EventAppRestored)},
 			{"CreateDepartment", func() error { dept, err = f.e.CreateDepartment(ctx, admin, "销售部", ""); return err }, W(engine.EventDepartmentCreated)},

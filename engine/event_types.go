@@ -27,6 +27,7 @@ const (
 	EventFormCreated    EventType = "form.created"
 	EventFormDraftSaved EventType = "form.draft_saved"
 	EventFormDeleted    EventType = "form.deleted"
+	EventFormRestored   EventType = "form.restored"
 	EventFormPublished  EventType = "form.published"
 
 	// Organisation (payloads WorkspacePayload, DepartmentPayload, MemberPayload).
@@ -82,7 +83,7 @@ func EventTypes() []EventInfo {
 	return []EventInfo{
 		rec(EventRecordCreated), rec(EventRecordUpdated), rec(EventRecordDeleted), rec(EventRecordRestored),
 		app(EventAppCreated), app(EventAppUpdated), app(EventAppDeleted), app(EventAppRestored),
-		frm(EventFormCreated), frm(EventFormDraftSaved), frm(EventFormDeleted),
+		frm(EventFormCreated), frm(EventFormDraftSaved), frm(EventFormDeleted), frm(EventFormRestored),
 		{EventFormPublished, "FormPublishedPayload", FormPublishedPayloadVersion},
 		{EventWorkspaceCreated, "WorkspacePayload", WorkspacePayloadVersion},
 		{EventWorkspaceUpdated, "WorkspacePayload", WorkspacePayloadVersion},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,7 +87,8 @@ func (e *Engine) Forms(ctx context.Context, a Actor, appID string) ([]Form, erro
 	if err := a.check(); err != nil {
 		return nil, err
 	}
-	if _, err := e.liveScoped(ctx, collApps, a.Workspace, appID); err != nil {
+	app, err := e.liveScoped(ctx, collApps, a.Workspace, appID)
+	if err != nil {
 		return nil, err
 	}
 	docs, err := e.findAll(ctx, collForms, store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("app", store.OpEq, appID)), []store.SortKey{{Field: store.FieldCreatedAt}})
@@ -101,6 +103,25 @@ func (e *Engine) Forms(ctx context.Context, a Actor, appID string) ([]Form, erro
 		}
 		out = append(out, f)
 	}
+	// The app's order first, then the forms it does not name, oldest
+	// first (ids break ties of the same instant).
+	pos := map[string]int{}
+	for i, id := range appFrom(app).FormOrder {
+		pos[id] = i
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		pi, oi := pos[out[i].ID]
+		pj, oj := pos[out[j].ID]
+		switch {
+		case oi && oj:
+			return pi < pj
+		case oi != oj:
+			return oi
+		case !out[i].CreatedAt.Equal(out[j].CreatedAt):
+			return out[i].CreatedAt.Before(out[j].CreatedAt)
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out, nil
 }
 
@@ -188,3 +209,26 @@ func RecordCollection(formID string) string { return recordColl(formID) }
 // recordColl and historyColl name the collections of a form's records and history.
 func recordColl(formID string) string  { return RecordCollectionPrefix + strings.ToLower(formID) }
 func historyColl(formID string) string { return "h_" + strings.ToLower(formID) }
+
+// RestoreForm takes a form out of the recycle bin (admins only), with its
+// records and versions as they were.
+func (e *Engine) RestoreForm(ctx context.Context, a Actor, id string) (Form, error) {
+	if err := e.allow(ctx, a, ActFormDesign, Resource{Form: id}); err != nil {
+		return Form{}, err
+	}
+	d, err := e.getScoped(ctx, collForms, a.Workspace, id)
+	if err != nil {
+		return Form{}, err
+	}
+	if d.DeletedAt == nil {
+		return formFrom(d)
+	}
+	res, err := e.commit(ctx, store.UnitOfWork{Actor: a.UserID,
+		Writes: []store.Write{{Op: store.OpRestore, Collection: collForms, Doc: store.Document{ID: id}}},
+		Events: []store.Event{newEvent(EventFormRestored, a.Workspace, collForms, id, FormPayload{Form: id, App: str(d.Data, "app"), Name: str(d.Data, "name")})}})
+	e.current.Delete(id)
+	if err != nil {
+		return Form{}, mapStoreErr(err)
+	}
+	return formFrom(res.Docs[0])
+}

@@ -54,6 +54,15 @@ type TemplatePart struct {
 	// items and an app's exported ones like with like. Nil: items compare
 	// as written. A spec it cannot read is returned unchanged.
 	Normalize func(item TemplateItem) TemplateItem
+	// Extension, when set, names the form design extension
+	// (form.Definition.Extensions[Extension]) this part's items are: one
+	// item per form, keyed by the form's key, whose spec is the
+	// extension's value. The part is then its only home in a template:
+	// the installer leaves that extension out of exported form designs,
+	// moves one found in a template's form design into the part, and
+	// keeps a form's published value when it publishes the form's other
+	// changes (the part publishes its own).
+	Extension string
 }
 
 // TemplateItem is one item of a template part: its key, unique within the

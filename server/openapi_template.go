@@ -33,7 +33,7 @@ func templateSchemas() map[string]any {
 		"TemplateInstalled": obj(map[string]any{"appId": tStr, "counts": counts}, "appId", "counts"),
 		"TemplateInstallation": obj(map[string]any{"app": tStr, "key": tStr, "version": tStr, "locale": tStr, "installedAt": tTime, "upgradedAt": tTime,
 			"refs": map[string]any{"type": "object", "additionalProperties": texts}}, "app", "key", "version", "installedAt", "refs"),
-		"TemplateChange": obj(map[string]any{"kind": tStr, "key": tStr, "op": map[string]any{"enum": []any{"add", "remove", "change"}}, "path": tStr, "detail": tObj}, "kind", "key", "op"),
+		"TemplateChange": obj(map[string]any{"kind": tStr, "key": tStr, "op": map[string]any{"enum": []any{"add", "remove", "change", "keep"}}, "path": tStr, "detail": tObj}, "kind", "key", "op"),
 		"TemplateConflict": obj(map[string]any{"id": tStr, "kind": tStr, "key": tStr, "path": tStr, "base": tAny, "ours": tAny, "theirs": tAny},
 			"id", "kind", "key", "base", "ours", "theirs"),
 		"UpgradePlan":     obj(map[string]any{"from": tStr, "to": tStr, "changes": arr(ref("TemplateChange")), "conflicts": arr(ref("TemplateConflict"))}, "from", "to", "changes", "conflicts"),

@@ -656,6 +656,29 @@ func TestCRMTemplateEnglish(t *testing.T) {
 	if stage.Label != "Stage" || stage.Options[0].Value != "qualify" || stage.Options[0].Label != "Qualification" {
 		t.Errorf("stage field = %+v", stage)
 	}
+	// The pipeline's guidance, checklists and gate messages come from the
+	// overlay too (stages by their value).
+	ov, err := f.e.CurrentVersion(f.ctx, admin, opp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := workflow.PipelineOf(ov.Def)
+	if err != nil || pl == nil {
+		t.Fatalf("pipeline = %v %v", pl, err)
+	}
+	for _, st := range pl.Stages {
+		if st.Guidance == "" || strings.ContainsFunc(st.Guidance, isHan) {
+			t.Errorf("stage %s guidance %q is not translated", st.Value, st.Guidance)
+		}
+		for _, c := range st.Checklist {
+			if strings.ContainsFunc(c, isHan) {
+				t.Errorf("stage %s checklist item %q is not translated", st.Value, c)
+			}
+		}
+		if strings.ContainsFunc(st.Message["en"], isHan) {
+			t.Errorf("stage %s message %q is not English", st.Value, st.Message["en"])
+		}
+	}
 	dbs, err := f.dash.List(f.ctx, admin, res.AppID)
 	if err != nil {
 		t.Fatal(err)

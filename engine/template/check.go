@@ -22,6 +22,7 @@ func (s *Service) Check(ctx context.Context, a engine.Actor, p *Package) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
+	p = s.owning(p)
 	var errs []field.Error
 	for _, f := range p.Forms {
 		at := "forms." + f.Key

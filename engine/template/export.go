@@ -20,10 +20,21 @@ type ExportOptions struct {
 	// (relations between exported records as $ref; values that cannot
 	// travel, such as users and files, left out).
 	Sample int
+	// Linked bounds the records the sample brings along because sampled
+	// records link to them (0: MaxSampleLinked; negative: none).
+	Linked int
 }
 
 // MaxExportSample bounds ExportOptions.Sample.
 const MaxExportSample = 1000
+
+// MaxSampleLinked bounds, by default, the records an export's sample
+// brings along beyond Sample per form: the records sampled ones link to
+// (within the app), and the ones those link to.
+const MaxSampleLinked = 2000
+
+// maxSampleNotes bounds the notes of an exported sample.
+const maxSampleNotes = 500
 
 // Export returns appID as a template package: its forms' published
 // designs (form ids replaced by keys), the roles its permission sets are
@@ -32,16 +43,27 @@ const MaxExportSample = 1000
 // gets keys derived from its names (or ids), stable from one export to
 // the next.
 func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, error) {
+	p, _, err := s.export(ctx, a, appID, opts)
+	return p, err
+}
+
+// export is Export that also returns the refs of the keys it gave.
+func (s *Service) export(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, *engine.TemplateRefs, error) {
+	p, refs, err := s.exportApp(ctx, a, appID, opts)
+	return p, refs, err
+}
+
+func (s *Service) exportApp(ctx context.Context, a engine.Actor, appID string, opts ExportOptions) (*Package, *engine.TemplateRefs, error) {
 	if _, err := s.e.Authorize(ctx, a, engine.ActAppManage, engine.Resource{App: appID}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	app, err := s.e.App(ctx, a, appID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	in, err := s.Installed(ctx, a, appID)
 	if err != nil && !errors.Is(err, engine.ErrNotFound) {
-		return nil, err
+		return nil, nil, err
 	}
 	known := map[string]map[string]string{}
 	if in != nil {
@@ -58,9 +80,10 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	refs := engine.NewTemplateRefs(a.Workspace, appID)
 	forms, err := s.e.Forms(ctx, a, appID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	keys := newKeyer(known["forms"])
+	owned := s.owned()
 	var published []engine.Form
 	for _, f := range forms {
 		if f.Published == 0 {
@@ -75,7 +98,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	}
 	roles, err := s.e.Roles(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	roleByID := map[string]engine.WorkspaceRole{}
 	for _, r := range roles {
@@ -83,7 +106,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	}
 	deps, err := s.e.Departments(ctx, a)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	depName := map[string]string{}
 	for _, d := range deps {
@@ -95,7 +118,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	for _, f := range published {
 		v, err := s.e.CurrentVersion(ctx, a, f.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		key, _ := refs.Key("forms", f.ID)
 		def := translate(v.Def, idToKey)
@@ -106,13 +129,15 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 			}
 		})
 		if len(errs) > 0 {
-			return nil, invalid(errs...)
+			return nil, nil, invalid(errs...)
 		}
 		defs[key] = def
-		spec := FormSpec{Key: key, Name: f.Name, Description: f.Description, Definition: def}
+		// An extension a part owns (the stage pipeline) is that part's
+		// item, not part of the form design: one source of truth.
+		spec := FormSpec{Key: key, Name: f.Name, Description: f.Description, Definition: withoutOwned(def, owned)}
 		fp, err := s.e.FormPermissions(ctx, a, f.ID)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if fp.Configured {
 			spec.Permissions = &FormPerms{Sets: []engine.PermissionSet{}}
@@ -147,6 +172,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 			}
 		}
 		p.Forms = append(p.Forms, spec)
+		p.Template.App.Forms = append(p.Template.App.Forms, key)
 	}
 	for _, r := range roles {
 		if usedRoles[r.ID] {
@@ -167,7 +193,7 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 	for _, part := range s.e.TemplateParts().All() {
 		items, err := part.Export(ctx, a, refs)
 		if err != nil {
-			return nil, fmt.Errorf("template: export %s: %w", part.Kind, err)
+			return nil, nil, fmt.Errorf("template: export %s: %w", part.Kind, err)
 		}
 		if len(items) > 0 {
 			if p.Parts == nil {
@@ -178,11 +204,18 @@ func (s *Service) Export(ctx context.Context, a engine.Actor, appID string, opts
 		}
 	}
 	if opts.Sample > 0 {
-		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample)); err != nil {
-			return nil, err
+		linked := opts.Linked
+		switch {
+		case linked == 0:
+			linked = MaxSampleLinked
+		case linked < 0:
+			linked = 0
+		}
+		if err := s.exportSample(ctx, a, p, refs, known["members"], defs, min(opts.Sample, MaxExportSample), linked); err != nil {
+			return nil, nil, err
 		}
 	}
-	return p, nil
+	return p, refs, nil
 }
 
 // keyer gives items keys: the key they were installed with, else one
@@ -242,11 +275,16 @@ func keyFrom(name, id string) string {
 	return key
 }
 
-// exportSample adds up to n records of every form, oldest first. Users in
+// exportSample adds up to n records of every form, oldest first, and the
+// records they link to within the app (at most linked of them). Users in
 // user fields and owners that are the installation's sample members become
 // $member (and those members are exported); any other user becomes
-// {"$member": ""}, the installing admin.
-func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, defs map[string]form.Definition, n int) error {
+// {"$member": ""}, the installing admin. So that the sample installs
+// elsewhere, a record whose required value cannot travel (a link to a
+// record outside the app, deleted or beyond the bound; a file; a
+// department) is left out, and links to it cleared, as notes say;
+// optional links that cannot travel are cleared with a note.
+func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, refs *engine.TemplateRefs, members map[string]string, defs map[string]form.Definition, n, linked int) error {
 	now := s.e.Now()
 	x := &sampler{recKey: map[string]string{}, member: map[string]string{}, used: map[string]bool{}}
 	for k, uid := range members {
@@ -273,11 +311,12 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 			add(f.Key, r)
 		}
 	}
-	// The records the sample links to come along (also beyond n), so a
-	// relation a rule requires is not lost.
-	for i := 0; i < len(all); i++ {
+	// The records the sample links to come along (also beyond n, up to
+	// linked), so a relation a rule requires is not lost.
+	brought := 0
+	for i := 0; i < len(all) && brought < linked; i++ {
 		for _, l := range links(defs[all[i].form].Fields, all[i].r.Data) {
-			if _, have := x.recKey[l.id]; have {
+			if _, have := x.recKey[l.id]; have || brought >= linked {
 				continue
 			}
 			formID, ok := refs.ID("forms", l.form)
@@ -289,20 +328,102 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 				continue // deleted or gone: the value is left out
 			}
 			add(l.form, r)
+			brought++
 		}
 	}
+	// Leave out the records a required value of which cannot travel, and
+	// again those that required a link to them, until none is left.
+	var notes []SampleNote
+	note := func(n SampleNote) {
+		if len(notes) < maxSampleNotes {
+			notes = append(notes, n)
+		}
+	}
+	dropped := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, it := range all {
+			if dropped[it.r.ID] {
+				continue
+			}
+			fields := defs[it.form].Fields
+			if f := missingRequired(fields, it.r.Data, x.values(fields, it.r.Data)); f != "" {
+				dropped[it.r.ID], changed = true, true
+				note(SampleNote{Record: x.recKey[it.r.ID], Field: f, Reason: "dropped"})
+				delete(x.recKey, it.r.ID)
+			}
+		}
+	}
+	x.used = map[string]bool{}
 	p.Sample = &Sample{Records: map[string][]SampleRecord{}}
 	for _, it := range all {
+		if dropped[it.r.ID] {
+			continue
+		}
+		fields := defs[it.form].Fields
 		_, key, _ := strings.Cut(x.recKey[it.r.ID], "/")
 		days := int(math.Floor(now.Sub(it.r.CreatedAt).Hours() / 24))
-		sr := SampleRecord{Key: key, DaysAgo: max(days, 0), Values: x.values(defs[it.form].Fields, it.r.Data)}
+		vals := x.values(fields, it.r.Data)
+		for _, f := range fields {
+			if f.Type == "relation" && !isEmptyValue(it.r.Data[f.Key]) && vals[f.Key] == nil {
+				note(SampleNote{Record: x.recKey[it.r.ID], Field: f.Key, Reason: "cleared"})
+			}
+		}
+		sr := SampleRecord{Key: key, DaysAgo: max(days, 0), Values: vals}
 		if k, ok := x.member[it.r.Owner]; ok {
 			sr.Owner = k
 			x.used[k] = true
 		}
 		p.Sample.Records[it.form] = append(p.Sample.Records[it.form], sr)
 	}
+	p.Sample.Notes = notes
 	return s.exportMembers(ctx, a, p, refs, members, x.used)
+}
+
+// missingRequired names the first required input field (a subform's as
+// "sub.field") that has a value in data but none in the sample values
+// (it cannot travel), or "".
+func missingRequired(fields []form.Field, data, values map[string]any) string {
+	for _, f := range fields {
+		t, known := field.Get(f.Type)
+		if !known || !t.Input() {
+			continue
+		}
+		if f.Type == "subform" {
+			rows, _ := data[f.Key].([]any)
+			out, _ := values[f.Key].([]any)
+			for i, row := range rows {
+				m, ok := row.(map[string]any)
+				if !ok {
+					continue
+				}
+				var v map[string]any
+				if i < len(out) {
+					v, _ = out[i].(map[string]any)
+				}
+				if sub := missingRequired(f.Fields, m, v); sub != "" {
+					return f.Key + "." + sub
+				}
+			}
+			continue
+		}
+		if f.Required && !isEmptyValue(data[f.Key]) && isEmptyValue(values[f.Key]) {
+			return f.Key
+		}
+	}
+	return ""
+}
+
+func isEmptyValue(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case []any:
+		return len(x) == 0
+	}
+	return false
 }
 
 // exportMembers adds the sample members the exported records use, with

@@ -138,3 +138,98 @@ func TestSampleMemberNeverTakesAnAccount(t *testing.T) {
 		t.Fatalf("%d members in the second workspace", len(ms))
 	}
 }
+
+// An export's sample brings the records its records link to (within the
+// app), up to a bound; a record whose required link cannot travel (a
+// deleted record, or one beyond the bound) is left out with a note, an
+// optional one is cleared with a note; the sample installs elsewhere.
+func TestExportSampleClosure(t *testing.T) {
+	for _, backend := range []struct {
+		name string
+		new  func(testing.TB) *fixture
+	}{{"sqlite", newFixture}, {"mongo", newMongoFixture}} {
+		t.Run(backend.name, func(t *testing.T) {
+			f := backend.new(t)
+			v1 := f.load(t, "tasks")
+			for i := range v1.Forms {
+				if v1.Forms[i].Key != "task" {
+					continue
+				}
+				for j := range v1.Forms[i].Definition.Fields {
+					if v1.Forms[i].Definition.Fields[j].Key == "project" {
+						v1.Forms[i].Definition.Fields[j].Required = true
+					}
+				}
+			}
+			v1.Sample.Records["task"][0].Values["project"] = map[string]any{"$ref": "project/p2"} // t1, the oldest task, on the newer project
+			res, err := f.svc.Install(f.ctx, f.admin, v1, template.InstallOptions{SampleData: true})
+			if err != nil {
+				t.Fatalf("install: %v", describe(err))
+			}
+			install := func(p *template.Package) int {
+				t.Helper()
+				b, err := p.Bundle()
+				if err != nil {
+					t.Fatal(err)
+				}
+				q, err := template.ParseBundle(b)
+				if err != nil {
+					t.Fatalf("parse: %v", describe(err))
+				}
+				other := f.newWorkspace(t, "别处")
+				r, err := f.svc.Install(f.ctx, other, q, template.InstallOptions{SampleData: true})
+				if err != nil {
+					t.Fatalf("install the export elsewhere: %v", describe(err))
+				}
+				return r.Counts["sampleRecords"]
+			}
+			// One record a form: t1 brings p2 along.
+			p, err := f.svc.Export(f.ctx, f.admin, res.AppID, template.ExportOptions{Sample: 1})
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+			if len(p.Sample.Records["project"]) != 2 || len(p.Sample.Records["task"]) != 1 || len(p.Sample.Notes) != 0 {
+				t.Fatalf("sample: %d projects, %d tasks, notes %+v", len(p.Sample.Records["project"]), len(p.Sample.Records["task"]), p.Sample.Notes)
+			}
+			if n := install(p); n != 3 {
+				t.Errorf("%d records installed", n)
+			}
+			// Nothing brought along: t1's required project cannot travel, t1 is left out.
+			p, err = f.svc.Export(f.ctx, f.admin, res.AppID, template.ExportOptions{Sample: 1, Linked: -1})
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+			if len(p.Sample.Records["task"]) != 0 || len(p.Sample.Notes) != 1 || p.Sample.Notes[0] != (template.SampleNote{Record: "task/r0001", Field: "project", Reason: "dropped"}) {
+				t.Fatalf("bounded sample: %+v notes %+v", p.Sample.Records, p.Sample.Notes)
+			}
+			if n := install(p); n != 1 {
+				t.Errorf("%d records installed", n)
+			}
+			// A deleted project: the tasks requiring it are left out.
+			projects := f.formsByName(t, f.admin, res.AppID)["项目"]
+			for _, r := range f.records(t, f.admin, projects.ID) {
+				if r.Data["title"] == "内部培训" {
+					if err := f.e.DeleteRecord(f.ctx, f.admin, projects.ID, r.ID, r.Version); err != nil {
+						t.Fatal(describe(err))
+					}
+				}
+			}
+			p, err = f.svc.Export(f.ctx, f.admin, res.AppID, template.ExportOptions{Sample: 10})
+			if err != nil {
+				t.Fatal(describe(err))
+			}
+			dropped := 0
+			for _, n := range p.Sample.Notes {
+				if n.Reason == "dropped" && n.Field == "project" {
+					dropped++
+				}
+			}
+			if dropped != 2 || len(p.Sample.Records["task"]) != 1 {
+				t.Fatalf("after the delete: %d tasks, notes %+v", len(p.Sample.Records["task"]), p.Sample.Notes)
+			}
+			if n := install(p); n != 2 {
+				t.Errorf("%d records installed", n)
+			}
+		})
+	}
+}

@@ -67,6 +67,7 @@ func (s *Service) Install(ctx context.Context, a engine.Actor, p *Package, opts 
 	if err := s.Check(ctx, a, p); err != nil {
 		return InstallResult{}, err
 	}
+	p = s.owning(p)
 	p, locale, err := s.localized(ctx, a, p, opts.Locale)
 	if err != nil {
 		return InstallResult{}, err
@@ -201,6 +202,13 @@ func (s *Service) installForms(ctx context.Context, a engine.Actor, app string, 
 		refs.Set("forms", f.Key, fm.ID)
 	}
 	ids := refs.Keys("forms")
+	order := make([]string, len(p.Forms))
+	for i, f := range p.Forms {
+		order[i] = ids[f.Key]
+	}
+	if err := s.setFormOrder(ctx, a, app, order); err != nil {
+		return prefixErr("forms", err)
+	}
 	for _, f := range p.Forms {
 		if err := s.publish(ctx, a, ids[f.Key], f, ids); err != nil {
 			return prefixErr("forms."+f.Key, err)
@@ -643,4 +651,18 @@ func (s *Service) makeHead(ctx context.Context, a engine.Actor, dept, user strin
 		})
 	}
 	return nil
+}
+
+// setFormOrder arranges the forms of app in order (form ids), as the
+// template lists them.
+func (s *Service) setFormOrder(ctx context.Context, a engine.Actor, app string, order []string) error {
+	cur, err := s.e.App(ctx, a, app)
+	if err != nil {
+		return err
+	}
+	if slices.Equal(cur.FormOrder, order) {
+		return nil
+	}
+	_, err = s.e.UpdateApp(ctx, a, app, engine.AppInput{Name: cur.Name, Description: cur.Description, Icon: cur.Icon, FormOrder: order}, cur.Version)
+	return err
 }

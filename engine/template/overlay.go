@@ -89,9 +89,10 @@ func (p *Package) apply(o *Overlay) {
 
 // overlayProps applies an overlay to an item's properties: a property the
 // item has is replaced, except a list of objects with ids (a dashboard's
-// charts and filters, a chart's measures), which an object keyed by id
-// translates item by item the same way. Properties the item does not have
-// are not added.
+// charts and filters, a chart's measures) or values (a pipeline's stages,
+// by their option value), which an object keyed by id or value translates
+// element by element the same way. Properties the item does not have are
+// not added.
 func overlayProps(item, props map[string]any) {
 	for k, v := range props {
 		cur, has := item[k]
@@ -109,7 +110,7 @@ func overlayProps(item, props map[string]any) {
 			if !ok {
 				continue
 			}
-			id, _ := m["id"].(string)
+			id := elementKey(m)
 			if sub, ok := byID[id].(map[string]any); ok && id != "" {
 				overlayProps(m, sub)
 			}
@@ -133,4 +134,15 @@ func relabel(fields []form.Field, fo FormOverlay) {
 		}
 		relabel(f.Fields, fo)
 	}
+}
+
+// elementKey is what names an element of a list in an overlay: its "id",
+// else its "value" (a stage), else its "key".
+func elementKey(m map[string]any) string {
+	for _, k := range []string{"id", "value", "key"} {
+		if s, ok := m[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
 }

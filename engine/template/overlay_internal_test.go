@@ -48,3 +48,28 @@ func TestOverlayTranslatesItemsByID(t *testing.T) {
 		t.Errorf("a chart the overlay does not name changed: %+v", got.Charts[1])
 	}
 }
+
+// A pipeline's stages have no ids: the overlay names them by value and
+// translates their guidance and checklist; the values stay.
+func TestOverlayTranslatesStagesByValue(t *testing.T) {
+	spec := `{"field":"stage","stages":[{"value":"qualify","guidance":"弄清需求","checklist":["确认预算"]},{"value":"won","flag":"won","guidance":"赢单"}]}`
+	p := &Package{Parts: map[string][]engine.TemplateItem{"stages": {{Key: "opp", Spec: json.RawMessage(spec)}}}}
+	p.apply(&Overlay{Parts: map[string]map[string]map[string]any{"stages": {"opp": {
+		"stages": map[string]any{"qualify": map[string]any{"guidance": "Find the need", "checklist": []any{"Confirm the budget"}}},
+	}}}})
+	var got struct {
+		Stages []struct {
+			Value, Guidance string
+			Checklist       []string
+		}
+	}
+	if err := json.Unmarshal(p.Parts["stages"][0].Spec, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Stages[0].Value != "qualify" || got.Stages[0].Guidance != "Find the need" || len(got.Stages[0].Checklist) != 1 || got.Stages[0].Checklist[0] != "Confirm the budget" {
+		t.Errorf("stage qualify = %+v", got.Stages[0])
+	}
+	if got.Stages[1].Guidance != "赢单" {
+		t.Errorf("a stage the overlay does not name changed: %+v", got.Stages[1])
+	}
+}

@@ -3,6 +3,7 @@ package template
 import (
 	"encoding/json"
 	"regexp"
+	"sort"
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/form"
@@ -41,6 +42,32 @@ type AppSpec struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
 	Icon        string `json:"icon,omitempty"`
+	// Forms is the order of the app's forms (form keys) as the app page
+	// lists them; forms it leaves out follow, in the package's order. A
+	// template directory's forms are otherwise in file name order.
+	Forms []string `json:"forms,omitempty"`
+}
+
+// orderForms puts p's forms in the order Template.App.Forms gives (the
+// others after, as they were).
+func (p *Package) orderForms() {
+	if len(p.Template.App.Forms) == 0 {
+		return
+	}
+	pos := map[string]int{}
+	for i, k := range p.Template.App.Forms {
+		if _, dup := pos[k]; !dup {
+			pos[k] = i
+		}
+	}
+	sort.SliceStable(p.Forms, func(i, j int) bool {
+		pi, oi := pos[p.Forms[i].Key]
+		pj, oj := pos[p.Forms[j].Key]
+		if oi && oj {
+			return pi < pj
+		}
+		return oi && !oj
+	})
 }
 
 // FormSpec is one form: its design with references to other forms by key,
@@ -71,6 +98,19 @@ type RoleSpec struct {
 type Sample struct {
 	Members []SampleMember            `json:"members,omitempty"`
 	Records map[string][]SampleRecord `json:"records,omitempty"`
+	// Notes, written by an export, say which records were left out of the
+	// sample or which values cleared, and why; an install ignores them.
+	Notes []SampleNote `json:"notes,omitempty"`
+}
+
+// SampleNote is one thing an export left out of its sample: a record
+// ("dropped", a required value could not travel: Field names it) or a
+// value ("cleared", a link to a record outside the app or the sample's
+// bound, or a value such as a file that does not travel).
+type SampleNote struct {
+	Record string `json:"record"`
+	Field  string `json:"field,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // SampleMember is a placeholder member (an account without a password,

@@ -71,6 +71,7 @@ func ParseBundle(data []byte) (*Package, error) {
 	if err := decodeStrict(data, &p, ""); err != nil {
 		return nil, err
 	}
+	p.orderForms()
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
@@ -170,6 +171,7 @@ func ParseDir(fsys fs.FS) (*Package, error) {
 	if len(errs) > 0 {
 		return nil, invalid(errs...)
 	}
+	p.orderForms()
 	if err := p.validate(); err != nil {
 		return nil, err
 	}

@@ -32,6 +32,8 @@ type Service struct {
 
 	mu     sync.Mutex
 	loaded map[string]*Package
+	// failAt, set by tests only, fails an upgrade at the step it names.
+	failAt func(step string) error
 }
 
 // New returns the service over e; fsys holds the shipped templates, one

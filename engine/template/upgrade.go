@@ -85,6 +85,29 @@ type merge struct {
 	parts          map[string][]itemOp
 	applied        int
 	registry       *engine.TemplatePartRegistry
+	// ours is the app as exported before the upgrade (the values an undo
+	// puts back); drafts the unpublished drafts rebased on what the
+	// upgrade publishes; roleDels the roles the template dropped that go.
+	ours     *Package
+	drafts   []draftOp
+	roleDels []roleDel
+	// order is the app's form order after the upgrade (form keys).
+	order []string
+}
+
+// draftOp is a form's unpublished draft rebased on the design the upgrade
+// publishes (keys, not ids), saved back as the form's draft at the end.
+type draftOp struct {
+	key string
+	def form.Definition
+}
+
+// roleDel is a role the new template version dropped: deleted, taken off
+// its holders first when the admin chose so.
+type roleDel struct {
+	key, id string
+	role    engine.WorkspaceRole
+	holders []engine.Member
 }
 
 type roleOp struct {
@@ -120,18 +143,51 @@ func (s *Service) merge(ctx context.Context, a engine.Actor, appID string, p *Pa
 	}
 	theirs = theirs.clone()
 	theirs.Sample = nil
-	ours, err := s.Export(ctx, a, appID, ExportOptions{})
+	ours, oursRefs, err := s.export(ctx, a, appID, ExportOptions{})
 	if err != nil {
 		return nil, err
 	}
+	// A base stored before a part owned its extension (the stage pipeline
+	// in a form design) is read as the part's item, like a template.
+	base := s.owning(in.Base)
 	m := &merge{plan: &UpgradePlan{From: in.Version, To: theirs.Template.Version, Changes: []Change{}, Conflicts: []Conflict{}},
-		in: in, theirs: theirs, refs: refsOf(a.Workspace, appID, in.Refs), res: res, perms: map[string]*FormPerms{}, parts: map[string][]itemOp{}, registry: s.e.TemplateParts()}
-	m.mergeForms(in.Base, ours, theirs)
-	if err := s.mergeRoles(ctx, a, m, in.Base, theirs); err != nil {
+		in: in, theirs: theirs, ours: ours, refs: refsOf(a.Workspace, appID, in.Refs), res: res, perms: map[string]*FormPerms{}, parts: map[string][]itemOp{}, registry: s.e.TemplateParts()}
+	m.mergeForms(base, ours, theirs)
+	m.mergeOrder(base, ours, theirs)
+	m.mergeParts(base, ours, theirs)
+	if err := s.mergeRoles(ctx, a, m, base, theirs); err != nil {
 		return nil, err
 	}
-	m.mergeParts(in.Base, ours, theirs)
+	if err := s.mergeDrafts(ctx, a, m, oursRefs); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// The outcomes of a three-way merge of one unit.
+const (
+	keepOurs = iota
+	takeTheirs
+	conflicted
+)
+
+func three(b, o, t json.RawMessage) int {
+	switch {
+	case bytes.Equal(o, t), bytes.Equal(b, t):
+		return keepOurs
+	case bytes.Equal(b, o):
+		return takeTheirs
+	}
+	return conflicted
+}
+
+// conflict records a conflict (its id stable for the same three sides)
+// and reports whether the admin chose the template's side.
+func (m *merge) conflict(kind, key, path string, b, o, t json.RawMessage) bool {
+	sum := sha256.Sum256([]byte(strings.Join([]string{kind, key, path, string(b), string(o), string(t)}, "\x00")))
+	id := kind + ":" + key + ":" + hex.EncodeToString(sum[:6])
+	m.plan.Conflicts = append(m.plan.Conflicts, Conflict{ID: id, Kind: kind, Key: key, Path: path, Base: b, Ours: o, Theirs: t})
+	return m.res[id] == "theirs"
 }
 
 // canon is v as canonical JSON (object keys sorted), "null" for absent.
@@ -156,10 +212,10 @@ func isNull(r json.RawMessage) bool { return len(r) == 0 || bytes.Equal(r, []byt
 // unit merges one unit three ways. It returns the result and whether it
 // differs from ours (so it must be written).
 func (m *merge) unit(kind, key, path string, b, o, t json.RawMessage, detail map[string]any) (json.RawMessage, bool) {
-	switch {
-	case bytes.Equal(o, t), bytes.Equal(b, t):
+	switch three(b, o, t) {
+	case keepOurs:
 		return o, false
-	case bytes.Equal(b, o):
+	case takeTheirs:
 		op := "change"
 		switch {
 		case isNull(o):
@@ -171,10 +227,7 @@ func (m *merge) unit(kind, key, path string, b, o, t json.RawMessage, detail map
 		m.applied++
 		return t, true
 	}
-	sum := sha256.Sum256([]byte(strings.Join([]string{kind, key, path, string(b), string(o), string(t)}, "\x00")))
-	id := kind + ":" + key + ":" + hex.EncodeToString(sum[:6])
-	m.plan.Conflicts = append(m.plan.Conflicts, Conflict{ID: id, Kind: kind, Key: key, Path: path, Base: b, Ours: o, Theirs: t})
-	if m.res[id] == "theirs" {
+	if m.conflict(kind, key, path, b, o, t) {
 		m.applied++
 		return t, true
 	}
@@ -436,7 +489,8 @@ func orderFields(ours, theirs []form.Field, result map[string]*form.Field) []for
 }
 
 // mergeRoles merges the roles: ours are the workspace roles the
-// installation refers to. A role is added or renamed, never deleted.
+// installation refers to. A role is added or renamed; one the template
+// dropped is deleted (mergeDroppedRoles).
 func (s *Service) mergeRoles(ctx context.Context, a engine.Actor, m *merge, base, theirs *Package) error {
 	roles, err := s.e.Roles(ctx, a)
 	if err != nil {
@@ -469,7 +523,7 @@ func (s *Service) mergeRoles(ctx context.Context, a engine.Actor, m *merge, base
 			m.roles = append(m.roles, roleOp{op: op, role: t})
 		}
 	}
-	return nil
+	return s.mergeDroppedRoles(ctx, a, m, base, theirs, byID)
 }
 
 func (m *merge) mergeParts(base, ours, theirs *Package) {
@@ -533,115 +587,6 @@ func (m *merge) mergeParts(base, ours, theirs *Package) {
 	}
 }
 
-// apply writes the merge: roles, new forms, the merged forms' designs and
-// permissions, part items, removed forms, then the installation record.
-func (s *Service) apply(ctx context.Context, a engine.Actor, m *merge) (int, error) {
-	refs := m.refs
-	var u undo // roles and forms created are taken back if a later step fails
-	fail := func(err error) (int, error) {
-		if uerr := u.run(context.WithoutCancel(ctx)); uerr != nil {
-			s.log.Error("template: undoing a failed upgrade's additions", "err", uerr)
-		}
-		return 0, err
-	}
-	for _, r := range m.roles {
-		if id, ok := refs.ID("roles", r.role.Key); ok && r.op == "change" {
-			cur, err := s.roleByID(ctx, a, id)
-			if err != nil {
-				return fail(err)
-			}
-			if _, err := s.e.UpdateRole(ctx, a, id, r.role.Name, r.role.Description, cur.Version); err != nil {
-				return fail(prefixErr("roles."+r.role.Key, err))
-			}
-			continue
-		}
-		p := &Package{Roles: []RoleSpec{r.role}}
-		if err := s.installRoles(ctx, a, p, refs, &u); err != nil {
-			return fail(err)
-		}
-	}
-	for _, k := range m.added {
-		f, _ := m.theirs.form(k)
-		fm, err := s.e.CreateForm(ctx, a, refs.App, engine.FormInput{Name: f.Name, Description: f.Description, Definition: form.Definition{Fields: []form.Field{}}})
-		if err != nil {
-			return fail(prefixErr("forms."+k, err))
-		}
-		id := fm.ID
-		u.push(func(ctx context.Context) error { return s.e.DeleteForm(ctx, a, id) })
-		refs.Set("forms", k, fm.ID)
-	}
-	ids := refs.Keys("forms")
-	for _, f := range m.forms {
-		if err := s.publish(ctx, a, ids[f.Key], f, ids); err != nil {
-			return fail(prefixErr("forms."+f.Key, err))
-		}
-	}
-	u = nil // published versions stay: the builder's history has them
-	for k, perms := range m.perms {
-		if err := s.saveSets(ctx, a, ids[k], perms.Sets, refs, &u); err != nil {
-			return 0, prefixErr("forms."+k+".permissions", err)
-		}
-	}
-	parts, err := s.parts(&Package{Parts: partsOf(m.parts)})
-	if err != nil {
-		return 0, err
-	}
-	for _, part := range parts {
-		var add []engine.TemplateItem
-		for _, op := range m.parts[part.Kind] {
-			switch op.op {
-			case "add":
-				add = append(add, op.item)
-			case "change":
-				id, ok := refs.ID(part.Kind, op.item.Key)
-				if !ok {
-					add = append(add, op.item)
-					continue
-				}
-				if err := part.Update(ctx, a, refs, op.item, id); err != nil {
-					return 0, prefixErr("parts."+part.Kind, err)
-				}
-			}
-		}
-		if len(add) > 0 {
-			if err := part.Install(ctx, a, refs, add); err != nil {
-				return 0, prefixErr("parts."+part.Kind, err)
-			}
-		}
-	}
-	for i := len(parts) - 1; i >= 0; i-- {
-		part := parts[i]
-		for _, op := range m.parts[part.Kind] {
-			if op.op != "remove" {
-				continue
-			}
-			if id, ok := refs.ID(part.Kind, op.item.Key); ok {
-				if err := part.Remove(ctx, a, refs, id); err != nil && !isNotFound(err) {
-					return 0, prefixErr("parts."+part.Kind, err)
-				}
-			}
-		}
-	}
-	for _, k := range m.removed {
-		if id, ok := refs.ID("forms", k); ok {
-			if err := s.e.DeleteForm(ctx, a, id); err != nil && !isNotFound(err) {
-				return 0, prefixErr("forms."+k, err)
-			}
-		}
-	}
-	kinds := []string{"forms", "roles", "members"}
-	for k := range m.in.Refs {
-		kinds = append(kinds, k)
-	}
-	for k := range m.theirs.Parts {
-		kinds = append(kinds, k)
-	}
-	if err := s.saveInstallation(ctx, a, refs.App, m.in.Locale, m.theirs, refsMap(refs, unionKeys(kinds)), m.in.DocVersion); err != nil {
-		return 0, err
-	}
-	return m.applied, nil
-}
-
 func partsOf(ops map[string][]itemOp) map[string][]engine.TemplateItem {
 	out := map[string][]engine.TemplateItem{}
 	for k, list := range ops {
@@ -663,4 +608,72 @@ func (s *Service) roleByID(ctx context.Context, a engine.Actor, id string) (engi
 		}
 	}
 	return engine.WorkspaceRole{}, fmt.Errorf("%w: role %s", engine.ErrNotFound, id)
+}
+
+// mergeOrder decides the app's form order: the template's new order when
+// it rearranged its forms and the user did not (the user's own forms stay
+// after the form they followed), else the app's order with the forms the
+// template adds after the form that precedes them in the template.
+func (m *merge) mergeOrder(base, ours, theirs *Package) {
+	removed := map[string]bool{}
+	for _, k := range m.removed {
+		removed[k] = true
+	}
+	in := func(list []string, of ...[]string) []string {
+		var out []string
+		for _, k := range list {
+			ok := !removed[k]
+			for _, o := range of {
+				ok = ok && slices.Contains(o, k)
+			}
+			if ok {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	b, o, t := formKeys(base), formKeys(ours), formKeys(theirs)
+	common := in(b, o, t)
+	userKept := slices.Equal(in(o, common), common)
+	templateMoved := !slices.Equal(in(t, common), common)
+	keep := map[string]bool{}
+	for _, k := range o {
+		keep[k] = !removed[k]
+	}
+	for _, k := range m.added {
+		keep[k] = true
+	}
+	if userKept && templateMoved {
+		m.order = orderKeys(in(t), o, keep)
+		m.plan.Changes = append(m.plan.Changes, Change{Kind: "app", Key: theirs.Template.Key, Op: "change", Path: "formOrder", Detail: map[string]any{"order": m.order}})
+		m.applied++
+		return
+	}
+	m.order = orderKeys(in(o), t, keep)
+}
+
+// orderKeys lists the keys of primary that keep holds, then those of
+// secondary it holds that primary lacks, each after the key that precedes
+// it in secondary.
+func orderKeys(primary, secondary []string, keep map[string]bool) []string {
+	var order []string
+	for _, k := range primary {
+		if keep[k] && !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
+	for i, k := range secondary {
+		if !keep[k] || slices.Contains(order, k) {
+			continue
+		}
+		at := 0
+		for j := i - 1; j >= 0; j-- {
+			if p := slices.Index(order, secondary[j]); p >= 0 {
+				at = p + 1
+				break
+			}
+		}
+		order = slices.Insert(order, at, k)
+	}
+	return order
 }

@@ -13,8 +13,10 @@ type UpgradePlan struct {
 
 // Change is one change an upgrade applies: Kind is "forms", "roles",
 // "app" or a part kind; Key the form, role or item; Op add, remove or
-// change; Path, for a form, the field ("fields.<key>") or property
-// ("name", "permissions", "submitRules"...).
+// change, or keep (a role the new version drops that a permission set
+// still grants: it stays); Path, for a form, the field ("fields.<key>")
+// or property ("name", "permissions", "submitRules"...), for the app
+// "formOrder".
 type Change struct {
 	Kind   string         `json:"kind"`
 	Key    string         `json:"key"`
@@ -25,7 +27,10 @@ type Change struct {
 
 // Conflict is a place both the user (ours) and the new template (theirs)
 // changed differently since the installed version (base). ID is stable:
-// the same three versions give the same id.
+// the same three versions give the same id. A Path "draft.<unit>" is an
+// admin's unpublished draft against what the upgrade publishes; a role
+// with Theirs null is one the new version drops that the user changed or
+// members hold (Ours has "members").
 type Conflict struct {
 	ID     string          `json:"id"`
 	Kind   string          `json:"kind"`

@@ -47,6 +47,16 @@ func (p *Package) validate() error {
 		}
 		forms[f.Key] = f
 	}
+	seenOrder := map[string]bool{}
+	for i, k := range t.App.Forms {
+		switch {
+		case forms[k] == nil:
+			add(fmt.Sprintf("template.app.forms[%d]", i), CodeUnknownRef, map[string]any{"kind": "forms", "key": k})
+		case seenOrder[k]:
+			add(fmt.Sprintf("template.app.forms[%d]", i), CodeDuplicateKey, map[string]any{"key": k})
+		}
+		seenOrder[k] = true
+	}
 	roles := map[string]bool{}
 	for i, r := range p.Roles {
 		switch {

@@ -33,7 +33,8 @@ func RegisterTemplateParts(e *engine.Engine, stages *Stages, approvals *Approval
 	if stages != nil && forms != nil {
 		p := stagePart{e: e, s: stages, pub: forms}
 		if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartStages,
-			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeStages}); err != nil {
+			Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeStages,
+			Extension: ExtensionName}); err != nil {
 			return err
 		}
 	}

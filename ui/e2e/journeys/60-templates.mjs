@@ -1,11 +1,13 @@
 // App templates (issue 17): the admin installs the shipped CRM with sample
-// data from the apps page's gallery, opens the opportunities as records and
+// data from the apps page's gallery, sees its forms in the template's order
+// and moves one (the order stays), opens the opportunities as records and
 // as a board (the README's screenshot), sees the funnel dashboard render,
 // exports the app as a template, checks the exported file through the
 // upload dialog (a duplicate app name is refused on its box), previews an
 // upgrade from it, then upgrades to a version 1.1.0 made from it whose
 // field rename conflicts with the admin's (taking the template's applies
-// it); in English no Chinese UI text shows; first-run setup on a fresh
+// it; the admin's unpublished draft field stays unpublished in the draft,
+// and the admin's form order stays); in English no Chinese UI text shows; first-run setup on a fresh
 // server can start with the CRM; at 390 px the gallery, the install dialog,
 // the app page and an upgrade's conflict fit the screen. It needs a server
 // with the template routes and templates/crm (branches tpl and crm).
@@ -70,6 +72,22 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       if (!opp) throw new Error(`no 商机 form: ${list.map((f) => f.name)}`);
       oppId = opp.id;
       await byTest('form-item').filter({ hasText: '商机' }).first().waitFor();
+    }],
+    ['templates: the app page lists the forms in the template\'s order; the admin moves one up, and the order stays after a reload', async () => {
+      const names = () => page.locator('[data-testid="form-item"] [data-testid="form-name-text"]').allInnerTexts();
+      const want = ['线索', '客户', '联系人', '商机', '跟进记录', '报价', '合同', '回款', '产品'];
+      const got = await names();
+      if (got.join() !== want.join()) throw new Error(`the CRM's forms are listed as ${got}, not in the template's order ${want}`);
+      const opp = byTest('form-item').filter({ has: page.locator('[data-testid="form-name-text"]', { hasText: /^商机$/ }) });
+      await opp.locator('[data-testid="form-up"]').click();
+      const moved = ['线索', '客户', '商机', '联系人', '跟进记录', '报价', '合同', '回款', '产品'];
+      await page.waitForFunction((w) => [...document.querySelectorAll('[data-testid="form-item"] [data-testid="form-name-text"]')].map((e) => e.textContent).join() === w, moved.join());
+      await page.reload();
+      await byTest('form-item').first().waitFor();
+      if ((await names()).join() !== moved.join()) throw new Error(`after a reload the order is ${await names()}`);
+      const app = await apiCall('GET', `/apps/${appId}`);
+      if (app.formOrder?.length !== 9) throw new Error(`the app's formOrder is ${JSON.stringify(app.formOrder)}`);
+      if (!(await byTest('form-up').first().isDisabled())) throw new Error('the first form can be moved up');
     }],
     ['templates: the opportunities have sample records, and the board shows them per stage (desktop screenshot for the README)', async () => {
       await page.goto(url(`/forms/${oppId}/data`));
@@ -154,6 +172,11 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       def.fields.find((f) => f.key === 'name').label = '机会名称';
       const saved = await apiCall('PUT', `/forms/${oppId}`, { name: form.name, description: form.description, definition: def, version: form.version });
       await apiCall('POST', `/forms/${oppId}/publish`, { version: saved.version });
+      // And an unpublished draft: a field the admin has not published yet.
+      const drafted = await apiCall('GET', `/forms/${oppId}`);
+      const ddef = structuredClone(drafted.draft);
+      ddef.fields.push({ key: 'draft_only', type: 'text', label: '草稿字段' });
+      await apiCall('PUT', `/forms/${oppId}`, { name: drafted.name, description: drafted.description, definition: ddef, version: drafted.version });
       // Theirs: version 1.1.0 of the template renames it otherwise and adds a field.
       const b = JSON.parse(readFileSync(exported, 'utf8'));
       b.template.version = '1.1.0';
@@ -177,6 +200,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await conflict.locator('[data-testid="conflict-ours"]').getByText('机会名称').waitFor();
       await conflict.locator('[data-testid="conflict-theirs"]').getByText('商机标题').waitFor();
       if (!(await byTest('upgrade-apply').isDisabled())) throw new Error('the upgrade may be applied before the conflicts are resolved');
+      await byTest('upgrade-atomic').getByText('要么全部完成').waitFor();
       await shot('templates-upgrade-conflict-zh');
       // Every other conflict (if any) keeps the admin's; this one takes the template's.
       await byTest('conflicts-all-ours').click();
@@ -189,6 +213,13 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       const fields = after.draft.fields;
       if (fields.find((f) => f.key === 'name')?.label !== '商机标题') throw new Error(`the template's label was not applied: ${fields.find((f) => f.key === 'name')?.label}`);
       if (!fields.some((f) => f.key === 'tpl_note')) throw new Error('the added field is missing after the upgrade');
+      // The admin's unpublished field is still in the draft, and was not published by the upgrade.
+      if (!fields.some((f) => f.key === 'draft_only')) throw new Error('the upgrade lost the admin\'s unpublished draft field');
+      const newest = ((await apiCall('GET', `/forms/${oppId}/versions`)).items ?? [])[0];
+      if (!newest || JSON.stringify(newest).includes('draft_only')) throw new Error(`the upgrade published the admin's draft field (newest version ${newest?.number})`);
+      // The app's form order (the admin's) is kept.
+      const order = (await apiCall('GET', `/apps/${appId}/forms`)).items.map((f) => f.name);
+      if (order[2] !== '商机') throw new Error(`the upgrade changed the admin's form order: ${order}`);
     }],
     ['templates: in English the gallery and the install dialog show no Chinese UI text', async () => {
       await page.goto(url('/'));
@@ -277,6 +308,8 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
         await p.goto(url(`/apps/${appId}`));
         await inside(on('export-template'), 'export as template');
         await inside(on('app-template'), 'the template tag');
+        await inside(on('form-up').nth(1), 'move a form up');
+        await inside(on('form-down').nth(1), 'move a form down');
         await fits('app page');
         // A conflict at 390 px: the admin renames the field again, version 1.2.0 renames it otherwise.
         const form = await apiCall('GET', `/forms/${oppId}`);

@@ -230,11 +230,14 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       if (!(await field('owner').innerText()).includes(EAST[owner])) await pick(p, field('owner').locator('.ant-select'), EAST[owner], false, true);
       // One line: ten users of the standard edition at its list price.
       await p.locator('[data-testid="add-row-items"]').click();
-      const line = p.locator('[data-testid="subform-row-items"]').first();
-      // Subform columns carry no test ids: product (the relation) comes first, then price and quantity.
-      await pick(p, line.locator('.ant-select').first(), '销售云 标准版（年）');
-      await line.locator('input.ant-input-number-input').nth(0).fill('1200');
-      await line.locator('input.ant-input-number-input').nth(1).fill('10');
+      // Each line's cells have test ids (field-items.<row>.<column>), and a new line starts with its columns' defaults.
+      const cell = (k) => p.locator(`[data-testid="field-items.0.${k}"]`);
+      const qty = cell('quantity').locator('input.ant-input-number-input');
+      await qty.waitFor();
+      if ((await qty.inputValue()) !== '1') throw new Error(`a new quote line's quantity starts at "${await qty.inputValue()}", not its default 1`);
+      await pick(p, cell('product').locator('.ant-select'), '销售云 标准版（年）');
+      await cell('unit_price').locator('input.ant-input-number-input').fill('1200');
+      await qty.fill('10');
       await field('discount').locator('input.ant-input-number-input').fill('15');
       await field('discount_reason').locator('textarea').fill('战略客户首单');
       await p.locator('[data-testid="submit"]').click();

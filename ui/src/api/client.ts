@@ -131,7 +131,7 @@ export const api = {
   apps: async () => list<App>(await request('GET', '/apps')),
   app: (id: string) => request<App>('GET', `/apps/${enc(id)}`),
   createApp: (b: { name: string; description?: string; icon?: string }) => request<App>('POST', '/apps', b),
-  updateApp: (id: string, b: { name: string; description?: string; icon?: string; version: number }) =>
+  updateApp: (id: string, b: { name: string; description?: string; icon?: string; formOrder?: string[]; version: number }) =>
     request<App>('PATCH', `/apps/${enc(id)}`, b),
   deleteApp: (id: string) => request<void>('DELETE', `/apps/${enc(id)}`),
 

@@ -31,7 +31,8 @@ export interface Installation {
 }
 
 /** PlanChange is one difference an upgrade applies: a form, a field of a form, a role or a part's item added, removed or changed. */
-export interface PlanChange { kind: string; key: string; op: 'add' | 'remove' | 'change'; path?: string; detail?: Record<string, unknown> }
+/** PlanChange is one change an upgrade applies; op keep: a role the new version drops that stays (still granted). */
+export interface PlanChange { kind: string; key: string; op: 'add' | 'remove' | 'change' | 'keep'; path?: string; detail?: Record<string, unknown> }
 
 /** PlanConflict is a change both the admin (ours) and the new template (theirs) made to the same thing since base. */
 export interface PlanConflict { id: string; kind: string; key: string; path?: string; base?: unknown; ours?: unknown; theirs?: unknown }

@@ -54,7 +54,10 @@ export interface SubmitRule { expression: string; message: Record<string, string
 export interface Definition { fields: FieldDef[]; columns?: number; submitRules?: SubmitRule[] }
 
 export interface App {
-  id: string; name: string; description: string; icon?: string; version: number; createdAt: string; updatedAt: string;
+  id: string; name: string; description: string; icon?: string;
+  /** formOrder is the order of the app's forms (ids) its admins or its template set; the forms list comes in it. */
+  formOrder?: string[];
+  version: number; createdAt: string; updatedAt: string;
 }
 
 export interface Form {

@@ -3,7 +3,7 @@ import { act, render, screen, fireEvent } from '@testing-library/react';
 import { Form } from 'antd';
 import type { Definition, FieldDef } from '../api/types';
 import { FIELD_TYPES, newField } from './catalog';
-import { FormRenderer, inputData, visibleFields } from './FormRenderer';
+import { FormRenderer, inputData, rowDefaults, visibleFields } from './FormRenderer';
 import '../i18n';
 
 function Harness({ def, initial }: { def: Definition; initial?: Record<string, unknown> }) {
@@ -41,6 +41,30 @@ describe('FormRenderer', () => {
     await act(async () => { fireEvent.click(screen.getByTestId('add-row-items')); });
     await act(async () => { fireEvent.click(screen.getByTestId('add-row-items')); });
     expect(screen.getAllByTestId('subform-row-items').length).toBe(2);
+  });
+
+  it('starts a new subform row with its columns\' defaults and gives each cell a test id', async () => {
+    const def: Definition = { fields: [{ key: 'items', type: 'subform', label: 'Items', fields: [
+      { key: 'name', type: 'text', label: 'Item' }, { key: 'qty', type: 'number', label: 'Qty', default: 1 },
+      { key: 'unit', type: 'text', label: 'Unit', default: '套' }, { key: 'total', type: 'formula', label: 'Total', expression: 'qty', default: 9 },
+    ] }] };
+    let form: ReturnType<typeof Form.useForm>[0] | undefined;
+    function Capture() {
+      const [f] = Form.useForm();
+      form = f;
+      return <FormRenderer def={def} form={f} />;
+    }
+    render(<Capture />);
+    await act(async () => { fireEvent.click(screen.getByTestId('add-row-items')); });
+    expect(form!.getFieldValue(['items', 0])).toEqual({ qty: 1, unit: '套' });
+    expect(screen.getByTestId('field-items.0.qty')).toBeTruthy();
+    expect(screen.getByTestId('field-items.0.name')).toBeTruthy();
+  });
+});
+
+describe('rowDefaults', () => {
+  it('takes design defaults, never a computed column\'s', () => {
+    expect(rowDefaults([{ key: 'a', type: 'number', label: 'A', default: 0 }, { key: 'b', type: 'text', label: 'B' }, { key: 'f', type: 'formula', label: 'F', default: 1 }])).toEqual({ a: 0 });
   });
 });
 

@@ -47,6 +47,17 @@ function FieldItem({ f, name, values, t, width, readOnly }: { f: FieldDef; name:
   );
 }
 
+/**
+ * rowDefaults are a new subform row's starting values: each column's design
+ * default, as the server fills it in for a row that leaves it out (a quote
+ * line's quantity 1). Expression defaults stay the server's.
+ */
+export function rowDefaults(cols: FieldDef[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of cols) if (c.default !== undefined && c.default !== null && !COMPUTED.has(c.type)) out[c.key] = c.default;
+  return out;
+}
+
 function SubformItem({ f, name, t, readOnly }: { f: FieldDef; name: (string | number)[]; t: (k: string, o?: Record<string, unknown>) => string; readOnly?: boolean }) {
   const cols = f.fields ?? [];
   const phone = usePhone();
@@ -63,14 +74,15 @@ function SubformItem({ f, name, t, readOnly }: { f: FieldDef; name: (string | nu
                 extra={!readOnly && <Button size="small" type="text" danger icon={<DeleteOutlined />} aria-label={t('fill.removeRow')} onClick={() => remove(row.name)} />}>
                 <div className="fl-form-grid" style={{ gridTemplateColumns: `repeat(${phone ? 1 : Math.min(cols.length || 1, 3)}, minmax(0, 1fr))` }}>
                   {cols.map((c) => (
-                    <Form.Item key={c.key} name={[row.name, c.key]} label={c.label} required={!!c.required && !readOnly} rules={COMPUTED.has(c.type) || readOnly ? [] : clientRules(c, !!c.required, t)}>
+                    <Form.Item key={c.key} name={[row.name, c.key]} label={c.label} required={!!c.required && !readOnly} rules={COMPUTED.has(c.type) || readOnly ? [] : clientRules(c, !!c.required, t)}
+                      data-testid={`field-${[...name, i, c.key].join('.')}`}>
                       <FieldInput field={c} disabled={readOnly || undefined} />
                     </Form.Item>
                   ))}
                 </div>
               </Card>
             ))}
-            {!readOnly && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} data-testid={`add-row-${f.key}`}>{t('fill.addRow')}</Button>}
+            {!readOnly && <Button type="dashed" icon={<PlusOutlined />} onClick={() => add(rowDefaults(cols))} data-testid={`add-row-${f.key}`}>{t('fill.addRow')}</Button>}
             <Form.ErrorList errors={errors} />
           </Space>
         )}

@@ -29,6 +29,7 @@ const en = {
   },
   forms: {
     title: 'Forms', new: 'New form', name: 'Form name', empty: 'No forms yet', design: 'Design', fill: 'Fill in', data: 'Data',
+    moveUp: 'Move “{{name}}” up', moveDown: 'Move “{{name}}” down',
     publishedV: 'Published v{{n}}', notPublished: 'Not published',
   },
   group: { basic: 'Basic', contact: 'Contact', people: 'People', advanced: 'Advanced', files: 'Files' },

@@ -31,6 +31,7 @@ const zhCN: Catalog = {
   },
   forms: {
     title: '表单', new: '新建表单', name: '表单名称', empty: '还没有表单', design: '设计', fill: '填写', data: '数据',
+    moveUp: '上移“{{name}}”', moveDown: '下移“{{name}}”',
     publishedV: '已发布 v{{n}}', notPublished: '未发布',
   },
   group: { basic: '基础字段', contact: '联系信息', people: '成员与部门', advanced: '高级字段', files: '文件' },

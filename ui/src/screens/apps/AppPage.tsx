@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, Modal, Space, Spin, Tag, Typography } from 'antd';
-import { ApartmentOutlined, DashboardOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ArrowDownOutlined, ArrowUpOutlined, DashboardOutlined, EditOutlined, FormOutlined, PlusOutlined, SafetyOutlined, TableOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
@@ -28,6 +28,9 @@ export function AppPage() {
   const [forms, setForms] = useState<FormT[] | null>(null);
   const [creating, setCreating] = useState(false);
   const [form] = Form.useForm<{ name: string }>();
+  // Workspace admins and the app's admins arrange its forms (the order its template set, or theirs).
+  const arranger = admin || !!me?.adminApps?.includes(appId);
+  const [moving, setMoving] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -43,6 +46,22 @@ export function AppPage() {
       .then((ids) => { if (live) setManaged(new Set(ids.filter((x): x is string => !!x))); });
     return () => { live = false; };
   }, [admin, forms]);
+
+  const move = async (i: number, by: -1 | 1) => {
+    if (!app || !forms || moving) return;
+    const j = i + by;
+    if (j < 0 || j >= forms.length) return;
+    const next = [...forms];
+    [next[i], next[j]] = [next[j], next[i]];
+    setMoving(true);
+    setForms(next);
+    try {
+      setApp(await api.updateApp(appId, { name: app.name, description: app.description, icon: app.icon, formOrder: next.map((f) => f.id), version: app.version }));
+    } catch (e) {
+      message.error(errorText(e));
+      void load();
+    } finally { setMoving(false); }
+  };
 
   const create = async () => {
     const v = await form.validateFields().catch(() => null);
@@ -69,10 +88,18 @@ export function AppPage() {
         // A plain list, not antd's List: that one brings its pager (and a
         // select) into this screen's first load.
         <ul className="fl-list">
-          {forms.map((f) => (
-            <li key={f.id} data-testid="form-item">
+          {forms.map((f, i) => (
+            <li key={f.id} data-testid="form-item" data-form={f.id}>
               <div className="fl-list-main">
-                <Typography.Text strong>{f.name}</Typography.Text>
+                <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+                  {arranger && forms.length > 1 && (
+                    <Space.Compact size="small">
+                      <Button icon={<ArrowUpOutlined />} disabled={i === 0 || moving} onClick={() => void move(i, -1)} aria-label={t('forms.moveUp', { name: f.name })} data-testid="form-up" />
+                      <Button icon={<ArrowDownOutlined />} disabled={i === forms.length - 1 || moving} onClick={() => void move(i, 1)} aria-label={t('forms.moveDown', { name: f.name })} data-testid="form-down" />
+                    </Space.Compact>
+                  )}
+                  <Typography.Text strong data-testid="form-name-text">{f.name}</Typography.Text>
+                </div>
                 <div>{f.published ? <Tag color="green">{t('forms.publishedV', { n: f.published })}</Tag> : <Tag>{t('forms.notPublished')}</Tag>}</div>
               </div>
               <Space wrap>

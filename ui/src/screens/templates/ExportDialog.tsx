@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import '../../i18n/templates';
 import { templateApi } from '../../api/templates';
 import { errorText } from '../../util/errors';
+import { sampleNoteCounts } from './model';
 
 /** saveDownload hands a downloaded file to the browser under its name. */
 export function saveDownload(blob: Blob, filename: string): void {
@@ -30,6 +31,11 @@ export function ExportDialog({ appId, appName, open, onClose }: { appId: string;
       const d = await templateApi.exportBundle(appId, withSample ? n : 0);
       saveDownload(d.blob, d.filename === 'download' ? `${appName || 'app'}.formloom.json` : d.filename);
       message.success(t('templates.exported'));
+      if (withSample) {
+        // What the sample had to leave out so that it installs elsewhere (the file's sample.notes say which).
+        const c = sampleNoteCounts(await d.blob.text().then((x) => JSON.parse(x) as unknown).catch(() => null));
+        if (c.dropped + c.cleared > 0) message.warning(t('templates.sampleNotes', { dropped: c.dropped, cleared: c.cleared }));
+      }
       onClose();
     } catch (e) { message.error(errorText(e)); } finally { setBusy(false); }
   };

@@ -99,6 +99,42 @@ describe('the upgrade preview', () => {
     expect(item.textContent).toContain('未知字段“amout”');
   });
 
+  it('lists dropped roles, the form order and draft conflicts, and says the upgrade is all or nothing (en and zh-CN)', async () => {
+    const rolesPlan = {
+      from: '1.0.0', to: '2.0.0',
+      changes: [
+        { kind: 'roles', key: 'guest', op: 'remove', detail: { name: 'Guest' } },
+        { kind: 'roles', key: 'shared', op: 'keep', detail: { name: 'Shared', reason: 'granted' } },
+        { kind: 'app', key: 'crm', op: 'change', path: 'formOrder' },
+      ],
+      conflicts: [
+        { id: 'r1', kind: 'roles', key: 'helper', base: { name: 'Helper' }, ours: { name: 'Helper', members: 2 }, theirs: null },
+        { id: 'd1', kind: 'forms', key: 'task', path: 'draft.fields.title', base: { label: 'Task' }, ours: { label: 'Draft title' }, theirs: { label: 'Task name' } },
+      ],
+    };
+    for (const [lang, kept, hint, draft, atomic] of [
+      ['en', 'a permission set still grants it', 'Taking the template deletes this role (its members lose it). held by 2 members', 'Unpublished draft', 'all or nothing'],
+      ['zh-CN', '仍有权限集授予它', '采用模板会删除此角色（持有它的成员将失去它）。 2 名成员持有', '未发布的草稿', '要么全部完成'],
+    ] as const) {
+      await i18n.changeLanguage(lang);
+      stubFetch([['POST', '/apps/A1/template/preview', { body: rolesPlan }]]);
+      const { unmount } = render(<AntApp><UpgradeDialog appId="A1" appName="CRM" formNames={{ task: '任务' }} source={{ key: 'crm' }} onClose={() => undefined} /></AntApp>);
+      const p = await screen.findByTestId('upgrade-plan');
+      const items = within(p).getAllByTestId('plan-item');
+      expect(items.map((i) => [i.getAttribute('data-item'), i.getAttribute('data-op')])).toEqual([['roles.guest', 'remove'], ['roles.shared', 'keep'], ['app.crm', 'change']]);
+      expect(items[1].textContent).toContain(kept);
+      expect(within(p).getByTestId('plan-roles-removed')).toBeTruthy();
+      const [role, d] = within(p).getAllByTestId('conflict');
+      expect(within(role).getByTestId('conflict-role-delete').textContent).toBe(hint);
+      expect(within(d).getByTestId('conflict-draft').textContent).toBe(draft);
+      expect(d.textContent).toContain('fields.title');
+      expect(within(p).getByTestId('plan-drafts-kept')).toBeTruthy();
+      expect(within(p).getByTestId('upgrade-atomic').textContent).toContain(atomic);
+      unmount();
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('says when there is nothing to change, and reads a plan in Go field names', async () => {
     await i18n.changeLanguage('en');
     stubFetch([['POST', '/apps/A1/template/preview', { body: { From: '1.1.0', To: '1.1.0', Changes: null, Conflicts: null } }]]);

@@ -22,7 +22,7 @@ export interface UpgradeDialogProps {
   onUpgraded?: (r: UpgradeResult) => void;
 }
 
-const OP_COLOR: Record<string, string> = { add: 'green', remove: 'red', change: 'blue' };
+const OP_COLOR: Record<string, string> = { add: 'green', remove: 'red', change: 'blue', keep: 'gold' };
 
 /**
  * UpgradeDialog upgrades an app installed from a template: it previews the
@@ -139,10 +139,12 @@ function PlanView({ plan, formNames, choices, setChoice, all }: {
             {items.map((c: PlanChange, i) => (
               <li key={i} data-testid="plan-item" data-op={c.op} data-item={`${c.kind}.${c.key}`}>
                 {opTag(c.op)}{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {(itemName(c) || (c.kind === 'forms' && formNames[c.key])) && <span>{itemName(c) || formNames[c.key]} </span>}<Typography.Text code>{c.key}</Typography.Text>
-                {c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}
+                {c.path && <Typography.Text type="secondary"> {c.path === 'formOrder' ? t('templates.formOrder') : c.path}</Typography.Text>}
+                {c.op === 'keep' && c.detail?.reason === 'granted' && <Typography.Text type="secondary"> {t('templates.keptGranted')}</Typography.Text>}
               </li>
             ))}
           </ul>
+          {items.some((c) => c.kind === 'roles' && c.op === 'remove') && <Typography.Text type="secondary" data-testid="plan-roles-removed">{t('templates.rolesRemoved')}</Typography.Text>}
         </section>
       )}
       {plan.conflicts.length > 0 && (
@@ -155,16 +157,24 @@ function PlanView({ plan, formNames, choices, setChoice, all }: {
             </Space>
           </Space>
           <Typography.Paragraph type="secondary" style={{ margin: '4px 0 8px' }}>{t('templates.conflictsIntro')}</Typography.Paragraph>
+          {plan.conflicts.some(isDraft) && <Typography.Paragraph type="secondary" style={{ margin: '0 0 8px' }} data-testid="plan-drafts-kept">{t('templates.draftsKept')}</Typography.Paragraph>}
           {plan.conflicts.map((c) => <ConflictCard key={c.id} c={c} name={c.kind === 'forms' ? formNames[c.key] : undefined} choice={choices[c.id]} onChoose={(r) => setChoice(c.id, r)} />)}
         </section>
       )}
+      {(plan.changes.length > 0 || plan.conflicts.length > 0) && <Typography.Paragraph type="secondary" style={{ marginTop: 12, marginBottom: 0 }} data-testid="upgrade-atomic">{t('templates.atomic')}</Typography.Paragraph>}
     </div>
   );
 }
 
+/** isDraft tells a conflict between an unpublished draft and the upgrade (path draft.<unit>). */
+const isDraft = (c: PlanConflict) => c.kind === 'forms' && (c.path ?? '').startsWith('draft.');
+
 function ConflictCard({ c, name, choice, onChoose }: { c: PlanConflict; name?: string; choice?: Resolution; onChoose: (r: Resolution) => void }) {
   const { t } = useTranslation();
   const v = narrowed(c);
+  // A role the new version drops: taking the template deletes it.
+  const roleDelete = c.kind === 'roles' && (c.theirs === null || c.theirs === undefined);
+  const members = roleDelete && c.ours && typeof c.ours === 'object' ? (c.ours as Record<string, unknown>).members : undefined;
   const value = (label: string, v: unknown, side: string, picked: boolean) => (
     <Col xs={24} md={8}>
       <div className={`fl-tpl-value${picked ? ' fl-tpl-picked' : ''}`} data-testid={`conflict-${side}`}>
@@ -176,10 +186,14 @@ function ConflictCard({ c, name, choice, onChoose }: { c: PlanConflict; name?: s
   return (
     <div className="fl-tpl-conflict" data-testid="conflict" data-id={c.id}>
       <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
-        <span>{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {name && <span>{name} </span>}<Typography.Text code>{c.key}</Typography.Text>{c.path && <Typography.Text type="secondary"> {c.path}</Typography.Text>}</span>
+        <span>{t(`templates.kind.${c.kind}`, { defaultValue: c.kind })} · {name && <span>{name} </span>}<Typography.Text code>{c.key}</Typography.Text>
+          {isDraft(c) && <Tag color="purple" style={{ marginLeft: 6 }} data-testid="conflict-draft">{t('templates.draftConflict')}</Tag>}
+          {c.path && <Typography.Text type="secondary"> {isDraft(c) ? c.path.slice('draft.'.length) : c.path}</Typography.Text>}</span>
         <Radio.Group value={choice} onChange={(e) => onChoose(e.target.value as Resolution)} optionType="button" buttonStyle="solid" size="small" data-testid="conflict-choice"
           options={[{ value: 'ours', label: t('templates.keepMine') }, { value: 'theirs', label: t('templates.takeTemplate') }]} />
       </Space>
+      {roleDelete && <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="conflict-role-delete">
+        {t('templates.roleDeleteHint')}{typeof members === 'number' && members > 0 ? ` ${t('templates.roleMembers', { count: members })}` : ''}</Typography.Paragraph>}
       <Row gutter={[8, 8]} style={{ marginTop: 8 }}>
         {value(t('templates.base'), v.base, 'base', false)}
         {value(t('templates.ours'), v.ours, 'ours', choice === 'ours')}

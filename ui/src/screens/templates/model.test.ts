@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BundleFileError, bundleSummary, compareVersions, countList, freeName, groupProblems, localized, narrowed, planSections, readBundle, resolutionsOf, unresolved } from './model';
+import { BundleFileError, bundleSummary, compareVersions, countList, freeName, groupProblems, localized, narrowed, planSections, readBundle, resolutionsOf, sampleNoteCounts, unresolved } from './model';
 
 describe('template helpers', () => {
   it('default an app name that no app of the workspace has', () => {
@@ -77,5 +77,13 @@ describe('template helpers', () => {
     expect(await reason(new Blob(['[1,2]']))).toBe('notBundle');
     const b = await readBundle(new Blob([JSON.stringify({ format: 1, template: { key: 'crm', version: '1.0.0', name: { en: 'CRM' } } })]));
     expect(bundleSummary(b)).toEqual({ key: 'crm', version: '1.0.0', name: { en: 'CRM' } });
+  });
+});
+
+describe('sampleNoteCounts', () => {
+  it('counts the records left out and the links cleared, and reads anything else as none', () => {
+    expect(sampleNoteCounts({ sample: { notes: [{ record: 'task/r0001', field: 'project', reason: 'dropped' }, { record: 'task/r0002', reason: 'cleared' }, { reason: 'cleared' }] } })).toEqual({ dropped: 1, cleared: 2 });
+    expect(sampleNoteCounts(null)).toEqual({ dropped: 0, cleared: 0 });
+    expect(sampleNoteCounts({ sample: { notes: 'x' } })).toEqual({ dropped: 0, cleared: 0 });
   });
 });

@@ -199,3 +199,20 @@ export function freeName(name: string, taken: readonly string[] | undefined): st
     if (!used.has(n)) return n;
   }
 }
+
+/**
+ * sampleNoteCounts reads an exported bundle's sample notes: how many
+ * records the export left out of the sample (a required value could not
+ * travel) and how many links it cleared. Anything unreadable counts none.
+ */
+export function sampleNoteCounts(bundle: unknown): { dropped: number; cleared: number } {
+  const notes = (bundle as { sample?: { notes?: unknown } } | null)?.sample?.notes;
+  const out = { dropped: 0, cleared: 0 };
+  if (!Array.isArray(notes)) return out;
+  for (const n of notes) {
+    const r = (n as { reason?: unknown } | null)?.reason;
+    if (r === 'dropped') out.dropped++;
+    else if (r === 'cleared') out.cleared++;
+  }
+  return out;
+}
