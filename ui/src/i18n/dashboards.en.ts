@@ -13,7 +13,7 @@ const dashboardsEn = {
     addMeasure: 'Add measure', filter: 'Chart filter', limit: 'Show the first', sortByValue: 'Largest first', preview: 'Preview',
     amount: 'Amount field', owner: 'Leaderboard by', none: 'None', weight: 'Weight field', scale: 'Scale', expr: 'Expression',
     exprHelp: 'Over the other measures by id, e.g. total / n', id: 'Id', label: 'Label', field: 'Field', op: 'Function',
-    exportPng: 'Export PNG', exportCsv: 'Export CSV', drill: 'Click a bar, slice or cell to open its records', truncated: 'Only the first groups are shown',
+    exportPng: 'Export PNG', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', drill: 'Click a bar, slice or cell to open its records', truncated: 'Only the first groups are shown',
     noData: 'No data', error: 'This chart cannot be shown: {{message}}',
   },
   kind: { metric: 'Metric card', bar: 'Bar', line: 'Line', pie: 'Pie', table: 'Table / pivot', funnel: 'Stage funnel' },

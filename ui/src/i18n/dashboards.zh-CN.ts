@@ -13,7 +13,7 @@ const dashboardsZhCN = {
     addMeasure: '添加指标', filter: '图表筛选', limit: '只显示前', sortByValue: '按数值从大到小', preview: '预览',
     amount: '金额字段', owner: '排行榜依据', none: '无', weight: '权重字段', scale: '系数', expr: '表达式',
     exprHelp: '引用其他指标的标识，例如 total / n', id: '标识', label: '名称', field: '字段', op: '计算方式',
-    exportPng: '导出 PNG', exportCsv: '导出 CSV', drill: '点击柱、扇区或单元格查看对应数据', truncated: '只显示了前面的分组',
+    exportPng: '导出 PNG', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', drill: '点击柱、扇区或单元格查看对应数据', truncated: '只显示了前面的分组',
     noData: '暂无数据', error: '该图表无法显示：{{message}}',
   },
   kind: { metric: '指标卡', bar: '柱状图', line: '折线图', pie: '饼图', table: '表格 / 透视表', funnel: '阶段漏斗' },

@@ -394,7 +394,7 @@ function Data({ formId }: { formId: string }) {
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
             selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
-          groupField ? <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} /> :
+          groupField ? <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} reload={liveTick} /> :
           <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
             components={{ header: { cell: ResizableTitle } }} summary={summary}
             rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined} onChange={onTableChange} showSorterTooltip={false}
@@ -412,7 +412,7 @@ function Data({ formId }: { formId: string }) {
         </Space>}
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}
-      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => { if (tableShown) void load(page, cursors[page], true); else setReload((n) => n + 1); }} />
+      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => { if (tableShown) { void load(page, cursors[page], true); setLiveTick((n) => n + 1); } else setReload((n) => n + 1); }} />
     </>
   );
 }
