@@ -104,6 +104,8 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       for (const title of ['销售漏斗', '各阶段商机']) {
         const tile = page.locator('[data-testid^="tile-"]').filter({ hasText: title });
         const save = async (item) => {
+          // The last menu closes (with its animation) before the next one opens.
+          await page.waitForFunction(() => !document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)'));
           await tile.locator('[data-testid^="tile-menu-"]').click();
           const [download] = await Promise.all([page.waitForEvent('download'),
             page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-title-content', { hasText: item }).click()]);

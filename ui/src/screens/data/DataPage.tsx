@@ -250,6 +250,7 @@ function Data({ formId }: { formId: string }) {
     return { ...c, width, onHeaderCell: () => ({ width, onResize: (w: number) => setColState({ ...colState, widths: { ...colState.widths, [k]: w } }) }) as React.HTMLAttributes<HTMLElement> };
   });
   const groupField = groupBy ? def.fields.find((f) => f.key === groupBy && GROUPABLE.has(f.type)) : undefined;
+  const grouped = !!groupField && !phone;
   const summary = totals && !phone ? () => (
     <Table.Summary fixed>
       <Table.Summary.Row data-testid="totals-row">
@@ -403,12 +404,15 @@ function Data({ formId }: { formId: string }) {
         {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
         {tableShown && <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
           {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { count: total })}</Typography.Text>}
-          <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
-          <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
-          <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
-          {phone
-            ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
-            : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
+          {/* Grouped, the groups page themselves: only the total stays. */}
+          {!grouped && <>
+            <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
+            <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
+            <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
+            {phone
+              ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
+              : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
+          </>}
         </Space>}
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}

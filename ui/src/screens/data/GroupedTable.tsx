@@ -7,7 +7,7 @@ import { reportApi, type AggregateGroup } from '../../api/report';
 import type { FieldDef, Filter, FormRecord, SortKey } from '../../api/types';
 import { queryPath } from '../../fields/catalog';
 import { formatValue, type FormatContext } from '../../fields/format';
-import { formatSum } from './totals';
+import { formatSum, orderGroups } from './totals';
 import { errorText } from '../../util/errors';
 
 interface Props {
@@ -53,8 +53,9 @@ export function GroupedTable({ formId, field, filter, sort, deleted, columns, su
       filter, groupBy: [{ field: queryPath(field) }], deleted: deleted ? 'only' : undefined,
       metrics: [{ op: 'count' }, ...sums.map((f) => ({ op: 'sum' as const, field: queryPath(f) }))],
     }, ac.signal).then((r) => {
-      setGroups(r.groups); setTruncated(!!r.truncated);
-      if (fresh) setOpen(r.groups.length === 1 ? [groupKey(r.groups[0].keys[0])] : []);
+      const gs = orderGroups(field, r.groups);
+      setGroups(gs); setTruncated(!!r.truncated);
+      if (fresh) setOpen(gs.length === 1 ? [groupKey(gs[0].keys[0])] : []);
     }).catch((e: Error) => { if (e.name !== 'AbortError') { message.error(errorText(e)); if (fresh) setGroups([]); } });
     return () => ac.abort();
     // query stands for formId, field, filter, deleted and sums
