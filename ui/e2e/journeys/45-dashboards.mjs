@@ -141,6 +141,24 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await byTest('done-layout').click();
       await byTest('edit-layout').waitFor();
     }],
+    ['dashboards: a manager renames a dashboard and limits it to a role from the list', async () => {
+      await apiCall('POST', '/roles', { name: '销售经理' });
+      await page.goto(url(`/apps/${appId}/dashboards`));
+      await byTest('dashboard-link').filter({ hasText: '销售概览' }).waitFor();
+      await byTest('dashboard-roles').filter({ hasText: '应用的所有成员可见' }).waitFor();
+      await byTest('dashboard-settings').click();
+      await byTest('dashboard-title').fill('销售概览（经理）');
+      await pickOption(byTest('dashboard-roles-picker'), '销售经理');
+      await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+      await expectText('仪表盘已保存');
+      await byTest('dashboard-roles').filter({ hasText: '可见角色：销售经理' }).waitFor();
+      const list = await apiCall('GET', `/apps/${appId}/dashboards`);
+      const d = list.items.find((x) => x.title === '销售概览（经理）');
+      if (!d || d.roles?.length !== 1 || d.charts.length !== 2 || (d.filters ?? []).length < 3) throw new Error(`saved: ${JSON.stringify(d)}`);
+      await shot('dashboards-list-zh');
+      await byTest('dashboard-link').filter({ hasText: '销售概览（经理）' }).click();
+      await byTest('funnel').first().waitFor();
+    }],
     ['dashboards: at 390 px the charts stack in one column', async () => {
       await page.setViewportSize({ width: 390, height: 844 });
       await page.reload();

@@ -151,7 +151,8 @@ function Board() {
             if (f.kind === 'date_range') {
               return (
                 <span key={f.id} data-testid={`filter-${f.id}`}>
-                  <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={label}
+                  {/* The filter's name leads its picker: two date ranges (created, signed) are told apart. */}
+                  <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={label} prefix={<Typography.Text type="secondary">{label}</Typography.Text>}
                     value={[v.from ? dayjs(v.from) : null, v.to ? dayjs(v.to) : null]}
                     onChange={(r) => { const from = r?.[0]?.format('YYYY-MM-DD'); const to = r?.[1]?.format('YYYY-MM-DD'); set(from || to ? { from, to } : undefined); }} />
                 </span>
@@ -159,7 +160,7 @@ function Board() {
             }
             const options = f.kind === 'user' ? dir.users.map((u) => ({ value: u.id, label: u.name })) : dir.departments.map((d) => ({ value: d.id, label: d.name }));
             return (
-              <Select key={f.id} allowClear showSearch optionFilterProp="label" placeholder={label} style={{ minWidth: 160 }} data-testid={`filter-${f.id}`}
+              <Select key={f.id} allowClear showSearch optionFilterProp="label" prefix={<Typography.Text type="secondary">{label}</Typography.Text>} placeholder={t('dashboards.filterAny')} style={{ minWidth: 180 }} data-testid={`filter-${f.id}`}
                 value={v.value} options={options} onChange={(x?: string) => set(x ? { value: x } : undefined)} />
             );
           })}

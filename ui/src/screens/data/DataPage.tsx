@@ -250,7 +250,7 @@ function Data({ formId }: { formId: string }) {
     return { ...c, width, onHeaderCell: () => ({ width, onResize: (w: number) => setColState({ ...colState, widths: { ...colState.widths, [k]: w } }) }) as React.HTMLAttributes<HTMLElement> };
   });
   const groupField = groupBy ? def.fields.find((f) => f.key === groupBy && GROUPABLE.has(f.type)) : undefined;
-  const grouped = !!groupField && !phone;
+  const grouped = !!groupField;
   const summary = totals && !phone ? () => (
     <Table.Summary fixed>
       <Table.Summary.Row data-testid="totals-row">
@@ -330,7 +330,7 @@ function Data({ formId }: { formId: string }) {
           {!bin && <LayoutSwitch value={lay.layout} onChange={(l) => setLay({ ...lay, layout: l })} fields={def.fields} />}
           {searchFields.length > 0 && <Input.Search allowClear value={search} onChange={(e) => setSearch(e.target.value)} onSearch={(v) => { setSearch(v); setSearchApplied(v); }}
             placeholder={t('views.searchPlaceholder', { fields: searchFields.slice(0, 3).map((f) => f.label).join('、') })} style={{ width: phone ? '100%' : 200 }} data-testid="quick-search" aria-label={t('views.search')} />}
-          {!phone && tableShown && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
+          {tableShown && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
             prefix={t('views.groupBy')} popupMatchSelectWidth={false} />}
           <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
             <div style={{ maxWidth: phone ? 'calc(100vw - 32px)' : 760 }}>
@@ -391,15 +391,25 @@ function Data({ formId }: { formId: string }) {
               : <CalendarView formId={formId} fields={def.fields} filter={filter} config={lay.calendar} onConfig={(c) => setLay({ ...lay, calendar: c })}
                 ctx={ctx} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />}
           </Suspense>
+        ) : groupField ? (
+          <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} reload={liveTick}
+            renderRows={phone ? (rs) => <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rs ?? []} loading={rs === null} ctx={ctx} bin={bin}
+              selected={[]} onSelect={() => undefined} onOpen={setOpen} selectable={false} /> : undefined} />
         ) : phone ? (
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
             selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
-          groupField ? <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} reload={liveTick} /> :
           <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
             components={{ header: { cell: ResizableTitle } }} summary={summary}
             rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined} onChange={onTableChange} showSorterTooltip={false}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
+        )}
+        {/* On a phone the totals over every matching record follow the cards (the table has them as its last row). */}
+        {phone && tableShown && !groupField && totals && sumFields.length > 0 && (
+          <Space wrap size={[12, 4]} style={{ marginTop: 8 }} data-testid="totals-row">
+            <Typography.Text strong>{t('views.totals')}</Typography.Text>
+            {sumFields.map((f, j) => <Typography.Text key={f.key}>{f.label} <Typography.Text strong data-testid={`total-${f.key}`}>{formatSum(f, totals[j], ctx) || 0}</Typography.Text></Typography.Text>)}
+          </Space>
         )}
         {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
         {tableShown && <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>

@@ -23,6 +23,8 @@ interface Props {
   onOpen: (id: string) => void;
   /** reload changes when records changed (another member's write arriving live, the drawer): the groups and the open groups' rows are read again in place */
   reload?: number;
+  /** renderRows shows an open group's records (null while they load) instead of the table: cards on a phone */
+  renderRows?: (rows: FormRecord[] | null) => React.ReactNode;
 }
 
 const GROUP_ROWS = 50;
@@ -34,7 +36,7 @@ const GROUP_ROWS = 50;
  * again without clearing them, and the groups that were open stay open
  * (they are known by their value, not their place).
  */
-export function GroupedTable({ formId, field, filter, sort, deleted, columns, sums, ctx, onOpen, reload = 0 }: Props) {
+export function GroupedTable({ formId, field, filter, sort, deleted, columns, sums, ctx, onOpen, reload = 0, renderRows }: Props) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
   const [groups, setGroups] = useState<AggregateGroup[] | null>(null);
@@ -78,7 +80,7 @@ export function GroupedTable({ formId, field, filter, sort, deleted, columns, su
             <Typography.Text type="secondary">{t('views.groupCount', { count: Number(g.values[0] ?? 0) })}</Typography.Text>
             {sums.map((f, j) => <Typography.Text key={f.key} type="secondary">{f.label} {t('views.sum')} {formatSum(f, g.values[j + 1], ctx) || 0}</Typography.Text>)}
           </Space>,
-          children: open.includes(id) ? <GroupRows count={Number(g.values[0] ?? 0)} formId={formId} filter={groupFilter(filter, queryPath(field), key)} sort={sort} deleted={deleted} columns={columns} onOpen={onOpen} reload={reload} /> : null,
+          children: open.includes(id) ? <GroupRows count={Number(g.values[0] ?? 0)} formId={formId} filter={groupFilter(filter, queryPath(field), key)} sort={sort} deleted={deleted} columns={columns} onOpen={onOpen} reload={reload} renderRows={renderRows} /> : null,
         };
       })} />
     </>
@@ -96,7 +98,10 @@ function groupFilter(filter: Filter | undefined, path: string, key: unknown): Fi
   return filter ? { and: [filter, cond] } : cond;
 }
 
-function GroupRows({ count, formId, filter, sort, deleted, columns, onOpen, reload }: { count: number; formId: string; filter: Filter; sort: SortKey[]; deleted: boolean; columns: TableProps<FormRecord>['columns']; onOpen: (id: string) => void; reload: number }) {
+function GroupRows({ count, formId, filter, sort, deleted, columns, onOpen, reload, renderRows }: {
+  count: number; formId: string; filter: Filter; sort: SortKey[]; deleted: boolean; columns: TableProps<FormRecord>['columns']; onOpen: (id: string) => void; reload: number;
+  renderRows?: (rows: FormRecord[] | null) => React.ReactNode;
+}) {
   const { message } = AntApp.useApp();
   const [rows, setRows] = useState<FormRecord[] | null>(null);
   // groupFilter makes a new object on every render: the query is compared by value.
@@ -111,8 +116,8 @@ function GroupRows({ count, formId, filter, sort, deleted, columns, onOpen, relo
   }, [query, reload, message]);
   const { t } = useTranslation();
   return <>
-    <Table<FormRecord> rowKey="id" size="small" loading={rows === null} dataSource={rows ?? []} columns={columns} pagination={false} scroll={{ x: 'max-content' }}
-      onRow={(r) => ({ onClick: () => onOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
+    {renderRows ? renderRows(rows) : <Table<FormRecord> rowKey="id" size="small" loading={rows === null} dataSource={rows ?? []} columns={columns} pagination={false} scroll={{ x: 'max-content' }}
+      onRow={(r) => ({ onClick: () => onOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />}
     {rows !== null && count > rows.length && <Typography.Text type="secondary" style={{ display: 'block', marginTop: 8 }} data-testid="group-more">{t('views.groupFirst', { n: rows.length, total: count })}</Typography.Text>}
   </>;
 }
