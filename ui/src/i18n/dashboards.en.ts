@@ -1,7 +1,7 @@
 // English strings of dashboards and charts (loaded with their screens).
 const dashboardsEn = {
   menu: 'Dashboards', title: 'Dashboards', new: 'New dashboard', empty: 'No dashboards yet', name: 'Title', roles: 'Visible to roles',
-  settings: 'Title and visibility', visibleTo: 'Visible to: {{roles}}', visibleAll: 'Every member of the app', rolesHelp: 'Empty: every member of the app. Those who manage the app always see it.', created: 'Dashboard created', saved: 'Dashboard saved',
+  settings: 'Title and visibility', filterAny: 'Any', visibleTo: 'Visible to: {{roles}}', visibleAll: 'Every member of the app', rolesHelp: 'Empty: every member of the app. Those who manage the app always see it.', created: 'Dashboard created', saved: 'Dashboard saved',
   deleted: 'Dashboard deleted', deleteConfirm: 'Delete the dashboard "{{name}}"?', notFound: 'The dashboard does not exist or is not shared with you',
   edit: 'Edit layout', done: 'Done', addChart: 'Add chart', editChart: 'Edit chart', removeChart: 'Remove chart', noCharts: 'No charts yet',
   conflict: 'Someone else changed this dashboard; it was reloaded', refresh: 'Refresh',

@@ -1,7 +1,7 @@
 // 仪表盘与图表的中文文案（随页面按需加载）。
 const dashboardsZhCN = {
   menu: '仪表盘', title: '仪表盘', new: '新建仪表盘', empty: '还没有仪表盘', name: '标题', roles: '可见角色',
-  settings: '标题与可见范围', visibleTo: '可见角色：{{roles}}', visibleAll: '应用的所有成员可见', rolesHelp: '留空：应用的所有成员可见。应用管理员始终可见。', created: '仪表盘已创建', saved: '仪表盘已保存',
+  settings: '标题与可见范围', filterAny: '全部', visibleTo: '可见角色：{{roles}}', visibleAll: '应用的所有成员可见', rolesHelp: '留空：应用的所有成员可见。应用管理员始终可见。', created: '仪表盘已创建', saved: '仪表盘已保存',
   deleted: '仪表盘已删除', deleteConfirm: '删除仪表盘“{{name}}”？', notFound: '仪表盘不存在或未对你开放',
   edit: '编辑布局', done: '完成', addChart: '添加图表', editChart: '编辑图表', removeChart: '移除图表', noCharts: '还没有图表',
   conflict: '仪表盘已被他人修改，已重新加载', refresh: '刷新',
