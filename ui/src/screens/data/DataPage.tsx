@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Grid, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -49,6 +49,10 @@ function Data({ formId }: { formId: string }) {
   const nav = useNavigate();
   const dir = useDirectory();
   const phone = usePhone();
+  // The toolbar fits in the card's header on a wide screen only; below that (1280 px with English labels
+  // overflowed the card and squeezed out the form's name) it wraps on its own row above the records.
+  const bp = Grid.useBreakpoint();
+  const toolsInHeader = !phone && !!bp.xxl;
   const { form: meta, version, error } = usePublished(formId);
   // What the member may do: the fields they may not see are left out of every column, card and drawer.
   const perm = usePermission(formId);
@@ -323,7 +327,7 @@ function Data({ formId }: { formId: string }) {
   const binToggle = !perm.can('record.restore') ? null : <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
         onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
   const groupOptions = [{ value: '', label: t('views.noGroup') }, ...def.fields.filter((f) => GROUPABLE.has(f.type)).map((f) => ({ value: f.key, label: f.label }))];
-  const toolbar = (<Space wrap={phone} className="fl-toolbar">
+  const toolbar = (<Space wrap={!toolsInHeader} className="fl-toolbar">
           <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={(id) => pickView(id)}
             onSaved={(v) => { setViews((l) => [...l.filter((x) => x.id !== v.id), v]); pickView(v.id); }}
             onDeleted={(id) => { setViews((l) => l.filter((x) => x.id !== id)); pickView(''); }} />
@@ -371,8 +375,9 @@ function Data({ formId }: { formId: string }) {
     <>
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
       <Card title={phone ? meta.name : <Space><span>{meta.name}</span>{binToggle}</Space>}
-        extra={phone ? undefined : toolbar}>
+        extra={toolsInHeader ? toolbar : undefined}>
         {phone && <div className="fl-phone-tools">{binToggle}{toolbar}</div>}
+        {!phone && !toolsInHeader && <div style={{ marginBottom: 12 }} data-testid="data-tools">{toolbar}</div>}
         {selected.length > 0 && mayBulk && (
           <Space style={{ marginBottom: 12 }}>
             <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
