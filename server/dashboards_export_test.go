@@ -74,7 +74,7 @@ func chartExportScenario(t *testing.T, en *env) {
 		"measures": []any{map[string]any{"id": "n", "op": "count"}}, "layout": map[string]any{"x": 0, "y": 4, "w": 6, "h": 4}}
 	byDay := map[string]any{"id": "day", "title": "按截止日", "kind": "bar", "form": formID, "groupBy": []any{map[string]any{"field": "due"}},
 		"measures": []any{map[string]any{"id": "n", "op": "count"}}, "layout": map[string]any{"x": 6, "y": 4, "w": 6, "h": 4}}
-	funnel := map[string]any{"id": "funnel", "title": "漏斗", "kind": "funnel", "form": formID, "funnel": map[string]any{"amount": "amount"},
+	funnel := map[string]any{"id": "funnel", "title": "漏斗", "kind": "funnel", "form": formID, "funnel": map[string]any{"amount": "amount", "owner": "ownedBy"},
 		"layout": map[string]any{"x": 0, "y": 8, "w": 6, "h": 4}}
 	db := en.do("POST", "/api/v1/apps/"+app+"/dashboards", en.admin, map[string]any{"title": "看板",
 		"filters": []any{map[string]any{"id": "period", "kind": "date_range"}}, "charts": []any{table, byMonth, byDay, funnel}}, nil).expect(201)
@@ -150,6 +150,15 @@ func chartExportScenario(t *testing.T, en *env) {
 		t.Fatalf("funnel first stage %q", got)
 	}
 
+	// The funnel's leaderboard is a second sheet.
+	ff := openXLSX(t, en.do("POST", base+"funnel/export", en.admin, map[string]any{}, zh).expect(200).raw)
+	if names := ff.GetSheetList(); len(names) != 2 || names[0] != "漏斗" || names[1] != "排行榜" {
+		t.Fatalf("funnel sheets %q", names)
+	}
+	lead, err := ff.GetRows("排行榜")
+	if err != nil || len(lead) != 3 || strings.Join(lead[0], "|") != "负责人|赢单|赢单金额|输单|进行中|加权金额|赢率" || lead[1][0] == "" {
+		t.Fatalf("leaderboard %q (%v)", lead, err)
+	}
 	// The member's export holds only their own record.
 	mine := sheetRows(t, openXLSX(t, en.do("POST", base+"tbl/export", rep, map[string]any{}, zh).expect(200).raw))
 	if len(mine) != 2 || mine[1][0] != "报价" || mine[1][1] != "成员" || mine[1][3] != "7" {

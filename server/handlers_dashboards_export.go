@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -54,22 +55,13 @@ func (s *Server) exportChart(c *fiber.Ctx) error {
 // sheetUnsafe are the characters Excel refuses in a sheet name.
 var sheetUnsafe = regexp.MustCompile(`[\[\]:*?/\\']`)
 
-// chartWorkbook writes an export sheet as an .xlsx file: a bold, frozen
-// header row, columns wide enough for their header, and number formats
-// for percentages, dates and times (other numbers are General, as typed).
+// chartWorkbook writes an export sheet (and its further sheets) as an
+// .xlsx file: on each sheet a bold, frozen header row, columns wide enough
+// for their header, and number formats for percentages, dates and times
+// (other numbers are General, as typed).
 func chartWorkbook(sh report.ExportSheet) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	name := sheetUnsafe.ReplaceAllString(sh.Title, "_")
-	if utf8.RuneCountInString(name) > 31 {
-		name = string([]rune(name)[:31])
-	}
-	if name == "" {
-		name = "Sheet1"
-	}
-	if err := f.SetSheetName(f.GetSheetName(0), name); err != nil {
-		return nil, fmt.Errorf("chart export: %w", err)
-	}
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2F7"}}})
 	if err != nil {
 		return nil, fmt.Errorf("chart export: %w", err)
@@ -82,9 +74,49 @@ func chartWorkbook(sh report.ExportSheet) ([]byte, error) {
 		}
 		styles[format] = id
 	}
-	sw, err := f.NewStreamWriter(name)
+	used := map[string]bool{}
+	for i, s := range append([]report.ExportSheet{sh}, sh.More...) {
+		name := sheetName(s.Title, i, used)
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("chart export: %w", err)
+		}
+		if err := writeSheet(f, name, s, head, styles); err != nil {
+			return nil, fmt.Errorf("chart export: %w", err)
+		}
+	}
+	buf, err := f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("chart export: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// sheetName is a title Excel accepts as a sheet name (at most 31
+// characters, none of []:*?/\'), unique in the workbook.
+func sheetName(title string, i int, used map[string]bool) string {
+	name := sheetUnsafe.ReplaceAllString(title, "_")
+	if utf8.RuneCountInString(name) > 28 {
+		name = string([]rune(name)[:28])
+	}
+	if name == "" {
+		name = fmt.Sprintf("Sheet%d", i+1)
+	}
+	for n := 2; used[strings.ToLower(name)]; n++ {
+		name = fmt.Sprintf("%s %d", strings.TrimSuffix(name, fmt.Sprintf(" %d", n-1)), n)
+	}
+	used[strings.ToLower(name)] = true
+	return name
+}
+
+func writeSheet(f *excelize.File, name string, sh report.ExportSheet, head int, styles map[string]int) error {
+	sw, err := f.NewStreamWriter(name)
+	if err != nil {
+		return err
 	}
 	for i, label := range sh.Header {
 		width := float64(min(max(utf8.RuneCountInString(label)*2+2, 12), 40))
@@ -92,18 +124,18 @@ func chartWorkbook(sh report.ExportSheet) ([]byte, error) {
 			width = max(width, 18)
 		}
 		if err := sw.SetColWidth(i+1, i+1, width); err != nil {
-			return nil, fmt.Errorf("chart export: %w", err)
+			return err
 		}
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, fmt.Errorf("chart export: %w", err)
+		return err
 	}
 	cells := make([]any, len(sh.Header))
 	for i, h := range sh.Header {
 		cells[i] = excelize.Cell{StyleID: head, Value: h}
 	}
 	if err := sw.SetRow("A1", cells); err != nil {
-		return nil, fmt.Errorf("chart export: %w", err)
+		return err
 	}
 	for r, row := range sh.Rows {
 		cells := make([]any, len(row))
@@ -129,18 +161,11 @@ func chartWorkbook(sh report.ExportSheet) ([]byte, error) {
 		}
 		at, err := excelize.CoordinatesToCellName(1, r+2)
 		if err != nil {
-			return nil, fmt.Errorf("chart export: %w", err)
+			return err
 		}
 		if err := sw.SetRow(at, cells); err != nil {
-			return nil, fmt.Errorf("chart export: %w", err)
+			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return nil, fmt.Errorf("chart export: %w", err)
-	}
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return nil, fmt.Errorf("chart export: %w", err)
-	}
-	return buf.Bytes(), nil
+	return sw.Flush()
 }

@@ -32,6 +32,8 @@ type ExportSheet struct {
 	Header  []string
 	Formats []string
 	Rows    [][]any
+	// More are further sheets: a funnel's leaderboard.
+	More []ExportSheet
 }
 
 // Export computes one chart of a dashboard for the actor (exactly as
@@ -81,6 +83,19 @@ func exportSheet(c Chart, cd ChartData, v *engine.Version, loc *time.Location, l
 				label = st.Value
 			}
 			out.Rows = append(out.Rows, []any{label, float64(st.Count), float64(st.Reached), optNum(st.Conversion), optNum(st.Amount)})
+		}
+		if len(cd.Funnel.Leaders) > 0 {
+			lead := ExportSheet{Title: t("leaders"), Rows: [][]any{},
+				Header:  []string{t("owner"), t("won"), t("wonAmount"), t("lost"), t("open"), t("weighted"), t("winRate")},
+				Formats: []string{FormatText, FormatNumber, FormatNumber, FormatNumber, FormatNumber, FormatNumber, FormatPercent}}
+			for _, l := range cd.Funnel.Leaders {
+				var owner any = l.Label
+				if l.Label == "" {
+					owner = keyCell(ChartKey{}, "", l.Owner, loc, t)
+				}
+				lead.Rows = append(lead.Rows, []any{owner, float64(l.Won), l.WonAmount, float64(l.Lost), float64(l.Open), l.Weighted, optNum(l.WinRate)})
+			}
+			out.More = append(out.More, lead)
 		}
 		return out
 	}
