@@ -46,6 +46,7 @@ func dashboardsSchemas() map[string]any {
 		"DashboardData":        obj(map[string]any{"items": arr(ref("ChartData"))}, "items"),
 		"ChartData":            chartData,
 		"ChartPreviewInput":    obj(map[string]any{"chart": ref("Chart"), "dashboard": tStr, "filters": values}, "chart"),
+		"ChartExportInput":     obj(map[string]any{"filters": values, "format": map[string]any{"enum": []any{"xlsx"}}}),
 		"DrillInput":           obj(map[string]any{"filters": values, "keys": arr(tAny)}, "keys"),
 		"Drill":                obj(map[string]any{"form": tStr, "filter": ref("Filter")}, "form", "filter"),
 	}

@@ -64,5 +64,21 @@ export default function views({ page, url, byTest, expectText, pickOption, apiCa
       if (!await amountFirst()) throw new Error(`the column order was not kept: ${(await page.locator('.ant-table-thead th').allInnerTexts()).join(' | ')}`);
       await shot('views-table-zh');
     }],
+    ['views: at 390 px the cards end with the totals, and group-by shows groups of cards', async () => {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.reload();
+      await byTest('record-row').first().waitFor();
+      await byTest('total-amount').filter({ hasText: '600' }).waitFor();
+      await pickOption(byTest('group-by'), '阶段');
+      const won = byTest('group-header').filter({ hasText: '赢单' });
+      await won.filter({ hasText: '2 条' }).waitFor();
+      await won.click();
+      await byTest('grouped-table').locator('[data-testid="record-row"]', { hasText: '华南电网' }).waitFor();
+      if (await page.evaluate(() => document.documentElement.scrollWidth) > 391) throw new Error('the grouped view is wider than the phone');
+      await shot('views-grouped-phone-zh');
+      await pickOption(byTest('group-by'), '不分组');
+      await page.setViewportSize({ width: 1440, height: 960 });
+      await byTest('record-row').first().waitFor();
+    }],
   ];
 }

@@ -4,7 +4,7 @@
 // while their own records reach them live.
 import { join } from 'node:path';
 
-export default function live({ page, url, byTest, apiCall, secondSession, shot, outDir, T }) {
+export default function live({ page, url, byTest, apiCall, pickOption, secondSession, shot, outDir, T }) {
   const QIAN = 'qian@example.com', QIAN_PW = 'copper meadow lantern';
   const SUN = 'sun@example.com', SUN_PW = 'silver harbor pencil';
   let formId = '';
@@ -84,6 +84,20 @@ export default function live({ page, url, byTest, apiCall, secondSession, shot, 
       await won.locator('[data-testid="board-count"]').filter({ hasText: '1' }).waitFor({ timeout: T });
       await shot('live-admin-board-zh');
       await byTest('layout-table').click();
+    }],
+    ['live: the admin\'s data view grouped by stage updates the group\'s count and its open rows', async () => {
+      await byTest('record-row').first().waitFor();
+      await pickOption(byTest('group-by'), '阶段');
+      const won = byTest('group-header').filter({ hasText: '赢单' });
+      await won.filter({ hasText: '1 条' }).waitFor();
+      await won.click();
+      await byTest('grouped-table').locator('[data-testid="record-row"]', { hasText: '钱的赢单' }).waitFor();
+      await create(qian.page, '钱的第二单', 'won');
+      await won.filter({ hasText: '2 条' }).waitFor({ timeout: T });
+      await byTest('grouped-table').locator('[data-testid="record-row"]', { hasText: '钱的第二单' }).waitFor({ timeout: T });
+      await shot('live-admin-grouped-zh');
+      await pickOption(byTest('group-by'), '不分组');
+      await byTest('record-row').first().waitFor();
     }],
     ['live: close the members\' browsers', async () => {
       await qian?.close(); await sun?.close();

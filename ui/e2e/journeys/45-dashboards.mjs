@@ -1,7 +1,32 @@
 // Dashboards (issue 15): a dashboard of an app with a bar chart and a stage
 // funnel added through the chart dialog, a dashboard filter that narrows
 // every chart, a drill-down from a funnel stage to the records behind it,
-// a chart exported as CSV, and the grid stacking at 390 px.
+// a chart exported as CSV and as Excel (the same headers), and the grid
+// stacking at 390 px.
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+
+/** xlsxText is the text of every XML part of an .xlsx file (a zip), read through its central directory. */
+function xlsxText(buf) {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('not a zip file');
+  let at = buf.readUInt32LE(eocd + 16);
+  const n = buf.readUInt16LE(eocd + 10);
+  let text = '';
+  for (let i = 0; i < n; i++) {
+    const method = buf.readUInt16LE(at + 10), size = buf.readUInt32LE(at + 20);
+    const nameLen = buf.readUInt16LE(at + 28), extra = buf.readUInt16LE(at + 30), comment = buf.readUInt16LE(at + 32);
+    const local = buf.readUInt32LE(at + 42);
+    const name = buf.subarray(at + 46, at + 46 + nameLen).toString();
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    if (name.endsWith('.xml')) text += (method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    at += 46 + nameLen + extra + comment;
+  }
+  return text;
+}
+
 export default function dashboards({ page, url, byTest, expectText, pickOption, apiCall, shot }) {
   let appId = '';
   let formId = '';
@@ -75,11 +100,27 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await pickOption(byTest('filter-owner'), '王经理');
       await byTest('funnel').first().getByText('66.7%').first().waitFor();
     }],
-    ['dashboards: export a chart as CSV', async () => {
-      const tile = page.locator('[data-testid^="tile-"]').filter({ hasText: '销售漏斗' });
-      await tile.locator('[data-testid^="tile-menu-"]').click();
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ant-dropdown-menu-title-content', { hasText: '导出 CSV' }).click()]);
-      if (!download.suggestedFilename().endsWith('.csv')) throw new Error(`download ${download.suggestedFilename()}`);
+    ['dashboards: export a chart as CSV and as Excel, with the same headers', async () => {
+      for (const title of ['销售漏斗', '各阶段商机']) {
+        const tile = page.locator('[data-testid^="tile-"]').filter({ hasText: title });
+        const save = async (item) => {
+          // The last menu closes (with its animation) before the next one opens.
+          await page.waitForFunction(() => !document.querySelector('.ant-dropdown:not(.ant-dropdown-hidden)'));
+          await tile.locator('[data-testid^="tile-menu-"]').click();
+          const [download] = await Promise.all([page.waitForEvent('download'),
+            page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-title-content', { hasText: item }).click()]);
+          return { name: download.suggestedFilename(), body: readFileSync(await download.path()) };
+        };
+        const csv = await save('导出 CSV');
+        if (csv.name !== `${title}.csv`) throw new Error(`download ${csv.name}`);
+        const xlsx = await save('导出 Excel');
+        if (xlsx.name !== `${title}.xlsx`) throw new Error(`download ${xlsx.name}`);
+        const headers = csv.body.toString('utf8').replace(/^\uFEFF/, '').split('\r\n')[0].split(',');
+        const sheet = xlsxText(xlsx.body);
+        const missing = headers.filter((h) => !sheet.includes(`>${h}<`));
+        if (headers.length < 2 || missing.length) throw new Error(`${title}: the workbook lacks the CSV's headers ${JSON.stringify(missing)} of ${JSON.stringify(headers)}`);
+        console.log(`  · ${title}: CSV and Excel headers ${headers.join(' | ')}`);
+      }
     }],
     ['dashboards: drill down from a funnel stage to its records', async () => {
       await byTest('funnel').first().locator('.ant-table-row', { hasText: '成交' }).click();
@@ -99,6 +140,24 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await byTest('filter-f3').waitFor();
       await byTest('done-layout').click();
       await byTest('edit-layout').waitFor();
+    }],
+    ['dashboards: a manager renames a dashboard and limits it to a role from the list', async () => {
+      await apiCall('POST', '/roles', { name: '销售经理' });
+      await page.goto(url(`/apps/${appId}/dashboards`));
+      await byTest('dashboard-link').filter({ hasText: '销售概览' }).waitFor();
+      await byTest('dashboard-roles').filter({ hasText: '应用的所有成员可见' }).waitFor();
+      await byTest('dashboard-settings').click();
+      await byTest('dashboard-title').fill('销售概览（经理）');
+      await pickOption(byTest('dashboard-roles-picker'), '销售经理');
+      await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
+      await expectText('仪表盘已保存');
+      await byTest('dashboard-roles').filter({ hasText: '可见角色：销售经理' }).waitFor();
+      const list = await apiCall('GET', `/apps/${appId}/dashboards`);
+      const d = list.items.find((x) => x.title === '销售概览（经理）');
+      if (!d || d.roles?.length !== 1 || d.charts.length !== 2 || (d.filters ?? []).length < 3) throw new Error(`saved: ${JSON.stringify(d)}`);
+      await shot('dashboards-list-zh');
+      await byTest('dashboard-link').filter({ hasText: '销售概览（经理）' }).click();
+      await byTest('funnel').first().waitFor();
     }],
     ['dashboards: at 390 px the charts stack in one column', async () => {
       await page.setViewportSize({ width: 390, height: 844 });

@@ -1,5 +1,5 @@
 // Dashboards (engine/report, /api/v1/apps/{app}/dashboards, /api/v1/dashboards/{id}); typed from the OpenAPI schemas.
-import { request } from './client';
+import { request, type Download } from './client';
 import type { Filter } from './types';
 import type { GroupKey } from './report';
 
@@ -48,6 +48,9 @@ export const dashboardsApi = {
     (await request<{ items: ChartData[] }>('POST', `/dashboards/${enc(id)}/data`, { filters }, { signal }))?.items ?? [],
   preview: (app: string, chart: Chart, dashboard?: string, filters?: FilterValues, signal?: AbortSignal) =>
     request<ChartData>('POST', `/apps/${enc(app)}/dashboards/preview`, { chart, dashboard, filters }, { signal }),
+  /** exportXlsx downloads one chart's data as an Excel workbook (the CSV's columns, labelled in the request's language). */
+  exportXlsx: (id: string, chart: string, filters: FilterValues) =>
+    request<Download>('POST', `/dashboards/${enc(id)}/charts/${enc(chart)}/export`, { filters, format: 'xlsx' }, { raw: true }),
   drill: (id: string, chart: string, keys: unknown[], filters: FilterValues) =>
     request<Drill>('POST', `/dashboards/${enc(id)}/charts/${enc(chart)}/drill`, { keys, filters }),
 };

@@ -8,7 +8,7 @@ const boardEn = {
   loadMore: 'Load more', loaded: '{{shown}} of {{count}} shown', empty: 'No records',
   moved: 'Moved to "{{column}}"', refused: 'Not moved: {{message}}', dismiss: 'Dismiss',
   moreColumns: 'Only the first {{n}} columns are shown', readOnly: 'You may not change this field, so cards cannot be moved.',
-  dateField: 'Dates from', month: 'Month', week: 'Week', today: 'Today', prev: 'Previous', next: 'Next',
+  dateField: 'Dates from', month: 'Month', week: 'Week', day: 'Day', dayTitle: '{{weekday}} {{date}}', today: 'Today', prev: 'Previous', next: 'Next',
   more: '+{{n}} more', rescheduled: 'Moved to {{date}}', tooMany: 'Only the first {{n}} records of this range are shown; narrow the filter.',
   weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun', monthTitle: '{{month}} {{year}}', weekTitle: '{{from}} – {{to}}',
   months: 'January,February,March,April,May,June,July,August,September,October,November,December',

@@ -1,7 +1,7 @@
 // English strings of dashboards and charts (loaded with their screens).
 const dashboardsEn = {
   menu: 'Dashboards', title: 'Dashboards', new: 'New dashboard', empty: 'No dashboards yet', name: 'Title', roles: 'Visible to roles',
-  rolesHelp: 'Empty: every member of the app. Those who manage the app always see it.', created: 'Dashboard created', saved: 'Dashboard saved',
+  settings: 'Title and visibility', filterAny: 'Any', visibleTo: 'Visible to: {{roles}}', visibleAll: 'Every member of the app', rolesHelp: 'Empty: every member of the app. Those who manage the app always see it.', created: 'Dashboard created', saved: 'Dashboard saved',
   deleted: 'Dashboard deleted', deleteConfirm: 'Delete the dashboard "{{name}}"?', notFound: 'The dashboard does not exist or is not shared with you',
   edit: 'Edit layout', done: 'Done', addChart: 'Add chart', editChart: 'Edit chart', removeChart: 'Remove chart', noCharts: 'No charts yet',
   conflict: 'Someone else changed this dashboard; it was reloaded', refresh: 'Refresh',
@@ -13,7 +13,7 @@ const dashboardsEn = {
     addMeasure: 'Add measure', filter: 'Chart filter', limit: 'Show the first', sortByValue: 'Largest first', preview: 'Preview',
     amount: 'Amount field', owner: 'Leaderboard by', none: 'None', weight: 'Weight field', scale: 'Scale', expr: 'Expression',
     exprHelp: 'Over the other measures by id, e.g. total / n', id: 'Id', label: 'Label', field: 'Field', op: 'Function',
-    exportPng: 'Export PNG', exportCsv: 'Export CSV', drill: 'Click a bar, slice or cell to open its records', truncated: 'Only the first groups are shown',
+    exportPng: 'Export PNG', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', drill: 'Click a bar, slice or cell to open its records', truncated: 'Only the first groups are shown',
     noData: 'No data', error: 'This chart cannot be shown: {{message}}',
   },
   kind: { metric: 'Metric card', bar: 'Bar', line: 'Line', pie: 'Pie', table: 'Table / pivot', funnel: 'Stage funnel' },

@@ -1,7 +1,7 @@
 // 仪表盘与图表的中文文案（随页面按需加载）。
 const dashboardsZhCN = {
   menu: '仪表盘', title: '仪表盘', new: '新建仪表盘', empty: '还没有仪表盘', name: '标题', roles: '可见角色',
-  rolesHelp: '留空：应用的所有成员可见。应用管理员始终可见。', created: '仪表盘已创建', saved: '仪表盘已保存',
+  settings: '标题与可见范围', filterAny: '全部', visibleTo: '可见角色：{{roles}}', visibleAll: '应用的所有成员可见', rolesHelp: '留空：应用的所有成员可见。应用管理员始终可见。', created: '仪表盘已创建', saved: '仪表盘已保存',
   deleted: '仪表盘已删除', deleteConfirm: '删除仪表盘“{{name}}”？', notFound: '仪表盘不存在或未对你开放',
   edit: '编辑布局', done: '完成', addChart: '添加图表', editChart: '编辑图表', removeChart: '移除图表', noCharts: '还没有图表',
   conflict: '仪表盘已被他人修改，已重新加载', refresh: '刷新',
@@ -13,7 +13,7 @@ const dashboardsZhCN = {
     addMeasure: '添加指标', filter: '图表筛选', limit: '只显示前', sortByValue: '按数值从大到小', preview: '预览',
     amount: '金额字段', owner: '排行榜依据', none: '无', weight: '权重字段', scale: '系数', expr: '表达式',
     exprHelp: '引用其他指标的标识，例如 total / n', id: '标识', label: '名称', field: '字段', op: '计算方式',
-    exportPng: '导出 PNG', exportCsv: '导出 CSV', drill: '点击柱、扇区或单元格查看对应数据', truncated: '只显示了前面的分组',
+    exportPng: '导出 PNG', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', drill: '点击柱、扇区或单元格查看对应数据', truncated: '只显示了前面的分组',
     noData: '暂无数据', error: '该图表无法显示：{{message}}',
   },
   kind: { metric: '指标卡', bar: '柱状图', line: '折线图', pie: '饼图', table: '表格 / 透视表', funnel: '阶段漏斗' },

@@ -6,6 +6,6 @@ const viewsEn = {
   saved: 'View saved', deleted: 'View deleted', copyLink: 'Copy link', linkCopied: 'Link copied', notFound: 'The view no longer exists; showing all records.',
   search: 'Search', searchPlaceholder: 'Search {{fields}}', totals: 'Total', average: 'Average', sum: 'Sum',
   groupBy: 'Group by', noGroup: 'No grouping', empty: '(empty)', groupCount_one: '{{count}} record', groupCount_other: '{{count}} records',
-  moreGroups: 'Only the first {{n}} groups are shown', moveUp: 'Move up', moveDown: 'Move down', width: 'Drag to resize',
+  moreGroups: 'Only the first {{n}} groups are shown', groupFirst: 'Showing the first {{n}} of {{total}} records; filter to narrow them', moveUp: 'Move up', moveDown: 'Move down', width: 'Drag to resize',
 };
 export default viewsEn;

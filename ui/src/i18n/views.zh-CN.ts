@@ -6,6 +6,6 @@ const viewsZhCN = {
   saved: '视图已保存', deleted: '视图已删除', copyLink: '复制链接', linkCopied: '链接已复制', notFound: '该视图已不存在，显示全部数据。',
   search: '搜索', searchPlaceholder: '搜索{{fields}}', totals: '合计', average: '平均', sum: '求和',
   groupBy: '分组', noGroup: '不分组', empty: '（空）', groupCount_one: '{{count}} 条', groupCount_other: '{{count}} 条',
-  moreGroups: '仅显示前 {{n}} 个分组', moveUp: '上移', moveDown: '下移', width: '拖动调整列宽',
+  moreGroups: '仅显示前 {{n}} 个分组', groupFirst: '显示前 {{n}} 条，共 {{total}} 条；可用筛选缩小范围', moveUp: '上移', moveDown: '下移', width: '拖动调整列宽',
 };
 export default viewsZhCN;

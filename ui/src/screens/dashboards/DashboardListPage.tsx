@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { App as AntApp, Breadcrumb, Button, Empty, Form, Input, List, Modal, Select, Space, Spin, Typography } from 'antd';
-import { DashboardOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DashboardOutlined, DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import '../../i18n/dashboards';
-import { api } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import type { App, WorkspaceRole } from '../../api/types';
 import { dashboardsApi, type Dashboard } from '../../api/dashboards';
 import { isAdmin, useAuth } from '../../auth/auth';
@@ -27,6 +27,8 @@ export default function DashboardListPage() {
   const [items, setItems] = useState<Dashboard[] | null>(null);
   const [roles, setRoles] = useState<WorkspaceRole[]>([]);
   const [creating, setCreating] = useState(false);
+  // editing is the dashboard whose title and roles are being changed (the create dialog, filled in).
+  const [editing, setEditing] = useState<Dashboard | null>(null);
   const [form] = Form.useForm<{ title: string; roles: string[] }>();
 
   const load = useCallback(async () => {
@@ -41,6 +43,18 @@ export default function DashboardListPage() {
   const create = async () => {
     const v = await form.validateFields().catch(() => null);
     if (!v) return;
+    if (editing) {
+      try {
+        await dashboardsApi.update(editing.id, { title: v.title, roles: v.roles ?? [], filters: editing.filters, charts: editing.charts }, editing.version);
+        message.success(t('dashboards.saved'));
+        setCreating(false); setEditing(null);
+        void load();
+      } catch (e) {
+        if (e instanceof ApiError && e.isConflict) { message.warning(t('dashboards.conflict')); setCreating(false); setEditing(null); void load(); return; }
+        showFormError(form, ['title', 'roles'], e, (m) => message.error(m));
+      }
+      return;
+    }
     try {
       const d = await dashboardsApi.create(appId, { title: v.title, roles: v.roles ?? [], charts: [],
         filters: [{ id: 'period', kind: 'date_range' }, { id: 'owner', kind: 'user' }] });
@@ -61,22 +75,29 @@ export default function DashboardListPage() {
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${appId}`}>{app?.name ?? '…'}</Link> }, { title: t('dashboards.title') }]} />
       <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 16 }} wrap>
         <Typography.Title level={3} style={{ margin: 0 }}>{t('dashboards.title')}</Typography.Title>
-        {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setCreating(true); }} data-testid="new-dashboard">{t('dashboards.new')}</Button>}
+        {manager && <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setEditing(null); setCreating(true); }} data-testid="new-dashboard">{t('dashboards.new')}</Button>}
       </Space>
       {items === null ? <Spin /> : items.length === 0 ? <Empty description={t('dashboards.empty')} /> : (
         <List bordered dataSource={items} renderItem={(d) => (
-          <List.Item actions={manager ? [<Button key="d" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={() => remove(d)} />] : []}>
-            <List.Item.Meta avatar={<DashboardOutlined />} title={<Link to={`/dashboards/${d.id}`} data-testid="dashboard-link">{d.title}</Link>} />
+          <List.Item actions={manager ? [
+            <Button key="e" type="text" icon={<EditOutlined />} aria-label={t('dashboards.settings')} data-testid="dashboard-settings"
+              onClick={() => { setEditing(d); setCreating(true); }} />,
+            <Button key="d" type="text" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={() => remove(d)} />] : []}>
+            <List.Item.Meta avatar={<DashboardOutlined />} title={<Link to={`/dashboards/${d.id}`} data-testid="dashboard-link">{d.title}</Link>}
+              description={manager ? <span data-testid="dashboard-roles">{(d.roles ?? []).length
+                ? t('dashboards.visibleTo', { roles: (d.roles ?? []).map((id) => roles.find((r) => r.id === id)?.name ?? id).join('、') })
+                : t('dashboards.visibleAll')}</span> : undefined} />
           </List.Item>
         )} />
       )}
-      <Modal open={creating} title={t('dashboards.new')} onCancel={() => setCreating(false)} onOk={() => void create()} okText={t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
-        <Form form={form} layout="vertical" preserve={false}>
+      <Modal open={creating} title={editing ? t('dashboards.settings') : t('dashboards.new')} onCancel={() => { setCreating(false); setEditing(null); }} onOk={() => void create()}
+        okText={editing ? t('common.save') : t('common.create')} cancelText={t('common.cancel')} destroyOnHidden>
+        <Form form={form} layout="vertical" preserve={false} initialValues={editing ? { title: editing.title, roles: editing.roles ?? [] } : undefined}>
           <Form.Item name="title" label={t('dashboards.name')} rules={[{ required: true, whitespace: true, message: t('validation.required') }]}>
             <Input maxLength={60} autoFocus data-testid="dashboard-title" />
           </Form.Item>
           <Form.Item name="roles" label={t('dashboards.roles')} extra={t('dashboards.rolesHelp')}>
-            <Select mode="multiple" allowClear options={roles.map((r) => ({ value: r.id, label: r.name }))} />
+            <Select mode="multiple" allowClear options={roles.map((r) => ({ value: r.id, label: r.name }))} optionFilterProp="label" data-testid="dashboard-roles-picker" />
           </Form.Item>
         </Form>
       </Modal>

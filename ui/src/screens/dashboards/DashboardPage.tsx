@@ -151,7 +151,8 @@ function Board() {
             if (f.kind === 'date_range') {
               return (
                 <span key={f.id} data-testid={`filter-${f.id}`}>
-                  <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={label}
+                  {/* The filter's name leads its picker: two date ranges (created, signed) are told apart. */}
+                  <DatePicker.RangePicker allowEmpty={[true, true]} aria-label={label} prefix={<Typography.Text type="secondary">{label}</Typography.Text>}
                     value={[v.from ? dayjs(v.from) : null, v.to ? dayjs(v.to) : null]}
                     onChange={(r) => { const from = r?.[0]?.format('YYYY-MM-DD'); const to = r?.[1]?.format('YYYY-MM-DD'); set(from || to ? { from, to } : undefined); }} />
                 </span>
@@ -159,7 +160,7 @@ function Board() {
             }
             const options = f.kind === 'user' ? dir.users.map((u) => ({ value: u.id, label: u.name })) : dir.departments.map((d) => ({ value: d.id, label: d.name }));
             return (
-              <Select key={f.id} allowClear showSearch optionFilterProp="label" placeholder={label} style={{ minWidth: 160 }} data-testid={`filter-${f.id}`}
+              <Select key={f.id} allowClear showSearch optionFilterProp="label" prefix={<Typography.Text type="secondary">{label}</Typography.Text>} placeholder={t('dashboards.filterAny')} style={{ minWidth: 180 }} data-testid={`filter-${f.id}`}
                 value={v.value} options={options} onChange={(x?: string) => set(x ? { value: x } : undefined)} />
             );
           })}
@@ -171,7 +172,7 @@ function Board() {
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
               <div key={c.id} style={c.kind === 'metric' ? undefined : { height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
-                <Tile chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile dashboard={db.id} values={values} chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -182,7 +183,7 @@ function Board() {
             resizeConfig={{ enabled: editing }} onLayoutChange={onLayout}>
             {db.charts.map((c) => (
               <div key={c.id}>
-                <Tile chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile dashboard={db.id} values={values} chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -222,19 +223,24 @@ function Measured({ children }: { children: (width: number, mounted: boolean) =>
 }
 
 interface TileProps {
+  /** dashboard and values say which chart to export, under which filter values */
+  dashboard: string; values: FilterValues;
   chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string; names?: Names;
   onDrill: (keys: unknown[]) => void; onEdit: () => void; onRemove: () => void;
 }
 
 /** Tile is one chart card: its title (the drag handle while editing), its menu (export, edit, remove) and the chart. */
-function Tile({ chart, data, manager, editing, formName, names, onDrill, onEdit, onRemove }: TileProps) {
+function Tile({ dashboard, values, chart, data, manager, editing, formName, names, onDrill, onEdit, onRemove }: TileProps) {
   const { t, i18n } = useTranslation();
+  const { message } = AntApp.useApp();
   const view = useRef<ChartViewHandle>(null);
+  const [exporting, setExporting] = useState(false);
   const title = chart.title || t(`dashboards.kind.${chart.kind}`);
   const download = (href: string, name: string) => { const a = document.createElement('a'); a.href = href; a.download = name; a.click(); };
   const items = useMemo(() => [
     { key: 'png', icon: <DownloadOutlined />, label: t('dashboards.chart.exportPng'), disabled: chart.kind === 'metric' || chart.kind === 'table' },
     { key: 'csv', icon: <DownloadOutlined />, label: t('dashboards.chart.exportCsv') },
+    { key: 'xlsx', icon: <DownloadOutlined />, label: t('dashboards.chart.exportXlsx') },
     ...(manager ? [{ key: 'edit', icon: <EditOutlined />, label: t('dashboards.editChart') }, { key: 'remove', icon: <DeleteOutlined />, danger: true, label: t('dashboards.removeChart') }] : []),
   ], [t, manager, chart.kind]);
   const onMenu = ({ key }: { key: string }) => {
@@ -246,6 +252,15 @@ function Tile({ chart, data, manager, editing, formName, names, onDrill, onEdit,
       download(url, `${title}.csv`);
       setTimeout(() => URL.revokeObjectURL(url), 1000);
     }
+    if (key === 'xlsx') {
+      // The server writes the workbook (numbers as numbers, dates as dates), computed as this member.
+      setExporting(true);
+      dashboardsApi.exportXlsx(dashboard, chart.id, values).then(({ blob }) => {
+        const url = URL.createObjectURL(blob);
+        download(url, `${title}.xlsx`);
+        setTimeout(() => URL.revokeObjectURL(url), 1000);
+      }).catch((e) => message.error(errorText(e))).finally(() => setExporting(false));
+    }
     if (key === 'edit') onEdit();
     if (key === 'remove') onRemove();
   };
@@ -253,7 +268,7 @@ function Tile({ chart, data, manager, editing, formName, names, onDrill, onEdit,
     <Card size="small" style={{ height: '100%', display: 'flex', flexDirection: 'column' }} styles={{ body: { flex: 1, minHeight: 0, overflow: 'auto' } }}
       data-testid={`tile-${chart.id}`}
       title={<span className={editing ? 'fl-tile-drag' : undefined} style={{ cursor: editing ? 'move' : undefined }} title={formName}>{title}</span>}
-      extra={<Dropdown menu={{ items, onClick: onMenu }} trigger={['click']}><Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('dashboards.chart.title')} data-testid={`tile-menu-${chart.id}`} /></Dropdown>}>
+      extra={<Dropdown menu={{ items, onClick: onMenu }} trigger={['click']}><Button type="text" size="small" icon={<MoreOutlined />} loading={exporting} aria-label={t('dashboards.chart.title')} data-testid={`tile-menu-${chart.id}`} /></Dropdown>}>
       {data ? <ChartView ref={view} chart={chart} data={data} names={names} onDrill={editing ? undefined : onDrill} /> : <Spin />}
     </Card>
   );

@@ -1,5 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App as AntApp, Badge, Breadcrumb, Button, Card, Checkbox, Dropdown, Grid, Input, Popconfirm, Popover, Segmented, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, DownloadOutlined, FilterOutlined, UploadOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, RollbackOutlined, SafetyOutlined, SettingOutlined, ThunderboltOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
@@ -49,6 +49,10 @@ function Data({ formId }: { formId: string }) {
   const nav = useNavigate();
   const dir = useDirectory();
   const phone = usePhone();
+  // The toolbar fits in the card's header on a wide screen only; below that (1280 px with English labels
+  // overflowed the card and squeezed out the form's name) it wraps on its own row above the records.
+  const bp = Grid.useBreakpoint();
+  const toolsInHeader = !phone && !!bp.xxl;
   const { form: meta, version, error } = usePublished(formId);
   // What the member may do: the fields they may not see are left out of every column, card and drawer.
   const perm = usePermission(formId);
@@ -250,6 +254,7 @@ function Data({ formId }: { formId: string }) {
     return { ...c, width, onHeaderCell: () => ({ width, onResize: (w: number) => setColState({ ...colState, widths: { ...colState.widths, [k]: w } }) }) as React.HTMLAttributes<HTMLElement> };
   });
   const groupField = groupBy ? def.fields.find((f) => f.key === groupBy && GROUPABLE.has(f.type)) : undefined;
+  const grouped = !!groupField;
   const summary = totals && !phone ? () => (
     <Table.Summary fixed>
       <Table.Summary.Row data-testid="totals-row">
@@ -322,14 +327,14 @@ function Data({ formId }: { formId: string }) {
   const binToggle = !perm.can('record.restore') ? null : <Segmented size="small" value={bin ? 'bin' : 'live'} data-testid="bin-toggle"
         onChange={(v) => { setBin(v === 'bin'); setSelected([]); }} options={[{ value: 'live', label: t('data.records') }, { value: 'bin', label: t('data.recycleBin') }]} />;
   const groupOptions = [{ value: '', label: t('views.noGroup') }, ...def.fields.filter((f) => GROUPABLE.has(f.type)).map((f) => ({ value: f.key, label: f.label }))];
-  const toolbar = (<Space wrap={phone} className="fl-toolbar">
+  const toolbar = (<Space wrap={!toolsInHeader} className="fl-toolbar">
           <ViewBar formId={formId} current={viewId} views={views} manage={perm.manage} config={currentConfig} onPick={(id) => pickView(id)}
             onSaved={(v) => { setViews((l) => [...l.filter((x) => x.id !== v.id), v]); pickView(v.id); }}
             onDeleted={(id) => { setViews((l) => l.filter((x) => x.id !== id)); pickView(''); }} />
           {!bin && <LayoutSwitch value={lay.layout} onChange={(l) => setLay({ ...lay, layout: l })} fields={def.fields} />}
           {searchFields.length > 0 && <Input.Search allowClear value={search} onChange={(e) => setSearch(e.target.value)} onSearch={(v) => { setSearch(v); setSearchApplied(v); }}
             placeholder={t('views.searchPlaceholder', { fields: searchFields.slice(0, 3).map((f) => f.label).join('、') })} style={{ width: phone ? '100%' : 200 }} data-testid="quick-search" aria-label={t('views.search')} />}
-          {!phone && tableShown && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
+          {tableShown && <Select value={groupBy} onChange={setGroupBy} options={groupOptions} style={{ minWidth: 110 }} aria-label={t('views.groupBy')} data-testid="group-by"
             prefix={t('views.groupBy')} popupMatchSelectWidth={false} />}
           <Popover trigger="click" open={filterOpen} onOpenChange={setFilterOpen} placement={phone ? 'bottom' : 'bottomRight'} content={
             <div style={{ maxWidth: phone ? 'calc(100vw - 32px)' : 760 }}>
@@ -370,8 +375,9 @@ function Data({ formId }: { formId: string }) {
     <>
       <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/">{t('nav.apps')}</Link> }, { title: <Link to={`/apps/${meta.app}`}>{t('forms.title')}</Link> }, { title: meta.name }]} />
       <Card title={phone ? meta.name : <Space><span>{meta.name}</span>{binToggle}</Space>}
-        extra={phone ? undefined : toolbar}>
+        extra={toolsInHeader ? toolbar : undefined}>
         {phone && <div className="fl-phone-tools">{binToggle}{toolbar}</div>}
+        {!phone && !toolsInHeader && <div style={{ marginBottom: 12 }} data-testid="data-tools">{toolbar}</div>}
         {selected.length > 0 && mayBulk && (
           <Space style={{ marginBottom: 12 }}>
             <Typography.Text>{t('data.selected', { n: selected.length })}</Typography.Text>
@@ -390,29 +396,42 @@ function Data({ formId }: { formId: string }) {
               : <CalendarView formId={formId} fields={def.fields} filter={filter} config={lay.calendar} onConfig={(c) => setLay({ ...lay, calendar: c })}
                 ctx={ctx} movable={(k) => perm.can('record.edit') && perm.access(k) === 'edit'} onOpen={setOpen} reload={reload} />}
           </Suspense>
+        ) : groupField ? (
+          <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} reload={liveTick}
+            renderRows={phone ? (rs) => <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rs ?? []} loading={rs === null} ctx={ctx} bin={bin}
+              selected={[]} onSelect={() => undefined} onOpen={setOpen} selectable={false} /> : undefined} />
         ) : phone ? (
           <RecordCards fields={def.fields.filter((f) => !hidden.includes(f.key))} rows={rows} loading={loading} ctx={ctx} bin={bin}
             selected={selected} onSelect={setSelected} onOpen={setOpen} selectable={mayBulk} />
         ) : (
-          groupField ? <GroupedTable formId={formId} field={groupField} filter={filter} sort={sort} deleted={bin} columns={cols} sums={sumFields} ctx={ctx} onOpen={setOpen} /> :
           <Table<FormRecord> rowKey="id" size="middle" loading={loading} dataSource={rows} columns={cols} pagination={false} scroll={{ x: 'max-content' }}
             components={{ header: { cell: ResizableTitle } }} summary={summary}
             rowSelection={mayBulk ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]) } : undefined} onChange={onTableChange} showSorterTooltip={false}
             onRow={(r) => ({ onClick: () => setOpen(r.id), style: { cursor: 'pointer' }, 'data-testid': 'record-row' } as React.HTMLAttributes<HTMLElement>)} />
         )}
+        {/* On a phone the totals over every matching record follow the cards (the table has them as its last row). */}
+        {phone && tableShown && !groupField && totals && sumFields.length > 0 && (
+          <Space wrap size={[12, 4]} style={{ marginTop: 8 }} data-testid="totals-row">
+            <Typography.Text strong>{t('views.totals')}</Typography.Text>
+            {sumFields.map((f, j) => <Typography.Text key={f.key}>{f.label} <Typography.Text strong data-testid={`total-${f.key}`}>{formatSum(f, totals[j], ctx) || 0}</Typography.Text></Typography.Text>)}
+          </Space>
+        )}
         {/* The pager stays on one line, on a phone too (a select instead of the page-size buttons). */}
         {tableShown && <Space wrap={false} className="fl-pager" data-testid="pager" style={{ marginTop: 12, width: '100%', justifyContent: 'flex-end' }}>
           {total !== undefined && <Typography.Text type="secondary" data-testid="total">{t('data.total', { count: total })}</Typography.Text>}
-          <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
-          <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
-          <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
-          {phone
-            ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
-            : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
+          {/* Grouped, the groups page themselves: only the total stays. */}
+          {!grouped && <>
+            <Typography.Text type="secondary">{t('data.page', { n: page + 1 })}</Typography.Text>
+            <Button size="small" icon={<LeftOutlined />} disabled={page === 0 || loading} onClick={() => void load(page - 1, cursors[page - 1], false)} aria-label={t('data.prev')} />
+            <Button size="small" icon={<RightOutlined />} disabled={!next || loading} onClick={() => void load(page + 1, next, false)} aria-label={t('data.next')} data-testid="next-page" />
+            {phone
+              ? <Select size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} aria-label={t('data.perPageLabel')} />
+              : <Segmented size="small" value={pageSize} options={PAGE_SIZES.map((n) => ({ value: n, label: t('data.perPage', { n }) }))} onChange={(v) => setPageSize(Number(v))} />}
+          </>}
         </Space>}
       </Card>
       {importOpen && <Suspense fallback={null}><ImportDialog formId={formId} open={importOpen} onClose={() => setImportOpen(false)} onImported={() => void load(0, undefined, true)} /></Suspense>}
-      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => { if (tableShown) void load(page, cursors[page], true); else setReload((n) => n + 1); }} />
+      <RecordDrawer formId={formId} def={def} recordId={open} deleted={bin} perm={perm} onClose={() => setOpen(null)} onChanged={() => { if (tableShown) { void load(page, cursors[page], true); setLiveTick((n) => n + 1); } else setReload((n) => n + 1); }} />
     </>
   );
 }

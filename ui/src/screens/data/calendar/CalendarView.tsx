@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, App as AntApp, Button, Empty, Popover, Segmented, Select, Space, Spin, Typography } from 'antd';
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { DndContext, DragOverlay, KeyboardSensor, MouseSensor, TouchSensor, pointerWithin, useDraggable, useDroppable, useSensor, useSensors } from '@dnd-kit/core';
@@ -13,7 +13,7 @@ import { errorText } from '../../../util/errors';
 import { usePhone } from '../../../util/usePhone';
 import { refusal } from '../board/boardModel';
 import { dateField } from '../board/layoutState';
-import { DAY, dayOf, rangeFilter, rescheduled, timeOf, visibleDays, type Mode } from './calendarModel';
+import { atHour, DAY, dayOf, dropTarget, HOURS, hourOf, rangeFilter, rescheduled, timeOf, visibleDays, type Mode } from './calendarModel';
 import './calendar.css';
 
 /** CalendarConfig is what a saved view keeps of its calendar. */
@@ -38,10 +38,12 @@ interface Props {
 
 /**
  * CalendarView is the calendar layout of the data view: the records of
- * the visible month or week placed on the day of one date or date-time
- * field (fetched per visible range, with the view's filter). Dropping a
- * record on another day is a plain update of that field (a date-time
- * keeps its time of day); a refused one goes back and says why.
+ * the visible month, week or day placed on the day of one date or
+ * date-time field (fetched per visible range, with the view's filter).
+ * Dropping a record on another day is a plain update of that field (a
+ * date-time keeps its time of day); in the day view a date-time goes on an
+ * hour grid and dropping it on an hour moves it there. A refused move goes
+ * back and says why.
  */
 export default function CalendarView({ formId, fields, filter, config, onConfig, ctx, movable, onOpen, reload }: Props) {
   const { t } = useTranslation();
@@ -50,7 +52,10 @@ export default function CalendarView({ formId, fields, filter, config, onConfig,
   const candidates = useMemo(() => fields.filter(dateField), [fields]);
   const field = candidates.find((f) => f.key === config?.field) ?? candidates[0];
   const title = fields.find((f) => f.key !== field?.key && TITLE_TYPES.has(f.type)) ?? fields.find((f) => f.key !== field?.key);
-  const [mode, setMode] = useState<Mode>('month');
+  // The span is this browser's choice per form (a saved view keeps the field, not the span).
+  const modeKey = `formloom.calendarMode.${formId}`;
+  const [mode, setModeState] = useState<Mode>(() => { const m = localStorage.getItem(modeKey); return m === 'week' || m === 'day' ? m : 'month'; });
+  const setMode = (m: Mode) => { setModeState(m); localStorage.setItem(modeKey, m); };
   const [cursor, setCursor] = useState<Dayjs>(() => dayjs().startOf('day'));
   const days = useMemo(() => visibleDays(mode, cursor), [mode, cursor]);
   const rangeKey = `${days[0].format(DAY)}/${days.length}`;
@@ -109,16 +114,17 @@ export default function CalendarView({ formId, fields, filter, config, onConfig,
   const onDragEnd = async (e: DragEndEvent) => {
     setActive(null);
     const r = (e.active.data.current as { record: FormRecord }).record;
-    const day = e.over ? String(e.over.id).replace(/^day:/, '') : '';
+    const to = e.over ? dropTarget(String(e.over.id)) : null;
     const old = r.data[field.key];
-    if (!day || day === dayOf(field, old)) return;
-    const value = rescheduled(field, old, day);
+    if (!to || (to.day === dayOf(field, old) && (to.hour === undefined || to.hour === hourOf(old)))) return;
+    const day = to.day;
+    const value = to.hour === undefined || field.type !== 'datetime' ? rescheduled(field, old, day) : atHour(old, day, to.hour);
     replace({ ...r, data: { ...r.data, [field.key]: value } });
     setRefused('');
     try {
       const saved = await api.updateRecord(formId, r.id, { [field.key]: value }, r.version);
       replace(saved);
-      message.success(t('board.rescheduled', { date: dayjs(day).format('YYYY-MM-DD') }));
+      message.success(t('board.rescheduled', { date: field.type === 'datetime' ? dayjs(value).format('YYYY-MM-DD HH:mm') : dayjs(day).format('YYYY-MM-DD') }));
     } catch (err) {
       replace(r);
       const text = refusal(err);
@@ -131,7 +137,10 @@ export default function CalendarView({ formId, fields, filter, config, onConfig,
   const weekdays = t('board.weekdays').split(',');
   const heading = mode === 'month'
     ? t('board.monthTitle', { month: months[cursor.month()], year: cursor.year() })
-    : t('board.weekTitle', { from: days[0].format('YYYY-MM-DD'), to: days[6].format('MM-DD') });
+    : mode === 'week' ? t('board.weekTitle', { from: days[0].format('YYYY-MM-DD'), to: days[6].format('MM-DD') })
+      : t('board.dayTitle', { date: cursor.format('YYYY-MM-DD'), weekday: weekdays[(cursor.day() + 6) % 7] });
+  // A day's date opens it in the day view.
+  const openDay = (d: Dayjs) => { setCursor(d.startOf('day')); setMode('day'); };
   const step = (n: number) => setCursor((c) => c.add(n, mode));
   const today = dayjs().format(DAY);
   const perCell = phone ? 2 : 3;
@@ -150,44 +159,46 @@ export default function CalendarView({ formId, fields, filter, config, onConfig,
         <Space wrap>
           {candidates.length > 1 && <Select value={field.key} onChange={(v) => onConfig({ field: v })} options={candidates.map((f) => ({ value: f.key, label: f.label }))}
             prefix={t('board.dateField')} popupMatchSelectWidth={false} aria-label={t('board.dateField')} data-testid="calendar-field" />}
-          <Segmented<Mode> value={mode} onChange={setMode} options={[{ value: 'month', label: t('board.month') }, { value: 'week', label: t('board.week') }]} data-testid="calendar-mode" />
+          <Segmented<Mode> value={mode} onChange={setMode} options={[{ value: 'month', label: t('board.month') }, { value: 'week', label: t('board.week') }, { value: 'day', label: t('board.day') }]} data-testid="calendar-mode" />
         </Space>
       </Space>
       {truncated && <Alert type="warning" showIcon style={{ marginBottom: 8 }} title={t('board.tooMany', { n: MAX_RECORDS })} />}
       {refused && <Alert type="error" showIcon closable style={{ marginBottom: 8 }} title={refused} onClose={() => setRefused('')} data-testid="calendar-error" />}
       {!mayMove && <Alert type="info" showIcon style={{ marginBottom: 8 }} title={t('board.readOnly')} />}
         <DndContext sensors={sensors} collisionDetection={pointerWithin} onDragStart={onDragStart} onDragEnd={(e) => void onDragEnd(e)} onDragCancel={() => setActive(null)}>
-          <div className={`fl-cal fl-cal-${mode}${phone && mode === 'week' ? ' fl-cal-list' : ''}`} data-testid={`calendar-${mode}`}>
-            {!(phone && mode === 'week') && weekdays.map((w) => <div key={w} className="fl-cal-weekday">{w}</div>)}
-            {days.map((d) => {
-              const k = d.format(DAY);
-              const list = byDay.get(k) ?? [];
-              const shown = mode === 'month' ? list.slice(0, perCell) : list;
-              return (
-                <Day key={k} day={k} outside={mode === 'month' && d.month() !== cursor.month()} today={k === today}
-                  label={mode === 'week' ? (phone ? `${weekdays[(d.day() + 6) % 7]} ${d.format('MM-DD')}` : d.format('MM-DD')) : String(d.date())}>
-                  {shown.map(chip)}
-                  {list.length > shown.length && (
-                    <Popover trigger="click" title={d.format('YYYY-MM-DD')} content={<div className="fl-cal-pop">{list.map(chip)}</div>}>
-                      <Button type="link" size="small" className="fl-cal-more" data-testid="calendar-more">{t('board.more', { n: list.length - shown.length })}</Button>
-                    </Popover>
-                  )}
-                </Day>
-              );
-            })}
-          </div>
+          {mode === 'day' ? <DayView day={days[0].format(DAY)} field={field} list={byDay.get(days[0].format(DAY)) ?? []} chip={chip} /> : (
+            <div className={`fl-cal fl-cal-${mode}${phone && mode === 'week' ? ' fl-cal-list' : ''}`} data-testid={`calendar-${mode}`}>
+              {!(phone && mode === 'week') && weekdays.map((w) => <div key={w} className="fl-cal-weekday">{w}</div>)}
+              {days.map((d) => {
+                const k = d.format(DAY);
+                const list = byDay.get(k) ?? [];
+                const shown = mode === 'month' ? list.slice(0, perCell) : list;
+                return (
+                  <Day key={k} day={k} onOpenDay={() => openDay(d)} outside={mode === 'month' && d.month() !== cursor.month()} today={k === today}
+                    label={mode === 'week' ? (phone ? `${weekdays[(d.day() + 6) % 7]} ${d.format('MM-DD')}` : d.format('MM-DD')) : String(d.date())}>
+                    {shown.map(chip)}
+                    {list.length > shown.length && (
+                      <Popover trigger="click" title={d.format('YYYY-MM-DD')} content={<div className="fl-cal-pop">{list.map(chip)}</div>}>
+                        <Button type="link" size="small" className="fl-cal-more" data-testid="calendar-more">{t('board.more', { n: list.length - shown.length })}</Button>
+                      </Popover>
+                    )}
+                  </Day>
+                );
+              })}
+            </div>
+          )}
           <DragOverlay dropAnimation={null}>{active ? <div className="fl-cal-chip fl-cal-chip-dragging">{label(active)}</div> : null}</DragOverlay>
         </DndContext>
     </div>
   );
 }
 
-function Day({ day, outside, today, label, children }: { day: string; outside: boolean; today: boolean; label: string; children: React.ReactNode }) {
+function Day({ day, outside, today, label, onOpenDay, children }: { day: string; outside: boolean; today: boolean; label: string; onOpenDay: () => void; children: React.ReactNode }) {
   const { setNodeRef, isOver } = useDroppable({ id: `day:${day}` });
   return (
     <div ref={setNodeRef} className={`fl-cal-day${outside ? ' fl-cal-outside' : ''}${today ? ' fl-cal-today' : ''}${isOver ? ' fl-cal-over' : ''}`}
       data-testid="calendar-day" data-day={day}>
-      <div className="fl-cal-date">{label}</div>
+      <div className="fl-cal-date"><a onClick={onOpenDay} data-testid="calendar-open-day">{label}</a></div>
       {children}
     </div>
   );
@@ -199,6 +210,45 @@ function Chip({ record, time, label, draggable, onOpen }: { record: FormRecord; 
     <div ref={setNodeRef} {...attributes} {...listeners} className={`fl-cal-chip${isDragging ? ' fl-cal-chip-ghost' : ''}`} title={label}
       data-testid="calendar-event" data-record={record.id} onClick={() => onOpen(record.id)}>
       {time && <span className="fl-cal-time">{time}</span>}{label}
+    </div>
+  );
+}
+
+/**
+ * DayView is one day: a date field's records as a list; a date-time
+ * field's on a grid of hours, each hour a drop target (the grid opens
+ * scrolled to the first record, or to 8:00).
+ */
+function DayView({ day, field, list, chip }: { day: string; field: FieldDef; list: FormRecord[]; chip: (r: FormRecord) => React.ReactNode }) {
+  const { t } = useTranslation();
+  const grid = useRef<HTMLDivElement>(null);
+  const first = list.reduce((m, r) => { const h = hourOf(r.data[field.key]); return h >= 0 && h < m ? h : m; }, 8);
+  useEffect(() => {
+    const el = grid.current?.querySelector<HTMLElement>(`[data-hour="${first}"]`);
+    if (grid.current && el) grid.current.scrollTop += el.getBoundingClientRect().top - grid.current.getBoundingClientRect().top;
+  }, [day, first]);
+  if (field.type !== 'datetime') {
+    return (
+      <div className="fl-cal fl-cal-list fl-cal-dayview" data-testid="calendar-day-view">
+        <Day day={day} outside={false} today={false} label="" onOpenDay={() => undefined}>
+          {list.length ? list.map(chip) : <Typography.Text type="secondary">{t('board.empty')}</Typography.Text>}
+        </Day>
+      </div>
+    );
+  }
+  return (
+    <div className="fl-cal-hours" ref={grid} data-testid="calendar-day-view">
+      {HOURS.map((h) => <Hour key={h} day={day} hour={h}>{list.filter((r) => hourOf(r.data[field.key]) === h).map(chip)}</Hour>)}
+    </div>
+  );
+}
+
+function Hour({ day, hour, children }: { day: string; hour: number; children: React.ReactNode }) {
+  const { setNodeRef, isOver } = useDroppable({ id: `slot:${day}:${hour}` });
+  return (
+    <div ref={setNodeRef} className={`fl-cal-hour${isOver ? ' fl-cal-over' : ''}`} data-testid="calendar-hour" data-hour={hour}>
+      <div className="fl-cal-hour-label">{`${String(hour).padStart(2, '0')}:00`}</div>
+      <div className="fl-cal-hour-items">{children}</div>
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import dayjs from 'dayjs';
 import type { FieldDef } from '../../../api/types';
-import { dayOf, rangeFilter, rescheduled, timeOf, visibleDays, weekStart } from './calendarModel';
+import { atHour, dayOf, dropTarget, hourOf, rangeFilter, rescheduled, timeOf, visibleDays, weekStart } from './calendarModel';
 
 const date: FieldDef = { key: 'due', type: 'date', label: '截止' };
 const at: FieldDef = { key: 'at', type: 'datetime', label: '时间' };
@@ -35,5 +35,20 @@ describe('calendar', () => {
     expect(rescheduled(date, '2026-12-03', '2026-12-09')).toBe('2026-12-09');
     const moved = dayjs(rescheduled(at, v, '2026-12-09'));
     expect(moved.format('YYYY-MM-DD HH:mm')).toBe('2026-12-09 14:30');
+  });
+  it('shows one day in the day view, filtered up to its next midnight', () => {
+    const days = visibleDays('day', dayjs('2026-12-03T15:00:00'));
+    expect(days.map((d) => d.format('YYYY-MM-DD HH:mm'))).toEqual(['2026-12-03 00:00']);
+    expect(rangeFilter(undefined, date, days)).toEqual({ and: [{ field: 'due', op: 'gte', value: '2026-12-03' }, { field: 'due', op: 'lte', value: '2026-12-03' }] });
+  });
+  it('moves a date-time to the hour it is dropped on, keeping its minutes', () => {
+    const v = dayjs('2026-12-03T14:30:00').toISOString();
+    expect(hourOf(v)).toBe(14);
+    expect(hourOf(null)).toBe(-1);
+    expect(dayjs(atHour(v, '2026-12-03', 9)).format('YYYY-MM-DD HH:mm')).toBe('2026-12-03 09:30');
+    expect(dayjs(atHour(null, '2026-12-04', 16)).format('YYYY-MM-DD HH:mm')).toBe('2026-12-04 16:00');
+    expect(dropTarget('day:2026-12-03')).toEqual({ day: '2026-12-03' });
+    expect(dropTarget('slot:2026-12-03:9')).toEqual({ day: '2026-12-03', hour: 9 });
+    expect(dropTarget('col:x')).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import type { FieldDef, Filter } from '../../../api/types';
 
 /** Mode is the calendar's span. */
-export type Mode = 'month' | 'week';
+export type Mode = 'month' | 'week' | 'day';
 
 /** DAY is the key of a day: its local date. */
 export const DAY = 'YYYY-MM-DD';
@@ -17,11 +17,12 @@ export function weekStart(d: Dayjs): Dayjs {
 }
 
 /**
- * visibleDays are the days on screen: a week, or the whole weeks (Monday
- * first) that hold the month of cursor, six of them so the grid keeps
- * its height from month to month.
+ * visibleDays are the days on screen: the day, a week, or the whole weeks
+ * (Monday first) that hold the month of cursor, six of them so the grid
+ * keeps its height from month to month.
  */
 export function visibleDays(mode: Mode, cursor: Dayjs): Dayjs[] {
+  if (mode === 'day') return [cursor.startOf('day')];
   const first = mode === 'week' ? weekStart(cursor) : weekStart(cursor.startOf('month'));
   return Array.from({ length: mode === 'week' ? 7 : 42 }, (_, i) => first.add(i, 'day'));
 }
@@ -65,4 +66,32 @@ export function rescheduled(f: FieldDef, old: unknown, day: string): string {
   const was = typeof old === 'string' && dayjs(old).isValid() ? dayjs(old) : dayjs(day).hour(9);
   const d = dayjs(day).hour(was.hour()).minute(was.minute()).second(was.second()).millisecond(was.millisecond());
   return d.toISOString();
+}
+
+/** HOURS are the rows of the day view's time grid. */
+export const HOURS = Array.from({ length: 24 }, (_, h) => h);
+
+/** hourOf is the local hour of a date-time value (-1 for none). */
+export function hourOf(v: unknown): number {
+  if (typeof v !== 'string' || v === '') return -1;
+  const d = dayjs(v);
+  return d.isValid() ? d.hour() : -1;
+}
+
+/**
+ * atHour is the value of a date-time record dropped on an hour of the day
+ * view: that day and hour, its minutes and seconds kept (:00 for a record
+ * without a time yet).
+ */
+export function atHour(old: unknown, day: string, hour: number): string {
+  const was = typeof old === 'string' && dayjs(old).isValid() ? dayjs(old) : dayjs(day).startOf('day');
+  return dayjs(day).hour(hour).minute(was.minute()).second(was.second()).millisecond(was.millisecond()).toISOString();
+}
+
+/** dropTarget reads a drop target's id: a day ("day:2026-12-03") or an hour of it ("slot:2026-12-03:14"). */
+export function dropTarget(id: string): { day: string; hour?: number } | null {
+  const d = /^day:(\d{4}-\d{2}-\d{2})$/.exec(id);
+  if (d) return { day: d[1] };
+  const s = /^slot:(\d{4}-\d{2}-\d{2}):(\d{1,2})$/.exec(id);
+  return s ? { day: s[1], hour: Number(s[2]) } : null;
 }
