@@ -41,6 +41,9 @@ type compiler struct {
 	// tableScan makes a page query read the table in rowid order instead
 	// of through an index (see tableScanBetter).
 	tableScan bool
+	// indexedBy names the index a query must read (INDEXED BY), such as
+	// an adaptive index (adaptive_indexes.go); it wins over tableScan.
+	indexedBy string
 }
 
 // slot is one candidate value: its SQL value and its JSON type name. plain
