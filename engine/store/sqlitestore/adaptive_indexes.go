@@ -51,8 +51,9 @@ const (
 // tests.
 var axMaxIndexes = 4
 
-// axTestHook, set by tests only, sees every choice of axPick ("" for
-// none) and may turn it into none by returning false.
+// axTestHook, set by tests only, sees every call of axPick (with "") and
+// every index it picks; returning false turns adaptive indexes off for
+// that query (no index, no wish).
 var axTestHook func(name string) bool
 
 // axMinRows is the smallest table (rowid span) that gets an adaptive
@@ -191,7 +192,7 @@ func (r *registry) axIndexes(coll string) ([]axIndex, int) {
 // from its value column (c.kinds, c.columnOf), which is what the index
 // holds. Without a serving index it asks for one (wantAx).
 func (s *Store) axPick(c *compiler, coll string, sh axShape, d store.Deleted) string {
-	if d != store.ExcludeDeleted || c.column == nil {
+	if d != store.ExcludeDeleted || c.column == nil || (axTestHook != nil && !axTestHook("")) {
 		return ""
 	}
 	want := sh.want()
