@@ -111,7 +111,7 @@ func filterShape(f *store.Filter) (eq, rest []string, ok bool) {
 			for i := range f.And {
 				top(&f.And[i])
 			}
-		case f.Field != "" && (f.Op == store.OpEq || f.Op == store.OpIn):
+		case f.Field != "" && (f.Op == store.OpEq || (f.Op == store.OpIn && !emptyList(f.Value))):
 			if _, _, sys := systemColumn(f.Field); sys {
 				ok = false
 			}
@@ -124,6 +124,12 @@ func filterShape(f *store.Filter) (eq, rest []string, ok bool) {
 		top(f)
 	}
 	return eq, rest, ok
+}
+
+// emptyList reports an empty list value, which compiles to a constant.
+func emptyList(v any) bool {
+	l, ok := v.([]any)
+	return ok && len(l) == 0
 }
 
 // want is the column order of the index the shape asks for: equality
@@ -192,7 +198,7 @@ func (r *registry) axIndexes(coll string) ([]axIndex, int) {
 // from its value column (c.kinds, c.columnOf), which is what the index
 // holds. Without a serving index it asks for one (wantAx).
 func (s *Store) axPick(c *compiler, coll string, sh axShape, d store.Deleted) string {
-	if d != store.ExcludeDeleted || c.column == nil || (axTestHook != nil && !axTestHook("")) {
+	if d != store.ExcludeDeleted || c.column == nil || c.noAx || (axTestHook != nil && !axTestHook("")) {
 		return ""
 	}
 	want := sh.want()
@@ -264,7 +270,37 @@ func (s *Store) wantAx(coll string, paths []string) {
 		delete(ci.axRefused, kind)
 	}
 	s.reg.mu.Unlock()
+	// The columns first: a wish the writer takes before them would find
+	// them missing (addAdaptiveIndex keeps it for the next pause if they
+	// are pending).
+	var missing []string
+	vc := s.reg.columns(coll)
+	for _, p := range paths {
+		if vc == nil || vc.byPath[p] == "" {
+			missing = append(missing, p)
+		}
+	}
+	s.wantColumns(coll, missing)
 	s.wantSys(coll, kind)
+}
+
+// laterAx keeps a wish for the next pause of the writer when the column of
+// path is still pending, and refuses it otherwise.
+func (r *registry) laterAx(coll, kind, path string) {
+	r.mu.Lock()
+	ci := r.colls[coll]
+	pending := ci != nil && slices.Contains(ci.colPending, path)
+	if pending {
+		if ci.sysWant == nil {
+			ci.sysWant = map[string]bool{}
+		}
+		ci.sysWant[kind] = true
+		r.anySysWant = true
+	}
+	r.mu.Unlock()
+	if !pending {
+		r.refuseAx(coll, kind)
+	}
 }
 
 // refuseAx notes that a wish was not built.
@@ -291,7 +327,9 @@ func (w *writer) addAdaptiveIndex(coll, kind string) {
 			cols[i] = vc.byPath[p]
 		}
 		if cols[i] == "" {
-			w.s.reg.refuseAx(coll, kind)
+			// A column asked for after this pause took the pending ones
+			// comes with the next pause: so does the index.
+			w.s.reg.laterAx(coll, kind, p)
 			return
 		}
 	}

@@ -80,9 +80,11 @@ func deletedClause(d store.Deleted) string {
 // are the query's filter and order, which decide where value columns
 // replace index expressions (registry.columnTester).
 func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sort []store.SortKey, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
+	noAx := false
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
 		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
+		c.noAx = noAx
 		var want *[]string
 		c.column, want = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
 		query, err := build(c)
@@ -94,6 +96,14 @@ func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sor
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable
+			}
+			if c.indexedBy != "" && !noAx && strings.Contains(err.Error(), "no query solution") {
+				// SQLite found no plan through the named adaptive index
+				// (a filter it simplified away): the same query without.
+				s.log.Warn("sqlitestore: adaptive index not usable", "collection", coll, "index", c.indexedBy)
+				noAx = true
+				attempt--
+				continue
 			}
 			return s.readErr(ctx, err)
 		}

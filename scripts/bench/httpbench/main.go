@@ -113,12 +113,19 @@ func main() {
 	queries := []struct{ name, body string }{
 		{"stage = won, sort amount desc, 20", `{"filter":{"field":"stage","op":"eq","value":"won"},"sort":[{"field":"amount","desc":true}],"limit":20}`},
 		{"region = 华南 and amount > 50000, 20", `{"filter":{"and":[{"field":"region","op":"eq","value":"华南"},{"field":"amount","op":"gt","value":50000}]},"limit":20}`},
+		{"region = 华南 and amount > 50000, sort amount desc, 20", `{"filter":{"and":[{"field":"region","op":"eq","value":"华南"},{"field":"amount","op":"gt","value":50000}]},"sort":[{"field":"amount","desc":true}],"limit":20}`},
+		{"count of region = 华南 and amount > 50000 (total, limit 1)", `{"filter":{"and":[{"field":"region","op":"eq","value":"华南"},{"field":"amount","op":"gt","value":50000}]},"total":true,"limit":1}`},
+		{"aggregate: count and sum(amount) by region (a board on an unindexed field)", `{"groupBy":[{"field":"region"}],"metrics":[{"op":"count"},{"op":"sum","field":"amount"}]}`},
 	}
 	for _, q := range queries {
+		path := records_ + "/query"
+		if strings.HasPrefix(q.name, "aggregate") {
+			path = records_ + "/aggregate"
+		}
 		for _, cc := range []int{1, *conc} {
 			var ql latencies
 			n, d := run(cc, 0, *readFor, &ql, func(int) (string, string, []byte, int) {
-				return "POST", records_ + "/query", []byte(q.body), 200
+				return "POST", path, []byte(q.body), 200
 			}, c, token)
 			report(fmt.Sprintf("%s (c=%d)", q.name, cc), n, d, &ql)
 		}
