@@ -216,8 +216,10 @@ type ridPhase struct {
 	lo, hi    int64
 	searching bool
 	ax        string
-	// fetch reads the rows of listed rowids (buildRidFind sets it).
-	fetch string
+	// fetch reads the rows of listed rowids, and the list query takes
+	// the first listArgs parameters (buildRidFind sets both).
+	fetch    string
+	listArgs int
 }
 
 func (p ridPhase) windowed() bool { return p.lo > 0 || p.hi > 0 }
@@ -268,28 +270,33 @@ func buildRidFind(c *compiler, coll string, q store.Query, cur *store.Cursor, ph
 	case ph.hi > 0:
 		conds.WriteString("rid <= " + c.bind(ph.hi) + " AND ")
 	}
-	if cur != nil {
-		conds.WriteString(cursorClause(c, q.Sort, []string{"created_at"}, cur) + " AND ")
-	}
 	conds.WriteString(deletedClause(q.Deleted))
 	if where != "1" {
 		conds.WriteString(" AND " + where)
 	}
+	// The cursor is bound last: the rowid list below leaves it out.
+	ph.listArgs = len(c.args)
+	after := ""
+	if cur != nil {
+		after = " AND " + cursorClause(c, q.Sort, []string{"created_at"}, cur)
+	}
+	dir := ""
+	if q.Sort[0].Desc {
+		dir = " DESC"
+	}
 	if ph.ax != "" {
 		// The rowids of every match, from the index alone when it covers
-		// the filter; runRidSearch reads their rows with fetch, which
-		// checks the same conditions (its last parameter is the list).
+		// the filter (the cursor, on _created_at, would read every row:
+		// fetch applies it); runRidSearch reads their rows with fetch,
+		// which checks every condition again (its last parameter is the
+		// list).
 		c.indexedBy = ph.ax
 		list := "SELECT coalesce(group_concat(rid), '')" + c.from(coll) + " WHERE " + conds.String()
 		ph.fetch = "SELECT " + docColumns + " FROM " + tableName(coll) + " NOT INDEXED WHERE rid IN (SELECT value FROM json_each(?" +
-			strconv.Itoa(len(c.args)+1) + ")) AND " + conds.String() + " ORDER BY rid" + map[bool]string{true: " DESC"}[q.Sort[0].Desc]
+			strconv.Itoa(len(c.args)+1) + ")) AND " + conds.String() + after + " ORDER BY rid" + dir
 		return list, nil
 	}
-	b := "SELECT " + docColumns + c.from(coll) + " WHERE " + conds.String() + " ORDER BY rid"
-	if q.Sort[0].Desc {
-		b += " DESC"
-	}
-	return b, nil
+	return "SELECT " + docColumns + c.from(coll) + " WHERE " + conds.String() + after + " ORDER BY rid" + dir, nil
 }
 
 // from is the FROM clause of a query on coll: the index it must read, or
@@ -385,7 +392,7 @@ func (s *Store) runRidSearch(ctx context.Context, query string, args []any, q st
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only
 	var list []byte
-	if err := tx.StmtContext(ctx, listSt).QueryRowContext(ctx, args...).Scan(&list); err != nil {
+	if err := tx.StmtContext(ctx, listSt).QueryRowContext(ctx, args[:ph.listArgs]...).Scan(&list); err != nil {
 		return store.Page{}, err
 	}
 	rids, err := parseRowids(list)
