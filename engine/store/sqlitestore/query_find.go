@@ -187,9 +187,6 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 			var err error
 			if rid {
 				p, err = s.runRidFind(ctx, query, args, q, slack, ph)
-				if debugRid != nil {
-					debugRid(ph, query, err)
-				}
 			} else {
 				p, err = s.runFind(ctx, query, args, q)
 			}
@@ -399,5 +396,3 @@ func buildCount(c *compiler, coll string, q store.Query, scan bool) (string, err
 	c.tableScan = scan
 	return "SELECT count(*)" + c.from(coll) + " WHERE " + deletedClause(q.Deleted) + " AND " + where, nil
 }
-
-var debugRid func(ridPhase, string, error)
