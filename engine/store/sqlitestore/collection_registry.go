@@ -62,6 +62,9 @@ type collInfo struct {
 	// sys holds the system indexes that exist and sysWant the ones
 	// queries asked for (system_indexes.go).
 	sys, sysWant map[string]bool
+	// axRefused counts down the queries before a refused adaptive-index
+	// wish is asked for again (adaptive_indexes.go).
+	axRefused map[string]int
 }
 
 func loadRegistry(ctx context.Context, db *sql.DB) (*registry, error) {

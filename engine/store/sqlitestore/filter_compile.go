@@ -41,6 +41,12 @@ type compiler struct {
 	// tableScan makes a page query read the table in rowid order instead
 	// of through an index (see tableScanBetter).
 	tableScan bool
+	// indexedBy names the index a query must read (INDEXED BY), such as
+	// an adaptive index (adaptive_indexes.go); it wins over tableScan.
+	indexedBy string
+	// noAx turns adaptive indexes off for this query (query_find.go,
+	// readQuery).
+	noAx bool
 }
 
 // slot is one candidate value: its SQL value and its JSON type name. plain

@@ -47,6 +47,11 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 		}
 		err = s.readQuery(ctx, coll, q.Filter, order, func(c *compiler) (string, error) {
 			acc.reset()
+			if scan {
+				// A scan reads value columns; an adaptive index on them
+				// groups in its order and covers the metrics.
+				c.indexedBy = s.axPick(c, coll, aggregateShape(q), q.Deleted)
+			}
 			return buildAggregate(c, coll, q, acc, scan, indexed)
 		}, func(query string, args []any) error {
 			return s.runAggregate(ctx, query, args, acc)
@@ -56,6 +61,42 @@ func (s *Store) Aggregate(ctx context.Context, coll string, q store.AggregateQue
 		}
 	}
 	return acc.groups(), nil
+}
+
+// aggregateShape is the adaptive-index shape of an aggregate: the filter's
+// equality paths, the group keys (in order, up to the first date bucket)
+// and every other path it reads; empty if it reads a system field.
+func aggregateShape(q store.AggregateQuery) axShape {
+	eq, rest, ok := filterShape(q.Filter)
+	if !ok {
+		return axShape{}
+	}
+	sh := axShape{eq: eq}
+	bucketed := false
+	for _, k := range q.GroupBy {
+		if _, _, sys := systemColumn(k.Field); sys {
+			return axShape{}
+		}
+		bucketed = bucketed || k.Bucket != store.BucketNone
+		if bucketed {
+			sh.rest = append(sh.rest, k.Field)
+		} else {
+			sh.order = append(sh.order, k.Field)
+		}
+	}
+	for _, m := range q.Metrics {
+		for _, f := range []string{m.Field, m.Weight} {
+			if f == "" {
+				continue
+			}
+			if _, _, sys := systemColumn(f); sys {
+				return axShape{}
+			}
+			sh.rest = append(sh.rest, f)
+		}
+	}
+	sh.rest = append(sh.rest, rest...)
+	return sh
 }
 
 // metricSlot is the candidate value of a metric's field.
@@ -183,13 +224,11 @@ func buildAggregate(c *compiler, coll string, q store.AggregateQuery, acc *aggAc
 			cols = append(cols, fn+"(CASE WHEN "+num+" THEN "+sl.v+" END)", fn+"(CASE WHEN "+text+" THEN "+sl.v+" END)")
 		}
 	}
-	from := " FROM " + tableName(coll)
-	switch {
-	case scan:
-		from += " NOT INDEXED"
-	case indexed != "":
-		from += ` INDEXED BY "` + indexSQLName(coll, indexed) + `"`
+	c.tableScan = scan
+	if indexed != "" {
+		c.indexedBy = indexSQLName(coll, indexed)
 	}
+	from := c.from(coll)
 	query := "SELECT " + strings.Join(cols, ", ") + from + " WHERE " + deletedClause(q.Deleted) + " AND " + where
 	if nkeys > 0 {
 		ords := make([]string, nkeys)

@@ -80,9 +80,11 @@ func deletedClause(d store.Deleted) string {
 // are the query's filter and order, which decide where value columns
 // replace index expressions (registry.columnTester).
 func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sort []store.SortKey, build func(c *compiler) (string, error), run func(query string, args []any) error) error {
+	noAx := false
 	for attempt := 1; ; attempt++ {
 		gen := s.reg.gen.Load()
 		c := newCompiler(s.reg.kindTester(coll, attempt == maxCompileAttempts))
+		c.noAx = noAx
 		var want *[]string
 		c.column, want = s.reg.columnTester(coll, attempt == maxCompileAttempts, f, sort)
 		query, err := build(c)
@@ -94,6 +96,14 @@ func (s *Store) readQuery(ctx context.Context, coll string, f *store.Filter, sor
 		if err := run(query, c.args); err != nil {
 			if isNoTable(err) {
 				return errNoTable
+			}
+			if c.indexedBy != "" && !noAx && strings.Contains(err.Error(), "no query solution") {
+				// SQLite found no plan through the named adaptive index
+				// (a filter it simplified away): the same query without.
+				s.log.Warn("sqlitestore: adaptive index not usable", "collection", coll, "index", c.indexedBy)
+				noAx = true
+				attempt--
+				continue
 			}
 			return s.readErr(ctx, err)
 		}
@@ -135,35 +145,61 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	ridFits := ridPlanFits(q, declared) || (q.Filter == nil && ridUnfilteredFits(q) && !s.reg.sysServes(coll, store.FieldCreatedAt, q.Sort[0].Desc))
 	var rid bool
 	var slack time.Duration
-	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
-		// Decided per attempt: a write may have changed the order meanwhile.
-		var ordered bool
-		ordered, slack = s.reg.ridOrdered(coll)
-		rid = ridFits && ordered
-		if rid {
-			if q.Filter == nil {
-				// A list without a filter (a record list's first page)
-				// reads the rows of the slack window with their
-				// documents; the index reads 21 entries. Lists ask for
-				// it; history-like collections never are listed so.
-				s.wantSysOrder(coll, q.Filter, q.Sort, declared)
+	// A filtered rowid-order page of a large table first scans a window of
+	// the newest (oldest) rows; if that does not complete the page, it
+	// searches an adaptive index, or scans the whole table (rid_order.go,
+	// adaptive_indexes.go).
+	var ph ridPhase
+	if ridFits && q.Filter != nil {
+		w, err := s.ridWindow(ctx, coll, q.Sort[0].Desc)
+		if err != nil {
+			return store.Page{}, err
+		}
+		ph.lo, ph.hi = w.lo, w.hi
+	}
+	find := func() error {
+		return s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
+			// Decided per attempt: a write may have changed the order meanwhile.
+			var ordered bool
+			ordered, slack = s.reg.ridOrdered(coll)
+			rid = ridFits && ordered
+			if rid {
+				if q.Filter == nil {
+					// A list without a filter (a record list's first page)
+					// reads the rows of the slack window with their
+					// documents; the index reads 21 entries. Lists ask for
+					// it; history-like collections never are listed so.
+					s.wantSysOrder(coll, q.Filter, q.Sort, declared)
+				}
+				if ph.searching {
+					ph.ax = s.axPick(c, coll, pageShape(q, nil), q.Deleted)
+				}
+				return buildRidFind(c, coll, q, cur, &ph)
 			}
-			return buildRidFind(c, coll, q, cur)
-		}
-		c.tableScan = scan
-		s.wantSysOrder(coll, q.Filter, q.Sort, declared)
-		return buildFind(c, coll, q, cur)
-	}, func(query string, args []any) error {
-		var p store.Page
-		var err error
-		if rid {
-			p, err = s.runRidFind(ctx, query, args, q, slack)
-		} else {
-			p, err = s.runFind(ctx, query, args, q)
-		}
-		page = p
-		return err
-	})
+			c.tableScan = scan
+			if scan {
+				c.indexedBy = s.axPick(c, coll, pageShape(q, plainOrder(q.Sort)), q.Deleted)
+			}
+			s.wantSysOrder(coll, q.Filter, q.Sort, declared)
+			return buildFind(c, coll, q, cur)
+		}, func(query string, args []any) error {
+			var p store.Page
+			var err error
+			if rid {
+				p, err = s.runRidFind(ctx, query, args, q, slack, ph)
+			} else {
+				p, err = s.runFind(ctx, query, args, q)
+			}
+			page = p
+			return err
+		})
+	}
+	err = find()
+	if errors.Is(err, errRidIncomplete) && ph.windowed() {
+		// The window did not complete the page: search, or scan it all.
+		ph = ridPhase{searching: true}
+		err = find()
+	}
 	if errors.Is(err, errRidTooMany) {
 		// A huge group of equal _created_at: the index plan orders it.
 		ridFits = false
@@ -184,6 +220,16 @@ func (s *Store) Find(ctx context.Context, coll string, q store.Query) (store.Pag
 	return page, err
 }
 
+// pageShape is the adaptive-index shape of a page with the given order
+// paths; empty if the filter names a system field.
+func pageShape(q store.Query, order []string) axShape {
+	eq, rest, ok := filterShape(q.Filter)
+	if !ok {
+		return axShape{}
+	}
+	return axShape{eq: eq, order: order, rest: rest}
+}
+
 func buildFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (string, error) {
 	where, err := c.where(q.Filter)
 	if err != nil {
@@ -202,10 +248,7 @@ func buildFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (stri
 	for _, e := range exprs {
 		b.WriteString(", " + e)
 	}
-	b.WriteString(" FROM " + tableName(coll))
-	if c.tableScan {
-		b.WriteString(" NOT INDEXED")
-	}
+	b.WriteString(c.from(coll))
 	b.WriteString(" WHERE " + deletedClause(q.Deleted))
 	if where != "1" {
 		b.WriteString(" AND " + where)
@@ -325,6 +368,9 @@ func (s *Store) Count(ctx context.Context, coll string, q store.Query) (int64, e
 	var n int64
 	scan := countScanBetter(q.Filter, q.Deleted, s.reg.declared(coll))
 	err = s.readQuery(ctx, coll, q.Filter, q.Sort, func(c *compiler) (string, error) {
+		if scan {
+			c.indexedBy = s.axPick(c, coll, pageShape(q, nil), q.Deleted)
+		}
 		return buildCount(c, coll, q, scan)
 	}, func(query string, args []any) error {
 		st, release, err := s.readStmt(ctx, query)
@@ -347,9 +393,6 @@ func buildCount(c *compiler, coll string, q store.Query, scan bool) (string, err
 	if err != nil {
 		return "", err
 	}
-	from := " FROM " + tableName(coll)
-	if scan {
-		from += " NOT INDEXED"
-	}
-	return "SELECT count(*)" + from + " WHERE " + deletedClause(q.Deleted) + " AND " + where, nil
+	c.tableScan = scan
+	return "SELECT count(*)" + c.from(coll) + " WHERE " + deletedClause(q.Deleted) + " AND " + where, nil
 }

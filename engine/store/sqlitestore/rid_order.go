@@ -1,12 +1,14 @@
 package sqlitestore
 
 import (
+	"bytes"
 	"container/heap"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -207,27 +209,106 @@ func ridUnfilteredFits(q store.Query) bool {
 		q.Deleted != store.OnlyDeleted && q.Offset <= ridMaxOffset
 }
 
-// buildRidFind compiles the rowid-order scan of a page in _created_at
-// order: no LIMIT, runRidFind stops reading.
-func buildRidFind(c *compiler, coll string, q store.Query, cur *store.Cursor) (string, error) {
+// ridPhase says which rows a rowid-order page reads: a window of the
+// newest (lo) or oldest (hi) rowids, or, searching, the rows an adaptive
+// index finds (ax, picked per compile, with limit), or the whole table.
+type ridPhase struct {
+	lo, hi    int64
+	searching bool
+	ax        string
+	// fetch reads the rows of listed rowids, and the list query takes
+	// the first listArgs parameters (buildRidFind sets both).
+	fetch    string
+	listArgs int
+}
+
+func (p ridPhase) windowed() bool { return p.lo > 0 || p.hi > 0 }
+
+// ridWindow is the window a filtered page scans first (axWindow rows from
+// the end it reads from), or none when the table is not larger.
+func (s *Store) ridWindow(ctx context.Context, coll string, desc bool) (ridPhase, error) {
+	// Two subqueries: SQLite reads a lone max() or min() from the end of
+	// the B-tree, but scans the table for both in one SELECT.
+	t := tableName(coll)
+	st, release, err := s.readStmt(ctx, `SELECT coalesce((SELECT max(rid) FROM `+t+`), 0), coalesce((SELECT min(rid) FROM `+t+`), 0)`)
+	if err != nil {
+		if isNoTable(err) {
+			return ridPhase{}, nil
+		}
+		return ridPhase{}, s.readErr(ctx, err)
+	}
+	defer release()
+	var hi, lo int64
+	if err := st.QueryRowContext(ctx).Scan(&hi, &lo); err != nil {
+		if isNoTable(err) {
+			return ridPhase{}, nil
+		}
+		return ridPhase{}, s.readErr(ctx, err)
+	}
+	if hi-lo+1 <= int64(axWindow) {
+		return ridPhase{}, nil
+	}
+	if desc {
+		return ridPhase{lo: hi - int64(axWindow) + 1}, nil
+	}
+	return ridPhase{hi: lo + int64(axWindow) - 1}, nil
+}
+
+// buildRidFind compiles the rowid-order read of a page in _created_at
+// order: a table scan, or a search of an adaptive index sorted by rowid;
+// runRidFind stops reading.
+func buildRidFind(c *compiler, coll string, q store.Query, cur *store.Cursor, ph *ridPhase) (string, error) {
 	where, err := c.where(q.Filter)
 	if err != nil {
 		return "", err
 	}
-	var b strings.Builder
-	b.WriteString("SELECT " + docColumns + " FROM " + tableName(coll) + " NOT INDEXED WHERE ")
-	if cur != nil {
-		b.WriteString(cursorClause(c, q.Sort, []string{"created_at"}, cur) + " AND ")
+	c.tableScan = true
+	var conds strings.Builder
+	switch {
+	case ph.lo > 0:
+		conds.WriteString("rid >= " + c.bind(ph.lo) + " AND ")
+	case ph.hi > 0:
+		conds.WriteString("rid <= " + c.bind(ph.hi) + " AND ")
 	}
-	b.WriteString(deletedClause(q.Deleted))
+	conds.WriteString(deletedClause(q.Deleted))
 	if where != "1" {
-		b.WriteString(" AND " + where)
+		conds.WriteString(" AND " + where)
 	}
-	b.WriteString(" ORDER BY rid")
+	// The cursor is bound last: the rowid list below leaves it out.
+	ph.listArgs = len(c.args)
+	after := ""
+	if cur != nil {
+		after = " AND " + cursorClause(c, q.Sort, []string{"created_at"}, cur)
+	}
+	dir := ""
 	if q.Sort[0].Desc {
-		b.WriteString(" DESC")
+		dir = " DESC"
 	}
-	return b.String(), nil
+	if ph.ax != "" {
+		// The rowids of every match, from the index alone when it covers
+		// the filter (the cursor, on _created_at, would read every row:
+		// fetch applies it); runRidSearch reads their rows with fetch,
+		// which checks every condition again (its last parameter is the
+		// list).
+		c.indexedBy = ph.ax
+		list := "SELECT coalesce(group_concat(rid), '')" + c.from(coll) + " WHERE " + conds.String()
+		ph.fetch = "SELECT " + docColumns + " FROM " + tableName(coll) + " NOT INDEXED WHERE rid IN (SELECT value FROM json_each(?" +
+			strconv.Itoa(len(c.args)+1) + ")) AND " + conds.String() + after + " ORDER BY rid" + dir
+		return list, nil
+	}
+	return "SELECT " + docColumns + c.from(coll) + " WHERE " + conds.String() + after + " ORDER BY rid" + dir, nil
+}
+
+// from is the FROM clause of a query on coll: the index it must read, or
+// the table in rowid order, or SQLite's choice.
+func (c *compiler) from(coll string) string {
+	switch {
+	case c.indexedBy != "":
+		return " FROM " + tableName(coll) + ` INDEXED BY "` + c.indexedBy + `"`
+	case c.tableScan:
+		return " FROM " + tableName(coll) + " NOT INDEXED"
+	}
+	return " FROM " + tableName(coll)
 }
 
 // ridRow is one scanned row of a rowid-order page, decoded only if it
@@ -242,6 +323,10 @@ type ridRow struct {
 // errRidTooMany tells Find to fall back to the index plan.
 var errRidTooMany = errors.New("sqlitestore: rowid-order page needs too many rows")
 
+// errRidIncomplete tells Find that a window or a limited search ran out of
+// rows before the page was complete.
+var errRidIncomplete = errors.New("sqlitestore: rowid-order page needs more rows")
+
 // runRidFind reads rows in rowid order until no unread row can be among
 // the first Offset+Limit+1 in _created_at order, sorts what it read, and
 // cuts the page. Newest first: every unread row has a lower rowid than
@@ -250,7 +335,14 @@ var errRidTooMany = errors.New("sqlitestore: rowid-order page needs too many row
 // highest _created_at read, the page is complete. Oldest first is the
 // mirror image. With no slack this reads the page's rows and the rest of
 // the last one's _created_at group (ties are ordered by _id).
-func (s *Store) runRidFind(ctx context.Context, query string, args []any, q store.Query, slack time.Duration) (store.Page, error) {
+//
+// A windowed read that runs out of rows before that is errRidIncomplete.
+// With an adaptive index (ph.ax) the query lists the matching rowids and
+// runRidSearch reads their rows.
+func (s *Store) runRidFind(ctx context.Context, query string, args []any, q store.Query, slack time.Duration, ph ridPhase) (store.Page, error) {
+	if ph.ax != "" {
+		return s.runRidSearch(ctx, query, args, q, slack, ph)
+	}
 	st, release, err := s.readStmt(ctx, query)
 	if err != nil {
 		return store.Page{}, err
@@ -261,48 +353,212 @@ func (s *Store) runRidFind(ctx context.Context, query string, args []any, q stor
 		return store.Page{}, err
 	}
 	defer rows.Close()
-	need := q.Offset + q.Limit + 1
-	desc := q.Sort[0].Desc
-	// best holds the need first rows in page order read so far, the last
-	// of them at its top, so memory stays bounded whatever the slack.
-	best := &rowHeap{desc: desc}
-	var edge time.Time // lowest (newest first) or highest _created_at read
-	read := 0
-	for rows.Next() {
-		var r ridRow
-		if err := rows.Scan(&r.d.ID, &r.d.Version, &r.created, &r.updated, &r.d.CreatedBy, &r.d.UpdatedBy, &r.deleted, &r.raw); err != nil {
+	col := newRidCollector(q, slack)
+	complete := false
+	for !complete && rows.Next() {
+		if complete, err = col.scan(rows); err != nil {
 			return store.Page{}, err
-		}
-		t, err := parseStoredTime(r.created)
-		if err != nil {
-			return store.Page{}, err
-		}
-		if read == 0 || (desc && t.Before(edge)) || (!desc && t.After(edge)) {
-			edge = t
-		}
-		read++
-		best.offer(r, need)
-		if len(best.rows) < need {
-			continue
-		}
-		// Unread rows lie within slack of edge; none can beat the last of
-		// the need best once edge is farther than slack beyond it.
-		bound, err := parseStoredTime(best.rows[0].created)
-		if err != nil {
-			return store.Page{}, err
-		}
-		if (desc && edge.Add(slack).Before(bound)) || (!desc && edge.Add(-slack).After(bound)) {
-			break
-		}
-		if read >= need+ridMaxExtra {
-			return store.Page{}, errRidTooMany
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return store.Page{}, err
 	}
-	got := best.rows
-	slices.SortFunc(got, best.cmp)
+	if !complete && ph.windowed() {
+		return store.Page{}, errRidIncomplete
+	}
+	return col.page(q)
+}
+
+// runRidSearch lists the rowids the adaptive index finds (query, one JSON
+// array), sorts them in the page's direction and reads their rows in
+// chunks (ph.fetch, the same conditions again) until the page is complete,
+// all in one read transaction: a consistent snapshot, as one statement
+// would read. Sorting a few thousand rowids in Go costs less than
+// SQLite's sorter, and only the rows the page needs are read.
+func (s *Store) runRidSearch(ctx context.Context, query string, args []any, q store.Query, slack time.Duration, ph ridPhase) (store.Page, error) {
+	listSt, release, err := s.readStmt(ctx, query)
+	if err != nil {
+		return store.Page{}, err
+	}
+	defer release()
+	fetchSt, release2, err := s.readStmt(ctx, ph.fetch)
+	if err != nil {
+		return store.Page{}, err
+	}
+	defer release2()
+	tx, err := s.rdb.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return store.Page{}, err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only
+	var list []byte
+	if err := tx.StmtContext(ctx, listSt).QueryRowContext(ctx, args[:ph.listArgs]...).Scan(&list); err != nil {
+		return store.Page{}, err
+	}
+	rids, err := parseRowids(list)
+	if err != nil {
+		return store.Page{}, err
+	}
+	// A heap yields them in the page's direction: a page needs a few
+	// dozen of thousands, and sorting them all cost more than the index
+	// read.
+	next := ridQueue{h: rids, desc: q.Sort[0].Desc}
+	next.init()
+	col := newRidCollector(q, slack)
+	fetch := tx.StmtContext(ctx, fetchSt)
+	chunk := q.Offset + q.Limit + 1 + 64
+	var buf []byte
+	for complete := false; len(next.h) > 0 && !complete; chunk *= 4 {
+		buf = append(buf[:0], '[')
+		for i := 0; i < chunk && len(next.h) > 0; i++ {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = strconv.AppendInt(buf, next.pop(), 10)
+		}
+		buf = append(buf, ']')
+		rows, err := fetch.QueryContext(ctx, append(args[:len(args):len(args)], string(buf))...)
+		if err != nil {
+			return store.Page{}, err
+		}
+		for !complete && rows.Next() {
+			if complete, err = col.scan(rows); err != nil {
+				rows.Close()
+				return store.Page{}, err
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return store.Page{}, err
+		}
+	}
+	return col.page(q)
+}
+
+// parseRowids reads group_concat's comma-separated rowids.
+func parseRowids(b []byte) ([]int64, error) {
+	out := make([]int64, 0, bytes.Count(b, []byte{','})+1)
+	var n int64
+	digits := false
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + int64(c-'0')
+			digits = true
+		case c == ',' && digits:
+			out = append(out, n)
+			n, digits = 0, false
+		default:
+			return nil, fmt.Errorf("sqlitestore: bad rowid list near %q", c)
+		}
+	}
+	if digits {
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// ridQueue is a binary heap of rowids, the highest first with desc.
+type ridQueue struct {
+	h    []int64
+	desc bool
+}
+
+func (q *ridQueue) before(a, b int64) bool {
+	if q.desc {
+		return a > b
+	}
+	return a < b
+}
+
+func (q *ridQueue) init() {
+	for i := len(q.h)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+}
+
+func (q *ridQueue) down(i int) {
+	n := len(q.h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		j := l
+		if r := l + 1; r < n && q.before(q.h[r], q.h[l]) {
+			j = r
+		}
+		if !q.before(q.h[j], q.h[i]) {
+			return
+		}
+		q.h[i], q.h[j] = q.h[j], q.h[i]
+		i = j
+	}
+}
+
+func (q *ridQueue) pop() int64 {
+	top := q.h[0]
+	last := len(q.h) - 1
+	q.h[0] = q.h[last]
+	q.h = q.h[:last]
+	q.down(0)
+	return top
+}
+
+// ridCollector keeps the rows of a rowid-order read that can still be on
+// the page and tells when no unread row can (see runRidFind).
+type ridCollector struct {
+	need  int
+	desc  bool
+	slack time.Duration
+	// best holds the need first rows in page order read so far, the last
+	// of them at its top, so memory stays bounded whatever the slack.
+	best *rowHeap
+	edge time.Time // lowest (newest first) or highest _created_at read
+	read int
+}
+
+func newRidCollector(q store.Query, slack time.Duration) *ridCollector {
+	return &ridCollector{need: q.Offset + q.Limit + 1, desc: q.Sort[0].Desc, slack: slack, best: &rowHeap{desc: q.Sort[0].Desc}}
+}
+
+// scan reads the current row and reports whether the page is complete.
+func (c *ridCollector) scan(rows *sql.Rows) (bool, error) {
+	var r ridRow
+	if err := rows.Scan(&r.d.ID, &r.d.Version, &r.created, &r.updated, &r.d.CreatedBy, &r.d.UpdatedBy, &r.deleted, &r.raw); err != nil {
+		return false, err
+	}
+	t, err := parseStoredTime(r.created)
+	if err != nil {
+		return false, err
+	}
+	if c.read == 0 || (c.desc && t.Before(c.edge)) || (!c.desc && t.After(c.edge)) {
+		c.edge = t
+	}
+	c.read++
+	c.best.offer(r, c.need)
+	if len(c.best.rows) < c.need {
+		return false, nil
+	}
+	// Unread rows lie within slack of edge; none can beat the last of
+	// the need best once edge is farther than slack beyond it.
+	bound, err := parseStoredTime(c.best.rows[0].created)
+	if err != nil {
+		return false, err
+	}
+	if (c.desc && c.edge.Add(c.slack).Before(bound)) || (!c.desc && c.edge.Add(-c.slack).After(bound)) {
+		return true, nil
+	}
+	if c.read >= c.need+ridMaxExtra {
+		return false, errRidTooMany
+	}
+	return false, nil
+}
+
+// page sorts the rows kept and cuts the page.
+func (c *ridCollector) page(q store.Query) (store.Page, error) {
+	got := c.best.rows
+	slices.SortFunc(got, c.best.cmp)
 	if q.Offset >= len(got) {
 		return store.Page{Docs: []store.Document{}}, nil
 	}

@@ -48,7 +48,7 @@ func TestRidOrderPlan(t *testing.T) {
 				return
 			}
 			c := newCompiler(s.reg.kindTester("deals", false))
-			sql, err := buildRidFind(c, "deals", q, &store.Cursor{Values: []any{store.FormatTime(time.Now())}, ID: "x"})
+			sql, err := buildRidFind(c, "deals", q, &store.Cursor{Values: []any{store.FormatTime(time.Now())}, ID: "x"}, &ridPhase{})
 			if err != nil {
 				t.Fatal(err)
 			}

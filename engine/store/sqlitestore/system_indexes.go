@@ -205,13 +205,17 @@ func (r *registry) takeSysWants() map[string][]string {
 	return out
 }
 
-// addWantedSysIndexes builds the system indexes queries asked for, one
-// transaction each. A failure is logged; the query that wants it again
+// addWantedSysIndexes builds the system indexes and adaptive indexes
+// (adaptive_indexes.go) queries asked for, one transaction each. A failure is logged; the query that wants it again
 // asks again.
 func (w *writer) addWantedSysIndexes() {
 	for coll, kinds := range w.s.reg.takeSysWants() {
 		for _, kind := range kinds {
 			if !w.s.reg.exists(coll) {
+				continue
+			}
+			if strings.HasPrefix(kind, axWantPrefix) {
+				w.addAdaptiveIndex(coll, kind)
 				continue
 			}
 			if err := w.conn.execScript(sysIndexSQL(coll, kind)); err != nil {
