@@ -4,7 +4,7 @@
 // as a board (the README's screenshot), sees the funnel dashboard render,
 // exports the app as a template, checks the exported file through the
 // upload dialog (a duplicate app name is refused on its box), previews an
-// upgrade from it, then upgrades to a version 1.1.0 made from it whose
+// upgrade from it, then upgrades to a version 1.2.0 made from it whose
 // field rename conflicts with the admin's (taking the template's applies
 // it; the admin's unpublished draft field stays unpublished in the draft,
 // and the admin's form order stays); in English no Chinese UI text shows; first-run setup on a fresh
@@ -177,14 +177,14 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       const ddef = structuredClone(drafted.draft);
       ddef.fields.push({ key: 'draft_only', type: 'text', label: '草稿字段' });
       await apiCall('PUT', `/forms/${oppId}`, { name: drafted.name, description: drafted.description, definition: ddef, version: drafted.version });
-      // Theirs: version 1.1.0 of the template renames it otherwise and adds a field.
+      // Theirs: version 1.2.0 of the template renames it otherwise and adds a field.
       const b = JSON.parse(readFileSync(exported, 'utf8'));
-      b.template.version = '1.1.0';
+      b.template.version = '1.2.0';
       delete b.sample;
       const opp = b.forms.find((f) => f.key === 'opportunity');
       opp.definition.fields.find((f) => f.key === 'name').label = '商机标题';
       opp.definition.fields.push({ key: 'tpl_note', type: 'text', label: '模板备注' });
-      const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.1.0.formloom.json');
+      const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.2.0.formloom.json');
       writeFileSync(file, JSON.stringify(b));
       newer = file;
 
@@ -192,7 +192,7 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await byTest('template-upgrade-file').click();
       await byTest('upgrade-dialog').locator('input[type=file]').setInputFiles(file);
       await byTest('upgrade-plan').waitFor({ timeout: INSTALL });
-      await byTest('upgrade-versions').filter({ hasText: 'v1.0.0 → v1.1.0' }).waitFor();
+      await byTest('upgrade-versions').filter({ hasText: 'v1.1.0 → v1.2.0' }).waitFor();
       await page.locator('[data-testid="plan-field"][data-field="opportunity.tpl_note"][data-op="add"]').waitFor();
       const conflict = byTest('conflict').filter({ hasText: 'fields.name' });
       await conflict.waitFor();
@@ -206,9 +206,9 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
       await byTest('conflicts-all-ours').click();
       await conflict.getByText('采用模板').click();
       await byTest('upgrade-apply').click();
-      await byTest('upgrade-dialog').getByText('已升级到 v1.1.0').waitFor({ timeout: INSTALL });
+      await byTest('upgrade-dialog').getByText('已升级到 v1.2.0').waitFor({ timeout: INSTALL });
       await byTest('upgrade-close').click();
-      await byTest('app-template').filter({ hasText: 'v1.1.0' }).waitFor();
+      await byTest('app-template').filter({ hasText: 'v1.2.0' }).waitFor();
       const after = await apiCall('GET', `/forms/${oppId}`);
       const fields = after.draft.fields;
       if (fields.find((f) => f.key === 'name')?.label !== '商机标题') throw new Error(`the template's label was not applied: ${fields.find((f) => f.key === 'name')?.label}`);
@@ -311,16 +311,16 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
         await inside(on('form-up').nth(1), 'move a form up');
         await inside(on('form-down').nth(1), 'move a form down');
         await fits('app page');
-        // A conflict at 390 px: the admin renames the field again, version 1.2.0 renames it otherwise.
+        // A conflict at 390 px: the admin renames the field again, version 1.3.0 renames it otherwise.
         const form = await apiCall('GET', `/forms/${oppId}`);
         const def = structuredClone(form.draft);
         def.fields.find((f) => f.key === 'name').label = '项目名称';
         const saved = await apiCall('PUT', `/forms/${oppId}`, { name: form.name, description: form.description, definition: def, version: form.version });
         await apiCall('POST', `/forms/${oppId}/publish`, { version: saved.version });
         const b = JSON.parse(readFileSync(newer, 'utf8'));
-        b.template.version = '1.2.0';
+        b.template.version = '1.3.0';
         b.forms.find((f) => f.key === 'opportunity').definition.fields.find((f) => f.key === 'name').label = '商机主题';
-        const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.2.0.formloom.json');
+        const file = join(mkdtempSync(join(tmpdir(), 'formloom-tpl-')), 'crm-1.3.0.formloom.json');
         writeFileSync(file, JSON.stringify(b));
         await on('template-upgrade-file').click();
         await on('upgrade-dialog').locator('input[type=file]').setInputFiles(file);
