@@ -77,6 +77,9 @@ func chartOf(db Dashboard, id string) (Chart, bool) {
 // chartData computes a chart: its filter and the dashboard's are one
 // filter, every aggregate runs through engine.AggregateRecords as the actor.
 func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard, c Chart, values map[string]FilterValue) (ChartData, error) {
+	if c.Source != "" {
+		return s.sourceData(ctx, a, db, c, values)
+	}
 	v, err := s.e.CurrentVersion(ctx, a, c.Form)
 	if err != nil {
 		return ChartData{}, err

@@ -73,6 +73,8 @@ type Dashboards struct {
 	transitions string
 	// cache keeps computed charts (nil: DashboardOptions.NoCache).
 	cache *chartCache
+	// sources are the chart sources the wiring added (chart_source.go).
+	sources sources
 }
 
 // DashboardOptions configures the service.
