@@ -63,15 +63,16 @@ func (s *Service) RunNow(ctx context.Context, a engine.Actor, id string) (RunNow
 	switch {
 	case au.Published == 0:
 		return RunNowResult{}, invalid(ferr("published", CodeNotEnabled, nil))
-	case !au.Enabled:
-		return RunNowResult{}, invalid(ferr("enabled", CodeDisabled, nil))
 	}
 	v, err := s.loadVersion(ctx, au.ID, au.Published)
 	if err != nil {
 		return RunNowResult{}, err
 	}
-	if v.Design.Trigger.Type != TriggerSchedule {
+	switch {
+	case v.Design.Trigger.Type != TriggerSchedule:
 		return RunNowResult{}, invalid(ferr("trigger.type", CodeNotSchedule, nil))
+	case !au.Enabled:
+		return RunNowResult{}, invalid(ferr("enabled", CodeDisabled, nil))
 	}
 	idx, err := s.index(ctx, a.Workspace)
 	if err != nil {
