@@ -174,6 +174,30 @@ func TestCRMTemplateAlerts(t *testing.T) {
 		return false
 	})
 
+	// Let the runtime come to rest (every schedule's tick of this hour run
+	// and re-planned, every event handled), so no alert is raised while
+	// the figures are compared.
+	waitFor("the runtime to rest", func() bool {
+		for _, r := range list {
+			if r.Draft.Trigger.Type != automation.TriggerSchedule {
+				continue
+			}
+			tm, err := f.work.GetTimer(f.ctx, "auto_cron."+r.ID)
+			if err != nil || !tm.DueAt.After(f.clock.Now()) {
+				return false
+			}
+		}
+		cs, err := f.work.Consumers(f.ctx)
+		if err != nil {
+			return false
+		}
+		for _, c := range cs {
+			if c.LagEvents != 0 {
+				return false
+			}
+		}
+		return true
+	})
 	// The alert-rate charts and the weekly counts, per member, against a
 	// brute force over the alerts each may open.
 	var all []automation.Alert

@@ -116,15 +116,7 @@ func (s *Service) AlertStatistics(ctx context.Context, a engine.Actor, q AlertSt
 	out := AlertStats{Groups: []store.Group{}}
 	index := map[string]int{}
 	labels := map[string]map[string]string{}
-	truncated, err := s.eachVisibleAlert(ctx, a, store.And(conds...), func(al Alert) {
-		gk := make([]any, len(keys))
-		for i, k := range keys {
-			gk[i] = statsValue(al, k.Key, q.GroupBy[i].Bucket, locs[i])
-			switch k.Key {
-			case "rule":
-				setLabel(labels, "rule", al.Rule, al.RuleName)
-			}
-		}
+	add := func(gk []any, n float64) {
 		id := fmt.Sprintf("%#v", gk)
 		j, ok := index[id]
 		if !ok {
@@ -132,12 +124,82 @@ func (s *Service) AlertStatistics(ctx context.Context, a engine.Actor, q AlertSt
 			index[id] = j
 			out.Groups = append(out.Groups, store.Group{Keys: gk, Values: []any{0.0}})
 		}
-		out.Groups[j].Values[0] = out.Groups[j].Values[0].(float64) + 1
-	})
-	if err != nil {
-		return AlertStats{}, err
+		out.Groups[j].Values[0] = out.Groups[j].Values[0].(float64) + n
 	}
-	out.Truncated = truncated
+	// The alerts of forms the actor designs are all theirs: the store
+	// counts them (no alert leaves it). The others are read page by page
+	// and counted when their record is readable.
+	base := store.And(conds...)
+	formGroups, err := s.st.Aggregate(ctx, collAlerts, store.AggregateQuery{Filter: &base, GroupBy: []store.GroupKey{{Field: "form"}}, Metrics: []store.Metric{{Op: store.AggCount}}})
+	if err != nil {
+		return AlertStats{}, mapStore(err)
+	}
+	v := newVisibility(s, a)
+	var designed, others []string
+	for _, g := range formGroups {
+		if f, _ := g.Keys[0].(string); f != "" && v.designs(ctx, f) {
+			designed = append(designed, f)
+		} else if f != "" {
+			others = append(others, f)
+		}
+	}
+	if len(designed) > 0 {
+		f := store.And(base, store.Where("form", store.OpIn, anyList(designed)))
+		group := make([]store.GroupKey, len(keys))
+		for i, k := range keys {
+			group[i] = store.GroupKey{Field: k.path, Bucket: q.GroupBy[i].Bucket}
+			if group[i].Bucket != store.BucketNone {
+				group[i].TimeZone = locs[i].String()
+			}
+		}
+		groups, err := s.st.Aggregate(ctx, collAlerts, store.AggregateQuery{Filter: &f, GroupBy: group, Metrics: []store.Metric{{Op: store.AggCount}}})
+		if err != nil {
+			return AlertStats{}, mapStore(err)
+		}
+		for _, g := range groups {
+			for i, k := range g.Keys {
+				if str, ok := k.(string); ok && str == "" {
+					g.Keys[i] = nil
+				}
+			}
+			add(g.Keys, num(g.Values[0]))
+		}
+	}
+	if len(others) > 0 {
+		f := store.And(base, store.Where("form", store.OpIn, anyList(others)))
+		truncated, err := s.eachVisibleAlert(ctx, a, f, func(al Alert) {
+			gk := make([]any, len(keys))
+			for i, k := range keys {
+				gk[i] = statsValue(al, k.Key, q.GroupBy[i].Bucket, locs[i])
+			}
+			add(gk, 1)
+		})
+		if err != nil {
+			return AlertStats{}, err
+		}
+		out.Truncated = truncated
+	}
+	for i, k := range keys {
+		if k.Key != "rule" {
+			continue
+		}
+		// A rule's name: the one its latest alert was raised under.
+		for _, g := range out.Groups {
+			id, ok := g.Keys[i].(string)
+			if !ok || labels["rule"][id] != "" {
+				continue
+			}
+			rf := store.And(store.Where("rule", store.OpEq, id), store.Where("workspace", store.OpEq, a.Workspace))
+			p, err := s.st.Find(ctx, collAlerts, store.Query{Filter: &rf, Sort: []store.SortKey{{Field: "raised_at", Desc: true}}, Limit: 1})
+			if err != nil {
+				return AlertStats{}, mapStore(err)
+			}
+			if len(p.Docs) > 0 {
+				name, _ := p.Docs[0].Data["rule_name"].(string)
+				setLabel(labels, "rule", id, name)
+			}
+		}
+	}
 	for i, k := range keys {
 		switch k.Key {
 		case "owner":
@@ -162,6 +224,19 @@ func (s *Service) AlertStatistics(ctx context.Context, a engine.Actor, q AlertSt
 		out.Labels = labels
 	}
 	return out, nil
+}
+
+// num is a count as a number.
+func num(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case int:
+		return float64(x)
+	}
+	return 0
 }
 
 func setLabel(m map[string]map[string]string, key, value, label string) {
