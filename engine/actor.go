@@ -14,12 +14,15 @@ const (
 	SourceWorkflow   Source = "workflow"
 	SourceWebhook    Source = "webhook"
 	SourceSystem     Source = "system"
+	// SourcePublic is a submission of a form's public link (no signed-in
+	// user: the link's acting member writes it, engine/webhook publink.go).
+	SourcePublic Source = "public"
 )
 
 // ValidSource reports whether s is a known source.
 func ValidSource(s Source) bool {
 	switch s {
-	case SourceUI, SourceAPI, SourceImport, SourceAutomation, SourceWorkflow, SourceWebhook, SourceSystem:
+	case SourceUI, SourceAPI, SourceImport, SourceAutomation, SourceWorkflow, SourceWebhook, SourceSystem, SourcePublic:
 		return true
 	}
 	return false

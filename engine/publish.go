@@ -169,7 +169,13 @@ func (e *Engine) declareIndexes(ctx context.Context, ws, formID string, v *Versi
 	if refersToOwner(fp) {
 		idx = append(idx, store.Index{Name: "o_owner", Fields: []store.SortKey{{Field: ownerKey}, {Field: store.FieldCreatedAt}}})
 	}
-	idx = append(idx, activityIndex)
+	// A store that indexes _updated_at on demand makes the activity index
+	// the first time a silence scan or an "updated" sort asks for it; a
+	// declared one would cost every create an index entry (7 MB per 100k
+	// records on SQLite) on forms that never use it.
+	if !e.st.Capabilities().SystemIndexesOnDemand {
+		idx = append(idx, activityIndex)
+	}
 	var sortable []*cfield
 	for _, f := range v.fields {
 		if indexHint(f) == field.IndexSort {
@@ -207,7 +213,27 @@ func (e *Engine) declareIndexes(ctx context.Context, ws, formID string, v *Versi
 	if err != nil {
 		return mapStoreErr(err)
 	}
-	return e.st.EnsureIndexes(ctx, historyColl(formID), []store.Index{{Name: "record", Fields: []store.SortKey{{Field: "record"}, {Field: "version"}}}})
+	return e.declareHistoryIndex(ctx, formID)
+}
+
+// declareHistoryIndex indexes a form's history by record and version,
+// the order History reads. Every entry is written with its record's new
+// version in the unit that moves the record to it (compare and set), so
+// the pair is unique and the index is declared so: a store appends no
+// tie-break to a unique index (SQLite: the entry's 26-byte id, 2.6 MB per
+// 100k entries), and a duplicate would be refused rather than shown. A
+// history that holds a duplicate anyway (written by hand or restored from
+// elsewhere) keeps the index without the constraint.
+func (e *Engine) declareHistoryIndex(ctx context.Context, formID string) error {
+	ix := store.Index{Name: "record", Unique: true, Fields: []store.SortKey{{Field: "record"}, {Field: "version"}}}
+	err := e.st.EnsureIndexes(ctx, historyColl(formID), []store.Index{ix})
+	var de *store.DuplicateError
+	if errors.As(err, &de) {
+		e.log.Warn("engine: the form's history holds two entries of one record version; its index does not enforce them", "form", formID)
+		ix.Unique = false
+		err = e.st.EnsureIndexes(ctx, historyColl(formID), []store.Index{ix})
+	}
+	return err
 }
 
 // indexName derives a valid, bounded index name from field keys; long names

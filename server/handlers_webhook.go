@@ -281,6 +281,19 @@ func (s *Server) createInboundHook(c *fiber.Ctx) error {
 		"url": s.cfg.BaseURL + "/api/v1/hooks/" + hk.ID + "/" + hk.Token})
 }
 
+func (s *Server) rotateInboundHook(c *fiber.Ctx) error {
+	h, err := s.hooks()
+	if err != nil {
+		return err
+	}
+	hk, err := h.RotateInbound(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"hook": hk.InboundHook, "token": hk.Token, "secret": hk.Secret,
+		"url": s.cfg.BaseURL + "/api/v1/hooks/" + hk.ID + "/" + hk.Token})
+}
+
 func (s *Server) updateInboundHook(c *fiber.Ctx) error {
 	h, err := s.hooks()
 	if err != nil {

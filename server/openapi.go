@@ -50,7 +50,7 @@ var (
 // allSchemas are the core's components and each capability's.
 func allSchemas() map[string]any {
 	all := schemas()
-	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas(), notifySchemas(), stagesSchemas(), automationSchemas(), dashboardsSchemas(), templateSchemas()} {
+	for _, part := range []map[string]any{reportSchemas(), approvalsSchemas(), notifySchemas(), stagesSchemas(), automationSchemas(), dashboardsSchemas(), templateSchemas(), publicSchemas()} {
 		for k, v := range part {
 			all[k] = v
 		}

@@ -158,6 +158,7 @@ func (s *Server) routeTable() []route {
 	routes = append(routes, s.automationRoutes()...)
 	routes = append(routes, s.dashboardsRoutes()...)
 	routes = append(routes, s.templateRoutes()...)
+	routes = append(routes, s.publicRoutes()...)
 	return append(routes,
 		route{method: "GET", path: "/", access: public, action: actRead, tag: "ui", op: "uiIndex", summary: "The browser app.", resp: "html", h: s.ui},
 		route{method: "GET", path: "/*", access: public, action: actRead, tag: "ui", op: "uiFallback", summary: "The browser app's files; other paths get index.html (history API routing).", resp: "html", h: s.ui},

@@ -15,6 +15,8 @@ var publicRoutes = map[string]bool{
 	"POST /api/v1/auth/login": true, "GET /": true, "GET /*": true,
 	// The inbound webhook receiver: its URL token is the credential.
 	"POST /api/v1/hooks/:id/:token": true,
+	// A form's public link: its token is the credential (routes_public.go).
+	"GET /api/v1/public/forms/:token": true, "POST /api/v1/public/forms/:token": true,
 }
 
 // TestProtectedRoutesNeedAuth walks the router: every route but the public

@@ -61,7 +61,7 @@ func TestTemplatePartsWiring(t *testing.T) {
 	for _, p := range e.TemplateParts().All() {
 		kinds = append(kinds, p.Kind)
 	}
-	want := []string{"alerts", "automations", "dashboards", "flows", "stages", "views", "webhooks"}
+	want := []string{"alerts", "automations", "dashboards", "flows", "inbound", "publinks", "stages", "views", "webhooks"}
 	if len(kinds) != len(want) {
 		t.Fatalf("parts %v, want %v", kinds, want)
 	}

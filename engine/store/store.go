@@ -20,6 +20,10 @@ type Capabilities struct {
 	DateBuckets bool
 	// PartialUniqueIndexes: unique indexes ignore deleted documents and missing values.
 	PartialUniqueIndexes bool
+	// SystemIndexesOnDemand: the store indexes _created_at and _updated_at
+	// by itself once a query sorts or filters on them, so an index
+	// declared on one of them alone only costs disk and writes.
+	SystemIndexesOnDemand bool
 }
 
 // Index is a secondary index on one collection. Fields are field paths

@@ -105,27 +105,6 @@ var mappingEnv = expr.Env{Fields: map[string]expr.Type{"payload": expr.Any, "hea
 // current is the hook's actor so far.
 func (s *Service) checkInbound(ctx context.Context, a engine.Actor, in *InboundInput, current string) error {
 	var errs []field.Error
-	in.Name = strings.TrimSpace(in.Name)
-	if in.Name == "" {
-		errs = append(errs, fieldErr("name", CodeRequired, nil))
-	} else if len([]rune(in.Name)) > 100 {
-		errs = append(errs, fieldErr("name", CodeTooLong, map[string]any{"max": 100}))
-	}
-	if in.Verify == "" {
-		in.Verify = VerifyNone
-	}
-	switch in.Verify {
-	case VerifyNone, VerifyStandard:
-	case VerifyHMAC:
-		if in.SignatureHeader == "" {
-			in.SignatureHeader = "X-Signature"
-		}
-		if !validHeaderName(in.SignatureHeader) {
-			errs = append(errs, fieldErr("signatureHeader", CodeHeader, map[string]any{"name": in.SignatureHeader}))
-		}
-	default:
-		errs = append(errs, fieldErr("verify", CodeSignature, map[string]any{"verify": in.Verify}))
-	}
 	var v *engine.Version
 	if in.Form == "" {
 		errs = append(errs, fieldErr("form", CodeRequired, nil))
@@ -143,34 +122,70 @@ func (s *Service) checkInbound(ctx context.Context, a engine.Actor, in *InboundI
 		in.Actor = actor
 		errs = append(errs, aerrs...)
 	}
+	errs = append(checkInboundSettings(in, v, ""), errs...)
+	return invalid(errs...)
+}
+
+// checkInboundSettings checks what a hook's settings say by themselves
+// and, when v is given, its mapping against the form's fields; prefix
+// starts every path (a template item's key).
+func checkInboundSettings(in *InboundInput, v *engine.Version, prefix string) []field.Error {
+	var errs []field.Error
+	in.Name = strings.TrimSpace(in.Name)
+	if in.Name == "" {
+		errs = append(errs, fieldErr(prefix+"name", CodeRequired, nil))
+	} else if len([]rune(in.Name)) > 100 {
+		errs = append(errs, fieldErr(prefix+"name", CodeTooLong, map[string]any{"max": 100}))
+	}
+	if in.Verify == "" {
+		in.Verify = VerifyNone
+	}
+	switch in.Verify {
+	case VerifyNone, VerifyStandard:
+	case VerifyHMAC:
+		if in.SignatureHeader == "" {
+			in.SignatureHeader = "X-Signature"
+		}
+		if !validHeaderName(in.SignatureHeader) {
+			errs = append(errs, fieldErr(prefix+"signatureHeader", CodeHeader, map[string]any{"name": in.SignatureHeader}))
+		}
+	default:
+		errs = append(errs, fieldErr(prefix+"verify", CodeSignature, map[string]any{"verify": in.Verify}))
+	}
 	if len(in.Mapping) == 0 {
-		errs = append(errs, fieldErr("mapping", CodeRequired, nil))
+		errs = append(errs, fieldErr(prefix+"mapping", CodeRequired, nil))
 	}
 	if len(in.Mapping) > MaxMappings {
-		errs = append(errs, fieldErr("mapping", CodeTooMany, map[string]any{"max": MaxMappings}))
+		errs = append(errs, fieldErr(prefix+"mapping", CodeTooMany, map[string]any{"max": MaxMappings}))
 	}
-	for k, src := range in.Mapping {
+	keys := make([]string, 0, len(in.Mapping))
+	for k := range in.Mapping {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		src := in.Mapping[k]
 		if v != nil {
 			if _, ok := v.Field(k); !ok {
-				errs = append(errs, fieldErr("mapping."+k, CodeMapping, map[string]any{"field": k}))
+				errs = append(errs, fieldErr(prefix+"mapping."+k, CodeMapping, map[string]any{"field": k}))
 				continue
 			}
 		}
 		if _, err := expr.Compile(src, mappingEnv, expr.Any); err != nil {
-			errs = append(errs, exprErr("mapping."+k, err))
+			errs = append(errs, exprErr(prefix+"mapping."+k, err))
 		}
 	}
 	if in.IdempotencyKey != "" {
 		if _, err := expr.Compile(in.IdempotencyKey, mappingEnv, expr.Any); err != nil {
-			errs = append(errs, exprErr("idempotencyKey", err))
+			errs = append(errs, exprErr(prefix+"idempotencyKey", err))
 		}
 	}
 	if in.UpsertField != "" {
 		if _, ok := in.Mapping[in.UpsertField]; !ok {
-			errs = append(errs, fieldErr("upsertField", CodeMapping, map[string]any{"field": in.UpsertField}))
+			errs = append(errs, fieldErr(prefix+"upsertField", CodeMapping, map[string]any{"field": in.UpsertField}))
 		}
 	}
-	return invalid(errs...)
+	return errs
 }
 
 func (in InboundInput) data(ws string) map[string]any {

@@ -104,6 +104,10 @@ type Service struct {
 	mu    sync.Mutex
 	cache map[string]cachedEndpoints // workspace -> enabled endpoints
 	rates map[string]*rateWindow     // inbound hook -> calls this minute
+	// addrRates are the public links' windows per link and client address
+	// (publink.go), apart from rates so that many addresses cannot reset
+	// the per-link and per-hook windows.
+	addrRates map[string]*rateWindow
 }
 
 // New builds the service, declares its indexes, registers the fan-out
@@ -153,7 +157,7 @@ func New(ctx context.Context, o Options) (*Service, error) {
 	g := newGuard(o.Guard)
 	s := &Service{e: o.Engine, st: o.Store, jobs: o.Jobs, clock: o.Clock, log: o.Logger.With("component", "webhook"), opts: o,
 		seal: seal, guard: g, client: g.client(o.Timeout), owner: "wh-" + store.NewID(), wake: &signal{}, leaseSlack: 30 * time.Second,
-		cache: map[string]cachedEndpoints{}, rates: map[string]*rateWindow{}}
+		cache: map[string]cachedEndpoints{}, rates: map[string]*rateWindow{}, addrRates: map[string]*rateWindow{}}
 	if err := s.ensureIndexes(ctx); err != nil {
 		return nil, err
 	}
@@ -176,11 +180,12 @@ func New(ctx context.Context, o Options) (*Service, error) {
 
 func (s *Service) ensureIndexes(ctx context.Context) error {
 	idx := map[string][]store.Index{
-		collEndpoints:  {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
-		collDeliveries: {{Name: "ep_at", Fields: []store.SortKey{{Field: "endpoint"}, {Field: store.FieldCreatedAt}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
-		collAttempts:   {{Name: "delivery", Fields: []store.SortKey{{Field: "delivery"}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
-		collInbound:    {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
-		collInboundLog: {{Name: "hook_at", Fields: []store.SortKey{{Field: "hook"}, {Field: store.FieldCreatedAt}}}},
+		collEndpoints:   {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
+		collDeliveries:  {{Name: "ep_at", Fields: []store.SortKey{{Field: "endpoint"}, {Field: store.FieldCreatedAt}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
+		collAttempts:    {{Name: "delivery", Fields: []store.SortKey{{Field: "delivery"}}}, {Name: "at", Fields: []store.SortKey{{Field: store.FieldCreatedAt}}}},
+		collInbound:     {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}},
+		collPublicLinks: {{Name: "ws", Fields: []store.SortKey{{Field: "workspace"}}}, {Name: "token", Fields: []store.SortKey{{Field: "token_hash"}}}},
+		collInboundLog:  {{Name: "hook_at", Fields: []store.SortKey{{Field: "hook"}, {Field: store.FieldCreatedAt}}}},
 	}
 	for coll, ix := range idx {
 		if err := s.st.EnsureIndexes(ctx, coll, ix); err != nil {

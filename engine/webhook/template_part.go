@@ -35,12 +35,16 @@ type WebhookSpec struct {
 	SecretHeaders []string `json:"secretHeaders,omitempty"`
 }
 
-// RegisterTemplateParts registers the "webhooks" part of svc on e's
-// template part registry.
+// RegisterTemplateParts registers the parts of svc on e's template part
+// registry: "webhooks" (outbound endpoints), "inbound" (inbound hooks)
+// and "publinks" (forms' public links, inbound_part.go).
 func RegisterTemplateParts(e *engine.Engine, svc *Service) error {
 	p := hookPart{e: e, s: svc}
-	return e.TemplateParts().Register(engine.TemplatePart{Kind: PartWebhooks,
-		Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeWebhook})
+	if err := e.TemplateParts().Register(engine.TemplatePart{Kind: PartWebhooks,
+		Check: p.check, Install: p.install, Update: p.update, Remove: p.remove, Export: p.export, Normalize: normalizeWebhook}); err != nil {
+		return err
+	}
+	return registerCaptureParts(e, svc)
 }
 
 type hookPart struct {

@@ -35,6 +35,8 @@ const FlowDesignerPage = lazy(() => import('./screens/flows/FlowDesignerPage'));
 const InboxPage = lazy(() => import('./screens/flows/InboxPage'));
 const DashboardListPage = lazy(() => import('./screens/dashboards/DashboardListPage'));
 const DashboardPage = lazy(() => import('./screens/dashboards/DashboardPage'));
+// A form's public link: no sign-in, outside the shell.
+const PublicFormPage = lazy(() => import('./screens/public/PublicFormPage'));
 
 function Loading() {
   return <div className="fl-center" style={{ minHeight: 240 }}><Spin /></div>;
@@ -54,6 +56,7 @@ const S = (el: React.ReactNode) => <Suspense fallback={<Loading />}>{el}</Suspen
 const router = createBrowserRouter([
   { path: '/setup', element: S(<SetupPage />) },
   { path: '/login', element: S(<LoginPage />) },
+  { path: '/p/:token', element: S(<PublicFormPage />) },
   {
     path: '/',
     element: <Guard><Shell /></Guard>,

@@ -14,10 +14,11 @@ import (
 // enc 0, rows written before schema version 6: the payload is SQLite JSONB.
 //
 // enc > 0: the payload is the JSON text compressed as one S2 block with
-// the dictionary outbox_dicts.id = enc. Dictionary 1, stored by migration
-// 6, holds the keys and words every payload shares. Each collection gets
-// its own dictionary once dictSamples of its events have committed: their
-// JSON text, so the ids, keys and values its events repeat (the app, the
+// the dictionary outbox_dicts.id = enc; since schema version 7 the text
+// starts with the event's head (outbox_row.go). Dictionary 1, stored by
+// migration 6, holds the keys and words every payload shares. Each
+// collection gets its own dictionary once dictSamples of its events have
+// committed: their text (head and JSON since version 7), so the ids, keys and values its events repeat (the app, the
 // form, the actor, the field keys listed in "changed" and again in "data")
 // cost a few bytes each. On the benchmark's record.created events that is
 // 509 bytes of JSONB against about 70; S2 encodes a payload in about 2 µs

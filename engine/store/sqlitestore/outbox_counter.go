@@ -2,7 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -24,7 +23,7 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 	if err := store.ValidateReadEvents(afterSeq, limit); err != nil {
 		return nil, err
 	}
-	st, release, err := s.readStmt(ctx, `SELECT seq, id, type, workspace, collection, doc_id, enc, iif(enc = 0, json(payload), payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
+	st, release, err := s.readStmt(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`)
 	if err != nil {
 		return nil, s.readErr(ctx, err)
 	}
@@ -35,30 +34,18 @@ func (s *Store) ReadEvents(ctx context.Context, afterSeq int64, limit int) ([]st
 	}
 	defer rows.Close()
 	out := []store.Event{}
-	var payload sql.RawBytes
-	var buf []byte
+	sc := eventScanner{dicts: s.dicts}
 	for rows.Next() {
 		var e store.Event
-		var enc int64
-		var at string
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &enc, &payload, &at); err != nil {
+		text, err := sc.scan(rows, &e)
+		if err != nil {
 			return nil, s.readErr(ctx, err)
-		}
-		text := []byte(payload)
-		if enc != encJSONB {
-			if text, err = s.dicts.decode(enc, payload, buf[:0]); err != nil {
-				return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
-			}
-			buf = text
 		}
 		if err := json.Unmarshal(text, &e.Payload); err != nil {
 			return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
 		}
 		if e.Payload == nil {
 			e.Payload = map[string]any{}
-		}
-		if e.At, err = parseStoredTime(at); err != nil {
-			return nil, err
 		}
 		out = append(out, e)
 	}
@@ -78,7 +65,7 @@ func (s *Store) TrimEvents(ctx context.Context, throughSeq int64, before time.Ti
 	}
 	var n int64
 	err := s.submit(ctx, &job{apply: func(tx *wtx) error {
-		res, err := tx.exec(`DELETE FROM outbox WHERE seq <= ? AND at < ?`, throughSeq, store.FormatTime(before.UTC()))
+		res, err := tx.exec(`DELETE FROM outbox WHERE seq <= ? AND at < ?`, throughSeq, eventMicros(before))
 		if err != nil {
 			return err
 		}

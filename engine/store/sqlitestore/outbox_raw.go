@@ -2,8 +2,6 @@ package sqlitestore
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
 
 	"github.com/formloom/formloom/engine/store"
 )
@@ -18,10 +16,11 @@ func (s *Store) ReadRawEvents(ctx context.Context, afterSeq int64, limit int, wi
 		return nil, err
 	}
 	// Payloads stored compact (enc > 0, outbox_codec.go) are decoded here
-	// into their JSON text; JSONB ones by SQLite.
-	q := `SELECT seq, id, type, workspace, collection, doc_id, enc, iif(enc = 0, json(payload), payload), at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
+	// into their JSON text; JSONB ones by SQLite. Without payloads, the
+	// rows that keep their head in their block are still decoded.
+	q := `SELECT ` + outboxColumns + ` FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
 	if !withPayload {
-		q = `SELECT seq, id, type, workspace, collection, doc_id, 0, NULL, at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
+		q = `SELECT ` + outboxHeadColumns + ` FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?`
 	}
 	st, release, err := s.readStmt(ctx, q)
 	if err != nil {
@@ -34,25 +33,15 @@ func (s *Store) ReadRawEvents(ctx context.Context, afterSeq int64, limit int, wi
 	}
 	defer rows.Close()
 	out := []store.RawEvent{}
-	var payload sql.RawBytes
+	sc := eventScanner{dicts: s.dicts}
 	for rows.Next() {
 		var e store.RawEvent
-		var enc int64
-		var at string
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &enc, &payload, &at); err != nil {
+		text, err := sc.scan(rows, &e.Event)
+		if err != nil {
 			return nil, s.readErr(ctx, err)
 		}
-		switch {
-		case payload == nil:
-		case enc == encJSONB:
-			e.Raw = append(make([]byte, 0, len(payload)), payload...)
-		default:
-			if e.Raw, err = s.dicts.decode(enc, payload, nil); err != nil {
-				return nil, fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
-			}
-		}
-		if e.At, err = parseStoredTime(at); err != nil {
-			return nil, err
+		if withPayload && text != nil {
+			e.Raw = append(make([]byte, 0, len(text)), text...)
 		}
 		out = append(out, e)
 	}

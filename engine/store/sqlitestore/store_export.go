@@ -111,36 +111,23 @@ func (s *Store) exportDocuments(ctx context.Context, tx *sql.Tx, coll string, si
 }
 
 func (s *Store) exportEvents(ctx context.Context, tx *sql.Tx, sink store.Sink) error {
-	rows, err := tx.QueryContext(ctx, `SELECT seq, id, type, workspace, collection, doc_id, enc,
-		iif(enc = 0, json(payload), payload), at FROM outbox ORDER BY seq`)
+	rows, err := tx.QueryContext(ctx, `SELECT `+outboxColumns+` FROM outbox ORDER BY seq`)
 	if err != nil {
 		return fmt.Errorf("sqlitestore: export events: %w", err)
 	}
 	defer rows.Close()
-	var buf []byte
+	sc := eventScanner{dicts: s.dicts}
 	for rows.Next() {
 		var e store.Event
-		var enc int64
-		var payload []byte
-		var at string
-		if err := rows.Scan(&e.Seq, &e.ID, &e.Type, &e.Workspace, &e.Collection, &e.DocID, &enc, &payload, &at); err != nil {
+		text, err := sc.scan(rows, &e)
+		if err != nil {
 			return err
-		}
-		text := payload
-		if enc != encJSONB {
-			if text, err = s.dicts.decode(enc, payload, buf[:0]); err != nil {
-				return fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
-			}
-			buf = text
 		}
 		if err := json.Unmarshal(text, &e.Payload); err != nil {
 			return fmt.Errorf("sqlitestore: event %s payload: %w", e.ID, err)
 		}
 		if e.Payload == nil {
 			e.Payload = map[string]any{}
-		}
-		if e.At, err = parseStoredTime(at); err != nil {
-			return err
 		}
 		if err := sink.Event(ctx, e); err != nil {
 			return err

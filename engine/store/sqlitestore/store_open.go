@@ -34,8 +34,9 @@ type Options struct {
 	BusyTimeout time.Duration
 	// CacheSizeKiB is SQLite's page cache per connection; 0 means 32 MiB.
 	CacheSizeKiB int
-	// MmapSize is the memory-mapped I/O size in bytes; 0 means 1 GiB,
-	// negative disables memory mapping.
+	// MmapSize is the memory-mapped I/O size of each read connection in
+	// bytes; 0 means 1 GiB, negative disables memory mapping. The writer
+	// never maps the file.
 	MmapSize int64
 	// MaxBatch bounds how many queued writes one group commit takes; 0 means 512.
 	MaxBatch int
@@ -142,7 +143,16 @@ func (s *Store) dsn(writer bool) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", s.opts.BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", fmt.Sprintf("cache_size(-%d)", s.opts.CacheSizeKiB))
-	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", s.opts.MmapSize))
+	// Only readers map the file. The writer's reads are B-tree descents to
+	// the pages it changes, which its page cache holds anyway; mapped, a
+	// backfill or index build would touch every page of the file once more
+	// in this process's resident memory (one more mapping beside the
+	// readers', counted again by top although the OS keeps one copy).
+	mmap := s.opts.MmapSize
+	if writer {
+		mmap = 0
+	}
+	q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
 	q.Add("_pragma", "temp_store(MEMORY)")
 	if writer {
 		if s.opts.SyncNormal {
@@ -231,6 +241,8 @@ func (s *Store) Capabilities() store.Capabilities {
 		AtomicCAS:            true,
 		DateBuckets:          true,
 		PartialUniqueIndexes: true,
+		// system_indexes.go
+		SystemIndexesOnDemand: true,
 	}
 }
 

@@ -1,6 +1,7 @@
 package sqlitestore
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -19,6 +20,7 @@ type preparedUnit struct {
 	kinds    [][]pathKind // per write, value kinds by path
 	payloads [][]byte     // per event, compressed with encs
 	encs     []int64      // per event (outbox.enc)
+	given    []any        // per event: 1 when the caller gave its id (outbox.given), else nil
 	samples  [][]byte     // per event, its JSON text when it may train a dictionary
 	items    [][]byte     // per queue item
 }
@@ -36,6 +38,11 @@ func (s *Store) Commit(ctx context.Context, u store.UnitOfWork) (store.CommitRes
 	p, err := prepareUnit(nu, s.dicts)
 	if err != nil {
 		return store.CommitResult{}, err
+	}
+	for i, e := range u.Events {
+		if e.ID != "" {
+			p.given[i] = 1
+		}
 	}
 	var res store.CommitResult
 	j := &job{apply: func(tx *wtx) error {
@@ -69,6 +76,7 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		kinds:    make([][]pathKind, len(u.Writes)),
 		payloads: make([][]byte, len(u.Events)),
 		encs:     make([]int64, len(u.Events)),
+		given:    make([]any, len(u.Events)),
 		items:    make([][]byte, len(u.Enqueue)),
 	}
 	for i, w := range u.Writes {
@@ -93,13 +101,22 @@ func prepareUnit(u store.UnitOfWork, dicts *eventDicts) (*preparedUnit, error) {
 		if len(b) > store.MaxDocumentBytes {
 			return nil, fmt.Errorf("%w: event %d: payload is larger than %d bytes", store.ErrInvalidInput, i, store.MaxDocumentBytes)
 		}
-		enc, c, sample := dicts.encode(e.Collection, b)
+		bp, _ := packBufs.Get().(*[]byte)
+		if bp == nil {
+			bp = new([]byte)
+		}
+		text := packEvent((*bp)[:0], e, b)
+		enc, c, sample := dicts.encode(e.Collection, text)
 		p.payloads[i], p.encs[i] = c, enc
-		if sample && len(b) <= dictMaxBytes {
+		if sample && len(text) <= dictMaxBytes {
 			if p.samples == nil {
 				p.samples = make([][]byte, len(u.Events))
 			}
-			p.samples[i] = b
+			p.samples[i] = bytes.Clone(text)
+		}
+		if cap(text) <= maxPooledBuf {
+			*bp = text[:0]
+			packBufs.Put(bp)
 		}
 	}
 	for i, it := range u.Enqueue {
@@ -142,8 +159,7 @@ func (tx *wtx) applyUnit(p *preparedUnit) (store.CommitResult, error) {
 	}
 	for i, e := range u.Events {
 		// seq is the table's AUTOINCREMENT rowid: the insert's rowid is it.
-		r, err := tx.exec(`INSERT INTO outbox (id, type, workspace, collection, doc_id, payload, enc, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			e.ID, e.Type, e.Workspace, e.Collection, e.DocID, p.payloads[i], p.encs[i], store.FormatTime(e.At))
+		r, err := tx.exec(insertEventSQL, eventID(e.ID, p.given[i] != nil), eventMicros(e.At), p.encs[i], p.payloads[i], p.given[i])
 		if err == nil {
 			e.Seq, err = r.LastInsertId()
 		}

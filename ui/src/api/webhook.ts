@@ -58,6 +58,8 @@ export const webhookApi = {
   inbound: async () => items(await request<{ items: InboundHook[] }>('GET', '/webhooks/inbound')),
   createInbound: (b: InboundHookInput) => request<InboundHookCreated>('POST', '/webhooks/inbound', b),
   updateInbound: (id: string, b: InboundHookInput) => request<InboundHook>('PUT', `/webhooks/inbound/${enc(id)}`, b),
+  /** rotateInbound makes a new URL token (and secret), shown once, and switches the hook on; the old URL stops at once. */
+  rotateInbound: (id: string) => request<InboundHookCreated>('POST', `/webhooks/inbound/${enc(id)}/rotate`),
   deleteInbound: (id: string) => request<void>('DELETE', `/webhooks/inbound/${enc(id)}`),
   calls: async (id: string) => items(await request<{ items: InboundCall[] }>('GET', `/webhooks/inbound/${enc(id)}/calls`)),
 };

@@ -130,7 +130,7 @@ const en = {
     owner: 'Owner',
   },
   history: { created: 'Created', updated: 'Edited', deleted: 'Deleted', restored: 'Restored', via: 'via {{source}}' },
-  source: { ui: 'browser', api: 'API', import: 'import', automation: 'automation', workflow: 'workflow', webhook: 'webhook' },
+  source: { ui: 'browser', api: 'API', import: 'import', automation: 'automation', workflow: 'workflow', webhook: 'webhook', public: 'public link', system: 'system' },
   members: {
     title: 'Members', add: 'Add member', edit: 'Edit member', role: 'Role', role_admin: 'Administrator', role_member: 'Member',
     status: 'Status', active: 'Active', disabled: 'Disabled', initialPassword: 'Initial password', removeConfirm: 'Remove {{name}} from the workspace?',

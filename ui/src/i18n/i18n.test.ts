@@ -11,6 +11,7 @@ import { boardCatalogs } from './board';
 import { automationScreensEn, automationScreensZhCN } from './automation.screens';
 import { dashboardsCatalogs } from './dashboards';
 import { templatesCatalogs } from './templates';
+import { publinkCatalogs } from './publink';
 import { detectLanguage } from './index';
 import { FIELD_TYPES, ALL_OPS } from '../fields/catalog';
 
@@ -22,8 +23,8 @@ function merged<T extends object>(base: T, extra: object): T {
   }
   return out as T;
 }
-const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en, stagesCatalogs.en, boardCatalogs.en, { automation: automationScreensEn }, dashboardsCatalogs.en, templatesCatalogs.en].reduce(merged, enBase);
-const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN'], stagesCatalogs['zh-CN'], boardCatalogs['zh-CN'], { automation: automationScreensZhCN }, dashboardsCatalogs['zh-CN'], templatesCatalogs['zh-CN']].reduce(merged, zhBase);
+const en = [flowCatalogs.en, viewsCatalogs.en, webhookCatalogs.en, stagesCatalogs.en, boardCatalogs.en, { automation: automationScreensEn }, dashboardsCatalogs.en, templatesCatalogs.en, publinkCatalogs.en].reduce(merged, enBase);
+const zhCN = [flowCatalogs['zh-CN'], viewsCatalogs['zh-CN'], webhookCatalogs['zh-CN'], stagesCatalogs['zh-CN'], boardCatalogs['zh-CN'], { automation: automationScreensZhCN }, dashboardsCatalogs['zh-CN'], templatesCatalogs['zh-CN'], publinkCatalogs['zh-CN']].reduce(merged, zhBase);
 
 function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`]));

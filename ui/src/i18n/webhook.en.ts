@@ -25,7 +25,7 @@ const webhookEn = {
   mapping: 'Mapping', mappingHelp: 'Each form field gets an expression over the payload, e.g. payload.contact.phone',
   field: 'Field', expression: 'Expression', addMapping: 'Add field', idempotencyKey: 'Idempotency key', idempotencyHelp: 'A repeated key creates nothing new, e.g. payload.id',
   upsertField: 'Update by field', upsertHelp: 'A record whose field equals the mapped value is updated instead',
-  hookUrl: 'URL of the hook: copy it now, its token is shown only once', hookSecret: 'Shared secret',
+  hookUrl: 'URL of the hook: copy it now, its token is shown only once', hookSecret: 'Shared secret', rotateHook: 'New URL', rotateHookConfirm: 'Make a new URL (and secret) and switch the hook on? The current URL stops working at once.',
   calls: 'Recent calls', noCalls: 'No calls yet', useAsSample: 'Map from this payload', sample: 'Sample payload',
   ok: 'Written', error: 'Error', record: 'Record', noHooks: 'No inbound hooks yet', close: 'Close',
 };

@@ -27,7 +27,7 @@ const webhookZhCN: typeof webhookEn = {
   mapping: '字段映射', mappingHelp: '为每个表单字段写一个取值表达式，例如 payload.contact.phone',
   field: '字段', expression: '表达式', addMapping: '添加字段', idempotencyKey: '幂等键', idempotencyHelp: '重复的键不会再新建数据，例如 payload.id',
   upsertField: '按字段更新', upsertHelp: '已有记录的该字段等于映射值时，更新该记录而不是新建',
-  hookUrl: '接收地址：请立即复制，其中的令牌只显示这一次', hookSecret: '共享密钥',
+  hookUrl: '接收地址：请立即复制，其中的令牌只显示这一次', hookSecret: '共享密钥', rotateHook: '生成新地址', rotateHookConfirm: '生成新的接收地址（和密钥）并启用？当前地址会立即失效。',
   calls: '最近调用', noCalls: '还没有调用', useAsSample: '用这条内容做映射', sample: '示例内容',
   ok: '已写入', error: '错误', record: '记录', noHooks: '还没有接收地址', close: '关闭',
 };

@@ -132,7 +132,7 @@ const zhCN: Catalog = {
     owner: '所有者',
   },
   history: { created: '创建', updated: '修改', deleted: '删除', restored: '恢复', via: '来源：{{source}}' },
-  source: { ui: '浏览器', api: 'API', import: '导入', automation: '自动化', workflow: '流程', webhook: 'Webhook' },
+  source: { ui: '浏览器', api: 'API', import: '导入', automation: '自动化', workflow: '流程', webhook: 'Webhook', public: '公开表单', system: '系统' },
   members: {
     title: '成员', add: '添加成员', edit: '编辑成员', role: '角色', role_admin: '管理员', role_member: '成员',
     status: '状态', active: '启用', disabled: '停用', initialPassword: '初始密码', removeConfirm: '将 {{name}} 移出团队？',

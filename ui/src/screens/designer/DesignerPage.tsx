@@ -22,6 +22,7 @@ import { PropertyPanel } from './PropertyPanel';
 import { SubmitRules } from './SubmitRules';
 import { VersionsDrawer } from './VersionsDrawer';
 import { StagesButton } from '../stages/StagesButton';
+import { PublicLinkButton } from './PublicLinkButton';
 
 const WIDE = new Set<FieldType>(['textarea', 'richtext', 'subform', 'attachment', 'image', 'address', 'location']);
 
@@ -252,6 +253,7 @@ function Designer({ formId }: { formId: string }) {
             <Button icon={<EyeOutlined />} onClick={() => { previewForm.resetFields(); setPreview(true); }} data-testid="preview">{t('designer.preview')}</Button>
             <Button icon={<HistoryOutlined />} onClick={() => setVersionsOpen(true)} data-testid="versions">{t('designer.versions')}</Button>
             <StagesButton def={def} onChange={change} problems={problems} check={check} />
+            <PublicLinkButton formId={formId} def={def} published={meta.published} />
             <Button icon={<SaveOutlined />} loading={busy === 'save'} onClick={() => void save()} data-testid="save-draft">{t('designer.saveDraft')}</Button>
             <Popconfirm title={t('designer.publishConfirm')} okText={t('designer.publish')} cancelText={t('common.cancel')} onConfirm={() => void publish()}>
               <Button type="primary" icon={<RocketOutlined />} loading={busy === 'publish'} data-testid="publish">{t('designer.publish')}</Button>

@@ -24,7 +24,7 @@ export function compareVersions(a: string, b: string): number {
 }
 
 /** PART_ORDER is the order the parts of a package are listed in. */
-export const PART_ORDER = ['forms', 'roles', 'stages', 'flows', 'automations', 'alerts', 'views', 'dashboards', 'webhooks'];
+export const PART_ORDER = ['forms', 'roles', 'stages', 'flows', 'automations', 'alerts', 'views', 'dashboards', 'webhooks', 'inbound', 'publinks'];
 
 /** countList lists a package's non-zero part counts in PART_ORDER, unknown kinds after them. */
 export function countList(counts: Record<string, number> | undefined): [string, number][] {

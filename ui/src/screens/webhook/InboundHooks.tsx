@@ -67,6 +67,14 @@ export default function InboundHooks() {
       setEditing(null); await load();
     } catch (e) { showFormError(form, ['name', 'form', 'verify', 'idempotencyKey', 'upsertField', 'signatureHeader', 'actor'], e, (s) => message.error(s)); }
   };
+  // A new URL token (and secret) for a hook, shown once; a hook installed from a template starts without one.
+  const rotate = async (h: InboundHook) => {
+    try {
+      const c = await webhookApi.rotateInbound(h.id);
+      setOnce(c.secret ? `${c.url}\n${t('webhook.hookSecret')}: ${c.secret}` : c.url);
+      await load();
+    } catch (e) { message.error(errorText(e)); }
+  };
   const remove = async (h: InboundHook) => {
     try { await webhookApi.deleteInbound(h.id); await load(); } catch (e) { message.error(errorText(e)); }
   };
@@ -85,6 +93,9 @@ export default function InboundHooks() {
             <Tag color={h.enabled ? 'green' : 'default'}>{h.enabled ? t('webhook.enabled') : t('webhook.disabled')}</Tag>
             <Typography.Text type="secondary" data-testid="hook-actor">{t('webhook.actsAs', { name: memberName(members, h.actor) })}</Typography.Text>
             <Button size="small" onClick={() => void open(h)} data-testid="hook-edit">{t('common.edit')}</Button>
+            <Popconfirm title={t('webhook.rotateHookConfirm')} onConfirm={() => void rotate(h)} okText={t('webhook.rotateHook')} cancelText={t('common.cancel')}>
+              <Button size="small" data-testid="hook-rotate">{t('webhook.rotateHook')}</Button>
+            </Popconfirm>
             <Popconfirm title={t('webhook.deleteConfirm')} onConfirm={() => void remove(h)} okButtonProps={{ danger: true }} okText={t('common.delete')} cancelText={t('common.cancel')}>
               <Button size="small" danger>{t('common.delete')}</Button>
             </Popconfirm>
