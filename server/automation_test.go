@@ -448,9 +448,33 @@ func automationsScenario(t *testing.T, en *autoEnv) {
 		t.Fatalf("counts %v", counts)
 	}
 	en.do("GET", "/api/v1/alerts/counts?weeks=0", en.admin, nil, nil).expect(422)
-	if got := items(en.do("GET", "/api/v1/alerts/counts", rep, nil, nil).expect(200)); len(got) != 0 {
-		t.Fatalf("a member counts the rules of forms they do not design: %v", got)
+	// The rep counts the alerts of the records they may read (not only
+	// designers: a manager's weekly counts were empty); another member none.
+	if got := items(en.do("GET", "/api/v1/alerts/counts", rep, nil, nil).expect(200)); len(got) != 1 || got[0]["raised"] != float64(1) {
+		t.Fatalf("the rep's counts of their own record's alert: %v", got)
 	}
+	if got := items(en.do("GET", "/api/v1/alerts/counts", other, nil, nil).expect(200)); len(got) != 0 {
+		t.Fatalf("a member counts alerts of records they may not read: %v", got)
+	}
+
+	// Run now: a scheduled automation runs at once as its period's tick,
+	// once per period; designers only; a record trigger cannot.
+	daily := en.do("POST", "/api/v1/forms/"+deal+"/automations", en.admin, map[string]any{"draft": map[string]any{"name": "日报",
+		"trigger": map[string]any{"type": "schedule", "cron": "0 9 * * *"},
+		"actions": []any{map[string]any{"kind": "notify", "config": map[string]any{"title": "日报", "recipients": map[string]any{"users": []any{repID}}}}}}}, nil).expect(201)
+	daily = en.do("POST", "/api/v1/automations/"+daily.str("id")+"/publish", en.admin, map[string]any{"version": daily.num("version")}, nil).expect(200)
+	en.do("POST", "/api/v1/automations/"+daily.str("id")+"/run-now", rep, nil, nil).expect(403)
+	ran := en.do("POST", "/api/v1/automations/"+daily.str("id")+"/run-now", en.admin, nil, nil).expect(200)
+	if ran.num("ran") != 1 || ran.num("alreadyRun") != 0 || ran.str("tick") == "" {
+		t.Fatalf("run now %s", ran.raw)
+	}
+	if again := en.do("POST", "/api/v1/automations/"+daily.str("id")+"/run-now", en.admin, nil, nil).expect(200); again.num("ran") != 0 || again.num("alreadyRun") != 1 {
+		t.Fatalf("second run now %s", again.raw)
+	}
+	if r := en.do("POST", "/api/v1/automations/"+id+"/run-now", en.admin, nil, nil).expect(422); !fieldErr(r, "trigger.type", "automation_not_scheduled") {
+		t.Fatalf("run now of a record trigger: %s", r.raw)
+	}
+	en.do("POST", "/api/v1/automations/nope/run-now", en.admin, nil, nil).expect(404)
 
 	// Delete: designers only; gone afterwards.
 	en.do("DELETE", "/api/v1/automations/"+id, rep, nil, nil).expect(403)

@@ -554,3 +554,16 @@ func (s *Server) moveAlert(c *fiber.Ctx, move func(*automation.Service, context.
 	}
 	return c.JSON(al)
 }
+
+// runAutomationNow runs a scheduled automation at once (RunNow).
+func (s *Server) runAutomationNow(c *fiber.Ctx) error {
+	svc, err := s.automations()
+	if err != nil {
+		return err
+	}
+	res, err := svc.RunNow(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(res)
+}

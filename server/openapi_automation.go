@@ -58,6 +58,8 @@ func automationSchemas() map[string]any {
 		"AlertPage":      obj(map[string]any{"items": arr(ref("Alert")), "nextCursor": tStr}, "items"),
 		"AlertCount":     obj(map[string]any{"rule": tStr, "ruleName": tStr, "week": map[string]any{"type": "string", "description": "ISO week, 2026-W49"}, "start": tStr, "raised": tInt, "critical": tInt}, "rule", "week", "raised"),
 		"AlertCountList": list("AlertCount"),
+		"RunNowResult": obj(map[string]any{"id": tStr, "automation": tStr, "tick": tTime, "ran": tInt, "alreadyRun": tInt, "notMatched": tInt, "requestedBy": tStr, "requestedAt": tTime},
+			"id", "automation", "tick", "ran", "alreadyRun", "notMatched", "requestedBy", "requestedAt"),
 	}
 }
 

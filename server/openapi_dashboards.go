@@ -12,7 +12,8 @@ func dashboardsSchemas() map[string]any {
 		"field": tStr, "weight": tStr, "scale": tNum, "expr": tStr}, "id", "op")
 	chart := obj(map[string]any{"id": tStr, "title": tStr,
 		"kind": map[string]any{"enum": []any{"metric", "bar", "line", "pie", "table", "funnel"}},
-		"form": tStr, "groupBy": arr(groupKey), "measures": arr(measure), "filter": ref("Filter"), "limit": tInt, "sortByValue": tBool,
+		"form": tStr, "source": map[string]any{"type": "string", "description": "a chart source counted instead of the form's records (alerts)"},
+		"groupBy": arr(groupKey), "measures": arr(measure), "filter": ref("Filter"), "limit": tInt, "sortByValue": tBool,
 		"layout": obj(map[string]any{"x": tInt, "y": tInt, "w": tInt, "h": tInt}, "x", "y", "w", "h"),
 		"funnel": obj(map[string]any{"amount": tStr, "owner": tStr})}, "id", "kind", "form", "layout")
 	filter := obj(map[string]any{"id": tStr, "kind": map[string]any{"enum": []any{"date_range", "user", "department"}}, "label": tStr,
@@ -31,7 +32,7 @@ func dashboardsSchemas() map[string]any {
 		"avgCycleMs": tNum, "cycleSample": tInt, "history": tBool, "sampled": tBool, "leaders": arr(leader)}, "field", "stages", "history", "leaders")
 	errDetail := obj(map[string]any{"code": tStr, "message": tStr,
 		"fields": arr(obj(map[string]any{"path": tStr, "code": tStr, "message": tStr}, "path", "code", "message"))}, "code", "message")
-	chartData := obj(map[string]any{"chart": tStr, "kind": tStr, "form": tStr,
+	chartData := obj(map[string]any{"chart": tStr, "kind": tStr, "form": tStr, "source": tStr,
 		"keys":     arr(obj(map[string]any{"field": tStr, "bucket": tStr, "labels": map[string]any{"type": "object", "additionalProperties": tStr}}, "field")),
 		"measures": arr(tStr), "rows": arr(obj(map[string]any{"keys": arr(tAny), "values": arr(tAny)}, "keys", "values")),
 		"truncated": tBool, "funnel": funnel, "error": errDetail}, "chart", "kind", "form", "keys", "measures", "rows")

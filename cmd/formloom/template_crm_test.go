@@ -337,7 +337,9 @@ func TestCRMTemplateDashboards(t *testing.T) {
 					}
 				}
 				t.Logf("funnel: win rate %.2f, weighted %.0f, %d leaders", *fd.WinRate, *fd.Weighted, len(fd.Leaders))
-			} else if len(c.Rows) == 0 {
+			} else if len(c.Rows) == 0 && c.Source == "" {
+				// Alert charts (source alerts) fill once the scans run:
+				// TestCRMTemplateAlerts.
 				t.Errorf("dashboard %s chart %s has no rows", db.Title, c.Chart)
 			}
 		}

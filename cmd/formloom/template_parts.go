@@ -29,6 +29,7 @@ type templateServices struct {
 // here. Serve and the template CLI both wire through it: on an engine
 // whose parts are registered already it does nothing.
 func wireTemplateParts(ctx context.Context, e *engine.Engine, s templateServices) error {
+	wireAlertCharts(s.dashboards, s.automations)
 	if len(e.TemplateParts().All()) > 0 {
 		return nil
 	}

@@ -32,6 +32,9 @@ type notifyConfig struct {
 	Body       string     `json:"body,omitempty"`
 	Recipients Recipients `json:"recipients"`
 	Severity   string     `json:"severity,omitempty"`
+	// Digest appends a generated report of the period's figures to the
+	// body (action_digest.go).
+	Digest *Digest `json:"digest,omitempty"`
 }
 
 type notifyStep struct {
@@ -51,6 +54,7 @@ func compileNotify(c *compiler, at string, raw map[string]any) stepImpl {
 	st.title = c.template(at+".title", cfg.Title)
 	st.body = c.template(at+".body", cfg.Body)
 	c.recipients(at+".recipients", cfg.Recipients)
+	c.digest(at+".digest", cfg.Digest)
 	switch Severity(cfg.Severity) {
 	case "", SeverityInfo, SeverityWarning, SeverityCritical:
 	default:
@@ -84,6 +88,13 @@ func (st *notifyStep) perform(ctx context.Context, rc *runCtx, dry bool) (engine
 	}
 	n := engine.Notification{Workspace: rc.c.auto.Workspace, Recipients: to, Kind: "automation", Title: st.title.render(rc), Body: st.body.render(rc),
 		Form: rc.c.auto.Form, Record: rc.cause.record, Severity: st.cfg.Severity, Key: rc.stepKey()}
+	if st.cfg.Digest != nil {
+		text, err := rc.digestText(ctx, st.cfg.Digest)
+		if err != nil {
+			return engine.ActionOutcome{}, err
+		}
+		n.Body = strings.TrimSpace(n.Body + "\n\n" + text)
+	}
 	detail := map[string]any{"recipients": anyStrings(to), "title": n.Title, "body": n.Body}
 	if len(to) == 0 {
 		return outcome(detail, "没有可通知的成员", "nobody to notify"), nil

@@ -189,8 +189,9 @@ func (s *Service) ResolveIf(ctx context.Context, a engine.Actor, id string, vers
 const MaxCountAlerts = 50_000
 
 // AlertCounts counts the alerts each rule raised per week (Monday to
-// Sunday in the workspace time zone) between from and to, for the rules
-// of the forms the actor designs; the "alert rate" measure reads it.
+// Sunday in the workspace time zone) between from and to, among the alerts
+// the actor sees (those of the forms they design and of the records they
+// may read, as Alerts lists them): a manager counts their team's alerts.
 func (s *Service) AlertCounts(ctx context.Context, a engine.Actor, from, to time.Time) ([]AlertCount, error) {
 	if from.IsZero() {
 		from = s.now().AddDate(0, 0, -7*12)
@@ -207,41 +208,24 @@ func (s *Service) AlertCounts(ctx context.Context, a engine.Actor, from, to time
 	}
 	f := store.And(store.Where("workspace", store.OpEq, a.Workspace), store.Where("raised_at", store.OpGte, store.FormatTime(from)),
 		store.Where("raised_at", store.OpLt, store.FormatTime(to)))
-	q := store.Query{Filter: &f, Sort: []store.SortKey{{Field: "raised_at"}}, Limit: store.MaxPageSize}
-	v := newVisibility(s, a)
 	byKey := map[string]*AlertCount{}
-	for n := 0; n < MaxCountAlerts; {
-		p, err := s.st.Find(ctx, collAlerts, q)
-		if err != nil {
-			return nil, err
+	_, err = s.eachVisibleAlert(ctx, a, f, func(al Alert) {
+		t := al.RaisedAt.In(loc)
+		y, w := t.ISOWeek()
+		start := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
+		key := fmt.Sprintf("%s|%d-W%02d", al.Rule, y, w)
+		c := byKey[key]
+		if c == nil {
+			c = &AlertCount{Rule: al.Rule, RuleName: al.RuleName, Week: fmt.Sprintf("%d-W%02d", y, w), Start: start.Format("2006-01-02")}
+			byKey[key] = c
 		}
-		for _, d := range p.Docs {
-			n++
-			al, err := alertFrom(d)
-			if err != nil {
-				return nil, err
-			}
-			if !v.designs(ctx, al.Form) {
-				continue
-			}
-			t := al.RaisedAt.In(loc)
-			y, w := t.ISOWeek()
-			start := t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
-			key := fmt.Sprintf("%s|%d-W%02d", al.Rule, y, w)
-			c := byKey[key]
-			if c == nil {
-				c = &AlertCount{Rule: al.Rule, RuleName: al.RuleName, Week: fmt.Sprintf("%d-W%02d", y, w), Start: start.Format("2006-01-02")}
-				byKey[key] = c
-			}
-			c.Raised++
-			if al.Severity == SeverityCritical {
-				c.Critical++
-			}
+		c.Raised++
+		if al.Severity == SeverityCritical {
+			c.Critical++
 		}
-		if p.NextCursor == "" {
-			break
-		}
-		q.After = p.NextCursor
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := make([]AlertCount, 0, len(byKey))
 	for _, c := range byKey {

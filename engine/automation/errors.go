@@ -25,6 +25,8 @@ const (
 	CodeNotEnabled  = "automation_not_published"
 	CodeAlertState  = "automation_alert_state"
 	CodeRange       = "automation_range"
+	CodeNotSchedule = "automation_not_scheduled"
+	CodeDisabled    = "automation_disabled"
 	codeRequired    = "required"
 	codeExpression  = "expression"
 	codeLoopDepth   = "automation_loop_depth"

@@ -27,8 +27,10 @@ type cause struct {
 	changed   []string
 	owner     string
 	// by is who made the change (the automation's actor when none).
-	by    string
-	chain *engine.Chain
+	by string
+	// requestedBy is the member who ran a schedule now (RunNow).
+	requestedBy string
+	chain       *engine.Chain
 	// ev are the event variable's fields from the payload (event_var.go);
 	// evVal the variable, built once.
 	ev, evVal, vars map[string]any
@@ -97,7 +99,7 @@ func (s *Service) execute(ctx context.Context, c *compiled, k *cause, m mode) (R
 	// of an event do not match and are only counted.
 	r := Run{Workspace: c.auto.Workspace, Automation: c.auto.ID, Name: c.ver.Design.Name,
 		Version: c.ver.Number, Form: c.auto.Form, Record: k.record, Event: k.event, EventType: k.eventType,
-		Trigger: c.ver.Design.Trigger.Type, Replay: m == replay, DryRun: m == dry, StartedAt: now.UTC(), Actions: []ActionResult{}}
+		Trigger: c.ver.Design.Trigger.Type, Replay: m == replay, DryRun: m == dry, RequestedBy: k.requestedBy, StartedAt: now.UTC(), Actions: []ActionResult{}}
 	if ch := k.chain; ch != nil && slices.Contains(ch.Origins, Origin(c.auto.ID)) {
 		self := Origin(c.auto.ID)
 		if ch.Origins[len(ch.Origins)-1] == self && !c.ver.Design.Retrigger {

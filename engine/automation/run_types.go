@@ -67,10 +67,12 @@ type Run struct {
 	// Chain is the write chain the run's writes carry.
 	Chain *engine.Chain `json:"chain,omitempty"`
 	// Replay is true for a run of a replay, DryRun for a preview.
-	Replay     bool      `json:"replay,omitempty"`
-	DryRun     bool      `json:"dryRun,omitempty"`
-	StartedAt  time.Time `json:"startedAt"`
-	DurationMS float64   `json:"durationMs"`
+	Replay bool `json:"replay,omitempty"`
+	DryRun bool `json:"dryRun,omitempty"`
+	// RequestedBy is the member who ran the schedule now (Service.RunNow).
+	RequestedBy string    `json:"requestedBy,omitempty"`
+	StartedAt   time.Time `json:"startedAt"`
+	DurationMS  float64   `json:"durationMs"`
 }
 
 // RunError is a run's or an action's error: a stable code and a message

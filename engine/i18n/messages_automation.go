@@ -21,6 +21,8 @@ func init() {
 		"automation_condition_error": "条件无法计算：{reason}",
 		"automation_action_failed":   "动作执行失败：{reason}",
 		"automation_actor_gone":      "执行身份不再是工作区的有效成员",
+		"automation_not_scheduled":   "只有定时触发的自动化可以立即运行",
+		"automation_disabled":        "自动化已停用，启用后才能运行",
 	})
 	Register(En, map[string]string{
 		"automation_trigger":         "Unsupported trigger \"{value}\"",
@@ -41,5 +43,7 @@ func init() {
 		"automation_condition_error": "The condition cannot be evaluated: {reason}",
 		"automation_action_failed":   "The action failed: {reason}",
 		"automation_actor_gone":      "The actor is no longer an active member of the workspace",
+		"automation_not_scheduled":   "Only a scheduled automation can be run now",
+		"automation_disabled":        "The automation is disabled; enable it to run it",
 	})
 }

@@ -41,6 +41,9 @@ type Chart struct {
 	Title string `json:"title"`
 	Kind  string `json:"kind"`
 	Form  string `json:"form"`
+	// Source, when set, names a chart source (chart_source.go) the chart
+	// counts instead of Form's records.
+	Source string `json:"source,omitempty"`
 	// GroupBy are field keys or record properties, optionally bucketed by
 	// date in the workspace time zone (bar and line: the first key is the
 	// axis, a second one splits the series; pie: one key; table: up to
@@ -106,6 +109,7 @@ type ChartData struct {
 	Chart     string      `json:"chart"`
 	Kind      string      `json:"kind"`
 	Form      string      `json:"form"`
+	Source    string      `json:"source,omitempty"`
 	Keys      []ChartKey  `json:"keys"`
 	Measures  []string    `json:"measures"`
 	Rows      []ChartRow  `json:"rows"`

@@ -37,6 +37,15 @@ func (s *Dashboards) data(ctx context.Context, a engine.Actor, db Dashboard, cha
 	preps := make([]chartPrep, len(charts))
 	var reqs []formAggregate
 	for i, c := range charts {
+		if c.Source != "" {
+			// A source chart (chart_source.go) is neither cached nor shared.
+			cd, err := s.sourceData(ctx, a, db, c, values)
+			if err != nil {
+				cd = chartError(c, err)
+			}
+			out[i] = cd
+			continue
+		}
 		p, err := s.prepare(ctx, a, db, c, values)
 		preps[i] = p
 		switch {
@@ -96,6 +105,9 @@ func (s *Dashboards) ChartData(ctx context.Context, a engine.Actor, id, chartID 
 // chartData computes one chart (a funnel's own aggregates, its stages and
 // its leaderboard, are shared too).
 func (s *Dashboards) chartData(ctx context.Context, a engine.Actor, db Dashboard, c Chart, values map[string]FilterValue) (ChartData, error) {
+	if c.Source != "" {
+		return s.sourceData(ctx, a, db, c, values)
+	}
 	p, err := s.prepare(ctx, a, db, c, values)
 	if err != nil {
 		return ChartData{}, err

@@ -36,6 +36,10 @@ func (s *Dashboards) Drill(ctx context.Context, a engine.Actor, id, chartID stri
 	if !ok {
 		return Drill{}, fmt.Errorf("%w: chart %q", engine.ErrNotFound, chartID)
 	}
+	if c.Source != "" {
+		// A source chart counts no records: there is nothing to open.
+		return Drill{}, invalidAt("source", engine.CodeOption, map[string]any{"value": c.Source})
+	}
 	v, err := s.e.CurrentVersion(ctx, a, c.Form)
 	if err != nil {
 		return Drill{}, err

@@ -75,6 +75,8 @@ type Dashboards struct {
 	cache *chartCache
 	// noShare: DashboardOptions.NoShare.
 	noShare bool
+	// sources are the chart sources the wiring added (chart_source.go).
+	sources sources
 }
 
 // DashboardOptions configures the service.

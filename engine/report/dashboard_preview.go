@@ -38,9 +38,13 @@ func (s *Dashboards) Preview(ctx context.Context, a engine.Actor, appID, dashboa
 		c.ID = "preview"
 	}
 	var errs []field.Error
-	checkChart("", &c, versions, map[string]bool{}, func(path, code string, params map[string]any) {
+	add := func(path, code string, params map[string]any) {
 		errs = append(errs, field.Error{Path: path, Code: code, Params: params})
-	})
+	}
+	checkChart("", &c, versions, map[string]bool{}, add)
+	if c.Source != "" {
+		s.checkSourceChart("", &c, add)
+	}
 	if len(errs) > 0 {
 		return ChartData{}, invalid(errs...)
 	}

@@ -67,6 +67,9 @@ func (s *Dashboards) check(ctx context.Context, a engine.Actor, db *Dashboard) e
 			c.ID = store.NewID()
 		}
 		checkChart(fmt.Sprintf("charts[%d].", i), c, versions, ids, add)
+		if c.Source != "" {
+			s.checkSourceChart(fmt.Sprintf("charts[%d].", i), c, add)
+		}
 	}
 	if len(errs) > 0 {
 		return invalid(errs...)
@@ -139,7 +142,7 @@ func checkChart(at string, c *Chart, versions map[string]*engine.Version, ids ma
 		add(at+"kind", engine.CodeOption, map[string]any{"value": c.Kind})
 		return
 	}
-	if _, ok := versions[c.Form]; !ok {
+	if _, ok := versions[c.Form]; !ok && (c.Source == "" || c.Form != "") {
 		add(at+"form", engine.CodeNotFound, map[string]any{"value": c.Form})
 	}
 	l := c.Layout

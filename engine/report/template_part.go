@@ -329,7 +329,9 @@ func (p dashPart) resolve(refs *engine.TemplateRefs, it engine.TemplateItem, ins
 	}
 	db.Charts = make([]Chart, len(sp.Charts))
 	for i, c := range sp.Charts {
-		c.Form = r.id(fmt.Sprintf("charts[%d].form", i), "forms", c.Form)
+		if c.Form != "" || c.Source == "" {
+			c.Form = r.id(fmt.Sprintf("charts[%d].form", i), "forms", c.Form)
+		}
 		db.Charts[i] = c
 	}
 	return db, r, r.errs

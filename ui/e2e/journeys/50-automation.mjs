@@ -281,6 +281,22 @@ export default function automationJourney({ page, url, byTest, expectText, pickO
         await page.goto(url('/alerts'));
         await byTest('alert-center').getByText('Alert center').waitFor();
         await shot('automation-10-alerts-en');
+        // A scheduled automation runs now from its page, once per period.
+        const daily = await apiCall('POST', `/forms/${dealsId}/automations`, { draft: { name: '每日提醒', trigger: { type: 'schedule', cron: '0 9 * * *' },
+          actions: [{ kind: 'notify', config: { title: '每日提醒', recipients: { owner: false, roles: ['admin'] } } }] } });
+        await apiCall('POST', `/automations/${daily.id}/publish`, { version: daily.version });
+        await page.goto(url(`/automations/${daily.id}`));
+        await byTest('run-now').getByText('Run now').click();
+        await byTest('run-now-ok').click();
+        await page.locator('.ant-message').getByText('Ran: 1 new').waitFor();
+        await shot('automation-11-run-now-en');
+        await byTest('run-now').click();
+        await byTest('run-now-ok').click();
+        await page.locator('.ant-message').getByText('Ran: 0 new, 1 already ran this period').waitFor();
+        // The list offers it on scheduled automations only.
+        await page.goto(url(`/forms/${dealsId}/automations`));
+        await byTest('automation-item').filter({ hasText: '每日提醒' }).locator('[data-testid="run-now"]').waitFor();
+        if (await byTest('automation-item').filter({ hasText: '赢单生成合同' }).locator('[data-testid="run-now"]').count()) throw new Error('a record trigger offers run now');
       } finally {
         await page.evaluate(() => localStorage.setItem('formloom.lang', 'zh-CN'));
         await page.goto(url('/'));

@@ -12,13 +12,12 @@
 // its message, then the move succeeds once the field is filled. A 15 %
 // discount quote goes to the head's task list; the head signs in and
 // approves it. The silence alert (customers silent 7 days) scans the
-// sample customers and the alerts of the team show in the head's alert
-// center: the scan is hourly on the real clock and the server has no
-// clock to move in e2e, so the admin has the rule scan every minute (an
-// edit any admin may make), and the journey waits for its first alerts.
-// The head's 销售概览 dashboard shows the funnel (dashboards cannot count
-// alerts: alerts are not records, see docs/crm.md "Not done"). At 390 px
-// the opportunity's record page with its stage bar fits the screen.
+// sample customers: the scan is hourly on the real clock, so the admin
+// clicks "立即运行" (run now) on the rule's page, and the alerts of the
+// team show in the head's alert center with their weekly counts. The
+// head's 销售概览 dashboard shows the funnel, and 风险预警 the alert-rate
+// charts (a chart source over alert firings). At 390 px the opportunity's
+// record page with its stage bar and the risk dashboard fit the screen.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoDir } from '../harness.mjs';
@@ -261,17 +260,21 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await until('the approval to be approved', async () => (await apiCall('GET', `/forms/${forms.quote}/records/${quote.id}/approvals`)).items?.[0]?.status === 'approved');
     }],
     ['crm: the silence alert scans the sample customers; the head sees the alert in the alert center', async () => {
-      // Schedules run on the real clock (hourly): the admin has the 7-day rule scan every minute instead, as an admin may.
+      // Schedules run on the real clock (hourly): the admin runs the 7-day rule now, from its page.
       const list = (await apiCall('GET', `/forms/${forms.customer}/automations`)).items ?? [];
       const rule = list.find((a) => (a.name ?? a.draft?.name) === '客户 7 天未跟进');
       if (!rule) throw new Error(`no 7-day silence rule: ${list.map((a) => a.name)}`);
       const before = ((await apiCall('GET', `/alerts?rule=${rule.id}`)).items ?? []).length;
       console.log(`  · 7-day silence alerts before the scan: ${before}`);
-      const a = await apiCall('GET', `/automations/${rule.id}`);
-      const draft = { ...a.draft, trigger: { ...a.draft.trigger, cron: '* * * * *' } };
-      const saved = await apiCall('PUT', `/automations/${rule.id}`, { draft, version: a.version });
-      await apiCall('POST', `/automations/${rule.id}/publish`, { version: saved.version });
-      const alert = await until('a 7-day silence alert', async () => ((await apiCall('GET', `/alerts?state=open&rule=${rule.id}`)).items ?? [])[0], 150_000);
+      await page.goto(url(`/automations/${rule.id}`));
+      await page.locator('[data-testid="run-now"]').click();
+      await page.locator('[data-testid="run-now-ok"]').click();
+      await page.locator('.ant-message').getByText('已运行').waitFor();
+      await page.screenshot({ path: join(outDir, 'crm-run-now.png') });
+      const alert = await until('a 7-day silence alert', async () => ((await apiCall('GET', `/alerts?state=open&rule=${rule.id}`)).items ?? [])[0], 30_000);
+      // A second run now in the same period fires nothing again.
+      const again = await apiCall('POST', `/automations/${rule.id}/run-now`);
+      if (again.ran !== 0 || again.alreadyRun === 0) throw new Error(`a second run now in the period: ${JSON.stringify(again)}`);
       console.log(`  · first silence alert: ${alert.title}`);
       const h = await session(HEAD);
       await h.locator('[data-testid="nav-alerts"]').click();
@@ -283,6 +286,8 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       const owners = await h.locator('[data-testid="alert-item"]').allInnerTexts();
       if (!owners.some((t) => Object.values(EAST).some((n) => t.includes(n)))) throw new Error(`the head's alerts name no 华东 rep: ${owners.join(' | ')}`);
       console.log(`  · the head's alert center lists ${items} open alerts`);
+      // The head's weekly counts (they were empty for managers).
+      await h.locator('[data-testid="alert-weekly"]').getByText('客户 7 天未跟进').waitFor();
       await h.screenshot({ path: join(outDir, 'crm-head-alerts.png') });
     }],
     ['crm: the head\'s dashboard shows the funnel', async () => {
@@ -298,6 +303,22 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await funnel.locator('.ant-table-row').first().waitFor();
       await funnel.getByText('需求确认').first().waitFor();
       await h.screenshot({ path: join(outDir, 'crm-head-dashboard.png') });
+    }],
+    ['crm: the head\'s 风险预警 dashboard charts the alert rate of the team', async () => {
+      const h = await session(HEAD);
+      const list = (await apiCall('GET', `/apps/${forms.app}/dashboards`)).items ?? [];
+      const risk = list.find((d) => d.title === '风险预警');
+      if (!risk) throw new Error('no 风险预警 dashboard');
+      await h.goto(url(`/dashboards/${risk.id}`));
+      const rate = h.locator('[data-testid="tile-alert_rate"]');
+      await rate.locator('canvas').first().waitFor({ timeout: 60_000 });
+      if (await rate.locator('[data-testid="chart-error"]').count()) throw new Error(await rate.innerText());
+      // Per owner and severity: the team's reps, the 7-day alerts as 提示.
+      const byOwner = h.locator('[data-testid="tile-alerts_by_owner"]');
+      await byOwner.getByText('提示').first().waitFor();
+      const text = await byOwner.innerText();
+      if (!Object.values(EAST).some((n) => text.includes(n))) throw new Error(`the alerts per owner name no 华东 rep: ${text}`);
+      await h.screenshot({ path: join(outDir, 'crm-head-risk-dashboard.png') });
     }],
     ['crm: at 390 px the opportunity\'s record page with its stage bar fits the screen', async () => {
       const W = 390;
@@ -317,6 +338,22 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
         const b = await bar.boundingBox();
         if (!b || b.x < 0 || b.x + b.width > W + 0.5) throw new Error(`the stage bar is not inside the screen: ${JSON.stringify(b)}`);
         await p.screenshot({ path: join(outDir, 'crm-phone-record.png') });
+        // The risk dashboard with its alert charts, as the head, stacks on the phone.
+        const list = (await apiCall('GET', `/apps/${forms.app}/dashboards`)).items ?? [];
+        const risk = list.find((d) => d.title === '风险预警');
+        const hs = await launchContext('zh-CN', { viewport: { width: W, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+        try {
+          hs.context.setDefaultTimeout(T);
+          const hp = hs.context.pages()[0] ?? await hs.context.newPage();
+          errs.watch(hp, 'phone crm head');
+          await loginIn(hp, HEAD, PW);
+          await hp.waitForURL((u) => !u.pathname.startsWith('/login'));
+          await hp.goto(url(`/dashboards/${risk.id}`));
+          await hp.locator('[data-testid="tile-alert_rate"] canvas').first().waitFor({ timeout: 60_000 });
+          const hw = await hp.evaluate(() => document.documentElement.scrollWidth);
+          if (hw > W) throw new Error(`the risk dashboard is ${hw} px wide, wider than the ${W} px screen`);
+          await hp.screenshot({ path: join(outDir, 'crm-phone-risk-dashboard.png') });
+        } finally { await hs.close(); }
       } finally { await s.close(); await closeAll(); }
     }],
   ];

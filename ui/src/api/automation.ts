@@ -115,6 +115,11 @@ export interface ConfigProp {
 /** event holds values of the event variable's fields (event.to of a stage change, for example). */
 export interface DryRunInput { record?: string; old?: Record<string, unknown> | null; new?: Record<string, unknown> | null; design?: Design; event?: Record<string, unknown> | null }
 
+/** RunNowResult is what "run now" of a scheduled automation did: runs are keyed by the period's tick, so a period fires once. */
+export interface RunNowResult {
+  id: string; automation: string; tick: string; ran: number; alreadyRun: number; notMatched: number; requestedBy: string; requestedAt: string;
+}
+
 export interface ReplayInput { from: string; to: string; dryRun: boolean }
 
 /** ReplayResult counts what a replay (or its preview) did over the events of the range. */
@@ -170,6 +175,8 @@ export const automationApi = {
   recordRuns: async (form: string, record: string) => list<Run>(await request('GET', `/forms/${enc(form)}/records/${enc(record)}/automation-runs`)),
   dryRun: (id: string, b: DryRunInput) => request<Run>('POST', `/automations/${enc(id)}/dry-run`, b),
   replay: (id: string, b: ReplayInput) => request<ReplayResult>('POST', `/automations/${enc(id)}/replay`, b),
+  /** runNow runs a published, enabled scheduled automation (or alert rule) at once, as its current period's tick. */
+  runNow: (id: string) => request<RunNowResult>('POST', `/automations/${enc(id)}/run-now`),
   alerts: async (q: { rule?: string; severity?: string; state?: string; owner?: string; form?: string; record?: string } = {}) =>
     list<Alert>(await request('GET', `/alerts${qs(q)}`)),
   acknowledge: (id: string, version: number) => request<Alert>('POST', `/alerts/${enc(id)}/acknowledge`, { version }),

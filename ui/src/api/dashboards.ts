@@ -8,7 +8,9 @@ export type MeasureOp = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'weighted' | '
 export interface Measure { id: string; label?: string; op: MeasureOp; field?: string; weight?: string; scale?: number; expr?: string }
 export interface Cell { x: number; y: number; w: number; h: number }
 export interface Chart {
-  id: string; title: string; kind: ChartKind; form: string; groupBy?: GroupKey[]; measures?: Measure[]; filter?: Filter;
+  id: string; title: string; kind: ChartKind; form: string;
+  /** source names a chart source (alerts) the chart counts instead of the form's records. */
+  source?: string; groupBy?: GroupKey[]; measures?: Measure[]; filter?: Filter;
   limit?: number; sortByValue?: boolean; layout: Cell; funnel?: { amount?: string; owner?: string };
 }
 export type FilterKind = 'date_range' | 'user' | 'department';
@@ -31,7 +33,7 @@ export interface FunnelData {
 }
 export interface ChartError { code: string; message: string; fields?: { path: string; code: string; message: string }[] }
 export interface ChartData {
-  chart: string; kind: ChartKind; form: string; keys: ChartKey[]; measures: string[]; rows: ChartRow[];
+  chart: string; kind: ChartKind; form: string; source?: string; keys: ChartKey[]; measures: string[]; rows: ChartRow[];
   truncated?: boolean; funnel?: FunnelData; error?: ChartError;
 }
 export interface Drill { form: string; filter: Filter }

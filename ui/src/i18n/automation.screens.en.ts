@@ -76,6 +76,11 @@ const automationScreensEn = {
     run: 'Run dry', result: 'Result', nothingWritten: 'Dry run: nothing was written, no notification was sent.',
     event: 'Event values', eventHelp: 'What the triggering event carries, read as event.<field> (event.to of a stage change, for example); values are read like the fields above.',
   },
+  runNow: {
+    open: 'Run now', confirm: 'Run this schedule now?',
+    help: 'Runs as the current period (its latest scheduled time): what this period already ran does not fire again, nor does the regular run later.',
+    done: 'Ran: {{ran}} new, {{already}} already ran this period, {{notMatched}} did not match',
+  },
   replay: {
     open: 'Replay', title: 'Replay past events',
     intro: 'Runs version {{n}} again over the events of a time range. Events this version already ran are skipped. A preview comes first.',

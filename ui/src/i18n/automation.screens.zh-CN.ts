@@ -77,6 +77,11 @@ const automationScreensZhCN: typeof automationScreensEn = {
     run: '开始试运行', result: '结果', nothingWritten: '试运行：没有写入任何数据，也没有发送通知。',
     event: '事件取值', eventHelp: '触发事件携带的值，表达式中写作 event.<字段>（例如阶段变更的 event.to）；读取方式同上面的字段。',
   },
+  runNow: {
+    open: '立即运行', confirm: '现在运行这个定时任务？',
+    help: '按本周期（最近一次计划时间）运行；本周期已运行过的不会重复触发，之后的定时运行也不会重复。',
+    done: '已运行：新触发 {{ran}} 次，本周期已运行过 {{already}} 次，条件不满足 {{notMatched}} 次',
+  },
   replay: {
     open: '重放', title: '重放历史事件',
     intro: '用第 {{n}} 版重新处理一段时间内的事件。本版本已处理过的事件会跳过。先预览，再确认。',

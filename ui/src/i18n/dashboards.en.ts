@@ -16,6 +16,11 @@ const dashboardsEn = {
     exportPng: 'Export PNG', exportCsv: 'Export CSV', exportXlsx: 'Export Excel', drill: 'Click a bar, slice or cell to open its records', truncated: 'Only the first groups are shown',
     noData: 'No data', error: 'This chart cannot be shown: {{message}}',
   },
+  alertSource: {
+    name: 'Alerts', raisedAt: 'Raised at', rule: 'Alert rule', severity: 'Severity', state: 'State', owner: 'Owner', form: 'Form', level: 'Escalation level', record: 'Record',
+    severityValue: { info: 'Info', warning: 'Warning', critical: 'Critical' },
+    stateValue: { open: 'Open', acknowledged: 'Acknowledged', resolved: 'Resolved' },
+  },
   kind: { metric: 'Metric card', bar: 'Bar', line: 'Line', pie: 'Pie', table: 'Table / pivot', funnel: 'Stage funnel' },
   op: { count: 'Count', sum: 'Sum', avg: 'Average', min: 'Minimum', max: 'Maximum', weighted: 'Weighted sum', expr: 'Expression' },
   bucket: { none: 'Value', day: 'Day', week: 'Week', month: 'Month', quarter: 'Quarter', year: 'Year' },

@@ -16,6 +16,11 @@ const dashboardsZhCN = {
     exportPng: '导出 PNG', exportCsv: '导出 CSV', exportXlsx: '导出 Excel', drill: '点击柱、扇区或单元格查看对应数据', truncated: '只显示了前面的分组',
     noData: '暂无数据', error: '该图表无法显示：{{message}}',
   },
+  alertSource: {
+    name: '预警', raisedAt: '触发时间', rule: '预警规则', severity: '级别', state: '状态', owner: '负责人', form: '表单', level: '升级层级', record: '记录',
+    severityValue: { info: '提示', warning: '警告', critical: '严重' },
+    stateValue: { open: '未处理', acknowledged: '已确认', resolved: '已解决' },
+  },
   kind: { metric: '指标卡', bar: '柱状图', line: '折线图', pie: '饼图', table: '表格 / 透视表', funnel: '阶段漏斗' },
   op: { count: '计数', sum: '求和', avg: '平均值', min: '最小值', max: '最大值', weighted: '加权求和', expr: '表达式' },
   bucket: { none: '按值', day: '日', week: '周', month: '月', quarter: '季度', year: '年' },

@@ -12,6 +12,7 @@ import { errorText, showFormError } from '../../util/errors';
 import { usePhone } from '../../util/usePhone';
 import { newDesign } from './model';
 import { StatusTag } from './RunView';
+import { RunNowButton } from './RunNowButton';
 import { RunSummaryCell } from './RunSummaryCell';
 import { triggerSummary } from './summary';
 
@@ -113,6 +114,7 @@ export default function AutomationListPage() {
               { key: 'last', title: t('automation.lastRun'), render: (_, a) => last(a) },
               { key: 'fail', title: t('automation.failures'), width: 100, render: (_, a) => failures(a) },
               { key: 'summary', title: t('automation.runSummary.title'), render: (_, a) => <RunSummaryCell summary={a.summary} /> },
+              { key: 'run', title: '', width: 110, render: (_, a) => <RunNowButton automation={a} size="small" /> },
             ]} />
         )}
       </Card>

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, App as AntApp, Breadcrumb, Button, Card, Checkbox, Input, Popconfirm, Segmented, Select, Space, Spin, Switch, Tabs, Tag, Typography } from 'antd';
-import { ExperimentOutlined, HistoryOutlined, RocketOutlined, SaveOutlined } from '@ant-design/icons';
+import { ExperimentOutlined, HistoryOutlined, PlayCircleOutlined, RocketOutlined, SaveOutlined } from '@ant-design/icons';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
@@ -17,6 +17,7 @@ import { FormsProvider, useForms } from './forms';
 import { cleanDesign, validateDesign, type Problem } from './model';
 import { EventTypesContext, Field, TriggerContext, automationCheck, eventFields, scoped, type Errs } from './parts';
 import { RunList } from './RunView';
+import { RunNowButton } from './RunNowButton';
 import { TriggerPicker } from './TriggerPicker';
 
 // The dry-run panel and the replay dialog load when opened.
@@ -181,6 +182,7 @@ function Designer({ id }: { id: string }) {
       <Space size={4}><Switch checked={auto.enabled} disabled={!auto.published} onChange={(v) => void toggle(v)} data-testid="auto-enabled" /><span>{t('automation.enabled')}</span></Space>
       <Button icon={<ExperimentOutlined />} onClick={() => setDryOpen(true)} data-testid="open-dry-run">{t('automation.dry.open')}</Button>
       <Button icon={<HistoryOutlined />} disabled={!auto.published} onClick={() => setReplayOpen(true)} data-testid="open-replay">{t('automation.replay.open')}</Button>
+      <RunNowButton automation={auto} icon={<PlayCircleOutlined />} onRan={() => { if (tab === 'runs') loadRuns(); }} />
       <Button icon={<SaveOutlined />} loading={busy === 'save'} onClick={() => { setShowLocal(true); void save(); }} data-testid="auto-save">{t('designer.saveDraft')}</Button>
       <Button type="primary" icon={<RocketOutlined />} loading={busy === 'publish'} onClick={() => void publish()} data-testid="auto-publish">{t('designer.publish')}</Button>
     </Space>

@@ -89,7 +89,8 @@ function ChartTable({ chart, data, onDrill, names }: { chart: Chart; data: Chart
       <Table size="small" pagination={false} scroll={{ x: true }} rowKey={(r) => JSON.stringify(r.key)} dataSource={p.rows}
         columns={[{ title: keyName(0), dataIndex: 'label', fixed: 'left' as const },
           ...p.cols.map((c, j) => ({ title: nw(c.label), key: String(j), align: 'right' as const,
-            render: (_: unknown, r: (typeof p.rows)[number]) => <a onClick={() => onDrill?.([r.key, c.key])}>{formatNumber(r.cells[j], locale)}</a> }))]} />
+            // A cell opens its records when the chart has any (not a source chart's).
+            render: (_: unknown, r: (typeof p.rows)[number]) => (onDrill ? <a onClick={() => onDrill([r.key, c.key])}>{formatNumber(r.cells[j], locale)}</a> : formatNumber(r.cells[j], locale)) }))]} />
     );
   }
   return (

@@ -17,6 +17,7 @@ import { ChartView, type ChartViewHandle } from './ChartView';
 import { csvOf, fieldText, namesOf, stackOrder, type Names, type T } from './chartModel';
 import { useManagesApp } from './DashboardListPage';
 import { useLiveRefresh } from '../../live/useLive';
+import { labelSourceData, sourceNames, sourceTitle } from './sourceCharts';
 
 // The chart dialog (field pickers, preview) loads when opened.
 const ChartDialog = lazy(() => import('./ChartDialog'));
@@ -78,7 +79,7 @@ function Board() {
   }, [db, values, message]);
   useEffect(() => { void load(); }, [load]);
   // Record changes in the charts' forms refresh the figures (debounced: a burst of writes is one reload).
-  useLiveRefresh(db ? [...new Set(db.charts.map((c) => c.form))] : [], () => void load(), 1000);
+  useLiveRefresh(db ? [...new Set(db.charts.map((c) => c.form).filter(Boolean))] : [], () => void load(), 1000);
 
   // save writes the dashboard at the version read; a conflict reloads it.
   const save = async (next: Dashboard): Promise<boolean> => {
@@ -172,7 +173,8 @@ function Board() {
           <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
             {tiles.map((c) => (
               <div key={c.id} style={c.kind === 'metric' ? undefined : { height: Math.max(c.layout.h, c.kind === 'funnel' ? 8 : 3) * ROW_HEIGHT }}>
-                <Tile dashboard={db.id} values={values} chart={c} data={data[c.id]} manager={manager} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile dashboard={db.id} values={values} chart={c} data={c.source ? labelSourceData(data[c.id], t) : data[c.id]} manager={manager} formName={c.source ? sourceTitle(c.source, t) : formName(c.form)}
+                  names={c.source ? sourceNames(c.source, t, dir.users) : names.get(c.form)} onDrill={c.source ? undefined : (k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -183,7 +185,9 @@ function Board() {
             resizeConfig={{ enabled: editing }} onLayoutChange={onLayout}>
             {db.charts.map((c) => (
               <div key={c.id}>
-                <Tile dashboard={db.id} values={values} chart={c} data={data[c.id]} manager={manager} editing={editing} formName={formName(c.form)} names={names.get(c.form)} onDrill={(k) => void drill(c, k)}
+                <Tile dashboard={db.id} values={values} chart={c} data={c.source ? labelSourceData(data[c.id], t) : data[c.id]} manager={manager} editing={editing}
+                  formName={c.source ? sourceTitle(c.source, t) : formName(c.form)} names={c.source ? sourceNames(c.source, t, dir.users) : names.get(c.form)}
+                  onDrill={c.source ? undefined : (k) => void drill(c, k)}
                   onEdit={() => setDialog({ chart: c })} onRemove={() => removeChart(c)} />
               </div>
             ))}
@@ -226,7 +230,7 @@ interface TileProps {
   /** dashboard and values say which chart to export, under which filter values */
   dashboard: string; values: FilterValues;
   chart: Chart; data: ChartData | undefined; manager: boolean; editing?: boolean; formName: string; names?: Names;
-  onDrill: (keys: unknown[]) => void; onEdit: () => void; onRemove: () => void;
+  onDrill?: (keys: unknown[]) => void; onEdit: () => void; onRemove: () => void;
 }
 
 /** Tile is one chart card: its title (the drag handle while editing), its menu (export, edit, remove) and the chart. */
