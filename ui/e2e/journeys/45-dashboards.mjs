@@ -149,6 +149,10 @@ export default function dashboards({ page, url, byTest, expectText, pickOption, 
       await byTest('dashboard-settings').click();
       await byTest('dashboard-title').fill('销售概览（经理）');
       await pickOption(byTest('dashboard-roles-picker'), '销售经理');
+      // A multiple select stays open after a pick; with many roles (the
+      // whole suite has made them) its list covers the Save button.
+      await page.keyboard.press('Escape');
+      await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)').waitFor({ state: 'hidden' });
       await page.locator('.ant-modal').getByRole('button', { name: '保存' }).click();
       await expectText('仪表盘已保存');
       await byTest('dashboard-roles').filter({ hasText: '可见角色：销售经理' }).waitFor();

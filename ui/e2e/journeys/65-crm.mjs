@@ -280,6 +280,11 @@ export default function crm({ page, url, apiCall, loginIn, launchContext, errs, 
       await h.locator('[data-testid="nav-alerts"]').click();
       await h.waitForURL(/\/alerts/);
       await h.locator('[data-testid="alert-center"]').waitFor();
+      // The list shows the newest 20: when the hourly scans of the other
+      // rules ran meanwhile (the real clock), theirs come first. The head
+      // filters by the rule, as a manager looking for it would.
+      await h.locator('[data-testid="alert-filter-rule"]').click();
+      await h.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: '客户 7 天未跟进' }).first().click();
       await h.locator('[data-testid="alert-item"]').filter({ hasText: '7 天未跟进' }).first().waitFor({ timeout: 30_000 });
       // The head sees the alerts of the team's customers (those whose record they may read), with their owners.
       const items = await h.locator('[data-testid="alert-item"]').count();
