@@ -1,0 +1,1 @@
+function e(e){let t={};for(let n of e.fields)n.default!==void 0&&n.default!==null&&(t[n.key]=n.default);return t}export{e as t};
