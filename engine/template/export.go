@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/formloom/formloom/engine"
+	"github.com/formloom/formloom/engine/expr"
 	"github.com/formloom/formloom/engine/field"
 	"github.com/formloom/formloom/engine/form"
 	"github.com/formloom/formloom/engine/store"
@@ -365,7 +366,7 @@ func (s *Service) exportSample(ctx context.Context, a engine.Actor, p *Package, 
 		days := int(math.Floor(now.Sub(it.r.CreatedAt).Hours() / 24))
 		vals := x.values(fields, it.r.Data)
 		for _, f := range fields {
-			if f.Type == "relation" && !isEmptyValue(it.r.Data[f.Key]) && vals[f.Key] == nil {
+			if f.Type == "relation" && !expr.IsEmpty(it.r.Data[f.Key]) && vals[f.Key] == nil {
 				note(SampleNote{Record: x.recKey[it.r.ID], Field: f.Key, Reason: "cleared"})
 			}
 		}
@@ -407,23 +408,11 @@ func missingRequired(fields []form.Field, data, values map[string]any) string {
 			}
 			continue
 		}
-		if f.Required && !isEmptyValue(data[f.Key]) && isEmptyValue(values[f.Key]) {
+		if f.Required && !expr.IsEmpty(data[f.Key]) && expr.IsEmpty(values[f.Key]) {
 			return f.Key
 		}
 	}
 	return ""
-}
-
-func isEmptyValue(v any) bool {
-	switch x := v.(type) {
-	case nil:
-		return true
-	case string:
-		return x == ""
-	case []any:
-		return len(x) == 0
-	}
-	return false
 }
 
 // exportMembers adds the sample members the exported records use, with
