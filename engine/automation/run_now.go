@@ -74,14 +74,16 @@ func (s *Service) RunNow(ctx context.Context, a engine.Actor, id string) (RunNow
 	case !au.Enabled:
 		return RunNowResult{}, invalid(ferr("enabled", CodeDisabled, nil))
 	}
-	idx, err := s.index(ctx, a.Workspace)
-	if err != nil {
-		return RunNowResult{}, err
-	}
-	c := idx.byID[id]
-	if c == nil || c.cron == nil {
+	// Compiled from the design just read, not taken from the workspace's
+	// index: that follows publishes through the outbox, so right after a
+	// publish (or on another process) it may not hold this version yet.
+	c, err := s.compiledOf(ctx, au)
+	if err != nil || c.cron == nil {
 		// Enabled and scheduled but not compiled: it no longer compiles
 		// against its form (the timer skips it too).
+		if err != nil {
+			s.log.Warn("run now: the automation does not compile against its form", "automation", id, "err", err)
+		}
 		return RunNowResult{}, invalid(ferr("published", CodeNotEnabled, nil))
 	}
 	loc, err := s.e.Location(ctx, a.Workspace)

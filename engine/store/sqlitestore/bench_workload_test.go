@@ -124,6 +124,29 @@ func BenchmarkWorkload(b *testing.B) {
 			}
 		})
 	}
+	// The data view's quick search: "contains" on every text field (the
+	// UI's SEARCHABLE types: company, contact, email, phone, notes), newest
+	// first. A rare term (one record) reads every row; a common one stops
+	// after its page.
+	for _, qs := range []struct {
+		name, term string
+		want       int
+	}{{"QuickSearchRare", "公司99999", 1}, {"QuickSearchRareASCII", "U99999@", 1}, {"QuickSearchCommon", "张三", 20}} {
+		var any []store.Filter
+		for _, f := range []string{"company", "contact", "email", "phone", "notes"} {
+			any = append(any, store.Where("fields."+f, store.OpContains, qs.term))
+		}
+		q := store.Query{Filter: ptrF(store.Or(any...)), Sort: []store.SortKey{{Field: store.FieldCreatedAt, Desc: true}}, Limit: 20}
+		b.Run(qs.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			for b.Loop() {
+				pg, err := s.Find(ctx, "r_opp", q)
+				if err != nil || len(pg.Docs) != qs.want {
+					b.Fatal(len(pg.Docs), err)
+				}
+			}
+		})
+	}
 	b.Run("CountUnindexed", func(b *testing.B) {
 		defer reportCPU(b)()
 		for b.Loop() {

@@ -232,6 +232,36 @@ func (c *compiler) leaf(field string, op store.Op, value any) (string, error) {
 			return "", bad("value must be a string")
 		}
 		ph := c.bind(sub)
+		if foldFree(sub) {
+			// No rune of the needle has another case: the match under
+			// folding is the plain substring test, which SQLite runs
+			// without calling into Go (numbers sort before '' and are
+			// no match, as in fl_icontains).
+			return c.any(field, func(s slot) string {
+				if s.plain {
+					return "(" + s.v + " >= '' AND instr(" + s.v + ", " + ph + ") > 0)"
+				}
+				return "(" + s.t + " IS 'text' AND instr(" + s.v + ", " + ph + ") > 0)"
+			}, true)
+		}
+		if pat, exact, ok := asciiLike(sub); ok && len(sub) <= 1000 {
+			// An ASCII needle: SQLite's LIKE folds ASCII letters, which is
+			// the folding rule except for k and s (see asciiLike).
+			lp := c.bind(pat)
+			test := func(v string) string {
+				t := v + " LIKE " + lp + ` ESCAPE '\'`
+				if !exact {
+					t += " AND fl_icontains(" + v + ", " + ph + ")"
+				}
+				return t
+			}
+			return c.any(field, func(s slot) string {
+				if s.plain {
+					return "(" + s.v + " >= '' AND " + test(s.v) + ")"
+				}
+				return "(" + s.t + " IS 'text' AND " + test(s.v) + ")"
+			}, true)
+		}
 		return c.any(field, func(s slot) string {
 			if s.plain {
 				// fl_icontains is false for numbers; no containers here.

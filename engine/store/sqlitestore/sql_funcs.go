@@ -117,3 +117,45 @@ func bucketFunc(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, e
 	}
 	return key, nil
 }
+
+// foldFree reports whether no rune of s has another rune in its simple
+// folding orbit (CJK, digits, punctuation): then a string contains s under
+// folding exactly when it contains s byte for byte, since folding only maps
+// runes within their orbits and UTF-8 never matches inside a rune.
+func foldFree(s string) bool {
+	for _, r := range s {
+		if unicode.SimpleFold(r) != r {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLike turns an ASCII needle into a LIKE pattern (ESCAPE '\') that
+// every string containing it under simple folding matches. LIKE folds
+// ASCII letters only; the two runes outside ASCII whose orbits hold ASCII
+// letters are ſ (s, S) and the Kelvin sign (k, K), so those letters become
+// "_" (any one rune) and exact is false: the caller confirms with
+// fl_icontains. ok is false for a needle with a rune outside ASCII.
+func asciiLike(needle string) (pat string, exact, ok bool) {
+	var b strings.Builder
+	b.Grow(len(needle) + 4)
+	b.WriteByte('%')
+	exact = true
+	for i := 0; i < len(needle); i++ {
+		switch c := needle[i]; {
+		case c >= utf8.RuneSelf:
+			return "", false, false
+		case c == '%' || c == '_' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == 'k' || c == 'K' || c == 's' || c == 'S':
+			b.WriteByte('_')
+			exact = false
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('%')
+	return b.String(), exact, true
+}
