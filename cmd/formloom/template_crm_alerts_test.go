@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/formloom/formloom/engine"
 	"github.com/formloom/formloom/engine/automation"
+	"github.com/formloom/formloom/engine/store"
 )
 
 // crmNotes records the notifications of the CRM test.
@@ -299,6 +301,33 @@ func TestCRMTemplateAlerts(t *testing.T) {
 		}
 	}
 	t.Logf("weekly report:\n%s", body)
+	// Each recipient reads the figures they may see: a manager's open deals
+	// are their departments', the director's everyone's.
+	openDeals := store.Where("stage", store.OpIn, []any{"qualify", "proposal", "tech", "negotiation"})
+	figures := map[string]bool{}
+	for _, n := range notes.all() {
+		if n.Title != "本周销售风险周报" {
+			continue
+		}
+		for _, r := range n.Recipients {
+			u, err := f.e.User(f.ctx, r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := f.e.QueryRecords(f.ctx, f.member(t, u.Email), f.forms["opportunity"].ID, engine.RecordQuery{Filter: &openDeals, Limit: 1, Total: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("在跟商机：%d\n", *p.Total)
+			if !strings.Contains(n.Body, want) {
+				t.Errorf("%s's report lacks %q:\n%s", u.Email, want, n.Body)
+			}
+			figures[want] = true
+		}
+	}
+	if len(figures) < 2 {
+		t.Errorf("every recipient got the same open deals: %v", figures)
+	}
 }
 
 // refID is a relation value's record id.

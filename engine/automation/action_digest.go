@@ -14,8 +14,8 @@ import (
 
 // Digest makes a notification a generated report: below its body, the
 // figures of the period that ends at the run (a weekly report on a
-// schedule). Every figure is computed as the automation's actor, with
-// their permissions, so the same report goes to every recipient.
+// schedule). Each recipient's figures are computed with their own
+// permissions (a dry run shows the automation actor's).
 type Digest struct {
 	// Days is the period's length, ending at the run (1-92, default 7).
 	Days int `json:"days,omitempty"`
@@ -78,8 +78,9 @@ func (c *compiler) digest(at string, d *Digest) {
 	}
 }
 
-// digestText renders the digest in the workspace's language.
-func (rc *runCtx) digestText(ctx context.Context, d *Digest) (string, error) {
+// digestText renders the digest in the workspace's language, with the
+// figures a sees.
+func (rc *runCtx) digestText(ctx context.Context, a engine.Actor, d *Digest) (string, error) {
 	s := rc.s
 	ws, err := s.e.Workspace(ctx, rc.c.auto.Workspace)
 	if err != nil {
@@ -117,14 +118,14 @@ func (rc *runCtx) digestText(ctx context.Context, d *Digest) (string, error) {
 			x := store.And(conds...)
 			f = &x
 		}
-		p, err := s.e.QueryRecords(ctx, rc.actor, rc.c.auto.Form, engine.RecordQuery{Filter: f, Limit: 1, Total: true})
+		p, err := s.e.QueryRecords(ctx, a, rc.c.auto.Form, engine.RecordQuery{Filter: f, Limit: 1, Total: true})
 		if err != nil {
 			return "", err
 		}
 		fmt.Fprintf(&b, "%s%s%d\n", k.Label, tr("：", ": "), *p.Total)
 	}
 	if d.Alerts {
-		forms, err := s.e.Forms(ctx, rc.actor, rc.c.auto.App)
+		forms, err := s.e.Forms(ctx, a, rc.c.auto.App)
 		if err != nil {
 			return "", err
 		}
@@ -133,7 +134,7 @@ func (rc *runCtx) digestText(ctx context.Context, d *Digest) (string, error) {
 			ids[i] = f.ID
 		}
 		period := store.And(store.Where("raisedAt", store.OpGte, store.FormatTime(from)), store.Where("raisedAt", store.OpLt, store.FormatTime(to.Add(time.Second))))
-		st, err := s.AlertStatistics(ctx, rc.actor, AlertStatsQuery{Forms: ids, Filter: &period, GroupBy: []store.GroupKey{{Field: "rule"}, {Field: "severity"}}})
+		st, err := s.AlertStatistics(ctx, a, AlertStatsQuery{Forms: ids, Filter: &period, GroupBy: []store.GroupKey{{Field: "rule"}, {Field: "severity"}}})
 		if err != nil {
 			return "", err
 		}
@@ -176,7 +177,7 @@ func (rc *runCtx) digestText(ctx context.Context, d *Digest) (string, error) {
 			fmt.Fprintf(&b, tr("· %s：%d（严重 %d）\n", "· %s: %d (%d critical)\n"), l.name, l.raised, l.critica)
 		}
 		open := store.Where("state", store.OpIn, []any{string(AlertOpen), string(AlertAcknowledged)})
-		st, err = s.AlertStatistics(ctx, rc.actor, AlertStatsQuery{Forms: ids, Filter: &open})
+		st, err = s.AlertStatistics(ctx, a, AlertStatsQuery{Forms: ids, Filter: &open})
 		if err != nil {
 			return "", err
 		}

@@ -2,6 +2,7 @@ package automation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -88,19 +89,60 @@ func (st *notifyStep) perform(ctx context.Context, rc *runCtx, dry bool) (engine
 	}
 	n := engine.Notification{Workspace: rc.c.auto.Workspace, Recipients: to, Kind: "automation", Title: st.title.render(rc), Body: st.body.render(rc),
 		Form: rc.c.auto.Form, Record: rc.cause.record, Severity: st.cfg.Severity, Key: rc.stepKey()}
-	if st.cfg.Digest != nil {
-		text, err := rc.digestText(ctx, st.cfg.Digest)
+	var bodies map[string]string
+	if st.cfg.Digest != nil && !dry {
+		// Each recipient gets the figures they may see themselves (a
+		// manager their departments', the director everyone's), not the
+		// automation actor's.
+		bodies = make(map[string]string, len(to))
+		for _, r := range to {
+			a, err := rc.s.actorFor(ctx, n.Workspace, r)
+			if err != nil {
+				continue // no longer an active member: nothing to send
+			}
+			text, err := rc.digestText(ctx, a, st.cfg.Digest)
+			switch {
+			case errors.Is(err, engine.ErrForbidden):
+				bodies[r] = n.Body // they may not read the form: no figures
+			case err != nil:
+				return engine.ActionOutcome{}, err
+			default:
+				bodies[r] = strings.TrimSpace(n.Body + "\n\n" + text)
+			}
+		}
+	} else if st.cfg.Digest != nil {
+		// A dry run shows the figures as the automation's actor sees them.
+		text, err := rc.digestText(ctx, rc.actor, st.cfg.Digest)
 		if err != nil {
 			return engine.ActionOutcome{}, err
 		}
 		n.Body = strings.TrimSpace(n.Body + "\n\n" + text)
 	}
 	detail := map[string]any{"recipients": anyStrings(to), "title": n.Title, "body": n.Body}
+	if len(to) > 0 && bodies != nil {
+		detail["body"] = bodies[to[0]]
+	}
 	if len(to) == 0 {
 		return outcome(detail, "没有可通知的成员", "nobody to notify"), nil
 	}
 	if dry {
 		return outcome(detail, fmt.Sprintf("将通知 %d 人", len(to)), fmt.Sprintf("would notify %d people", len(to))), nil
+	}
+	if bodies != nil {
+		sent := 0
+		for _, r := range to {
+			b, ok := bodies[r]
+			if !ok {
+				continue
+			}
+			one := n
+			one.Recipients, one.Body = []string{r}, b
+			if err := rc.s.e.Notify(ctx, one); err != nil {
+				return outcome(detail, "", ""), err
+			}
+			sent++
+		}
+		return outcome(detail, fmt.Sprintf("已通知 %d 人", sent), fmt.Sprintf("notified %d people", sent)), nil
 	}
 	if err := rc.s.e.Notify(ctx, n); err != nil {
 		return outcome(detail, "", ""), err
