@@ -28,7 +28,13 @@ export default function templates({ page, url, byTest, expectText, apiCall, shot
   /** installed waits for the install's result: the link to the new app, or (failing at once) its errors. */
   async function installed() {
     const done = byTest('install-open').or(byTest('install-error'));
-    await done.first().waitFor({ timeout: INSTALL });
+    try {
+      await done.first().waitFor({ timeout: INSTALL });
+    } catch (e) {
+      // Say what the dialog shows: still installing, back to its form, or a problem.
+      const progress = await byTest('install-progress').count();
+      throw new Error(`${e.message}\nthe dialog (progress shown: ${progress > 0}): ${await dialog().innerText().catch(() => '(gone)')}`);
+    }
     if (await byTest('install-error').count()) throw new Error(`the install failed: ${await dialog().innerText()}`);
   }
 

@@ -60,8 +60,22 @@ export function InstallDialog({ source, name, hasSample = true, takenNames, onCl
     form.setFieldsValue({ appName: freeName(title, taken.current), sampleData: hasSample, locale: currentLang() });
   }, [source, title, hasSample, form]);
 
+  // validateFields rejects as "out of date" when a value changed while it
+  // ran (the defaults are set as the dialog opens): check again then,
+  // rather than leave a click without an answer.
+  const validated = async (): Promise<Values | null> => {
+    for (let i = 0; i < 3; i++) {
+      try {
+        return await form.validateFields();
+      } catch (e) {
+        if (!(e && typeof e === 'object' && (e as { outOfDate?: boolean }).outOfDate)) return null;
+      }
+    }
+    return null;
+  };
+
   const install = async () => {
-    const v = await form.validateFields().catch(() => null);
+    const v = await validated();
     if (!v || !source) return;
     setPhase('installing'); setProblems([]); setFailure(null);
     try {
