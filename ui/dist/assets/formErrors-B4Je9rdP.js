@@ -1,0 +1,1 @@
+import{jr as e}from"./tooltip-DePFYeXd.js";import{c as t,l as n}from"./index-9PYnFIq5.js";function r(r,i,a,o){let s=i instanceof e?i.fields:[],c=t(r,s,e=>a.includes(String(e[0]))&&e.length===1);(c.length||s.length===0)&&r.setFields([{name:o,errors:c.length?c.map(e=>e.message||e.code):[n(i)]}])}export{r as t};
